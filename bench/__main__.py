@@ -1,0 +1,103 @@
+"""`python -m bench --write bench/RESULTS.md`: run every benchmark and record the figures.
+
+These are benchmarks, not tests: they report numbers against the issues' budgets and never fail
+the build. The figures depend on the machine; the header records which one."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--write", type=Path, help="write the Markdown report here")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--only", choices=["calls", "imports", "gateway", "ready"], action="append")
+    args = parser.parse_args(argv)
+    only = set(args.only or ["calls", "imports", "gateway", "ready"])
+
+    from localcloud.cloud import FAKE_CREDENTIALS
+    from localcloud.moto_server import start_moto
+    from localcloud.provision import provision
+    from localcloud.template import load_template
+
+    os.environ.update(FAKE_CREDENTIALS)
+    moto = start_moto()
+    os.environ["AWS_ENDPOINT_URL"] = moto.url
+    template = load_template(ROOT / "template.yaml", parameter_overrides={"Stage": "local"})
+    provision(template, moto.url, log=lambda _line: None)
+
+    out = [
+        "# Benchmark results",
+        "",
+        f"Recorded {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}. Budgets come from the issues.",
+        "",
+    ]
+
+    if "calls" in only:
+        from bench import aws_calls
+
+        out += ["## AWS calls per request", "",
+                "| scenario | status | cold request | warm request | warm total | budget |", "|---|---|---|---|---|---|"]
+        for r in aws_calls.measure(template):
+            verdict = "" if r.budget is None else ("ok" if r.warm_total <= r.budget else "OVER")
+            out.append(f"| {r.scenario} | {r.status} | {_calls(r.cold)} | {_calls(r.warm)} | {r.warm_total} | "
+                       f"{'' if r.budget is None else f'≤ {r.budget} {verdict}'} |")
+        out.append("")
+
+    if "imports" in only:
+        from bench import cold_import
+
+        baseline, imports = cold_import.measure(template, runs=args.runs)
+        out += ["## Cold import time (fresh interpreter, median of {} runs)".format(args.runs), "",
+                f"Baseline `import boto3`: **{baseline * 1000:.0f} ms**.", "",
+                "| function | module | import | × boto3 | budget |", "|---|---|---|---|---|"]
+        for i in imports:
+            verdict = "ok" if i.ratio <= i.budget_ratio else "OVER"
+            out.append(f"| {i.function} | `{i.module}` | {i.seconds * 1000:.0f} ms | {i.ratio:.2f} | "
+                       f"≤ {i.budget_ratio} {verdict} |")
+        out.append("")
+
+    moto.stop()
+
+    if "gateway" in only:
+        from bench.gateway_overhead import measure_gateway_overhead
+
+        g = measure_gateway_overhead(500)
+        out += ["## Local gateway overhead", "",
+                "Gateway request latency minus the handler's own duration, trivial handler, keep-alive client.", "",
+                "| requests | p50 | p90 | p99 | budget |", "|---|---|---|---|---|",
+                f"| {g['requests']} | {g['p50_ms']:.2f} ms | {g['p90_ms']:.2f} ms | {g['p99_ms']:.2f} ms | "
+                f"≤ 5 ms p50 {'ok' if g['p50_ms'] <= 5 else 'OVER'} |", ""]
+
+    if "ready" in only:
+        from bench.ready_time import measure_ready
+
+        samples = measure_ready(ROOT)
+        median = statistics.median(samples)
+        out += ["## `make run` ready time (dependencies installed)", "",
+                f"Runs: {', '.join(f'{s:.1f} s' for s in samples)}; median **{median:.1f} s** "
+                f"(budget ≤ 20 s {'ok' if median <= 20 else 'OVER'}).", ""]
+
+    report = "\n".join(out)
+    print(report)
+    if args.write:
+        args.write.write_text(report + "\n", encoding="utf-8")
+    return 0
+
+
+def _calls(calls: dict[str, int]) -> str:
+    return ", ".join(f"{k} × {v}" for k, v in sorted(calls.items())) or "none"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""The e2e tier: the local cloud started as `make run` starts it (`python -m localcloud run`, demo
+data included), on free ports, once per session. Browser tests drive Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+READY = "Tessera local cloud ready"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningCloud:
+    process: subprocess.Popen[str]
+    url: str
+    aws_url: str
+    output: list[str] = field(default_factory=list)
+
+    def log_text(self) -> str:
+        return "".join(self.output)
+
+
+def start_cloud(timeout: float = 60.0) -> RunningCloud:
+    port, aws_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "localcloud", "run", "--port", str(port), "--aws-port", str(aws_port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    cloud = RunningCloud(process, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{aws_port}")
+    ready = threading.Event()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            cloud.output.append(line)
+            if READY in line:
+                ready.set()
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while not ready.wait(0.1):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"the local cloud did not start:\n{cloud.log_text()[-4000:]}")
+    return cloud
+
+
+def stop_cloud(cloud: RunningCloud, timeout: float = 20.0) -> int:
+    cloud.process.send_signal(signal.SIGINT)
+    try:
+        return cloud.process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        cloud.process.kill()
+        raise
+
+
+@pytest.fixture(scope="session")
+def cloud() -> Iterator[RunningCloud]:
+    running = start_cloud()
+    yield running
+    stop_cloud(running)
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (make test installs Debian's chromium)")
+        pytest.skip("chromium is not installed: run `make chromium`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="ru-RU", timezone_id="Europe/Moscow")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def first_match(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match, f"{pattern!r} not found"
+    return match.group(0)
