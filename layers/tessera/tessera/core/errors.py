@@ -1,0 +1,118 @@
+"""RFC 9457 problem details. Raise a `Problem` anywhere below a handler; the resolver answers it as
+application/problem+json with a stable `type` (a relative URI documented in docs/problems.md), a
+machine-readable `code` and a human `detail`. Never a stack trace."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass
+class FieldError:
+    loc: str  # "body.email", "query.limit"
+    msg: str
+    code: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"loc": self.loc, "msg": self.msg, "code": self.code}
+
+
+class Problem(Exception):  # noqa: N818 — the RFC's name for the thing
+    status: ClassVar[int] = 500
+    slug: ClassVar[str] = "internal"
+    title: ClassVar[str] = "Internal error"
+
+    def __init__(self, detail: str | None = None, *, code: str | None = None,
+                 errors: list[FieldError] | None = None, headers: dict[str, str] | None = None,
+                 **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.code = code or self.slug
+        self.errors = errors or []
+        self.headers = headers or {}
+        self.extra = extra
+
+    @property
+    def type(self) -> str:
+        return f"/problems/{self.slug}"
+
+    def to_dict(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type, "title": self.title, "status": self.status,
+                                "detail": self.detail, "code": self.code}
+        if instance:
+            body["instance"] = instance
+        if self.errors:
+            body["errors"] = [e.to_dict() for e in self.errors]
+        body.update(self.extra)
+        return body
+
+    def to_response(self, instance: str | None = None) -> Any:
+        from aws_lambda_powertools.event_handler import Response
+
+        return Response(status_code=self.status, content_type=PROBLEM_JSON,
+                        body=json.dumps(self.to_dict(instance), ensure_ascii=False), headers=self.headers)
+
+
+class BadRequest(Problem):
+    status, slug, title = 400, "bad-request", "Bad request"
+
+
+class MalformedJson(Problem):
+    status, slug, title = 400, "malformed-json", "The request body is not valid JSON"
+
+
+class Unauthorized(Problem):
+    status, slug, title = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(Problem):
+    status, slug, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(Problem):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(Problem):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class Gone(Problem):
+    status, slug, title = 410, "gone", "Gone"
+
+
+class PayloadTooLarge(Problem):
+    status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
+class ValidationFailed(Problem):
+    status, slug, title = 422, "validation-failed", "The request is not valid"
+
+
+class RateLimited(Problem):
+    status, slug, title = 429, "rate-limited", "Too many requests"
+
+    def __init__(self, detail: str | None = None, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)}, retry_after=retry_after, **kwargs)
+
+
+class ServiceUnavailable(Problem):
+    status, slug, title = 503, "unavailable", "Temporarily unavailable"
+
+
+class Internal(Problem):
+    pass
+
+
+@dataclass
+class ProblemCatalog:
+    """Every problem type, for docs/problems.md and the OpenAPI components."""
+
+    types: list[type[Problem]] = field(default_factory=lambda: [
+        BadRequest, MalformedJson, Unauthorized, Forbidden, NotFound, Conflict, Gone, PayloadTooLarge,
+        ValidationFailed, RateLimited, ServiceUnavailable, Internal,
+    ])

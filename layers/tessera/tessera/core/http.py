@@ -1,0 +1,103 @@
+"""The HTTP resolver every API function uses, and cursor pagination.
+
+`make_resolver()` gives a Powertools `APIGatewayHttpResolver` whose every failure is an RFC 9457
+problem: domain `Problem`s as raised, request validation as 422 with field errors (never echoing
+the submitted values, which may be secrets), malformed JSON as 400, unknown routes as 404, and
+anything unexpected as a 500 that carries only the request id (the exception goes to the log)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
+
+from tessera.core.errors import PROBLEM_JSON, FieldError, MalformedJson, NotFound, Problem, ValidationFailed
+from tessera.core.observability import logger
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 25
+
+
+def make_resolver(*, enable_validation: bool = True, cors_origins: list[str] | None = None) -> APIGatewayHttpResolver:
+    cors = CORSConfig(allow_origin=cors_origins[0], extra_origins=cors_origins[1:], allow_credentials=True) \
+        if cors_origins else None
+    app = APIGatewayHttpResolver(enable_validation=enable_validation, cors=cors)
+
+    def instance() -> str | None:
+        try:
+            return app.current_event.request_context.request_id
+        except Exception:  # noqa: BLE001 — outside a request there is no instance to name
+            return None
+
+    @app.exception_handler(Problem)
+    def problem(exc: Problem) -> Response:
+        return exc.to_response(instance())
+
+    @app.not_found
+    def not_found(_: Exception) -> Response:
+        return NotFound("No such route.", code="route-not-found").to_response(instance())
+
+    if enable_validation:
+        from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+        @app.exception_handler(RequestValidationError)
+        def invalid(exc: RequestValidationError) -> Response:
+            errors = exc.errors()
+            if any(e.get("type") == "json_invalid" for e in errors):
+                return MalformedJson().to_response(instance())
+            fields = [FieldError(".".join(str(p) for p in e.get("loc", ())), str(e.get("msg", "")),
+                                 str(e.get("type", "invalid"))) for e in errors]
+            return ValidationFailed("Some fields are not valid.", errors=fields).to_response(instance())
+
+    @app.exception_handler(json.JSONDecodeError)
+    def malformed(_: json.JSONDecodeError) -> Response:
+        return MalformedJson().to_response(instance())
+
+    @app.exception_handler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
+        body = {"type": "/problems/internal", "title": "Internal error", "status": 500,
+                "detail": "Something went wrong on our side. Quote the request id to support.",
+                "code": "internal", "instance": instance()}
+        return Response(500, PROBLEM_JSON, json.dumps(body))
+
+    return app
+
+
+# Cursor pagination: an opaque base64url token of the repository's last evaluated key.
+
+def encode_cursor(position: dict[str, Any] | None) -> str | None:
+    if not position:
+        return None
+    raw = json.dumps(position, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error) as exc:
+        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor",
+                               errors=[FieldError("query.cursor", "not a cursor this API issued", "invalid")]) from exc
+    if not isinstance(value, dict):
+        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor")
+    return value
+
+
+def clamp_limit(limit: int | None) -> int:
+    if limit is None:
+        return DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(f"limit must be between 1 and {MAX_LIMIT}.", code="invalid-limit",
+                               errors=[FieldError("query.limit", f"between 1 and {MAX_LIMIT}", "range")])
+    return limit
+
+
+def page(items: list[Any], next_position: dict[str, Any] | None) -> dict[str, Any]:
+    return {"items": items, "next_cursor": encode_cursor(next_position)}
