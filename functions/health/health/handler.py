@@ -6,7 +6,9 @@ pydantic (request validation has nothing to validate here) and no X-Ray SDK."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Literal
+
+from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 for the OpenAPI schema
 
 from tessera.core import clock
 from tessera.core.http import make_resolver
@@ -15,8 +17,17 @@ from tessera.core.observability import lambda_entry
 app = make_resolver(enable_validation=False)
 
 
-@app.get("/api/health")
-def health() -> dict[str, Any]:
+class HealthStatus(TypedDict):
+    status: Literal["ok"]
+    service: str
+    version: str
+    commit: str
+    stage: str
+    time: str  # ISO 8601, UTC, from the platform clock
+
+
+@app.get("/api/health", summary="Platform version and commit", tags=["platform"])
+def health() -> HealthStatus:
     return {
         "status": "ok",
         "service": os.environ.get("POWERTOOLS_SERVICE_NAME", "tessera"),

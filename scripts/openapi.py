@@ -1,0 +1,116 @@
+"""Build docs/openapi.json from the HTTP functions of template.yaml.
+
+Each function with HttpApi events exposes a module-level Powertools resolver `app`; its OpenAPI
+schema is merged into one document. `--check` fails (exit 1, with a diff) when the committed file
+has drifted from the code; `--write` rewrites it."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "infra" / "local"))
+OUTPUT = ROOT / "docs" / "openapi.json"
+
+
+def build() -> dict[str, Any]:
+    from localcloud.template import load_template
+
+    template = load_template(ROOT / "template.yaml")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "1")
+    version = template.parameters.get("Version", "0.0.0")
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "Tessera API", "version": version,
+                 "description": "Every error is an RFC 9457 problem (application/problem+json)."},
+        "paths": {},
+        "components": {"schemas": {}},
+    }
+    functions = sorted({route.function for route in template.routes})
+    for logical_id in functions:
+        fn = template.functions[logical_id]
+        for path in (str(fn.code_dir), *map(str, fn.layer_dirs)):
+            if path not in sys.path:
+                sys.path.insert(0, path)
+        module = importlib.import_module(fn.handler.rpartition(".")[0])
+        app = getattr(module, "app", None)
+        if app is None:
+            raise SystemExit(f"{logical_id}: {fn.handler} has HttpApi routes but no module-level `app` resolver")
+        schema = app.get_openapi_schema(title="Tessera API", version=version).model_dump(
+            mode="json", by_alias=True, exclude_none=True)
+        for path, operations in (schema.get("paths") or {}).items():
+            for method, operation in operations.items():
+                operation.setdefault("tags", [logical_id])
+                document["paths"].setdefault(path, {})[method] = operation
+        document["components"]["schemas"].update((schema.get("components") or {}).get("schemas") or {})
+    return with_problems(document)
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details; `type` is stable, `code` machine-readable, `detail` for people.",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string", "format": "uri-reference", "examples": ["/problems/validation-failed"]},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "required": ["loc", "msg", "code"], "properties": {
+            "loc": {"type": "string"}, "msg": {"type": "string"}, "code": {"type": "string"}}}},
+    },
+}
+
+
+def with_problems(document: dict[str, Any]) -> dict[str, Any]:
+    """Document what the resolver really answers on errors: problems, not Powertools' default shape."""
+    problem = {"description": "Problem", "content": {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = {**problem, "description": "Validation failed"}
+            responses["default"] = problem
+    schemas = document["components"]["schemas"]
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(unused, None)
+    schemas["Problem"] = PROBLEM_SCHEMA
+    return document
+
+
+def render(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--check", action="store_true")
+    mode.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    text = render(build())
+    if args.write:
+        OUTPUT.write_text(text, encoding="utf-8")
+        print(f"wrote {OUTPUT.relative_to(ROOT)}")
+        return 0
+    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+    if current != text:
+        sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), text.splitlines(True),
+                                                   "docs/openapi.json (committed)", "docs/openapi.json (from code)"))
+        print("\ndocs/openapi.json has drifted from the routes: run `make openapi`", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
