@@ -28,3 +28,14 @@ def test_cfn_lint():
 def test_checkov_with_the_reviewed_skip_list():
     result = run(tool("checkov/bin/checkov"), "--config-file", ".checkov.yaml", "-f", "template.yaml")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+
+
+def test_sam_build_makes_an_arm64_layer(tmp_path):
+    build_dir = tmp_path / "build"
+    result = run(tool("sam/bin/sam"), "build", "--template", "template.yaml", "--build-dir", str(build_dir),
+                 "--cache-dir", str(ROOT / ".aws-sam" / "cache"), "--cached")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    layer = build_dir / "TesseraLayer" / "python"
+    assert (layer / "tessera" / "core" / "http.py").exists()
+    native = next(layer.glob("pydantic_core/_pydantic_core*.so"))
+    assert "aarch64" in native.name
