@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         from bench import aws_calls
 
         out += ["## AWS calls per request", "",
-                "| scenario | status | cold request | warm request | warm total | budget |", "|---|---|---|---|---|---|"]
+                "| scenario | status | cold request | warm request | warm total | budget |",
+                "|---|---|---|---|---|---|"]
         for r in aws_calls.measure(template):
             verdict = "" if r.budget is None else ("ok" if r.warm_total <= r.budget else "OVER")
             out.append(f"| {r.scenario} | {r.status} | {_calls(r.cold)} | {_calls(r.warm)} | {r.warm_total} | "
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench import cold_import
 
         baseline, imports = cold_import.measure(template, runs=args.runs)
-        out += ["## Cold import time (fresh interpreter, median of {} runs)".format(args.runs), "",
+        out += [f"## Cold import time (fresh interpreter, median of {args.runs} runs)", "",
                 f"Baseline `import boto3`: **{baseline * 1000:.0f} ms**.", "",
                 "| function | module | import | × boto3 | budget |", "|---|---|---|---|---|"]
         for i in imports:

@@ -161,7 +161,7 @@ class LocalCloud:
             stopper = self._stoppers.pop()
             try:
                 stopper()
-            except Exception as exc:  # noqa: BLE001 — keep stopping the rest
+            except Exception as exc:
                 self.log(f"localcloud: error while stopping: {exc}")
 
 

@@ -5,7 +5,6 @@ DynamoDB Streams records with filters, retries and bisecting on reported failure
 from __future__ import annotations
 
 import hashlib
-
 import threading
 import time
 from collections.abc import Callable
@@ -75,7 +74,7 @@ class EventSources:
                     QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10), WaitTimeSeconds=0,
                     AttributeNames=["All"], MessageAttributeNames=["All"],
                 ).get("Messages", [])
-            except Exception as exc:  # noqa: BLE001 — keep polling; say what went wrong
+            except Exception as exc:
                 self.log(f"localcloud: {name}: receive failed: {exc}")
                 self._stop.wait(1)
                 continue
@@ -124,7 +123,7 @@ class EventSources:
                         page = streams.get_records(ShardIterator=iterator, Limit=1000)
                         iterators[shard_id] = page.get("NextShardIterator")
                         pending.extend(page.get("Records", []))
-            except Exception as exc:  # noqa: BLE001 — keep polling; say what went wrong
+            except Exception as exc:
                 self.log(f"localcloud: {name}: read failed: {exc}")
                 self._stop.wait(1)
                 continue
@@ -177,7 +176,8 @@ def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
                   "stringListValues": [], "binaryListValues": [], "dataType": value["DataType"]}
             for key, value in (message.get("MessageAttributes") or {}).items()
         },
-        "md5OfBody": message.get("MD5OfBody") or hashlib.md5(message["Body"].encode(), usedforsecurity=False).hexdigest(),
+        "md5OfBody": message.get("MD5OfBody")
+        or hashlib.md5(message["Body"].encode(), usedforsecurity=False).hexdigest(),
         "eventSource": "aws:sqs",
         "eventSourceARN": arn,
         "awsRegion": REGION,

@@ -164,7 +164,7 @@ class Gateway:
                         response = static
                     else:
                         response = _json_response(*NOT_FOUND)
-        except Exception as exc:  # noqa: BLE001 — never leave a request hanging
+        except Exception as exc:
             self.log(f"localcloud gateway: {request.method} {request.path} failed: {type(exc).__name__}: {exc}")
             response = _json_response(*INTERNAL)
         response.headers.append(("apigw-requestid", request_id))
@@ -254,7 +254,7 @@ class Gateway:
             if raw:
                 try:
                     configs[logical_id] = self.template.resolve(raw, where=f"{logical_id}.CorsConfiguration")
-                except Exception as exc:  # noqa: BLE001 — CORS is optional locally; say why it is off
+                except Exception as exc:
                     self.log(f"localcloud gateway: CORS of {logical_id} ignored: {exc}")
         return configs
 

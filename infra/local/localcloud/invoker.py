@@ -8,6 +8,7 @@ answers Lambda's own timeout error; a crash answers Runtime.ExitError. Nothing h
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import queue
@@ -87,10 +88,8 @@ class _Worker:
     def kill(self) -> None:
         if self.alive():
             self.process.kill()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
 
 
 class _Pool:

@@ -29,12 +29,12 @@ def start_moto(host: str = "127.0.0.1", port: int = 0) -> MotoServer:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
-    bound_host, bound_port = server.get_host_and_port()
+    _, bound_port = server.get_host_and_port()
     moto = MotoServer(server, host, int(bound_port))
     # Step Functions executions really run (moto only validates definitions otherwise).
     request = urllib.request.Request(
         f"{moto.url}/moto-api/config", data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
         method="POST", headers={"Content-Type": "application/json"},
     )
-    urllib.request.urlopen(request, timeout=10).read()  # noqa: S310 — our own loopback server
+    urllib.request.urlopen(request, timeout=10).read()
     return moto

@@ -9,7 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlparse
@@ -20,6 +20,7 @@ import boto3
 from localcloud.template import ACCOUNT_ID, REGION, Template
 
 MOSCOW = ZoneInfo("Europe/Moscow")
+IFRAME_SANDBOX = "allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
 JUMPS = [("+1 hour", 3600), ("+1 day", 86400), ("+7 days", 7 * 86400), ("+30 days", 30 * 86400)]
 
 CSS = """
@@ -81,7 +82,8 @@ class LocalPages:
                 return self._html(_page("Local cloud", "", self._index()))
             if path == "/_local/mailbox":
                 data = self.mailbox()
-                return self._json(data) if as_json else self._html(_page("Mailbox", "mailbox", self._mailbox_html(data)))
+                return self._json(data) if as_json else self._html(
+                    _page("Mailbox", "mailbox", self._mailbox_html(data)))
             if path.startswith("/_local/mailbox/") and path.endswith("/html"):
                 return self._message_html(unquote(path.split("/")[3]))
             if path == "/_local/clock":
@@ -172,7 +174,7 @@ class LocalPages:
             return "<h1>Mailbox</h1><p class=muted>No e-mail has been sent yet.</p>"
         parts = [f"<h1>Mailbox</h1><p class=muted>{len(data['messages'])} messages, newest first.</p>"]
         for m in data["messages"]:
-            content = (f"<iframe sandbox='allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation' "
+            content = (f"<iframe sandbox='{IFRAME_SANDBOX}' "
                        f"src='/_local/mailbox/{quote(m['id'])}/html' title='{escape(m['subject'])}'></iframe>"
                        if m["html"] else f"<pre>{escape(m['text'] or '')}</pre>")
             parts.append(

@@ -21,8 +21,8 @@ from localcloud.template import ACCOUNT_ID, REGION, Schedule, Template
 _RATE = re.compile(r"^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$")
 _AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
 _UNITS = {"minute": 60, "hour": 3600, "day": 86400}
-_MONTHS = {m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), 1)}
-_DAYS = {d: i for i, d in enumerate("SUN MON TUE WED THU FRI SAT".split(), 1)}
+_MONTHS = {m: i for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), 1)}  # noqa: SIM905
+_DAYS = {d: i for i, d in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], 1)}
 
 
 class ScheduleError(ValueError):
@@ -202,5 +202,5 @@ class Scheduler:
                 sfn = boto3.client("stepfunctions", endpoint_url=self.endpoint_url, region_name=REGION)
                 arn = self.template.state_machines[schedule.target].arn
                 sfn.start_execution(stateMachineArn=arn, input=payload)
-        except Exception as exc:  # noqa: BLE001 — a failed delivery is logged, the scheduler goes on
+        except Exception as exc:
             self.log(f"localcloud: schedule {schedule.name} could not be delivered: {exc}")

@@ -614,7 +614,7 @@ class _Parser:
         key = props.get("PrimaryKey") or {"Name": "id", "Type": "String"}
         attr_type = {"String": "S", "Number": "N", "Binary": "B"}[key.get("Type", "String")]
         table_props = {
-            "TableName": props["TableName"] if "TableName" in props else None,
+            "TableName": props.get("TableName"),
             "KeySchema": [{"AttributeName": key["Name"], "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": key["Name"], "AttributeType": attr_type}],
         }

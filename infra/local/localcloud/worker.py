@@ -58,7 +58,7 @@ def load_handler(spec: str) -> tuple[Any, dict[str, Any] | None]:
         return None, error_payload("Runtime.MalformedHandlerName", f"Bad handler '{spec}': not enough values")
     try:
         module = importlib.import_module(module_name)
-    except Exception as exc:  # noqa: BLE001 — reported to the caller as Lambda does
+    except Exception as exc:
         return None, error_payload(
             "Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}",
             traceback.format_exception(exc)[-5:],
@@ -89,7 +89,7 @@ def main() -> None:
         try:
             result = handler(request["event"], context)
             body = json.dumps({"result": result}, default=str).encode()
-        except Exception as exc:  # noqa: BLE001 — every handler error becomes Lambda's error envelope
+        except Exception as exc:
             trace = traceback.format_exception(exc)
             print(f"[ERROR] {type(exc).__name__}: {exc}\n{''.join(trace[-6:])}", file=sys.stderr, flush=True)
             body = json.dumps({"error": error_payload(type(exc).__name__, str(exc), trace[-10:])}).encode()

@@ -21,7 +21,7 @@ class FieldError:
         return {"loc": self.loc, "msg": self.msg, "code": self.code}
 
 
-class Problem(Exception):  # noqa: N818 — the RFC's name for the thing
+class Problem(Exception):
     status: ClassVar[int] = 500
     slug: ClassVar[str] = "internal"
     title: ClassVar[str] = "Internal error"

@@ -29,7 +29,7 @@ def make_resolver(*, enable_validation: bool = True, cors_origins: list[str] | N
     def instance() -> str | None:
         try:
             return app.current_event.request_context.request_id
-        except Exception:  # noqa: BLE001 — outside a request there is no instance to name
+        except Exception:
             return None
 
     @app.exception_handler(Problem)

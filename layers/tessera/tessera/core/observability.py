@@ -38,9 +38,7 @@ def redact(value: Any, key: str | None = None) -> Any:
 
 class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        elif isinstance(record.msg, dict):
+        if isinstance(record.msg, (str, dict)):
             record.msg = redact(record.msg)
         if record.args:
             record.args = tuple(redact(a) for a in record.args) if isinstance(record.args, tuple) else record.args
