@@ -38,6 +38,6 @@ def health() -> HealthStatus:
     }
 
 
-@lambda_entry(traced=False)
+@lambda_entry(traced=False, measured=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return app.resolve(event, context)

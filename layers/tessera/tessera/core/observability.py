@@ -72,11 +72,14 @@ tracer: Any = _LazyTracer()
 
 
 def lambda_entry(correlation_path: str | None = correlation_paths.API_GATEWAY_HTTP, *, traced: bool = True,
-                 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Log context with the correlation id, flush metrics, and (when traced) an X-Ray subsegment."""
+                 measured: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Log context with the correlation id, EMF metrics flushed (when `measured`), and an X-Ray
+    subsegment (when `traced`)."""
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
-        wrapped = metrics.log_metrics(logger.inject_lambda_context(correlation_id_path=correlation_path)(handler))
+        wrapped = logger.inject_lambda_context(correlation_id_path=correlation_path)(handler)
+        if measured:
+            wrapped = metrics.log_metrics(wrapped)
         if not traced:
             return wrapped
         traced_handler: Callable[..., Any] | None = None
