@@ -114,6 +114,8 @@ class LocalCloud:
         self.invoker = invoker
 
         provision(template, self.endpoint_url, log=self.log)
+        for logical_id in template.functions:  # a bad intrinsic fails the start, not the first invocation
+            template.environment(logical_id)
 
         scheduler = Scheduler(template, invoker, clock, self.endpoint_url, self.log)
         events = EventSources(template, invoker, self.endpoint_url, self.log)

@@ -24,6 +24,7 @@ from typing import Any
 from localcloud.template import FunctionDef, Template
 from localcloud.worker import read_frame, write_frame
 
+INIT_SECONDS = 10.0  # Lambda's init phase (importing the handler) has its own allowance
 # Variables a worker inherits from the host; everything else comes from the function's own config.
 _HOST_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 
@@ -127,6 +128,20 @@ class _Pool:
 
     def acquire(self) -> tuple[_Worker, bool]:
         while True:
+            worker, cold = self._try_acquire()
+            if worker is not None:
+                return worker, cold
+            # Every worker is busy: wait for one to come back, or for a slot a killed worker freed.
+            try:
+                worker = self.idle.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if worker.alive():
+                return worker, False
+            self._retire(worker)
+
+    def _try_acquire(self) -> tuple[_Worker | None, bool]:
+        while True:
             try:
                 worker = self.idle.get_nowait()
             except queue.Empty:
@@ -143,7 +158,7 @@ class _Pool:
                 except BaseException:
                     self.count -= 1
                     raise
-        return self.idle.get(), False  # every worker is busy: wait for one
+        return None, False
 
     def release(self, worker: _Worker) -> None:
         if worker.alive():
@@ -216,6 +231,21 @@ class Invoker:
         worker, cold = pool.acquire()
         pool.stats.invocations += 1
         pool.stats.last_invoked_at = time.time()
+        if cold:  # Lambda's init phase has its own 10 s allowance; the function's Timeout starts after it
+            ready: dict[str, Any] = {}
+            init = threading.Thread(target=lambda: ready.update(frame=read_frame(worker.process.stdout)),  # type: ignore[arg-type]
+                                    daemon=True)
+            init.start()
+            init.join(INIT_SECONDS)
+            if init.is_alive() or ready.get("frame") is None:
+                code = worker.process.poll()
+                pool.discard(worker)
+                duration = (time.perf_counter() - started) * 1000
+                if init.is_alive():
+                    return self._failure(pool, request_id, duration, cold, "Sandbox.Timedout",
+                                         f"{request_id} Init timed out after {INIT_SECONDS:.2f} seconds")
+                return self._failure(pool, request_id, duration, cold, "Runtime.ExitError",
+                                     f"RequestId: {request_id} Error: Runtime exited during init: exit status {code}")
         deadline = time.time() + fn.timeout
         request = json.dumps({"event": event, "request_id": request_id, "deadline_ms": deadline * 1000,
                               "client_context": client_context}, default=str).encode()
@@ -229,10 +259,9 @@ class Invoker:
             except (OSError, ValueError) as exc:
                 outcome["exc"] = exc
 
-        # Cold starts get the init time on top, as Lambda's init phase has its own 10 s allowance.
         thread = threading.Thread(target=exchange, daemon=True)
         thread.start()
-        thread.join(fn.timeout + (10 if cold else 0))
+        thread.join(fn.timeout)
         duration = (time.perf_counter() - started) * 1000
         if thread.is_alive():
             pool.discard(worker)
@@ -241,7 +270,10 @@ class Invoker:
                                  f"{request_id} Task timed out after {fn.timeout:.2f} seconds")
         frame = outcome.get("frame")
         if frame is None:
-            code = worker.process.poll()
+            try:  # stdout closed: the process is exiting; wait so the message names its exit status
+                code: int | None = worker.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                code = None
             pool.discard(worker)
             return self._failure(pool, request_id, duration, cold, "Runtime.ExitError",
                                  f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}")

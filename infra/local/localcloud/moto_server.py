@@ -31,6 +31,8 @@ def start_moto(host: str = "127.0.0.1", port: int = 0) -> MotoServer:
     server.start()
     _, bound_port = server.get_host_and_port()
     moto = MotoServer(server, host, int(bound_port))
+    # moto's backends live in this process: a second cloud started here must not see the first one's state.
+    urllib.request.urlopen(urllib.request.Request(f"{moto.url}/moto-api/reset", method="POST"), timeout=10).read()
     # Step Functions executions really run (moto only validates definitions otherwise).
     request = urllib.request.Request(
         f"{moto.url}/moto-api/config", data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),

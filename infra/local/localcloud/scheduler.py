@@ -201,6 +201,7 @@ class Scheduler:
             else:
                 sfn = boto3.client("stepfunctions", endpoint_url=self.endpoint_url, region_name=REGION)
                 arn = self.template.state_machines[schedule.target].arn
-                sfn.start_execution(stateMachineArn=arn, input=payload)
+                # moto names every unnamed execution 'None', so the second firing would collide.
+                sfn.start_execution(stateMachineArn=arn, name=str(uuid.uuid4()), input=payload)
         except Exception as exc:
             self.log(f"localcloud: schedule {schedule.name} could not be delivered: {exc}")

@@ -353,7 +353,9 @@ class Resolver:
 
     def ref(self, name: str) -> Any:
         if name in self.t.parameters:
-            return self.t.parameters[name]
+            value = self.t.parameters[name]
+            kind = str(((self.t.document.get("Parameters") or {}).get(name) or {}).get("Type", ""))
+            return value.split(",") if kind == "CommaDelimitedList" or kind.startswith("List<") else value
         pseudo = self.pseudo(name)
         if pseudo != "\0missing":
             return pseudo

@@ -77,6 +77,7 @@ def main() -> None:
     sys.stdout = sys.stderr
     sys.path[:0] = [p for p in os.environ.get("LOCALCLOUD_SYS_PATH", "").split(os.pathsep) if p]
     handler, init_error = load_handler(os.environ["_HANDLER"])
+    write_frame(channel_out, b'{"ready": true}')  # init is over: the invoker times invocations from here
     while True:
         frame = read_frame(channel_in)
         if frame is None:

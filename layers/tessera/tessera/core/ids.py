@@ -1,0 +1,38 @@
+"""Identifiers: ULIDs with a type prefix (`acc_01J…`), ordered by platform time, and secrets that are
+shown once and stored only as SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from ulid import ULID
+
+from tessera.core import clock
+from tessera.core.errors import FieldError, ValidationFailed
+
+_PREFIX = re.compile(r"^[a-z][a-z0-9]{1,7}$")
+_ID = re.compile(r"^(?P<prefix>[a-z][a-z0-9]{1,7})_(?P<ulid>[0-9A-HJKMNP-TV-Z]{26})$")
+
+
+def new_id(prefix: str) -> str:
+    if not _PREFIX.match(prefix):
+        raise ValueError(f"id prefix {prefix!r} must be 2–8 lowercase letters or digits")
+    return f"{prefix}_{ULID.from_datetime(clock.now())}"
+
+
+def parse_id(value: str, prefix: str, *, field: str = "id") -> str:
+    match = _ID.match(value or "")
+    if not match or match.group("prefix") != prefix:
+        raise ValidationFailed(f"{field} is not a valid {prefix}_… identifier.", code="invalid-id",
+                               errors=[FieldError(field, f"expected {prefix}_ followed by a ULID", "invalid-id")])
+    return value
+
+
+def new_secret_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,6 @@
+from lc_fns.record import record
+
+
+def handler(event, context):
+    record("tick", event)
+    return {}
