@@ -1,0 +1,120 @@
+import json
+import logging
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, EmailStr
+
+from tessera.core.errors import Conflict, ProblemCatalog, RateLimited, ValidationFailed
+from tessera.core.http import clamp_limit, decode_cursor, encode_cursor, make_resolver, page
+from tessera.core.observability import MASK, RedactingFilter, redact
+from tests.unit.conftest import LambdaContext, http_event
+
+app = make_resolver()
+
+
+class Signup(BaseModel):
+    email: EmailStr
+    password: str
+
+
+@app.post("/things")
+def create(body: Signup) -> dict[str, Any]:
+    if body.email == "taken@example.com":
+        raise Conflict("That e-mail is taken.", code="email-taken")
+    return {"ok": True}
+
+
+@app.get("/limited")
+def limited() -> dict[str, Any]:
+    raise RateLimited("Slow down.", retry_after=30)
+
+
+@app.get("/boom")
+def boom() -> dict[str, Any]:
+    raise KeyError("secret internals")
+
+
+def call(method: str, path: str, body: str | None = None) -> tuple[int, dict[str, str], dict[str, Any]]:
+    answer = app.resolve(http_event(method, path, body=body), LambdaContext())
+    return answer["statusCode"], answer["headers"], json.loads(answer["body"])
+
+
+def test_validation_is_a_422_problem_that_never_echoes_values() -> None:
+    status, headers, body = call("POST", "/things", json.dumps({"email": "nope", "password": "hunter2-secret"}))
+    assert status == 422 and headers["Content-Type"] == "application/problem+json"
+    assert body["type"] == "/problems/validation-failed" and body["code"] == "validation-failed"
+    assert body["instance"] == "req-test-1"
+    assert [e["loc"] for e in body["errors"]] == ["body.email"]
+    assert "hunter2" not in json.dumps(body) and "nope" not in json.dumps(body)
+
+
+def test_malformed_json_is_400() -> None:
+    status, _, body = call("POST", "/things", "{not json")
+    assert (status, body["code"]) == (400, "malformed-json")
+
+
+def test_domain_problem_and_headers() -> None:
+    status, _, body = call("POST", "/things", json.dumps({"email": "taken@example.com", "password": "x"}))
+    assert (status, body["code"], body["detail"]) == (409, "email-taken", "That e-mail is taken.")
+    status, headers, body = call("GET", "/limited")
+    assert status == 429 and headers["Retry-After"] == "30" and body["retry_after"] == 30
+
+
+def test_unknown_route_and_unexpected_error() -> None:
+    status, _, body = call("GET", "/nowhere")
+    assert (status, body["code"]) == (404, "route-not-found")
+    status, _, body = call("GET", "/boom")
+    assert status == 500 and body["code"] == "internal" and "secret internals" not in json.dumps(body)
+
+
+def test_every_problem_type_is_documented() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "problems.md").read_text(encoding="utf-8")
+    for problem in ProblemCatalog().types:
+        assert f"/problems/{problem.slug}" in doc, problem.slug
+
+
+def test_cursor_helpers() -> None:
+    position = {"pk": "ORG#1", "sk": "NOTE#5"}
+    assert decode_cursor(encode_cursor(position)) == position
+    assert encode_cursor(None) is None and decode_cursor(None) is None
+    assert page([1], None) == {"items": [1], "next_cursor": None}
+    assert clamp_limit(None) == 25
+    for bad in ("bm90IGpzb24", encode_cursor({"a": 1})[:-2] + "!!", "WzFd"):  # not JSON, garbage, a list
+        with pytest.raises(ValidationFailed):
+            decode_cursor(bad)
+    with pytest.raises(ValidationFailed):
+        clamp_limit(0)
+
+
+def test_redaction_of_keys_and_inline_pii() -> None:
+    data = {"email": "a@b.ru", "password": "x", "note": "call +7 (916) 123-45-67 or ivan.petrov@mail.ru",
+            "nested": [{"refresh_token": "t"}], "inn": "7707083893", "count": 3, "business_inn_id": "k"}
+    cleaned = redact(data)
+    assert cleaned["email"] == MASK and cleaned["password"] == MASK and cleaned["inn"] == MASK
+    assert cleaned["note"] == f"call {MASK} or {MASK}"
+    assert cleaned["nested"] == [{"refresh_token": MASK}] and cleaned["count"] == 3
+
+
+def test_log_records_are_redacted() -> None:
+    record = logging.LogRecord("t", logging.INFO, __file__, 1, "signup for %s", ("ivan@example.com",), None)
+    record.__dict__["password"] = "hunter2"
+    record.__dict__["user_id"] = "usr_1"
+    RedactingFilter().filter(record)
+    assert record.getMessage() == f"signup for {MASK}"
+    assert record.__dict__["password"] == MASK and record.__dict__["user_id"] == "usr_1"
+
+
+def test_logger_output_has_no_pii(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from tessera.core.observability import logger
+
+    stream = io.StringIO()
+    monkeypatch.setattr(logger.registered_handler, "stream", stream)
+    logger.info("login failed for ivan@example.com", extra={"password": "hunter2", "ip": "203.0.113.7"})
+    out = stream.getvalue()
+    assert out
+    assert "ivan@example.com" not in out and "hunter2" not in out and "203.0.113.7" in out

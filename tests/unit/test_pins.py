@@ -1,0 +1,25 @@
+"""The layer ships what pyproject pins: the same versions run in Lambda and in tests."""
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _pins(lines: list[str]) -> dict[str, str]:
+    pins = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if match := re.match(r"^([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(\S+)$", line):
+            pins[match.group(1).lower()] = match.group(2)
+    return pins
+
+
+def test_layer_requirements_equal_pyproject_runtime_pins() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = _pins(project["dependencies"])
+    layer = _pins((ROOT / "layers/tessera/requirements.txt").read_text().splitlines())
+    runtime.pop("boto3", None)  # provided by the Lambda runtime
+    assert layer == runtime
+    assert all("==" in d for d in project["dependencies"] + project["optional-dependencies"]["dev"])
