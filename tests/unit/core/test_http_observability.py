@@ -21,7 +21,7 @@ class Signup(BaseModel):
 @app.post("/things")
 def create(body: Signup) -> dict[str, Any]:
     if body.email == "taken@example.com":
-        raise Conflict("That e-mail is taken.", code="email-taken")
+        raise Conflict("That e-mail is taken.", code="test-email-taken")
     return {"ok": True}
 
 
@@ -56,7 +56,7 @@ def test_malformed_json_is_400() -> None:
 
 def test_domain_problem_and_headers() -> None:
     status, _, body = call("POST", "/things", json.dumps({"email": "taken@example.com", "password": "x"}))
-    assert (status, body["code"], body["detail"]) == (409, "email-taken", "That e-mail is taken.")
+    assert (status, body["code"], body["detail"]) == (409, "test-email-taken", "That e-mail is taken.")
     status, headers, body = call("GET", "/limited")
     assert status == 429 and headers["Retry-After"] == "30" and body["retry_after"] == 30
 
@@ -118,3 +118,14 @@ def test_logger_output_has_no_pii(monkeypatch: pytest.MonkeyPatch) -> None:
     out = stream.getvalue()
     assert out
     assert "ivan@example.com" not in out and "hunter2" not in out and "203.0.113.7" in out
+
+
+def test_problems_are_localized_by_accept_language() -> None:
+    event = http_event("POST", "/things", body="{bad", headers={"accept-language": "en-US,en;q=0.9"})
+    assert json.loads(app.resolve(event, LambdaContext())["body"])["detail"] == "The request body is not valid JSON."
+    event = http_event("POST", "/things", body="{bad", headers={"accept-language": "ru-RU,ru;q=0.9,en;q=0.8"})
+    assert json.loads(app.resolve(event, LambdaContext())["body"])["detail"] == "Тело запроса — не корректный JSON."
+    event = http_event("POST", "/things", body="{bad", headers={"accept-language": "de, en;q=0.5"})
+    assert "not valid JSON" in json.loads(app.resolve(event, LambdaContext())["body"])["detail"]
+    _, _, body = call("GET", "/limited")  # no header: Russian, with the problem's fields filled in
+    assert body["detail"] == "Слишком много запросов. Повторите через 30 с."

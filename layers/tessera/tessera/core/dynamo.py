@@ -18,7 +18,7 @@ from tessera.core.errors import Conflict, NotFound
 from tessera.core.http import clamp_limit, decode_cursor, encode_cursor
 
 
-def record_meta(table_env_var: str) -> type:
+def record_meta(table_env_var: str) -> Any:
     """A PynamoDB Meta for the table named by `table_env_var` (read when the model class is created)."""
 
     class Meta:

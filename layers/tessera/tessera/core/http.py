@@ -14,7 +14,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
 
-from tessera.core.errors import PROBLEM_JSON, FieldError, MalformedJson, NotFound, Problem, ValidationFailed
+from tessera.core.errors import FieldError, Internal, MalformedJson, NotFound, Problem, ValidationFailed
+from tessera.core.i18n import DEFAULT_LANGUAGE, negotiate, translate
 from tessera.core.observability import logger
 
 MAX_LIMIT = 100
@@ -32,13 +33,23 @@ def make_resolver(*, enable_validation: bool = True, cors_origins: list[str] | N
         except Exception:
             return None
 
+    def localized(exc: Problem) -> Problem:
+        try:
+            language = negotiate(app.current_event.headers.get("accept-language"))
+        except Exception:
+            language = DEFAULT_LANGUAGE
+        text = translate(exc.code, language, {**exc.extra, "detail": exc.detail})
+        if text:
+            exc.detail = text
+        return exc
+
     @app.exception_handler(Problem)
     def problem(exc: Problem) -> Response:
-        return exc.to_response(instance())
+        return localized(exc).to_response(instance())
 
     @app.not_found
     def not_found(_: Exception) -> Response:
-        return NotFound("No such route.", code="route-not-found").to_response(instance())
+        return localized(NotFound("No such route.", code="route-not-found")).to_response(instance())
 
     if enable_validation:
         from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -47,22 +58,20 @@ def make_resolver(*, enable_validation: bool = True, cors_origins: list[str] | N
         def invalid(exc: RequestValidationError) -> Response:
             errors = exc.errors()
             if any(e.get("type") == "json_invalid" for e in errors):
-                return MalformedJson().to_response(instance())
+                return localized(MalformedJson()).to_response(instance())
             fields = [FieldError(".".join(str(p) for p in e.get("loc", ())), str(e.get("msg", "")),
                                  str(e.get("type", "invalid"))) for e in errors]
-            return ValidationFailed("Some fields are not valid.", errors=fields).to_response(instance())
+            return localized(ValidationFailed("Some fields are not valid.", errors=fields)).to_response(instance())
 
     @app.exception_handler(json.JSONDecodeError)
     def malformed(_: json.JSONDecodeError) -> Response:
-        return MalformedJson().to_response(instance())
+        return localized(MalformedJson()).to_response(instance())
 
     @app.exception_handler(Exception)
     def unexpected(exc: Exception) -> Response:
         logger.exception("unhandled error", extra={"error_type": type(exc).__name__})
-        body = {"type": "/problems/internal", "title": "Internal error", "status": 500,
-                "detail": "Something went wrong on our side. Quote the request id to support.",
-                "code": "internal", "instance": instance()}
-        return Response(500, PROBLEM_JSON, json.dumps(body))
+        return localized(Internal("Something went wrong on our side. Quote the request id to support.",
+                                  code="internal")).to_response(instance())
 
     return app
 

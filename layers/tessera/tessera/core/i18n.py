@@ -1,0 +1,66 @@
+"""Localized problem details. Contexts register their messages by problem `code`; the resolver picks
+the language from Accept-Language (Russian by default, English available) and fills `detail`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGUAGES = ("ru", "en")
+DEFAULT_LANGUAGE = "ru"
+
+_messages: dict[str, dict[str, str]] = {}
+
+
+def register(messages: Mapping[str, Mapping[str, str]]) -> None:
+    """`{code: {"ru": …, "en": …}}`; the texts may use `{name}` fields from the problem's extras."""
+    for code, texts in messages.items():
+        if set(texts) != set(LANGUAGES):
+            raise ValueError(f"message {code!r} needs exactly {LANGUAGES}")
+        _messages[code] = dict(texts)
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The first supported language in the header's preference order (q-values honoured)."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, position, tag.strip().lower().split("-")[0]))
+    for _, _, language in sorted(ranked):
+        if language in LANGUAGES:
+            return language
+    return DEFAULT_LANGUAGE
+
+
+def translate(code: str, language: str, fields: Mapping[str, object] | None = None) -> str | None:
+    texts = _messages.get(code)
+    if texts is None:
+        return None
+    text = texts.get(language) or texts[DEFAULT_LANGUAGE]
+    try:
+        return text.format(**(fields or {}))
+    except (KeyError, IndexError):
+        return text
+
+
+register({
+    "validation-failed": {"ru": "Проверьте поля формы.", "en": "Some fields are not valid."},
+    "malformed-json": {"ru": "Тело запроса — не корректный JSON.", "en": "The request body is not valid JSON."},
+    "route-not-found": {"ru": "Такого адреса API нет.", "en": "No such route."},
+    "not-found": {"ru": "Не найдено.", "en": "Not found."},
+    "internal": {"ru": "У нас что-то сломалось. Сообщите в поддержку номер запроса.",
+                 "en": "Something went wrong on our side. Quote the request id to support."},
+    "rate-limited": {"ru": "Слишком много запросов. Повторите через {retry_after} с.",
+                     "en": "Too many requests. Try again in {retry_after} s."},
+    "invalid-cursor": {"ru": "Некорректный курсор страницы.", "en": "The cursor is not valid."},
+    "invalid-limit": {"ru": "limit должен быть от 1 до 100.", "en": "limit must be between 1 and 100."},
+    "concurrent-change": {"ru": "Кто-то изменил эти данные одновременно с вами. Обновите страницу и повторите.",
+                          "en": "Someone changed this at the same time. Reload and try again."},
+})

@@ -1,0 +1,71 @@
+"""Roles and the one permission table (role × action). Every route declares its action; a test walks
+every route × role against this table."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class StaffRole(StrEnum):
+    ADMIN = "admin"
+    SALES = "sales"
+    IMPLEMENTATION = "implementation"
+    SUPPORT = "support"
+    BILLING = "billing"
+    DEVELOPER = "developer"
+    AUDITOR = "auditor"  # reads everything it may, changes nothing
+
+
+class CustomerRole(StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    OPERATOR = "operator"
+    ANALYST = "analyst"
+
+
+STAFF_ROLES = frozenset(StaffRole)
+CUSTOMER_ROLES = frozenset(CustomerRole)
+
+_ALL_STAFF = frozenset(StaffRole)
+_S = StaffRole
+_C = CustomerRole
+
+# action → the roles allowed. Staff actions start with "console.", customer actions with "app.".
+PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
+    # staff management
+    "console.staff.read": frozenset({_S.ADMIN, _S.AUDITOR}),
+    "console.staff.invite": frozenset({_S.ADMIN}),
+    "console.staff.update": frozenset({_S.ADMIN}),
+    "console.staff.deactivate": frozenset({_S.ADMIN}),
+    "console.staff.reset_mfa": frozenset({_S.ADMIN}),
+    # access to customer data
+    "console.grants.read": frozenset({_S.ADMIN, _S.SUPPORT, _S.DEVELOPER, _S.AUDITOR}),
+    "console.grants.create": frozenset({_S.ADMIN}),
+    "console.grants.self_grant": frozenset({_S.SUPPORT}),  # read-only, with a reason (policy)
+    "console.grants.revoke": frozenset({_S.ADMIN}),
+    # audit
+    "console.audit.read": frozenset({_S.ADMIN, _S.AUDITOR}),
+    "console.audit.export": frozenset({_S.ADMIN, _S.AUDITOR}),
+    "console.audit.verify": frozenset({_S.ADMIN, _S.AUDITOR}),
+    # a customer's team
+    "app.team.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
+    "app.team.invite": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.team.update": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.team.remove": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.staff_access.read": frozenset({_C.OWNER, _C.ADMIN}),
+}
+
+# Customer data that staff reach only through an access grant (support, developer) unless their role
+# covers it by itself.
+GRANT_ROLES = frozenset({_S.SUPPORT, _S.DEVELOPER})
+
+
+def allowed(roles: frozenset[str] | set[str] | list[str], action: str) -> bool:
+    permitted = PERMISSIONS.get(action)
+    if permitted is None:
+        raise KeyError(f"unknown action {action!r}: add it to PERMISSIONS")
+    return any(role in permitted for role in roles)
+
+
+def actions_for(role: str) -> list[str]:
+    return sorted(action for action, roles in PERMISSIONS.items() if role in roles)
