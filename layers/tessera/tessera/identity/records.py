@@ -17,10 +17,11 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
-    ListAttribute,
     NumberAttribute,
+    NumberSetAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -50,16 +51,16 @@ class UserRecord(BaseRecord):
     status = UnicodeAttribute()  # pending | invited | active | deactivated
     locale = UnicodeAttribute(default="ru")
     password_hash = UnicodeAttribute(null=True)
-    staff_roles = ListAttribute(of=UnicodeAttribute, null=True)
+    staff_roles = UnicodeSetAttribute(null=True)
     # [{org_id, org_name, role}] — a copy of the ORG#/MEMBER# items, so login and /me read one item
     memberships = JSONAttribute(default=list)
     mfa_enabled = BooleanAttribute(default=False)
     mfa_secret = UnicodeAttribute(null=True)  # envelope-encrypted
     mfa_pending_secret = UnicodeAttribute(null=True)  # envelope-encrypted, until verified
     last_totp_step = NumberAttribute(null=True)
-    recovery_hashes = ListAttribute(of=UnicodeAttribute, null=True)
-    login_failures = ListAttribute(of=NumberAttribute, null=True)  # epoch seconds, newest last
-    oidc_subjects = ListAttribute(of=UnicodeAttribute, null=True)  # "google:<sub>"
+    recovery_hashes = UnicodeSetAttribute(null=True)
+    login_failures = NumberSetAttribute(null=True)  # epoch seconds of recent failures
+    oidc_subjects = UnicodeSetAttribute(null=True)  # "google:<sub>"
     created_at = UTCDateTimeAttribute()
     confirmed_at = UTCDateTimeAttribute(null=True)
     last_login_at = UTCDateTimeAttribute(null=True)
@@ -78,7 +79,7 @@ class SessionRecord(BaseRecord):
     user_id = UnicodeAttribute()
     audience = UnicodeAttribute()  # console | app
     kind = UnicodeAttribute()
-    roles = ListAttribute(of=UnicodeAttribute, default=list)  # staff roles, or the role in org_id
+    roles = UnicodeSetAttribute(null=True)  # staff roles, or the role in org_id
     org_id = UnicodeAttribute(null=True)
     mfa = BooleanAttribute(default=False)
     refresh_hash = UnicodeAttribute()
@@ -120,7 +121,7 @@ class OneTimeTokenRecord(BaseRecord):
 
 class ThrottleRecord(BaseRecord):
     Meta = META
-    failures = ListAttribute(of=NumberAttribute, default=list)
+    failures = NumberSetAttribute(null=True)
     expires_at = TTLAttribute()
 
 

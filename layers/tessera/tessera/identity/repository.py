@@ -64,17 +64,45 @@ def find_user_by_email(email: str) -> UserRecord | None:
     return find_user(link.user_id)
 
 
-def create_user(user: UserRecord, *also: Model) -> None:
-    """The user, its e-mail claim and any companion items (organization, membership), all or none."""
+def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None = None) -> None:
+    """The user, its e-mail claim and any companion items (organization, membership), all or none;
+    with `token`, only if that one-time token is still unused."""
     pk, sk = email_key(user.email)
     try:
         with TransactWrite(connection=_connection()) as tx:
+            if token is not None:
+                _spend(tx, token)
             tx.save(EmailRecord(pk=pk, sk=sk, user_id=user.user_id), condition=EmailRecord.pk.does_not_exist())
             tx.save(user, condition=UserRecord.pk.does_not_exist())
             for item in also:
                 tx.save(item)
     except TransactWriteError as exc:
+        if token is not None and _failed_at(exc, 0):
+            raise Conflict("This link is not valid or was already used.", code="token-invalid") from exc
         _conflict_or_raise(exc, "An account with this e-mail already exists.", "email-taken")
+
+
+def save_with_token(token: OneTimeTokenRecord, *items: Model) -> None:
+    """Spend a one-time token and save what it authorizes, together: a second click changes nothing."""
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            _spend(tx, token)
+            for item in items:
+                tx.save(item)
+    except TransactWriteError as exc:
+        if _failed_at(exc, 0):
+            raise Conflict("This link is not valid or was already used.", code="token-invalid") from exc
+        _conflict_or_raise(exc, "Someone changed this at the same time. Reload and try again.", "concurrent-change")
+
+
+def _spend(tx: TransactWrite, token: OneTimeTokenRecord) -> None:
+    token.used_at = clock.now()
+    tx.save(token, condition=OneTimeTokenRecord.used_at.does_not_exist())
+
+
+def _failed_at(exc: TransactWriteError, index: int) -> bool:
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return len(reasons) > index and reasons[index] is not None and reasons[index].code == "ConditionalCheckFailed"
 
 
 def save(*items: Model, delete: Iterable[Model] = ()) -> None:
@@ -146,7 +174,7 @@ def revoke_sessions(sessions: Iterable[SessionRecord], reason: str) -> int:
 
 
 def update_session_grants(session: SessionRecord, roles: list[str], org_id: str | None) -> None:
-    session.update(actions=[SessionRecord.roles.set(roles), SessionRecord.org_id.set(org_id)])
+    session.update(actions=[SessionRecord.roles.set(set(roles) or None), SessionRecord.org_id.set(org_id)])
 
 
 # --- one-time tokens ---------------------------------------------------------------------------------

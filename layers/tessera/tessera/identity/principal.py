@@ -1,0 +1,108 @@
+"""Who is calling: built by the authorizer, passed to handlers in the request context, and checked
+by `guard` on every console and app route against the permission table."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from tessera.core import clock
+from tessera.core.errors import Forbidden, NotFound, RateLimited, Unauthorized
+from tessera.identity import repository
+from tessera.identity.roles import allowed
+
+RATE_LIMIT_PER_MINUTE = 100
+_current: ContextVar[Principal | None] = ContextVar("principal", default=None)
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    session_id: str
+    audience: str  # console | app
+    kind: str  # staff | customer
+    roles: frozenset[str]
+    org_id: str | None = None
+    mfa: bool = False
+
+    def to_context(self) -> dict[str, str | bool]:
+        """The authorizer's simple-response context (values must be scalars)."""
+        return {"user_id": self.user_id, "session_id": self.session_id, "audience": self.audience,
+                "kind": self.kind, "roles": json.dumps(sorted(self.roles)), "org_id": self.org_id or "",
+                "mfa": self.mfa}
+
+    @classmethod
+    def from_context(cls, context: dict[str, Any] | None) -> Principal:
+        if not context or not context.get("user_id"):
+            raise Unauthorized("Sign in first.", code="not-signed-in")
+        roles = context.get("roles") or "[]"
+        return cls(user_id=str(context["user_id"]), session_id=str(context.get("session_id", "")),
+                   audience=str(context.get("audience", "")), kind=str(context.get("kind", "")),
+                   roles=frozenset(json.loads(roles) if isinstance(roles, str) else roles),
+                   org_id=str(context.get("org_id") or "") or None,
+                   mfa=context.get("mfa") in (True, "true", "True"))
+
+
+def principal_of(event: Any) -> Principal:
+    """From a Powertools APIGatewayProxyEventV2 that passed the Lambda authorizer."""
+    authorizer = (event.raw_event.get("requestContext") or {}).get("authorizer") or {}
+    return Principal.from_context(authorizer.get("lambda"))
+
+
+def authorize(principal: Principal, action: str, org_id: str | None = None) -> None:
+    area = action.split(".", 1)[0]
+    expected = {"console": ("console", "staff"), "app": ("app", "customer")}[area]
+    if (principal.audience, principal.kind) != expected:
+        raise Forbidden("This area is not for your account.", code="wrong-area")
+    if area == "app" and org_id is not None and org_id != principal.org_id:
+        # Another tenant's data does not exist as far as this caller can tell.
+        raise NotFound("No such organization.", code="not-found")
+    if not allowed(principal.roles, action):
+        raise Forbidden("Your role does not allow this.", code="forbidden-action", action=action)
+
+
+def enforce_rate_limit(principal: Principal) -> None:
+    """100 requests a minute per user: one UpdateItem on a per-minute counter."""
+    now = clock.epoch_seconds()
+    minute = now // 60
+    if repository.count_request(principal.user_id, minute, ttl=(minute + 2) * 60) > RATE_LIMIT_PER_MINUTE:
+        raise RateLimited("Too many requests.", retry_after=60 - now % 60)
+
+
+def guard(resolver: Any, action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a route's action: authorize the caller against the permission table and the tenant in
+    the path (`org_id`) and count it against the rate limit. The route reads the caller with `current()`."""
+
+    def decorate(route: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(route)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            principal = principal_of(resolver.current_event)
+            authorize(principal, action, kwargs.get("org_id"))
+            enforce_rate_limit(principal)
+            token = _current.set(principal)
+            try:
+                return route(*args, **kwargs)
+            finally:
+                _current.reset(token)
+
+        checked.__tessera_action__ = action  # type: ignore[attr-defined]
+        return checked
+
+    return decorate
+
+
+def public(route: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a route that needs no principal (sign-in, sign-up, public ingest)."""
+    route.__tessera_action__ = None  # type: ignore[attr-defined]
+    return route
+
+
+def current() -> Principal:
+    principal = _current.get()
+    if principal is None:
+        raise RuntimeError("current() is only available inside a guarded route")
+    return principal

@@ -1,0 +1,97 @@
+"""The mail port, its SES adapter and an in-memory fake, and the template renderer."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    html: str
+    text: str
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class Mailer(Protocol):
+    def send(self, email: Email) -> str: ...
+
+
+class SesMailer:
+    def __init__(self, sender: str, configuration_set: str | None = None, client: Any = None) -> None:
+        self.sender = sender
+        self.configuration_set = configuration_set
+        self._client = client
+
+    def send(self, email: Email) -> str:
+        if self._client is None:
+            import boto3
+
+            self._client = boto3.client("ses")
+        args: dict[str, Any] = {
+            "Source": self.sender, "Destination": {"ToAddresses": [email.to]},
+            "Message": {"Subject": {"Data": email.subject, "Charset": "UTF-8"},
+                        "Body": {"Html": {"Data": email.html, "Charset": "UTF-8"},
+                                 "Text": {"Data": email.text, "Charset": "UTF-8"}}},
+            "Tags": [{"Name": k, "Value": v} for k, v in email.tags.items()],
+        }
+        if self.configuration_set:
+            args["ConfigurationSetName"] = self.configuration_set
+        return str(self._client.send_email(**args)["MessageId"])
+
+
+class MemoryMailer:
+    def __init__(self) -> None:
+        self.sent: list[Email] = []
+
+    def send(self, email: Email) -> str:
+        self.sent.append(email)
+        return f"memory-{len(self.sent)}"
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render(template: str, language: str, **context: Any) -> tuple[str, str, str]:
+    """(subject, html, text) of `templates/<template>.<language>.j2`, whose blocks are subject, body, text."""
+    compiled = _environment().get_template(f"{template}.{language if language in ('ru', 'en') else 'ru'}.j2")
+    blocks = compiled.blocks
+    ctx = compiled.new_context(context)
+    subject = "".join(blocks["subject"](ctx)).strip()
+    html = _environment().get_template("layout.html.j2").render(body="".join(blocks["body"](ctx)), subject=subject)
+    text = "".join(blocks["text"](ctx)).strip()
+    return subject, html, text
+
+
+_mailer: Mailer | None = None
+
+
+def mailer() -> Mailer:
+    """The process's mailer: SES with the sender from SES_SENDER, or the one a test installed."""
+    global _mailer
+    if _mailer is None:
+        _mailer = SesMailer(os.environ.get("SES_SENDER", "no-reply@tessera.local"),
+                            os.environ.get("SES_CONFIGURATION_SET") or None)
+    return _mailer
+
+
+def use_mailer(replacement: Mailer | None) -> None:
+    global _mailer
+    _mailer = replacement
+
+
+def send_template(to: str, template: str, language: str, **context: Any) -> str:
+    subject, html, text = render(template, language, **context)
+    return mailer().send(Email(to=to, subject=subject, html=html, text=text, tags={"template": template}))
