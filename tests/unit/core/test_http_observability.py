@@ -3,18 +3,19 @@ import logging
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, EmailStr
+from pydantic import BaseModel
 
 from tessera.core.errors import Conflict, ProblemCatalog, RateLimited, ValidationFailed
 from tessera.core.http import clamp_limit, decode_cursor, encode_cursor, make_resolver, page
 from tessera.core.observability import MASK, RedactingFilter, redact
+from tessera.core.validation import Email
 from tests.unit.conftest import LambdaContext, http_event
 
 app = make_resolver()
 
 
 class Signup(BaseModel):
-    email: EmailStr
+    email: Email
     password: str
 
 

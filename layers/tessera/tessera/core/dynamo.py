@@ -15,13 +15,14 @@ from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from tessera.core.errors import Conflict, NotFound
-from tessera.core.http import clamp_limit, decode_cursor, encode_cursor
+from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 
 
 def record_meta(table_env_var: str) -> Any:
     """A PynamoDB Meta for the table named by `table_env_var` (read when the model class is created)."""
 
     class Meta:
+        table_env = table_env_var
         table_name = os.environ.get(table_env_var, f"unset-{table_env_var}")
         region = os.environ.get("AWS_REGION", "eu-central-1")
         max_retry_attempts = 3
@@ -35,6 +36,17 @@ def bind_table(model: type[Model], table_name: str) -> None:
     """Point a model at another table (tests, multi-region tooling)."""
     model.Meta.table_name = table_name
     model._connection = None
+
+
+def rebind_from_env() -> None:
+    """Re-read every record's table name from its environment variable (tests that set env late)."""
+    pending: list[type[Model]] = [BaseRecord]
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        variable = getattr(model.Meta, "table_env", None)
+        if variable and variable in os.environ:
+            bind_table(model, os.environ[variable])
 
 
 class BaseRecord(Model):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tessera.core.validation import Email
 from tessera.identity.roles import CustomerRole, StaffRole
 
 Language = Literal["ru", "en"]
@@ -18,7 +19,7 @@ class Command(BaseModel):
 
 
 class RegisterRequest(Command):
-    email: EmailStr
+    email: Email
     password: str = Field(min_length=1, max_length=200)
     name: str = Field(min_length=1, max_length=100)
     company: str | None = Field(None, max_length=200)
@@ -29,16 +30,21 @@ class TokenRequest(Command):
     token: str = Field(min_length=10, max_length=200)
 
 
+Delivery = Literal["cookie", "bearer"]  # browsers get httpOnly cookies; API clients ask for bearer tokens
+
+
 class LoginRequest(Command):
-    email: EmailStr
+    email: Email
     password: str = Field(min_length=1, max_length=200)
     audience: Audience = "app"
+    delivery: Delivery = "cookie"
 
 
 class MfaLoginRequest(Command):
     mfa_token: str = Field(min_length=10, max_length=4096)
     code: str | None = Field(None, max_length=12)
     recovery_code: str | None = Field(None, max_length=20)
+    delivery: Delivery = "cookie"
 
 
 class RefreshRequest(Command):
@@ -46,7 +52,7 @@ class RefreshRequest(Command):
 
 
 class ForgotRequest(Command):
-    email: EmailStr
+    email: Email
 
 
 class ResetRequest(Command):
@@ -75,6 +81,7 @@ class EnrollRequest(Command):
 class AcceptInviteRequest(Command):
     name: str | None = Field(None, max_length=100)
     password: str = Field(min_length=1, max_length=200)
+    delivery: Delivery = "cookie"
 
 
 class ProfileUpdate(Command):
@@ -83,7 +90,7 @@ class ProfileUpdate(Command):
 
 
 class StaffInvite(Command):
-    email: EmailStr
+    email: Email
     name: str = Field("", max_length=100)
     roles: list[StaffRole] = Field(min_length=1)
 
@@ -103,7 +110,7 @@ class StaffUpdate(Command):
 
 
 class TeamInvite(Command):
-    email: EmailStr
+    email: Email
     role: CustomerRole
 
 
@@ -216,6 +223,7 @@ class StaffPage(BaseModel):
 
 
 class MemberView(BaseModel):
+    id: str
     email: str
     user_id: str | None
     name: str

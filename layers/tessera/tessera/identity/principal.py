@@ -50,7 +50,11 @@ class Principal:
 def principal_of(event: Any) -> Principal:
     """From a Powertools APIGatewayProxyEventV2 that passed the Lambda authorizer."""
     authorizer = (event.raw_event.get("requestContext") or {}).get("authorizer") or {}
-    return Principal.from_context(authorizer.get("lambda"))
+    context = authorizer.get("lambda") or {}
+    if context.get("csrf_ok") in (False, "false"):
+        # The authorizer lets the request through so the caller gets a clear problem, not a bare 403.
+        raise Forbidden("The request was refused by CSRF protection.", code="csrf")
+    return Principal.from_context(context)
 
 
 def authorize(principal: Principal, action: str, org_id: str | None = None) -> None:

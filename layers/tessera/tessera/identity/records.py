@@ -18,7 +18,6 @@ from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
     NumberAttribute,
-    NumberSetAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
@@ -59,7 +58,7 @@ class UserRecord(BaseRecord):
     mfa_pending_secret = UnicodeAttribute(null=True)  # envelope-encrypted, until verified
     last_totp_step = NumberAttribute(null=True)
     recovery_hashes = UnicodeSetAttribute(null=True)
-    login_failures = NumberSetAttribute(null=True)  # epoch seconds of recent failures
+    login_failures = JSONAttribute(null=True)  # [epoch seconds] of recent failures, oldest first
     oidc_subjects = UnicodeSetAttribute(null=True)  # "google:<sub>"
     created_at = UTCDateTimeAttribute()
     confirmed_at = UTCDateTimeAttribute(null=True)
@@ -97,6 +96,7 @@ class SessionRecord(BaseRecord):
 
 class MemberRecord(BaseRecord):
     Meta = META
+    member_id = UnicodeAttribute()  # what URLs name, so e-mail addresses stay out of paths and logs
     org_id = UnicodeAttribute()
     email = UnicodeAttribute()
     user_id = UnicodeAttribute(null=True)  # None while invited and not yet a user
@@ -121,7 +121,7 @@ class OneTimeTokenRecord(BaseRecord):
 
 class ThrottleRecord(BaseRecord):
     Meta = META
-    failures = NumberSetAttribute(null=True)
+    failures = JSONAttribute(null=True)  # [epoch seconds], oldest first
     expires_at = TTLAttribute()
 
 

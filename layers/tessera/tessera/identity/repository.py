@@ -14,7 +14,7 @@ from pynamodb.transactions import TransactWrite
 from tessera.core import clock
 from tessera.core.dynamo import query_page
 from tessera.core.errors import Conflict
-from tessera.core.http import clamp_limit, decode_cursor, encode_cursor
+from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.identity.records import (
     ByKindIndex,
     EmailRecord,
@@ -213,6 +213,12 @@ def find_member(org_id: str, email: str) -> MemberRecord | None:
         return MemberRecord.get(*member_key(org_id, email), consistent_read=True)
     except DoesNotExist:
         return None
+
+
+def find_member_by_id(org_id: str, member_id: str) -> MemberRecord | None:
+    found = MemberRecord.query(f"ORG#{org_id}", MemberRecord.sk.startswith("MEMBER#"),
+                               filter_condition=MemberRecord.member_id == member_id)
+    return next(iter(found), None)
 
 
 def list_members(org_id: str, cursor: str | None, limit: int | None) -> tuple[Sequence[MemberRecord], str | None]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tessera.accounts.service import new_organization
 from tessera.core import clock
-from tessera.core.crypto import EnvelopeCipher
 from tessera.core.errors import (
     Conflict,
     FieldError,
@@ -32,6 +31,7 @@ from tessera.identity.models import (
     LoginRequest,
     MembershipView,
     MeView,
+    ProfileUpdate,
     RegisterRequest,
     SessionView,
     UserView,
@@ -40,6 +40,9 @@ from tessera.identity.principal import Principal
 from tessera.identity.records import MemberRecord, OneTimeTokenRecord, ThrottleRecord, UserRecord
 from tessera.identity.roles import StaffRole
 from tessera.notify.mail import send_template
+
+if TYPE_CHECKING:
+    from tessera.core.crypto import EnvelopeCipher
 
 THROTTLE_WINDOW = 15 * 60
 THROTTLE_LIMIT = 5
@@ -50,6 +53,7 @@ INVITE_TTL = timedelta(days=7)
 
 @cache
 def cipher() -> EnvelopeCipher:
+    from tessera.core.crypto import EnvelopeCipher  # only when 2FA is touched
     from tessera.core.settings import CoreSettings, get_settings
 
     key = get_settings(CoreSettings).data_key_id
@@ -76,6 +80,16 @@ def me(principal: Principal) -> MeView:
     return MeView(user=user_view(user), roles=sorted(principal.roles),
                   memberships=[MembershipView(**m) for m in user.memberships or []],
                   current=CurrentView(org_id=principal.org_id))
+
+
+def update_profile(principal: Principal, update: ProfileUpdate, request: RequestInfo) -> None:
+    user = _active_user(principal.user_id)
+    before = {"name": user.name, "locale": user.locale}
+    user.name = update.name if update.name is not None else user.name
+    user.locale = update.locale or user.locale
+    repository.save(user)
+    audit("user.update_profile", "user", user.user_id, actor_id=user.user_id, actor_kind=user.kind, request=request,
+          before=before, after={"name": user.name, "locale": user.locale})
 
 
 def _active_user(user_id: str) -> UserRecord:
@@ -131,7 +145,8 @@ def confirm(raw: str, request: RequestInfo) -> None:
     if user is None:
         raise NotFound("This link is not valid or was already used.", code="token-invalid")
     organization = new_organization(str(token.data.get("company") or user.name), created_by=user.user_id)
-    member = MemberRecord(pk=f"ORG#{organization.org_id}", sk=f"MEMBER#{user.email}", org_id=organization.org_id,
+    member = MemberRecord(pk=f"ORG#{organization.org_id}", sk=f"MEMBER#{user.email}", member_id=new_id("mem"),
+                          org_id=organization.org_id,
                           email=user.email, user_id=user.user_id, name=user.name, role="owner", status="active",
                           created_at=clock.now())
     user.status, user.confirmed_at = "active", clock.now()
@@ -146,7 +161,7 @@ def confirm(raw: str, request: RequestInfo) -> None:
 
 # --- sign-in ---------------------------------------------------------------------------------------
 
-def _recent(failures: set[Any] | None) -> list[int]:
+def _recent(failures: list[Any] | None) -> list[int]:
     """The failures inside the throttle window, oldest first."""
     horizon = clock.epoch_seconds() - THROTTLE_WINDOW
     return sorted(int(f) for f in failures or () if int(f) > horizon)
@@ -164,10 +179,10 @@ def _record_failure(user: UserRecord | None, ip_failures: list[int], request: Re
     items: list[Any] = []
     if request.ip:
         pk, sk = repository.throttle_key("IP", request.ip)
-        items.append(ThrottleRecord(pk=pk, sk=sk, failures=set([*ip_failures, now][-THROTTLE_LIMIT:]),
+        items.append(ThrottleRecord(pk=pk, sk=sk, failures=[*ip_failures, now][-THROTTLE_LIMIT:],
                                     expires_at=clock.now() + timedelta(seconds=THROTTLE_WINDOW)))
     if user is not None:
-        user.login_failures = set([*_recent(user.login_failures), now][-THROTTLE_LIMIT:])
+        user.login_failures = [*_recent(user.login_failures), now][-THROTTLE_LIMIT:]
         items.append(user)
     if items:
         with suppress(Conflict):  # a concurrent attempt recorded its own failure; the window still fills up
@@ -391,20 +406,6 @@ def switch_organization(principal: Principal, org_id: str, request: RequestInfo)
     return sessions.access_token(session)
 
 
-def authenticate(access_token: str, audience: str | tuple[str, ...]) -> Principal:
-    """The principal behind an access token whose session is still live: one DynamoDB read."""
-    try:
-        claims = tokens.decode(access_token, sessions.keys(), audience)
-    except tokens.TokenError as exc:
-        raise Unauthorized("Your session has ended. Sign in again.", code="session-expired") from exc
-    session = repository.find_session(str(claims["sub"]), str(claims["sid"]))
-    if session is None or session.revoked_at is not None or session.expires_at <= clock.now():
-        raise Unauthorized("Your session has ended. Sign in again.", code="session-expired")
-    return Principal(user_id=session.user_id, session_id=session.session_id, audience=session.audience,
-                     kind=session.kind, roles=frozenset(session.roles or []), org_id=session.org_id,
-                     mfa=bool(session.mfa))
-
-
 # --- password reset --------------------------------------------------------------------------------
 
 def forgot_password(email: str, request: RequestInfo) -> None:
@@ -507,7 +508,7 @@ def accept_invite(raw: str, name: str | None, password: str, request: RequestInf
                           created_at=now, confirmed_at=now)
         member.user_id, member.name, member.status = user_id, name, "active"
         repository.create_user(user, member, token=token)
-    audit("team.invite_accept", "member", f"{org_id}:{token.email}", actor_id=user.user_id, actor_kind="customer",
+    audit("team.invite_accept", "member", member.member_id, actor_id=user.user_id, actor_kind="customer",
           request=request, org_id=org_id, before={"status": "invited"}, after={"status": "active", "role": role})
     status, result = login(LoginRequest(email=user.email, password=password, audience="app"), request)
     if status == "ok":

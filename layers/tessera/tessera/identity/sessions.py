@@ -16,6 +16,7 @@ from tessera.core.errors import Unauthorized
 from tessera.core.ids import new_id, new_secret_token, sha256_hex
 from tessera.core.request import RequestInfo
 from tessera.identity import repository, tokens
+from tessera.identity.principal import Principal
 from tessera.identity.records import SessionRecord, UserRecord
 
 REFRESH_TTL = timedelta(days=7)
@@ -109,3 +110,17 @@ def refresh(presented: str, request: RequestInfo) -> Issued:
     return issue(session, new_refresh)
 
 
+
+
+def authenticate(access_token: str, audience: str | tuple[str, ...]) -> Principal:
+    """The principal behind an access token whose session is still live: one DynamoDB read."""
+    try:
+        claims = tokens.decode(access_token, keys(), audience)
+    except tokens.TokenError as exc:
+        raise Unauthorized("Your session has ended. Sign in again.", code="session-expired") from exc
+    session = repository.find_session(str(claims["sub"]), str(claims["sid"]))
+    if session is None or session.revoked_at is not None or session.expires_at <= clock.now():
+        raise Unauthorized("Your session has ended. Sign in again.", code="session-expired")
+    return Principal(user_id=session.user_id, session_id=session.session_id, audience=session.audience,
+                     kind=session.kind, roles=frozenset(session.roles or ()), org_id=session.org_id,
+                     mfa=bool(session.mfa))

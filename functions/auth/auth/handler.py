@@ -1,0 +1,17 @@
+"""/api/auth/*: sign-up, sign-in, tokens, 2FA, sessions, invites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tessera.core.http import make_resolver
+from tessera.core.observability import lambda_entry
+from tessera.identity.auth_api import router
+
+app = make_resolver()
+app.include_router(router)
+
+
+@lambda_entry()
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,228 @@
+"""The product's handlers in-process on moto: tables, keys and secrets as template.yaml declares them,
+each function's environment, and an HTTP client that runs the Lambda authorizer before console and
+app routes exactly as API Gateway does."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "infra" / "local"))
+
+from localcloud.template import load_yaml  # noqa: E402
+
+TEMPLATE = load_yaml(ROOT / "template.yaml")
+RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
+BASE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "eu-central-1", "AWS_REGION": "eu-central-1", "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_NAMESPACE": "Tessera", "POWERTOOLS_SERVICE_NAME": "tessera", "TESSERA_STAGE": "test",
+    "SES_SENDER": "no-reply@tessera.local", "WEB_BASE_URL": "http://127.0.0.1:8080",
+}
+
+
+def create_tables() -> dict[str, str]:
+    """Every AWS::DynamoDB::Table of template.yaml, keys and indexes as declared; name = logical id."""
+    client = boto3.client("dynamodb")
+    names = {}
+    for logical_id, resource in RESOURCES.items():
+        if resource["Type"] != "AWS::DynamoDB::Table":
+            continue
+        props = resource["Properties"]
+        args: dict[str, Any] = {"TableName": logical_id, "BillingMode": "PAY_PER_REQUEST",
+                                "KeySchema": props["KeySchema"], "AttributeDefinitions": props["AttributeDefinitions"]}
+        if props.get("GlobalSecondaryIndexes"):
+            args["GlobalSecondaryIndexes"] = [{k: gsi[k] for k in ("IndexName", "KeySchema", "Projection")}
+                                              for gsi in props["GlobalSecondaryIndexes"]]
+        client.create_table(**args)
+        names[logical_id] = logical_id
+    return names
+
+
+@dataclass
+class Platform:
+    """What `platform()` created: physical ids by logical id."""
+
+    ids: dict[str, str]
+    mailer: Any
+
+    def mails_to(self, address: str) -> list[Any]:
+        return [m for m in self.mailer.sent if m.to == address]
+
+    def link_in_last_mail(self, address: str, marker: str) -> str:
+        text = self.mails_to(address)[-1].text
+        return next(word for word in text.split() if marker in word)
+
+
+def platform() -> Platform:
+    """Call inside mock_aws(): keys, the JWT secret, tables, and the environment every function reads."""
+    os.environ.update(BASE_ENV)
+    kms = boto3.client("kms")
+    data_key = kms.create_key(Description="data")["KeyMetadata"]["KeyId"]
+    signing_key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    secret = boto3.client("secretsmanager").create_secret(Name="jwt", SecretString="s" * 64)["ARN"]
+    boto3.client("ses").verify_email_identity(EmailAddress=BASE_ENV["SES_SENDER"])
+    ids = {**create_tables(), "DataKey": data_key, "LicenseSigningKey": signing_key, "JwtSigningSecret": secret}
+    os.environ.update({"IDENTITY_TABLE": ids["IdentityTable"], "ACCOUNTS_TABLE": ids["AccountsTable"],
+                       "AUDIT_TABLE": ids.get("AuditTable", "AuditTable"), "IDEMPOTENCY_TABLE": ids["IdempotencyTable"],
+                       "JWT_SECRET_ARN": secret, "DATA_KEY_ID": data_key, "LICENSE_SIGNING_KEY_ID": signing_key})
+    from tessera.core.dynamo import rebind_from_env
+    from tessera.core.settings import reset_settings_cache
+    from tessera.identity import passwords, service, sessions
+    from tessera.notify.mail import MemoryMailer, use_mailer
+
+    rebind_from_env()
+    reset_settings_cache()
+    sessions.keys.cache_clear()
+    service.cipher.cache_clear()
+    passwords.COST = 4  # bcrypt cost 12 in production; tests only need it to work
+    mailer = MemoryMailer()
+    use_mailer(mailer)
+    return Platform(ids=ids, mailer=mailer)
+
+
+# --- calling the API ------------------------------------------------------------------------------
+
+def _route_table() -> list[tuple[str, str, str, bool]]:
+    """(method, path template, function logical id, behind the authorizer) for every HttpApi route."""
+    routes = []
+    for logical_id, resource in RESOURCES.items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for event in (resource["Properties"].get("Events") or {}).values():
+            if event.get("Type") == "HttpApi":
+                props = event["Properties"]
+                routes.append((props["Method"].upper(), props["Path"], logical_id,
+                               (props.get("Auth") or {}).get("Authorizer") == "SessionAuthorizer"))
+    return routes
+
+
+ROUTES = _route_table()
+
+
+def handler_of(logical_id: str) -> Any:
+    props = RESOURCES[logical_id]["Properties"]
+    code = str(ROOT / props["CodeUri"])
+    if code not in sys.path:
+        sys.path.insert(0, code)
+    module, _, function = props["Handler"].rpartition(".")
+    return getattr(importlib.import_module(module), function)
+
+
+def match(method: str, path: str) -> tuple[str, str, dict[str, str], bool] | None:
+    parts = path.strip("/").split("/")
+    for route_method, template, function, authorized in ROUTES:
+        pattern = template.strip("/").split("/")
+        if route_method != method or len(pattern) != len(parts):
+            continue
+        params = {}
+        for want, got in zip(pattern, parts, strict=True):
+            if want.startswith("{"):
+                params[want.strip("{}")] = got
+            elif want != got:
+                break
+        else:
+            return template, function, params, authorized
+    return None
+
+
+class LambdaContext:
+    function_name = "test"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:test"
+    aws_request_id = "req-1"
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: Any
+    cookies: list[str] = field(default_factory=list)
+
+    @property
+    def code(self) -> str | None:
+        return self.body.get("code") if isinstance(self.body, dict) else None
+
+
+class Client:
+    """A browser-like caller: keeps cookies, sends the CSRF header on writes, speaks a language."""
+
+    def __init__(self, ip: str = "203.0.113.7", language: str = "en") -> None:
+        self.cookies: dict[str, str] = {}
+        self.ip = ip
+        self.language = language
+        self.bearer: str | None = None
+
+    def call(self, method: str, path: str, body: Any = None, *, query: dict[str, str] | None = None,
+             headers: dict[str, str] | None = None, raw_body: str | None = None) -> Answer:
+        found = match(method, path)
+        if found is None:
+            return Answer(404, {}, {"message": "Not Found"})
+        template, function, params, authorized = found
+        all_headers = {"content-type": "application/json", "accept-language": self.language,
+                       "user-agent": "pytest", **(headers or {})}
+        if self.bearer:
+            all_headers["authorization"] = f"Bearer {self.bearer}"
+        if method in ("POST", "PUT", "PATCH", "DELETE") and "tessera_csrf" in self.cookies:
+            all_headers.setdefault("x-csrf-token", self.cookies["tessera_csrf"])
+        event: dict[str, Any] = {
+            "version": "2.0", "routeKey": f"{method} {template}", "rawPath": path,
+            "rawQueryString": urlencode(query or {}), "headers": all_headers,
+            "cookies": [f"{k}={v}" for k, v in self.cookies.items()],
+            "requestContext": {"http": {"method": method, "path": path, "sourceIp": self.ip, "protocol": "HTTP/1.1",
+                                        "userAgent": "pytest"},
+                               "requestId": "req-1", "routeKey": f"{method} {template}",
+                               "stage": "$default", "accountId": "123456789012", "apiId": "local",
+                               "domainName": "localhost", "timeEpoch": 0, "time": ""},
+            "pathParameters": params, "isBase64Encoded": False,
+        }
+        if query:
+            event["queryStringParameters"] = query
+        if raw_body is not None or body is not None:
+            event["body"] = raw_body if raw_body is not None else json.dumps(body)
+        if authorized:
+            verdict = handler_of("AuthorizerFunction")(event, LambdaContext())
+            if not verdict.get("isAuthorized"):
+                return Answer(401, {}, {"message": "Unauthorized"})
+            event["requestContext"]["authorizer"] = {"lambda": verdict.get("context", {})}
+        result = handler_of(function)(event, LambdaContext())
+        for cookie in result.get("cookies") or []:
+            jar = SimpleCookie()
+            jar.load(cookie)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        text = result.get("body") or ""
+        try:
+            parsed = json.loads(text) if text else None
+        except ValueError:
+            parsed = text
+        return Answer(result["statusCode"], {k.lower(): v for k, v in (result.get("headers") or {}).items()},
+                      parsed, result.get("cookies") or [])
+
+    def get(self, path: str, **kwargs: Any) -> Answer:
+        return self.call("GET", path, **kwargs)
+
+    def post(self, path: str, body: Any = None, **kwargs: Any) -> Answer:
+        return self.call("POST", path, body, **kwargs)
+
+    def patch(self, path: str, body: Any = None, **kwargs: Any) -> Answer:
+        return self.call("PATCH", path, body, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Answer:
+        return self.call("DELETE", path, **kwargs)
+
+
