@@ -11,10 +11,10 @@ passed on (`csrf_ok: false`) so the function answers a clear problem instead of 
 from __future__ import annotations
 
 import hmac
-import time
 from collections import OrderedDict
 from typing import Any
 
+from tessera.core import clock
 from tessera.core.errors import Problem
 from tessera.core.observability import lambda_entry, logger
 from tessera.identity.principal import Principal
@@ -37,7 +37,7 @@ def _cookies(event: dict[str, Any]) -> dict[str, str]:
 
 
 def _principal(token: str, audience: str) -> Principal | None:
-    now = time.monotonic()
+    now = clock.now().timestamp()  # the platform clock, so tests and the local cloud can move it
     key = f"{audience}:{token}"
     cached = _cache.get(key)
     if cached is not None and cached[0] > now:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from typing_extensions import TypedDict  # pydantic needs it on Python < 3.12 for the OpenAPI schema
 
 from tessera.core import clock
-from tessera.core.http import make_resolver
+from tessera.core.http import make_resolver, public
 from tessera.core.observability import lambda_entry
 
 app = make_resolver(enable_validation=False)
@@ -27,6 +27,7 @@ class HealthStatus(TypedDict):
 
 
 @app.get("/api/health", summary="Platform version and commit", tags=["platform"])
+@public
 def health() -> HealthStatus:
     return {
         "status": "ok",

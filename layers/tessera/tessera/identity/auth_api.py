@@ -1,7 +1,5 @@
 """/api/auth: the routes of the auth function. Thin: parse, call the service, shape cookies."""
 
-from __future__ import annotations
-
 import hmac
 from typing import Annotated, Any
 

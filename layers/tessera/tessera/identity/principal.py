@@ -8,12 +8,16 @@ import json
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from tessera.core import clock
 from tessera.core.errors import Forbidden, NotFound, RateLimited, Unauthorized
+from tessera.core.http import public
 from tessera.identity import repository
 from tessera.identity.roles import allowed
+
+__all__ = ["Principal", "authorize", "current", "guard", "principal_of", "public"]
 
 RATE_LIMIT_PER_MINUTE = 100
 _current: ContextVar[Principal | None] = ContextVar("principal", default=None)
@@ -73,7 +77,8 @@ def enforce_rate_limit(principal: Principal) -> None:
     """100 requests a minute per user: one UpdateItem on a per-minute counter."""
     now = clock.epoch_seconds()
     minute = now // 60
-    if repository.count_request(principal.user_id, minute, ttl=(minute + 2) * 60) > RATE_LIMIT_PER_MINUTE:
+    expires_at = datetime.fromtimestamp((minute + 2) * 60, UTC)
+    if repository.count_request(principal.user_id, minute, expires_at) > RATE_LIMIT_PER_MINUTE:
         raise RateLimited("Too many requests.", retry_after=60 - now % 60)
 
 
@@ -97,12 +102,6 @@ def guard(resolver: Any, action: str) -> Callable[[Callable[..., Any]], Callable
         return checked
 
     return decorate
-
-
-def public(route: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a route that needs no principal (sign-in, sign-up, public ingest)."""
-    route.__tessera_action__ = None  # type: ignore[attr-defined]
-    return route
 
 
 def current() -> Principal:

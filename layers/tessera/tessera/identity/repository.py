@@ -238,8 +238,8 @@ def find_throttle(scope: str, key: str) -> ThrottleRecord | None:
         return None
 
 
-def count_request(user_id: str, minute: int, ttl: int) -> int:
+def count_request(user_id: str, minute: int, expires_at: datetime) -> int:
     """One UpdateItem: the caller's requests in this minute, this one included."""
     record = RateRecord(pk=f"RATE#{user_id}", sk=str(minute))
-    record.update(actions=[RateRecord.hits.add(1), RateRecord.expires_at.set(ttl)])
+    record.update(actions=[RateRecord.hits.add(1), RateRecord.expires_at.set(expires_at)])
     return int(record.hits)

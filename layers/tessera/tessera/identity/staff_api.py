@@ -1,7 +1,5 @@
 """/api/console/staff: staff management (admin; the auditor reads)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

@@ -1,7 +1,5 @@
 """/api/app/orgs/{org_id}: a customer organization's team."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

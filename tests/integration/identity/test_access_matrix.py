@@ -1,0 +1,96 @@
+"""Every route × every role against the permission table, and cross-tenant access on every tenant route.
+
+Data-driven over template.yaml: a route added later without a declared action, or whose behaviour
+disagrees with PERMISSIONS, fails here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tessera.identity.principal import Principal
+from tessera.identity.roles import PERMISSIONS, CustomerRole, StaffRole, allowed
+from tests.integration.identity.flows import admin, customer
+from tests.integration.stack import ROUTES, Client, Platform, route_functions
+
+# A valid request for each route that takes a body, so the answer shows the authorization decision
+# and not request validation.
+BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/console/staff"): {"email": "new.staff@tessera.local", "roles": ["sales"]},
+    ("PATCH", "/api/console/staff/{user_id}"): {"roles": ["sales"]},
+    ("POST", "/api/app/orgs/{org_id}/invites"): {"email": "new.member@example.com", "role": "analyst"},
+    ("PATCH", "/api/app/orgs/{org_id}/members/{member_id}"): {"role": "analyst"},
+}
+GUARDED = [(method, path) for method, path, _, authorized in ROUTES if authorized]
+
+
+def test_every_route_declares_an_action() -> None:
+    functions = route_functions()
+    missing = [f"{m} {p}" for m, p, _, _ in ROUTES if not hasattr(functions[(m, p)], "__tessera_action__")]
+    assert missing == []
+    for (method, path) in GUARDED:
+        action = functions[(method, path)].__tessera_action__
+        assert action in PERMISSIONS, f"{method} {path}: {action}"
+        assert action.startswith("console.") == path.startswith("/api/console/"), f"{method} {path}: {action}"
+    # A route behind the authorizer must not be public, and a public route must not be behind it.
+    for method, path, _, authorized in ROUTES:
+        assert (functions[(method, path)].__tessera_action__ is not None) == authorized, f"{method} {path}"
+
+
+@pytest.fixture
+def world(stack: Platform) -> dict[str, Any]:
+    console = admin(stack)
+    target = console.post("/api/console/staff", {"email": "target@tessera.local", "roles": ["support"]}).body
+    owner, me = customer(stack, "owner@example.com")
+    org_id = me["current"]["org_id"]
+    member = owner.post(f"/api/app/orgs/{org_id}/invites", {"email": "m@example.com", "role": "operator"}).body
+    _, other_me = customer(stack, "other@example.com", company="ООО «Чужая»")
+    return {"user_id": target["id"], "org_id": org_id, "member_id": member["id"],
+            "other_org_id": other_me["current"]["org_id"]}
+
+
+def _path(template: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def _caller(kind: str, role: str, org_id: str | None) -> Client:
+    client = Client()
+    client.as_principal = Principal(user_id="usr_01JTESTCALLER0000000000000", session_id="ses_test",
+                                    audience="console" if kind == "staff" else "app", kind=kind,
+                                    roles=frozenset({role}), org_id=org_id, mfa=True).to_context()
+    return client
+
+
+def test_route_by_role_matches_the_permission_table(world: dict[str, Any]) -> None:
+    functions = route_functions()
+    mismatches = []
+    for method, template in GUARDED:
+        action = functions[(method, template)].__tessera_action__
+        staff_route = template.startswith("/api/console/")
+        kind_of_area = "staff" if staff_route else "customer"
+        roles = [(kind_of_area, r.value) for r in (StaffRole if staff_route else CustomerRole)]
+        wrong_kind = [("customer", "owner")] if staff_route else [("staff", "admin")]
+        for kind, role in roles + wrong_kind:
+            client = _caller(kind, role, world["org_id"])
+            answer = client.call(method, _path(template, world), BODIES.get((method, template)))
+            expected_allowed = kind == ("staff" if staff_route else "customer") and allowed({role}, action)
+            refused = answer.status == 403 and answer.code in ("forbidden-action", "wrong-area")
+            if expected_allowed == refused or answer.status >= 500:
+                mismatches.append(f"{method} {template} as {kind}:{role} → {answer.status} {answer.code}")
+    assert mismatches == []
+
+
+def test_other_tenants_data_answers_404_on_every_tenant_route(world: dict[str, Any]) -> None:
+    tenant_routes = [(m, p) for m, p in GUARDED if "{org_id}" in p]
+    assert tenant_routes
+    leaks = []
+    for method, template in tenant_routes:
+        for role in CustomerRole:
+            client = _caller("customer", role.value, world["other_org_id"])  # signed into the other organization
+            answer = client.call(method, _path(template, world), BODIES.get((method, template)))
+            if answer.status != 404:
+                leaks.append(f"{method} {template} as {role.value} of another org → {answer.status}")
+    assert leaks == []
