@@ -74,7 +74,8 @@ def platform() -> Platform:
     boto3.client("ses").verify_email_identity(EmailAddress=BASE_ENV["SES_SENDER"])
     ids = {**create_tables(), "DataKey": data_key, "LicenseSigningKey": signing_key, "JwtSigningSecret": secret}
     os.environ.update({"IDENTITY_TABLE": ids["IdentityTable"], "ACCOUNTS_TABLE": ids["AccountsTable"],
-                       "AUDIT_TABLE": ids.get("AuditTable", "AuditTable"), "IDEMPOTENCY_TABLE": ids["IdempotencyTable"],
+                       "AUDIT_TABLE": ids["AuditTable"],
+                       "BACKOFFICE_TABLE": ids["BackofficeTable"], "IDEMPOTENCY_TABLE": ids["IdempotencyTable"],
                        "JWT_SECRET_ARN": secret, "DATA_KEY_ID": data_key, "LICENSE_SIGNING_KEY_ID": signing_key})
     from tessera.core.dynamo import rebind_from_env
     from tessera.core.settings import reset_settings_cache

@@ -5,10 +5,13 @@ disagrees with PERMISSIONS, fails here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from tessera.core import clock
 from tessera.identity.principal import Principal
 from tessera.identity.roles import PERMISSIONS, CustomerRole, StaffRole, allowed
 from tests.integration.identity.flows import admin, customer
@@ -16,12 +19,20 @@ from tests.integration.stack import ROUTES, Client, Platform, route_functions
 
 # A valid request for each route that takes a body, so the answer shows the authorization decision
 # and not request validation.
-BODIES: dict[tuple[str, str], Any] = {
-    ("POST", "/api/console/staff"): {"email": "new.staff@tessera.local", "roles": ["sales"]},
-    ("PATCH", "/api/console/staff/{user_id}"): {"roles": ["sales"]},
-    ("POST", "/api/app/orgs/{org_id}/invites"): {"email": "new.member@example.com", "role": "analyst"},
-    ("PATCH", "/api/app/orgs/{org_id}/members/{member_id}"): {"role": "analyst"},
+BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
+    ("POST", "/api/console/staff"): lambda w: {"email": "new.staff@tessera.local", "roles": ["sales"]},
+    ("PATCH", "/api/console/staff/{user_id}"): lambda w: {"roles": ["sales"]},
+    ("POST", "/api/app/orgs/{org_id}/invites"): lambda w: {"email": "new.member@example.com", "role": "analyst"},
+    ("PATCH", "/api/app/orgs/{org_id}/members/{member_id}"): lambda w: {"role": "analyst"},
+    ("POST", "/api/console/access-grants"): lambda w: {
+        "org_id": w["org_id"], "grantee_id": w["user_id"], "reason": "TCK-1 matrix", "scope": "read",
+        "expires_at": (clock.now() + timedelta(hours=1)).isoformat()},
 }
+
+
+def body_for(method: str, template: str, world: dict[str, Any]) -> Any:
+    build = BODIES.get((method, template))
+    return build(world) if build else None
 GUARDED = [(method, path) for method, path, _, authorized in ROUTES if authorized]
 
 
@@ -42,11 +53,17 @@ def test_every_route_declares_an_action() -> None:
 def world(stack: Platform) -> dict[str, Any]:
     console = admin(stack)
     target = console.post("/api/console/staff", {"email": "target@tessera.local", "roles": ["support"]}).body
+    token = stack.link_in_last_mail("target@tessera.local", "/invite/").rsplit("/", 1)[1]
+    assert Client().post(f"/api/auth/invites/{token}/accept", {"password": "support-secret-1"}).status == 200
     owner, me = customer(stack, "owner@example.com")
     org_id = me["current"]["org_id"]
     member = owner.post(f"/api/app/orgs/{org_id}/invites", {"email": "m@example.com", "role": "operator"}).body
     _, other_me = customer(stack, "other@example.com", company="ООО «Чужая»")
-    return {"user_id": target["id"], "org_id": org_id, "member_id": member["id"],
+    grant = console.post("/api/console/access-grants", {
+        "org_id": org_id, "grantee_id": target["id"], "reason": "TCK-0", "scope": "read",
+        "expires_at": (clock.now() + timedelta(hours=2)).isoformat()})
+    assert grant.status == 201, grant.body
+    return {"user_id": target["id"], "org_id": org_id, "member_id": member["id"], "grant_id": grant.body["id"],
             "other_org_id": other_me["current"]["org_id"]}
 
 
@@ -75,7 +92,7 @@ def test_route_by_role_matches_the_permission_table(world: dict[str, Any]) -> No
         wrong_kind = [("customer", "owner")] if staff_route else [("staff", "admin")]
         for kind, role in roles + wrong_kind:
             client = _caller(kind, role, world["org_id"])
-            answer = client.call(method, _path(template, world), BODIES.get((method, template)))
+            answer = client.call(method, _path(template, world), body_for(method, template, world))
             expected_allowed = kind == ("staff" if staff_route else "customer") and allowed({role}, action)
             refused = answer.status == 403 and answer.code in ("forbidden-action", "wrong-area")
             if expected_allowed == refused or answer.status >= 500:
@@ -84,13 +101,13 @@ def test_route_by_role_matches_the_permission_table(world: dict[str, Any]) -> No
 
 
 def test_other_tenants_data_answers_404_on_every_tenant_route(world: dict[str, Any]) -> None:
-    tenant_routes = [(m, p) for m, p in GUARDED if "{org_id}" in p]
+    tenant_routes = [(m, p) for m, p in GUARDED if "{org_id}" in p and p.startswith("/api/app/")]
     assert tenant_routes
     leaks = []
     for method, template in tenant_routes:
         for role in CustomerRole:
             client = _caller("customer", role.value, world["other_org_id"])  # signed into the other organization
-            answer = client.call(method, _path(template, world), BODIES.get((method, template)))
+            answer = client.call(method, _path(template, world), body_for(method, template, world))
             if answer.status != 404:
                 leaks.append(f"{method} {template} as {role.value} of another org → {answer.status}")
     assert leaks == []

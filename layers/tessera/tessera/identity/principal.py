@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from tessera.core import clock
 from tessera.core.errors import Forbidden, NotFound, RateLimited, Unauthorized
@@ -21,6 +21,8 @@ __all__ = ["Principal", "authorize", "current", "guard", "principal_of", "public
 
 RATE_LIMIT_PER_MINUTE = 100
 _current: ContextVar[Principal | None] = ContextVar("principal", default=None)
+_masked: ContextVar[bool] = ContextVar("pii_masked", default=False)
+UNMASKED_ROLES = frozenset({"admin", "sales", "implementation", "support", "billing", "auditor"})
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,13 @@ class Principal:
     roles: frozenset[str]
     org_id: str | None = None
     mfa: bool = False
+    display: str = ""  # name <e-mail>, for audit trails the customer reads
 
     def to_context(self) -> dict[str, str | bool]:
         """The authorizer's simple-response context (values must be scalars)."""
         return {"user_id": self.user_id, "session_id": self.session_id, "audience": self.audience,
                 "kind": self.kind, "roles": json.dumps(sorted(self.roles)), "org_id": self.org_id or "",
-                "mfa": self.mfa}
+                "mfa": self.mfa, "display": self.display}
 
     @classmethod
     def from_context(cls, context: dict[str, Any] | None) -> Principal:
@@ -48,7 +51,7 @@ class Principal:
                    audience=str(context.get("audience", "")), kind=str(context.get("kind", "")),
                    roles=frozenset(json.loads(roles) if isinstance(roles, str) else roles),
                    org_id=str(context.get("org_id") or "") or None,
-                   mfa=context.get("mfa") in (True, "true", "True"))
+                   mfa=context.get("mfa") in (True, "true", "True"), display=str(context.get("display") or ""))
 
 
 def principal_of(event: Any) -> Principal:
@@ -82,9 +85,13 @@ def enforce_rate_limit(principal: Principal) -> None:
         raise RateLimited("Too many requests.", retry_after=60 - now % 60)
 
 
-def guard(resolver: Any, action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def guard(resolver: Any, action: str, *, customer_data: Literal["read", "write"] | None = None
+          ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a route's action: authorize the caller against the permission table and the tenant in
-    the path (`org_id`) and count it against the rate limit. The route reads the caller with `current()`."""
+    the path (`org_id`) and count it against the rate limit. The route reads the caller with `current()`.
+
+    `customer_data` marks a console route into one customer's data (`org_id` in the path): support and
+    developers need an active grant, and every access is audited with its reason."""
 
     def decorate(route: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(route)
@@ -92,16 +99,39 @@ def guard(resolver: Any, action: str) -> Callable[[Callable[..., Any]], Callable
             principal = principal_of(resolver.current_event)
             authorize(principal, action, kwargs.get("org_id"))
             enforce_rate_limit(principal)
-            token = _current.set(principal)
+            masked = False
+            if customer_data is not None:
+                _customer_data_access(resolver, principal, kwargs["org_id"], customer_data)
+                masked = "developer" in principal.roles and not (principal.roles & UNMASKED_ROLES)
+            token, mask_token = _current.set(principal), _masked.set(masked)
             try:
                 return route(*args, **kwargs)
             finally:
                 _current.reset(token)
+                _masked.reset(mask_token)
 
         checked.__tessera_action__ = action  # type: ignore[attr-defined]
         return checked
 
     return decorate
+
+
+def _customer_data_access(resolver: Any, principal: Principal, org_id: str, mode: str) -> None:
+    from tessera.backoffice.service import access_reason
+    from tessera.core.request import RequestInfo
+    from tessera.identity.audit_log import audit
+
+    reason = access_reason(principal, org_id, write=mode == "write")
+    event = resolver.current_event
+    audit(f"customer_data.{mode}", "organization", org_id, actor_id=principal.user_id, actor_kind="staff",
+          actor_display=principal.display, request=RequestInfo.from_event(event), org_id=org_id,
+          reason=reason or f"role: {', '.join(sorted(principal.roles))}",
+          after={"route": event.raw_event.get("routeKey")})
+
+
+def pii_masked() -> bool:
+    """True inside a customer-data route called by a developer: personal data must be shown masked."""
+    return _masked.get()
 
 
 def current() -> Principal:

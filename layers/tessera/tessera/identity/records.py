@@ -81,6 +81,7 @@ class SessionRecord(BaseRecord):
     roles = UnicodeSetAttribute(null=True)  # staff roles, or the role in org_id
     org_id = UnicodeAttribute(null=True)
     mfa = BooleanAttribute(default=False)
+    display = UnicodeAttribute(null=True)  # "name <e-mail>" for audit trails
     refresh_hash = UnicodeAttribute()
     previous_hash = UnicodeAttribute(null=True)
     generation = NumberAttribute(default=0)

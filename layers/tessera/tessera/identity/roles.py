@@ -40,9 +40,11 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.staff.reset_mfa": frozenset({_S.ADMIN}),
     # access to customer data
     "console.grants.read": frozenset({_S.ADMIN, _S.SUPPORT, _S.DEVELOPER, _S.AUDITOR}),
-    "console.grants.create": frozenset({_S.ADMIN}),
-    "console.grants.self_grant": frozenset({_S.SUPPORT}),  # read-only, with a reason (policy)
+    "console.grants.create": frozenset({_S.ADMIN, _S.SUPPORT}),  # support: read-only self-grants (policy)
     "console.grants.revoke": frozenset({_S.ADMIN}),
+    # a customer's data, seen from the console (support and developers through a grant)
+    "console.customers.team.read": frozenset({_S.ADMIN, _S.SALES, _S.IMPLEMENTATION, _S.SUPPORT, _S.BILLING,
+                                              _S.DEVELOPER, _S.AUDITOR}),
     # audit
     "console.audit.read": frozenset({_S.ADMIN, _S.AUDITOR}),
     "console.audit.export": frozenset({_S.ADMIN, _S.AUDITOR}),

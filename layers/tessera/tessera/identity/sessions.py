@@ -72,6 +72,7 @@ def new_session(user: UserRecord, audience: str, request: RequestInfo, *, mfa: b
                             user_id=user.user_id, audience=audience, kind=user.kind, roles=set(roles) or None,
                             org_id=org,
                             mfa=mfa, refresh_hash="", generation=0, created_at=now, last_used_at=now,
+                            display=f"{user.name} <{user.email}>" if user.name else user.email,
                             ip=request.ip, user_agent=request.user_agent, expires_at=now + REFRESH_TTL)
     refresh = _refresh_token(session, 0)
     session.refresh_hash = sha256_hex(refresh)
@@ -123,4 +124,4 @@ def authenticate(access_token: str, audience: str | tuple[str, ...]) -> Principa
         raise Unauthorized("Your session has ended. Sign in again.", code="session-expired")
     return Principal(user_id=session.user_id, session_id=session.session_id, audience=session.audience,
                      kind=session.kind, roles=frozenset(session.roles or ()), org_id=session.org_id,
-                     mfa=bool(session.mfa))
+                     mfa=bool(session.mfa), display=session.display or "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tessera.core import clock
 from tessera.core.errors import Conflict, Forbidden, NotFound
 from tessera.core.ids import new_id
+from tessera.core.masking import mask_email, mask_name
 from tessera.core.request import RequestInfo
 from tessera.identity import repository
 from tessera.identity.audit_log import audit
@@ -17,14 +18,18 @@ ROLE_LABELS = {"ru": {"owner": "владелец", "admin": "администр�
                "en": {"owner": "owner", "admin": "admin", "operator": "operator", "analyst": "analyst"}}
 
 
-def view(member: MemberRecord) -> MemberView:
+def view(member: MemberRecord, masked: bool = False) -> MemberView:
+    if masked:
+        return MemberView(id=member.member_id, email=mask_email(member.email), user_id=member.user_id,
+                          name=mask_name(member.name), role=member.role, status=member.status,
+                          created_at=member.created_at)
     return MemberView(id=member.member_id, email=member.email, user_id=member.user_id, name=member.name,
                       role=member.role, status=member.status, created_at=member.created_at)
 
 
-def list_members(org_id: str, cursor: str | None, limit: int | None) -> MemberPage:
+def list_members(org_id: str, cursor: str | None, limit: int | None, masked: bool = False) -> MemberPage:
     items, next_cursor = repository.list_members(org_id, cursor, limit)
-    return MemberPage(items=[view(m) for m in items], next_cursor=next_cursor)
+    return MemberPage(items=[view(m, masked) for m in items], next_cursor=next_cursor)
 
 
 def _member(org_id: str, member_id: str) -> MemberRecord:

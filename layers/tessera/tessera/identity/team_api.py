@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from tessera.core.request import RequestInfo
 from tessera.identity import team
 from tessera.identity.models import MemberPage, MemberView, TeamInvite, TeamUpdate
-from tessera.identity.principal import current, guard
+from tessera.identity.principal import current, guard, pii_masked
 
 router = APIGatewayHttpRouter()
 ORG_ID = Annotated[str, Path(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")]
@@ -45,3 +45,10 @@ def update(org_id: ORG_ID, member_id: MEMBER_ID, body: TeamUpdate) -> MemberView
 def remove(org_id: ORG_ID, member_id: MEMBER_ID) -> Response[None]:
     team.remove(org_id, member_id, current(), _request())
     return Response(204)
+
+
+@router.get("/api/console/orgs/<org_id>/members", summary="A customer's team, seen by staff", tags=["team"])
+@guard(router, "console.customers.team.read", customer_data="read")
+def customer_team(org_id: ORG_ID, cursor: Annotated[str | None, Query(max_length=500)] = None,
+                  limit: Annotated[int | None, Query(ge=1, le=100)] = None) -> MemberPage:
+    return team.list_members(org_id, cursor, limit, masked=pii_masked())
