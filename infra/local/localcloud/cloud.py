@@ -131,7 +131,7 @@ class LocalCloud:
         self._stoppers.append(events.stop)
         scheduler.start()
         self._stoppers.append(scheduler.stop)
-        self.scheduler, self.events, self.gateway = scheduler, events, gateway
+        self.scheduler, self.events, self.gateway, self.pages = scheduler, events, gateway, pages
 
         seed_lines = cfg.seed(self) if cfg.seed else []
         self.ready_seconds = time.perf_counter() - started

@@ -1,13 +1,38 @@
-"""Demo data for `make run`. Each context adds its own loader here through its service API, so the
-demo is built by the same code paths a person uses."""
+"""Demo data for `make run`. Each context's seed runs as one of its functions would (the same
+environment, the same service code paths a person uses) and reports what the banner prints."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from localcloud.cloud import LocalCloud
 
 
+def _run_seed(cloud: LocalCloud, function: str, module: str) -> dict[str, str]:
+    env = cloud.invoker.function_environment(function)
+    done = subprocess.run([sys.executable, "-m", module], env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"demo seed {module} failed:\n{done.stderr.strip()}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def load(cloud: LocalCloud) -> list[str]:
-    return ["  demo data   none yet: the platform foundation has no users (sign-up arrives with identity)"]
+    people = _run_seed(cloud, "AuthFunction", "localcloud.seeds.identity")
+    cloud.pages.totp_accounts["admin@tessera.local"] = people["admin_totp_secret"]
+    url = cloud.gateway_url
+    password = people["password"]
+    return [
+        f"  console     {url}/console/   staff sign-in",
+        f"  app         {url}/app/       customer sign-in and sign-up",
+        "  demo logins (password for all: " + password + ")",
+        "    admin@tessera.local      console, admin; 2FA secret " + people["admin_totp_secret"]
+        + f" (codes on {url}/_local/totp)",
+        "    support@tessera.local    console, support (needs an access grant for customer data)",
+        "    auditor@tessera.local    console, read-only auditor",
+        "    owner@demo.tessera.local app, owner of «ООО «Демо Бюджет»»",
+    ]

@@ -211,6 +211,10 @@ class Invoker:
             return self._by_name[name]
         raise FunctionNotFound(f"Function not found: {function}")
 
+    def function_environment(self, logical_id: str) -> dict[str, str]:
+        """Exactly what the function's processes get (for tools that run as that function, e.g. seeds)."""
+        return dict(self._pools[logical_id].environment())
+
     def invoke(self, function: str, payload: Any = None, *, invocation_type: str = "RequestResponse",
                client_context: Any = None) -> InvokeResult:
         logical = self.resolve(function)

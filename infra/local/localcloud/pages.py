@@ -39,7 +39,8 @@ iframe{width:100%;height:480px;border:1px solid #d0d7de;background:#fff}.error{c
 def _page(title: str, active: str, body: str) -> bytes:
     nav = "".join(
         f'<a href="/_local/{slug}" class="{"on" if slug == active else ""}">{label}</a>'
-        for slug, label in (("mailbox", "Mailbox"), ("clock", "Clock"), ("resources", "Resources"))
+        for slug, label in (("mailbox", "Mailbox"), ("clock", "Clock"), ("resources", "Resources"),
+                            ("totp", "2FA codes"))
     )
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)} · Tessera local"
             f"</title><meta name=viewport content='width=device-width,initial-scale=1'><style>{CSS}</style>"
@@ -63,6 +64,7 @@ class LocalPages:
         self.clock = clock
         self.endpoint_url = endpoint_url
         self._seen: dict[str, str] = {}  # message id -> when the mailbox first saw it (platform time)
+        self.totp_accounts: dict[str, str] = {}  # demo account -> TOTP secret, filled by the demo seed
 
     def _client(self, service: str) -> Any:
         return boto3.client(service, endpoint_url=self.endpoint_url, region_name=REGION)
@@ -93,6 +95,9 @@ class LocalPages:
                 data = self.resources()
                 return self._json(data) if as_json else self._html(
                     _page("Resources", "resources", self._resources_html(data)))
+            if path == "/_local/totp":
+                data = self.totp_codes()
+                return self._json(data) if as_json else self._html(_page("2FA codes", "totp", self._totp_html(data)))
             if path.startswith("/_local/resources/executions/"):
                 arn = unquote(path[len("/_local/resources/executions/"):])
                 data = self.execution(arn)
@@ -192,6 +197,23 @@ class LocalPages:
                              "Content-Security-Policy": "script-src 'none'"}, (
                     "<base target=_top>" + html).encode()
         return 404, {"Content-Type": "text/plain"}, b"no such message"
+
+    # Demo 2FA codes
+
+    def totp_codes(self) -> dict[str, Any]:
+        """The current code of each demo account, at platform time (the clock page moves it)."""
+        import pyotp
+
+        now = self.clock.now()
+        return {"at": now.isoformat(), "seconds_left": 30 - int(now.timestamp()) % 30,
+                "accounts": [{"account": account, "code": pyotp.TOTP(secret).at(now)}
+                             for account, secret in sorted(self.totp_accounts.items())]}
+
+    def _totp_html(self, data: dict[str, Any]) -> str:
+        rows = [[escape(a["account"]), f"<code style='font-size:20px'>{a['code']}</code>"] for a in data["accounts"]]
+        return (f"<h1>2FA codes of the demo accounts</h1><p class=muted>Local only: what an authenticator app would "
+                f"show now (platform time). Valid for {data['seconds_left']} more seconds.</p>"
+                + _table(["account", "code"], rows, "No demo accounts with 2FA."))
 
     # Clock
 

@@ -119,6 +119,11 @@ def _buckets(template: Template, endpoint_url: str) -> None:
 
 def _email(template: Template, endpoint_url: str) -> None:
     ses, sesv2 = _client("ses", endpoint_url), _client("sesv2", endpoint_url)
+    for logical_id, name in template.configuration_sets.items():
+        try:
+            ses.create_configuration_set(ConfigurationSet={"Name": name})
+        except Exception as exc:
+            raise _fail(logical_id, exc) from exc
     for identity in template.email_identities.values():
         value = str(template.resolve(identity.raw_identity, where=identity.logical_id))
         try:

@@ -227,6 +227,7 @@ class Template:
     state_machines: dict[str, StateMachineDef]
     secrets: dict[str, SecretDef]
     email_identities: dict[str, EmailIdentityDef]
+    configuration_sets: dict[str, str]  # logical id -> name
     routes: list[HttpRoute]
     authorizers: dict[tuple[str, str], Authorizer]  # (api logical id, name) -> authorizer
     sqs_sources: list[SqsSource]
@@ -520,7 +521,8 @@ def load_template(
     template = Template(
         path=path, root=path.parent, stack_name=stack_name, document=document, parameters=parameters,
         conditions=conditions, functions={}, tables={}, queues={}, keys={}, buckets={}, state_machines={},
-        secrets={}, email_identities={}, routes=[], authorizers={}, sqs_sources=[], stream_sources=[],
+        secrets={}, email_identities={}, configuration_sets={}, routes=[], authorizers={}, sqs_sources=[],
+        stream_sources=[],
         schedules=[], names=Names(),
     )
     _Parser(template).parse()
@@ -567,6 +569,7 @@ class _Parser:
                 "AWS::StepFunctions::StateMachine": self.state_machine,
                 "AWS::SecretsManager::Secret": self.secret,
                 "AWS::SES::EmailIdentity": self.email_identity,
+                "AWS::SES::ConfigurationSet": self.configuration_set,
                 "AWS::Scheduler::Schedule": self.scheduler_schedule,
                 "AWS::Events::Rule": self.events_rule,
             }.get(kind)
@@ -694,6 +697,11 @@ class _Parser:
     def email_identity(self, logical_id: str, props: dict[str, Any]) -> None:
         self.t.email_identities[logical_id] = EmailIdentityDef(logical_id, props.get("EmailIdentity"))
         self.t.names.set(logical_id, str(self.early(props.get("EmailIdentity"), logical_id)))
+
+    def configuration_set(self, logical_id: str, props: dict[str, Any]) -> None:
+        name = str(self.early(props.get("Name") or f"{_lower_name(logical_id)}-local", logical_id))
+        self.t.configuration_sets[logical_id] = name
+        self.t.names.set(logical_id, name)
 
     def target_of(self, where: str, arn: Any) -> tuple[str, str]:
         logical = None

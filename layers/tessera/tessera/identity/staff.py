@@ -115,8 +115,8 @@ def reset_mfa(user_id: str, actor: Principal, request: RequestInfo) -> StaffView
     return view(user)
 
 
-def bootstrap_admin(email: str, name: str, password: str) -> tuple[str, bool]:
-    """The first admin of a fresh deployment (and of `make run`'s demo data): (user id, created).
+def bootstrap_admin(email: str, name: str, password: str, roles: tuple[str, ...] = ("admin",)) -> tuple[str, bool]:
+    """The first admin of a fresh deployment (and `make run`'s demo staff): (user id, created).
     Refuses a weak password; an existing account with that e-mail is left as it is."""
     existing = repository.find_user_by_email(email)
     if existing is not None:
@@ -128,11 +128,11 @@ def bootstrap_admin(email: str, name: str, password: str) -> tuple[str, bool]:
     user_id = new_id("usr")
     now = clock.now()
     user = UserRecord(pk=f"USER#{user_id}", sk="PROFILE", user_id=user_id, email=email.lower(), name=name,
-                      kind="staff", kind_key="STAFF", status="active", locale="ru", staff_roles={"admin"},
+                      kind="staff", kind_key="STAFF", status="active", locale="ru", staff_roles=set(roles),
                       password_hash=passwords.hash_password(password), created_at=now, confirmed_at=now)
     repository.create_user(user)
     audit("staff.bootstrap", "user", user_id, actor_id=None, actor_kind="system", request=RequestInfo("bootstrap"),
-          after={"email": user.email, "roles": ["admin"]})
+          after={"email": user.email, "roles": sorted(roles)})
     return user_id, True
 
 
