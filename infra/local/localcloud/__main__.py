@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import signal
 import sys
 import threading
@@ -20,6 +21,15 @@ def _static_mounts(root: Path) -> list[tuple[str, Path, bool]]:
         ("/widget", frontend / "widget" / "dist", False),
         ("/", frontend / "marketing" / "dist", False),
     ]
+
+
+def _local_parameters(root: Path, gateway: str) -> dict[str, str]:
+    """infra/local/parameters.json: what the product's template gets locally (OAuth fakes and the like)."""
+    path = root / "infra" / "local" / "parameters.json"
+    if not path.is_file():
+        return {}
+    values = json.loads(path.read_text(encoding="utf-8"))
+    return {k: str(v).replace("{gateway}", gateway) for k, v in values.items() if not k.startswith("_")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_seed:
         module, _, function = args.seed.partition(":")
         seed = getattr(importlib.import_module(module), function)
-    overrides = dict(item.split("=", 1) for item in args.parameter)
     root = args.root.resolve()
+    overrides = _local_parameters(root, f"http://{args.host}:{args.port}")
+    overrides.update(dict(item.split("=", 1) for item in args.parameter))
     config = CloudConfig(
         template=(root / args.template) if not args.template.is_absolute() else args.template,
         root=root, host=args.host, port=args.port, aws_port=args.aws_port,

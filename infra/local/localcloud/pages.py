@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import boto3
 
+from localcloud.oidc_fake import FakeOidcProvider
 from localcloud.template import ACCOUNT_ID, REGION, Template
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -65,6 +66,7 @@ class LocalPages:
         self.endpoint_url = endpoint_url
         self._seen: dict[str, str] = {}  # message id -> when the mailbox first saw it (platform time)
         self.totp_accounts: dict[str, str] = {}  # demo account -> TOTP secret, filled by the demo seed
+        self.oidc = FakeOidcProvider()
 
     def _client(self, service: str) -> Any:
         return boto3.client(service, endpoint_url=self.endpoint_url, region_name=REGION)
@@ -74,6 +76,8 @@ class LocalPages:
         params = {k: v[-1] for k, v in parse_qs(query).items()}
         as_json = params.get("format") == "json"
         path = path.rstrip("/") or "/_local"
+        if path.startswith("/_local/oidc/"):  # called by the browser and by functions, like a real provider
+            return self.oidc.handle(method, path, query, headers, body)
         try:
             if method == "POST":
                 if not self._same_origin(headers):

@@ -1,17 +1,17 @@
 """/api/auth: the routes of the auth function. Thin: parse, call the service, shape cookies."""
 
 import hmac
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
-from tessera.core.errors import Forbidden, Unauthorized
+from tessera.core.errors import Forbidden, Problem, Unauthorized
 from tessera.core.request import RequestInfo
 from tessera.core.settings import get_settings
-from tessera.identity import service, sessions, tokens
+from tessera.identity import oidc, service, sessions, tokens
 from tessera.identity.models import (
     AcceptInviteRequest,
     CodeRequest,
@@ -285,3 +285,38 @@ def invite(token: TOKEN) -> InviteView:
 @public
 def accept_invite(token: TOKEN, body: AcceptInviteRequest) -> Response[LoginAnswer]:
     return _login_answer(service.accept_invite(token, body.name, body.password, _request()), body.delivery)
+
+
+# --- sign-in with Google and Яндекс ----------------------------------------------------------------
+
+OIDC_COOKIE = "tessera_oidc"
+PROVIDER = Annotated[Literal["google", "yandex"], Path()]
+
+
+def _oidc_cookie(value: str, max_age: int) -> Cookie:
+    return Cookie(OIDC_COOKIE, value, path="/api/auth/oidc", secure=_secure(), http_only=True,
+                  same_site=SameSite.LAX_MODE, max_age=max_age)  # Lax: it must come back on the provider's redirect
+
+
+@router.get("/api/auth/oidc/<provider>/start", summary="Sign in with Google or Яндекс (redirect)", tags=["auth"])
+@public
+def oidc_start(provider: PROVIDER, return_to: Annotated[str | None, Query(max_length=500)] = None) -> Response[None]:
+    url, state = oidc.start(provider, return_to)
+    return Response(302, headers={"Location": url, "Cache-Control": "no-store"},
+                    cookies=[_oidc_cookie(state, oidc.STATE_TTL_SECONDS)])
+
+
+@router.get("/api/auth/oidc/<provider>/callback", summary="Where Google or Яндекс sends the person back",
+            tags=["auth"])
+@public
+def oidc_callback(provider: PROVIDER, code: Annotated[str | None, Query(max_length=2000)] = None,
+                  state: Annotated[str | None, Query(max_length=200)] = None,
+                  error: Annotated[str | None, Query(max_length=200)] = None) -> Response[None]:
+    request = _request()
+    try:
+        issued, return_to = oidc.callback(provider, code, state, request.cookies.get(OIDC_COOKIE), error, request)
+    except Problem as exc:
+        return Response(302, headers={"Location": f"/app/login?error={exc.code}", "Cache-Control": "no-store"},
+                        cookies=[_oidc_cookie("", 0)])
+    return Response(302, headers={"Location": return_to, "Cache-Control": "no-store"},
+                    cookies=[*_cookies(issued), _oidc_cookie("", 0)])

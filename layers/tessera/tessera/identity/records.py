@@ -4,6 +4,7 @@
 |---|---|---|
 | user | `USER#<user_id>` | `PROFILE` |
 | e-mail → user (uniqueness) | `EMAIL#<email>` | `USER` |
+| Google / Яндекс identity → user | `OIDC#<provider>#<subject>` | `USER` |
 | session (= refresh-token family) | `USER#<user_id>` | `SESSION#<session_id>` |
 | organization member | `ORG#<org_id>` | `MEMBER#<email>` |
 | one-time token (confirm, reset, invite) | `TOKEN#<sha256>` | `TOKEN` |
@@ -68,6 +69,13 @@ class UserRecord(BaseRecord):
 
 
 class EmailRecord(BaseRecord):
+    Meta = META
+    user_id = UnicodeAttribute()
+
+
+class OidcLinkRecord(BaseRecord):
+    """pk `OIDC#<provider>#<subject>`, sk `USER`: the account a Google / Яндекс identity signs into."""
+
     Meta = META
     user_id = UnicodeAttribute()
 

@@ -19,6 +19,7 @@ from tessera.identity.records import (
     ByKindIndex,
     EmailRecord,
     MemberRecord,
+    OidcLinkRecord,
     OneTimeTokenRecord,
     RateRecord,
     SessionRecord,
@@ -62,6 +63,13 @@ def find_user_by_email(email: str) -> UserRecord | None:
     except DoesNotExist:
         return None
     return find_user(link.user_id)
+
+
+def find_oidc_link(provider: str, subject: str) -> OidcLinkRecord | None:
+    try:
+        return OidcLinkRecord.get(f"OIDC#{provider}#{subject}", "USER", consistent_read=True)
+    except DoesNotExist:
+        return None
 
 
 def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None = None) -> None:
