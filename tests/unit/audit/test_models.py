@@ -45,12 +45,12 @@ def test_diff_never_holds_a_secret_value() -> None:
         assert secret not in text
 
 
-def test_diff_masks_personal_data_in_values_and_converts_types() -> None:
-    changes = diff({"note": "call ivan@example.ru", "email": "a@b.ru"},
-                   {"note": "call petr@example.ru", "email": "c@d.ru", "price": Decimal("10.50"),
-                    "due": datetime(2026, 1, 2, tzinfo=UTC)})
-    assert changes["note"] == ["call ***", "call ***"]
+def test_diff_masks_by_key_and_converts_types() -> None:
+    changes = diff({"email": "a@b.ru", "contacts": [{"phone": "+79990000000", "name": "A"}]},
+                   {"email": "c@d.ru", "contacts": [{"phone": "+79990000001", "name": "A"}],
+                    "price": Decimal("10.50"), "due": datetime(2026, 1, 2, tzinfo=UTC)})
     assert changes["email"] == ["***", "***"]
+    assert changes["contacts"] == [[{"phone": "***", "name": "A"}], [{"phone": "***", "name": "A"}]]
     assert changes["price"] == [None, "10.50"]
     assert changes["due"] == [None, "2026-01-02T00:00:00Z"]
 
