@@ -117,7 +117,7 @@ def staff_access(org_id: str, cursor: str | None, limit: int | None) -> StaffAcc
     """What the customer sees: every staff access to its data and every grant, newest first."""
     from tessera.audit import service as audit_service
 
-    events, next_cursor = audit_service.search(org=org_id, cursor=cursor, limit=limit)
+    events, next_cursor = audit_service.search(org=org_id, actor_kind="staff", cursor=cursor, limit=limit)
     return StaffAccessPage(items=[StaffAccessView(at=e.at, staff=e.actor.display or e.actor.id, action=e.action,
-                                                  reason=e.reason) for e in events if e.actor.kind == "staff"],
+                                                  reason=e.reason) for e in events],
                            next_cursor=next_cursor)

@@ -20,7 +20,9 @@ SENSITIVE_KEYS = re.compile(
     r"pass(word)?|token|secret|authorization|cookie|totp|api[_-]?key|private|card|phone|e_?mail|"
     r"(?:^|_)(?:inn|kpp|snils|otp)(?:$|_)|passport|recovery|credential|signature", re.I)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\w])\+?\d[\d\s()-]{8,}\d")
+# International numbers written with "+", and Russian ones (7/8 and ten digits) however they are grouped;
+# not dates, times or ids, which are digits too.
+PHONE = re.compile(r"\+\d[\d\s()-]{8,}\d|(?<![\w-])[78][\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?![\w-])")
 MASK = "***"
 
 

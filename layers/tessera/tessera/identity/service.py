@@ -174,34 +174,35 @@ def _throttled(failures: list[int]) -> None:
                           minutes=(wait + 59) // 60)
 
 
-def _record_failure(user: UserRecord | None, ip_failures: list[int], request: RequestInfo) -> None:
+def _record_failure(user: UserRecord | None, ip_failures: list[int] | None, request: RequestInfo) -> None:
+    """Count a failed attempt against the account and the address (None: leave the address alone)."""
     now = clock.epoch_seconds()
     items: list[Any] = []
-    if request.ip:
+    if request.ip and ip_failures is not None:
         pk, sk = repository.throttle_key("IP", request.ip)
         items.append(ThrottleRecord(pk=pk, sk=sk, failures=[*ip_failures, now][-THROTTLE_LIMIT:],
                                     expires_at=clock.now() + timedelta(seconds=THROTTLE_WINDOW)))
     if user is not None:
         user.login_failures = [*_recent(user.login_failures), now][-THROTTLE_LIMIT:]
         items.append(user)
-    if items:
-        with suppress(Conflict):  # a concurrent attempt recorded its own failure; the window still fills up
+    with suppress(Conflict):  # a concurrent attempt recorded its own failure; the window still fills up
+        if user is not None:
+            audit("auth.login_failed", "user", user.user_id, actor_id=user.user_id, actor_kind=user.kind,
+                  request=request, also_save=items)
+        elif items:
             repository.save(*items)
 
 
 def login(command: LoginRequest, request: RequestInfo) -> tuple[str, Any]:
     """("ok", Issued) or ("mfa_required" | "mfa_enrolment_required", mfa_token)."""
-    ip_throttle = repository.find_throttle("IP", request.ip) if request.ip else None
+    link, ip_throttle = repository.login_lookup(command.email, request.ip)
     ip_failures = _recent(ip_throttle.failures if ip_throttle else None)
     _throttled(ip_failures)
-    user = repository.find_user_by_email(command.email)
+    user = repository.find_user(link.user_id) if link else None
     if user is not None:
         _throttled(_recent(user.login_failures))
     if not passwords.verify_password(command.password, user.password_hash if user else None) or user is None:
         _record_failure(user, ip_failures, request)
-        if user is not None:
-            audit("auth.login_failed", "user", user.user_id, actor_id=user.user_id, actor_kind=user.kind,
-                  request=request)
         raise Unauthorized("Wrong e-mail or password.", code="invalid-credentials")
     _check_can_sign_in(user, command.audience)
     if user.mfa_enabled:
@@ -226,9 +227,8 @@ def _start_session(user: UserRecord, audience: str, request: RequestInfo, *, mfa
     session, refresh = sessions.new_session(user, audience, request, mfa=mfa, org_id=org_id)
     user.login_failures = None
     user.last_login_at = clock.now()
-    repository.save(user, session, *also)
     audit("auth.login", "session", session.session_id, actor_id=user.user_id, actor_kind=user.kind,
-          request=request, after={"audience": audience, "mfa": mfa})
+          request=request, after={"audience": audience, "mfa": mfa}, also_save=[user, session, *also])
     return sessions.issue(session, refresh)
 
 
@@ -266,7 +266,7 @@ def _check_second_factor(user: UserRecord, code: str | None, recovery_code: str 
         if digest in (user.recovery_hashes or []):
             user.recovery_hashes = (user.recovery_hashes or set()) - {digest} or None
             return
-    _record_failure(user, [], RequestInfo(request.request_id, None))
+    _record_failure(user, None, request)
     raise Unauthorized("The code is wrong or was already used.", code="mfa-invalid")
 
 
