@@ -4,6 +4,7 @@ app routes exactly as API Gateway does."""
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 import os
@@ -162,6 +163,7 @@ class Answer:
     headers: dict[str, str]
     body: Any
     cookies: list[str] = field(default_factory=list)
+    raw: bytes = b""
 
     @property
     def code(self) -> str | None:
@@ -222,12 +224,13 @@ class Client:
                 else:
                     self.cookies[name] = morsel.value
         text = result.get("body") or ""
+        raw = base64.b64decode(text) if result.get("isBase64Encoded") else text.encode()
         try:
-            parsed = json.loads(text) if text else None
+            parsed = json.loads(raw) if raw else None
         except ValueError:
-            parsed = text
+            parsed = raw.decode("utf-8", "replace")
         return Answer(result["statusCode"], {k.lower(): v for k, v in (result.get("headers") or {}).items()},
-                      parsed, result.get("cookies") or [])
+                      parsed, result.get("cookies") or [], raw)
 
     def get(self, path: str, **kwargs: Any) -> Answer:
         return self.call("GET", path, **kwargs)

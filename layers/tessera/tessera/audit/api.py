@@ -1,0 +1,108 @@
+"""/api/console/audit: search, export and hash-chain verification (admin and auditor)."""
+
+import itertools
+from datetime import date
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from tessera.audit import export as exporting
+from tessera.audit import service
+from tessera.audit.models import AuditEvent, AuditFilters, VerifyResult
+from tessera.core import clock
+from tessera.core.errors import FieldError, PayloadTooLarge, ValidationFailed
+from tessera.core.i18n import register
+from tessera.core.request import RequestInfo
+from tessera.identity.audit_log import audit
+from tessera.identity.principal import current, guard
+
+router = APIGatewayHttpRouter()
+MAX_EXPORT_EVENTS = 20_000  # a Lambda answer is at most 6 MB; larger exports need narrower filters
+
+register({
+    "export-too-large": {"ru": "Слишком много событий для выгрузки (больше {max_events}). Сузьте фильтры.",
+                         "en": "Too many events to export (more than {max_events}). Narrow the filters."},
+    "audit-range-too-long": {"ru": "Без фильтра по сотруднику, объекту или организации период — "
+                                   "не больше {max_days} дней.",
+                             "en": "Without an actor, entity or organization the range is at most {max_days} days."},
+    "invalid-filters": {"ru": "Проверьте фильтры.", "en": "Some filters are not valid."},
+    "audit-busy": {"ru": "Журнал аудита занят, повторите через секунду.",
+                   "en": "The audit log is busy; try again in a second."},
+})
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEvent]
+    next_cursor: str | None
+
+
+def _filters(actor: str | None, entity_type: str | None, entity_id: str | None, org: str | None,
+             action: str | None, date_from: date | None, date_to: date | None) -> AuditFilters:
+    if bool(entity_type) != bool(entity_id):
+        raise ValidationFailed("Give both entity_type and entity_id.", code="invalid-filters",
+                               errors=[FieldError("query.entity_id", "entity_type and entity_id go together",
+                                                  "invalid")])
+    try:
+        return AuditFilters(actor=actor or None, entity=(entity_type, entity_id) if entity_type and entity_id else None,
+                            org=org or None, action=action or None, date_from=date_from, date_to=date_to)
+    except PydanticValidationError as exc:
+        raise ValidationFailed("Some filters are not valid.", code="invalid-filters", errors=[
+            FieldError(f"query.{'.'.join(str(p) for p in e['loc']) or 'date_from'}", e["msg"], e["type"])
+            for e in exc.errors()]) from exc
+
+
+ACTOR = Annotated[str | None, Query(max_length=200, description="user id of who did it")]
+ENTITY_TYPE = Annotated[str | None, Query(max_length=60)]
+ENTITY_ID = Annotated[str | None, Query(max_length=300)]
+ORG = Annotated[str | None, Query(max_length=100, description="the customer organization concerned")]
+ACTION = Annotated[str | None, Query(max_length=100, description='exact ("staff.invite") or a prefix ("auth.*")')]
+DATE = Annotated[date | None, Query(description="UTC day, inclusive")]
+
+
+@router.get("/api/console/audit", summary="Search the audit log", tags=["audit"])
+@guard(router, "console.audit.read")
+def search(actor: ACTOR = None, entity_type: ENTITY_TYPE = None, entity_id: ENTITY_ID = None, org: ORG = None,
+           action: ACTION = None, date_from: DATE = None, date_to: DATE = None,
+           cursor: Annotated[str | None, Query(max_length=2000)] = None,
+           limit: Annotated[int | None, Query(ge=1, le=100)] = None) -> AuditPage:
+    filters = _filters(actor, entity_type, entity_id, org, action, date_from, date_to)
+    items, next_cursor = service.search_filtered(filters, cursor=cursor, limit=limit)
+    return AuditPage(items=items, next_cursor=next_cursor)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/api/console/audit/export", summary="Export the matching events (CSV or XLSX)", tags=["audit"],
+            responses={200: {"description": "the file", "content": {"text/csv": {}, XLSX: {}}}})
+@guard(router, "console.audit.export")
+def export(format: Literal["csv", "xlsx"] = "csv", actor: ACTOR = None,
+           entity_type: ENTITY_TYPE = None, entity_id: ENTITY_ID = None, org: ORG = None, action: ACTION = None,
+           date_from: DATE = None, date_to: DATE = None):  # a file: no return annotation, so the bytes pass through
+    filters = _filters(actor, entity_type, entity_id, org, action, date_from, date_to)
+    events = list(itertools.islice(service.iterate(filters), MAX_EXPORT_EVENTS + 1))
+    if len(events) > MAX_EXPORT_EVENTS:
+        raise PayloadTooLarge("Too many events to export.", code="export-too-large", max_events=MAX_EXPORT_EVENTS)
+    principal = current()
+    audit("audit.export", "audit", "main", actor_id=principal.user_id, actor_kind="staff",
+          actor_display=principal.display, request=RequestInfo.from_event(router.current_event),
+          after={"format": format, "events": len(events), **filters.model_dump(mode="json", exclude_none=True)})
+    body = exporting.to_csv(events) if format == "csv" else exporting.to_xlsx(events)
+    name = f"tessera-audit-{clock.today().isoformat()}.{format}"
+    media = "text/csv; charset=utf-8" if format == "csv" else XLSX
+    return Response(200, media, body, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/api/console/audit/verify", summary="Verify the audit hash chain", tags=["audit"])
+@guard(router, "console.audit.verify")
+def verify() -> VerifyResult:
+    result = service.verify()
+    principal = current()
+    audit("audit.verify", "audit", "main", actor_id=principal.user_id, actor_kind="staff",
+          actor_display=principal.display, request=RequestInfo.from_event(router.current_event),
+          after={"valid": result.valid, "checked": result.checked, "code": result.code})
+    return result
