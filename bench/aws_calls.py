@@ -136,6 +136,8 @@ def measure(template: Any, scenarios: list[Scenario] | None = None, warm_runs: i
                 cold = counter.take()
                 warm: Counter[str] = Counter()
                 for _ in range(warm_runs):
+                    if scenario.before_each:
+                        scenario.before_each()
                     response = handler(http_event(scenario, headers), FakeContext())
                     warm.update(counter.take())
                 results.append(CallCount(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import signal
 import sys
 import threading
 from pathlib import Path
 
-from localcloud.template import TemplateError
+from localcloud.template import TemplateError, local_parameters
 
 
 def _static_mounts(root: Path) -> list[tuple[str, Path, bool]]:
@@ -21,15 +20,6 @@ def _static_mounts(root: Path) -> list[tuple[str, Path, bool]]:
         ("/widget", frontend / "widget" / "dist", False),
         ("/", frontend / "marketing" / "dist", False),
     ]
-
-
-def _local_parameters(root: Path, gateway: str) -> dict[str, str]:
-    """infra/local/parameters.json: what the product's template gets locally (OAuth fakes and the like)."""
-    path = root / "infra" / "local" / "parameters.json"
-    if not path.is_file():
-        return {}
-    values = json.loads(path.read_text(encoding="utf-8"))
-    return {k: str(v).replace("{gateway}", gateway) for k, v in values.items() if not k.startswith("_")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         module, _, function = args.seed.partition(":")
         seed = getattr(importlib.import_module(module), function)
     root = args.root.resolve()
-    overrides = _local_parameters(root, f"http://{args.host}:{args.port}")
+    overrides = local_parameters(root, f"http://{args.host}:{args.port}")
     overrides.update(dict(item.split("=", 1) for item in args.parameter))
     config = CloudConfig(
         template=(root / args.template) if not args.template.is_absolute() else args.template,

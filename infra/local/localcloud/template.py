@@ -864,3 +864,12 @@ class _Parser:
 
 def _enabled(props: dict[str, Any]) -> bool:
     return bool(props.get("Enabled", True)) and props.get("State", "ENABLED") == "ENABLED"
+
+
+def local_parameters(root: Path, gateway: str) -> dict[str, str]:
+    """infra/local/parameters.json: what the product's template gets locally (OAuth fakes and the like)."""
+    path = root / "infra" / "local" / "parameters.json"
+    if not path.is_file():
+        return {}
+    values = json.loads(path.read_text(encoding="utf-8"))
+    return {k: str(v).replace("{gateway}", gateway) for k, v in values.items() if not k.startswith("_")}

@@ -77,7 +77,7 @@ def _cleared() -> list[Cookie]:
 
 def _signed_in(issued: sessions.Issued, delivery: str, status: int = 200,
                recovery_codes: list[str] | None = None) -> Response[LoginAnswer]:
-    user = service.user_view(service._active_user(issued.session.user_id))
+    user = service.user_view(issued.user or service.active_user(issued.session.user_id))
     if delivery == "bearer":
         body = LoginAnswer(status="ok", user=user, expires_in=issued.expires_in, access_token=issued.access_token,
                            refresh_token=issued.refresh_token, recovery_codes=recovery_codes)

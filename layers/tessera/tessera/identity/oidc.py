@@ -15,9 +15,7 @@ import hashlib
 import json
 import os
 import secrets
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
@@ -76,6 +74,9 @@ class HttpTransport:
 
     @staticmethod
     def _send(url: str, headers: dict[str, str], data: bytes | None = None) -> dict[str, Any]:
+        import urllib.error  # only on the callback: http.client and friends cost ~10 ms at import
+        import urllib.request
+
         # https only, except the local cloud's fake provider
         if not url.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
             raise Unauthorized("The sign-in provider is misconfigured.", code="oidc-failed")

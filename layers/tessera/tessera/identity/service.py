@@ -76,14 +76,14 @@ def user_view(user: UserRecord) -> UserView:
 
 
 def me(principal: Principal) -> MeView:
-    user = _active_user(principal.user_id)
+    user = active_user(principal.user_id)
     return MeView(user=user_view(user), roles=sorted(principal.roles),
                   memberships=[MembershipView(**m) for m in user.memberships or []],
                   current=CurrentView(org_id=principal.org_id))
 
 
 def update_profile(principal: Principal, update: ProfileUpdate, request: RequestInfo) -> None:
-    user = _active_user(principal.user_id)
+    user = active_user(principal.user_id)
     before = {"name": user.name, "locale": user.locale}
     user.name = update.name if update.name is not None else user.name
     user.locale = update.locale or user.locale
@@ -92,7 +92,7 @@ def update_profile(principal: Principal, update: ProfileUpdate, request: Request
           before=before, after={"name": user.name, "locale": user.locale})
 
 
-def _active_user(user_id: str) -> UserRecord:
+def active_user(user_id: str) -> UserRecord:
     user = repository.find_user(user_id)
     if user is None or user.status != "active":
         raise Unauthorized("Your session has ended. Sign in again.", code="session-expired")
@@ -229,7 +229,7 @@ def _start_session(user: UserRecord, audience: str, request: RequestInfo, *, mfa
     user.last_login_at = clock.now()
     audit("auth.login", "session", session.session_id, actor_id=user.user_id, actor_kind=user.kind,
           request=request, after={"audience": audience, "mfa": mfa}, also_save=[user, session, *also])
-    return sessions.issue(session, refresh)
+    return sessions.issue(session, refresh, user)
 
 
 def _mfa_token(user: UserRecord, audience: str, purpose: str) -> str:
@@ -292,7 +292,7 @@ def _decrypt_secret(user: UserRecord, sealed: str | None) -> str:
 
 def _enrolling_user(principal: Principal | None, mfa_token: str | None) -> tuple[UserRecord, str | None]:
     if principal is not None:
-        return _active_user(principal.user_id), None
+        return active_user(principal.user_id), None
     if mfa_token:
         user, area = _read_mfa_token(mfa_token, "enrol")
         return user, area
@@ -335,7 +335,7 @@ def verify_totp(principal: Principal | None, mfa_token: str | None, code: str,
 
 
 def disable_totp(principal: Principal, password: str, code: str, request: RequestInfo) -> None:
-    user = _active_user(principal.user_id)
+    user = active_user(principal.user_id)
     if user.kind == "staff" and StaffRole.ADMIN in (user.staff_roles or []):
         raise Forbidden("Two-factor authentication is mandatory for administrators.", code="mfa-required-for-admin")
     if not user.mfa_enabled:
@@ -350,7 +350,7 @@ def disable_totp(principal: Principal, password: str, code: str, request: Reques
 
 
 def regenerate_recovery_codes(principal: Principal, code: str, request: RequestInfo) -> list[str]:
-    user = _active_user(principal.user_id)
+    user = active_user(principal.user_id)
     if not user.mfa_enabled:
         raise Conflict("Two-factor authentication is not enabled.", code="mfa-not-enrolled")
     _check_second_factor(user, code, None, request)
@@ -395,7 +395,7 @@ def logout(principal: Principal, request: RequestInfo, everywhere: bool = False)
 
 
 def switch_organization(principal: Principal, org_id: str, request: RequestInfo) -> str:
-    user = _active_user(principal.user_id)
+    user = active_user(principal.user_id)
     roles, org = sessions.grants_of(user, org_id)
     if org != org_id:
         raise NotFound("You are not a member of this organization.", code="not-a-member")

@@ -38,6 +38,7 @@ class Issued:
     csrf_token: str
     expires_in: int
     session: SessionRecord
+    user: UserRecord | None = None  # when the caller already holds it (sign-in), so nobody reads it again
 
 
 def grants_of(user: UserRecord, org_id: str | None) -> tuple[list[str], str | None]:
@@ -79,9 +80,9 @@ def new_session(user: UserRecord, audience: str, request: RequestInfo, *, mfa: b
     return session, refresh
 
 
-def issue(session: SessionRecord, refresh: str) -> Issued:
+def issue(session: SessionRecord, refresh: str, user: UserRecord | None = None) -> Issued:
     return Issued(access_token=access_token(session), refresh_token=refresh, csrf_token=new_secret_token(18),
-                  expires_in=tokens.ACCESS_TTL_SECONDS, session=session)
+                  expires_in=tokens.ACCESS_TTL_SECONDS, session=session, user=user)
 
 
 def refresh(presented: str, request: RequestInfo) -> Issued:
