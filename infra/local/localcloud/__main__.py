@@ -17,6 +17,7 @@ def _static_mounts(root: Path) -> list[tuple[str, Path, bool]]:
     return [
         ("/console", frontend / "spa" / "dist", True),
         ("/app", frontend / "spa" / "dist", True),
+        ("/spa", frontend / "spa" / "dist", False),  # the SPA's assets (Vite base /spa/)
         ("/widget", frontend / "widget" / "dist", False),
         ("/", frontend / "marketing" / "dist", False),
     ]
