@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 
 deps: $(VENV)/.installed
 
-run: deps
+run: deps spa
 	$(PY) -m localcloud run --port $(PORT) --aws-port $(AWS_PORT)
 
 # Debian's chromium drives the browser tests (Playwright's own browser download is not reachable here).
@@ -42,13 +42,13 @@ unit: deps
 integration: deps
 	$(PYTEST) tests/integration -q -n 2
 
-e2e: deps chromium
+e2e: deps chromium spa
 	$(PYTEST) tests/e2e -q
 
 infra: deps infra-tools
 	$(PYTEST) tests/infra -q
 
-test: lint unit integration e2e infra
+test: lint unit integration spa-test e2e infra
 
 openapi: deps
 	$(PY) scripts/openapi.py --write
@@ -59,4 +59,4 @@ bench: deps
 build: infra-tools sam-build
 
 clean:
-	rm -rf .local .aws-sam
+	rm -rf .local .aws-sam frontend/spa/dist

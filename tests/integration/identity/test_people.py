@@ -139,3 +139,16 @@ def test_rate_limit_per_user(stack: Platform) -> None:
         assert limited.status == 429 and limited.code == "rate-limited" and limited.headers["retry-after"] == "59"
     with clock.frozen(clock.now().replace(second=1) + timedelta(minutes=1)):
         assert owner.get(f"/api/app/orgs/{org}/members").status == 200
+
+
+def test_a_signed_in_customer_accepts_an_invite_without_retyping_the_password(stack: Platform) -> None:
+    inviter, me = customer(stack, "inviter@example.com")
+    org = me["current"]["org_id"]
+    member, _ = customer(stack, "member@example.com", company="Своя")
+    inviter.post(f"/api/app/orgs/{org}/invites", {"email": "member@example.com", "role": "analyst"})
+    token = _accept_link(stack, "member@example.com")
+    stranger = Client()
+    assert stranger.post(f"/api/auth/invites/{token}/accept", {}).code == "invalid-credentials"
+    joined = member.post(f"/api/auth/invites/{token}/accept", {})
+    assert joined.status == 200, joined.body
+    assert member.get("/api/auth/me").body["current"]["org_id"] == org

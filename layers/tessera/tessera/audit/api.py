@@ -40,14 +40,14 @@ class AuditPage(BaseModel):
     next_cursor: str | None
 
 
-def _filters(actor: str | None, entity_type: str | None, entity_id: str | None, org: str | None,
-             action: str | None, date_from: date | None, date_to: date | None) -> AuditFilters:
-    if bool(entity_type) != bool(entity_id):
-        raise ValidationFailed("Give both entity_type and entity_id.", code="invalid-filters",
-                               errors=[FieldError("query.entity_id", "entity_type and entity_id go together",
-                                                  "invalid")])
+def _filters(actor: str | None, entity: str | None, org: str | None, action: str | None, date_from: date | None,
+             date_to: date | None) -> AuditFilters:
+    entity_type, _, entity_id = (entity or "").partition(":")
+    if entity and not (entity_type and entity_id):
+        raise ValidationFailed("entity is type:id, e.g. user:usr_01….", code="invalid-filters",
+                               errors=[FieldError("query.entity", "type:id, e.g. user:usr_01…", "invalid")])
     try:
-        return AuditFilters(actor=actor or None, entity=(entity_type, entity_id) if entity_type and entity_id else None,
+        return AuditFilters(actor=actor or None, entity=(entity_type, entity_id) if entity else None,
                             org=org or None, action=action or None, date_from=date_from, date_to=date_to)
     except PydanticValidationError as exc:
         raise ValidationFailed("Some filters are not valid.", code="invalid-filters", errors=[
@@ -56,20 +56,20 @@ def _filters(actor: str | None, entity_type: str | None, entity_id: str | None, 
 
 
 ACTOR = Annotated[str | None, Query(max_length=200, description="user id of who did it")]
-ENTITY_TYPE = Annotated[str | None, Query(max_length=60)]
-ENTITY_ID = Annotated[str | None, Query(max_length=300)]
+ENTITY = Annotated[str | None, Query(max_length=360, description='"type:id", e.g. "user:usr_01…"')]
 ORG = Annotated[str | None, Query(max_length=100, description="the customer organization concerned")]
 ACTION = Annotated[str | None, Query(max_length=100, description='exact ("staff.invite") or a prefix ("auth.*")')]
-DATE = Annotated[date | None, Query(description="UTC day, inclusive")]
+DATE_FROM = Annotated[date | None, Query(alias="from", description="first UTC day, inclusive")]
+DATE_TO = Annotated[date | None, Query(alias="to", description="last UTC day, inclusive")]
 
 
 @router.get("/api/console/audit", summary="Search the audit log", tags=["audit"])
 @guard(router, "console.audit.read")
-def search(actor: ACTOR = None, entity_type: ENTITY_TYPE = None, entity_id: ENTITY_ID = None, org: ORG = None,
-           action: ACTION = None, date_from: DATE = None, date_to: DATE = None,
+def search(actor: ACTOR = None, entity: ENTITY = None, org: ORG = None, action: ACTION = None,
+           date_from: DATE_FROM = None, date_to: DATE_TO = None,
            cursor: Annotated[str | None, Query(max_length=2000)] = None,
            limit: Annotated[int | None, Query(ge=1, le=100)] = None) -> AuditPage:
-    filters = _filters(actor, entity_type, entity_id, org, action, date_from, date_to)
+    filters = _filters(actor, entity, org, action, date_from, date_to)
     items, next_cursor = service.search_filtered(filters, cursor=cursor, limit=limit)
     return AuditPage(items=items, next_cursor=next_cursor)
 
@@ -80,10 +80,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get("/api/console/audit/export", summary="Export the matching events (CSV or XLSX)", tags=["audit"],
             responses={200: {"description": "the file", "content": {"text/csv": {}, XLSX: {}}}})
 @guard(router, "console.audit.export")
-def export(format: Literal["csv", "xlsx"] = "csv", actor: ACTOR = None,
-           entity_type: ENTITY_TYPE = None, entity_id: ENTITY_ID = None, org: ORG = None, action: ACTION = None,
-           date_from: DATE = None, date_to: DATE = None):  # a file: no return annotation, so the bytes pass through
-    filters = _filters(actor, entity_type, entity_id, org, action, date_from, date_to)
+def export(format: Literal["csv", "xlsx"] = "csv", actor: ACTOR = None, entity: ENTITY = None,
+           org: ORG = None, action: ACTION = None, date_from: DATE_FROM = None,
+           date_to: DATE_TO = None):  # a file: no return annotation, so the bytes pass through
+    filters = _filters(actor, entity, org, action, date_from, date_to)
     events = list(itertools.islice(service.iterate(filters), MAX_EXPORT_EVENTS + 1))
     if len(events) > MAX_EXPORT_EVENTS:
         raise PayloadTooLarge("Too many events to export.", code="export-too-large", max_events=MAX_EXPORT_EVENTS)

@@ -284,7 +284,9 @@ def invite(token: TOKEN) -> InviteView:
 @router.post("/api/auth/invites/<token>/accept", summary="Accept an invitation", tags=["auth"])
 @public
 def accept_invite(token: TOKEN, body: AcceptInviteRequest) -> Response[LoginAnswer]:
-    return _login_answer(service.accept_invite(token, body.name, body.password, _request()), body.delivery)
+    principal = caller(optional=True)
+    return _login_answer(service.accept_invite(token, body.name, body.password, _request(), principal),
+                         body.delivery)
 
 
 # --- sign-in with Google and Яндекс ----------------------------------------------------------------

@@ -80,7 +80,8 @@ class EnrollRequest(Command):
 
 class AcceptInviteRequest(Command):
     name: str | None = Field(None, max_length=100)
-    password: str = Field(min_length=1, max_length=200)
+    password: str | None = Field(None, min_length=1, max_length=200,
+                                 description="a new user's password, or an existing user's (unless signed in as them)")
     delivery: Delivery = "cookie"
 
 

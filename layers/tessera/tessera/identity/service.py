@@ -466,8 +466,10 @@ def describe_invite(raw: str) -> InviteView:
                       existing_user=existing is not None and existing.status == "active")
 
 
-def accept_invite(raw: str, name: str | None, password: str, request: RequestInfo) -> tuple[str, Any]:
-    """Create or link the user, then sign in like `login` does."""
+def accept_invite(raw: str, name: str | None, password: str | None, request: RequestInfo,
+                  principal: Principal | None = None) -> tuple[str, Any]:
+    """Create or link the user, then sign in like `login` does. An existing customer proves the
+    account is theirs by its password, or by being signed in as it."""
     token = _valid_token(raw, "invite", "invite-expired")
     data: dict[str, Any] = token.data
     user = repository.find_user_by_email(token.email)
@@ -475,6 +477,8 @@ def accept_invite(raw: str, name: str | None, password: str, request: RequestInf
     if data["kind"] == "staff":
         if user is None or user.status != "invited":
             raise NotFound("This link is not valid or was already used.", code="token-invalid")
+        if not password:
+            raise ValidationFailed("Choose a password.", errors=[FieldError("body.password", "required", "missing")])
         passwords.check_policy(password, email=user.email, name=name or user.name)
         user.password_hash, user.status, user.confirmed_at = passwords.hash_password(password), "active", now
         user.name = name or user.name
@@ -488,9 +492,11 @@ def accept_invite(raw: str, name: str | None, password: str, request: RequestInf
     if member is None or member.status != "invited":
         raise NotFound("This link is not valid or was already used.", code="token-invalid")
     membership = {"org_id": org_id, "org_name": data.get("org_name") or "", "role": role}
+    signed_in_as_them = principal is not None and user is not None and principal.user_id == user.user_id
     if user is not None:
         # An existing account joins by proving it is theirs.
-        if user.status != "active" or not passwords.verify_password(password, user.password_hash):
+        if user.status != "active" or not (signed_in_as_them or (
+                password and passwords.verify_password(password, user.password_hash))):
             raise Unauthorized("Wrong e-mail or password.", code="invalid-credentials")
         if user.kind != "customer":
             raise Conflict("An account with this e-mail already exists.", code="email-taken")
@@ -498,8 +504,10 @@ def accept_invite(raw: str, name: str | None, password: str, request: RequestInf
         member.user_id, member.name, member.status = user.user_id, user.name, "active"
         repository.save_with_token(token, user, member)
     else:
-        if not name:
-            raise ValidationFailed("Enter your name.", errors=[FieldError("body.name", "required", "missing")])
+        if not name or not password:
+            missing = "body.name" if not name else "body.password"
+            raise ValidationFailed("Enter your name and a password.",
+                                   errors=[FieldError(missing, "required", "missing")])
         passwords.check_policy(password, email=token.email, name=name)
         user_id = new_id("usr")
         user = UserRecord(pk=f"USER#{user_id}", sk="PROFILE", user_id=user_id, email=token.email, name=name,
@@ -510,6 +518,10 @@ def accept_invite(raw: str, name: str | None, password: str, request: RequestInf
         repository.create_user(user, member, token=token)
     audit("team.invite_accept", "member", member.member_id, actor_id=user.user_id, actor_kind="customer",
           request=request, org_id=org_id, before={"status": "invited"}, after={"status": "active", "role": role})
+    if signed_in_as_them:
+        assert principal is not None
+        return "ok", _start_session(user, "app", request, mfa=principal.mfa, org_id=org_id)
+    assert password is not None
     status, result = login(LoginRequest(email=user.email, password=password, audience="app"), request)
     if status == "ok":
         # Sign into the organization just joined.

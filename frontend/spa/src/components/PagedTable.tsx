@@ -1,0 +1,55 @@
+import { useInfiniteQuery, type InfiniteData, type QueryKey, type UseInfiniteQueryResult } from '@tanstack/react-query';
+import { Alert, Button, Empty, Flex, Grid, Table, type TableProps } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { Page } from '../api/contract';
+import { ErrorState, describeError } from './errors';
+
+export type PagedQuery<T> = UseInfiniteQueryResult<InfiniteData<Page<T>>, Error>;
+
+/** A cursor-paged list: each "Load more" fetches the page after `next_cursor`. */
+export function usePagedQuery<T>(queryKey: QueryKey, fetchPage: (cursor?: string) => Promise<Page<T>>, enabled = true): PagedQuery<T> {
+  return useInfiniteQuery({
+    queryKey,
+    queryFn: ({ pageParam }) => fetchPage(pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    enabled,
+  });
+}
+
+interface PagedTableProps<T> extends Omit<TableProps<T>, 'dataSource' | 'pagination' | 'loading'> {
+  query: PagedQuery<T>;
+  /** Says why the list is empty and what to do about it. */
+  emptyText: string;
+}
+
+/** The loading, empty, error and "Load more" states every list shares. */
+export function PagedTable<T extends object>({ query, emptyText, columns, ...table }: PagedTableProps<T>) {
+  const { t } = useTranslation();
+  // A pinned actions column helps wide tables; on a phone it would cover the rest.
+  const wide = Grid.useBreakpoint().md;
+  const shownColumns = wide ? columns : columns?.map((column) => (column.fixed ? { ...column, fixed: undefined } : column));
+  if (query.isError && !query.data) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  const rows = query.data?.pages.flatMap((page) => page.items) ?? [];
+  return (
+    <>
+      <Table<T>
+        {...table}
+        columns={shownColumns}
+        dataSource={rows}
+        loading={query.isPending}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: query.isPending ? ' ' : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText} /> }}
+      />
+      {query.isFetchNextPageError && (
+        <Alert style={{ marginTop: 12 }} type="error" showIcon title={describeError(query.error, t)} />
+      )}
+      {query.hasNextPage && (
+        <Flex justify="center" style={{ marginTop: 16 }}>
+          <Button onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>{t('common.loadMore')}</Button>
+        </Flex>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,19 @@
+import { AuditOutlined, DashboardOutlined, KeyOutlined, TeamOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { RequireSession } from '../auth/RequireSession';
+import { Shell } from './Shell';
+
+export default function ConsoleLayout() {
+  const { t } = useTranslation();
+  const nav = [
+    { path: '/console/dashboard', icon: <DashboardOutlined />, label: t('nav.dashboard') },
+    { path: '/console/staff', icon: <TeamOutlined />, label: t('nav.staff') },
+    { path: '/console/access-grants', icon: <KeyOutlined />, label: t('nav.accessGrants') },
+    { path: '/console/audit', icon: <AuditOutlined />, label: t('nav.audit') },
+  ];
+  return (
+    <RequireSession area="console">
+      <Shell area="console" nav={nav} />
+    </RequireSession>
+  );
+}

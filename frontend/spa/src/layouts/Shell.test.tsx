@@ -1,0 +1,50 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { MeContext } from '../auth/session';
+import { renderRoutes, staffMe } from '../test/render';
+import { setViewportWidth } from '../test/setup';
+import { Shell } from './Shell';
+
+const nav = [
+  { path: '/console/dashboard', icon: null, label: 'Дашборд' },
+  { path: '/console/staff', icon: null, label: 'Сотрудники' },
+];
+
+function renderShell() {
+  return renderRoutes(
+    [{
+      path: '/console',
+      element: <MeContext.Provider value={staffMe()}><Shell area="console" nav={nav} /></MeContext.Provider>,
+      children: [
+        { path: 'dashboard', element: <p>dashboard page</p> },
+        { path: 'staff', element: <p>staff page</p> },
+      ],
+    }],
+    '/console/dashboard',
+  );
+}
+
+describe('the signed-in layout', () => {
+  it('shows the side menu on a wide screen', async () => {
+    setViewportWidth(1280);
+    renderShell();
+    expect(await screen.findByText('dashboard page')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Открыть меню' })).toBeNull();
+    expect(within(screen.getByRole('navigation', { name: 'Навигация' })).getByText('Сотрудники')).toBeTruthy();
+  });
+
+  it('hides the menu behind a burger and a drawer at 360 px', async () => {
+    setViewportWidth(360);
+    renderShell();
+    expect(await screen.findByText('dashboard page')).toBeTruthy();
+    expect(screen.queryByRole('navigation', { name: 'Навигация' })).toBeNull();
+
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Открыть меню' }));
+    const drawer = await screen.findByRole('dialog');
+    await user.click(within(drawer).getByText('Сотрудники'));
+
+    expect(await screen.findByText('staff page')).toBeTruthy();
+  });
+});

@@ -1,0 +1,25 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { setSessionExpiredHandler } from './api/http';
+import { AppProviders } from './AppProviders';
+import './i18n';
+import { createQueryClient } from './lib/queryClient';
+import { routes } from './routes';
+
+const queryClient = createQueryClient();
+const router = createBrowserRouter(routes);
+
+// A session that cannot be refreshed ends in the SPA's own sign-in page, with the way back.
+setSessionExpiredHandler((signInUrl) => {
+  void router.navigate(signInUrl, { replace: true });
+  queryClient.clear();
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <AppProviders queryClient={queryClient}>
+      <RouterProvider router={router} />
+    </AppProviders>
+  </StrictMode>,
+);

@@ -1,0 +1,195 @@
+import { DownloadOutlined, SafetyOutlined } from '@ant-design/icons';
+import { useMutation } from '@tanstack/react-query';
+import { App, AutoComplete, Button, DatePicker, Descriptions, Flex, Form, Input, Table, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { exportAudit, searchAudit, verifyAuditChain, type ExportFormat } from '../../api/audit';
+import type { AuditEvent, AuditFilters } from '../../api/contract';
+import { queryKeys } from '../../api/queryKeys';
+import { useShowError } from '../../components/errors';
+import { PagedTable, usePagedQuery } from '../../components/PagedTable';
+import { PageHeader } from '../../components/PageHeader';
+import { saveBlob } from '../../lib/download';
+import { useDateTime } from '../../lib/format';
+import { KNOWN_AUDIT_ACTIONS } from '../../lib/auditActions';
+import { useLabels } from '../../lib/labels';
+
+interface FilterValues {
+  actor?: string;
+  entity?: string;
+  action?: string;
+  range?: [Dayjs | null, Dayjs | null] | null;
+}
+
+function toFilters(values: FilterValues): AuditFilters {
+  const [from, to] = values.range ?? [];
+  return {
+    actor: values.actor?.trim() || undefined,
+    entity: values.entity?.trim() || undefined,
+    action: values.action?.trim() || undefined,
+    from: from?.format('YYYY-MM-DD'),
+    to: to?.format('YYYY-MM-DD'),
+  };
+}
+
+export default function AuditLog() {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const dateTime = useDateTime();
+  const showError = useShowError();
+  const { modal } = App.useApp();
+  const [form] = Form.useForm<FilterValues>();
+  const [filters, setFilters] = useState<AuditFilters>({});
+
+  const events = usePagedQuery(queryKeys.audit(filters), (cursor) => searchAudit(filters, cursor));
+  const exporting = useMutation({
+    mutationFn: (format: ExportFormat) => exportAudit(filters, format),
+    onSuccess: ({ blob, filename }, format) => saveBlob(blob, filename ?? `audit.${format}`),
+    onError: (e) => showError(e),
+  });
+  const verify = useMutation({
+    mutationFn: verifyAuditChain,
+    onSuccess: (result) => {
+      const show = result.valid ? modal.success : modal.error;
+      show({
+        title: result.valid ? t('audit.verifyOk') : t('audit.verifyBroken'),
+        content: (
+          <>
+            <Typography.Paragraph>
+              {result.valid
+                ? t('audit.verifyOkText', { checked: result.checked })
+                : t(`audit.verifyCodes.${result.code}`, { seq: result.first_bad_seq ?? '—', checked: result.checked })}
+            </Typography.Paragraph>
+            {!result.valid && result.detail && <Typography.Paragraph type="secondary">{result.detail}</Typography.Paragraph>}
+          </>
+        ),
+      });
+    },
+    onError: (e) => showError(e),
+  });
+  const filtered = Object.values(filters).some(Boolean);
+
+  return (
+    <>
+      <PageHeader
+        title={t('audit.title')}
+        extra={
+          <>
+            <Button icon={<DownloadOutlined />} loading={exporting.isPending && exporting.variables === 'csv'} onClick={() => exporting.mutate('csv')}>CSV</Button>
+            <Button icon={<DownloadOutlined />} loading={exporting.isPending && exporting.variables === 'xlsx'} onClick={() => exporting.mutate('xlsx')}>XLSX</Button>
+            <Button icon={<SafetyOutlined />} loading={verify.isPending} onClick={() => verify.mutate()}>{t('audit.verify')}</Button>
+          </>
+        }
+      >
+        {t('audit.intro')}
+      </PageHeader>
+      <Form form={form} layout="inline" onFinish={(values) => setFilters(toFilters(values))} style={{ marginBottom: 16, rowGap: 8 }}>
+        <Form.Item name="actor">
+          <Input allowClear placeholder={t('audit.actorPlaceholder')} aria-label={t('audit.actor')} style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item name="entity">
+          <Input allowClear placeholder={t('audit.entityPlaceholder')} aria-label={t('audit.entity')} style={{ width: 220 }} />
+        </Form.Item>
+        <Form.Item name="action">
+          <AutoComplete
+            allowClear
+            placeholder={t('audit.action')}
+            aria-label={t('audit.action')}
+            style={{ width: 240 }}
+            options={KNOWN_AUDIT_ACTIONS.map((value) => ({ value, label: `${labels.auditAction(value)} · ${value}` }))}
+            showSearch={{
+              filterOption: (input, option) => String(option?.label ?? '').toLowerCase().includes(input.toLowerCase()),
+            }}
+          />
+        </Form.Item>
+        <Form.Item name="range">
+          <DatePicker.RangePicker format="DD.MM.YYYY" aria-label={t('audit.period')} />
+        </Form.Item>
+        <Flex gap={8}>
+          <Button type="primary" htmlType="submit">{t('common.apply')}</Button>
+          <Button onClick={() => { form.resetFields(); setFilters({}); }}>{t('common.reset')}</Button>
+        </Flex>
+      </Form>
+      <PagedTable<AuditEvent>
+        query={events}
+        rowKey="id"
+        size="small"
+        emptyText={filtered ? t('audit.emptyFiltered') : t('audit.empty')}
+        expandable={{ expandedRowRender: (event) => <AuditDetails event={event} /> }}
+        columns={[
+          { key: 'at', title: t('audit.at'), dataIndex: 'at', render: dateTime },
+          {
+            key: 'actor',
+            title: t('audit.actor'),
+            render: (_, e) => (
+              <Flex vertical>
+                <Typography.Text>{e.actor.display || e.actor.id}</Typography.Text>
+                <Typography.Text type="secondary">{t(`actorKind.${e.actor.kind}`, { defaultValue: e.actor.kind })}</Typography.Text>
+              </Flex>
+            ),
+          },
+          {
+            key: 'action',
+            title: t('audit.action'),
+            render: (_, e) => (
+              <Flex vertical>
+                <Typography.Text>{labels.auditAction(e.action)}</Typography.Text>
+                <Typography.Text type="secondary" code>{e.action}</Typography.Text>
+              </Flex>
+            ),
+          },
+          { key: 'entity', title: t('audit.entity'), render: (_, e) => <Typography.Text code>{`${e.entity_type}:${e.entity_id}`}</Typography.Text> },
+          { key: 'org', title: t('audit.organization'), dataIndex: 'org_id', render: (id: string | null) => id ?? '—' },
+          { key: 'ip', title: 'IP', dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
+        ]}
+      />
+    </>
+  );
+}
+
+const show = (value: unknown) => (value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
+
+/** What changed: field by field from `diff`; the raw snapshots when there is no diff (creations, deletions). */
+function AuditDetails({ event }: { event: AuditEvent }) {
+  const { t } = useTranslation();
+  const changes = Object.entries(event.diff ?? {}).map(([field, [before, after]]) => ({ field, before, after }));
+  // Bounded: the list is as wide as its widest content, and a user agent is one long line.
+  return (
+    <Flex vertical gap={12} style={{ maxWidth: 960, overflowWrap: 'anywhere' }}>
+      {changes.length > 0 ? (
+        <Table
+          size="small"
+          rowKey="field"
+          pagination={false}
+          dataSource={changes}
+          columns={[
+            { key: 'field', title: t('audit.field'), dataIndex: 'field', render: (f: string) => <Typography.Text code>{f}</Typography.Text> },
+            { key: 'before', title: t('audit.before'), dataIndex: 'before', render: show },
+            { key: 'after', title: t('audit.after'), dataIndex: 'after', render: show },
+          ]}
+        />
+      ) : (
+        <Flex gap={12} wrap>
+          {(['before', 'after'] as const).map((side) => (
+            <div key={side} style={{ flex: '1 1 280px', minWidth: 0 }}>
+              <Typography.Text strong>{t(`audit.${side}`)}</Typography.Text>
+              <pre style={{ margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+                {event[side] ? JSON.stringify(event[side], null, 2) : '—'}
+              </pre>
+            </div>
+          ))}
+        </Flex>
+      )}
+      <Descriptions
+        size="small"
+        column={1}
+        items={[
+          { key: 'reason', label: t('audit.reason'), children: event.reason ?? '—' },
+          { key: 'seq', label: t('audit.seq'), children: event.seq },
+          { key: 'ua', label: t('audit.userAgent'), children: event.user_agent ?? '—' },
+        ]}
+      />
+    </Flex>
+  );
+}

@@ -1,0 +1,91 @@
+import { lazy, Suspense } from 'react';
+import { Navigate, Outlet, type RouteObject } from 'react-router';
+import { PageSpin } from './components/PageSpin';
+import type { Area } from './lib/area';
+
+// Every page and both area layouts load on demand: a customer never downloads the console and
+// the sign-in page does not wait for tables and charts.
+const PublicLayout = lazy(() => import('./layouts/PublicLayout'));
+const ConsoleLayout = lazy(() => import('./layouts/ConsoleLayout'));
+const AppLayout = lazy(() => import('./layouts/AppLayout'));
+
+const SignIn = lazy(() => import('./pages/public/SignIn'));
+const SignUp = lazy(() => import('./pages/public/SignUp'));
+const Confirm = lazy(() => import('./pages/public/Confirm'));
+const ForgotPassword = lazy(() => import('./pages/public/ForgotPassword'));
+const ResetPassword = lazy(() => import('./pages/public/ResetPassword'));
+const AcceptInvite = lazy(() => import('./pages/public/AcceptInvite'));
+const Profile = lazy(() => import('./pages/shared/Profile'));
+const NotFound = lazy(() => import('./pages/NotFound'));
+
+const Dashboard = lazy(() => import('./pages/console/Dashboard'));
+const StaffUsers = lazy(() => import('./pages/console/StaffUsers'));
+const AccessGrants = lazy(() => import('./pages/console/AccessGrants'));
+const AuditLog = lazy(() => import('./pages/console/AuditLog'));
+
+const Team = lazy(() => import('./pages/app/Team'));
+const StaffAccess = lazy(() => import('./pages/app/StaffAccess'));
+
+/** Pages reachable without a session, the same in both areas (sign-up and confirmation: app only). */
+function publicPages(area: Area): RouteObject {
+  return {
+    element: <PublicLayout />,
+    children: [
+      { path: 'login', element: <SignIn area={area} /> },
+      { path: 'password/forgot', element: <ForgotPassword area={area} /> },
+      { path: 'password/reset', element: <ResetPassword area={area} /> },
+      { path: 'invite/:token', element: <AcceptInvite area={area} /> },
+      ...(area === 'app'
+        ? [{ path: 'signup', element: <SignUp /> }, { path: 'confirm', element: <Confirm /> }]
+        : []),
+    ],
+  };
+}
+
+export const routes: RouteObject[] = [
+  {
+    element: (
+      <Suspense fallback={<PageSpin fullScreen />}>
+        <Outlet />
+      </Suspense>
+    ),
+    children: [
+      { path: '/', element: <Navigate to="/app" replace /> },
+      {
+        path: '/console',
+        children: [
+          publicPages('console'),
+          {
+            element: <ConsoleLayout />,
+            children: [
+              { index: true, element: <Navigate to="dashboard" replace /> },
+              { path: 'dashboard', element: <Dashboard /> },
+              { path: 'staff', element: <StaffUsers /> },
+              { path: 'access-grants', element: <AccessGrants /> },
+              { path: 'audit', element: <AuditLog /> },
+              { path: 'profile', element: <Profile area="console" /> },
+              { path: '*', element: <NotFound /> },
+            ],
+          },
+        ],
+      },
+      {
+        path: '/app',
+        children: [
+          publicPages('app'),
+          {
+            element: <AppLayout />,
+            children: [
+              { index: true, element: <Navigate to="team" replace /> },
+              { path: 'team', element: <Team /> },
+              { path: 'staff-access', element: <StaffAccess /> },
+              { path: 'profile', element: <Profile area="app" /> },
+              { path: '*', element: <NotFound /> },
+            ],
+          },
+        ],
+      },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+];
