@@ -1,0 +1,135 @@
+"""The identity flows of the issue in a real browser (Debian's chromium) against the local cloud."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pyotp
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_identity_http import link
+
+PASSWORD = "browser-password-2026"
+DEMO_PASSWORD = "tessera-demo-2026"
+
+
+def platform_now(cloud: Any) -> datetime:
+    return datetime.fromisoformat(httpx.get(f"{cloud.url}/_local/clock?format=json").json()["now"])
+
+
+def code_at_platform_time(cloud: Any, secret: str, fresh: bool = False) -> str:
+    """What an authenticator shows now, by the platform clock; `fresh` waits for the next 30-second
+    step, since a code already used is refused (replay protection)."""
+    now = platform_now(cloud)
+    if fresh:
+        time.sleep(30 - now.timestamp() % 30 + 0.5)
+        now = platform_now(cloud)
+    return str(pyotp.TOTP(secret).at(now))
+
+
+def totp_of_demo_admin(cloud: Any) -> str:
+    return str(httpx.get(f"{cloud.url}/_local/totp?format=json").json()["accounts"][0]["code"])
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.get_by_label("Электронная почта").fill(email)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти", exact=True).click()
+
+
+def test_customer_signs_up_confirms_enrols_2fa_signs_in_with_it_and_invites_a_teammate(cloud: Any, page: Page,
+                                                                                         browser: Any) -> None:
+    email = "olga.browser@example.com"
+    page.goto(f"{cloud.url}/app/signup")
+    page.get_by_label("Имя и фамилия").fill("Ольга Браузерова")
+    page.get_by_label("Компания").fill("ООО «Браузер»")
+    page.get_by_label("Электронная почта").fill(email)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Зарегистрироваться").click()
+    expect(page.get_by_text("Проверьте почту")).to_be_visible()
+
+    page.goto(link(cloud, email, "/app/confirm?token="))
+    expect(page.get_by_text("Адрес подтверждён")).to_be_visible()
+    page.goto(f"{cloud.url}/app/login")
+    sign_in(page, email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/app/(?!login)"))
+
+    page.goto(f"{cloud.url}/app/profile")
+    page.get_by_role("button", name="Включить").click()
+    page.get_by_role("button", name="Начать настройку").click()
+    secret_text = page.get_by_text(re.compile(r"^[A-Z2-7]{16,}$")).first.inner_text()
+    secret = secret_text.strip()
+    page.get_by_label("Код из приложения").fill(code_at_platform_time(cloud, secret))
+    page.get_by_role("button", name="Проверить код").click()
+    expect(page.get_by_text("Коды восстановления").first).to_be_visible()
+    page.get_by_role("button", name="Я сохранил коды, продолжить").click()
+
+    second = browser.new_context(locale="ru-RU").new_page()
+    second.goto(f"{cloud.url}/app/team")
+    expect(second).to_have_url(re.compile(r"/app/login"))
+    sign_in(second, email, PASSWORD)
+    expect(second.get_by_text("Введите шестизначный код")).to_be_visible()
+    second.get_by_label("Код из приложения").fill(code_at_platform_time(cloud, secret, fresh=True))
+    second.get_by_role("button", name="Подтвердить").click()
+    expect(second).to_have_url(re.compile(r"/app/team"))  # back where the person was going
+
+    second.get_by_role("button", name="Пригласить").click()
+    dialog = second.get_by_role("dialog")
+    dialog.get_by_label("Электронная почта").fill("pavel.browser@example.com")
+    dialog.get_by_label("Роль").click()
+    second.locator(".ant-select-dropdown").get_by_title("Оператор").click()
+    dialog.get_by_role("button", name="Отправить приглашение").click()
+    expect(second.get_by_text("pavel.browser@example.com")).to_be_visible()
+
+    teammate = browser.new_context(locale="ru-RU").new_page()
+    teammate.goto(link(cloud, "pavel.browser@example.com", "/app/invite/"))
+    teammate.get_by_label("Имя и фамилия").fill("Павел Коллегов")
+    teammate.get_by_label("Новый пароль").fill(PASSWORD)
+    teammate.get_by_role("button", name="Принять и создать аккаунт").click()
+    expect(teammate).to_have_url(re.compile(r"/app/(?!login|invite)"))
+    teammate.goto(f"{cloud.url}/app/team")
+    expect(teammate.get_by_text(email)).to_be_visible()
+
+
+def test_demo_admin_manages_staff_grants_access_and_sees_it_in_the_audit_log(cloud: Any, page: Page) -> None:
+    page.goto(f"{cloud.url}/console/audit")
+    expect(page).to_have_url(re.compile(r"/console/login"))
+    sign_in(page, "admin@tessera.local", DEMO_PASSWORD)
+    page.get_by_label("Код из приложения").fill(totp_of_demo_admin(cloud))
+    page.get_by_role("button", name="Подтвердить").click()
+    expect(page).to_have_url(re.compile(r"/console/audit"))
+
+    page.goto(f"{cloud.url}/console/staff")
+    page.get_by_role("button", name="Пригласить сотрудника").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Электронная почта").fill("new.sales@tessera.local")
+    dialog.get_by_label("Роли").click()
+    page.locator(".ant-select-dropdown").get_by_title("Продажи").click()
+    dialog.get_by_text("Приглашение сотрудника").click()  # a multiple select stays open: close it
+    dialog.get_by_role("button", name="Отправить приглашение").click()
+    expect(page.get_by_text("new.sales@tessera.local")).to_be_visible()
+
+    owner = httpx.Client(base_url=cloud.url)
+    owner.post("/api/auth/login", json={"email": "owner@demo.tessera.local", "password": DEMO_PASSWORD})
+    org_id = owner.get("/api/auth/me").json()["current"]["org_id"]
+    page.goto(f"{cloud.url}/console/access-grants")
+    page.get_by_role("button", name="Выдать доступ").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("ID организации").fill(org_id)
+    dialog.get_by_label("Кому").click()
+    page.locator(".ant-select-dropdown").get_by_title(re.compile("support@tessera.local")).click()
+    dialog.get_by_label("Причина и тикет").fill("SUP-2048 проверить команду клиента")
+    dialog.get_by_label("Действует до").click()
+    page.locator(".ant-picker-dropdown").get_by_role("button", name=re.compile("OK|Ок", re.I)).click()
+    dialog.get_by_role("button", name="Выдать доступ").click()
+    expect(page.get_by_text("SUP-2048 проверить команду клиента")).to_be_visible()
+
+    page.goto(f"{cloud.url}/console/audit")
+    expect(page.get_by_text("grant.create").or_(page.get_by_text("Выдан доступ")).first).to_be_visible()
+    page.get_by_role("button", name=re.compile("Проверить цепочку")).click()
+    expect(page.get_by_text(re.compile(r"Проверено событий: \d+\. Ни одна запись не удалена"))).to_be_visible()
