@@ -18,6 +18,7 @@ def test_sign_up_confirm_and_sign_in(stack: Platform, client: Client) -> None:
     me = client.get("/api/auth/me").body
     assert me["memberships"][0]["org_name"] == "ООО «Ромашка»" and me["memberships"][0]["role"] == "owner"
     assert me["current"]["org_id"] == me["memberships"][0]["org_id"]
+    assert 0 < me["access_expires_in"] <= 900  # the SPA schedules its background refresh from it
 
 
 def test_unconfirmed_e_mail_cannot_sign_in(stack: Platform, client: Client) -> None:

@@ -130,3 +130,13 @@ def test_problems_are_localized_by_accept_language() -> None:
     assert "not valid JSON" in json.loads(app.resolve(event, LambdaContext())["body"])["detail"]
     _, _, body = call("GET", "/limited")  # no header: Russian, with the problem's fields filled in
     assert body["detail"] == "Слишком много запросов. Повторите через 30 с."
+
+
+def test_field_errors_are_localized() -> None:
+    event = http_event("POST", "/things", body=json.dumps({"email": "nope"}), headers={"accept-language": "ru"})
+    body = json.loads(app.resolve(event, LambdaContext())["body"])
+    messages = {e["loc"]: e["msg"] for e in body["errors"]}
+    assert messages == {"body.email": "Неверный адрес электронной почты.", "body.password": "Обязательное поле."}
+    event = http_event("POST", "/things", body=json.dumps({"email": "nope"}), headers={"accept-language": "en"})
+    messages = {e["loc"]: e["msg"] for e in json.loads(app.resolve(event, LambdaContext())["body"])["errors"]}
+    assert messages["body.password"] == "This field is required."

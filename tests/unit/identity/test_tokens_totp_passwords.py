@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic_core import PydanticCustomError
 
 from tessera.core import clock
 from tessera.core.errors import ValidationFailed
@@ -126,5 +127,5 @@ def test_masking_and_email_normalization() -> None:
     assert normalize_email("anna@Пример.РФ") == "anna@пример.рф"  # Cyrillic domains, ASCII mailboxes (SES)
     for bad in ["анна@example.com", "plain", "a@b", "a..b@example.com", ".a@example.com", "a @example.com",
                 "a@-example.com"]:
-        with pytest.raises(ValueError):
+        with pytest.raises(PydanticCustomError):
             normalize_email(bad)

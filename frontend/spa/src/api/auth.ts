@@ -34,7 +34,11 @@ export const resetPassword = (token: string, password: string) =>
   post<void>('/api/auth/password/reset', { token, password });
 
 /** The route guard asks with `refresh` so that it, not the API layer, decides where to go on 401. */
-export const fetchMe = (unauthorized: UnauthorizedPolicy = 'redirect') => api<Me>('/api/auth/me', { unauthorized });
+export async function fetchMe(unauthorized: UnauthorizedPolicy = 'redirect'): Promise<Me> {
+  const me = await api<Me>('/api/auth/me', { unauthorized });
+  if (me.access_expires_in) scheduleRefresh(me.access_expires_in);
+  return me;
+}
 export const updateProfile = (body: ProfileUpdate) => api<Me>('/api/auth/me', { method: 'PATCH', body });
 
 export async function switchMembership(body: SwitchRequest): Promise<SwitchAnswer> {

@@ -106,6 +106,8 @@ export interface Me {
   roles: string[];
   memberships: Membership[];
   current: { org_id: string | null; workspace_id?: string | null };
+  /** Seconds until the access token ends, so a reloaded page can schedule its background refresh. */
+  access_expires_in?: number | null;
 }
 
 /** PATCH /api/auth/me (name and language): implemented by the backend, not yet in the design doc. */

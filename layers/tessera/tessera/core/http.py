@@ -14,7 +14,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
 
 from tessera.core.errors import FieldError, Internal, MalformedJson, NotFound, Problem, ValidationFailed
-from tessera.core.i18n import DEFAULT_LANGUAGE, negotiate, translate
+from tessera.core.i18n import DEFAULT_LANGUAGE, field_message, negotiate, translate
 from tessera.core.observability import logger
 from tessera.core.pagination import (  # noqa: F401  (re-exported for route modules)
     DEFAULT_LIMIT,
@@ -70,7 +70,9 @@ def make_resolver(*, enable_validation: bool = True, cors_origins: list[str] | N
             errors = exc.errors()
             if any(e.get("type") == "json_invalid" for e in errors):
                 return localized(MalformedJson()).to_response(instance())
-            fields = [FieldError(".".join(str(p) for p in e.get("loc", ())), str(e.get("msg", "")),
+            language = negotiate(app.current_event.headers.get("accept-language"))
+            fields = [FieldError(".".join(str(p) for p in e.get("loc", ())),
+                                 field_message(str(e.get("type", "")), language, e.get("ctx"), str(e.get("msg", ""))),
                                  str(e.get("type", "invalid"))) for e in errors]
             return localized(ValidationFailed("Some fields are not valid.", errors=fields)).to_response(instance())
 

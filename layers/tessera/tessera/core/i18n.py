@@ -64,3 +64,41 @@ register({
     "concurrent-change": {"ru": "Кто-то изменил эти данные одновременно с вами. Обновите страницу и повторите.",
                           "en": "Someone changed this at the same time. Reload and try again."},
 })
+
+
+# Field errors from request validation, by pydantic error type; `ctx` fills the placeholders.
+FIELD_MESSAGES: dict[str, dict[str, str]] = {
+    "missing": {"ru": "Обязательное поле.", "en": "This field is required."},
+    "email_invalid": {"ru": "Неверный адрес электронной почты.", "en": "Not a valid e-mail address."},
+    "string_too_short": {"ru": "Слишком коротко: минимум {min_length} симв.",
+                         "en": "Too short: at least {min_length} characters."},
+    "string_too_long": {"ru": "Слишком длинно: максимум {max_length} симв.",
+                        "en": "Too long: at most {max_length} characters."},
+    "string_pattern_mismatch": {"ru": "Неверный формат.", "en": "The format is not valid."},
+    "string_type": {"ru": "Ожидается строка.", "en": "A string is expected."},
+    "literal_error": {"ru": "Допустимые значения: {expected}.", "en": "Allowed values: {expected}."},
+    "enum": {"ru": "Допустимые значения: {expected}.", "en": "Allowed values: {expected}."},
+    "int_parsing": {"ru": "Ожидается целое число.", "en": "A whole number is expected."},
+    "greater_than_equal": {"ru": "Не меньше {ge}.", "en": "At least {ge}."},
+    "less_than_equal": {"ru": "Не больше {le}.", "en": "At most {le}."},
+    "datetime_parsing": {"ru": "Ожидается дата и время (ISO 8601).", "en": "A date and time (ISO 8601) is expected."},
+    "datetime_from_date_parsing": {"ru": "Ожидается дата и время (ISO 8601).",
+                                   "en": "A date and time (ISO 8601) is expected."},
+    "date_from_datetime_parsing": {"ru": "Ожидается дата (ГГГГ-ММ-ДД).", "en": "A date (YYYY-MM-DD) is expected."},
+    "list_too_short": {"ru": "Выберите хотя бы {min_length}.", "en": "Choose at least {min_length}."},
+    "extra_forbidden": {"ru": "Лишнее поле.", "en": "Unknown field."},
+    "bool_parsing": {"ru": "Ожидается да или нет.", "en": "true or false is expected."},
+}
+
+
+def field_message(error_type: str, language: str, ctx: Mapping[str, object] | None, fallback: str) -> str:
+    """A person-readable message for one field error; pydantic's own text when no translation exists."""
+    texts = FIELD_MESSAGES.get(error_type)
+    if error_type == "value_error" and ctx and "error" in ctx:
+        return str(ctx["error"])  # our validators' own messages (ИНН, e-mail, …)
+    if texts is None:
+        return fallback
+    try:
+        return texts.get(language, texts[DEFAULT_LANGUAGE]).format(**(ctx or {}))
+    except (KeyError, IndexError):
+        return fallback

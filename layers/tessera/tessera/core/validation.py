@@ -8,6 +8,7 @@ import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9\u0400-\u04FF](?:[A-Za-z0-9\u0400-\u04FF-]{0,61}"
                     r"[A-Za-z0-9\u0400-\u04FF])?\.)+[A-Za-z\u0400-\u04FF]{2,63}$")
@@ -18,7 +19,7 @@ def normalize_email(value: str) -> str:
     local, _, _domain = value.partition("@")
     if len(value) > 254 or len(local) > 64 or not _EMAIL.match(value) or ".." in value or local.startswith(".") \
             or local.endswith("."):
-        raise ValueError("not a valid e-mail address")
+        raise PydanticCustomError("email_invalid", "not a valid e-mail address")
     return value.lower()
 
 

@@ -145,6 +145,7 @@ class MeView(BaseModel):
     roles: list[str]
     memberships: list[MembershipView]
     current: CurrentView
+    access_expires_in: int | None = None  # seconds until the access token ends: when to refresh it
 
 
 class LoginAnswer(BaseModel):

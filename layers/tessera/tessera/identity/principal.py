@@ -35,6 +35,7 @@ class Principal:
     org_id: str | None = None
     mfa: bool = False
     display: str = ""  # name <e-mail>, for audit trails the customer reads
+    expires_at: int | None = None  # when the access token ends (epoch seconds); not passed on by the authorizer
 
     def to_context(self) -> dict[str, str | bool]:
         """The authorizer's simple-response context (values must be scalars)."""

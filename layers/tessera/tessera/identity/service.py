@@ -79,7 +79,9 @@ def me(principal: Principal) -> MeView:
     user = active_user(principal.user_id)
     return MeView(user=user_view(user), roles=sorted(principal.roles),
                   memberships=[MembershipView(**m) for m in user.memberships or []],
-                  current=CurrentView(org_id=principal.org_id))
+                  current=CurrentView(org_id=principal.org_id),
+                  access_expires_in=max(0, principal.expires_at - clock.epoch_seconds()) if principal.expires_at
+                  else None)
 
 
 def update_profile(principal: Principal, update: ProfileUpdate, request: RequestInfo) -> None:

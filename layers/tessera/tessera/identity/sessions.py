@@ -125,4 +125,4 @@ def authenticate(access_token: str, audience: str | tuple[str, ...]) -> Principa
         raise Unauthorized("Your session has ended. Sign in again.", code="session-expired")
     return Principal(user_id=session.user_id, session_id=session.session_id, audience=session.audience,
                      kind=session.kind, roles=frozenset(session.roles or ()), org_id=session.org_id,
-                     mfa=bool(session.mfa), display=session.display or "")
+                     mfa=bool(session.mfa), display=session.display or "", expires_at=int(claims["exp"]))
