@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,20 @@ def first_match(pattern: str, text: str) -> str:
     match = re.search(pattern, text)
     assert match, f"{pattern!r} not found"
     return match.group(0)
+
+
+_used_admin_steps: set[int] = set()
+
+
+def demo_admin_code(cloud: RunningCloud) -> str:
+    """The demo admin's current 2FA code (from /_local/totp, at platform time). A code works once, so
+    when an earlier test already used this 30-second step, wait for the next one."""
+    import httpx
+
+    while True:
+        answer = httpx.get(f"{cloud.url}/_local/totp?format=json").json()
+        step = int(datetime.fromisoformat(answer["at"]).timestamp()) // 30
+        if step not in _used_admin_steps:
+            _used_admin_steps.add(step)
+            return str(answer["accounts"][0]["code"])
+        time.sleep(answer["seconds_left"] + 0.3)

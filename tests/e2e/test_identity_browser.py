@@ -11,6 +11,7 @@ import httpx
 import pyotp
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import demo_admin_code
 from tests.e2e.test_identity_http import link
 
 PASSWORD = "browser-password-2026"
@@ -29,10 +30,6 @@ def code_at_platform_time(cloud: Any, secret: str, fresh: bool = False) -> str:
         time.sleep(30 - now.timestamp() % 30 + 0.5)
         now = platform_now(cloud)
     return str(pyotp.TOTP(secret).at(now))
-
-
-def totp_of_demo_admin(cloud: Any) -> str:
-    return str(httpx.get(f"{cloud.url}/_local/totp?format=json").json()["accounts"][0]["code"])
 
 
 def sign_in(page: Page, email: str, password: str) -> None:
@@ -100,7 +97,7 @@ def test_demo_admin_manages_staff_grants_access_and_sees_it_in_the_audit_log(clo
     page.goto(f"{cloud.url}/console/audit")
     expect(page).to_have_url(re.compile(r"/console/login"))
     sign_in(page, "admin@tessera.local", DEMO_PASSWORD)
-    page.get_by_label("Код из приложения").fill(totp_of_demo_admin(cloud))
+    page.get_by_label("Код из приложения").fill(demo_admin_code(cloud))
     page.get_by_role("button", name="Подтвердить").click()
     expect(page).to_have_url(re.compile(r"/console/audit"))
 

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pyotp
 
+from tests.e2e.conftest import demo_admin_code
+
 PASSWORD = "e2e-password-2026"
 
 
@@ -48,6 +50,16 @@ class Session:
         return self.http.patch(path, json=json, headers=self._csrf())
 
 
+def new_customer(cloud: Any, email: str, company: str) -> tuple[Session, str]:
+    """A customer of its own (signed up and confirmed through the API), signed in: (session, org id)."""
+    person = Session(cloud)
+    person.post("/api/auth/register", {"email": email, "password": PASSWORD, "name": "Клиент", "company": company})
+    token = link(cloud, email, "/app/confirm?token=").split("token=")[1]
+    person.post("/api/auth/confirm", {"token": token})
+    person.post("/api/auth/login", {"email": email, "password": PASSWORD})
+    return person, person.get("/api/auth/me").json()["current"]["org_id"]
+
+
 def test_customer_signs_up_confirms_enrols_2fa_and_invites_a_teammate(cloud: Any) -> None:
     anna = Session(cloud)
     assert anna.post("/api/auth/register", {"email": "anna.e2e@example.com", "password": PASSWORD,
@@ -82,16 +94,14 @@ def test_demo_admin_manages_staff_grants_access_and_reads_the_audit_log(cloud: A
     step = admin.post("/api/auth/login", {"email": "admin@tessera.local", "password": "tessera-demo-2026",
                                           "audience": "console"}).json()
     assert step["status"] == "mfa_required"
-    code = httpx.get(f"{cloud.url}/_local/totp?format=json").json()["accounts"][0]["code"]
+    code = demo_admin_code(cloud)
     assert admin.post("/api/auth/login/mfa", {"mfa_token": step["mfa_token"], "code": code}).status_code == 200
 
     invited = admin.post("/api/console/staff", {"email": "dev.e2e@tessera.local", "roles": ["developer"]})
     assert invited.status_code == 201, invited.text
     staff = admin.get("/api/console/staff").json()["items"]
     support = next(u for u in staff if u["email"] == "support@tessera.local")
-    owner = Session(cloud)
-    owner.post("/api/auth/login", {"email": "owner@demo.tessera.local", "password": "tessera-demo-2026"})
-    org = owner.get("/api/auth/me").json()["current"]["org_id"]
+    owner, org = new_customer(cloud, "grant.target@example.com", "ООО «Под доступом»")
 
     support_session = Session(cloud)
     support_session.post("/api/auth/login", {"email": "support@tessera.local", "password": "tessera-demo-2026",
