@@ -53,7 +53,7 @@ test: lint unit integration spa-test e2e infra
 openapi: deps
 	$(PY) scripts/openapi.py --write
 
-bench: deps
+bench: deps spa
 	$(PY) -m bench --write bench/RESULTS.md
 
 build: infra-tools sam-build

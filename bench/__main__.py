@@ -20,9 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", choices=["calls", "imports", "gateway", "ready"], action="append")
+    parser.add_argument("--only", choices=["calls", "imports", "gateway", "ready", "spa"], action="append")
     args = parser.parse_args(argv)
-    only = set(args.only or ["calls", "imports", "gateway", "ready"])
+    only = set(args.only or ["calls", "imports", "gateway", "ready", "spa"])
 
     from localcloud.cloud import FAKE_CREDENTIALS
     from localcloud.moto_server import start_moto
@@ -89,6 +89,15 @@ def main(argv: list[str] | None = None) -> int:
         out += ["## `make run` ready time (dependencies installed)", "",
                 f"Runs: {', '.join(f'{s:.1f} s' for s in samples)}; median **{median:.1f} s** "
                 f"(budget ≤ 20 s {'ok' if median <= 20 else 'OVER'}).", ""]
+
+    if "spa" in only:
+        import subprocess
+
+        dist = ROOT / "frontend" / "spa" / "dist"
+        done = subprocess.run(["node", str(ROOT / "frontend/spa/scripts/bundle-size.mjs"), str(dist)],
+                              capture_output=True, text=True, check=False)
+        summary = [line for line in done.stdout.splitlines() if line.startswith(("all JavaScript", "initial"))]
+        out += ["## SPA bundle (`make spa`, gzip level 6)", "", "```", *summary, "```", ""]
 
     report = "\n".join(out)
     print(report)
