@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -42,7 +41,7 @@ from tessera.audit.models import (
 )
 from tessera.audit.records import RETENTION_DAYS, SEQ_WIDTH, AuditEventRecord, ChainHeadRecord
 from tessera.core import clock
-from tessera.core.dynamo import bind_table
+from tessera.core.dynamo import bind_table, shared_connection
 from tessera.core.errors import FieldError, ServiceUnavailable, ValidationFailed
 from tessera.core.http import clamp_limit, decode_cursor, encode_cursor
 from tessera.core.ids import new_id
@@ -55,24 +54,10 @@ MAX_QUERIES_PER_PAGE = 100  # bounds one search call (≥ 92, so an empty 92-day
 AlsoWrite = Callable[[TransactWrite], None]
 
 
-_tx_connection: Connection | None = None
-
-
 def bind(table_name: str) -> None:
     """Point every audit record at `table_name` (tests, the verify script)."""
-    global _tx_connection
     bind_table(AuditEventRecord, table_name)
     bind_table(ChainHeadRecord, table_name)
-    _tx_connection = None
-
-
-def _connection() -> Connection:
-    # One per process: a botocore client takes ~70 ms to build, more than the append itself.
-    global _tx_connection
-    if _tx_connection is None:
-        meta: Any = AuditEventRecord.Meta
-        _tx_connection = Connection(region=meta.region, max_retry_attempts=meta.max_retry_attempts)
-    return _tx_connection
 
 
 def chain_pk(chain: str) -> str:
@@ -157,7 +142,7 @@ def append(entry: AuditEntry, chain: str = "main", *, also: AlsoWrite | None = N
         started = time.monotonic()
         prepared = transact_items(entry, chain)
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with TransactWrite(connection=shared_connection()) as tx:
                 if also is not None:
                     also(tx)
                 prepared.add_to(tx)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
+from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
@@ -32,10 +33,24 @@ def record_meta(table_env_var: str) -> Any:
     return Meta
 
 
+_shared_connection: Connection | None = None
+
+
+def shared_connection() -> Connection:
+    """One low-level connection per process for transactions and batch reads: a botocore client costs
+    ~70 ms to build, more than the call it makes."""
+    global _shared_connection
+    if _shared_connection is None:
+        _shared_connection = Connection(region=os.environ.get("AWS_REGION", "eu-central-1"), max_retry_attempts=3)
+    return _shared_connection
+
+
 def bind_table(model: type[Model], table_name: str) -> None:
     """Point a model at another table (tests, multi-region tooling)."""
+    global _shared_connection
     model.Meta.table_name = table_name
     model._connection = None
+    _shared_connection = None
 
 
 def rebind_from_env() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from tessera.core.validation import Email
 from tessera.identity.roles import CustomerRole, StaffRole
@@ -90,24 +90,18 @@ class ProfileUpdate(Command):
     locale: Language | None = None
 
 
+# At least one role; duplicates dropped, sorted, so the audit diff shows only real changes.
+StaffRoles = Annotated[list[StaffRole], Field(min_length=1), AfterValidator(lambda roles: sorted(set(roles)))]
+
+
 class StaffInvite(Command):
     email: Email
     name: str = Field("", max_length=100)
-    roles: list[StaffRole] = Field(min_length=1)
-
-    @field_validator("roles")
-    @classmethod
-    def _unique(cls, roles: list[StaffRole]) -> list[StaffRole]:
-        return sorted(set(roles))
+    roles: StaffRoles
 
 
 class StaffUpdate(Command):
-    roles: list[StaffRole] = Field(min_length=1)
-
-    @field_validator("roles")
-    @classmethod
-    def _unique(cls, roles: list[StaffRole]) -> list[StaffRole]:
-        return sorted(set(roles))
+    roles: StaffRoles
 
 
 class TeamInvite(Command):

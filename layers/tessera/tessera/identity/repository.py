@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from tessera.core import clock
-from tessera.core.dynamo import query_page
+from tessera.core.dynamo import query_page, shared_connection
 from tessera.core.errors import Conflict
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.identity.records import (
@@ -26,17 +24,6 @@ from tessera.identity.records import (
     ThrottleRecord,
     UserRecord,
 )
-
-_tx_connection: Connection | None = None
-
-
-def _connection() -> Connection:
-    # One per process: building a botocore client costs ~70 ms, more than the transaction itself.
-    global _tx_connection
-    if _tx_connection is None:
-        meta: Any = UserRecord.Meta
-        _tx_connection = Connection(region=meta.region, max_retry_attempts=meta.max_retry_attempts)
-    return _tx_connection
 
 
 def _conflict_or_raise(exc: TransactWriteError, detail: str, code: str) -> None:
@@ -84,7 +71,7 @@ def login_lookup(email: str, ip: str | None) -> tuple[EmailRecord | None, Thrott
     if ip:
         keys.append(dict(zip(("pk", "sk"), throttle_key("IP", ip), strict=True)))
     table = UserRecord.Meta.table_name
-    answer = _connection().client.batch_get_item(RequestItems={table: {
+    answer = shared_connection().client.batch_get_item(RequestItems={table: {
         "Keys": [{k: {"S": v} for k, v in key.items()} for key in keys], "ConsistentRead": True}})
     link = throttle = None
     for item in answer.get("Responses", {}).get(table, []):
@@ -100,7 +87,7 @@ def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None
     with `token`, only if that one-time token is still unused."""
     pk, sk = email_key(user.email)
     try:
-        with TransactWrite(connection=_connection()) as tx:
+        with TransactWrite(connection=shared_connection()) as tx:
             if token is not None:
                 _spend(tx, token)
             tx.save(EmailRecord(pk=pk, sk=sk, user_id=user.user_id), condition=EmailRecord.pk.does_not_exist())
@@ -116,7 +103,7 @@ def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None
 def save_with_token(token: OneTimeTokenRecord, *items: Model) -> None:
     """Spend a one-time token and save what it authorizes, together: a second click changes nothing."""
     try:
-        with TransactWrite(connection=_connection()) as tx:
+        with TransactWrite(connection=shared_connection()) as tx:
             _spend(tx, token)
             for item in items:
                 tx.save(item)
@@ -139,7 +126,7 @@ def _failed_at(exc: TransactWriteError, index: int) -> bool:
 def save(*items: Model, delete: Iterable[Model] = ()) -> None:
     """Save changed items together; a concurrent change to a versioned item answers 409."""
     try:
-        with TransactWrite(connection=_connection()) as tx:
+        with TransactWrite(connection=shared_connection()) as tx:
             for item in items:
                 tx.save(item)
             for item in delete:
