@@ -76,7 +76,8 @@ def platform() -> Platform:
     ids = {**create_tables(), "DataKey": data_key, "LicenseSigningKey": signing_key, "JwtSigningSecret": secret}
     os.environ.update({"IDENTITY_TABLE": ids["IdentityTable"], "ACCOUNTS_TABLE": ids["AccountsTable"],
                        "AUDIT_TABLE": ids["AuditTable"],
-                       "BACKOFFICE_TABLE": ids["BackofficeTable"], "IDEMPOTENCY_TABLE": ids["IdempotencyTable"],
+                       "BACKOFFICE_TABLE": ids["BackofficeTable"], "LICENSING_TABLE": ids["LicensingTable"],
+                       "CATALOG_TABLE": ids["CatalogTable"], "IDEMPOTENCY_TABLE": ids["IdempotencyTable"],
                        "JWT_SECRET_ARN": secret, "DATA_KEY_ID": data_key, "LICENSE_SIGNING_KEY_ID": signing_key})
     from tessera.core.dynamo import rebind_from_env
     from tessera.core.settings import reset_settings_cache
@@ -86,6 +87,14 @@ def platform() -> Platform:
     rebind_from_env()
     reset_settings_cache()
     sessions.keys.cache_clear()
+    from tessera.catalog import service as catalog
+    from tessera.licensing import service as licensing
+    from tessera.licensing import signing
+
+    signing.signer.cache_clear()
+    signing.public_key_jwk.cache_clear()
+    licensing._status_cache.clear()
+    catalog.save_product(catalog.demo_product())
     service.cipher.cache_clear()
     passwords.COST = 4  # bcrypt cost 12 in production; tests only need it to work
     mailer = MemoryMailer()

@@ -23,7 +23,7 @@ from tessera.identity.sessions import authenticate
 CACHE_SECONDS = 60
 CACHE_SIZE = 10_000
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-AREAS = {"/api/console/": "console", "/api/app/": "app"}
+AREAS = {"/api/console/": "console", "/api/app/": "app", "/api/licenses/revoke": "console"}
 
 _cache: OrderedDict[str, tuple[float, Principal | None]] = OrderedDict()
 

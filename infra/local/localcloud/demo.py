@@ -24,6 +24,7 @@ def _run_seed(cloud: LocalCloud, function: str, module: str) -> dict[str, str]:
 def load(cloud: LocalCloud) -> list[str]:
     people = _run_seed(cloud, "AuthFunction", "localcloud.seeds.identity")
     cloud.pages.totp_accounts["admin@tessera.local"] = people["admin_totp_secret"]
+    catalog = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.catalog")
     url = cloud.gateway_url
     password = people["password"]
     return [
@@ -35,4 +36,5 @@ def load(cloud: LocalCloud) -> list[str]:
         "    support@tessera.local    console, support (needs an access grant for customer data)",
         "    auditor@tessera.local    console, read-only auditor",
         "    owner@demo.tessera.local app, owner of «ООО «Демо Бюджет»»",
+        f"  catalog     {catalog['product']}: {catalog['plans']}",
     ]

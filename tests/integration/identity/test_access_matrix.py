@@ -24,10 +24,28 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("PATCH", "/api/console/staff/{user_id}"): lambda w: {"roles": ["sales"]},
     ("POST", "/api/app/orgs/{org_id}/invites"): lambda w: {"email": "new.member@example.com", "role": "analyst"},
     ("PATCH", "/api/app/orgs/{org_id}/members/{member_id}"): lambda w: {"role": "analyst"},
+    ("POST", "/api/console/licenses"): lambda w: {
+        "org_id": w["org_id"], "plan": "basic", "starts_on": "2026-01-01", "ends_on": "2027-01-01",
+        "domain": "budget.example.ru"},
+    ("POST", "/api/console/licenses/{license_id}/renew"): lambda w: {
+        "plan": "advanced", "starts_on": "2026-01-01", "ends_on": "2028-01-01", "domain": "budget.example.ru"},
+    ("POST", "/api/console/licenses/{license_id}/suspend"): lambda w: {"reason": "matrix check"},
+    ("POST", "/api/console/licenses/{license_id}/resume"): lambda w: {"reason": "matrix check"},
+    ("POST", "/api/licenses/revoke"): lambda w: {"license_id": w["license_id"], "reason": "matrix check"},
     ("POST", "/api/console/access-grants"): lambda w: {
         "org_id": w["org_id"], "grantee_id": w["user_id"], "reason": "TCK-1 matrix", "scope": "read",
         "expires_at": (clock.now() + timedelta(hours=1)).isoformat()},
 }
+
+
+QUERIES: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, str]]] = {
+    ("GET", "/api/console/licenses"): lambda w: {"org_id": w["org_id"]},
+}
+
+
+def query_for(method: str, template: str, world: dict[str, Any]) -> dict[str, str] | None:
+    build = QUERIES.get((method, template))
+    return build(world) if build else None
 
 
 def body_for(method: str, template: str, world: dict[str, Any]) -> Any:
@@ -43,7 +61,8 @@ def test_every_route_declares_an_action() -> None:
     for (method, path) in GUARDED:
         action = functions[(method, path)].__tessera_action__
         assert action in PERMISSIONS, f"{method} {path}: {action}"
-        assert action.startswith("console.") == path.startswith("/api/console/"), f"{method} {path}: {action}"
+        staff_path = path.startswith("/api/console/") or path == "/api/licenses/revoke"
+        assert action.startswith("console.") == staff_path, f"{method} {path}: {action}"
     # A route behind the authorizer must not be public, and a public route must not be behind it.
     for method, path, _, authorized in ROUTES:
         assert (functions[(method, path)].__tessera_action__ is not None) == authorized, f"{method} {path}"
@@ -63,7 +82,11 @@ def world(stack: Platform) -> dict[str, Any]:
         "org_id": org_id, "grantee_id": target["id"], "reason": "TCK-0", "scope": "read",
         "expires_at": (clock.now() + timedelta(hours=2)).isoformat()})
     assert grant.status == 201, grant.body
+    issued = console.post("/api/console/licenses", {"org_id": org_id, "plan": "advanced", "starts_on": "2026-01-01",
+                                                    "ends_on": "2027-12-31", "domain": "budget.example.ru"})
+    assert issued.status == 201, issued.body
     return {"user_id": target["id"], "org_id": org_id, "member_id": member["id"], "grant_id": grant.body["id"],
+            "license_id": issued.body["license"]["id"],
             "other_org_id": other_me["current"]["org_id"]}
 
 
@@ -86,13 +109,14 @@ def test_route_by_role_matches_the_permission_table(world: dict[str, Any]) -> No
     mismatches = []
     for method, template in GUARDED:
         action = functions[(method, template)].__tessera_action__
-        staff_route = template.startswith("/api/console/")
+        staff_route = not template.startswith("/api/app/")
         kind_of_area = "staff" if staff_route else "customer"
         roles = [(kind_of_area, r.value) for r in (StaffRole if staff_route else CustomerRole)]
         wrong_kind = [("customer", "owner")] if staff_route else [("staff", "admin")]
         for kind, role in roles + wrong_kind:
             client = _caller(kind, role, world["org_id"])
-            answer = client.call(method, _path(template, world), body_for(method, template, world))
+            answer = client.call(method, _path(template, world), body_for(method, template, world),
+                                 query=query_for(method, template, world))
             expected_allowed = kind == ("staff" if staff_route else "customer") and allowed({role}, action)
             refused = answer.status == 403 and answer.code in ("forbidden-action", "wrong-area")
             if expected_allowed == refused or answer.status >= 500:

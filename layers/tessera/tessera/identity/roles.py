@@ -49,6 +49,14 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.audit.read": frozenset({_S.ADMIN, _S.AUDITOR}),
     "console.audit.export": frozenset({_S.ADMIN, _S.AUDITOR}),
     "console.audit.verify": frozenset({_S.ADMIN, _S.AUDITOR}),
+    # catalog and licenses: support sees but cannot change keys; the auditor only reads
+    "console.catalog.read": _ALL_STAFF,
+    "console.licenses.read": _ALL_STAFF,
+    "console.licenses.issue": frozenset({_S.ADMIN, _S.SALES}),
+    "console.licenses.renew": frozenset({_S.ADMIN, _S.SALES}),
+    "console.licenses.suspend": frozenset({_S.ADMIN, _S.SALES}),
+    "console.licenses.revoke": frozenset({_S.ADMIN}),
+    "console.licenses.download": frozenset({_S.ADMIN, _S.SALES, _S.IMPLEMENTATION, _S.SUPPORT}),
     # a customer's team
     "app.team.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.team.invite": frozenset({_C.OWNER, _C.ADMIN}),

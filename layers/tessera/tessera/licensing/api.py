@@ -1,0 +1,90 @@
+"""/api/console/licenses, /api/console/catalog and the seed's staff path POST /api/licenses/revoke."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from tessera.catalog import service as catalog
+from tessera.catalog.models import Product
+from tessera.core.request import RequestInfo
+from tessera.identity.principal import current, guard
+from tessera.licensing import service
+from tessera.licensing.models import (
+    IssuedLicense,
+    LicenseDetail,
+    LicensePage,
+    LicenseRequest,
+    LicenseView,
+    ReasonRequest,
+    RenewRequest,
+    RevokeRequest,
+)
+
+router = APIGatewayHttpRouter()
+LICENSE_ID = Annotated[str, Path(pattern=r"^lic_[0-9A-HJKMNP-TV-Z]{26}$")]
+
+
+def _request() -> RequestInfo:
+    return RequestInfo.from_event(router.current_event)
+
+
+@router.get("/api/console/catalog/products", summary="Products with their modules and plans", tags=["catalog"])
+@guard(router, "console.catalog.read")
+def products() -> list[Product]:
+    return catalog.list_products()
+
+
+@router.get("/api/console/licenses", summary="A customer's licenses", tags=["licenses"])
+@guard(router, "console.licenses.read")
+def list_licenses(org_id: Annotated[str, Query(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")],
+                  cursor: Annotated[str | None, Query(max_length=500)] = None,
+                  limit: Annotated[int | None, Query(ge=1, le=100)] = None) -> LicensePage:
+    return service.of_org(org_id, cursor, limit)
+
+
+@router.post("/api/console/licenses", summary="Issue a license (the wizard's last step)", tags=["licenses"])
+@guard(router, "console.licenses.issue")
+def issue(body: LicenseRequest) -> Response[IssuedLicense]:
+    return Response(201, "application/json", service.issue(body, current(), _request()))
+
+
+@router.get("/api/console/licenses/<license_id>", summary="A license and its signed versions", tags=["licenses"])
+@guard(router, "console.licenses.read")
+def detail(license_id: LICENSE_ID) -> LicenseDetail:
+    return service.detail(license_id)
+
+
+@router.get("/api/console/licenses/<license_id>/file", summary="Download the .lic file", tags=["licenses"],
+            responses={200: {"description": "the license file", "content": {"application/json": {}}}})
+@guard(router, "console.licenses.download")
+def download(license_id: LICENSE_ID):  # a file: no return annotation, so the bytes pass through
+    name, body = service.license_file(license_id)
+    return Response(200, "application/octet-stream", body,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/api/console/licenses/<license_id>/renew", summary="Renew or upgrade: version + 1", tags=["licenses"])
+@guard(router, "console.licenses.renew")
+def renew(license_id: LICENSE_ID, body: RenewRequest) -> LicenseView:
+    return service.renew(license_id, body, body.reason, current(), _request())
+
+
+@router.post("/api/console/licenses/<license_id>/suspend", summary="Suspend a license", tags=["licenses"])
+@guard(router, "console.licenses.suspend")
+def suspend(license_id: LICENSE_ID, body: ReasonRequest) -> LicenseView:
+    return service.set_status(license_id, "suspended", body.reason, current(), _request())
+
+
+@router.post("/api/console/licenses/<license_id>/resume", summary="Resume a suspended license", tags=["licenses"])
+@guard(router, "console.licenses.suspend")
+def resume(license_id: LICENSE_ID, body: ReasonRequest) -> LicenseView:
+    return service.set_status(license_id, "active", body.reason, current(), _request())
+
+
+@router.post("/api/licenses/revoke", summary="Revoke a license (the installation learns it at its next check)",
+             tags=["licenses"])
+@guard(router, "console.licenses.revoke")
+def revoke(body: RevokeRequest) -> LicenseView:
+    return service.set_status(body.license_id, "revoked", body.reason, current(), _request())

@@ -1,0 +1,147 @@
+"""Commands and views of licensing."""
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from tessera.catalog.models import Limit, LimitName
+
+SEMVER = re.compile(r"^\d+\.\d+(\.\d+)?$")
+HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+# Stable machine-readable answers of the installation API (see docs/problems.md for the HTTP ones).
+StatusCode = Literal["VALID", "NOT_YET_VALID", "IN_GRACE", "EXPIRED", "SUSPENDED", "REVOKED", "UNKNOWN_LICENSE"]
+
+
+def _version(value: str) -> str:
+    if not SEMVER.match(value):
+        raise ValueError("a version is MAJOR.MINOR or MAJOR.MINOR.PATCH")
+    return value
+
+
+def _hostname(value: str) -> str:
+    value = value.strip().lower().rstrip(".")
+    if not HOSTNAME.match(value):
+        raise ValueError("not a host name, e.g. budget.customer.ru")
+    return value
+
+
+Version = Annotated[str, AfterValidator(_version)]
+Hostname = Annotated[str, AfterValidator(_hostname)]
+
+
+def version_key(value: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in value.split("."))
+
+
+class LicenseTerms(BaseModel):
+    """What a license grants; the wizard's steps, validated together."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    plan: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
+    modules: list[str] | None = Field(None, description="omitted: the plan's modules")
+    limits: dict[LimitName, Limit] | None = Field(None, description="omitted: the plan's limits; given: overrides")
+    starts_on: date
+    ends_on: date
+    grace_days: int = Field(14, ge=0, le=90)
+    domain: Hostname
+    version_min: Version = "1.0"
+    version_max: Version | None = None
+    mandatory_updates: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "LicenseTerms":
+        if self.ends_on <= self.starts_on:
+            raise ValueError("ends_on must be after starts_on")
+        if self.version_max and version_key(self.version_max) < version_key(self.version_min):
+            raise ValueError("version_max must not be below version_min")
+        return self
+
+
+class LicenseRequest(LicenseTerms):
+    org_id: str = Field(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")
+    product: str = Field("itbm", pattern=r"^[a-z][a-z0-9_]{1,39}$")
+
+
+class RenewRequest(LicenseTerms):
+    reason: str = Field("renewal", min_length=3, max_length=300)
+
+
+class RevokeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    license_id: str = Field(pattern=r"^lic_[0-9A-HJKMNP-TV-Z]{26}$")
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class ReasonRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class LicenseView(BaseModel):
+    id: str
+    org_id: str
+    product: str
+    plan: str
+    modules: list[str]
+    limits: dict[str, Limit]
+    starts_on: date
+    ends_on: date
+    grace_days: int
+    domain: str
+    version_min: str
+    version_max: str | None
+    mandatory_updates: bool
+    status: Literal["active", "suspended", "revoked"]
+    state: StatusCode
+    version: int
+    key_hint: str
+    created_at: datetime
+    revoked_reason: str | None = None
+
+
+class IssuedLicense(BaseModel):
+    license: LicenseView
+    license_key: str = Field(description="shown once: only its SHA-256 is stored")
+    token: str
+
+
+class LicensePage(BaseModel):
+    items: list[LicenseView]
+    next_cursor: str | None
+
+
+class VersionView(BaseModel):
+    version: int
+    created_at: datetime
+    created_by: str
+    reason: str
+    checksum: str
+    claims: dict[str, Any]
+    diff: dict[str, list[Any]]
+
+
+class LicenseDetail(BaseModel):
+    license: LicenseView
+    versions: list[VersionView]
+
+
+class StatusAnswer(BaseModel):
+    """GET /api/licenses/{license_key}: what an installation learns at each check."""
+
+    valid: bool
+    code: StatusCode
+    detail: str
+    license_id: str | None = None
+    modules: list[str] = Field(default_factory=list)
+    limits: dict[str, Limit] = Field(default_factory=dict)
+    expires_at: datetime | None = None
+    grace_until: datetime | None = None
+    version: int | None = None
+    token: str | None = None
+    server_time: datetime

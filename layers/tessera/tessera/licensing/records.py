@@ -1,0 +1,86 @@
+"""Licensing items (env LICENSING_TABLE).
+
+| item | pk | sk |
+|---|---|---|
+| license (staff view, current terms) | `LIC#<license_id>` | `LICENSE` |
+| signed version (immutable) | `LIC#<license_id>` | `VER#<000001>` |
+| installation view, by the key's SHA-256 | `KEY#<sha256>` | `LICENSE` |
+
+The installation view repeats what a status check needs (status, terms, newest token), so a check is
+one GetItem; it is written in the same transaction as every change of the license.
+GSI `by_org` (org_key, created_key): the licenses of a customer."""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
+
+META = record_meta("LICENSING_TABLE")
+
+
+class ByOrgIndex(GlobalSecondaryIndex["LicenseRecord"]):
+    class Meta:
+        index_name = "by_org"
+        projection = AllProjection()
+
+    org_key = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class _Terms(BaseRecord):
+    class Meta:
+        abstract = True
+
+    license_id = UnicodeAttribute()
+    product = UnicodeAttribute()
+    plan = UnicodeAttribute()
+    modules = JSONAttribute()  # [code]
+    limits = JSONAttribute()  # {name: Limit}
+    starts_on = UnicodeAttribute()  # YYYY-MM-DD
+    ends_on = UnicodeAttribute()
+    grace_days = NumberAttribute()
+    domain = UnicodeAttribute()
+    version_min = UnicodeAttribute()
+    version_max = UnicodeAttribute(null=True)
+    mandatory_updates = BooleanAttribute(default=False)
+    status = UnicodeAttribute()  # active | suspended | revoked
+    version = NumberAttribute()  # the newest signed version
+    token = UnicodeAttribute()  # the newest signed version's JWS
+
+
+class LicenseRecord(_Terms):
+    Meta = META
+    org_id = UnicodeAttribute()
+    key_hash = UnicodeAttribute()
+    key_hint = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    revoked_reason = UnicodeAttribute(null=True)
+    org_key = UnicodeAttribute()
+    created_key = UnicodeAttribute()
+    row_version = VersionAttribute()
+    by_org = ByOrgIndex()
+
+
+class InstallationViewRecord(_Terms):
+    Meta = META
+
+
+class VersionRecord(BaseRecord):
+    Meta = META
+    license_id = UnicodeAttribute()
+    version = NumberAttribute()
+    token = UnicodeAttribute()
+    checksum = UnicodeAttribute()  # SHA-256 of the token
+    claims = JSONAttribute()
+    reason = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()

@@ -1,0 +1,43 @@
+"""The only code that touches the licensing table."""
+
+from collections.abc import Sequence
+
+from pynamodb.exceptions import DoesNotExist
+
+from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
+from tessera.licensing.records import InstallationViewRecord, LicenseRecord, VersionRecord
+
+TERMS = ("license_id", "product", "plan", "modules", "limits", "starts_on", "ends_on", "grace_days", "domain",
+         "version_min", "version_max", "mandatory_updates", "status", "version", "token")
+
+
+def installation_view(record: LicenseRecord) -> InstallationViewRecord:
+    view = InstallationViewRecord(pk=f"KEY#{record.key_hash}", sk="LICENSE")
+    for name in TERMS:
+        setattr(view, name, getattr(record, name))
+    return view
+
+
+def find(license_id: str) -> LicenseRecord | None:
+    try:
+        return LicenseRecord.get(f"LIC#{license_id}", "LICENSE", consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def find_by_key_hash(key_hash: str) -> InstallationViewRecord | None:
+    try:
+        return InstallationViewRecord.get(f"KEY#{key_hash}", "LICENSE")
+    except DoesNotExist:
+        return None
+
+
+def versions(license_id: str) -> list[VersionRecord]:
+    return list(VersionRecord.query(f"LIC#{license_id}", VersionRecord.sk.startswith("VER#")))
+
+
+def of_org(org_id: str, cursor: str | None, limit: int | None) -> tuple[Sequence[LicenseRecord], str | None]:
+    result = LicenseRecord.by_org.query(f"ORG#{org_id}", scan_index_forward=False, limit=clamp_limit(limit),
+                                        last_evaluated_key=decode_cursor(cursor))
+    items = list(result)
+    return items, encode_cursor(result.last_evaluated_key)

@@ -1,0 +1,280 @@
+"""Issuing, renewing, suspending and revoking licenses; the installation's status check; the file."""
+
+import json
+import secrets
+import time as _time
+from datetime import datetime
+from typing import Any
+
+from tessera.accounts.service import find_organization
+from tessera.catalog import service as catalog
+from tessera.catalog.models import Limit, Product
+from tessera.core import clock
+from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from tessera.core.i18n import register
+from tessera.core.ids import new_id, sha256_hex
+from tessera.core.request import RequestInfo
+from tessera.identity.principal import Principal
+from tessera.licensing import repository, signing
+from tessera.licensing.models import (
+    IssuedLicense,
+    LicenseDetail,
+    LicensePage,
+    LicenseRequest,
+    LicenseTerms,
+    LicenseView,
+    StatusAnswer,
+    StatusCode,
+    VersionView,
+)
+from tessera.licensing.records import InstallationViewRecord, LicenseRecord, VersionRecord
+
+STATUS_CACHE_SECONDS = 30
+_status_cache: dict[str, tuple[float, InstallationViewRecord | None]] = {}
+
+register({
+    "license-terms-invalid": {"ru": "Проверьте параметры лицензии.", "en": "Check the license terms."},
+    "license-revoked": {"ru": "Лицензия отозвана: её нельзя изменить.",
+                        "en": "The license is revoked: it cannot change."},
+})
+
+DETAILS: dict[StatusCode, dict[str, str]] = {
+    "VALID": {"ru": "Лицензия действительна.", "en": "The license is valid."},
+    "NOT_YET_VALID": {"ru": "Срок действия лицензии ещё не начался.", "en": "The license is not valid yet."},
+    "IN_GRACE": {"ru": "Срок лицензии истёк, идёт льготный период.", "en": "The license has expired; grace period."},
+    "EXPIRED": {"ru": "Срок лицензии истёк.", "en": "The license has expired."},
+    "SUSPENDED": {"ru": "Лицензия приостановлена.", "en": "The license is suspended."},
+    "REVOKED": {"ru": "Лицензия отозвана.", "en": "The license is revoked."},
+    "UNKNOWN_LICENSE": {"ru": "Такой лицензии нет.", "en": "No such license."},
+}
+
+
+def new_license_key() -> str:
+    """ITBM-XXXX-XXXX-XXXX-XXXX-XXXX: 100 random bits in an alphabet without look-alikes."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    groups = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(5)]
+    return "ITBM-" + "-".join(groups)
+
+
+def state_of(status: str, terms: Any, now: datetime | None = None) -> StatusCode:
+    now = now or clock.now()
+    if status == "revoked":
+        return "REVOKED"
+    if status == "suspended":
+        return "SUSPENDED"
+    starts, ends = datetime.fromisoformat(terms.starts_on), datetime.fromisoformat(terms.ends_on)
+    if now < signing.start_of(starts.date()):
+        return "NOT_YET_VALID"
+    expires = signing.end_of(ends.date())
+    if now < expires:
+        return "VALID"
+    if now.timestamp() < expires.timestamp() + int(terms.grace_days) * 86400:
+        return "IN_GRACE"
+    return "EXPIRED"
+
+
+def view(record: LicenseRecord) -> LicenseView:
+    return LicenseView(
+        id=record.license_id, org_id=record.org_id, product=record.product, plan=record.plan,
+        modules=list(record.modules), limits={k: Limit.model_validate(v) for k, v in record.limits.items()},
+        starts_on=record.starts_on, ends_on=record.ends_on,
+        grace_days=int(record.grace_days), domain=record.domain, version_min=record.version_min,
+        version_max=record.version_max, mandatory_updates=bool(record.mandatory_updates),
+        status=record.status,
+        state=state_of(record.status, record), version=int(record.version), key_hint=record.key_hint,
+        created_at=record.created_at, revoked_reason=record.revoked_reason)
+
+
+def _resolved_terms(product: Product, terms: LicenseTerms) -> tuple[list[str], dict[str, Any]]:
+    """The modules and limits a license gets: the plan's, with the request's choices on top."""
+    plan = product.plan(terms.plan)
+    if plan is None:
+        raise ValidationFailed("Check the license terms.", code="license-terms-invalid",
+                               errors=[FieldError("body.plan", f"{product.code} has no plan {terms.plan!r}",
+                                                  "unknown")])
+    modules = sorted(set(terms.modules if terms.modules is not None else plan.modules))
+    unknown = sorted(set(modules) - product.module_codes())
+    if unknown:
+        raise ValidationFailed("Check the license terms.", code="license-terms-invalid",
+                               errors=[FieldError("body.modules", f"unknown modules: {', '.join(unknown)}", "unknown")])
+    limits: dict[str, Any] = {name: limit.model_dump() for name, limit in plan.limits.items()}
+    limits.update({name: limit.model_dump() for name, limit in (terms.limits or {}).items()})
+    return modules, limits
+
+
+def _sign_version(record: LicenseRecord, reason: str, actor: Principal) -> VersionRecord:
+    now = clock.now()
+    payload = signing.claims(
+        license_id=record.license_id, version=int(record.version), org_id=record.org_id, product=record.product,
+        plan=record.plan, modules=list(record.modules), limits=record.limits,
+        starts_on=datetime.fromisoformat(record.starts_on).date(),
+        ends_on=datetime.fromisoformat(record.ends_on).date(),
+        grace_days=int(record.grace_days), domain=record.domain, version_min=record.version_min,
+        version_max=record.version_max, mandatory_updates=bool(record.mandatory_updates), issued_at=now)
+    token = signing.sign(payload)
+    record.token = token
+    return VersionRecord(pk=f"LIC#{record.license_id}", sk=f"VER#{int(record.version):06d}",
+                         license_id=record.license_id, version=int(record.version), token=token,
+                         checksum=sha256_hex(token), claims=payload, reason=reason, created_at=now,
+                         created_by=actor.user_id)
+
+
+def _apply_terms(record: LicenseRecord, product: Product, terms: LicenseTerms) -> None:
+    modules, limits = _resolved_terms(product, terms)
+    record.plan, record.modules, record.limits = terms.plan, modules, limits
+    record.starts_on, record.ends_on = terms.starts_on.isoformat(), terms.ends_on.isoformat()
+    record.grace_days, record.domain = terms.grace_days, terms.domain
+    record.version_min, record.version_max = terms.version_min, terms.version_max
+    record.mandatory_updates = terms.mandatory_updates
+
+
+def _audit(actor: Principal, request: RequestInfo, action: str, record: LicenseRecord,
+           before: dict[str, Any] | None, reason: str | None = None) -> Any:
+    """The audit event as a part of the license's own transaction."""
+    from tessera.audit import service as audit_service
+
+    entry = audit_service.AuditEntry(
+        actor=audit_service.AuditActor(id=actor.user_id, kind="staff", display=actor.display or None),
+        action=action, entity_type="license", entity_id=record.license_id, org_id=record.org_id, before=before,
+        after=_snapshot(record), reason=reason, request_id=request.request_id, ip=request.ip,
+        user_agent=request.user_agent)
+    return entry
+
+
+def _snapshot(record: LicenseRecord) -> dict[str, Any]:
+    return {"plan": record.plan, "modules": list(record.modules), "limits": record.limits,
+            "starts_on": record.starts_on, "ends_on": record.ends_on, "grace_days": int(record.grace_days),
+            "domain": record.domain, "version_min": record.version_min, "version_max": record.version_max,
+            "status": record.status, "version": int(record.version)}
+
+
+def _commit(record: LicenseRecord, version: VersionRecord | None, entry: Any) -> None:
+    from tessera.audit import service as audit_service
+
+    def together(tx: Any) -> None:
+        tx.save(record)
+        tx.save(repository.installation_view(record))
+        if version is not None:
+            tx.save(version, condition=VersionRecord.pk.does_not_exist())
+
+    try:
+        audit_service.append(entry, also=together)
+    except Exception as exc:
+        if type(exc).__name__ == "TransactWriteError":
+            raise Conflict("Someone changed this license at the same time. Reload and try again.",
+                           code="concurrent-change") from exc
+        raise
+
+
+def issue(command: LicenseRequest, actor: Principal, request: RequestInfo) -> IssuedLicense:
+    organization = find_organization(command.org_id)
+    if organization is None:
+        raise ValidationFailed("Check the license terms.", code="license-terms-invalid",
+                               errors=[FieldError("body.org_id", "no such customer", "unknown")])
+    product = catalog.get_product(command.product)
+    key = new_license_key()
+    license_id = new_id("lic")
+    now = clock.now()
+    record = LicenseRecord(pk=f"LIC#{license_id}", sk="LICENSE", license_id=license_id, org_id=organization.id,
+                           product=product.code, status="active", version=1, key_hash=sha256_hex(key),
+                           key_hint=key[-4:], created_at=now, created_by=actor.user_id, updated_at=now,
+                           org_key=f"ORG#{organization.id}", created_key=f"{now.isoformat()}#{license_id}")
+    _apply_terms(record, product, command)
+    version = _sign_version(record, "issue", actor)
+    _commit(record, version, _audit(actor, request, "license.issue", record, None))
+    return IssuedLicense(license=view(record), license_key=key, token=record.token)
+
+
+def _license(license_id: str) -> LicenseRecord:
+    record = repository.find(license_id)
+    if record is None:
+        raise NotFound("No such license.", code="not-found")
+    return record
+
+
+def renew(license_id: str, terms: LicenseTerms, reason: str, actor: Principal, request: RequestInfo) -> LicenseView:
+    """Renewal or upgrade: new terms, signed as version + 1; the key stays the same."""
+    record = _license(license_id)
+    if record.status == "revoked":
+        raise Conflict("The license is revoked.", code="license-revoked")
+    before = _snapshot(record)
+    _apply_terms(record, catalog.get_product(record.product), terms)
+    record.version, record.updated_at = int(record.version) + 1, clock.now()
+    version = _sign_version(record, reason, actor)
+    _commit(record, version, _audit(actor, request, "license.renew", record, before, reason))
+    return view(record)
+
+
+def set_status(license_id: str, status: str, reason: str, actor: Principal, request: RequestInfo) -> LicenseView:
+    """suspend / resume / revoke. Revocation is final; the installation learns it at its next check."""
+    record = _license(license_id)
+    if record.status == "revoked":
+        raise Conflict("The license is revoked.", code="license-revoked")
+    if record.status == status:
+        return view(record)
+    before = _snapshot(record)
+    record.status, record.updated_at = status, clock.now()
+    if status == "revoked":
+        record.revoked_reason = reason
+    action = {"suspended": "license.suspend", "active": "license.resume", "revoked": "license.revoke"}[status]
+    _commit(record, None, _audit(actor, request, action, record, before, reason))
+    return view(record)
+
+
+def detail(license_id: str) -> LicenseDetail:
+    record = _license(license_id)
+    versions = repository.versions(license_id)
+    views, previous = [], None
+    for v in versions:
+        views.append(VersionView(version=int(v.version), created_at=v.created_at, created_by=v.created_by,
+                                 reason=v.reason, checksum=v.checksum, claims=v.claims,
+                                 diff=_claims_diff(previous, v.claims)))
+        previous = v.claims
+    return LicenseDetail(license=view(record), versions=list(reversed(views)))
+
+
+def _claims_diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, list[Any]]:
+    if before is None:
+        return {}
+    ignored = {"iat", "ver"}
+    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after))
+            if k not in ignored and before.get(k) != after.get(k)}
+
+
+def of_org(org_id: str, cursor: str | None, limit: int | None) -> LicensePage:
+    items, next_cursor = repository.of_org(org_id, cursor, limit)
+    return LicensePage(items=[view(r) for r in items], next_cursor=next_cursor)
+
+
+def license_file(license_id: str) -> tuple[str, bytes]:
+    """The .lic file: the newest signed token and what an installation needs to verify it offline."""
+    record = _license(license_id)
+    document = {"format": "tessera-license/1", "license_id": record.license_id, "version": int(record.version),
+                "token": record.token, "jwks": signing.jwks()}
+    return f"{record.license_id}-v{int(record.version)}.lic", json.dumps(document, indent=2).encode()
+
+
+def status(license_key: str, language: str = "ru") -> StatusAnswer:
+    """What an installation learns at a check: one GetItem, none while the per-container cache holds."""
+    key_hash = sha256_hex(license_key.strip())
+    cached = _status_cache.get(key_hash)
+    now_mono = _time.monotonic()
+    if cached is not None and cached[0] > now_mono:
+        record = cached[1]
+    else:
+        record = repository.find_by_key_hash(key_hash)
+        _status_cache[key_hash] = (now_mono + STATUS_CACHE_SECONDS, record)
+        if len(_status_cache) > 10_000:
+            _status_cache.pop(next(iter(_status_cache)))
+    now = clock.now()
+    if record is None:
+        return StatusAnswer(valid=False, code="UNKNOWN_LICENSE", detail=DETAILS["UNKNOWN_LICENSE"][language],
+                            server_time=now)
+    code = state_of(record.status, record, now)
+    expires = signing.end_of(datetime.fromisoformat(record.ends_on).date())
+    return StatusAnswer(
+        valid=code in ("VALID", "IN_GRACE"), code=code, detail=DETAILS[code][language], license_id=record.license_id,
+        modules=list(record.modules), limits={k: Limit.model_validate(v) for k, v in record.limits.items()},
+        expires_at=expires, grace_until=datetime.fromtimestamp(expires.timestamp() + int(record.grace_days) * 86400,
+                                                                tz=expires.tzinfo),
+        version=int(record.version), token=record.token, server_time=now)
