@@ -95,6 +95,25 @@ def http_event(scenario: Scenario, headers: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _bind(scenario: Scenario) -> Scenario:
+    """Fill `{key}` in the path and `{activation}` in the body from what the setup created."""
+    from dataclasses import replace
+
+    from bench import scenarios
+
+    key = scenarios._LICENSE.get("key")
+    if key is None:
+        return scenario
+    body = scenario.body
+    if body == "{activation}":
+        from tessera.core.crypto import LocalSigner, public_jwk
+
+        jwk = public_jwk(LocalSigner.generate().public_key(), kid="")
+        body = {"license_key": key, "fingerprint": "bench-machine-0001-0002", "software_version": "4.2.0",
+                "domain": "budget.bench.ru", "public_key": {k: jwk[k] for k in ("kty", "crv", "x", "y")}}
+    return replace(scenario, path=scenario.path.replace("{key}", key), body=body)
+
+
 def _path_params(route: str, path: str) -> dict[str, str]:
     params: dict[str, str] = {}
     for template_part, part in zip(route.strip("/").split("/"), path.strip("/").split("/"), strict=False):
@@ -130,7 +149,11 @@ def measure(template: Any, scenarios: list[Scenario] | None = None, warm_runs: i
             try:
                 module_name, _, attr = fn.handler.rpartition(".")
                 handler = getattr(importlib.import_module(module_name), attr)
+                if scenario.setup_as:
+                    os.environ.update(template.environment(scenario.setup_as))
                 headers = scenario.setup() if scenario.setup else {}
+                os.environ.update(template.environment(scenario.function))
+                scenario = _bind(scenario)
                 counter.take()
                 response = handler(http_event(scenario, headers), FakeContext())
                 cold = counter.take()

@@ -22,6 +22,7 @@ class Scenario:
     budget_calls: int | None = None  # AWS calls allowed on a warm request
     setup: Callable[[], dict[str, str]] | None = None
     before_each: Callable[[], None] | None = None  # e.g. empty a cache, to measure the uncached path
+    setup_as: str | None = None  # run `setup` with this function's environment (it writes what others own)
 
 
 DEMO_EMAIL, DEMO_PASSWORD = "bench.owner@example.com", "bench-password-2026"
@@ -49,6 +50,52 @@ def _bearer() -> dict[str, str]:
     return {"authorization": f"Bearer {issued.access_token}"}
 
 
+_LICENSE: dict[str, str] = {}
+
+
+def _license_key() -> str:
+    """A license of the demo customer, issued through the licensing service (once per bench run)."""
+    if not _LICENSE:
+        from datetime import timedelta
+
+        from tessera.catalog import service as catalog
+        from tessera.core import clock
+        from tessera.core.dynamo import rebind_from_env
+        from tessera.core.request import RequestInfo
+        from tessera.identity import bootstrap
+        from tessera.identity.principal import Principal
+        from tessera.licensing import service as licensing
+        from tessera.licensing.models import LicenseRequest
+
+        rebind_from_env()
+        catalog.save_product(catalog.demo_product())
+        _, org_id, _ = bootstrap.customer(DEMO_EMAIL, "Bench Owner", "ООО «Бенч»", DEMO_PASSWORD)
+        today = clock.today()
+        issued = licensing.issue(
+            LicenseRequest(org_id=org_id, plan="advanced", starts_on=today - timedelta(days=1),
+                           ends_on=today + timedelta(days=365), domain="budget.bench.ru", version_min="4.0"),
+            Principal(user_id="usr_bench", session_id="ses_bench", audience="console", kind="staff",
+                      roles=frozenset({"admin"})), RequestInfo("bench"))
+        _LICENSE["key"] = issued.license_key
+    return _LICENSE["key"]
+
+
+def _status_path() -> dict[str, str]:
+    _license_key()
+    return {}
+
+
+def _forget_statuses() -> None:
+    from tessera.licensing import service
+
+    service._status_cache.clear()
+
+
+def _activation_body() -> dict[str, str]:
+    _license_key()
+    return {}
+
+
 def _forget_authorizations() -> None:
     import authorizer.handler
 
@@ -64,4 +111,12 @@ SCENARIOS: list[Scenario] = [
     Scenario("authorizer, cached token", "AuthorizerFunction", "GET", "/api/app/orgs/org_x/members",
              "/api/app/orgs/{org_id}/members", budget_calls=0, setup=_bearer),
     Scenario("me", "AuthFunction", "GET", "/api/auth/me", "/api/auth/me", setup=_bearer),
+    Scenario("license status, uncached", "LicenseStatusFunction", "GET", "/api/licenses/{key}",
+             "/api/licenses/{license_key}", budget_calls=1, setup=_status_path, setup_as="LicensingApiFunction",
+             before_each=_forget_statuses),
+    Scenario("license status, cached", "LicenseStatusFunction", "GET", "/api/licenses/{key}",
+             "/api/licenses/{license_key}", budget_calls=0, setup=_status_path, setup_as="LicensingApiFunction"),
+    Scenario("activate (≤ 3 DynamoDB + 1 KMS Sign)", "LicenseActivateFunction", "POST", "/api/licenses/activate",
+             "/api/licenses/activate", budget_calls=4, setup=_activation_body, setup_as="LicensingApiFunction",
+             body="{activation}"),
 ]

@@ -1,4 +1,5 @@
-"""The installation API: GET /api/licenses/{license_key} (status) and the public keys."""
+"""The installation API. One router per function: status and keys (read-only, cached) apart from
+activation (writes, signs), since they scale, fail and are secured differently."""
 
 from typing import Annotated, Any
 
@@ -7,20 +8,29 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from tessera.core.http import public
 from tessera.core.i18n import negotiate
-from tessera.licensing import service, signing
-from tessera.licensing.models import StatusAnswer
+from tessera.core.request import RequestInfo
+from tessera.licensing import activation, service, signing
+from tessera.licensing.models import ActivateAnswer, ActivateRequest, StatusAnswer
 
-router = APIGatewayHttpRouter()
+status_router = APIGatewayHttpRouter()
+activation_router = APIGatewayHttpRouter()
 
 
-@router.get("/api/licenses/jwks.json", summary="Public keys of license signatures (JWKS)", tags=["installation"])
+@status_router.get("/api/licenses/jwks.json", summary="Public keys of license signatures (JWKS)", tags=["installation"])
 @public
 def jwks() -> dict[str, Any]:
     return signing.jwks()
 
 
-@router.get("/api/licenses/<license_key>", summary="License status, modules, limits and the newest token",
+@status_router.get("/api/licenses/<license_key>", summary="License status, modules, limits and the newest token",
             tags=["installation"])
 @public
 def status(license_key: Annotated[str, Path(min_length=10, max_length=64)]) -> StatusAnswer:
-    return service.status(license_key, negotiate(router.current_event.headers.get("accept-language")))
+    return service.status(license_key, negotiate(status_router.current_event.headers.get("accept-language")))
+
+
+@activation_router.post("/api/licenses/activate", summary="Activate an installation: configuration, token, certificate",
+             tags=["installation"])
+@public
+def activate(body: ActivateRequest) -> ActivateAnswer:
+    return activation.activate(body, RequestInfo.from_event(activation_router.current_event))

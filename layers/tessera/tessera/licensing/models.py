@@ -145,3 +145,39 @@ class StatusAnswer(BaseModel):
     version: int | None = None
     token: str | None = None
     server_time: datetime
+
+
+class InstallationKey(BaseModel):
+    """The installation's own P-256 public key (JWK); its heartbeats are signed with the private half."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kty: Literal["EC"]
+    crv: Literal["P-256"]
+    x: str = Field(min_length=40, max_length=50)
+    y: str = Field(min_length=40, max_length=50)
+
+
+class ActivateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    license_key: str = Field(min_length=10, max_length=64)
+    fingerprint: str = Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$",
+                             description="a stable id of this server, e.g. SHA-256 of its machine id")
+    public_key: InstallationKey
+    software_version: Version
+    domain: Hostname
+    active_modules: list[str] = Field(default_factory=list, max_length=50)
+
+
+class ActivateAnswer(BaseModel):
+    activated: bool
+    code: StatusCode | Literal["DOMAIN_MISMATCH", "VERSION_NOT_ALLOWED", "KEY_MISMATCH"]
+    detail: str
+    installation_id: str | None = None
+    modules: list[str] = Field(default_factory=list)
+    limits: dict[str, Limit] = Field(default_factory=dict)
+    version: int | None = None
+    token: str | None = None
+    certificate: str | None = Field(None, description="JWS by the license key binding the installation's key")
+    server_time: datetime

@@ -5,6 +5,7 @@
 | license (staff view, current terms) | `LIC#<license_id>` | `LICENSE` |
 | signed version (immutable) | `LIC#<license_id>` | `VER#<000001>` |
 | installation view, by the key's SHA-256 | `KEY#<sha256>` | `LICENSE` |
+| activation (an installation) | `LIC#<license_id>` | `ACT#<installation_id>` |
 
 The installation view repeats what a status check needs (status, terms, newest token), so a check is
 one GetItem; it is written in the same transaction as every change of the license.
@@ -84,3 +85,20 @@ class VersionRecord(BaseRecord):
     reason = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute()
+
+
+class ActivationRecord(BaseRecord):
+    """One installation of a license: its key (heartbeats must be signed by it) and what it reported."""
+
+    Meta = META
+    installation_id = UnicodeAttribute()
+    license_id = UnicodeAttribute()
+    fingerprint = UnicodeAttribute()
+    public_key = JSONAttribute()  # JWK
+    key_thumbprint = UnicodeAttribute()
+    software_version = UnicodeAttribute()
+    domain = UnicodeAttribute()
+    server_ip = UnicodeAttribute(null=True)
+    active_modules = JSONAttribute(default=list)
+    activated_at = UTCDateTimeAttribute()
+    last_seen_at = UTCDateTimeAttribute()

@@ -53,4 +53,9 @@ def claims(*, license_id: str, version: int, org_id: str, product: str, plan: st
 
 
 def sign(payload: dict[str, Any]) -> str:
-    return jws_sign(payload, signer(), kid=public_key_jwk()["kid"], typ=TOKEN_TYPE)
+    return sign_document(payload, TOKEN_TYPE)
+
+
+def sign_document(payload: dict[str, Any], typ: str) -> str:
+    """One KMS Sign: licenses, installation certificates, response-signing key certificates."""
+    return jws_sign(payload, signer(), kid=public_key_jwk()["kid"], typ=typ)
