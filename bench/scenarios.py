@@ -96,6 +96,41 @@ def _activation_body() -> dict[str, str]:
     return {}
 
 
+def _heartbeat_body() -> dict[str, str]:
+    """An activated installation (through the activation service) and one signed heartbeat."""
+    from tessera.core import clock
+    from tessera.core.crypto import LocalSigner, jws_sign, public_jwk
+    from tessera.core.request import RequestInfo
+    from tessera.licensing.activation import activate
+    from tessera.licensing.models import ActivateRequest
+
+    key = _license_key()
+    signer = LocalSigner.generate()
+    jwk = public_jwk(signer.public_key(), kid="")
+    request = ActivateRequest(license_key=key, fingerprint="bench-heartbeat-000001", software_version="4.2.0",
+                              domain="budget.bench.ru", public_key={k: jwk[k] for k in ("kty", "crv", "x", "y")})
+    answer = activate(request, RequestInfo("bench"))
+    assert answer.certificate and answer.installation_id
+    import base64
+    import json
+
+    license_id = json.loads(base64.urlsafe_b64decode(answer.certificate.split(".")[1] + "=="))["lic"]
+    heartbeat = jws_sign({"lic": license_id, "ins": answer.installation_id, "seq": 1,
+                          "sent_at": clock.epoch_seconds(), "software_version": "4.2.0", "usage": {"users": 42}},
+                         signer, kid=answer.installation_id)
+    _HEARTBEAT.update(heartbeat=heartbeat, certificate=answer.certificate)
+    return {}
+
+
+_HEARTBEAT: dict[str, str] = {}
+
+
+def _forget_seen_heartbeats() -> None:
+    from tessera.licensing import heartbeats
+
+    heartbeats._seen.clear()  # the same signed heartbeat again: what each new one costs
+
+
 def _forget_authorizations() -> None:
     import authorizer.handler
 
@@ -119,4 +154,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("activate (≤ 3 DynamoDB + 1 KMS Sign)", "LicenseActivateFunction", "POST", "/api/licenses/activate",
              "/api/licenses/activate", budget_calls=4, setup=_activation_body, setup_as="LicensingApiFunction",
              body="{activation}"),
+    Scenario("heartbeat (1 SQS call)", "LicenseHeartbeatFunction", "POST", "/api/licenses/heartbeat",
+             "/api/licenses/heartbeat", budget_calls=1, setup=_heartbeat_body, setup_as="LicensingApiFunction",
+             body="{heartbeat}", before_each=_forget_seen_heartbeats),
 ]

@@ -72,12 +72,15 @@ def platform() -> Platform:
     data_key = kms.create_key(Description="data")["KeyMetadata"]["KeyId"]
     signing_key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
     secret = boto3.client("secretsmanager").create_secret(Name="jwt", SecretString="s" * 64)["ARN"]
+    response_key = boto3.client("secretsmanager").create_secret(Name="response-key", SecretString="{}")["ARN"]
+    queue = boto3.client("sqs").create_queue(QueueName="heartbeats")["QueueUrl"]
     boto3.client("ses").verify_email_identity(EmailAddress=BASE_ENV["SES_SENDER"])
     ids = {**create_tables(), "DataKey": data_key, "LicenseSigningKey": signing_key, "JwtSigningSecret": secret}
     os.environ.update({"IDENTITY_TABLE": ids["IdentityTable"], "ACCOUNTS_TABLE": ids["AccountsTable"],
                        "AUDIT_TABLE": ids["AuditTable"],
                        "BACKOFFICE_TABLE": ids["BackofficeTable"], "LICENSING_TABLE": ids["LicensingTable"],
-                       "CATALOG_TABLE": ids["CatalogTable"], "IDEMPOTENCY_TABLE": ids["IdempotencyTable"],
+                       "CATALOG_TABLE": ids["CatalogTable"], "HEARTBEAT_QUEUE_URL": queue,
+                       "RESPONSE_KEY_SECRET_ARN": response_key, "IDEMPOTENCY_TABLE": ids["IdempotencyTable"],
                        "JWT_SECRET_ARN": secret, "DATA_KEY_ID": data_key, "LICENSE_SIGNING_KEY_ID": signing_key})
     from tessera.core.dynamo import rebind_from_env
     from tessera.core.settings import reset_settings_cache
@@ -94,6 +97,12 @@ def platform() -> Platform:
     signing.signer.cache_clear()
     signing.public_key_jwk.cache_clear()
     licensing._status_cache.clear()
+    from tessera.licensing import heartbeats, response_keys
+
+    response_keys.forget()
+    heartbeats._seen.clear()
+    heartbeats._licenses.clear()
+    heartbeats._sqs.cache_clear()
     catalog.save_product(catalog.demo_product())
     service.cipher.cache_clear()
     passwords.COST = 4  # bcrypt cost 12 in production; tests only need it to work

@@ -9,11 +9,12 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from tessera.core.http import public
 from tessera.core.i18n import negotiate
 from tessera.core.request import RequestInfo
-from tessera.licensing import activation, service, signing
-from tessera.licensing.models import ActivateAnswer, ActivateRequest, StatusAnswer
+from tessera.licensing import activation, heartbeats, service, signing
+from tessera.licensing.models import ActivateAnswer, ActivateRequest, HeartbeatAnswer, HeartbeatRequest, StatusAnswer
 
 status_router = APIGatewayHttpRouter()
 activation_router = APIGatewayHttpRouter()
+heartbeat_router = APIGatewayHttpRouter()
 
 
 @status_router.get("/api/licenses/jwks.json", summary="Public keys of license signatures (JWKS)", tags=["installation"])
@@ -34,3 +35,10 @@ def status(license_key: Annotated[str, Path(min_length=10, max_length=64)]) -> S
 @public
 def activate(body: ActivateRequest) -> ActivateAnswer:
     return activation.activate(body, RequestInfo.from_event(activation_router.current_event))
+
+
+@heartbeat_router.post("/api/licenses/heartbeat", summary="A signed heartbeat: queued, answered with a signed receipt",
+                       tags=["installation"])
+@public
+def heartbeat(body: HeartbeatRequest) -> HeartbeatAnswer:
+    return heartbeats.receive(body, RequestInfo.from_event(heartbeat_router.current_event))

@@ -181,3 +181,41 @@ class ActivateAnswer(BaseModel):
     token: str | None = None
     certificate: str | None = Field(None, description="JWS by the license key binding the installation's key")
     server_time: datetime
+
+
+class HeartbeatRequest(BaseModel):
+    """Both parts are compact JWS: the heartbeat, signed by the installation's own key, and the
+    installation certificate from the activation, which binds that key to the license."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    heartbeat: str = Field(min_length=20, max_length=20_000)
+    certificate: str = Field(min_length=20, max_length=8_000)
+
+
+class HeartbeatReport(BaseModel):
+    """The heartbeat's signed payload."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    lic: str = Field(pattern=r"^lic_[0-9A-HJKMNP-TV-Z]{26}$")
+    ins: str = Field(pattern=r"^ins_[A-Z2-7]{26}$")
+    seq: int = Field(ge=1, description="increases with every heartbeat of this installation")
+    sent_at: int
+    software_version: Version
+    active_modules: list[str] = Field(default_factory=list, max_length=50)
+    usage: dict[str, int] = Field(default_factory=dict)
+    errors: list[str] = Field(default_factory=list, max_length=20)
+    seen_version: int = Field(0, ge=0, description="the newest license version this installation holds")
+
+
+HeartbeatCode = Literal["ACCEPTED", "BAD_SIGNATURE", "BAD_CERTIFICATE", "FOREIGN_KEY", "CLOCK_SKEW", "REPLAY"]
+
+
+class HeartbeatAnswer(BaseModel):
+    accepted: bool
+    code: HeartbeatCode
+    detail: str
+    receipt: str | None = Field(None, description="JWS by the response key: server time, license state, updates")
+    signing_certificate: str | None = Field(None, description="the response key's certificate, by the KMS key")
+    server_time: datetime

@@ -102,3 +102,7 @@ class ActivationRecord(BaseRecord):
     active_modules = JSONAttribute(default=list)
     activated_at = UTCDateTimeAttribute()
     last_seen_at = UTCDateTimeAttribute()
+    last_seq = NumberAttribute(null=True)  # the newest heartbeat applied
+    usage = JSONAttribute(null=True)  # {users: n, departments: n, …} from the newest heartbeat
+    errors = JSONAttribute(null=True)
+    seen_version = NumberAttribute(null=True)  # the newest license version the installation holds

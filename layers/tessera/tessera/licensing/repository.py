@@ -1,11 +1,13 @@
 """The only code that touches the licensing table."""
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
-from tessera.licensing.records import InstallationViewRecord, LicenseRecord, VersionRecord
+from tessera.licensing.records import ActivationRecord, InstallationViewRecord, LicenseRecord, VersionRecord
 
 TERMS = ("license_id", "product", "plan", "modules", "limits", "starts_on", "ends_on", "grace_days", "domain",
          "version_min", "version_max", "mandatory_updates", "status", "version", "token")
@@ -41,3 +43,31 @@ def of_org(org_id: str, cursor: str | None, limit: int | None) -> tuple[Sequence
                                         last_evaluated_key=decode_cursor(cursor))
     items = list(result)
     return items, encode_cursor(result.last_evaluated_key)
+
+
+def record_heartbeat(report: Any, received_at: datetime, ip: str | None) -> bool:
+    """One conditional UpdateItem: the installation's newest report. False when it is older than what is
+    recorded (a replay or a late duplicate): nothing changes."""
+    from pynamodb.exceptions import UpdateError
+
+    record = ActivationRecord(pk=f"LIC#{report.lic}", sk=f"ACT#{report.ins}")
+    try:
+        record.update(actions=[ActivationRecord.last_seq.set(report.seq),
+                               ActivationRecord.last_seen_at.set(received_at),
+                               ActivationRecord.software_version.set(report.software_version),
+                               ActivationRecord.active_modules.set(report.active_modules),
+                               ActivationRecord.usage.set(report.usage),
+                               ActivationRecord.errors.set(report.errors[-20:]),
+                               ActivationRecord.server_ip.set(ip),
+                               ActivationRecord.seen_version.set(report.seen_version)],
+                      condition=ActivationRecord.pk.exists()
+                      & (ActivationRecord.last_seq.does_not_exist() | (ActivationRecord.last_seq < report.seq)))
+        return True
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+
+
+def activations(license_id: str) -> list[ActivationRecord]:
+    return list(ActivationRecord.query(f"LIC#{license_id}", ActivationRecord.sk.startswith("ACT#")))

@@ -1,0 +1,17 @@
+"""POST /api/licenses/heartbeat: verify, queue (1 SQS call), answer a receipt signed in-process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tessera.core.http import make_resolver
+from tessera.core.observability import lambda_entry
+from tessera.licensing.installation_api import heartbeat_router
+
+app = make_resolver()
+app.include_router(heartbeat_router)
+
+
+@lambda_entry()
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

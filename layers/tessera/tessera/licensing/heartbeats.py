@@ -1,0 +1,136 @@
+"""POST /api/licenses/heartbeat and its queue worker.
+
+The endpoint checks, without touching DynamoDB: the installation certificate against the license
+public key (cached), the heartbeat's signature against the key the certificate binds, the clock and
+replays it has seen; then it queues the report (1 SQS call) and answers a receipt signed in-process
+by the response key. The license's state for the receipt comes from a per-container cache refreshed
+at most once a minute per license.
+
+The worker applies a batch: repeated heartbeats of one installation are coalesced to the newest, and
+each installation gets one conditional UpdateItem (older or replayed sequence numbers change nothing)."""
+
+import json
+import os
+import time as _time
+from collections import OrderedDict
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from tessera.core import clock
+from tessera.core.crypto import JwsError, jwk_to_public_key, jws_sign, jws_verify
+from tessera.core.request import RequestInfo
+from tessera.licensing import repository, response_keys, signing
+from tessera.licensing.models import HeartbeatAnswer, HeartbeatCode, HeartbeatReport, HeartbeatRequest
+from tessera.licensing.service import state_of
+
+MAX_SKEW_SECONDS = 300
+LICENSE_CACHE_SECONDS = 60
+DETAILS: dict[str, dict[str, str]] = {
+    "ACCEPTED": {"ru": "Принято.", "en": "Accepted."},
+    "BAD_SIGNATURE": {"ru": "Подпись heartbeat неверна.", "en": "The heartbeat's signature is not valid."},
+    "BAD_CERTIFICATE": {"ru": "Сертификат установки недействителен.",
+                        "en": "The installation certificate is not valid."},
+    "FOREIGN_KEY": {"ru": "Heartbeat подписан ключом другой установки.",
+                    "en": "The heartbeat is signed by another installation's key."},
+    "CLOCK_SKEW": {"ru": "Часы сервера установки расходятся с порталом больше чем на 5 минут.",
+                   "en": "The installation's clock is more than 5 minutes off."},
+    "REPLAY": {"ru": "Этот heartbeat уже получен.", "en": "This heartbeat was already received."},
+}
+
+_seen: OrderedDict[tuple[str, int], None] = OrderedDict()  # (installation, seq) recently accepted here
+_licenses: dict[str, tuple[float, Any]] = {}
+
+
+@cache
+def _sqs() -> Any:
+    import boto3
+
+    return boto3.client("sqs")
+
+
+def _license(license_id: str) -> Any:
+    cached = _licenses.get(license_id)
+    if cached is not None and cached[0] > _time.monotonic():
+        return cached[1]
+    record = repository.find(license_id)
+    _licenses[license_id] = (_time.monotonic() + LICENSE_CACHE_SECONDS, record)
+    return record
+
+
+def _refuse(code: HeartbeatCode, language: str) -> HeartbeatAnswer:
+    return HeartbeatAnswer(accepted=False, code=code, detail=DETAILS[code][language], server_time=clock.now())
+
+
+def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
+    language = request.language
+    license_keys = {signing.public_key_jwk()["kid"]: jwk_to_public_key(signing.public_key_jwk())}
+    try:
+        header, certificate = jws_verify(command.certificate, license_keys)
+        if header.get("typ") != "installation-cert+jws" or certificate.get("exp", 0) < clock.epoch_seconds():
+            return _refuse("BAD_CERTIFICATE", language)
+        installation_key = jwk_to_public_key(certificate["jwk"])
+    except (JwsError, KeyError, ValueError, TypeError):
+        return _refuse("BAD_CERTIFICATE", language)
+    try:
+        _, payload = jws_verify(command.heartbeat, {str(certificate["ins"]): installation_key})
+        report = HeartbeatReport.model_validate(payload)
+    except JwsError as exc:
+        return _refuse("FOREIGN_KEY" if exc.code == "unknown_kid" else "BAD_SIGNATURE", language)
+    except ValidationError:
+        return _refuse("BAD_SIGNATURE", language)
+    if (report.lic, report.ins) != (certificate.get("lic"), certificate.get("ins")):
+        return _refuse("FOREIGN_KEY", language)
+    now = clock.now()
+    if abs(report.sent_at - int(now.timestamp())) > MAX_SKEW_SECONDS:
+        return _refuse("CLOCK_SKEW", language)
+    if (report.ins, report.seq) in _seen:
+        return _refuse("REPLAY", language)
+
+    _sqs().send_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MessageBody=json.dumps({
+        "report": report.model_dump(), "received_at": now.isoformat(), "ip": request.ip}))
+    _seen[(report.ins, report.seq)] = None
+    if len(_seen) > 50_000:
+        _seen.popitem(last=False)
+
+    record = _license(report.lic)
+    state = state_of(record.status, record, now) if record is not None else "UNKNOWN_LICENSE"
+    newest = int(record.version) if record is not None else None
+    receipt_claims = {"typ": "heartbeat-receipt", "lic": report.lic, "ins": report.ins, "seq": report.seq,
+                      "server_time": int(now.timestamp()), "state": state,
+                      "revoked": state == "REVOKED", "suspended": state == "SUSPENDED", "newest_version": newest,
+                      "update": record.token if record is not None and newest and newest > report.seen_version
+                      else None}
+    key = response_keys.current()
+    receipt = jws_sign(receipt_claims, key.signer, kid=key.kid, typ="heartbeat-receipt+jws")
+    return HeartbeatAnswer(accepted=True, code="ACCEPTED", detail=DETAILS["ACCEPTED"][language], receipt=receipt,
+                           signing_certificate=key.certificate, server_time=now)
+
+
+# --- the worker -----------------------------------------------------------------------------------
+
+def apply_batch(messages: list[dict[str, Any]]) -> list[str]:
+    """Apply queued heartbeats; answers the message ids that failed (SQS partial batch failure)."""
+    newest: dict[str, tuple[HeartbeatReport, dict[str, Any], list[str]]] = {}
+    failed: list[str] = []
+    for message in messages:
+        try:
+            body = json.loads(message["body"])
+            report = HeartbeatReport.model_validate(body["report"])
+        except (ValueError, KeyError, ValidationError):
+            continue  # malformed: retrying cannot fix it; the endpoint never queues such a message
+        ids = [message["messageId"]]
+        held = newest.get(report.ins)
+        if held is None or report.seq > held[0].seq:
+            newest[report.ins] = (report, body, ids + (held[2] if held else []))
+        else:
+            held[2].extend(ids)
+    for report, body, ids in newest.values():
+        try:
+            repository.record_heartbeat(report, datetime.fromisoformat(body["received_at"]).astimezone(UTC),
+                                        body.get("ip"))
+        except Exception:  # one installation's failure must not redo the others
+            failed.extend(ids)
+    return failed
