@@ -11,7 +11,6 @@ each installation gets one conditional UpdateItem (older or replayed sequence nu
 
 import json
 import os
-import time as _time
 from collections import OrderedDict
 from datetime import UTC, datetime
 from functools import cache
@@ -52,11 +51,12 @@ def _sqs() -> Any:
 
 
 def _license(license_id: str) -> Any:
+    now = clock.now().timestamp()  # the platform clock: tests and the local cloud move it
     cached = _licenses.get(license_id)
-    if cached is not None and cached[0] > _time.monotonic():
+    if cached is not None and cached[0] > now:
         return cached[1]
     record = repository.find(license_id)
-    _licenses[license_id] = (_time.monotonic() + LICENSE_CACHE_SECONDS, record)
+    _licenses[license_id] = (now + LICENSE_CACHE_SECONDS, record)
     return record
 
 

@@ -2,7 +2,6 @@
 
 import json
 import secrets
-import time as _time
 from datetime import datetime
 from typing import Any
 
@@ -258,12 +257,12 @@ def status(license_key: str, language: str = "ru") -> StatusAnswer:
     """What an installation learns at a check: one GetItem, none while the per-container cache holds."""
     key_hash = sha256_hex(license_key.strip())
     cached = _status_cache.get(key_hash)
-    now_mono = _time.monotonic()
-    if cached is not None and cached[0] > now_mono:
+    now_seconds = clock.now().timestamp()  # the platform clock: tests and the local cloud move it
+    if cached is not None and cached[0] > now_seconds:
         record = cached[1]
     else:
         record = repository.find_by_key_hash(key_hash)
-        _status_cache[key_hash] = (now_mono + STATUS_CACHE_SECONDS, record)
+        _status_cache[key_hash] = (now_seconds + STATUS_CACHE_SECONDS, record)
         if len(_status_cache) > 10_000:
             _status_cache.pop(next(iter(_status_cache)))
     now = clock.now()
