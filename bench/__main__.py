@@ -20,9 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", choices=["calls", "imports", "gateway", "ready", "spa"], action="append")
+    parser.add_argument("--only", choices=["calls", "imports", "gateway", "ready", "spa", "sdk"], action="append")
     args = parser.parse_args(argv)
-    only = set(args.only or ["calls", "imports", "gateway", "ready", "spa"])
+    only = set(args.only or ["calls", "imports", "gateway", "ready", "spa", "sdk"])
 
     from localcloud.cloud import FAKE_CREDENTIALS
     from localcloud.moto_server import start_moto
@@ -50,11 +50,23 @@ def main(argv: list[str] | None = None) -> int:
         out += ["## AWS calls per request", "",
                 "| scenario | status | cold request | warm request | warm total | budget |",
                 "|---|---|---|---|---|---|"]
-        for r in aws_calls.measure(template):
+        measured = aws_calls.measure(template)
+        for r in measured:
             verdict = "" if r.budget is None else ("ok" if r.warm_total <= r.budget else "OVER")
             out.append(f"| {r.scenario} | {r.status} | {_calls(r.cold)} | {_calls(r.warm)} | {r.warm_total} | "
                        f"{'' if r.budget is None else f'≤ {r.budget} {verdict}'} |")
         out.append("")
+
+        heartbeat = next((r for r in measured if r.scenario.startswith("heartbeat")), None)
+        if heartbeat is not None:
+            from bench.heartbeat_cost import ASSUMPTIONS, cost_per_million
+
+            total, lines = cost_per_million(heartbeat.warm.get("sqs:SendMessage", 0))
+            out += ["## Cost of one million heartbeats on AWS", "",
+                    "From the measured warm calls above and AWS list prices (us-east-1); assumptions: "
+                    + ", ".join(f"{k} {v}" for k, v in ASSUMPTIONS.items()) + ".", "",
+                    "| part | USD |", "|---|---|", *[f"| {name} | {cost:.3f} |" for name, cost in lines],
+                    f"| **total** | **{total:.2f}** (budget ≤ 2.50 {'ok' if total <= 2.5 else 'OVER'}) |", ""]
 
     if "imports" in only:
         from bench import cold_import
@@ -89,6 +101,15 @@ def main(argv: list[str] | None = None) -> int:
         out += ["## `make run` ready time (dependencies installed)", "",
                 f"Runs: {', '.join(f'{s:.1f} s' for s in samples)}; median **{median:.1f} s** "
                 f"(budget ≤ 20 s {'ok' if median <= 20 else 'OVER'}).", ""]
+
+    if "sdk" in only:
+        from bench.sdk_verify import measure_offline_verification
+
+        per_check, checks = measure_offline_verification()
+        out += ["## Offline license verification (installation SDK)", "",
+                f"{checks} verifications of a signed license token (ES256, P-256), median of 5 rounds: "
+                f"**{per_check * 1000:.3f} ms** per check (budget ≤ 1 ms {'ok' if per_check <= 0.001 else 'OVER'}).",
+                ""]
 
     if "spa" in only:
         import subprocess
