@@ -8,8 +8,6 @@ anything unexpected as a 500 that carries only the request id (the exception goe
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
 
@@ -24,13 +22,7 @@ from tessera.core.pagination import (  # noqa: F401  (re-exported for route modu
     encode_cursor,
     page,
 )
-
-
-def public(route: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a route that needs no signed-in caller (health, sign-in, public ingest). Every other route
-    declares its action with `tessera.identity.principal.guard`; a test checks each route has one."""
-    route.__tessera_action__ = None  # type: ignore[attr-defined]
-    return route
+from tessera.core.routes import public  # noqa: F401  (re-exported for route modules)
 
 
 def make_resolver(*, enable_validation: bool = True, cors_origins: list[str] | None = None) -> APIGatewayHttpResolver:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from tessera.core import clock
 from tessera.core.errors import Forbidden, NotFound, RateLimited, Unauthorized
-from tessera.core.http import public
+from tessera.core.routes import public
 from tessera.identity import repository
 from tessera.identity.roles import allowed
 
