@@ -46,6 +46,16 @@ def test_installation_activates_beats_and_learns_of_revocation(cloud: Any, tmp_p
     assert first["accepted"] and first["receipt"]["state"] == "VALID"
 
     license_id = issued.json()["license"]["id"]
+    # The local cloud's SQS poller hands the queued heartbeat to the worker: the monitoring table shows it.
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        rows = admin.get(f"/api/console/licenses/{license_id}/activations").json()["items"]
+        if rows and rows[0]["usage"].get("users") == 17:
+            break
+        time.sleep(0.5)
+    assert rows[0]["usage"] == {"users": 17} and rows[0]["state"] == "active"
     assert admin.post("/api/licenses/revoke", {"license_id": license_id, "reason": "e2e"}).status_code == 200
     # The heartbeat function caches a license's state for up to a minute per container; the local
     # cloud keeps the container warm, so move platform time past that minute.

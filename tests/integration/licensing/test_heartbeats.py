@@ -83,6 +83,13 @@ def test_heartbeat_is_queued_and_answered_with_a_verifiable_receipt(world: dict[
         assert receipt["server_time"] == int((NOW + timedelta(minutes=1)).timestamp()) and receipt["update"] is None
     assert drain()["count"] == 1
     assert activation(installation)["last_seq"] == 1 and activation(installation)["usage"] == {"users": 10}
+    console: Client = world["console"]
+    for later, state in ((timedelta(minutes=2), "active"), (timedelta(hours=4), "stale"), (timedelta(days=4),
+                                                                                            "inactive")):
+        with clock.frozen(NOW + later):
+            monitored = console.get(f"/api/console/licenses/{installation.license_id}/activations").body
+            row = monitored["items"][0]
+            assert (row["state"], row["usage"], row["behind_latest"]) == (state, {"users": 10}, False)
 
 
 def test_repeats_in_a_batch_are_coalesced_and_old_ones_change_nothing(world: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from tessera.core.request import RequestInfo
 from tessera.identity.principal import current, guard
 from tessera.licensing import service
 from tessera.licensing.models import (
+    ActivationList,
     IssuedLicense,
     LicenseDetail,
     LicensePage,
@@ -54,6 +55,13 @@ def issue(body: LicenseRequest) -> Response[IssuedLicense]:
 @guard(router, "console.licenses.read")
 def detail(license_id: LICENSE_ID) -> LicenseDetail:
     return service.detail(license_id)
+
+
+@router.get("/api/console/licenses/<license_id>/activations", summary="The license's installations (monitoring)",
+            tags=["licenses"])
+@guard(router, "console.licenses.read")
+def activations(license_id: LICENSE_ID) -> ActivationList:
+    return service.activations(license_id)
 
 
 @router.get("/api/console/licenses/<license_id>/file", summary="Download the .lic file", tags=["licenses"],

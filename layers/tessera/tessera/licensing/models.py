@@ -219,3 +219,22 @@ class HeartbeatAnswer(BaseModel):
     receipt: str | None = Field(None, description="JWS by the response key: server time, license state, updates")
     signing_certificate: str | None = Field(None, description="the response key's certificate, by the KMS key")
     server_time: datetime
+
+
+class ActivationView(BaseModel):
+    installation_id: str
+    fingerprint: str
+    software_version: str
+    domain: str
+    server_ip: str | None
+    active_modules: list[str]
+    usage: dict[str, int]
+    activated_at: datetime
+    last_seen_at: datetime
+    state: Literal["active", "stale", "inactive"]
+    behind_latest: bool  # runs an older product version than the newest release
+
+
+class ActivationList(BaseModel):
+    items: list[ActivationView]
+    latest_version: str

@@ -16,6 +16,8 @@ from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
 from tessera.licensing import repository, signing
 from tessera.licensing.models import (
+    ActivationList,
+    ActivationView,
     IssuedLicense,
     LicenseDetail,
     LicensePage,
@@ -25,6 +27,7 @@ from tessera.licensing.models import (
     StatusAnswer,
     StatusCode,
     VersionView,
+    version_key,
 )
 from tessera.licensing.records import InstallationViewRecord, LicenseRecord, VersionRecord
 
@@ -277,3 +280,27 @@ def status(license_key: str, language: str = "ru") -> StatusAnswer:
         expires_at=expires, grace_until=datetime.fromtimestamp(expires.timestamp() + int(record.grace_days) * 86400,
                                                                 tz=expires.tzinfo),
         version=int(record.version), token=record.token, server_time=now)
+
+
+STALE_AFTER_SECONDS = 3 * 3600  # missed heartbeats for three hours: stale
+INACTIVE_AFTER_SECONDS = 3 * 86400  # for three days: inactive
+
+
+def activations(license_id: str) -> ActivationList:
+    """The installations of a license for the monitoring table, newest contact first."""
+    record = _license(license_id)
+    latest = catalog.get_product(record.product).latest_version
+    now = clock.now().timestamp()
+    views = []
+    for a in repository.activations(license_id):
+        silent = now - a.last_seen_at.timestamp()
+        state = "active" if silent < STALE_AFTER_SECONDS else "stale" if silent < INACTIVE_AFTER_SECONDS \
+            else "inactive"
+        views.append(ActivationView(
+            installation_id=a.installation_id, fingerprint=a.fingerprint, software_version=a.software_version,
+            domain=a.domain, server_ip=a.server_ip, active_modules=list(a.active_modules or []),
+            usage=dict(a.usage or {}), activated_at=a.activated_at, last_seen_at=a.last_seen_at,
+            state=state,
+            behind_latest=version_key(a.software_version) < version_key(latest)))
+    views.sort(key=lambda v: v.last_seen_at, reverse=True)
+    return ActivationList(items=views, latest_version=latest)
