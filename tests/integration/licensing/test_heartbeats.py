@@ -137,3 +137,17 @@ def test_revocation_reaches_the_installation_at_its_next_heartbeat(world: dict[s
         answer = installation.beat()
         receipt = json.loads(__import__("base64").urlsafe_b64decode(answer.body["receipt"].split(".")[1] + "=="))
         assert (receipt["state"], receipt["revoked"]) == ("REVOKED", True)
+
+
+def test_monitoring_flags_clones_and_limit_violations(world: dict[str, Any]) -> None:
+    installation: Installation = world["installation"]
+    with clock.frozen(NOW + timedelta(minutes=1)):
+        twin = Installation(world["license"]["license_key"], fingerprint="machine-twin-000000000000")
+        assert installation.beat(users=230).body["accepted"] and twin.beat(users=5).body["accepted"]
+        drain()
+        monitored = world["console"].get(f"/api/console/licenses/{installation.license_id}/activations").body
+    assert monitored["clone_suspected"] is True
+    rows = {row["installation_id"]: row for row in monitored["items"]}
+    over = rows[installation.id]["violations"][0]
+    assert (over["limit"], over["used"], over["allowed_up_to"], over["over"]) == ("users", 230, 220, True)
+    assert rows[twin.id]["violations"] == []

@@ -221,6 +221,16 @@ class HeartbeatAnswer(BaseModel):
     server_time: datetime
 
 
+class LimitViolation(BaseModel):
+    limit: str
+    used: int
+    value: int
+    mode: Literal["hard", "soft", "advisory"]
+    allowed_up_to: int  # value, or value × overage ratio for soft limits
+    over: bool  # beyond what the mode allows (hard: the value; soft: the overage)
+    threshold: int  # the highest alert threshold (percent) reached
+
+
 class ActivationView(BaseModel):
     installation_id: str
     fingerprint: str
@@ -233,8 +243,10 @@ class ActivationView(BaseModel):
     last_seen_at: datetime
     state: Literal["active", "stale", "inactive"]
     behind_latest: bool  # runs an older product version than the newest release
+    violations: list[LimitViolation]
 
 
 class ActivationList(BaseModel):
     items: list[ActivationView]
     latest_version: str
+    clone_suspected: bool  # several servers heartbeat with one license at once

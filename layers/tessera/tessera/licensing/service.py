@@ -24,6 +24,7 @@ from tessera.licensing.models import (
     LicenseRequest,
     LicenseTerms,
     LicenseView,
+    LimitViolation,
     StatusAnswer,
     StatusCode,
     VersionView,
@@ -286,6 +287,23 @@ STALE_AFTER_SECONDS = 3 * 3600  # missed heartbeats for three hours: stale
 INACTIVE_AFTER_SECONDS = 3 * 86400  # for three days: inactive
 
 
+def violations(usage: dict[str, int], limits: dict[str, Any]) -> list[LimitViolation]:
+    """Usage against each limit: a row once an alert threshold is reached; `over` past what the mode allows."""
+    found = []
+    for name, raw in limits.items():
+        limit, used = Limit.model_validate(raw), usage.get(name)
+        if used is None or limit.value <= 0:
+            continue
+        percent = used * 100 // limit.value
+        reached = [t for t in limit.alert_thresholds if percent >= t]
+        if not reached:
+            continue
+        allowed = int(limit.value * limit.overage_ratio) if limit.mode == "soft" else limit.value
+        found.append(LimitViolation(limit=name, used=used, value=limit.value, mode=limit.mode, allowed_up_to=allowed,
+                                    over=limit.mode != "advisory" and used > allowed, threshold=max(reached)))
+    return found
+
+
 def activations(license_id: str) -> ActivationList:
     """The installations of a license for the monitoring table, newest contact first."""
     record = _license(license_id)
@@ -300,7 +318,8 @@ def activations(license_id: str) -> ActivationList:
             installation_id=a.installation_id, fingerprint=a.fingerprint, software_version=a.software_version,
             domain=a.domain, server_ip=a.server_ip, active_modules=list(a.active_modules or []),
             usage=dict(a.usage or {}), activated_at=a.activated_at, last_seen_at=a.last_seen_at,
-            state=state,
-            behind_latest=version_key(a.software_version) < version_key(latest)))
+            state=state, behind_latest=version_key(a.software_version) < version_key(latest),
+            violations=violations(dict(a.usage or {}), record.limits)))
     views.sort(key=lambda v: v.last_seen_at, reverse=True)
-    return ActivationList(items=views, latest_version=latest)
+    active_servers = {v.fingerprint for v in views if v.state == "active"}
+    return ActivationList(items=views, latest_version=latest, clone_suspected=len(active_servers) > 1)
