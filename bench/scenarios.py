@@ -80,7 +80,8 @@ def _license_key() -> str:
     return _LICENSE["key"]
 
 
-def _status_path() -> dict[str, str]:
+def _with_license() -> dict[str, str]:
+    """Setup of the installation scenarios: the license they use (no headers)."""
     _license_key()
     return {}
 
@@ -89,11 +90,6 @@ def _forget_statuses() -> None:
     from tessera.licensing import service
 
     service._status_cache.clear()
-
-
-def _activation_body() -> dict[str, str]:
-    _license_key()
-    return {}
 
 
 def _heartbeat_body() -> dict[str, str]:
@@ -147,12 +143,12 @@ SCENARIOS: list[Scenario] = [
              "/api/app/orgs/{org_id}/members", budget_calls=0, setup=_bearer),
     Scenario("me", "AuthFunction", "GET", "/api/auth/me", "/api/auth/me", setup=_bearer),
     Scenario("license status, uncached", "LicenseStatusFunction", "GET", "/api/licenses/{key}",
-             "/api/licenses/{license_key}", budget_calls=1, setup=_status_path, setup_as="LicensingApiFunction",
+             "/api/licenses/{license_key}", budget_calls=1, setup=_with_license, setup_as="LicensingApiFunction",
              before_each=_forget_statuses),
     Scenario("license status, cached", "LicenseStatusFunction", "GET", "/api/licenses/{key}",
-             "/api/licenses/{license_key}", budget_calls=0, setup=_status_path, setup_as="LicensingApiFunction"),
+             "/api/licenses/{license_key}", budget_calls=0, setup=_with_license, setup_as="LicensingApiFunction"),
     Scenario("activate (≤ 3 DynamoDB + 1 KMS Sign)", "LicenseActivateFunction", "POST", "/api/licenses/activate",
-             "/api/licenses/activate", budget_calls=4, setup=_activation_body, setup_as="LicensingApiFunction",
+             "/api/licenses/activate", budget_calls=4, setup=_with_license, setup_as="LicensingApiFunction",
              body="{activation}"),
     Scenario("heartbeat (1 SQS call)", "LicenseHeartbeatFunction", "POST", "/api/licenses/heartbeat",
              "/api/licenses/heartbeat", budget_calls=1, setup=_heartbeat_body, setup_as="LicensingApiFunction",

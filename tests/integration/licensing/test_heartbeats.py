@@ -10,13 +10,18 @@ import boto3
 import pytest
 
 from tessera.core import clock
-from tessera.core.crypto import LocalSigner, jwk_to_public_key, jws_sign, jws_verify, public_jwk
+from tessera.core.crypto import LocalSigner, b64url_decode, jwk_to_public_key, jws_sign, jws_verify, public_jwk
 from tests.integration.identity.flows import admin, customer
 from tests.integration.stack import Client, LambdaContext, Platform, handler_of
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 TERMS = {"plan": "advanced", "starts_on": "2026-01-01", "ends_on": "2026-12-31", "domain": "budget.romashka.ru",
          "version_min": "4.0"}
+
+
+def claims_of(token: str) -> dict[str, Any]:
+    """A JWS payload, unverified (the tests verify signatures where that is the point)."""
+    return dict(json.loads(b64url_decode(token.split(".")[1])))
 
 
 class Installation:
@@ -28,8 +33,7 @@ class Installation:
             "domain": "budget.romashka.ru", "public_key": {k: jwk[k] for k in ("kty", "crv", "x", "y")}}).body
         assert answer["activated"], answer
         self.id, self.certificate = answer["installation_id"], answer["certificate"]
-        self.license_id = json.loads(__import__("base64").urlsafe_b64decode(
-            self.certificate.split(".")[1] + "==")).get("lic")
+        self.license_id = claims_of(self.certificate)["lic"]
         self.seq = 0
 
     def beat(self, *, signer: LocalSigner | None = None, sent_at: datetime | None = None, seq: int | None = None,
@@ -135,7 +139,7 @@ def test_revocation_reaches_the_installation_at_its_next_heartbeat(world: dict[s
         world["console"].post("/api/licenses/revoke", {"license_id": installation.license_id, "reason": "unpaid"})
         heartbeats._licenses.clear()  # a container's minute-long cache of the license
         answer = installation.beat()
-        receipt = json.loads(__import__("base64").urlsafe_b64decode(answer.body["receipt"].split(".")[1] + "=="))
+        receipt = claims_of(answer.body["receipt"])
         assert (receipt["state"], receipt["revoked"]) == ("REVOKED", True)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from tessera.accounts import repository
 from tessera.accounts.records import OrganizationRecord
 from tessera.core import clock
-from tessera.core.dynamo import get_or_404
 from tessera.core.ids import new_id
 
 
@@ -27,12 +27,6 @@ def new_organization(name: str, created_by: str | None, source: str = "signup") 
                               created_at=clock.now(), created_by=created_by)
 
 
-def get_organization(org_id: str) -> Organization:
-    return _view(get_or_404(OrganizationRecord, f"ORG#{org_id}", "PROFILE", "organization"))
-
-
 def find_organization(org_id: str) -> Organization | None:
-    try:
-        return _view(OrganizationRecord.get(f"ORG#{org_id}", "PROFILE"))
-    except OrganizationRecord.DoesNotExist:
-        return None
+    record = repository.find_organization(org_id)
+    return _view(record) if record is not None else None

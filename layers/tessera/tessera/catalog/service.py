@@ -1,33 +1,23 @@
 """The way into the catalog."""
 
-from pynamodb.exceptions import DoesNotExist
-
+from tessera.catalog import repository
 from tessera.catalog.models import Limit, Module, Plan, Product
-from tessera.catalog.records import ProductRecord
-from tessera.core import clock
 from tessera.core.errors import NotFound
 
 
 def list_products() -> list[Product]:
-    return [Product.model_validate(r.document)
-            for r in ProductRecord.query("CATALOG", ProductRecord.sk.startswith("PRODUCT#"))]
+    return [Product.model_validate(r.document) for r in repository.products()]
 
 
 def get_product(code: str) -> Product:
-    try:
-        return Product.model_validate(ProductRecord.get("CATALOG", f"PRODUCT#{code}").document)
-    except DoesNotExist as exc:
-        raise NotFound("No such product.", code="not-found") from exc
+    record = repository.find_product(code)
+    if record is None:
+        raise NotFound("No such product.", code="not-found")
+    return Product.model_validate(record.document)
 
 
 def save_product(product: Product) -> None:
-    try:
-        record = ProductRecord.get("CATALOG", f"PRODUCT#{product.code}")
-    except DoesNotExist:
-        record = ProductRecord(pk="CATALOG", sk=f"PRODUCT#{product.code}", code=product.code)
-    record.document = product.model_dump(mode="json")
-    record.updated_at = clock.now()
-    record.save()
+    repository.save_product(product.code, product.model_dump(mode="json"))
 
 
 def demo_product() -> Product:

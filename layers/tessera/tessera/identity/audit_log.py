@@ -28,13 +28,10 @@ def audit(action: str, entity_type: str, entity_id: str, *, actor_id: str | None
         actor=audit_service.AuditActor(id=actor_id or "anonymous", kind=actor_kind, display=actor_display),
         action=action, entity_type=entity_type, entity_id=entity_id, org_id=org_id, before=before, after=after,
         reason=reason, request_id=request.request_id, ip=request.ip, user_agent=request.user_agent)
-
-    def save_changes(tx: Any) -> None:
-        for item in also_save:
-            tx.save(item)
+    from tessera.identity import repository
 
     try:
-        audit_service.append(entry, also=save_changes)
+        audit_service.append(entry, also=lambda tx: repository.add_saves(tx, also_save))
     except TransactWriteError as exc:
         raise Conflict("Someone changed this at the same time. Reload and try again.",
                        code="concurrent-change") from exc

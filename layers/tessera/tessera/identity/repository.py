@@ -123,6 +123,12 @@ def _failed_at(exc: TransactWriteError, index: int) -> bool:
     return len(reasons) > index and reasons[index] is not None and reasons[index].code == "ConditionalCheckFailed"
 
 
+def add_saves(tx: TransactWrite, items: Iterable[Model]) -> None:
+    """Put changed items into someone else's transaction (the audit append carries them)."""
+    for item in items:
+        tx.save(item)
+
+
 def save(*items: Model, delete: Iterable[Model] = ()) -> None:
     """Save changed items together; a concurrent change to a versioned item answers 409."""
     try:

@@ -12,7 +12,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import TransactWriteError
 
 from tessera.catalog.models import Limit
 from tessera.core import clock
@@ -20,7 +20,7 @@ from tessera.core.crypto import jwk_thumbprint
 from tessera.core.errors import Conflict
 from tessera.core.ids import sha256_hex
 from tessera.core.request import RequestInfo
-from tessera.licensing import signing
+from tessera.licensing import repository, signing
 from tessera.licensing.models import ActivateAnswer, ActivateRequest, version_key
 from tessera.licensing.records import ActivationRecord, InstallationViewRecord
 from tessera.licensing.service import DETAILS, state_of
@@ -50,9 +50,8 @@ def _refused(code: Any, language: str, view: InstallationViewRecord | None = Non
 
 def activate(command: ActivateRequest, request: RequestInfo) -> ActivateAnswer:
     language = request.language
-    try:
-        view = InstallationViewRecord.get(f"KEY#{sha256_hex(command.license_key)}", "LICENSE")
-    except DoesNotExist:
+    view = repository.find_by_key_hash(sha256_hex(command.license_key))
+    if view is None:
         return _refused("UNKNOWN_LICENSE", language)
     code = state_of(view.status, view)
     if code not in ("VALID", "IN_GRACE"):
@@ -89,11 +88,8 @@ def activate(command: ActivateRequest, request: RequestInfo) -> ActivateAnswer:
 
 def _record(record: ActivationRecord, request: RequestInfo) -> bool:
     """Write the activation with its audit event; False when this server is known with another key."""
-    from pynamodb.exceptions import TransactWriteError
-
     from tessera.audit import service as audit_service
 
-    condition = ActivationRecord.pk.does_not_exist() | (ActivationRecord.key_thumbprint == record.key_thumbprint)
     entry = audit_service.AuditEntry(
         actor=audit_service.AuditActor(id=record.installation_id, kind="installation"),
         action="license.activate", entity_type="license", entity_id=record.license_id,
@@ -101,11 +97,8 @@ def _record(record: ActivationRecord, request: RequestInfo) -> bool:
                "domain": record.domain, "modules": record.active_modules},
         request_id=request.request_id, ip=request.ip, user_agent=request.user_agent)
 
-    def together(tx: Any) -> None:
-        tx.save(record, condition=condition)
-
     try:
-        audit_service.append(entry, also=together)
+        audit_service.append(entry, also=lambda tx: repository.add_activation(tx, record))
     except TransactWriteError as exc:
         reasons = getattr(exc, "cancellation_reasons", None) or []
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":

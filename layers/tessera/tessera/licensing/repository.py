@@ -20,6 +20,20 @@ def installation_view(record: LicenseRecord) -> InstallationViewRecord:
     return view
 
 
+def add_license_changes(tx: Any, record: LicenseRecord, new_version: VersionRecord | None) -> None:
+    """The license, its installation view and (when signed anew) the immutable version, into `tx`."""
+    tx.save(record)
+    tx.save(installation_view(record))
+    if new_version is not None:
+        tx.save(new_version, condition=VersionRecord.pk.does_not_exist())
+
+
+def add_activation(tx: Any, record: ActivationRecord) -> None:
+    """A new installation, or the same server with the same key again; another key fails the condition."""
+    tx.save(record, condition=ActivationRecord.pk.does_not_exist()
+            | (ActivationRecord.key_thumbprint == record.key_thumbprint))
+
+
 def find(license_id: str) -> LicenseRecord | None:
     try:
         return LicenseRecord.get(f"LIC#{license_id}", "LICENSE", consistent_read=True)

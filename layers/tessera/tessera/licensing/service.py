@@ -5,6 +5,8 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from pynamodb.exceptions import TransactWriteError
+
 from tessera.accounts.service import find_organization
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Limit, Product
@@ -131,7 +133,7 @@ def _apply_terms(record: LicenseRecord, product: Product, terms: LicenseTerms) -
     record.mandatory_updates = terms.mandatory_updates
 
 
-def _audit(actor: Principal, request: RequestInfo, action: str, record: LicenseRecord,
+def _audit_entry(actor: Principal, request: RequestInfo, action: str, record: LicenseRecord,
            before: dict[str, Any] | None, reason: str | None = None) -> Any:
     """The audit event as a part of the license's own transaction."""
     from tessera.audit import service as audit_service
@@ -154,19 +156,11 @@ def _snapshot(record: LicenseRecord) -> dict[str, Any]:
 def _commit(record: LicenseRecord, version: VersionRecord | None, entry: Any) -> None:
     from tessera.audit import service as audit_service
 
-    def together(tx: Any) -> None:
-        tx.save(record)
-        tx.save(repository.installation_view(record))
-        if version is not None:
-            tx.save(version, condition=VersionRecord.pk.does_not_exist())
-
     try:
-        audit_service.append(entry, also=together)
-    except Exception as exc:
-        if type(exc).__name__ == "TransactWriteError":
-            raise Conflict("Someone changed this license at the same time. Reload and try again.",
-                           code="concurrent-change") from exc
-        raise
+        audit_service.append(entry, also=lambda tx: repository.add_license_changes(tx, record, version))
+    except TransactWriteError as exc:
+        raise Conflict("Someone changed this license at the same time. Reload and try again.",
+                       code="concurrent-change") from exc
 
 
 def issue(command: LicenseRequest, actor: Principal, request: RequestInfo) -> IssuedLicense:
@@ -184,7 +178,7 @@ def issue(command: LicenseRequest, actor: Principal, request: RequestInfo) -> Is
                            org_key=f"ORG#{organization.id}", created_key=f"{now.isoformat()}#{license_id}")
     _apply_terms(record, product, command)
     version = _sign_version(record, "issue", actor)
-    _commit(record, version, _audit(actor, request, "license.issue", record, None))
+    _commit(record, version, _audit_entry(actor, request, "license.issue", record, None))
     return IssuedLicense(license=view(record), license_key=key, token=record.token)
 
 
@@ -204,7 +198,7 @@ def renew(license_id: str, terms: LicenseTerms, reason: str, actor: Principal, r
     _apply_terms(record, catalog.get_product(record.product), terms)
     record.version, record.updated_at = int(record.version) + 1, clock.now()
     version = _sign_version(record, reason, actor)
-    _commit(record, version, _audit(actor, request, "license.renew", record, before, reason))
+    _commit(record, version, _audit_entry(actor, request, "license.renew", record, before, reason))
     return view(record)
 
 
@@ -220,7 +214,7 @@ def set_status(license_id: str, status: str, reason: str, actor: Principal, requ
     if status == "revoked":
         record.revoked_reason = reason
     action = {"suspended": "license.suspend", "active": "license.resume", "revoked": "license.revoke"}[status]
-    _commit(record, None, _audit(actor, request, action, record, before, reason))
+    _commit(record, None, _audit_entry(actor, request, action, record, before, reason))
     return view(record)
 
 
