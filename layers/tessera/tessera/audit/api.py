@@ -4,9 +4,6 @@ import itertools
 from datetime import date
 from typing import Annotated, Literal
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
@@ -15,12 +12,13 @@ from tessera.audit import service
 from tessera.audit.models import AuditEvent, AuditFilters, VerifyResult
 from tessera.core import clock
 from tessera.core.errors import FieldError, PayloadTooLarge, ValidationFailed
+from tessera.core.http import Query, Response, Router
 from tessera.core.i18n import register
 from tessera.core.request import RequestInfo
 from tessera.identity.audit_log import audit
 from tessera.identity.principal import current, guard
 
-router = APIGatewayHttpRouter()
+router = Router()
 MAX_EXPORT_EVENTS = 20_000  # a Lambda answer is at most 6 MB; larger exports need narrower filters
 
 register({

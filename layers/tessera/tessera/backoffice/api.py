@@ -2,16 +2,13 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-
 from tessera.backoffice import service
 from tessera.backoffice.models import GrantPage, GrantRequest, GrantView, StaffAccessPage
+from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import current, guard
 
-router = APIGatewayHttpRouter()
+router = Router()
 GRANT_ID = Annotated[str, Path(pattern=r"^grt_[0-9A-HJKMNP-TV-Z]{26}$")]
 ORG_ID = Annotated[str, Path(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")]
 CURSOR = Annotated[str | None, Query(max_length=500)]

@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter as Router
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
 from tessera.core.errors import FieldError, Internal, MalformedJson, NotFound, Problem, ValidationFailed
 from tessera.core.i18n import DEFAULT_LANGUAGE, field_message, negotiate, translate
@@ -22,7 +25,10 @@ from tessera.core.pagination import (  # noqa: F401  (re-exported for route modu
     encode_cursor,
     page,
 )
-from tessera.core.routes import public  # noqa: F401  (re-exported for route modules)
+from tessera.core.routes import public
+
+# Route modules import these from here, never from Powertools, so the resolver can change underneath.
+__all__ = ["Cookie", "Path", "Query", "Response", "Router", "SameSite", "make_resolver", "public"]
 
 
 def make_resolver(*, enable_validation: bool = True, cors_origins: list[str] | None = None) -> APIGatewayHttpResolver:

@@ -3,12 +3,8 @@
 import hmac
 from typing import Annotated, Any, Literal
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from aws_lambda_powertools.shared.cookies import Cookie, SameSite
-
 from tessera.core.errors import Forbidden, Problem, Unauthorized
+from tessera.core.http import Cookie, Path, Query, Response, Router, SameSite
 from tessera.core.request import RequestInfo
 from tessera.core.settings import get_settings
 from tessera.identity import oidc, service, sessions, tokens
@@ -39,7 +35,7 @@ from tessera.identity.models import (
 from tessera.identity.principal import Principal, public
 from tessera.identity.settings import IdentitySettings
 
-router = APIGatewayHttpRouter()
+router = Router()
 
 ACCESS_COOKIE, REFRESH_COOKIE, CSRF_COOKIE = "tessera_at", "tessera_rt", "tessera_csrf"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

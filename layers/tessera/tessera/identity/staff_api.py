@@ -2,17 +2,14 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-
+from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
 from tessera.identity import staff
 from tessera.identity.models import StaffInvite, StaffPage, StaffUpdate, StaffView
 from tessera.identity.principal import current, guard
 from tessera.identity.roles import StaffRole
 
-router = APIGatewayHttpRouter()
+router = Router()
 USER_ID = Annotated[str, Path(pattern=r"^usr_[0-9A-HJKMNP-TV-Z]{26}$")]
 
 

@@ -2,16 +2,13 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-
+from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
 from tessera.identity import team
 from tessera.identity.models import MemberPage, MemberView, TeamInvite, TeamUpdate
 from tessera.identity.principal import current, guard, pii_masked
 
-router = APIGatewayHttpRouter()
+router = Router()
 ORG_ID = Annotated[str, Path(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")]
 MEMBER_ID = Annotated[str, Path(pattern=r"^mem_[0-9A-HJKMNP-TV-Z]{26}$")]
 

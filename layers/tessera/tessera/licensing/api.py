@@ -2,12 +2,9 @@
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Product
+from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import current, guard
 from tessera.licensing import service
@@ -23,7 +20,7 @@ from tessera.licensing.models import (
     RevokeRequest,
 )
 
-router = APIGatewayHttpRouter()
+router = Router()
 LICENSE_ID = Annotated[str, Path(pattern=r"^lic_[0-9A-HJKMNP-TV-Z]{26}$")]
 
 
