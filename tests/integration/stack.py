@@ -76,6 +76,11 @@ def platform() -> Platform:
     queue = boto3.client("sqs").create_queue(QueueName="heartbeats")["QueueUrl"]
     boto3.client("ses").verify_email_identity(EmailAddress=BASE_ENV["SES_SENDER"])
     ids = {**create_tables(), "DataKey": data_key, "LicenseSigningKey": signing_key, "JwtSigningSecret": secret}
+    documents = "tessera-documents"
+    boto3.client("s3").create_bucket(Bucket=documents,
+                                     CreateBucketConfiguration={"LocationConstraint": BASE_ENV["AWS_REGION"]})
+    boto3.client("s3").put_bucket_versioning(Bucket=documents, VersioningConfiguration={"Status": "Enabled"})
+    os.environ["DOCUMENTS_BUCKET"] = documents
     os.environ.update({"IDENTITY_TABLE": ids["IdentityTable"], "ACCOUNTS_TABLE": ids["AccountsTable"],
                        "AUDIT_TABLE": ids["AuditTable"],
                        "BACKOFFICE_TABLE": ids["BackofficeTable"], "LICENSING_TABLE": ids["LicensingTable"],
@@ -97,6 +102,9 @@ def platform() -> Platform:
     signing.signer.cache_clear()
     signing.public_key_jwk.cache_clear()
     licensing._status_cache.clear()
+    from tessera.accounts import storage
+
+    storage.forget()
     from tessera.licensing import heartbeats, response_keys
 
     response_keys.forget()

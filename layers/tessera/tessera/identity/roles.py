@@ -45,6 +45,24 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     # a customer's data, seen from the console (support and developers through a grant)
     "console.customers.team.read": frozenset({_S.ADMIN, _S.SALES, _S.IMPLEMENTATION, _S.SUPPORT, _S.BILLING,
                                               _S.DEVELOPER, _S.AUDITOR}),
+    # customers (accounts): sales and admin keep the card; billing records payments; the others read
+    # (developers see personal data masked)
+    "console.customers.read": _ALL_STAFF,
+    "console.customers.create": frozenset({_S.ADMIN, _S.SALES}),
+    "console.customers.update": frozenset({_S.ADMIN, _S.SALES}),
+    "console.customers.status": frozenset({_S.ADMIN, _S.SALES}),
+    "console.customers.import": frozenset({_S.ADMIN, _S.SALES}),
+    "console.customers.export": frozenset({_S.ADMIN, _S.SALES, _S.IMPLEMENTATION, _S.SUPPORT, _S.BILLING,
+                                           _S.AUDITOR}),
+    "console.customers.contacts.write": frozenset({_S.ADMIN, _S.SALES}),
+    "console.customers.contracts.write": frozenset({_S.ADMIN, _S.SALES}),
+    "console.customers.documents.write": frozenset({_S.ADMIN, _S.SALES}),
+    "console.customers.documents.download": frozenset({_S.ADMIN, _S.SALES, _S.IMPLEMENTATION, _S.SUPPORT,
+                                                       _S.BILLING, _S.AUDITOR}),
+    "console.customers.payments.record": frozenset({_S.ADMIN, _S.BILLING}),
+    "console.customers.payments.terms": frozenset({_S.ADMIN, _S.SALES, _S.BILLING}),
+    # notes on the Activity tab: the seed lets support write notes too (no change to the card)
+    "console.customers.notes.write": frozenset({_S.ADMIN, _S.SALES, _S.IMPLEMENTATION, _S.SUPPORT, _S.BILLING}),
     # audit
     "console.audit.read": frozenset({_S.ADMIN, _S.AUDITOR}),
     "console.audit.export": frozenset({_S.ADMIN, _S.AUDITOR}),

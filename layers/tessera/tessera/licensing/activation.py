@@ -1,5 +1,5 @@
 """POST /api/licenses/activate: an installation presents its key, fingerprint and public key; the
-portal checks the license (status, dates, domain, product version), records the activation and answers
+portal checks the license (status, dates, payment status, domain, product version), records the activation and answers
 the configuration, the newest token and an installation certificate (signed by the KMS license key)
 that binds the installation's public key: its heartbeats are signed with that key from now on.
 
@@ -22,6 +22,7 @@ from tessera.core.ids import sha256_hex
 from tessera.core.request import RequestInfo
 from tessera.licensing import repository, signing
 from tessera.licensing.models import ActivateAnswer, ActivateRequest, version_key
+from tessera.licensing.payments import payment_state
 from tessera.licensing.records import ActivationRecord, InstallationViewRecord
 from tessera.licensing.service import DETAILS, state_of
 
@@ -33,6 +34,8 @@ REFUSALS = {
                             "en": "This product version is outside the license's range."},
     "KEY_MISMATCH": {"ru": "Этот сервер уже активирован с другим ключом установки.",
                      "en": "This server was activated with another installation key."},
+    "PAYMENT_OVERDUE": {"ru": "Оплата лицензии просрочена: активация невозможна до поступления оплаты.",
+                        "en": "The license's payment is overdue: it cannot be activated until it is paid."},
 }
 
 
@@ -56,6 +59,8 @@ def activate(command: ActivateRequest, request: RequestInfo) -> ActivateAnswer:
     code = state_of(view.status, view)
     if code not in ("VALID", "IN_GRACE"):
         return _refused(code, language, view)
+    if payment_state(view.payment_status, view.payment_due_on) == "overdue":  # kept on the view: no extra read
+        return _refused("PAYMENT_OVERDUE", language, view)
     if command.domain != view.domain:
         return _refused("DOMAIN_MISMATCH", language, view)
     too_old = version_key(command.software_version) < version_key(view.version_min)

@@ -103,6 +103,8 @@ class LicenseView(BaseModel):
     key_hint: str
     created_at: datetime
     revoked_reason: str | None = None
+    payment_status: Literal["paid", "awaiting", "overdue"] | None = Field(
+        None, description="None: the license's payment is not tracked (accounts sets payment terms)")
 
 
 class IssuedLicense(BaseModel):
@@ -172,7 +174,7 @@ class ActivateRequest(BaseModel):
 
 class ActivateAnswer(BaseModel):
     activated: bool
-    code: StatusCode | Literal["DOMAIN_MISMATCH", "VERSION_NOT_ALLOWED", "KEY_MISMATCH"]
+    code: StatusCode | Literal["DOMAIN_MISMATCH", "VERSION_NOT_ALLOWED", "KEY_MISMATCH", "PAYMENT_OVERDUE"]
     detail: str
     installation_id: str | None = None
     modules: list[str] = Field(default_factory=list)

@@ -92,6 +92,8 @@ class ActivationRecord(BaseRecord):
 
     Meta = META
     installation_id = UnicodeAttribute()
+    payment_status = UnicodeAttribute(null=True)  # paid | awaiting; None = not tracked (tessera.licensing.payments)
+    payment_due_on = UnicodeAttribute(null=True)  # YYYY-MM-DD: awaiting after it = overdue
     license_id = UnicodeAttribute()
     fingerprint = UnicodeAttribute()
     public_key = JSONAttribute()  # JWK

@@ -10,7 +10,8 @@ from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.licensing.records import ActivationRecord, InstallationViewRecord, LicenseRecord, VersionRecord
 
 TERMS = ("license_id", "product", "plan", "modules", "limits", "starts_on", "ends_on", "grace_days", "domain",
-         "version_min", "version_max", "mandatory_updates", "status", "version", "token")
+         "version_min", "version_max", "mandatory_updates", "status", "version", "token", "payment_status",
+         "payment_due_on")
 
 
 def installation_view(record: LicenseRecord) -> InstallationViewRecord:

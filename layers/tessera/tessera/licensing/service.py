@@ -32,6 +32,7 @@ from tessera.licensing.models import (
     VersionView,
     version_key,
 )
+from tessera.licensing.payments import payment_state
 from tessera.licensing.records import InstallationViewRecord, LicenseRecord, VersionRecord
 
 STATUS_CACHE_SECONDS = 30
@@ -87,7 +88,8 @@ def view(record: LicenseRecord) -> LicenseView:
         version_max=record.version_max, mandatory_updates=bool(record.mandatory_updates),
         status=record.status,
         state=state_of(record.status, record), version=int(record.version), key_hint=record.key_hint,
-        created_at=record.created_at, revoked_reason=record.revoked_reason)
+        created_at=record.created_at, revoked_reason=record.revoked_reason,
+        payment_status=payment_state(record.payment_status, record.payment_due_on))
 
 
 def _resolved_terms(product: Product, terms: LicenseTerms) -> tuple[list[str], dict[str, Any]]:

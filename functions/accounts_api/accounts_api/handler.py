@@ -1,0 +1,19 @@
+"""/api/console/customers/*: customers (card, contacts, contracts, documents, payments, activity),
+their CSV/XLSX export and import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tessera.accounts.api import router
+from tessera.core.http import make_resolver
+from tessera.core.observability import lambda_entry
+from tessera.identity import messages  # noqa: F401  (localized problems)
+
+app = make_resolver()
+app.include_router(router)
+
+
+@lambda_entry()
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)
