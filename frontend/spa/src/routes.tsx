@@ -22,9 +22,15 @@ const Dashboard = lazy(() => import('./pages/console/Dashboard'));
 const StaffUsers = lazy(() => import('./pages/console/StaffUsers'));
 const AccessGrants = lazy(() => import('./pages/console/AccessGrants'));
 const AuditLog = lazy(() => import('./pages/console/AuditLog'));
+const LicensesList = lazy(() => import('./pages/console/licenses/LicensesList'));
+const LicenseWizard = lazy(() => import('./pages/console/licenses/LicenseWizard'));
+const LicenseDetail = lazy(() => import('./pages/console/licenses/LicenseDetail'));
+const Catalog = lazy(() => import('./pages/console/licenses/Catalog'));
+const Monitoring = lazy(() => import('./pages/console/licenses/Monitoring'));
 
 const Team = lazy(() => import('./pages/app/Team'));
 const StaffAccess = lazy(() => import('./pages/app/StaffAccess'));
+const AppLicenses = lazy(() => import('./pages/app/Licenses'));
 
 /** Pages reachable without a session, the same in both areas (sign-up and confirmation: app only). */
 function publicPages(area: Area): RouteObject {
@@ -63,6 +69,11 @@ export const routes: RouteObject[] = [
               { path: 'staff', element: <StaffUsers /> },
               { path: 'access-grants', element: <AccessGrants /> },
               { path: 'audit', element: <AuditLog /> },
+              { path: 'licenses', element: <LicensesList /> },
+              { path: 'licenses/new', element: <LicenseWizard /> },
+              { path: 'licenses/:licenseId', element: <LicenseDetail /> },
+              { path: 'catalog', element: <Catalog /> },
+              { path: 'monitoring', element: <Monitoring /> },
               { path: 'profile', element: <Profile area="console" /> },
               { path: '*', element: <NotFound /> },
             ],
@@ -79,6 +90,7 @@ export const routes: RouteObject[] = [
               { index: true, element: <Navigate to="team" replace /> },
               { path: 'team', element: <Team /> },
               { path: 'staff-access', element: <StaffAccess /> },
+              { path: 'licenses', element: <AppLicenses /> },
               { path: 'profile', element: <Profile area="app" /> },
               { path: '*', element: <NotFound /> },
             ],

@@ -1,4 +1,5 @@
 import type { AuditFilters, StaffQuery } from './contract';
+import type { FleetFilters } from './licensing';
 
 /** One place for cache keys, so invalidations name exactly what they mean. */
 export const queryKeys = {
@@ -13,4 +14,13 @@ export const queryKeys = {
   audit: (filters: AuditFilters) => ['audit', filters] as const,
   members: (orgId: string) => ['members', orgId] as const,
   staffAccess: (orgId: string) => ['staff-access', orgId] as const,
+  catalog: ['catalog'] as const,
+  licenses: ['licenses'] as const,
+  licenseList: (orgId: string) => ['licenses', 'list', orgId] as const,
+  license: (licenseId: string) => ['licenses', 'one', licenseId] as const,
+  activations: (licenseId: string) => ['licenses', 'activations', licenseId] as const,
+  fleet: (filters: FleetFilters) => ['licenses', 'fleet', filters] as const,
+  myLicenses: (orgId: string) => ['my-licenses', orgId] as const,
+  myActivations: (orgId: string, licenseId: string) => ['my-licenses', orgId, 'activations', licenseId] as const,
+  myCatalog: (orgId: string) => ['my-catalog', orgId] as const,
 };

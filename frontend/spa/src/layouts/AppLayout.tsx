@@ -1,4 +1,4 @@
-import { EyeOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { EyeOutlined, FileProtectOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
@@ -8,6 +8,7 @@ export default function AppLayout() {
   const { t } = useTranslation();
   const nav = [
     { path: '/app/team', icon: <TeamOutlined />, label: t('nav.team') },
+    { path: '/app/licenses', icon: <FileProtectOutlined />, label: t('nav.licenses') },
     { path: '/app/staff-access', icon: <EyeOutlined />, label: t('nav.staffAccess') },
     { path: '/app/profile', icon: <SafetyCertificateOutlined />, label: t('nav.profile') },
   ];

@@ -1,4 +1,4 @@
-import { AuditOutlined, DashboardOutlined, KeyOutlined, TeamOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
 import { Shell } from './Shell';
@@ -7,6 +7,9 @@ export default function ConsoleLayout() {
   const { t } = useTranslation();
   const nav = [
     { path: '/console/dashboard', icon: <DashboardOutlined />, label: t('nav.dashboard') },
+    { path: '/console/licenses', icon: <SafetyCertificateOutlined />, label: t('nav.licenses') },
+    { path: '/console/monitoring', icon: <MonitorOutlined />, label: t('nav.monitoring') },
+    { path: '/console/catalog', icon: <AppstoreOutlined />, label: t('nav.catalog') },
     { path: '/console/staff', icon: <TeamOutlined />, label: t('nav.staff') },
     { path: '/console/access-grants', icon: <KeyOutlined />, label: t('nav.accessGrants') },
     { path: '/console/audit', icon: <AuditOutlined />, label: t('nav.audit') },

@@ -1,0 +1,14 @@
+import type { Page } from './contract';
+import { api, download } from './http';
+import type { ActivationList, License, Product } from './licensing';
+
+/** The customer's own licenses (app area): every path carries the current organization. */
+const org = (orgId: string) => `/api/app/orgs/${encodeURIComponent(orgId)}`;
+const one = (orgId: string, licenseId: string) => `${org(orgId)}/licenses/${encodeURIComponent(licenseId)}`;
+
+export const listMyLicenses = (orgId: string, cursor?: string) =>
+  api<Page<License>>(`${org(orgId)}/licenses`, { query: { cursor } });
+export const listMyActivations = (orgId: string, licenseId: string) =>
+  api<ActivationList>(`${one(orgId, licenseId)}/activations`);
+export const downloadMyLicenseFile = (orgId: string, licenseId: string) => download(`${one(orgId, licenseId)}/file`);
+export const listMyProducts = (orgId: string) => api<Product[]>(`${org(orgId)}/catalog/products`);

@@ -1,0 +1,68 @@
+import type { Page } from './contract';
+import { api, download } from './http';
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+export type Product = Schemas['Product'];
+export type Plan = Schemas['Plan'];
+export type CatalogModule = Schemas['Module'];
+export type Limit = Schemas['Limit'];
+export type LimitMode = Limit['mode'];
+export type License = Schemas['LicenseView'];
+export type LicenseState = License['state'];
+export type LicenseStatus = License['status'];
+export type LicenseRequest = Schemas['LicenseRequest'];
+export type RenewRequest = Schemas['RenewRequest'];
+export type IssuedLicense = Schemas['IssuedLicense'];
+export type LicenseDetail = Schemas['LicenseDetail'];
+export type LicenseVersion = Schemas['VersionView'];
+export type Activation = Schemas['ActivationView'];
+export type ActivationList = Schemas['ActivationList'];
+export type LimitViolation = Schemas['LimitViolation'];
+
+/** The limits every plan carries (the backend's LimitName). */
+export const LIMIT_NAMES = ['users', 'departments', 'integrations', 'api_rate'] as const;
+export type LimitName = (typeof LIMIT_NAMES)[number];
+export const LIMIT_MODES: LimitMode[] = ['hard', 'soft', 'advisory'];
+
+const licenses = '/api/console/licenses';
+const one = (licenseId: string) => `${licenses}/${encodeURIComponent(licenseId)}`;
+
+export const listProducts = () => api<Product[]>('/api/console/catalog/products');
+
+export const listLicenses = (orgId: string, cursor?: string) =>
+  api<Page<License>>(licenses, { query: { org_id: orgId, cursor } });
+export const issueLicense = (body: LicenseRequest) => api<IssuedLicense>(licenses, { method: 'POST', body });
+export const getLicense = (licenseId: string) => api<LicenseDetail>(one(licenseId));
+export const listActivations = (licenseId: string) => api<ActivationList>(`${one(licenseId)}/activations`);
+export const downloadLicenseFile = (licenseId: string) => download(`${one(licenseId)}/file`);
+export const renewLicense = (licenseId: string, body: RenewRequest) =>
+  api<License>(`${one(licenseId)}/renew`, { method: 'POST', body });
+export const suspendLicense = (licenseId: string, reason: string) =>
+  api<License>(`${one(licenseId)}/suspend`, { method: 'POST', body: { reason } });
+export const resumeLicense = (licenseId: string, reason: string) =>
+  api<License>(`${one(licenseId)}/resume`, { method: 'POST', body: { reason } });
+/** The seed's staff path; the installation learns of it at its next check. */
+export const revokeLicense = (licenseId: string, reason: string) =>
+  api<License>('/api/licenses/revoke', { method: 'POST', body: { license_id: licenseId, reason } });
+
+// --- the fleet: installations of every license (monitoring) ---------------------------------------
+
+export type ActivationState = Activation['state'];
+
+export interface FleetFilters {
+  state?: ActivationState;
+  org_id?: string;
+}
+
+/** One installation with the license and customer it runs under. */
+export interface FleetActivation extends Activation {
+  license_id: string;
+  org_id: string;
+  org_name?: string | null;
+  clone_suspected?: boolean;
+}
+
+export const listFleet = (filters: FleetFilters, cursor?: string) =>
+  api<Page<FleetActivation>>('/api/console/licensing/activations', { query: { ...filters, cursor } });
