@@ -1,6 +1,6 @@
 """Build docs/openapi.json from the HTTP functions of template.yaml.
 
-Each function with HttpApi events exposes a module-level Powertools resolver `app`; its OpenAPI
+Each function with HttpApi events exposes a module-level resolver `app` (tessera.core.http); its OpenAPI
 schema is merged into one document. `--check` fails (exit 1, with a diff) when the committed file
 has drifted from the code; `--write` rewrites it."""
 
@@ -44,8 +44,7 @@ def build() -> dict[str, Any]:
         app = getattr(module, "app", None)
         if app is None:
             raise SystemExit(f"{logical_id}: {fn.handler} has HttpApi routes but no module-level `app` resolver")
-        schema = app.get_openapi_schema(title="Tessera API", version=version).model_dump(
-            mode="json", by_alias=True, exclude_none=True)
+        schema = app.openapi()
         for path, operations in (schema.get("paths") or {}).items():
             for method, operation in operations.items():
                 operation.setdefault("tags", [logical_id])
@@ -72,19 +71,16 @@ PROBLEM_SCHEMA = {
 
 
 def with_problems(document: dict[str, Any]) -> dict[str, Any]:
-    """Document what the resolver really answers on errors: problems, not Powertools' default shape."""
+    """Document what the resolver answers on errors: problems, and 422 wherever there is input."""
     problem = {"description": "Problem", "content": {"application/problem+json": {
         "schema": {"$ref": "#/components/schemas/Problem"}}}}
     for operations in document["paths"].values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            if "422" in responses:
+            if operation.get("parameters") or operation.get("requestBody"):
                 responses["422"] = {**problem, "description": "Validation failed"}
             responses["default"] = problem
-    schemas = document["components"]["schemas"]
-    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
-        schemas.pop(unused, None)
-    schemas["Problem"] = PROBLEM_SCHEMA
+    document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
     return document
 
 

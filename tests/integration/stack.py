@@ -148,14 +148,13 @@ def handler_of(logical_id: str) -> Any:
 
 
 def route_functions() -> dict[tuple[str, str], Any]:
-    """(method, template path) → the Python function Powertools routes it to, for every HttpApi route."""
+    """(method, template path) → the Python function the resolver routes it to, for every HttpApi route."""
     found: dict[tuple[str, str], Any] = {}
     for function in {fn for _, _, fn, _ in ROUTES}:
         module = sys.modules[handler_of(function).__module__]
         app = module.app
-        for route in [*app._static_routes, *app._dynamic_routes]:
-            path = route.openapi_path if hasattr(route, "openapi_path") else route.path
-            found[(route.method.upper(), path.replace("<", "{").replace(">", "}"))] = route.func
+        for route in app.routes:
+            found[(route.method, route.openapi_path)] = route.func
     return found
 
 

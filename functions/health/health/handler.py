@@ -14,7 +14,7 @@ from tessera.core import clock
 from tessera.core.http import make_resolver, public
 from tessera.core.observability import lambda_entry
 
-app = make_resolver(enable_validation=False)
+app = make_resolver()
 
 
 class HealthStatus(TypedDict):

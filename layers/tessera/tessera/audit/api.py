@@ -4,7 +4,6 @@ import itertools
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tessera.audit import export as exporting
@@ -14,6 +13,7 @@ from tessera.core import clock
 from tessera.core.errors import FieldError, PayloadTooLarge, ValidationFailed
 from tessera.core.http import Query, Response, Router
 from tessera.core.i18n import register
+from tessera.core.models import Model
 from tessera.core.request import RequestInfo
 from tessera.identity.audit_log import audit
 from tessera.identity.principal import current, guard
@@ -33,7 +33,7 @@ register({
 })
 
 
-class AuditPage(BaseModel):
+class AuditPage(Model):
     items: list[AuditEvent]
     next_cursor: str | None
 

@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import to_jsonable_python
 
 from tessera.core.ids import sha256_hex
+from tessera.core.models import Model
 from tessera.core.observability import MASK, SENSITIVE_KEYS
 
 ActorKind = Literal["staff", "customer", "installation", "system"]
@@ -22,7 +23,7 @@ GENESIS_HASH = "0" * 64  # the prev_hash of seq 1
 _AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so it sorts as text and hashes the same every time
 
 
-class AuditActor(BaseModel):
+class AuditActor(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(min_length=1, max_length=200)
@@ -31,7 +32,7 @@ class AuditActor(BaseModel):
     roles: list[str] = Field(default_factory=list)
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(Model):
     """What a mutation reports, after validation, in the request that makes it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -74,7 +75,7 @@ class AuditEvent(AuditEntry):
         return chain_hash(self.prev_hash, self.document())
 
 
-class AuditFilters(BaseModel):
+class AuditFilters(Model):
     """Search and export filters. One of actor / entity / org / days is the query; the rest filter it."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -94,7 +95,7 @@ class AuditFilters(BaseModel):
         return self
 
 
-class VerifyResult(BaseModel):
+class VerifyResult(Model):
     valid: bool
     checked: int  # events whose hash was recomputed
     first_bad_seq: int | None = None

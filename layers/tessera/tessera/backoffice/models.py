@@ -1,12 +1,14 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from tessera.core.models import Model
 
 Scope = Literal["read", "write"]
 
 
-class GrantRequest(BaseModel):
+class GrantRequest(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     org_id: str = Field(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")
@@ -17,7 +19,7 @@ class GrantRequest(BaseModel):
     expires_at: datetime
 
 
-class GrantView(BaseModel):
+class GrantView(Model):
     id: str
     org_id: str
     grantee_id: str
@@ -31,18 +33,18 @@ class GrantView(BaseModel):
     active: bool
 
 
-class GrantPage(BaseModel):
+class GrantPage(Model):
     items: list[GrantView]
     next_cursor: str | None
 
 
-class StaffAccessView(BaseModel):
+class StaffAccessView(Model):
     at: datetime
     staff: str
     action: str
     reason: str | None
 
 
-class StaffAccessPage(BaseModel):
+class StaffAccessPage(Model):
     items: list[StaffAccessView]
     next_cursor: str | None

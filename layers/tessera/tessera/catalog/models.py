@@ -1,11 +1,13 @@
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from tessera.core.models import Model
 
 LimitName = Literal["users", "departments", "integrations", "api_rate"]
 
 
-class Limit(BaseModel):
+class Limit(Model):
     """One limit of a plan or license. `hard` refuses beyond the value, `soft` allows up to
     value × overage_ratio and alerts, `advisory` only alerts."""
 
@@ -23,20 +25,22 @@ class Limit(BaseModel):
         return self
 
 
-class Module(BaseModel):
+class Module(Model):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
     name: str
     name_en: str
+    price: int | None = Field(None, ge=0, description="list price per year in kopecks (RUB, VAT included); "
+                              "None: not priced separately. Sales reports value modules with it.")
 
 
-class Plan(BaseModel):
+class Plan(Model):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
     name: str
     modules: list[str]  # included by default
     limits: dict[LimitName, Limit]
 
 
-class Product(BaseModel):
+class Product(Model):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
     name: str
     kind: Literal["on_prem", "saas", "storage"]

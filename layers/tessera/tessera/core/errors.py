@@ -51,7 +51,7 @@ class Problem(Exception):
         return body
 
     def to_response(self, instance: str | None = None) -> Any:
-        from aws_lambda_powertools.event_handler import Response
+        from tessera.core.http import Response  # the resolver imports this module
 
         return Response(status_code=self.status, content_type=PROBLEM_JSON,
                         body=json.dumps(self.to_dict(instance), ensure_ascii=False), headers=self.headers)

@@ -12,13 +12,14 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from tessera.core import clock
 from tessera.core.ids import new_id
+from tessera.core.models import Model
 
 
-class DomainEvent(BaseModel):
+class DomainEvent(Model):
     id: str = Field(default_factory=lambda: new_id("evt"))
     type: str  # "license.issued", "user.registered"
     occurred_at: datetime = Field(default_factory=clock.now)

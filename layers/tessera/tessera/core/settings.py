@@ -1,23 +1,28 @@
 """Settings from environment variables, validated once per process.
 
 Each context subclasses `CoreSettings` with its own table names and keys; `get_settings(Model)` is
-cached per class. A missing or invalid variable fails at cold start with its name in the message."""
+cached per class. A missing or invalid variable fails at cold start with its name in the message.
+
+A plain pydantic model fed from `os.environ` by each field's alias: pydantic-settings would do the same
+and cost ~50 ms of cold import for sources (dotenv, secrets dirs, cloud providers) we never use."""
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Literal, TypeVar
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import ConfigDict, Field, ValidationError
+
+from tessera.core.models import Model
 
 
 class SettingsError(RuntimeError):
     pass
 
 
-class CoreSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+class CoreSettings(Model):
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     service_name: str = Field("tessera", validation_alias="POWERTOOLS_SERVICE_NAME")
     stage: Literal["local", "dev", "prod", "test"] = Field("local", validation_alias="TESSERA_STAGE")
@@ -31,13 +36,18 @@ class CoreSettings(BaseSettings):
     web_base_url: str = Field("http://127.0.0.1:8080", validation_alias="WEB_BASE_URL")
 
 
-S = TypeVar("S", bound=BaseSettings)
+S = TypeVar("S", bound=CoreSettings)
+
+
+def _from_environment(model: type[CoreSettings]) -> dict[str, str]:
+    names = (field.validation_alias for field in model.model_fields.values())
+    return {name: os.environ[name] for name in names if isinstance(name, str) and name in os.environ}
 
 
 @cache
 def get_settings(model: type[S] = CoreSettings) -> S:  # type: ignore[assignment]
     try:
-        return model()
+        return model.model_validate(_from_environment(model))
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}" for error in exc.errors()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
+from tessera.core.models import Model
 from tessera.core.validation import Email
 from tessera.identity.roles import CustomerRole, StaffRole
 
@@ -14,7 +15,7 @@ Language = Literal["ru", "en"]
 Audience = Literal["console", "app"]
 
 
-class Command(BaseModel):
+class Command(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -115,7 +116,7 @@ class TeamUpdate(Command):
 
 # --- views -------------------------------------------------------------------------------------------
 
-class UserView(BaseModel):
+class UserView(Model):
     id: str
     email: str
     name: str
@@ -124,17 +125,17 @@ class UserView(BaseModel):
     mfa_enabled: bool
 
 
-class MembershipView(BaseModel):
+class MembershipView(Model):
     org_id: str
     org_name: str
     role: CustomerRole
 
 
-class CurrentView(BaseModel):
+class CurrentView(Model):
     org_id: str | None
 
 
-class MeView(BaseModel):
+class MeView(Model):
     user: UserView
     roles: list[str]
     memberships: list[MembershipView]
@@ -142,7 +143,7 @@ class MeView(BaseModel):
     access_expires_in: int | None = None  # seconds until the access token ends: when to refresh it
 
 
-class LoginAnswer(BaseModel):
+class LoginAnswer(Model):
     status: Literal["ok", "mfa_required", "mfa_enrolment_required"]
     user: UserView | None = None
     csrf_token: str | None = None
@@ -154,32 +155,32 @@ class LoginAnswer(BaseModel):
     recovery_codes: list[str] | None = None
 
 
-class RegisterAnswer(BaseModel):
+class RegisterAnswer(Model):
     user_id: str
     status: Literal["pending_confirmation"]
 
 
-class StatusAnswer(BaseModel):
+class StatusAnswer(Model):
     status: str
 
 
-class RefreshAnswer(BaseModel):
+class RefreshAnswer(Model):
     expires_in: int
     csrf_token: str | None = None
     access_token: str | None = None
     refresh_token: str | None = None
 
 
-class EnrollAnswer(BaseModel):
+class EnrollAnswer(Model):
     secret: str
     otpauth_uri: str
 
 
-class RecoveryCodesAnswer(BaseModel):
+class RecoveryCodesAnswer(Model):
     recovery_codes: list[str]
 
 
-class SessionView(BaseModel):
+class SessionView(Model):
     id: str
     created_at: datetime
     last_used_at: datetime
@@ -189,11 +190,11 @@ class SessionView(BaseModel):
     current: bool
 
 
-class SessionList(BaseModel):
+class SessionList(Model):
     items: list[SessionView]
 
 
-class InviteView(BaseModel):
+class InviteView(Model):
     email: str
     kind: Literal["staff", "customer"]
     org_name: str | None
@@ -202,7 +203,7 @@ class InviteView(BaseModel):
     existing_user: bool
 
 
-class StaffView(BaseModel):
+class StaffView(Model):
     id: str
     email: str
     name: str
@@ -213,12 +214,12 @@ class StaffView(BaseModel):
     last_login_at: datetime | None
 
 
-class StaffPage(BaseModel):
+class StaffPage(Model):
     items: list[StaffView]
     next_cursor: str | None
 
 
-class MemberView(BaseModel):
+class MemberView(Model):
     id: str
     email: str
     user_id: str | None
@@ -228,6 +229,6 @@ class MemberView(BaseModel):
     created_at: datetime
 
 
-class MemberPage(BaseModel):
+class MemberPage(Model):
     items: list[MemberView]
     next_cursor: str | None

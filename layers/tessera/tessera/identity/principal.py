@@ -111,7 +111,11 @@ def guard(resolver: Any, action: str, *, customer_data: Literal["read", "write"]
                 _current.reset(token)
                 _masked.reset(mask_token)
 
+        def precheck(path_values: dict[str, str]) -> None:
+            authorize(principal_of(resolver.current_event), action, path_values.get("org_id"))
+
         checked.__tessera_action__ = action  # type: ignore[attr-defined]
+        checked.__tessera_precheck__ = precheck  # type: ignore[attr-defined]  (the resolver's, before validation)
         return checked
 
     return decorate

@@ -7,7 +7,6 @@ from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from tessera.accounts.service import new_organization
 from tessera.core import clock
 from tessera.core.errors import (
     Conflict,
@@ -146,6 +145,8 @@ def confirm(raw: str, request: RequestInfo) -> None:
     user = repository.find_user(token.user_id or "")
     if user is None:
         raise NotFound("This link is not valid or was already used.", code="token-invalid")
+    from tessera.accounts.service import new_organization  # only at confirmation: the card is heavy to import
+
     organization = new_organization(str(token.data.get("company") or user.name), created_by=user.user_id)
     member = MemberRecord(pk=f"ORG#{organization.org_id}", sk=f"MEMBER#{user.email}", member_id=new_id("mem"),
                           org_id=organization.org_id,
