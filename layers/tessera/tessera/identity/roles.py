@@ -81,6 +81,9 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "app.team.update": frozenset({_C.OWNER, _C.ADMIN}),
     "app.team.remove": frozenset({_C.OWNER, _C.ADMIN}),
     "app.staff_access.read": frozenset({_C.OWNER, _C.ADMIN}),
+    # the organization's own licenses, their installations and license files
+    "app.licenses.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
+    "app.licenses.download": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR}),
 }
 
 # Customer data that staff reach only through an access grant (support, developer) unless their role

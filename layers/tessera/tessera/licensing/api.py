@@ -93,3 +93,40 @@ def resume(license_id: LICENSE_ID, body: ReasonRequest) -> LicenseView:
 @guard(router, "console.licenses.revoke")
 def revoke(body: RevokeRequest) -> LicenseView:
     return service.set_status(body.license_id, "revoked", body.reason, current(), _request())
+
+
+# --- the customer's own licenses (app area): the organization comes from the token; another tenant's
+# organization or license answers 404 -----------------------------------------------------------------
+
+ORG_ID = Annotated[str, Path(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")]
+
+
+@router.get("/api/app/orgs/<org_id>/licenses", summary="The organization's licenses", tags=["licenses"])
+@guard(router, "app.licenses.read")
+def my_licenses(org_id: ORG_ID, cursor: Annotated[str | None, Query(max_length=500)] = None,
+                limit: Annotated[int | None, Query(ge=1, le=100)] = None) -> LicensePage:
+    return service.of_org(org_id, cursor, limit)
+
+
+@router.get("/api/app/orgs/<org_id>/licenses/<license_id>/activations",
+            summary="The installations of one of the organization's licenses", tags=["licenses"])
+@guard(router, "app.licenses.read")
+def my_activations(org_id: ORG_ID, license_id: LICENSE_ID) -> ActivationList:
+    return service.activations(license_id, org_id)
+
+
+@router.get("/api/app/orgs/<org_id>/licenses/<license_id>/file",
+            summary="Download one of the organization's .lic files", tags=["licenses"],
+            responses={200: {"description": "the license file", "content": {"application/json": {}}}})
+@guard(router, "app.licenses.download")
+def my_license_file(org_id: ORG_ID, license_id: LICENSE_ID):  # a file: the bytes pass through
+    name, body = service.license_file(license_id, org_id)
+    return Response(200, "application/octet-stream", body,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/api/app/orgs/<org_id>/catalog/products", summary="Product, module and plan names for the app",
+            tags=["catalog"])
+@guard(router, "app.licenses.read")
+def my_products(org_id: ORG_ID) -> list[Product]:
+    return catalog.list_products()

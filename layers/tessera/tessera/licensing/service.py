@@ -184,9 +184,10 @@ def issue(command: LicenseRequest, actor: Principal, request: RequestInfo) -> Is
     return IssuedLicense(license=view(record), license_key=key, token=record.token)
 
 
-def _license(license_id: str) -> LicenseRecord:
+def _license(license_id: str, org_id: str | None = None) -> LicenseRecord:
+    """`org_id`: a customer's own license only; another organization's answers as if it did not exist."""
     record = repository.find(license_id)
-    if record is None:
+    if record is None or (org_id is not None and record.org_id != org_id):
         raise NotFound("No such license.", code="not-found")
     return record
 
@@ -245,9 +246,9 @@ def of_org(org_id: str, cursor: str | None, limit: int | None) -> LicensePage:
     return LicensePage(items=[view(r) for r in items], next_cursor=next_cursor)
 
 
-def license_file(license_id: str) -> tuple[str, bytes]:
+def license_file(license_id: str, org_id: str | None = None) -> tuple[str, bytes]:
     """The .lic file: the newest signed token and what an installation needs to verify it offline."""
-    record = _license(license_id)
+    record = _license(license_id, org_id)
     document = {"format": "tessera-license/1", "license_id": record.license_id, "version": int(record.version),
                 "token": record.token, "jwks": signing.jwks()}
     return f"{record.license_id}-v{int(record.version)}.lic", json.dumps(document, indent=2).encode()
@@ -300,9 +301,9 @@ def violations(usage: dict[str, int], limits: dict[str, Any]) -> list[LimitViola
     return found
 
 
-def activations(license_id: str) -> ActivationList:
+def activations(license_id: str, org_id: str | None = None) -> ActivationList:
     """The installations of a license for the monitoring table, newest contact first."""
-    record = _license(license_id)
+    record = _license(license_id, org_id)
     latest = catalog.get_product(record.product).latest_version
     now = clock.now().timestamp()
     views = []
