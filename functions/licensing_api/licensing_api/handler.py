@@ -8,9 +8,11 @@ from tessera.core.http import make_resolver
 from tessera.core.observability import lambda_entry
 from tessera.identity import messages  # noqa: F401  (localized problems)
 from tessera.licensing.api import router
+from tessera.licensing.reports_api import router as reports_router
 
 app = make_resolver()
 app.include_router(router)
+app.include_router(reports_router)
 
 
 @lambda_entry()

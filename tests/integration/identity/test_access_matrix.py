@@ -32,6 +32,7 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "/api/console/licenses/{license_id}/suspend"): lambda w: {"reason": "matrix check"},
     ("POST", "/api/console/licenses/{license_id}/resume"): lambda w: {"reason": "matrix check"},
     ("POST", "/api/licenses/revoke"): lambda w: {"license_id": w["license_id"], "reason": "matrix check"},
+    ("PUT", "/api/console/licensing/sales-plan/{month}"): lambda w: {"modules": {"core": {"count": 1, "amount": 100}}},
     ("POST", "/api/console/access-grants"): lambda w: {
         "org_id": w["org_id"], "grantee_id": w["user_id"], "reason": "TCK-1 matrix", "scope": "read",
         "expires_at": (clock.now() + timedelta(hours=1)).isoformat()},
@@ -40,6 +41,7 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
 
 QUERIES: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, str]]] = {
     ("GET", "/api/console/licenses"): lambda w: {"org_id": w["org_id"]},
+    ("GET", "/api/console/licensing/reports/{report}/export"): lambda w: {"format": "xlsx"},
 }
 
 
@@ -86,7 +88,7 @@ def world(stack: Platform) -> dict[str, Any]:
                                                     "ends_on": "2027-12-31", "domain": "budget.example.ru"})
     assert issued.status == 201, issued.body
     return {"user_id": target["id"], "org_id": org_id, "member_id": member["id"], "grant_id": grant.body["id"],
-            "license_id": issued.body["license"]["id"],
+            "license_id": issued.body["license"]["id"], "report": "sales", "month": "2026-03",
             "other_org_id": other_me["current"]["org_id"]}
 
 

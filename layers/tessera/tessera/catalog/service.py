@@ -25,11 +25,13 @@ def demo_product() -> Product:
     users = Limit(value=50, mode="soft", overage_ratio=1.1, alert_thresholds=[80, 100])
     return Product(
         code="itbm", name="IT Budget Manager", kind="on_prem", latest_version="4.2.0",
-        modules=[Module(code="core", name="Бюджетирование", name_en="Budgeting"),
-                 Module(code="ai_forecast", name="AI-прогноз", name_en="AI Forecast"),
-                 Module(code="multi_department", name="Мультиотделы", name_en="Multi-Department"),
-                 Module(code="integrations", name="Интеграции (1С, Jira)", name_en="Integrations (1C, Jira)"),
-                 Module(code="audit_pack", name="Расширенный аудит", name_en="Audit pack")],
+        modules=[Module(code="core", name="Бюджетирование", name_en="Budgeting", price=12_000_000),
+                 Module(code="ai_forecast", name="AI-прогноз", name_en="AI Forecast", price=9_000_000),
+                 Module(code="multi_department", name="Мультиотделы", name_en="Multi-Department",
+                        price=6_000_000),
+                 Module(code="integrations", name="Интеграции (1С, Jira)", name_en="Integrations (1C, Jira)",
+                        price=4_800_000),
+                 Module(code="audit_pack", name="Расширенный аудит", name_en="Audit pack", price=3_600_000)],
         plans=[
             Plan(code="basic", name="Базовый", modules=["core"],
                  limits={"users": users, "departments": Limit(value=3), "integrations": Limit(value=1),

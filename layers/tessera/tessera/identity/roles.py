@@ -75,6 +75,10 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.licenses.suspend": frozenset({_S.ADMIN, _S.SALES}),
     "console.licenses.revoke": frozenset({_S.ADMIN}),
     "console.licenses.download": frozenset({_S.ADMIN, _S.SALES, _S.IMPLEMENTATION, _S.SUPPORT}),
+    # licensing dashboard and reports (plan vs fact, renewal forecast, module usage, their files)
+    "console.licensing.dashboard": _ALL_STAFF,
+    "console.reports.read": frozenset({_S.ADMIN, _S.SALES, _S.BILLING, _S.AUDITOR}),
+    "console.reports.plan": frozenset({_S.ADMIN, _S.SALES}),
     # a customer's team
     "app.team.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.team.invite": frozenset({_C.OWNER, _C.ADMIN}),

@@ -9,7 +9,16 @@
 
 The installation view repeats what a status check needs (status, terms, newest token), so a check is
 one GetItem; it is written in the same transaction as every change of the license.
-GSI `by_org` (org_key, created_key): the licenses of a customer."""
+GSI `by_org` (org_key, created_key): the licenses of a customer.
+GSI `by_month` (month_key, month_sort): the reports' items by calendar month: licenses sold
+(`SALE#<YYYY-MM>`), renewed terms by the month they would have ended (`RENEWED#<YYYY-MM>`), installations
+by the month of their activation (`ACTIVATED#<YYYY-MM>`).
+GSI `fleet` (fleet_key `FLEET`, last_seen_at): every installation by its last contact, so the fleet's
+states (active / stale / inactive are ranges of last_seen_at) are key conditions; the heartbeat worker's
+one UpdateItem keeps it current.
+Counters `STATS#LICENSES` / `D#<YYYY-MM-DD>#<END|GRACE|START|NEW>` and `STATUS#<status>`: the dashboard's
+read model, changed in the same transaction as the license (tessera.licensing.dashboard).
+Sales plans `SALESPLAN` / `<YYYY-MM>#<product>` (tessera.licensing.reports)."""
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -33,6 +42,24 @@ class ByOrgIndex(GlobalSecondaryIndex["LicenseRecord"]):
 
     org_key = UnicodeAttribute(hash_key=True)
     created_key = UnicodeAttribute(range_key=True)
+
+
+class ByMonthIndex(GlobalSecondaryIndex["BaseRecord"]):
+    class Meta:
+        index_name = "by_month"
+        projection = AllProjection()
+
+    month_key = UnicodeAttribute(hash_key=True)
+    month_sort = UnicodeAttribute(range_key=True)
+
+
+class FleetIndex(GlobalSecondaryIndex["ActivationRecord"]):
+    class Meta:
+        index_name = "fleet"
+        projection = AllProjection()
+
+    fleet_key = UnicodeAttribute(hash_key=True)
+    last_seen_at = UTCDateTimeAttribute(range_key=True)
 
 
 class _Terms(BaseRecord):
@@ -108,3 +135,60 @@ class ActivationRecord(BaseRecord):
     usage = JSONAttribute(null=True)  # {users: n, departments: n, …} from the newest heartbeat
     errors = JSONAttribute(null=True)
     seen_version = NumberAttribute(null=True)  # the newest license version the installation holds
+    fleet_key = UnicodeAttribute(null=True)  # "FLEET": every installation in the fleet index
+    month_key = UnicodeAttribute(null=True)  # ACTIVATED#<YYYY-MM>
+    month_sort = UnicodeAttribute(null=True)  # <activated_at>#<installation_id>
+    fleet = FleetIndex()
+    by_month = ByMonthIndex()
+
+
+class CounterRecord(BaseRecord):
+    """A dashboard counter (`STATS#LICENSES`), changed by ADD in the license's own transaction."""
+
+    Meta = META
+    value = NumberAttribute(default=0)
+
+
+class SaleRecord(BaseRecord):
+    """Modules sold by one signed version (`LIC#<id>` / `SALE#<version>`): an issue, a renewal or an upgrade,
+    valued at the catalog's list prices when it was signed. Immutable."""
+
+    Meta = META
+    license_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    product = UnicodeAttribute()
+    version = NumberAttribute()
+    kind = UnicodeAttribute()  # new | renewal | upgrade
+    sold_on = UnicodeAttribute()  # YYYY-MM-DD, Moscow
+    lines = JSONAttribute()  # [{module, days, amount (kopecks) | None}]
+    created_at = UTCDateTimeAttribute()
+    month_key = UnicodeAttribute()  # SALE#<YYYY-MM>
+    month_sort = UnicodeAttribute()  # <sold_on>#<license_id>#<version>
+    by_month = ByMonthIndex()
+
+
+class RenewedTermRecord(BaseRecord):
+    """A term that was renewed (`LIC#<id>` / `RENEWED#<previous ends_on>`), by the month it would have ended."""
+
+    Meta = META
+    license_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    product = UnicodeAttribute()
+    previous_ends_on = UnicodeAttribute()
+    ends_on = UnicodeAttribute()
+    renewed_on = UnicodeAttribute()
+    amount = NumberAttribute(null=True)  # kopecks: the renewal's value at list prices
+    month_key = UnicodeAttribute()  # RENEWED#<YYYY-MM of previous_ends_on>
+    month_sort = UnicodeAttribute()  # <previous_ends_on>#<license_id>
+    by_month = ByMonthIndex()
+
+
+class SalesPlanRecord(BaseRecord):
+    """The sales plan of one product for one month (`SALESPLAN` / `<YYYY-MM>#<product>`), set by staff."""
+
+    Meta = META
+    month = UnicodeAttribute()
+    product = UnicodeAttribute()
+    modules = JSONAttribute()  # {module: {count, amount}}
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute()

@@ -1,13 +1,23 @@
 """The only code that touches the licensing table."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
 
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
-from tessera.licensing.records import ActivationRecord, InstallationViewRecord, LicenseRecord, VersionRecord
+from tessera.licensing.records import (
+    ActivationRecord,
+    CounterRecord,
+    InstallationViewRecord,
+    LicenseRecord,
+    RenewedTermRecord,
+    SalesPlanRecord,
+    SaleRecord,
+    VersionRecord,
+)
 
 TERMS = ("license_id", "product", "plan", "modules", "limits", "starts_on", "ends_on", "grace_days", "domain",
          "version_min", "version_max", "mandatory_updates", "status", "version", "token", "payment_status",
@@ -31,6 +41,9 @@ def add_license_changes(tx: Any, record: LicenseRecord, new_version: VersionReco
 
 def add_activation(tx: Any, record: ActivationRecord) -> None:
     """A new installation, or the same server with the same key again; another key fails the condition."""
+    record.fleet_key = FLEET  # the fleet index (monitoring, dashboard) and the month of activation
+    record.month_key = f"ACTIVATED#{record.activated_at:%Y-%m}"
+    record.month_sort = f"{record.activated_at.isoformat()}#{record.installation_id}"
     tx.save(record, condition=ActivationRecord.pk.does_not_exist()
             | (ActivationRecord.key_thumbprint == record.key_thumbprint))
 
@@ -86,3 +99,86 @@ def record_heartbeat(report: Any, received_at: datetime, ip: str | None) -> bool
 
 def activations(license_id: str) -> list[ActivationRecord]:
     return list(ActivationRecord.query(f"LIC#{license_id}", ActivationRecord.sk.startswith("ACT#")))
+
+
+# --- the dashboard's and the reports' read models (tessera.licensing.dashboard, .reports) -----------
+
+STATS = "STATS#LICENSES"
+FLEET = "FLEET"
+SALES_PLAN = "SALESPLAN"
+
+
+def add_counters(tx: Any, deltas: dict[str, int]) -> None:
+    """Counter changes (ADD) into `tx`; each counter once, zero changes left out."""
+    for sk, delta in sorted(deltas.items()):
+        if delta:
+            tx.update(CounterRecord(pk=STATS, sk=sk), actions=[CounterRecord.value.add(delta)])
+
+
+def add_records(tx: Any, records: Sequence[Any]) -> None:
+    for record in records:
+        tx.save(record)
+
+
+def counters_from(first_sk: str) -> dict[str, int]:
+    """The counters whose sort key is ≥ first_sk (one query, paged past 1 MB)."""
+    return {r.sk: int(r.value) for r in CounterRecord.query(STATS, CounterRecord.sk >= first_sk)}
+
+
+def fleet_count(seen_since: datetime | None = None) -> int:
+    """Installations (seen since a time): a COUNT query of the fleet index."""
+    condition = ActivationRecord.last_seen_at >= seen_since if seen_since is not None else None
+    return ActivationRecord.fleet.count(FLEET, condition)
+
+
+def fleet(seen_from: datetime | None, seen_before: datetime | None, start: dict[str, Any] | None
+          ) -> Iterator[ActivationRecord]:
+    """Installations by last contact, newest first, from `start` (a fleet key), paged lazily."""
+    condition: Condition | None = None
+    if seen_from is not None and seen_before is not None:
+        condition = ActivationRecord.last_seen_at.between(seen_from, seen_before)
+    elif seen_from is not None:
+        condition = ActivationRecord.last_seen_at >= seen_from
+    elif seen_before is not None:
+        condition = ActivationRecord.last_seen_at < seen_before
+    return iter(ActivationRecord.fleet.query(FLEET, condition, scan_index_forward=False, last_evaluated_key=start,
+                                             page_size=100))
+
+
+def fleet_position(record: ActivationRecord) -> dict[str, Any]:
+    """The fleet index key of an installation, to continue a listing after it."""
+    seen = ActivationRecord.last_seen_at.serialize(record.last_seen_at)
+    return {"pk": {"S": record.pk}, "sk": {"S": record.sk}, "fleet_key": {"S": FLEET}, "last_seen_at": {"S": seen}}
+
+
+def activated_count(month: str, since: datetime) -> int:
+    return ActivationRecord.by_month.count(f"ACTIVATED#{month}", ActivationRecord.month_sort >= since.isoformat())
+
+
+def all_of_org(org_id: str) -> list[LicenseRecord]:
+    return list(LicenseRecord.by_org.query(f"ORG#{org_id}"))
+
+
+def ending_in_month(month: str) -> list[LicenseRecord]:
+    """Every license whose last day is in the month (YYYY-MM): the by_expiry index."""
+    return list(LicenseRecord.by_expiry.query(f"EXP#{month}"))
+
+
+def sales_in_month(month: str) -> list[SaleRecord]:
+    return list(SaleRecord.by_month.query(f"SALE#{month}"))
+
+
+def renewed_in_month(month: str) -> list[RenewedTermRecord]:
+    return list(RenewedTermRecord.by_month.query(f"RENEWED#{month}"))
+
+
+def sales_plans(first_month: str, last_month: str) -> list[SalesPlanRecord]:
+    return list(SalesPlanRecord.query(SALES_PLAN,
+                                      SalesPlanRecord.sk.between(f"{first_month}#", f"{last_month}#~")))
+
+
+def find_sales_plan(month: str, product: str) -> SalesPlanRecord | None:
+    try:
+        return SalesPlanRecord.get(SALES_PLAN, f"{month}#{product}", consistent_read=True)
+    except DoesNotExist:
+        return None

@@ -157,9 +157,19 @@ def _snapshot(record: LicenseRecord) -> dict[str, Any]:
 
 def _commit(record: LicenseRecord, version: VersionRecord | None, entry: Any) -> None:
     from tessera.audit import service as audit_service
+    from tessera.licensing import dashboard, reports
+
+    # the dashboard's counters and the reports' sales change with the license, in its transaction
+    counters = dashboard.counter_changes(entry.action, entry.before, entry.after)
+    sales = reports.sale_records(entry.action, entry.before, record) if version is not None else []
+
+    def writes(tx: Any) -> None:
+        repository.add_license_changes(tx, record, version)
+        repository.add_counters(tx, counters)
+        repository.add_records(tx, sales)
 
     try:
-        audit_service.append(entry, also=lambda tx: repository.add_license_changes(tx, record, version))
+        audit_service.append(entry, also=writes)
     except TransactWriteError as exc:
         raise Conflict("Someone changed this license at the same time. Reload and try again.",
                        code="concurrent-change") from exc
