@@ -74,6 +74,7 @@ def platform() -> Platform:
     secret = boto3.client("secretsmanager").create_secret(Name="jwt", SecretString="s" * 64)["ARN"]
     response_key = boto3.client("secretsmanager").create_secret(Name="response-key", SecretString="{}")["ARN"]
     queue = boto3.client("sqs").create_queue(QueueName="heartbeats")["QueueUrl"]
+    notify_queue = boto3.client("sqs").create_queue(QueueName="notify")["QueueUrl"]
     boto3.client("ses").verify_email_identity(EmailAddress=BASE_ENV["SES_SENDER"])
     ids = {**create_tables(), "DataKey": data_key, "LicenseSigningKey": signing_key, "JwtSigningSecret": secret}
     documents = "tessera-documents"
@@ -86,7 +87,8 @@ def platform() -> Platform:
                        "BACKOFFICE_TABLE": ids["BackofficeTable"], "LICENSING_TABLE": ids["LicensingTable"],
                        "CATALOG_TABLE": ids["CatalogTable"], "HEARTBEAT_QUEUE_URL": queue,
                        "RESPONSE_KEY_SECRET_ARN": response_key, "IDEMPOTENCY_TABLE": ids["IdempotencyTable"],
-                       "JWT_SECRET_ARN": secret, "DATA_KEY_ID": data_key, "LICENSE_SIGNING_KEY_ID": signing_key})
+                       "JWT_SECRET_ARN": secret, "DATA_KEY_ID": data_key, "LICENSE_SIGNING_KEY_ID": signing_key,
+                       "NOTIFY_TABLE": ids["NotifyTable"], "NOTIFY_QUEUE_URL": notify_queue})
     from tessera.core.dynamo import rebind_from_env
     from tessera.core.settings import reset_settings_cache
     from tessera.identity import passwords, service, sessions
@@ -113,6 +115,10 @@ def platform() -> Platform:
     heartbeats._sqs.cache_clear()
     catalog.save_product(catalog.demo_product())
     service.cipher.cache_clear()
+    from tessera.notify import service as notify
+
+    notify.cipher.cache_clear()
+    notify._sqs.cache_clear()
     passwords.COST = 4  # bcrypt cost 12 in production; tests only need it to work
     mailer = MemoryMailer()
     use_mailer(mailer)

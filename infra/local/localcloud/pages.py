@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import boto3
 
+from localcloud.chat_fake import FakeChats
 from localcloud.oidc_fake import FakeOidcProvider
 from localcloud.template import ACCOUNT_ID, REGION, Template
 
@@ -40,8 +41,8 @@ iframe{width:100%;height:480px;border:1px solid #d0d7de;background:#fff}.error{c
 def _page(title: str, active: str, body: str) -> bytes:
     nav = "".join(
         f'<a href="/_local/{slug}" class="{"on" if slug == active else ""}">{label}</a>'
-        for slug, label in (("mailbox", "Mailbox"), ("clock", "Clock"), ("resources", "Resources"),
-                            ("totp", "2FA codes"))
+        for slug, label in (("mailbox", "Mailbox"), ("chats", "Telegram & Slack"), ("clock", "Clock"),
+                            ("resources", "Resources"), ("totp", "2FA codes"))
     )
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)} · Tessera local"
             f"</title><meta name=viewport content='width=device-width,initial-scale=1'><style>{CSS}</style>"
@@ -67,6 +68,7 @@ class LocalPages:
         self._seen: dict[str, str] = {}  # message id -> when the mailbox first saw it (platform time)
         self.totp_accounts: dict[str, str] = {}  # demo account -> TOTP secret, filled by the demo seed
         self.oidc = FakeOidcProvider()
+        self.chats = FakeChats(clock.now)  # Telegram Bot API and Slack webhooks, called by functions
 
     def _client(self, service: str) -> Any:
         return boto3.client(service, endpoint_url=self.endpoint_url, region_name=REGION)
@@ -78,6 +80,8 @@ class LocalPages:
         path = path.rstrip("/") or "/_local"
         if path.startswith("/_local/oidc/"):  # called by the browser and by functions, like a real provider
             return self.oidc.handle(method, path, query, headers, body)
+        if path.startswith(("/_local/telegram/", "/_local/slack/")):  # called by functions, like the providers
+            return self.chats.handle(method, path, body)
         try:
             if method == "POST":
                 if not self._same_origin(headers):
@@ -90,6 +94,10 @@ class LocalPages:
                 data = self.mailbox()
                 return self._json(data) if as_json else self._html(
                     _page("Mailbox", "mailbox", self._mailbox_html(data)))
+            if path == "/_local/chats":
+                chats = self.chat_messages()
+                return self._json(chats) if as_json else self._html(
+                    _page("Telegram & Slack", "chats", self._chats_html(chats)))
             if path.startswith("/_local/mailbox/") and path.endswith("/html"):
                 return self._message_html(unquote(path.split("/")[3]))
             if path == "/_local/clock":
@@ -143,7 +151,8 @@ class LocalPages:
 
     def _index(self) -> str:
         return ("<h1>Local cloud</h1><ul><li><a href=/_local/mailbox>Mailbox</a>: every e-mail sent through SES"
-                "</li><li><a href=/_local/clock>Clock</a>: move platform time forward</li><li>"
+                "</li><li><a href=/_local/chats>Telegram &amp; Slack</a>: every message sent to the fake Bot API and "
+                "webhooks</li><li><a href=/_local/clock>Clock</a>: move platform time forward</li><li>"
                 "<a href=/_local/resources>Resources</a>: tables, queues, executions, schedules, functions</li>"
                 "<li><a href=/api/health>/api/health</a></li></ul>")
 
@@ -164,6 +173,7 @@ class LocalPages:
                     "to": list(message.destinations), "subject": str(parsed["Subject"] or ""), "sent_at": seen,
                     "html": html_part.get_content() if html_part else None,
                     "text": text_part.get_content() if text_part else None,
+                    "attachments": [a.get_filename() or "attachment" for a in parsed.iter_attachments()],
                 })
             else:
                 destinations = message.destinations or {}
@@ -173,7 +183,7 @@ class LocalPages:
                     "id": message.id, "from": message.source,
                     "to": [*destinations.get("ToAddresses", []), *destinations.get("CcAddresses", [])],
                     "subject": getattr(message, "subject", ""), "sent_at": seen,
-                    "html": body if is_html else None, "text": None if is_html else body,
+                    "html": body if is_html else None, "text": None if is_html else body, "attachments": [],
                 })
         messages.reverse()
         return {"messages": messages}
@@ -188,7 +198,9 @@ class LocalPages:
                        if m["html"] else f"<pre>{escape(m['text'] or '')}</pre>")
             parts.append(
                 f"<h2>{escape(m['subject'])}</h2><p><b>From</b> {escape(m['from'])} · <b>To</b> "
-                f"{escape(', '.join(m['to']))} · <span class=muted>{escape(m['sent_at'])}</span></p>{content}"
+                f"{escape(', '.join(m['to']))} · <span class=muted>{escape(m['sent_at'])}</span>"
+                + (f" · <b>Attached</b> {escape(', '.join(m['attachments']))}" if m.get("attachments") else "")
+                + f"</p>{content}"
             )
         return "".join(parts)
 
@@ -201,6 +213,19 @@ class LocalPages:
                              "Content-Security-Policy": "script-src 'none'"}, (
                     "<base target=_top>" + html).encode()
         return 404, {"Content-Type": "text/plain"}, b"no such message"
+
+    # Telegram and Slack
+
+    def chat_messages(self) -> dict[str, Any]:
+        return {"messages": list(reversed(self.chats.messages))}
+
+    def _chats_html(self, data: dict[str, Any]) -> str:
+        rows = [[escape(m["channel"]), escape(m["to"]), escape(m.get("bot", "")), escape(m["at"]),
+                 f"<pre>{escape(m['text'])}</pre>"] for m in data["messages"]]
+        return ("<h1>Telegram &amp; Slack</h1><p class=muted>Messages the functions sent to the local Telegram Bot "
+                "API (<code>/_local/telegram</code>) and Slack webhooks (<code>/_local/slack</code>), newest first."
+                "</p>" + _table(["channel", "chat / webhook", "bot", "at (platform time, UTC)", "text"], rows,
+                                "No message has been sent yet."))
 
     # Demo 2FA codes
 

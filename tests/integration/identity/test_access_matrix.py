@@ -32,6 +32,12 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "/api/console/licenses/{license_id}/suspend"): lambda w: {"reason": "matrix check"},
     ("POST", "/api/console/licenses/{license_id}/resume"): lambda w: {"reason": "matrix check"},
     ("POST", "/api/licenses/revoke"): lambda w: {"license_id": w["license_id"], "reason": "matrix check"},
+    ("POST", "/api/console/licenses/{license_id}/send"): lambda w: {},
+    ("PUT", "/api/console/notifications/preferences"): lambda w: {"events": ["license.expiry"]},
+    ("POST", "/api/console/notifications/preferences/test"): lambda w: {"channel": "email"},
+    ("PUT", "/api/console/notifications/customers/{org_id}/preferences"): lambda w: {"events": ["license.expiry"]},
+    ("PUT", "/api/app/orgs/{org_id}/notifications/preferences"): lambda w: {"events": ["license.expiry"]},
+    ("POST", "/api/app/orgs/{org_id}/notifications/preferences/test"): lambda w: {"channel": "email"},
     ("PUT", "/api/console/licensing/sales-plan/{month}"): lambda w: {"modules": {"core": {"count": 1, "amount": 100}}},
     ("POST", "/api/console/access-grants"): lambda w: {
         "org_id": w["org_id"], "grantee_id": w["user_id"], "reason": "TCK-1 matrix", "scope": "read",
@@ -87,7 +93,10 @@ def world(stack: Platform) -> dict[str, Any]:
     issued = console.post("/api/console/licenses", {"org_id": org_id, "plan": "advanced", "starts_on": "2026-01-01",
                                                     "ends_on": "2027-12-31", "domain": "budget.example.ru"})
     assert issued.status == 201, issued.body
-    return {"user_id": target["id"], "org_id": org_id, "member_id": member["id"], "grant_id": grant.body["id"],
+    sent = console.post(f"/api/console/licenses/{issued.body['license']['id']}/send", {})  # a delivery to retry
+    assert sent.status == 200, sent.body
+    return {"delivery_id": sent.body["deliveries"][0]["id"],
+            "user_id": target["id"], "org_id": org_id, "member_id": member["id"], "grant_id": grant.body["id"],
             "license_id": issued.body["license"]["id"], "report": "sales", "month": "2026-03",
             "other_org_id": other_me["current"]["org_id"]}
 

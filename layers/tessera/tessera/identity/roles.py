@@ -79,6 +79,14 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.licensing.dashboard": _ALL_STAFF,
     "console.reports.read": frozenset({_S.ADMIN, _S.SALES, _S.BILLING, _S.AUDITOR}),
     "console.reports.plan": frozenset({_S.ADMIN, _S.SALES}),
+    "console.licenses.send": frozenset({_S.ADMIN, _S.SALES}),  # the .lic file by e-mail to the customer
+    # notifications: everyone but the auditor chooses their own; a customer's are its data (grants apply)
+    "console.notifications.self.read": _ALL_STAFF,
+    "console.notifications.self.update": _ALL_STAFF - {_S.AUDITOR},
+    "console.notifications.customer.read": _ALL_STAFF,
+    "console.notifications.customer.update": frozenset({_S.ADMIN, _S.SALES}),
+    "console.notifications.log.read": _ALL_STAFF,  # recipients are masked
+    "console.notifications.log.retry": frozenset({_S.ADMIN, _S.SUPPORT}),
     # a customer's team
     "app.team.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.team.invite": frozenset({_C.OWNER, _C.ADMIN}),
@@ -88,6 +96,8 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     # the organization's own licenses, their installations and license files
     "app.licenses.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.licenses.download": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR}),
+    "app.notifications.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
+    "app.notifications.update": frozenset({_C.OWNER, _C.ADMIN}),
 }
 
 # Customer data that staff reach only through an access grant (support, developer) unless their role

@@ -49,6 +49,11 @@ def _owners(org_id: str) -> list[MemberRecord]:
             return owners
 
 
+def owner_emails(org_id: str) -> list[str]:
+    """The e-mail addresses of the organization's active owners (notices fall back to them)."""
+    return sorted({m.email for m in _owners(org_id)})
+
+
 def _org_name(actor: Principal, org_id: str) -> str:
     user = repository.find_user(actor.user_id)
     return next((m["org_name"] for m in (user.memberships if user else []) if m["org_id"] == org_id), "")

@@ -7,7 +7,9 @@ by the response key. The license's state for the receipt comes from a per-contai
 at most once a minute per license.
 
 The worker applies a batch: repeated heartbeats of one installation are coalesced to the newest, and
-each installation gets one conditional UpdateItem (older or replayed sequence numbers change nothing)."""
+each installation gets one conditional UpdateItem (older or replayed sequence numbers change nothing).
+Limit violations (computed by the endpoint from the cached license) are passed on to the notify queue
+in one SendMessageBatch; the normal path makes no other call."""
 
 import json
 import os
@@ -15,6 +17,7 @@ from collections import OrderedDict
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -23,8 +26,9 @@ from tessera.core.crypto import JwsError, jwk_to_public_key, jws_sign, jws_verif
 from tessera.core.request import RequestInfo
 from tessera.licensing import repository, response_keys, signing
 from tessera.licensing.models import HeartbeatAnswer, HeartbeatCode, HeartbeatReport, HeartbeatRequest
-from tessera.licensing.service import state_of
+from tessera.licensing.service import state_of, violations
 
+MOSCOW = ZoneInfo("Europe/Moscow")  # the day of a limit alert (one alert per installation × limit × day)
 MAX_SKEW_SECONDS = 300
 LICENSE_CACHE_SECONDS = 60
 DETAILS: dict[str, dict[str, str]] = {
@@ -89,13 +93,17 @@ def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
     if (report.ins, report.seq) in _seen:
         return _refuse("REPLAY", language)
 
-    _sqs().send_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MessageBody=json.dumps({
-        "report": report.model_dump(), "received_at": now.isoformat(), "ip": request.ip}))
+    record = _license(report.lic)
+    queued: dict[str, Any] = {"report": report.model_dump(), "received_at": now.isoformat(), "ip": request.ip}
+    if record is not None and report.usage:  # limits from the cached license: no extra call
+        found = violations(report.usage, record.limits)
+        if found:
+            queued["violations"] = [v.model_dump() for v in found]
+    _sqs().send_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MessageBody=json.dumps(queued))
     _seen[(report.ins, report.seq)] = None
     if len(_seen) > 50_000:
         _seen.popitem(last=False)
 
-    record = _license(report.lic)
     state = state_of(record.status, record, now) if record is not None else "UNKNOWN_LICENSE"
     newest = int(record.version) if record is not None else None
     receipt_claims = {"typ": "heartbeat-receipt", "lic": report.lic, "ins": report.ins, "seq": report.seq,
@@ -113,7 +121,7 @@ def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
 
 def apply_batch(messages: list[dict[str, Any]]) -> list[str]:
     """Apply queued heartbeats; answers the message ids that failed (SQS partial batch failure)."""
-    newest: dict[str, tuple[HeartbeatReport, dict[str, Any], list[str]]] = {}
+    newest: dict[str, tuple[HeartbeatReport, dict[str, Any], list[str], set[int]]] = {}
     failed: list[str] = []
     for message in messages:
         try:
@@ -123,14 +131,41 @@ def apply_batch(messages: list[dict[str, Any]]) -> list[str]:
             continue  # malformed: retrying cannot fix it; the endpoint never queues such a message
         ids = [message["messageId"]]
         held = newest.get(report.ins)
+        seqs = {report.seq} | (held[3] if held else set())
         if held is None or report.seq > held[0].seq:
-            newest[report.ins] = (report, body, ids + (held[2] if held else []))
+            newest[report.ins] = (report, body, ids + (held[2] if held else []), seqs)
         else:
             held[2].extend(ids)
-    for report, body, ids in newest.values():
+            held[3].add(report.seq)
+    alerts: list[dict[str, Any]] = []
+    for report, body, ids, seqs in newest.values():
+        received_at = datetime.fromisoformat(body["received_at"]).astimezone(UTC)
         try:
-            repository.record_heartbeat(report, datetime.fromisoformat(body["received_at"]).astimezone(UTC),
-                                        body.get("ip"))
+            applied = repository.record_heartbeat(report, received_at, body.get("ip"), sorted(seqs))
         except Exception:  # one installation's failure must not redo the others
             failed.extend(ids)
+            continue
+        if applied and body.get("violations"):
+            alerts.append({"kind": "limit", "license_id": report.lic, "installation_id": report.ins,
+                           "day": received_at.astimezone(MOSCOW).date().isoformat(),
+                           "violations": body["violations"]})
+    if alerts:
+        _queue_alerts(alerts)
     return failed
+
+
+def _queue_alerts(alerts: list[dict[str, Any]]) -> None:
+    """Limit violations go to the notify queue (SendMessageBatch, 10 a call); the notify worker
+    deduplicates and sends. Best effort: a lost alert must not fail the heartbeats."""
+    url = os.environ.get("NOTIFY_QUEUE_URL")
+    if not url:
+        return
+    from tessera.core.observability import logger
+
+    for start in range(0, len(alerts), 10):
+        chunk = alerts[start:start + 10]
+        try:
+            _sqs().send_message_batch(QueueUrl=url, Entries=[
+                {"Id": str(i), "MessageBody": json.dumps(alert)} for i, alert in enumerate(chunk)])
+        except Exception:
+            logger.exception("limit alerts could not be queued", extra={"count": len(chunk)})

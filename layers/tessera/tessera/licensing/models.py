@@ -107,6 +107,13 @@ class LicenseView(BaseModel):
         None, description="None: the license's payment is not tracked (accounts sets payment terms)")
 
 
+class ExpiringLicense(BaseModel):
+    """A license for the expiry notices: its terms and when its newest version was signed."""
+
+    license: LicenseView
+    version_issued_at: datetime
+
+
 class IssuedLicense(BaseModel):
     license: LicenseView
     license_key: str = Field(description="shown once: only its SHA-256 is stored")

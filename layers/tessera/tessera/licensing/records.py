@@ -18,7 +18,9 @@ states (active / stale / inactive are ranges of last_seen_at) are key conditions
 one UpdateItem keeps it current.
 Counters `STATS#LICENSES` / `D#<YYYY-MM-DD>#<END|GRACE|START|NEW>` and `STATUS#<status>`: the dashboard's
 read model, changed in the same transaction as the license (tessera.licensing.dashboard).
-Sales plans `SALESPLAN` / `<YYYY-MM>#<product>` (tessera.licensing.reports)."""
+Sales plans `SALESPLAN` / `<YYYY-MM>#<product>` (tessera.licensing.reports).
+GSI `by_expiry` (expiry_month `EXP#<YYYY-MM>`, expiry_key `<ends_on>#<license_id>`): licenses whose last day
+falls in a month, for the daily expiry notices (tessera.notify.expiry) without a scan."""
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -42,6 +44,15 @@ class ByOrgIndex(GlobalSecondaryIndex["LicenseRecord"]):
 
     org_key = UnicodeAttribute(hash_key=True)
     created_key = UnicodeAttribute(range_key=True)
+
+
+class ByExpiryIndex(GlobalSecondaryIndex["LicenseRecord"]):
+    class Meta:
+        index_name = "by_expiry"
+        projection = AllProjection()
+
+    expiry_month = UnicodeAttribute(hash_key=True)
+    expiry_key = UnicodeAttribute(range_key=True)
 
 
 class ByMonthIndex(GlobalSecondaryIndex["BaseRecord"]):
@@ -97,7 +108,10 @@ class LicenseRecord(_Terms):
     row_version = VersionAttribute()
     by_org = ByOrgIndex()
 
+    expiry_month = UnicodeAttribute(null=True)  # EXP#<YYYY-MM> of ends_on
+    expiry_key = UnicodeAttribute(null=True)  # <ends_on>#<license_id>
 
+    by_expiry = ByExpiryIndex()
 class InstallationViewRecord(_Terms):
     Meta = META
 

@@ -182,3 +182,10 @@ def find_sales_plan(month: str, product: str) -> SalesPlanRecord | None:
         return SalesPlanRecord.get(SALES_PLAN, f"{month}#{product}", consistent_read=True)
     except DoesNotExist:
         return None
+
+
+def expiring_in_month(month: str, first_day: str, last_day: str) -> list[LicenseRecord]:
+    """Licenses whose last day is in [first_day, last_day] (YYYY-MM-DD) within one month: one query of the
+    by_expiry index."""
+    return list(LicenseRecord.by_expiry.query(f"EXP#{month}",
+                                              LicenseRecord.expiry_key.between(f"{first_day}#", f"{last_day}#~")))

@@ -2,7 +2,7 @@
 
 import json
 import secrets
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
@@ -20,6 +20,7 @@ from tessera.licensing import repository, signing
 from tessera.licensing.models import (
     ActivationList,
     ActivationView,
+    ExpiringLicense,
     IssuedLicense,
     LicenseDetail,
     LicensePage,
@@ -130,6 +131,8 @@ def _apply_terms(record: LicenseRecord, product: Product, terms: LicenseTerms) -
     modules, limits = _resolved_terms(product, terms)
     record.plan, record.modules, record.limits = terms.plan, modules, limits
     record.starts_on, record.ends_on = terms.starts_on.isoformat(), terms.ends_on.isoformat()
+    # the by_expiry index: licenses ending in a month (expiry notices)
+    record.expiry_month, record.expiry_key = f"EXP#{terms.ends_on:%Y-%m}", f"{record.ends_on}#{record.license_id}"
     record.grace_days, record.domain = terms.grace_days, terms.domain
     record.version_min, record.version_max = terms.version_min, terms.version_max
     record.mandatory_updates = terms.mandatory_updates
@@ -330,3 +333,26 @@ def activations(license_id: str, org_id: str | None = None) -> ActivationList:
     views.sort(key=lambda v: v.last_seen_at, reverse=True)
     active_servers = {v.fingerprint for v in views if v.state == "active"}
     return ActivationList(items=views, latest_version=latest, clone_suspected=len(active_servers) > 1)
+
+
+def get(license_id: str) -> LicenseView:
+    """One license's current terms (NotFound when there is none)."""
+    return view(_license(license_id))
+
+
+def expiring(first_day: date, last_day: date) -> list[ExpiringLicense]:
+    """Licenses whose last day is in [first_day, last_day]: one by_expiry query per calendar month."""
+    from tessera.core.crypto import b64url_decode
+
+    found: list[ExpiringLicense] = []
+    month = first_day.replace(day=1)
+    while month <= last_day:
+        following = (month + timedelta(days=32)).replace(day=1)
+        low, high = max(first_day, month), min(last_day, following - timedelta(days=1))
+        for record in repository.expiring_in_month(f"{month:%Y-%m}", low.isoformat(), high.isoformat()):
+            issued = json.loads(b64url_decode(record.token.split(".")[1])).get("iat")
+            found.append(ExpiringLicense(
+                license=view(record),
+                version_issued_at=datetime.fromtimestamp(int(issued), UTC) if issued else record.updated_at))
+        month = following
+    return found

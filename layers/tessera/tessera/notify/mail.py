@@ -1,4 +1,5 @@
-"""The mail port, its SES adapter and an in-memory fake, and the template renderer."""
+"""The mail port, its SES adapter (SendEmail; SendRawEmail when there are attachments) and an in-memory
+fake, and the template renderer."""
 
 from __future__ import annotations
 
@@ -12,12 +13,20 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Email:
     to: str
     subject: str
     html: str
     text: str
     tags: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Mailer(Protocol):
@@ -35,6 +44,8 @@ class SesMailer:
             import boto3
 
             self._client = boto3.client("ses")
+        if email.attachments:
+            return self._send_raw(email)
         args: dict[str, Any] = {
             "Source": self.sender, "Destination": {"ToAddresses": [email.to]},
             "Message": {"Subject": {"Data": email.subject, "Charset": "UTF-8"},
@@ -45,6 +56,27 @@ class SesMailer:
         if self.configuration_set:
             args["ConfigurationSetName"] = self.configuration_set
         return str(self._client.send_email(**args)["MessageId"])
+
+    def _send_raw(self, email: Email) -> str:
+        """SendRawEmail: a MIME message with the text and HTML bodies and the attachments."""
+        from email.message import EmailMessage
+
+        message = EmailMessage()
+        message["Subject"] = email.subject
+        message["From"] = self.sender
+        message["To"] = email.to
+        message.set_content(email.text)
+        message.add_alternative(email.html, subtype="html")
+        for attachment in email.attachments:
+            main, _, sub = attachment.content_type.partition("/")
+            message.add_attachment(attachment.content, maintype=main, subtype=sub or "octet-stream",
+                                   filename=attachment.filename)
+        args: dict[str, Any] = {"Source": self.sender, "Destinations": [email.to],
+                                "RawMessage": {"Data": message.as_bytes()},
+                                "Tags": [{"Name": k, "Value": v} for k, v in email.tags.items()]}
+        if self.configuration_set:
+            args["ConfigurationSetName"] = self.configuration_set
+        return str(self._client.send_raw_email(**args)["MessageId"])
 
 
 class MemoryMailer:
