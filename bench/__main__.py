@@ -20,9 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", choices=["calls", "imports", "gateway", "ready", "spa", "sdk"], action="append")
+    parser.add_argument("--only", choices=["calls", "imports", "gateway", "ready", "spa", "sdk", "load"],
+                        action="append")
     args = parser.parse_args(argv)
-    only = set(args.only or ["calls", "imports", "gateway", "ready", "spa", "sdk"])
+    only = set(args.only or ["calls", "imports", "gateway", "ready", "spa", "sdk", "load"])
 
     from localcloud.cloud import FAKE_CREDENTIALS
     from localcloud.moto_server import start_moto
@@ -101,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         out += ["## `make run` ready time (dependencies installed)", "",
                 f"Runs: {', '.join(f'{s:.1f} s' for s in samples)}; median **{median:.1f} s** "
                 f"(budget ≤ 20 s {'ok' if median <= 20 else 'OVER'}).", ""]
+
+    if "load" in only:
+        from bench import heartbeat_load
+
+        out += heartbeat_load.report(heartbeat_load.run())
 
     if "sdk" in only:
         from bench.sdk_verify import measure_offline_verification

@@ -71,7 +71,7 @@ def activation(installation: Installation) -> dict[str, Any]:
     from tessera.licensing import repository
 
     record = next(a for a in repository.activations(installation.license_id) if a.installation_id == installation.id)
-    return {"last_seq": record.last_seq, "usage": record.usage}
+    return {"last_seq": record.last_seq, "usage": record.usage, "heartbeats": record.heartbeats}
 
 
 def test_heartbeat_is_queued_and_answered_with_a_verifiable_receipt(world: dict[str, Any]) -> None:
@@ -102,14 +102,37 @@ def test_repeats_in_a_batch_are_coalesced_and_old_ones_change_nothing(world: dic
         for users in (11, 12, 13):
             assert installation.beat(users=users).body["accepted"]
         assert drain() == {"count": 3, "batchItemFailures": []}
-        assert (activation(installation)["last_seq"], activation(installation)["usage"]) == (3, {"users": 13})
+        assert activation(installation) == {"last_seq": 3, "usage": {"users": 13}, "heartbeats": 3}
         from tessera.licensing import heartbeats
 
         heartbeats._seen.clear()  # another container, which has not seen seq 2
         late = installation.beat(seq=2, users=99)
         assert late.body["accepted"]
         drain()
-        assert activation(installation)["usage"] == {"users": 13}
+        assert activation(installation) == {"last_seq": 3, "usage": {"users": 13}, "heartbeats": 3}
+
+
+def test_a_redelivered_batch_counts_each_heartbeat_once(world: dict[str, Any]) -> None:
+    """SQS delivers at least once: a batch seen again, whole or overlapping, changes no count."""
+    installation: Installation = world["installation"]
+    sqs = boto3.client("sqs")
+    with clock.frozen(NOW + timedelta(minutes=1)):
+        for users in (21, 22):
+            assert installation.beat(users=users).body["accepted"]
+        first = sqs.receive_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MaxNumberOfMessages=10)["Messages"]
+        for users in (23, 24):
+            assert installation.beat(users=users).body["accepted"]
+        second = sqs.receive_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MaxNumberOfMessages=10)["Messages"]
+    worker = handler_of("HeartbeatWorkerFunction")
+
+    def as_records(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
+        return [{"messageId": m["MessageId"], "body": m["Body"]} for m in messages]
+
+    assert worker({"Records": as_records(first)}, LambdaContext())["batchItemFailures"] == []
+    assert worker({"Records": as_records(first)}, LambdaContext())["batchItemFailures"] == []  # redelivered
+    assert activation(installation) == {"last_seq": 2, "usage": {"users": 22}, "heartbeats": 2}
+    worker({"Records": as_records(first + second)}, LambdaContext())  # overlapping: 1, 2 again with 3, 4
+    assert activation(installation) == {"last_seq": 4, "usage": {"users": 24}, "heartbeats": 4}
 
 
 def test_forged_replayed_and_skewed_heartbeats_are_refused(world: dict[str, Any]) -> None:

@@ -250,6 +250,7 @@ class ActivationView(BaseModel):
     usage: dict[str, int]
     activated_at: datetime
     last_seen_at: datetime
+    heartbeats: int = 0  # distinct heartbeats recorded, each once
     state: Literal["active", "stale", "inactive"]
     behind_latest: bool  # runs an older product version than the newest release
     violations: list[LimitViolation]

@@ -92,6 +92,8 @@ class _Terms(BaseRecord):
     status = UnicodeAttribute()  # active | suspended | revoked
     version = NumberAttribute()  # the newest signed version
     token = UnicodeAttribute()  # the newest signed version's JWS
+    payment_status = UnicodeAttribute(null=True)  # paid | awaiting; None = not tracked (tessera.licensing.payments)
+    payment_due_on = UnicodeAttribute(null=True)  # YYYY-MM-DD: awaiting after it = overdue
 
 
 class LicenseRecord(_Terms):
@@ -106,12 +108,12 @@ class LicenseRecord(_Terms):
     org_key = UnicodeAttribute()
     created_key = UnicodeAttribute()
     row_version = VersionAttribute()
-    by_org = ByOrgIndex()
-
     expiry_month = UnicodeAttribute(null=True)  # EXP#<YYYY-MM> of ends_on
     expiry_key = UnicodeAttribute(null=True)  # <ends_on>#<license_id>
-
+    by_org = ByOrgIndex()
     by_expiry = ByExpiryIndex()
+
+
 class InstallationViewRecord(_Terms):
     Meta = META
 
@@ -133,8 +135,6 @@ class ActivationRecord(BaseRecord):
 
     Meta = META
     installation_id = UnicodeAttribute()
-    payment_status = UnicodeAttribute(null=True)  # paid | awaiting; None = not tracked (tessera.licensing.payments)
-    payment_due_on = UnicodeAttribute(null=True)  # YYYY-MM-DD: awaiting after it = overdue
     license_id = UnicodeAttribute()
     fingerprint = UnicodeAttribute()
     public_key = JSONAttribute()  # JWK
@@ -146,6 +146,7 @@ class ActivationRecord(BaseRecord):
     activated_at = UTCDateTimeAttribute()
     last_seen_at = UTCDateTimeAttribute()
     last_seq = NumberAttribute(null=True)  # the newest heartbeat applied
+    heartbeats = NumberAttribute(null=True)  # how many distinct heartbeats were recorded (each once)
     usage = JSONAttribute(null=True)  # {users: n, departments: n, …} from the newest heartbeat
     errors = JSONAttribute(null=True)
     seen_version = NumberAttribute(null=True)  # the newest license version the installation holds

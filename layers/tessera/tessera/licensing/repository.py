@@ -14,8 +14,8 @@ from tessera.licensing.records import (
     InstallationViewRecord,
     LicenseRecord,
     RenewedTermRecord,
-    SalesPlanRecord,
     SaleRecord,
+    SalesPlanRecord,
     VersionRecord,
 )
 
@@ -73,28 +73,30 @@ def of_org(org_id: str, cursor: str | None, limit: int | None) -> tuple[Sequence
     return items, encode_cursor(result.last_evaluated_key)
 
 
-def record_heartbeat(report: Any, received_at: datetime, ip: str | None) -> bool:
-    """One conditional UpdateItem: the installation's newest report. False when it is older than what is
-    recorded (a replay or a late duplicate): nothing changes."""
+def record_heartbeat(report: Any, received_at: datetime, ip: str | None, seqs: list[int]) -> bool:
+    """The installation's newest report `report` and the count of the distinct heartbeats `seqs` (sorted,
+    ending with the report's own) it stands for, in one conditional UpdateItem. Only sequence numbers
+    above the recorded one are counted, so a redelivered or replayed heartbeat never counts twice: when
+    some of `seqs` are already recorded, the condition fails and the next attempt counts fewer.
+    False when none is newer than what is recorded: nothing changes."""
     from pynamodb.exceptions import UpdateError
 
     record = ActivationRecord(pk=f"LIC#{report.lic}", sk=f"ACT#{report.ins}")
-    try:
-        record.update(actions=[ActivationRecord.last_seq.set(report.seq),
-                               ActivationRecord.last_seen_at.set(received_at),
-                               ActivationRecord.software_version.set(report.software_version),
-                               ActivationRecord.active_modules.set(report.active_modules),
-                               ActivationRecord.usage.set(report.usage),
-                               ActivationRecord.errors.set(report.errors[-20:]),
-                               ActivationRecord.server_ip.set(ip),
-                               ActivationRecord.seen_version.set(report.seen_version)],
-                      condition=ActivationRecord.pk.exists()
-                      & (ActivationRecord.last_seq.does_not_exist() | (ActivationRecord.last_seq < report.seq)))
-        return True
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
+    newest = [ActivationRecord.last_seq.set(report.seq), ActivationRecord.last_seen_at.set(received_at),
+              ActivationRecord.software_version.set(report.software_version),
+              ActivationRecord.active_modules.set(report.active_modules), ActivationRecord.usage.set(report.usage),
+              ActivationRecord.errors.set(report.errors[-20:]), ActivationRecord.server_ip.set(ip),
+              ActivationRecord.seen_version.set(report.seen_version)]
+    for position, oldest in enumerate(seqs):
+        try:
+            record.update(actions=[*newest, ActivationRecord.heartbeats.add(len(seqs) - position)],
+                          condition=ActivationRecord.pk.exists()
+                          & (ActivationRecord.last_seq.does_not_exist() | (ActivationRecord.last_seq < oldest)))
+            return True
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    return False
 
 
 def activations(license_id: str) -> list[ActivationRecord]:

@@ -328,7 +328,8 @@ def activations(license_id: str, org_id: str | None = None) -> ActivationList:
             installation_id=a.installation_id, fingerprint=a.fingerprint, software_version=a.software_version,
             domain=a.domain, server_ip=a.server_ip, active_modules=list(a.active_modules or []),
             usage=dict(a.usage or {}), activated_at=a.activated_at, last_seen_at=a.last_seen_at,
-            state=state, behind_latest=version_key(a.software_version) < version_key(latest),
+            heartbeats=int(a.heartbeats or 0), state=state,
+            behind_latest=version_key(a.software_version) < version_key(latest),
             violations=violations(dict(a.usage or {}), record.limits)))
     views.sort(key=lambda v: v.last_seen_at, reverse=True)
     active_servers = {v.fingerprint for v in views if v.state == "active"}
