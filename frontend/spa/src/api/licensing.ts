@@ -54,15 +54,14 @@ export type ActivationState = Activation['state'];
 export interface FleetFilters {
   state?: ActivationState;
   org_id?: string;
+  software_version?: string;
+  behind_latest?: boolean;
+  clone_suspected?: boolean;
+  with_violations?: boolean;
 }
 
 /** One installation with the license and customer it runs under. */
-export interface FleetActivation extends Activation {
-  license_id: string;
-  org_id: string;
-  org_name?: string | null;
-  clone_suspected?: boolean;
-}
+export type FleetActivation = Schemas['FleetActivation'];
 
 export const listFleet = (filters: FleetFilters, cursor?: string) =>
   api<Page<FleetActivation>>('/api/console/licensing/activations', { query: { ...filters, cursor } });

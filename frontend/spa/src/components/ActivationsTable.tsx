@@ -5,10 +5,13 @@ import { useDateTime } from '../lib/format';
 import { ActivationStateTag } from '../lib/licensing';
 
 export interface ActivationRow extends Activation {
-  /** On the fleet page: which license the installation runs under. */
+  /** On the fleet page: which license and customer the installation runs under. */
   license_id?: string;
   org_id?: string;
-  org_name?: string | null;
+  customer?: string | null;
+  product?: string;
+  plan?: string;
+  license_state?: string;
   clone_suspected?: boolean;
 }
 

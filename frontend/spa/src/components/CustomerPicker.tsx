@@ -1,12 +1,30 @@
+import { useQuery } from '@tanstack/react-query';
 import { Select } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { getCustomer, listCustomers } from '../api/customers';
 
 const ORG_ID = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
 
+/** A pasted organization id in any letter case, as the API spells it. */
+export function asOrgId(text: string): string | undefined {
+  const match = /^org_([0-9a-z]{26})$/i.exec(text.trim());
+  const id = match ? `org_${match[1].toUpperCase()}` : undefined;
+  return id && ORG_ID.test(id) ? id : undefined;
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
 /**
- * A customer organization for a form field (its value is the `org_…` id). Typing or pasting an id
- * offers it as a choice.
+ * A customer organization for a form field (its value is the `org_…` id): search by name or ИНН,
+ * or paste an id.
  */
 export function CustomerPicker({ value, onChange, id, style }: {
   value?: string;
@@ -16,11 +34,25 @@ export function CustomerPicker({ value, onChange, id, style }: {
 }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
-  const typed = search.trim().toUpperCase().replace(/^ORG_/, 'org_');
-  const options = [
-    ...(ORG_ID.test(typed) ? [{ value: typed, label: typed }] : []),
-    ...(value && value !== typed ? [{ value, label: value }] : []),
-  ];
+  const q = useDebounced(search.trim(), 300);
+  const typedId = asOrgId(q);
+  const found = useQuery({
+    queryKey: ['customers', 'picker', q],
+    queryFn: () => listCustomers({ q: q || undefined }, undefined, 20),
+    enabled: !typedId,
+    staleTime: 30_000,
+  });
+  // The chosen customer's name, when it came from the address or a pasted id.
+  const chosen = useQuery({
+    queryKey: ['customers', 'one', value],
+    queryFn: () => getCustomer(value!),
+    enabled: !!value && ORG_ID.test(value),
+    staleTime: 60_000,
+    retry: false,
+  });
+  const options = (found.data?.items ?? []).map((c) => ({ value: c.id, label: c.inn ? `${c.name} · ИНН ${c.inn}` : c.name }));
+  if (typedId && !options.some((o) => o.value === typedId)) options.unshift({ value: typedId, label: typedId });
+  if (value && !options.some((o) => o.value === value)) options.unshift({ value, label: chosen.data?.name ?? value });
   return (
     <Select
       id={id}
@@ -29,7 +61,8 @@ export function CustomerPicker({ value, onChange, id, style }: {
       value={value}
       onChange={(next: string | undefined) => { onChange?.(next); setSearch(''); }}
       placeholder={t('customerPicker.placeholder')}
-      notFoundContent={t('customerPicker.nothing')}
+      notFoundContent={found.isFetching ? t('customerPicker.searching') : t('customerPicker.nothing')}
+      loading={found.isFetching}
       options={options}
       style={{ width: '100%', maxWidth: 480, ...style }}
     />

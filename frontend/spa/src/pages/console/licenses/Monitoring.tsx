@@ -1,35 +1,19 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Checkbox, Flex, Input, Segmented, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { listFleet, type ActivationState, type FleetActivation, type FleetFilters } from '../../../api/licensing';
+import { listFleet, type ActivationState, type FleetFilters, type LicenseState } from '../../../api/licensing';
 import { queryKeys } from '../../../api/queryKeys';
+import { ActivationsTable } from '../../../components/ActivationsTable';
+import { CustomerPicker } from '../../../components/CustomerPicker';
 import { describeError, ErrorState } from '../../../components/errors';
 import { usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
-import { useCatalog, useCatalogNames } from '../../../lib/licensing';
-import { ActivationsTable } from '../../../components/ActivationsTable';
+import { LicenseStateTag, useCatalog, useCatalogNames } from '../../../lib/licensing';
 
 type StateFilter = ActivationState | 'all';
-
-/** What the page narrows down among the loaded installations, on top of the server's filters. */
-export interface LocalFilters {
-  search: string;
-  behind: boolean;
-  violations: boolean;
-  clones: boolean;
-}
-
-export function matchesLocal(row: FleetActivation, filters: LocalFilters): boolean {
-  const needle = filters.search.trim().toLowerCase();
-  if (needle && ![row.domain, row.installation_id, row.license_id, row.org_id, row.org_name ?? '', row.server_ip ?? '', row.fingerprint]
-    .some((text) => text.toLowerCase().includes(needle))) return false;
-  if (filters.behind && !row.behind_latest) return false;
-  if (filters.violations && row.violations.length === 0) return false;
-  if (filters.clones && !row.clone_suspected) return false;
-  return true;
-}
+const VERSION = /^\d+\.\d+(\.\d+)?$/;
 
 /** Every installation of every license: state by last heartbeat, versions behind, clones, limit violations. */
 export default function Monitoring() {
@@ -37,12 +21,15 @@ export default function Monitoring() {
   const catalog = useCatalog();
   const names = useCatalogNames(catalog.data);
   const [state, setState] = useState<StateFilter>('all');
-  const [local, setLocal] = useState<LocalFilters>({ search: '', behind: false, violations: false, clones: false });
-  const filters: FleetFilters = state === 'all' ? {} : { state };
-  const fleet = usePagedQuery(queryKeys.fleet(filters), (cursor) => listFleet(filters, cursor));
-  const loaded = useMemo(() => fleet.data?.pages.flatMap((page) => page.items) ?? [], [fleet.data]);
-  const rows = loaded.filter((row) => matchesLocal(row, local));
-  const narrowed = local.search !== '' || local.behind || local.violations || local.clones;
+  const [filters, setFilters] = useState<Omit<FleetFilters, 'state'>>({});
+  const [versionText, setVersionText] = useState('');
+  const query: FleetFilters = { ...filters, ...(state === 'all' ? {} : { state }) };
+  const fleet = usePagedQuery(queryKeys.fleet(query), (cursor) => listFleet(query, cursor));
+  const rows = fleet.data?.pages.flatMap((page) => page.items) ?? [];
+  const filtered = state !== 'all' || Object.values(filters).some((v) => v !== undefined);
+  const flag = (name: 'behind_latest' | 'clone_suspected' | 'with_violations', on: boolean) =>
+    setFilters((f) => ({ ...f, [name]: on ? true : undefined }));
+  const badVersion = versionText !== '' && !VERSION.test(versionText.trim());
 
   return (
     <>
@@ -58,36 +45,40 @@ export default function Monitoring() {
           onChange={setState}
           options={(['all', 'active', 'stale', 'inactive'] as const).map((value) => ({ value, label: t(`monitoring.states.${value}`) }))}
         />
+        <CustomerPicker value={filters.org_id} onChange={(org_id) => setFilters((f) => ({ ...f, org_id }))} style={{ width: 320 }} />
         <Input.Search
           allowClear
-          placeholder={t('monitoring.search')}
-          aria-label={t('monitoring.search')}
-          onSearch={(search) => setLocal((f) => ({ ...f, search }))}
-          style={{ width: 300, maxWidth: '100%' }}
+          placeholder={t('monitoring.version')}
+          aria-label={t('monitoring.version')}
+          status={badVersion ? 'error' : undefined}
+          onChange={(e) => setVersionText(e.target.value)}
+          onSearch={(value) => {
+            const version = value.trim();
+            if (version === '' || VERSION.test(version)) setFilters((f) => ({ ...f, software_version: version || undefined }));
+          }}
+          style={{ width: 200 }}
         />
-        <Checkbox checked={local.behind} onChange={(e) => setLocal((f) => ({ ...f, behind: e.target.checked }))}>{t('monitoring.onlyBehind')}</Checkbox>
-        <Checkbox checked={local.violations} onChange={(e) => setLocal((f) => ({ ...f, violations: e.target.checked }))}>{t('monitoring.onlyViolations')}</Checkbox>
-        <Checkbox checked={local.clones} onChange={(e) => setLocal((f) => ({ ...f, clones: e.target.checked }))}>{t('monitoring.onlyClones')}</Checkbox>
+        <Checkbox checked={!!filters.behind_latest} onChange={(e) => flag('behind_latest', e.target.checked)}>{t('monitoring.onlyBehind')}</Checkbox>
+        <Checkbox checked={!!filters.with_violations} onChange={(e) => flag('with_violations', e.target.checked)}>{t('monitoring.onlyViolations')}</Checkbox>
+        <Checkbox checked={!!filters.clone_suspected} onChange={(e) => flag('clone_suspected', e.target.checked)}>{t('monitoring.onlyClones')}</Checkbox>
       </Flex>
       {fleet.isError && !fleet.data ? (
         <ErrorState error={fleet.error} onRetry={() => void fleet.refetch()} />
       ) : (
         <>
-          {narrowed && fleet.hasNextPage && (
-            <Typography.Paragraph type="secondary">{t('monitoring.narrowedLoaded', { shown: rows.length, loaded: loaded.length })}</Typography.Paragraph>
-          )}
           <ActivationsTable
             rows={rows}
             loading={fleet.isPending}
             moduleName={(code) => names.module('itbm', code)}
-            emptyText={narrowed || state !== 'all' ? t('monitoring.emptyFiltered') : t('monitoring.empty')}
+            emptyText={filtered ? t('monitoring.emptyFiltered') : t('monitoring.empty')}
             extraColumns={[{
               key: 'license',
               title: t('monitoring.license'),
               render: (_, row) => (
-                <Flex vertical>
-                  <Link to={`/console/licenses/${row.license_id}`}>{row.license_id}</Link>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{row.org_name ?? row.org_id}</Typography.Text>
+                <Flex vertical gap={2}>
+                  <Link to={`/console/licenses/${row.license_id}`}>{names.plan(row.product ?? 'itbm', row.plan ?? '')} · {row.license_id}</Link>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{row.customer ?? row.org_id}</Typography.Text>
+                  {row.license_state && <LicenseStateTag state={row.license_state as LicenseState} />}
                 </Flex>
               ),
             }]}
