@@ -5,8 +5,9 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
+from tessera.core.models import Model
 from tessera.core.money import Money
 from tessera.core.ru_ids import INN, KPP
 from tessera.core.validation import Email
@@ -53,7 +54,7 @@ Phone = Annotated[str, AfterValidator(_phone)]
 HttpsUrl = Annotated[str, AfterValidator(_https)]
 
 
-class Amount(BaseModel):
+class Amount(Model):
     """Money at the API boundary: integer kopecks and the currency (RUB)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -78,7 +79,7 @@ def _kpp_only_for_organizations(inn: str | None, kpp: str | None) -> None:
         raise ValueError("an individual entrepreneur (12-digit ИНН) has no КПП")
 
 
-class _Card(BaseModel):
+class _Card(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -119,20 +120,20 @@ class CustomerUpdate(_Card):
         return self
 
 
-class StatusChange(BaseModel):
+class StatusChange(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     status: CustomerStatus
     reason: str = Field(min_length=3, max_length=500)
 
 
-class ManagerView(BaseModel):
+class ManagerView(Model):
     id: str
     name: str | None = None
     email: str | None = None
 
 
-class CustomerSummary(BaseModel):
+class CustomerSummary(Model):
     id: str
     name: str
     legal_name: str | None
@@ -155,14 +156,14 @@ class CustomerCard(CustomerSummary):
     complete: bool = Field(description="the card has ИНН, segment and deployment (a signed-up customer may not yet)")
 
 
-class CustomerPage(BaseModel):
+class CustomerPage(Model):
     items: list[CustomerSummary]
     next_cursor: str | None
 
 
 # --- contacts --------------------------------------------------------------------------------------
 
-class ContactCreate(BaseModel):
+class ContactCreate(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=2, max_length=200)
@@ -180,7 +181,7 @@ class ContactCreate(BaseModel):
         return self
 
 
-class ContactUpdate(BaseModel):
+class ContactUpdate(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str | None = Field(None, min_length=2, max_length=200)
@@ -190,7 +191,7 @@ class ContactUpdate(BaseModel):
     purposes: list[Purpose] | None = Field(None, max_length=5)
 
 
-class ContactView(BaseModel):
+class ContactView(Model):
     id: str
     name: str
     position: str | None
@@ -201,11 +202,11 @@ class ContactView(BaseModel):
     updated_at: datetime
 
 
-class ContactList(BaseModel):
+class ContactList(Model):
     items: list[ContactView]
 
 
-class LicenseRecipient(BaseModel):
+class LicenseRecipient(Model):
     """Whom another context e-mails a customer's license files to."""
 
     name: str
@@ -214,7 +215,7 @@ class LicenseRecipient(BaseModel):
 
 # --- contracts -------------------------------------------------------------------------------------
 
-class ContractCreate(BaseModel):
+class ContractCreate(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     number: str = Field(min_length=1, max_length=60, pattern=r"^[\wА-Яа-яЁё][\w\-/.№ А-Яа-яЁё]*$")
@@ -232,7 +233,7 @@ class ContractCreate(BaseModel):
         return self
 
 
-class ContractUpdate(BaseModel):
+class ContractUpdate(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     number: str | None = Field(None, min_length=1, max_length=60, pattern=r"^[\wА-Яа-яЁё][\w\-/.№ А-Яа-яЁё]*$")
@@ -244,7 +245,7 @@ class ContractUpdate(BaseModel):
     status: ContractStatus | None = None
 
 
-class ContractView(BaseModel):
+class ContractView(Model):
     id: str
     number: str
     signed_on: date
@@ -257,13 +258,13 @@ class ContractView(BaseModel):
     updated_at: datetime
 
 
-class ContractList(BaseModel):
+class ContractList(Model):
     items: list[ContractView]
 
 
 # --- documents -------------------------------------------------------------------------------------
 
-class DocumentUploadRequest(BaseModel):
+class DocumentUploadRequest(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: DocumentKind
@@ -274,7 +275,7 @@ class DocumentUploadRequest(BaseModel):
     size: int = Field(ge=1, description="bytes; the upload URL accepts exactly this size")
 
 
-class DocumentLinkRequest(BaseModel):
+class DocumentLinkRequest(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: DocumentKind
@@ -283,7 +284,7 @@ class DocumentLinkRequest(BaseModel):
     url: HttpsUrl
 
 
-class DocumentView(BaseModel):
+class DocumentView(Model):
     id: str
     kind: DocumentKind
     title: str
@@ -299,7 +300,7 @@ class DocumentView(BaseModel):
     stored_at: datetime | None
 
 
-class UploadTicket(BaseModel):
+class UploadTicket(Model):
     url: str
     method: Literal["PUT"] = "PUT"
     headers: dict[str, str] = Field(description="send exactly these headers with the PUT")
@@ -307,23 +308,23 @@ class UploadTicket(BaseModel):
     max_size: int
 
 
-class DocumentCreated(BaseModel):
+class DocumentCreated(Model):
     document: DocumentView
     upload: UploadTicket | None = Field(None, description="for uploads: where to PUT the file, then confirm")
 
 
-class DownloadLink(BaseModel):
+class DownloadLink(Model):
     url: str
     expires_at: datetime | None = Field(None, description="null for external links")
 
 
-class DocumentList(BaseModel):
+class DocumentList(Model):
     items: list[DocumentView]
 
 
 # --- payments --------------------------------------------------------------------------------------
 
-class PaymentCreate(BaseModel):
+class PaymentCreate(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     license_id: str = Field(pattern=LICENSE_ID_PATTERN)
@@ -339,7 +340,7 @@ class PaymentCreate(BaseModel):
         return self
 
 
-class PaymentTerms(BaseModel):
+class PaymentTerms(Model):
     """What is due for a license and by when; past that date an unpaid license is overdue and cannot
     be activated."""
 
@@ -349,7 +350,7 @@ class PaymentTerms(BaseModel):
     due_on: date
 
 
-class PaymentView(BaseModel):
+class PaymentView(Model):
     id: str
     license_id: str
     amount: AmountView
@@ -360,7 +361,7 @@ class PaymentView(BaseModel):
     created_by: str
 
 
-class LicensePaymentView(BaseModel):
+class LicensePaymentView(Model):
     license_id: str
     amount_due: AmountView | None
     due_on: date | None
@@ -368,25 +369,25 @@ class LicensePaymentView(BaseModel):
     status: PaymentStatus
 
 
-class PaymentsTab(BaseModel):
+class PaymentsTab(Model):
     payments: list[PaymentView]
     licenses: list[LicensePaymentView]
 
 
-class PaymentRecorded(BaseModel):
+class PaymentRecorded(Model):
     payment: PaymentView
     license: LicensePaymentView
 
 
 # --- notes and activity ----------------------------------------------------------------------------
 
-class NoteCreate(BaseModel):
+class NoteCreate(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text: str = Field(min_length=1, max_length=5000)
 
 
-class NoteView(BaseModel):
+class NoteView(Model):
     id: str
     text: str
     author_id: str
@@ -394,12 +395,12 @@ class NoteView(BaseModel):
     created_at: datetime
 
 
-class NotePage(BaseModel):
+class NotePage(Model):
     items: list[NoteView]
     next_cursor: str | None
 
 
-class ActivityItem(BaseModel):
+class ActivityItem(Model):
     id: str
     at: datetime
     actor: str
@@ -411,14 +412,14 @@ class ActivityItem(BaseModel):
     diff: dict[str, list[object]] | None
 
 
-class ActivityPage(BaseModel):
+class ActivityPage(Model):
     items: list[ActivityItem]
     next_cursor: str | None
 
 
 # --- import ----------------------------------------------------------------------------------------
 
-class ImportRequest(BaseModel):
+class ImportRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["csv", "xlsx"]
@@ -427,14 +428,14 @@ class ImportRequest(BaseModel):
     file_name: str | None = Field(None, max_length=200)
 
 
-class ImportError_(BaseModel):
+class ImportError_(Model):
     line: int = Field(description="the line (CSV) or row (XLSX) number in the file, the header being 1")
     field: str | None
     code: str
     message: str
 
 
-class ImportRow(BaseModel):
+class ImportRow(Model):
     line: int
     inn: str
     name: str
@@ -443,7 +444,7 @@ class ImportRow(BaseModel):
     changes: dict[str, list[str | None]] = Field(default_factory=dict)
 
 
-class ImportReport(BaseModel):
+class ImportReport(Model):
     dry_run: bool
     applied: bool
     rows: int

@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 
@@ -54,6 +53,7 @@ from tessera.accounts.records import (
     PaymentRecord,
 )
 from tessera.core import clock
+from tessera.core import models as core_models
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
@@ -85,7 +85,7 @@ register({
 UNSET: Any = object()
 
 
-class Organization(BaseModel):
+class Organization(core_models.Model):
     id: str
     name: str
     status: str
@@ -152,7 +152,9 @@ def _commit(actor: Principal, request: RequestInfo, action: str, entity_type: st
         audit_service.append(entry, also=write)
     except TransactWriteError as exc:
         reasons = getattr(exc, "cancellation_reasons", None) or []
-        for position, (_, problem) in enumerate(new, start=len(saves)):
+        # DynamoDB answers a reason per item in request order, and PynamoDB sends the deletes first, then
+        # the puts in the order they were added: ours (saves, then new) come before anything else's
+        for position, (_, problem) in enumerate(new, start=len(deletes) + len(saves)):
             if len(reasons) > position and reasons[position] is not None \
                     and reasons[position].code == "ConditionalCheckFailed":
                 raise problem from exc

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import quote
 
 from pydantic import Field
-from pydantic_settings import BaseSettings
 
 from tessera.core import clock
 from tessera.core.settings import CoreSettings, get_settings
@@ -61,8 +60,7 @@ def forget() -> None:
 
 
 def _bucket() -> str:
-    settings: BaseSettings = get_settings(StorageSettings)
-    return str(settings.documents_bucket)  # type: ignore[attr-defined]
+    return get_settings(StorageSettings).documents_bucket
 
 
 @dataclass(frozen=True)
