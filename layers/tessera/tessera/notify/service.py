@@ -421,9 +421,8 @@ def retry(delivery_id: str, *, forced: bool = False) -> DeliveryRecord | None:
         return None
     if delivery.status == "sent" or (not forced and delivery.retry_key is None):
         return None
-    if not repository.claim_attempt(delivery, clock.now()):
+    if not repository.claim_attempt(delivery, clock.now()):  # attempts + 1, read back into `delivery`
         return None
-    delivery.attempts = int(delivery.attempts) + 1
     return send(delivery)
 
 
