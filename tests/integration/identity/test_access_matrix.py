@@ -42,6 +42,27 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "/api/console/access-grants"): lambda w: {
         "org_id": w["org_id"], "grantee_id": w["user_id"], "reason": "TCK-1 matrix", "scope": "read",
         "expires_at": (clock.now() + timedelta(hours=1)).isoformat()},
+    # customers (accounts)
+    ("POST", "/api/console/customers"): lambda w: {"name": "ООО «Матрица»", "inn": "7708999992", "kpp": "770101001",
+                                                   "segment": "smb", "deployment": "saas"},
+    ("PATCH", "/api/console/customers/{org_id}"): lambda w: {"notes": "matrix"},
+    ("POST", "/api/console/customers/{org_id}/status"): lambda w: {"status": "active", "reason": "matrix check"},
+    ("POST", "/api/console/customers/import"): lambda w: {"format": "csv", "dry_run": True, "content_base64": (
+        "0JjQndCdLNCd0LDQuNC80LXQvdC+0LLQsNC90LjQtSzQodC10LPQvNC10L3RgizQotC40L8g0LLQvdC10LTRgNC10L3QuNGPDQo=")},
+    ("POST", "/api/console/customers/{org_id}/contacts"): lambda w: {"name": "Матрица", "email": "c@example.com"},
+    ("PATCH", "/api/console/customers/{org_id}/contacts/{contact_id}"): lambda w: {"position": "CTO"},
+    ("POST", "/api/console/customers/{org_id}/contracts"): lambda w: {
+        "number": "M-2", "signed_on": "2026-01-01", "amount": {"kopecks": 100}, "valid_from": "2026-01-01"},
+    ("PATCH", "/api/console/customers/{org_id}/contracts/{contract_id}"): lambda w: {"sla": "premium"},
+    ("POST", "/api/console/customers/{org_id}/documents"): lambda w: {
+        "kind": "act", "title": "Акт", "file_name": "act.pdf", "content_type": "application/pdf", "size": 100},
+    ("POST", "/api/console/customers/{org_id}/document-links"): lambda w: {
+        "kind": "other", "title": "Ссылка", "url": "https://disk.example.ru/x"},
+    ("POST", "/api/console/customers/{org_id}/payments"): lambda w: {
+        "license_id": w["license_id"], "amount": {"kopecks": 100}, "paid_on": "2026-01-10", "reference": "matrix"},
+    ("PUT", "/api/console/customers/{org_id}/licenses/{license_id}/payment-terms"): lambda w: {
+        "amount_due": {"kopecks": 100}, "due_on": "2027-01-01"},
+    ("POST", "/api/console/customers/{org_id}/notes"): lambda w: {"text": "matrix"},
 }
 
 
@@ -93,9 +114,19 @@ def world(stack: Platform) -> dict[str, Any]:
     issued = console.post("/api/console/licenses", {"org_id": org_id, "plan": "advanced", "starts_on": "2026-01-01",
                                                     "ends_on": "2027-12-31", "domain": "budget.example.ru"})
     assert issued.status == 201, issued.body
+    on_card = f"/api/console/customers/{org_id}"
+    customer_ids = {
+        "contact_id": console.post(f"{on_card}/contacts", {"name": "Контакт", "email": "w@example.com"}).body["id"],
+        "contract_id": console.post(f"{on_card}/contracts", {"number": "M-1", "signed_on": "2026-01-01",
+                                                             "amount": {"kopecks": 1}, "valid_from": "2026-01-01"}
+                                    ).body["id"],
+        "document_id": console.post(f"{on_card}/document-links", {"kind": "other", "title": "Ссылка",
+                                                                  "url": "https://disk.example.ru/w"}
+                                    ).body["document"]["id"]}
     sent = console.post(f"/api/console/licenses/{issued.body['license']['id']}/send", {})  # a delivery to retry
     assert sent.status == 200, sent.body
-    return {"delivery_id": sent.body["deliveries"][0]["id"],
+    return {**customer_ids,
+            "delivery_id": sent.body["deliveries"][0]["id"],
             "user_id": target["id"], "org_id": org_id, "member_id": member["id"], "grant_id": grant.body["id"],
             "license_id": issued.body["license"]["id"], "report": "sales", "month": "2026-03",
             "other_org_id": other_me["current"]["org_id"]}
