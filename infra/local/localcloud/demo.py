@@ -25,6 +25,7 @@ def load(cloud: LocalCloud) -> list[str]:
     people = _run_seed(cloud, "AuthFunction", "localcloud.seeds.identity")
     cloud.pages.totp_accounts["admin@tessera.local"] = people["admin_totp_secret"]
     catalog = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.catalog")
+    customers = _run_seed(cloud, "AccountsApiFunction", "localcloud.seeds.accounts")
     url = cloud.gateway_url
     password = people["password"]
     return [
@@ -33,8 +34,10 @@ def load(cloud: LocalCloud) -> list[str]:
         "  demo logins (password for all: " + password + ")",
         "    admin@tessera.local      console, admin; 2FA secret " + people["admin_totp_secret"]
         + f" (codes on {url}/_local/totp)",
+        "    sales@tessera.local      console, sales manager of the demo customers",
         "    support@tessera.local    console, support (needs an access grant for customer data)",
         "    auditor@tessera.local    console, read-only auditor",
         "    owner@demo.tessera.local app, owner of «ООО «Демо Бюджет»»",
         f"  catalog     {catalog['product']}: {catalog['plans']}",
+        f"  customers   {customers['customers']} with contacts and contracts",
     ]

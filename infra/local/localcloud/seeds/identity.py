@@ -16,6 +16,7 @@ def main() -> None:
     if created:
         bootstrap.enrol_totp(admin_id, ADMIN_TOTP_SECRET)
     staff.bootstrap_admin("support@tessera.local", "Светлана Поддержкина", PASSWORD, roles=("support",))
+    staff.bootstrap_admin("sales@tessera.local", "Марина Продажина", PASSWORD, roles=("sales",))
     staff.bootstrap_admin("auditor@tessera.local", "Аркадий Аудиторов", PASSWORD, roles=("auditor",))
     _, org_id, _ = bootstrap.customer("owner@demo.tessera.local", "Ольга Владелец", "ООО «Демо Бюджет»", PASSWORD)
     print(json.dumps({"password": PASSWORD, "admin_totp_secret": ADMIN_TOTP_SECRET, "org_id": org_id}))
