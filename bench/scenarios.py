@@ -87,9 +87,9 @@ def _with_license() -> dict[str, str]:
 
 
 def _forget_statuses() -> None:
-    from tessera.licensing import service
+    from tessera.licensing import state
 
-    service._status_cache.clear()
+    state._status_cache.clear()
 
 
 def _heartbeat_body() -> dict[str, str]:

@@ -7,10 +7,10 @@ from typing import Any
 
 from tessera.core.http import make_resolver
 from tessera.core.observability import lambda_entry
-from tessera.licensing.installation_api import activation_router
+from tessera.licensing.activation_api import router
 
 app = make_resolver()
-app.include_router(activation_router)
+app.include_router(router)
 
 
 @lambda_entry()

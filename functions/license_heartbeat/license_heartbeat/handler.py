@@ -6,10 +6,10 @@ from typing import Any
 
 from tessera.core.http import make_resolver
 from tessera.core.observability import lambda_entry
-from tessera.licensing.installation_api import heartbeat_router
+from tessera.licensing.heartbeat_api import router
 
 app = make_resolver()
-app.include_router(heartbeat_router)
+app.include_router(router)
 
 
 @lambda_entry()

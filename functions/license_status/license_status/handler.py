@@ -6,7 +6,7 @@ from typing import Any
 
 from tessera.core.http import make_resolver
 from tessera.core.observability import lambda_entry
-from tessera.licensing.installation_api import status_router as router
+from tessera.licensing.status_api import router
 
 app = make_resolver()
 app.include_router(router)

@@ -8,7 +8,7 @@ import pytest
 
 from tessera.core import clock
 from tessera.core.crypto import JwsError, jwk_to_public_key, jws_verify
-from tessera.licensing import service as licensing
+from tessera.licensing import state
 from tests.integration.identity.flows import admin, customer
 from tests.integration.stack import Client, Platform
 
@@ -24,7 +24,7 @@ def world(stack: Platform) -> dict[str, Any]:
 
 
 def _check(key: str) -> Any:
-    licensing._status_cache.clear()  # each container caches a check for 30 s; these tests look at once
+    state._status_cache.clear()  # each container caches a check for 30 s; these tests look at once
     return Client().get(f"/api/licenses/{key}").body
 
 

@@ -24,7 +24,7 @@ from tessera.licensing import repository, signing
 from tessera.licensing.models import ActivateAnswer, ActivateRequest, version_key
 from tessera.licensing.payments import payment_state
 from tessera.licensing.records import ActivationRecord, InstallationViewRecord
-from tessera.licensing.service import DETAILS, state_of
+from tessera.licensing.state import DETAILS, state_of
 
 CERTIFICATE_TYPE = "installation-cert+jws"
 REFUSALS = {

@@ -26,7 +26,7 @@ from tessera.core.crypto import JwsError, jwk_to_public_key, jws_sign, jws_verif
 from tessera.core.request import RequestInfo
 from tessera.licensing import repository, response_keys, signing
 from tessera.licensing.models import HeartbeatAnswer, HeartbeatCode, HeartbeatReport, HeartbeatRequest
-from tessera.licensing.service import state_of, violations
+from tessera.licensing.state import state_of, violations
 
 MOSCOW = ZoneInfo("Europe/Moscow")  # the day of a limit alert (one alert per installation × limit × day)
 MAX_SKEW_SECONDS = 300
