@@ -147,6 +147,7 @@ class LocalCloud:
             f"  gateway     {url}/            (API under {url}/api/)",
             f"  health      {url}/api/health",
             f"  mailbox     {url}/_local/mailbox",
+            f"  chats       {url}/_local/chats   (Telegram and Slack messages, sent to local fakes)",
             f"  clock       {url}/_local/clock",
             f"  resources   {url}/_local/resources",
             f"  AWS         {self.endpoint_url}   (AWS_ENDPOINT_URL for boto3 / the AWS CLI; account {ACCOUNT_ID})",
