@@ -18,7 +18,8 @@ const AcceptInvite = lazy(() => import('./pages/public/AcceptInvite'));
 const Profile = lazy(() => import('./pages/shared/Profile'));
 const NotFound = lazy(() => import('./pages/NotFound'));
 
-const Dashboard = lazy(() => import('./pages/console/Dashboard'));
+const Dashboard = lazy(() => import('./pages/console/dashboard/Dashboard'));
+const Reports = lazy(() => import('./pages/console/reports/Reports'));
 const StaffUsers = lazy(() => import('./pages/console/StaffUsers'));
 const AccessGrants = lazy(() => import('./pages/console/AccessGrants'));
 const AuditLog = lazy(() => import('./pages/console/AuditLog'));
@@ -74,6 +75,7 @@ export const routes: RouteObject[] = [
               { path: 'licenses/:licenseId', element: <LicenseDetail /> },
               { path: 'catalog', element: <Catalog /> },
               { path: 'monitoring', element: <Monitoring /> },
+              { path: 'reports', element: <Reports /> },
               { path: 'profile', element: <Profile area="console" /> },
               { path: '*', element: <NotFound /> },
             ],

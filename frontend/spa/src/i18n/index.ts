@@ -2,6 +2,8 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import ru from './ru.json';
+import reportsEn from './reports.en.json';
+import reportsRu from './reports.ru.json';
 
 export const LANGUAGES = ['ru', 'en'] as const;
 export type UiLanguage = (typeof LANGUAGES)[number];
@@ -27,7 +29,8 @@ i18next.on('languageChanged', (language) => {
 });
 
 void i18next.use(initReactI18next).init({
-  resources: { ru: { translation: ru }, en: { translation: en } },
+  // `reports`: the licensing dashboard and reports (their own resource files)
+  resources: { ru: { translation: ru, reports: reportsRu }, en: { translation: en, reports: reportsEn } },
   lng: storedLanguage(),
   fallbackLng: 'ru',
   supportedLngs: LANGUAGES,

@@ -1,4 +1,4 @@
-import { AppstoreOutlined, AuditOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, BarChartOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
 import { Shell } from './Shell';
@@ -9,6 +9,7 @@ export default function ConsoleLayout() {
     { path: '/console/dashboard', icon: <DashboardOutlined />, label: t('nav.dashboard') },
     { path: '/console/licenses', icon: <SafetyCertificateOutlined />, label: t('nav.licenses') },
     { path: '/console/monitoring', icon: <MonitorOutlined />, label: t('nav.monitoring') },
+    { path: '/console/reports', icon: <BarChartOutlined />, label: t('reports:nav') },
     { path: '/console/catalog', icon: <AppstoreOutlined />, label: t('nav.catalog') },
     { path: '/console/staff', icon: <TeamOutlined />, label: t('nav.staff') },
     { path: '/console/access-grants', icon: <KeyOutlined />, label: t('nav.accessGrants') },
