@@ -74,7 +74,7 @@ def http_event(scenario: Scenario, headers: dict[str, str]) -> dict[str, Any]:
     lowered = {k.lower(): v for k, v in {**scenario.headers, **headers}.items()}
     params = _path_params(scenario.route_path, path)
     now = time.time()
-    return {
+    event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": f"{scenario.method} {scenario.route_path}",
         "rawPath": path,
@@ -93,6 +93,9 @@ def http_event(scenario: Scenario, headers: dict[str, str]) -> dict[str, Any]:
         "body": text,
         "isBase64Encoded": False,
     }
+    if scenario.principal:  # what the Lambda authorizer passes to a guarded route
+        event["requestContext"]["authorizer"] = {"lambda": scenario.principal}
+    return event
 
 
 def _bind(scenario: Scenario) -> Scenario:

@@ -23,6 +23,7 @@ class Scenario:
     setup: Callable[[], dict[str, str]] | None = None
     before_each: Callable[[], None] | None = None  # e.g. empty a cache, to measure the uncached path
     setup_as: str | None = None  # run `setup` with this function's environment (it writes what others own)
+    principal: dict[str, Any] | None = None  # the Lambda authorizer's context for guarded console/app routes
 
 
 DEMO_EMAIL, DEMO_PASSWORD = "bench.owner@example.com", "bench-password-2026"
@@ -121,6 +122,17 @@ def _heartbeat_body() -> dict[str, str]:
 _HEARTBEAT: dict[str, str] = {}
 
 
+def _licensing_data() -> dict[str, str]:
+    """A license and an activated installation: the dashboard has something to count."""
+    if not _HEARTBEAT:  # the heartbeat scenario's installation, when it ran first
+        _heartbeat_body()
+    return {}
+
+
+_STAFF = {"user_id": "usr_01JBENCHSTAFF0000000000000", "session_id": "ses_bench", "audience": "console",
+          "kind": "staff", "roles": '["admin"]', "org_id": "", "mfa": True, "display": "bench"}
+
+
 def _forget_seen_heartbeats() -> None:
     from tessera.licensing import heartbeats
 
@@ -153,4 +165,7 @@ SCENARIOS: list[Scenario] = [
     Scenario("heartbeat (1 SQS call)", "LicenseHeartbeatFunction", "POST", "/api/licenses/heartbeat",
              "/api/licenses/heartbeat", budget_calls=1, setup=_heartbeat_body, setup_as="LicensingApiFunction",
              body="{heartbeat}", before_each=_forget_seen_heartbeats),
+    Scenario("licensing dashboard (counters + fleet counts, no scan)", "LicensingApiFunction", "GET",
+             "/api/console/licensing/dashboard", "/api/console/licensing/dashboard", budget_calls=7,
+             setup=_licensing_data, setup_as="LicensingApiFunction", principal=_STAFF),
 ]
