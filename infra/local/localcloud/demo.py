@@ -25,6 +25,7 @@ def load(cloud: LocalCloud) -> list[str]:
     people = _run_seed(cloud, "AuthFunction", "localcloud.seeds.identity")
     cloud.pages.totp_accounts["admin@tessera.local"] = people["admin_totp_secret"]
     catalog = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.catalog")
+    plan = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.reports")
     customers = _run_seed(cloud, "AccountsApiFunction", "localcloud.seeds.accounts")
     url = cloud.gateway_url
     password = people["password"]
@@ -39,5 +40,6 @@ def load(cloud: LocalCloud) -> list[str]:
         "    auditor@tessera.local    console, read-only auditor",
         "    owner@demo.tessera.local app, owner of «ООО «Демо Бюджет»»",
         f"  catalog     {catalog['product']}: {catalog['plans']}",
+        f"  sales plan  {plan['sales_plan']} (console → Reports)",
         f"  customers   {customers['customers']} with contacts and contracts",
     ]
