@@ -66,6 +66,7 @@ def test_update_and_status_changes_are_audited_with_a_reason(console: Client, me
     changed = console.patch(path, {"name": "ООО «Ромашка Плюс»", "manager_id": me["id"], "notes": None})
     assert changed.status == 200 and changed.body["name"] == "ООО «Ромашка Плюс»"
     assert console.patch(path, {"segment": None}).code == "card-field-required"
+    assert console.patch(path, {"kpp": None}).code == "kpp-required"
     assert console.post(f"{path}/status", {"status": "blocked"}).status == 422  # the reason is required
     blocked = console.post(f"{path}/status", {"status": "blocked", "reason": "TCK-42 долг по оплате"})
     assert blocked.body["status"] == "blocked" and blocked.body["status_reason"] == "TCK-42 долг по оплате"

@@ -67,6 +67,8 @@ register({
     "manager-unknown": {"ru": "Менеджер должен быть активным сотрудником.",
                         "en": "The manager must be an active staff user."},
     "card-field-required": {"ru": "Это поле нельзя очистить.", "en": "This field cannot be cleared."},
+    "kpp-required": {"ru": "Для организации (ИНН из 10 цифр) нужен КПП.",
+                     "en": "An organization (10-digit ИНН) needs a КПП."},
     "kpp-mismatch": {"ru": "КПП указывается только для организаций (ИНН из 10 цифр).",
                      "en": "Only organizations (10-digit ИНН) have a КПП."},
     "contact-unknown": {"ru": "Такого контакта нет.", "en": "No such contact."},
@@ -274,6 +276,9 @@ def _apply_update(record: OrganizationRecord, changes: dict[str, Any], actor: Pr
     if kpp and inn and len(inn) == 12:
         raise ValidationFailed("Only organizations have a КПП.", code="kpp-mismatch",
                                errors=[FieldError("body.kpp", "an ИП has no КПП", "kpp-mismatch")])
+    if inn and len(inn) == 10 and not kpp and ("inn" in changes or "kpp" in changes):
+        raise ValidationFailed("An organization needs a КПП.", code="kpp-required",
+                               errors=[FieldError("body.kpp", "required for a 10-digit ИНН", "kpp-required")])
     if "inn" in changes and changes["inn"] != record.inn:
         taken = repository.find_inn(changes["inn"])
         if taken is not None and taken.org_id != record.org_id:
