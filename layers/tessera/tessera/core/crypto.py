@@ -15,7 +15,7 @@ import json
 import os
 import struct
 from collections.abc import Mapping
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -209,6 +209,17 @@ class EnvelopeCipher:
             if type(exc).__name__ in ("InvalidCiphertextException", "ClientError"):
                 raise DecryptionError("the secret cannot be decrypted in this context") from exc
             raise
+
+
+@cache
+def data_cipher() -> EnvelopeCipher:
+    """The process's cipher for secrets at rest (TOTP seeds, channel tokens), under the DATA_KEY_ID key."""
+    from tessera.core.settings import CoreSettings, get_settings
+
+    key = get_settings(CoreSettings).data_key_id
+    if not key:
+        raise RuntimeError("DATA_KEY_ID is not set for this function")
+    return EnvelopeCipher(key)
 
 
 def mask_secret(value: str | None, visible: int = 4) -> str:

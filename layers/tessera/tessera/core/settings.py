@@ -57,3 +57,8 @@ def get_settings(model: type[S] = CoreSettings) -> S:  # type: ignore[assignment
 
 def reset_settings_cache() -> None:
     get_settings.cache_clear()
+
+
+def web_url(path: str) -> str:
+    """An absolute link into the web app (for e-mails): the platform's public URL and `path`."""
+    return get_settings(CoreSettings).web_base_url.rstrip("/") + path

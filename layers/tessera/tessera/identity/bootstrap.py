@@ -29,13 +29,14 @@ def _password(args: argparse.Namespace) -> str:
 
 def enrol_totp(user_id: str, secret: str) -> list[str]:
     """Turn on 2FA with a known secret (demo accounts only), answering fresh recovery codes."""
-    from tessera.identity.service import _secret_context, cipher
+    from tessera.core.crypto import data_cipher
+    from tessera.identity.service import _secret_context
 
     user = repository.find_user(user_id)
     if user is None:
         raise SystemExit(f"no user {user_id}")
     codes = totp.new_recovery_codes()
-    user.mfa_secret = cipher().encrypt(secret.encode(), _secret_context(user))
+    user.mfa_secret = data_cipher().encrypt(secret.encode(), _secret_context(user))
     user.mfa_enabled, user.recovery_hashes = True, {totp.hash_recovery_code(c) for c in codes}
     repository.save(user)
     return codes

@@ -141,7 +141,7 @@ def safe_return_to(value: str | None) -> str:
 
 
 def redirect_uri(name: str) -> str:
-    from tessera.identity.service import web_url
+    from tessera.core.settings import web_url
 
     return web_url(f"/api/auth/oidc/{name}/callback")
 

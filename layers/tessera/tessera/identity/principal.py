@@ -115,7 +115,7 @@ def guard(resolver: Any, action: str, *, customer_data: Literal["read", "write"]
             authorize(principal_of(resolver.current_event), action, path_values.get("org_id"))
 
         checked.__tessera_action__ = action  # type: ignore[attr-defined]
-        checked.__tessera_precheck__ = precheck  # type: ignore[attr-defined]  (the resolver's, before validation)
+        checked.__tessera_precheck__ = precheck  # type: ignore[attr-defined]  # run by the resolver before validation
         return checked
 
     return decorate

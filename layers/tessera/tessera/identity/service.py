@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import timedelta
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tessera.core import clock
 from tessera.core.errors import (
@@ -20,6 +19,7 @@ from tessera.core.errors import (
 )
 from tessera.core.ids import new_id, new_secret_token, sha256_hex
 from tessera.core.request import RequestInfo
+from tessera.core.settings import web_url
 from tessera.identity import messages as _messages  # noqa: F401  (registers the localized texts)
 from tessera.identity import passwords, repository, sessions, tokens, totp
 from tessera.identity.audit_log import audit
@@ -40,31 +40,11 @@ from tessera.identity.records import MemberRecord, OneTimeTokenRecord, ThrottleR
 from tessera.identity.roles import StaffRole
 from tessera.notify.mail import send_template
 
-if TYPE_CHECKING:
-    from tessera.core.crypto import EnvelopeCipher
-
 THROTTLE_WINDOW = 15 * 60
 THROTTLE_LIMIT = 5
 CONFIRM_TTL = timedelta(hours=48)
 RESET_TTL = timedelta(hours=1)
 INVITE_TTL = timedelta(days=7)
-
-
-@cache
-def cipher() -> EnvelopeCipher:
-    from tessera.core.crypto import EnvelopeCipher  # only when 2FA is touched
-    from tessera.core.settings import CoreSettings, get_settings
-
-    key = get_settings(CoreSettings).data_key_id
-    if not key:
-        raise RuntimeError("DATA_KEY_ID is not set for this function")
-    return EnvelopeCipher(key)
-
-
-def web_url(path: str) -> str:
-    from tessera.core.settings import CoreSettings, get_settings
-
-    return get_settings(CoreSettings).web_base_url.rstrip("/") + path
 
 
 # --- views -----------------------------------------------------------------------------------------
@@ -290,7 +270,9 @@ def _secret_context(user: UserRecord) -> dict[str, str]:
 def _decrypt_secret(user: UserRecord, sealed: str | None) -> str:
     if not sealed:
         raise Unauthorized("Two-factor authentication is not enabled.", code="mfa-not-enrolled")
-    return cipher().decrypt(sealed, _secret_context(user)).decode()
+    from tessera.core.crypto import data_cipher  # cryptography only when 2FA is touched
+
+    return data_cipher().decrypt(sealed, _secret_context(user)).decode()
 
 
 def _enrolling_user(principal: Principal | None, mfa_token: str | None) -> tuple[UserRecord, str | None]:
@@ -307,7 +289,9 @@ def enroll_totp(principal: Principal | None, mfa_token: str | None) -> EnrollAns
     if user.mfa_enabled:
         raise Conflict("Two-factor authentication is already enabled.", code="mfa-already-enabled")
     secret = totp.new_secret()
-    user.mfa_pending_secret = cipher().encrypt(secret.encode(), _secret_context(user))
+    from tessera.core.crypto import data_cipher
+
+    user.mfa_pending_secret = data_cipher().encrypt(secret.encode(), _secret_context(user))
     repository.save(user)
     return EnrollAnswer(secret=secret, otpauth_uri=totp.provisioning_uri(secret, user.email))
 

@@ -7,15 +7,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from tessera.core.models import Model
 from tessera.core.observability import logger
 from tessera.licensing.models import LimitViolation
 
 KEEP_MARKERS = timedelta(days=8)
 
 
-class LimitAlert(BaseModel):
+class LimitAlert(Model):
     """What the heartbeat worker queues (kind "limit")."""
 
     license_id: str = Field(pattern=r"^lic_[0-9A-HJKMNP-TV-Z]{26}$")

@@ -4,8 +4,9 @@ views carry only hints."""
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from tessera.core.models import Model
 from tessera.core.validation import Email
 from tessera.notify.channels import SLACK_WEBHOOK, TELEGRAM_CHAT, TELEGRAM_TOKEN
 
@@ -16,7 +17,7 @@ Language = Literal["ru", "en"]
 Status = Literal["pending", "sent", "failed"]
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -85,26 +86,26 @@ class StaffPreferencesUpdate(PreferencesUpdate):
         return sorted(set(value))
 
 
-class EmailView(BaseModel):
+class EmailView(Model):
     enabled: bool
     recipients: list[str]
     effective_recipients: list[str] = Field(description="where e-mail notices go now")
 
 
-class TelegramView(BaseModel):
+class TelegramView(Model):
     enabled: bool
     chat_id: str | None
     configured: bool
     bot_token_hint: str | None = Field(description="the last characters only; the token is never returned")
 
 
-class SlackView(BaseModel):
+class SlackView(Model):
     enabled: bool
     configured: bool
     webhook_hint: str | None = Field(description="the last characters only; the URL is never returned")
 
 
-class PreferencesView(BaseModel):
+class PreferencesView(Model):
     owner: Literal["org", "staff"]
     owner_id: str
     events: list[EventName]
@@ -117,7 +118,7 @@ class PreferencesView(BaseModel):
     updated_at: datetime | None = None
 
 
-class DeliveryView(BaseModel):
+class DeliveryView(Model):
     id: str
     event: DeliveryEvent
     channel: Literal["email", "telegram", "slack"]
@@ -135,7 +136,7 @@ class DeliveryView(BaseModel):
     sent_at: datetime | None
 
 
-class DeliveryPage(BaseModel):
+class DeliveryPage(Model):
     items: list[DeliveryView]
     next_cursor: str | None
 
@@ -146,7 +147,7 @@ class SendLicenseRequest(_Strict):
     language: Language | None = Field(None, description="omitted: the customer's notification language")
 
 
-class SendAnswer(BaseModel):
+class SendAnswer(Model):
     deliveries: list[DeliveryView]
 
 

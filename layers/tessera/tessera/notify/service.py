@@ -16,13 +16,14 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from tessera.core import clock
-from tessera.core.crypto import DecryptionError, mask_secret
+from tessera.core.crypto import DecryptionError, data_cipher, mask_secret
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
 from tessera.core.masking import mask_email
 from tessera.core.observability import logger
 from tessera.core.request import RequestInfo
+from tessera.core.settings import web_url
 from tessera.notify import repository
 from tessera.notify.channels import CHANNELS, DeliveryError, Target, channels
 from tessera.notify.models import (
@@ -41,7 +42,6 @@ from tessera.notify.records import DeliveryRecord, OnceRecord, PreferencesRecord
 from tessera.notify.rendering import language_of, render
 
 if TYPE_CHECKING:
-    from tessera.core.crypto import EnvelopeCipher
     from tessera.identity.principal import Principal
 
 MAX_ATTEMPTS = 4  # the first send and three retries
@@ -56,23 +56,6 @@ register({
     "no-recipients": {"ru": "Некому отправить: у клиента нет адресов для лицензий.",
                       "en": "Nobody to send to: the customer has no license recipients."},
 })
-
-
-@cache
-def cipher() -> EnvelopeCipher:
-    from tessera.core.crypto import EnvelopeCipher
-    from tessera.core.settings import CoreSettings, get_settings
-
-    key = get_settings(CoreSettings).data_key_id
-    if not key:
-        raise RuntimeError("DATA_KEY_ID is not set for this function")
-    return EnvelopeCipher(key)
-
-
-def web_url(path: str) -> str:
-    from tessera.core.settings import CoreSettings, get_settings
-
-    return get_settings(CoreSettings).web_base_url.rstrip("/") + path
 
 
 # --- preferences -------------------------------------------------------------------------------------
@@ -96,7 +79,7 @@ def _secret_context(record: PreferencesRecord, channel: str) -> dict[str, str]:
 
 
 def _seal(record: PreferencesRecord, channel: str, value: str) -> str:
-    return cipher().encrypt(value.encode(), _secret_context(record, channel))
+    return data_cipher().encrypt(value.encode(), _secret_context(record, channel))
 
 
 def _unseal(record: PreferencesRecord, channel: str) -> str | None:
@@ -104,7 +87,7 @@ def _unseal(record: PreferencesRecord, channel: str) -> str | None:
     if not sealed:
         return None
     try:
-        return cipher().decrypt(sealed, _secret_context(record, channel)).decode()
+        return data_cipher().decrypt(sealed, _secret_context(record, channel)).decode()
     except DecryptionError:
         return None
 
