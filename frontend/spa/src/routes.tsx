@@ -28,6 +28,8 @@ const LicenseWizard = lazy(() => import('./pages/console/licenses/LicenseWizard'
 const LicenseDetail = lazy(() => import('./pages/console/licenses/LicenseDetail'));
 const Catalog = lazy(() => import('./pages/console/licenses/Catalog'));
 const Monitoring = lazy(() => import('./pages/console/licenses/Monitoring'));
+const CustomersList = lazy(() => import('./pages/console/customers/CustomersList'));
+const CustomerCard = lazy(() => import('./pages/console/customers/CustomerCard'));
 
 const Team = lazy(() => import('./pages/app/Team'));
 const StaffAccess = lazy(() => import('./pages/app/StaffAccess'));
@@ -70,6 +72,8 @@ export const routes: RouteObject[] = [
               { path: 'staff', element: <StaffUsers /> },
               { path: 'access-grants', element: <AccessGrants /> },
               { path: 'audit', element: <AuditLog /> },
+              { path: 'customers', element: <CustomersList /> },
+              { path: 'customers/:orgId', element: <CustomerCard /> },
               { path: 'licenses', element: <LicensesList /> },
               { path: 'licenses/new', element: <LicenseWizard /> },
               { path: 'licenses/:licenseId', element: <LicenseDetail /> },

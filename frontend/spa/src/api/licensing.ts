@@ -43,6 +43,11 @@ export const suspendLicense = (licenseId: string, reason: string) =>
   api<License>(`${one(licenseId)}/suspend`, { method: 'POST', body: { reason } });
 export const resumeLicense = (licenseId: string, reason: string) =>
   api<License>(`${one(licenseId)}/resume`, { method: 'POST', body: { reason } });
+export type SendLicenseRequest = Schemas['SendLicenseRequest'];
+export type SendAnswer = Schemas['SendAnswer'];
+/** E-mails the newest .lic file to the given addresses, or to the customer's license recipients. */
+export const sendLicense = (licenseId: string, body: SendLicenseRequest) =>
+  api<SendAnswer>(`${one(licenseId)}/send`, { method: 'POST', body });
 /** The seed's staff path; the installation learns of it at its next check. */
 export const revokeLicense = (licenseId: string, reason: string) =>
   api<License>('/api/licenses/revoke', { method: 'POST', body: { license_id: licenseId, reason } });

@@ -1,4 +1,4 @@
-import { AppstoreOutlined, AuditOutlined, BarChartOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, BarChartOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
 import { Shell } from './Shell';
@@ -7,6 +7,7 @@ export default function ConsoleLayout() {
   const { t } = useTranslation();
   const nav = [
     { path: '/console/dashboard', icon: <DashboardOutlined />, label: t('nav.dashboard') },
+    { path: '/console/customers', icon: <ShopOutlined />, label: t('nav.customers') },
     { path: '/console/licenses', icon: <SafetyCertificateOutlined />, label: t('nav.licenses') },
     { path: '/console/monitoring', icon: <MonitorOutlined />, label: t('nav.monitoring') },
     { path: '/console/reports', icon: <BarChartOutlined />, label: t('reports:nav') },

@@ -42,6 +42,8 @@ export function LicenseStateTag({ state }: { state: LicenseState }) {
   return <Tag color={STATE_COLOR[state]}>{t(`licenseState.${state}`)}</Tag>;
 }
 
+export const PAYMENT_COLOR = { paid: 'success', awaiting: 'processing', overdue: 'error' } as const;
+
 const ACTIVATION_COLOR: Record<Activation['state'], string> = { active: 'success', stale: 'warning', inactive: 'default' };
 
 export function ActivationStateTag({ state }: { state: Activation['state'] }) {

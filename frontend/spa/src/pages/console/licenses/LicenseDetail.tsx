@@ -1,4 +1,4 @@
-import { DownloadOutlined, PauseCircleOutlined, PlayCircleOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
+import { DownloadOutlined, MailOutlined, PauseCircleOutlined, PlayCircleOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Flex, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
@@ -14,11 +14,13 @@ import { PageHeader } from '../../../components/PageHeader';
 import { PageSpin } from '../../../components/PageSpin';
 import { saveBlob } from '../../../lib/download';
 import { useDateTime } from '../../../lib/format';
-import { findProduct, LicenseStateTag, useCatalog, useCatalogNames, useLimitText } from '../../../lib/licensing';
+import { findProduct, LicenseStateTag, PAYMENT_COLOR, useCatalog, useCatalogNames, useLimitText } from '../../../lib/licensing';
 import { useCan } from '../../../lib/permissions';
+import { getCustomer } from '../../../api/customers';
 import { ActivationsTable } from '../../../components/ActivationsTable';
 import { ReasonDialog } from './ReasonDialog';
 import { RenewDrawer } from './RenewDrawer';
+import { SendDialog } from './SendDialog';
 import { VersionHistory } from './VersionHistory';
 
 type StatusAction = 'suspend' | 'resume' | 'revoke';
@@ -33,10 +35,18 @@ export default function LicenseDetail() {
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const [renewing, setRenewing] = useState(false);
+  const [sending, setSending] = useState(false);
   const [statusAction, setStatusAction] = useState<StatusAction | null>(null);
   const catalog = useCatalog();
   const names = useCatalogNames(catalog.data);
   const detail = useQuery({ queryKey: queryKeys.license(licenseId), queryFn: () => getLicense(licenseId) });
+  const customer = useQuery({
+    queryKey: ['customers', 'one', detail.data?.license.org_id],
+    queryFn: () => getCustomer(detail.data!.license.org_id),
+    enabled: !!detail.data,
+    staleTime: 60_000,
+    retry: false,
+  });
   const activations = useQuery({
     queryKey: queryKeys.activations(licenseId),
     queryFn: () => listActivations(licenseId),
@@ -74,6 +84,9 @@ export default function LicenseDetail() {
       {can('console.licenses.download') && (
         <Button icon={<DownloadOutlined />} loading={download.isPending} onClick={() => download.mutate()}>{t('licenses.downloadFile')}</Button>
       )}
+      {can('console.licenses.send') && !revoked && (
+        <Button icon={<MailOutlined />} onClick={() => setSending(true)}>{t('licenses.send')}</Button>
+      )}
       {can('console.licenses.renew') && !revoked && (
         <Button type="primary" icon={<ReloadOutlined />} onClick={() => setRenewing(true)}>{t('licenses.renew')}</Button>
       )}
@@ -101,7 +114,7 @@ export default function LicenseDetail() {
           <Descriptions.Item label={t('licenses.state')}><LicenseStateTag state={license.state} /></Descriptions.Item>
           <Descriptions.Item label={t('licenses.currentVersion')}>v{license.version}</Descriptions.Item>
           <Descriptions.Item label={t('licenses.customer')}>
-            <Link to={`/console/licenses?org_id=${encodeURIComponent(license.org_id)}`}>{license.org_id}</Link>
+            <Link to={`/console/customers/${encodeURIComponent(license.org_id)}?tab=licenses`}>{customer.data?.name ?? license.org_id}</Link>
           </Descriptions.Item>
           <Descriptions.Item label={t('licenses.product')}>{names.product(license.product)}</Descriptions.Item>
           <Descriptions.Item label={t('licenses.plan')}>{names.plan(license.product, license.plan)}</Descriptions.Item>
@@ -112,6 +125,9 @@ export default function LicenseDetail() {
           <Descriptions.Item label={t('licenses.domain')}>{license.domain}</Descriptions.Item>
           <Descriptions.Item label={t('licenses.versionRange')}>{license.version_min} — {license.version_max ?? t('licenseWizard.anyNewer')}</Descriptions.Item>
           <Descriptions.Item label={t('licenses.mandatoryUpdates')}>{license.mandatory_updates ? t('common.yes') : t('common.no')}</Descriptions.Item>
+          {license.payment_status && (
+            <Descriptions.Item label={t('licenses.payment')}><Tag color={PAYMENT_COLOR[license.payment_status]}>{t(`paymentStatus.${license.payment_status}`)}</Tag></Descriptions.Item>
+          )}
           <Descriptions.Item label={t('licenses.key')}><Typography.Text code>…{license.key_hint}</Typography.Text></Descriptions.Item>
           <Descriptions.Item label={t('licenses.createdAt')}>{dateTime(license.created_at)}</Descriptions.Item>
           <Descriptions.Item label={t('licenses.modules')} span="filled">
@@ -162,6 +178,18 @@ export default function LicenseDetail() {
           onDone={(updated) => { setRenewing(false); changed(t('licenses.done.renew', { version: updated.version })); }}
         />
       )}
+      <SendDialog
+        licenseId={licenseId}
+        open={sending}
+        onClose={() => setSending(false)}
+        onSent={(answer) => {
+          setSending(false);
+          const failed = answer.deliveries.filter((d) => d.status === 'failed').length;
+          const to = answer.deliveries.map((d) => d.recipient).join(', ');
+          if (failed) void message.warning(t('licenses.sentPartly', { failed, total: answer.deliveries.length }));
+          else void message.success(t('licenses.sent', { to }));
+        }}
+      />
       <ReasonDialog
         open={statusAction !== null}
         title={statusAction ? t(`licenses.confirm.${statusAction}Title`) : ''}

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Flex, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -8,7 +8,7 @@ import { queryKeys } from '../../../api/queryKeys';
 import { CustomerPicker } from '../../../components/CustomerPicker';
 import { PagedTable, usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
-import { LicenseStateTag, useCatalog, useCatalogNames } from '../../../lib/licensing';
+import { LicenseStateTag, PAYMENT_COLOR, useCatalog, useCatalogNames } from '../../../lib/licensing';
 import { useCan } from '../../../lib/permissions';
 
 /** The licenses of one customer (the customer is in the address, so the list can be linked to). */
@@ -40,6 +40,13 @@ export function LicenseTable({ orgId, emptyText }: { orgId: string; emptyText: s
           render: (_, l) => `${dayjs(l.starts_on).format('DD.MM.YYYY')} — ${dayjs(l.ends_on).format('DD.MM.YYYY')}`,
         },
         { key: 'state', title: t('licenses.state'), render: (_, l) => <LicenseStateTag state={l.state} /> },
+        {
+          key: 'payment',
+          title: t('licenses.payment'),
+          render: (_, l) => l.payment_status
+            ? <Tag color={PAYMENT_COLOR[l.payment_status]}>{t(`paymentStatus.${l.payment_status}`)}</Tag>
+            : <Typography.Text type="secondary">—</Typography.Text>,
+        },
         { key: 'version', title: t('licenses.version'), render: (_, l) => `v${l.version}` },
         { key: 'modules', title: t('licenses.modules'), render: (_, l) => l.modules.length },
         { key: 'key', title: t('licenses.key'), render: (_, l) => <Typography.Text code>…{l.key_hint}</Typography.Text> },
