@@ -76,12 +76,12 @@ def platform() -> Platform:
     queue = boto3.client("sqs").create_queue(QueueName="heartbeats")["QueueUrl"]
     notify_queue = boto3.client("sqs").create_queue(QueueName="notify")["QueueUrl"]
     boto3.client("ses").verify_email_identity(EmailAddress=BASE_ENV["SES_SENDER"])
-    ids = {**create_tables(), "DataKey": data_key, "LicenseSigningKey": signing_key, "JwtSigningSecret": secret}
     documents = "tessera-documents"
     boto3.client("s3").create_bucket(Bucket=documents,
                                      CreateBucketConfiguration={"LocationConstraint": BASE_ENV["AWS_REGION"]})
     boto3.client("s3").put_bucket_versioning(Bucket=documents, VersioningConfiguration={"Status": "Enabled"})
     os.environ["DOCUMENTS_BUCKET"] = documents
+    ids = {**create_tables(), "DataKey": data_key, "LicenseSigningKey": signing_key, "JwtSigningSecret": secret}
     os.environ.update({"IDENTITY_TABLE": ids["IdentityTable"], "ACCOUNTS_TABLE": ids["AccountsTable"],
                        "AUDIT_TABLE": ids["AuditTable"],
                        "BACKOFFICE_TABLE": ids["BackofficeTable"], "LICENSING_TABLE": ids["LicensingTable"],
@@ -91,22 +91,21 @@ def platform() -> Platform:
                        "NOTIFY_TABLE": ids["NotifyTable"], "NOTIFY_QUEUE_URL": notify_queue})
     from tessera.core.dynamo import rebind_from_env
     from tessera.core.settings import reset_settings_cache
-    from tessera.identity import passwords, service, sessions
+    from tessera.identity import passwords, sessions
     from tessera.notify.mail import MemoryMailer, use_mailer
 
     rebind_from_env()
     reset_settings_cache()
     sessions.keys.cache_clear()
     from tessera.catalog import service as catalog
-    from tessera.licensing import service as licensing
-    from tessera.licensing import signing
+    from tessera.licensing import signing, state
 
     signing.signer.cache_clear()
-    signing.public_key_jwk.cache_clear()
-    licensing._status_cache.clear()
     from tessera.accounts import storage
 
     storage.forget()
+    signing.public_key_jwk.cache_clear()
+    state._status_cache.clear()
     from tessera.licensing import heartbeats, response_keys
 
     response_keys.forget()
@@ -114,10 +113,11 @@ def platform() -> Platform:
     heartbeats._licenses.clear()
     heartbeats._sqs.cache_clear()
     catalog.save_product(catalog.demo_product())
-    service.cipher.cache_clear()
+    from tessera.core.crypto import data_cipher
+
+    data_cipher.cache_clear()
     from tessera.notify import service as notify
 
-    notify.cipher.cache_clear()
     notify._sqs.cache_clear()
     passwords.COST = 4  # bcrypt cost 12 in production; tests only need it to work
     mailer = MemoryMailer()
