@@ -34,6 +34,9 @@ const CustomerCard = lazy(() => import('./pages/console/customers/CustomerCard')
 const Team = lazy(() => import('./pages/app/Team'));
 const StaffAccess = lazy(() => import('./pages/app/StaffAccess'));
 const AppLicenses = lazy(() => import('./pages/app/Licenses'));
+const ConsoleNotifications = lazy(() => import('./pages/notifications/ConsoleNotifications'));
+const CustomerNotifications = lazy(() => import('./pages/notifications/CustomerNotifications'));
+const AppNotifications = lazy(() => import('./pages/notifications/AppNotifications'));
 
 /** Pages reachable without a session, the same in both areas (sign-up and confirmation: app only). */
 function publicPages(area: Area): RouteObject {
@@ -80,6 +83,8 @@ export const routes: RouteObject[] = [
               { path: 'catalog', element: <Catalog /> },
               { path: 'monitoring', element: <Monitoring /> },
               { path: 'reports', element: <Reports /> },
+              { path: 'notifications', element: <ConsoleNotifications /> },
+              { path: 'customers/:orgId/notifications', element: <CustomerNotifications /> },
               { path: 'profile', element: <Profile area="console" /> },
               { path: '*', element: <NotFound /> },
             ],
@@ -97,6 +102,7 @@ export const routes: RouteObject[] = [
               { path: 'team', element: <Team /> },
               { path: 'staff-access', element: <StaffAccess /> },
               { path: 'licenses', element: <AppLicenses /> },
+              { path: 'notifications', element: <AppNotifications /> },
               { path: 'profile', element: <Profile area="app" /> },
               { path: '*', element: <NotFound /> },
             ],

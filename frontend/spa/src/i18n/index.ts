@@ -4,6 +4,8 @@ import en from './en.json';
 import ru from './ru.json';
 import reportsEn from './reports.en.json';
 import reportsRu from './reports.ru.json';
+import notificationsEn from './notifications.en.json';
+import notificationsRu from './notifications.ru.json';
 
 export const LANGUAGES = ['ru', 'en'] as const;
 export type UiLanguage = (typeof LANGUAGES)[number];
@@ -29,8 +31,11 @@ i18next.on('languageChanged', (language) => {
 });
 
 void i18next.use(initReactI18next).init({
-  // `reports`: the licensing dashboard and reports (their own resource files)
-  resources: { ru: { translation: ru, reports: reportsRu }, en: { translation: en, reports: reportsEn } },
+  // `reports`: the licensing dashboard and reports; `notifications`: the notification pages (their own resource files)
+  resources: {
+    ru: { translation: ru, reports: reportsRu, notifications: notificationsRu },
+    en: { translation: en, reports: reportsEn, notifications: notificationsEn },
+  },
   lng: storedLanguage(),
   fallbackLng: 'ru',
   supportedLngs: LANGUAGES,

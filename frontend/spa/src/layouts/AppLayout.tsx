@@ -1,4 +1,4 @@
-import { EyeOutlined, FileProtectOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { BellOutlined, EyeOutlined, FileProtectOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
@@ -9,6 +9,7 @@ export default function AppLayout() {
   const nav = [
     { path: '/app/team', icon: <TeamOutlined />, label: t('nav.team') },
     { path: '/app/licenses', icon: <FileProtectOutlined />, label: t('nav.licenses') },
+    { path: '/app/notifications', icon: <BellOutlined />, label: t('notifications:nav') },
     { path: '/app/staff-access', icon: <EyeOutlined />, label: t('nav.staffAccess') },
     { path: '/app/profile', icon: <SafetyCertificateOutlined />, label: t('nav.profile') },
   ];

@@ -1,4 +1,4 @@
-import { AppstoreOutlined, AuditOutlined, BarChartOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, BarChartOutlined, BellOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
 import { Shell } from './Shell';
@@ -11,6 +11,7 @@ export default function ConsoleLayout() {
     { path: '/console/licenses', icon: <SafetyCertificateOutlined />, label: t('nav.licenses') },
     { path: '/console/monitoring', icon: <MonitorOutlined />, label: t('nav.monitoring') },
     { path: '/console/reports', icon: <BarChartOutlined />, label: t('reports:nav') },
+    { path: '/console/notifications', icon: <BellOutlined />, label: t('notifications:nav') },
     { path: '/console/catalog', icon: <AppstoreOutlined />, label: t('nav.catalog') },
     { path: '/console/staff', icon: <TeamOutlined />, label: t('nav.staff') },
     { path: '/console/access-grants', icon: <KeyOutlined />, label: t('nav.accessGrants') },

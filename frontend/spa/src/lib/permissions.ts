@@ -32,6 +32,10 @@ export const PERMISSIONS = {
   'console.customers.notes.write': ['admin', 'sales', 'implementation', 'support', 'billing'],
   'app.licenses.read': ALL_CUSTOMER,
   'app.licenses.download': ['owner', 'admin', 'operator'],
+  'console.notifications.self.update': ['admin', 'sales', 'implementation', 'support', 'billing', 'developer'],
+  'console.notifications.customer.update': ['admin', 'sales'],
+  'console.notifications.log.retry': ['admin', 'support'],
+  'app.notifications.update': ['owner', 'admin'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Action = keyof typeof PERMISSIONS;
