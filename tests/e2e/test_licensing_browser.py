@@ -1,6 +1,7 @@
 """The license portal in a real browser (Debian's chromium) against the local cloud: a staff user issues
 a license through the wizard and downloads its .lic file; the monitoring page shows an installation
-once the SDK has activated it and sent a heartbeat."""
+once the SDK has activated it and sent a heartbeat; the customer sees its license in the app and
+downloads the file."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tessera.core.crypto import jwk_to_public_key, jws_verify
 from tests.e2e.conftest import ROOT, demo_admin_code
 from tests.e2e.test_identity_browser import DEMO_PASSWORD, sign_in
-from tests.e2e.test_identity_http import new_customer
+from tests.e2e.test_identity_http import PASSWORD, new_customer
 
 sys.path.insert(0, str(ROOT / "clients" / "agent"))
 
@@ -184,3 +185,30 @@ def test_the_monitoring_page_shows_an_installation_after_the_sdk_activates_and_b
     expect(page.get_by_role("tab", name="Установки (1)")).to_be_visible()
     expect(page.locator("tr", has_text="budget.monitor.ru").get_by_text("Активна")).to_be_visible()
     page.close()
+
+
+def test_the_customer_sees_its_license_and_installations_and_downloads_the_file_in_the_app(
+        cloud: Any, console: BrowserContext, browser: Any) -> None:
+    _, org_id = new_customer(cloud, "app.licenses@example.com", "ООО «Своя лицензия»")
+    csrf = next(c["value"] for c in console.cookies() if c["name"] == "tessera_csrf")
+    issued = console.request.post(f"{cloud.url}/api/console/licenses", headers={"x-csrf-token": csrf}, data={
+        "org_id": org_id, "plan": "basic", "starts_on": "2026-01-01", "ends_on": "2030-12-31",
+        "domain": "budget.own.ru"})
+    assert issued.status == 201, issued.text()
+    license_id = issued.json()["license"]["id"]
+
+    context = browser.new_context(locale="ru-RU", timezone_id="Europe/Moscow", accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{cloud.url}/app/licenses")
+    sign_in(page, "app.licenses@example.com", PASSWORD)
+    expect(page).to_have_url(re.compile(r"/app/licenses"))
+    card = page.locator(".ant-card", has_text="budget.own.ru")
+    expect(card.get_by_text("Базовый")).to_be_visible()
+    expect(card.get_by_text("Действует")).to_be_visible()
+    card.get_by_role("button", name="Установки").click()
+    expect(card.get_by_text("Лицензию ещё не активировали.")).to_be_visible()
+    with page.expect_download() as download_info:
+        card.get_by_role("button", name="Скачать файл лицензии").click()
+    document = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
+    assert document["license_id"] == license_id and document["version"] == 1
+    context.close()
