@@ -1,4 +1,4 @@
-import { DeleteOutlined, DownloadOutlined, EditOutlined, LinkOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { BellOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, LinkOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Table, Tabs, Tag, Typography, Upload,
@@ -6,7 +6,7 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   addContact, addDocumentLink, addNote, changeCustomerStatus, confirmUpload, CONTACT_PURPOSES, CUSTOMER_STATUSES, deleteContact, DOCUMENT_KINDS, documentLink,
   getCustomer, listActivity, listContacts, listDocuments, listNotes, listPayments, putToPresignedUrl, recordPayment, startUpload, updateCustomer,
@@ -37,7 +37,13 @@ export default function CustomerCard() {
   const customer = card.data;
   return (
     <>
-      <PageHeader title={customer.name} extra={<Tag color={STATUS_COLOR[customer.status]}>{t(`customerStatus.${customer.status}`)}</Tag>}>
+      <PageHeader
+        title={customer.name}
+        extra={<>
+          <Tag color={STATUS_COLOR[customer.status]}>{t(`customerStatus.${customer.status}`)}</Tag>
+          <Link to={`/console/customers/${orgId}/notifications`}><Button size="small" icon={<BellOutlined />}>{t('notifications:nav')}</Button></Link>
+        </>}
+      >
         <Typography.Text code copyable>{customer.id}</Typography.Text>
       </PageHeader>
       <Card>
