@@ -39,3 +39,5 @@ def test_sam_build_makes_an_arm64_layer(tmp_path):
     assert (layer / "tessera" / "core" / "http.py").exists()
     native = next(layer.glob("pydantic_core/_pydantic_core*.so"))
     assert "aarch64" in native.name
+    assert not (layer / "fpdf").exists()  # the PDF stack lives in its own layer, for the reports function only
+    assert (build_dir / "ReportsLayer" / "python" / "fpdf").is_dir()

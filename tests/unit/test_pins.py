@@ -1,4 +1,4 @@
-"""The layer ships what pyproject pins: the same versions run in Lambda and in tests."""
+"""The layers ship what pyproject pins: the same versions run in Lambda and in tests."""
 
 import re
 import tomllib
@@ -19,7 +19,9 @@ def _pins(lines: list[str]) -> dict[str, str]:
 def test_layer_requirements_equal_pyproject_runtime_pins() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     runtime = _pins(project["dependencies"])
-    layer = _pins((ROOT / "layers/tessera/requirements.txt").read_text().splitlines())
+    shared = _pins((ROOT / "layers/tessera/requirements.txt").read_text().splitlines())
+    reports = _pins((ROOT / "layers/reports/requirements.txt").read_text().splitlines())
     runtime.pop("boto3", None)  # provided by the Lambda runtime
-    assert layer == runtime
+    assert not shared.keys() & reports.keys()
+    assert shared | reports == runtime
     assert all("==" in d for d in project["dependencies"] + project["optional-dependencies"]["dev"])
