@@ -212,3 +212,34 @@ def test_the_customer_sees_its_license_and_installations_and_downloads_the_file_
     document = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
     assert document["license_id"] == license_id and document["version"] == 1
     context.close()
+
+
+def test_renewal_signs_version_two_and_the_history_shows_the_difference(cloud: Any, console: BrowserContext) -> None:
+    _, org_id = new_customer(cloud, "renewal.customer@example.com", "ООО «Продление»")
+    csrf = next(c["value"] for c in console.cookies() if c["name"] == "tessera_csrf")
+    issued = console.request.post(f"{cloud.url}/api/console/licenses", headers={"x-csrf-token": csrf}, data={
+        "org_id": org_id, "plan": "basic", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+        "domain": "budget.renewal.ru", "version_min": "4.0"})
+    assert issued.status == 201, issued.text()
+    license_id = issued.json()["license"]["id"]
+
+    page = console.new_page()
+    page.goto(f"{cloud.url}/console/licenses/{license_id}")
+    page.get_by_role("button", name="Продлить или изменить").click()
+    drawer = page.get_by_role("dialog")
+    expect(drawer.get_by_text("Продление или изменение: версия 2")).to_be_visible()
+    drawer.get_by_role("combobox", name="Тариф").click()
+    page.locator(".ant-select-dropdown:visible").get_by_title("Advanced").click()
+    drawer.get_by_role("button", name="Подписать новую версию").first.click()
+    expect(drawer.get_by_text("Укажите причину (от 3 символов)")).to_be_visible()
+    drawer.get_by_label("Основание").fill("Upgrade to Advanced, contract 12")
+    drawer.get_by_role("button", name="Подписать новую версию").first.click()
+    expect(page.get_by_text("Подписана версия 2")).to_be_visible()
+
+    page.get_by_role("tab", name=re.compile("Версии")).click()
+    expect(page.get_by_text("Upgrade to Advanced, contract 12")).to_be_visible()
+    diff = page.locator(".ant-card-small", has_text="Сравнение версий")
+    expect(diff.locator("tr", has_text="Тариф").get_by_text("advanced")).to_be_visible()
+    expect(diff.locator("tr", has_text="Модули").get_by_text(re.compile("Мультиотделы"))).to_be_visible()
+    expect(diff.locator("tr", has_text="Окончание действия")).to_be_visible()  # a year longer
+    page.close()
