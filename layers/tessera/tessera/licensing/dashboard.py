@@ -21,12 +21,13 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from tessera.accounts.service import find_organization
 from tessera.catalog import service as catalog
 from tessera.core import clock
 from tessera.core.errors import FieldError, ValidationFailed
+from tessera.core.models import Model
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.licensing import repository
 from tessera.licensing.models import ActivationView, version_key
@@ -73,7 +74,7 @@ def counter_changes(action: str, before: dict[str, Any] | None, after: dict[str,
 
 # --- the KPIs ----------------------------------------------------------------------------------------
 
-class LicenseKpis(BaseModel):
+class LicenseKpis(Model):
     active: int = Field(description="valid today")
     expiring_30d: int = Field(description="valid today, last day within 30 days (not yet valid ones included)")
     in_grace: int = Field(description="past the last day, inside the grace period")
@@ -84,21 +85,21 @@ class LicenseKpis(BaseModel):
     total: int
 
 
-class NewRequests(BaseModel):
+class NewRequests(Model):
     days: int
     issued: int = Field(description="licenses issued in the window")
     first_activations: int = Field(description="installations activated in the window")
     total: int
 
 
-class ActivationStates(BaseModel):
+class ActivationStates(Model):
     active: int = Field(description="a heartbeat within 3 hours")
     stale: int = Field(description="silent 3 hours to 3 days")
     inactive: int = Field(description="silent longer than 3 days")
     total: int
 
 
-class Dashboard(BaseModel):
+class Dashboard(Model):
     as_of: datetime
     today: date = Field(description="the Moscow day the figures are for")
     licenses: LicenseKpis
@@ -185,7 +186,7 @@ class FleetActivation(ActivationView):
     clone_suspected: bool = Field(description="several servers heartbeat with this installation's license")
 
 
-class FleetFilters(BaseModel):
+class FleetFilters(Model):
     state: State | None = None
     org_id: str | None = None
     software_version: str | None = None
@@ -194,7 +195,7 @@ class FleetFilters(BaseModel):
     with_violations: bool | None = None
 
 
-class FleetPage(BaseModel):
+class FleetPage(Model):
     items: list[FleetActivation]
     next_cursor: str | None
 

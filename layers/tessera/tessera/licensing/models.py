@@ -4,9 +4,10 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from tessera.catalog.models import Limit, LimitName
+from tessera.core.models import Model
 
 SEMVER = re.compile(r"^\d+\.\d+(\.\d+)?$")
 HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
@@ -36,7 +37,7 @@ def version_key(value: str) -> tuple[int, ...]:
     return tuple(int(part) for part in value.split("."))
 
 
-class LicenseTerms(BaseModel):
+class LicenseTerms(Model):
     """What a license grants; the wizard's steps, validated together."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -70,20 +71,20 @@ class RenewRequest(LicenseTerms):
     reason: str = Field("renewal", min_length=3, max_length=300)
 
 
-class RevokeRequest(BaseModel):
+class RevokeRequest(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     license_id: str = Field(pattern=r"^lic_[0-9A-HJKMNP-TV-Z]{26}$")
     reason: str = Field(min_length=3, max_length=500)
 
 
-class ReasonRequest(BaseModel):
+class ReasonRequest(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: str = Field(min_length=3, max_length=500)
 
 
-class LicenseView(BaseModel):
+class LicenseView(Model):
     id: str
     org_id: str
     product: str
@@ -107,25 +108,25 @@ class LicenseView(BaseModel):
         None, description="None: the license's payment is not tracked (accounts sets payment terms)")
 
 
-class ExpiringLicense(BaseModel):
+class ExpiringLicense(Model):
     """A license for the expiry notices: its terms and when its newest version was signed."""
 
     license: LicenseView
     version_issued_at: datetime
 
 
-class IssuedLicense(BaseModel):
+class IssuedLicense(Model):
     license: LicenseView
     license_key: str = Field(description="shown once: only its SHA-256 is stored")
     token: str
 
 
-class LicensePage(BaseModel):
+class LicensePage(Model):
     items: list[LicenseView]
     next_cursor: str | None
 
 
-class VersionView(BaseModel):
+class VersionView(Model):
     version: int
     created_at: datetime
     created_by: str
@@ -135,12 +136,12 @@ class VersionView(BaseModel):
     diff: dict[str, list[Any]]
 
 
-class LicenseDetail(BaseModel):
+class LicenseDetail(Model):
     license: LicenseView
     versions: list[VersionView]
 
 
-class StatusAnswer(BaseModel):
+class StatusAnswer(Model):
     """GET /api/licenses/{license_key}: what an installation learns at each check."""
 
     valid: bool
@@ -156,7 +157,7 @@ class StatusAnswer(BaseModel):
     server_time: datetime
 
 
-class InstallationKey(BaseModel):
+class InstallationKey(Model):
     """The installation's own P-256 public key (JWK); its heartbeats are signed with the private half."""
 
     model_config = ConfigDict(extra="ignore")
@@ -167,7 +168,7 @@ class InstallationKey(BaseModel):
     y: str = Field(min_length=40, max_length=50)
 
 
-class ActivateRequest(BaseModel):
+class ActivateRequest(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     license_key: str = Field(min_length=10, max_length=64)
@@ -179,7 +180,7 @@ class ActivateRequest(BaseModel):
     active_modules: list[str] = Field(default_factory=list, max_length=50)
 
 
-class ActivateAnswer(BaseModel):
+class ActivateAnswer(Model):
     activated: bool
     code: StatusCode | Literal["DOMAIN_MISMATCH", "VERSION_NOT_ALLOWED", "KEY_MISMATCH", "PAYMENT_OVERDUE"]
     detail: str
@@ -192,7 +193,7 @@ class ActivateAnswer(BaseModel):
     server_time: datetime
 
 
-class HeartbeatRequest(BaseModel):
+class HeartbeatRequest(Model):
     """Both parts are compact JWS: the heartbeat, signed by the installation's own key, and the
     installation certificate from the activation, which binds that key to the license."""
 
@@ -202,7 +203,7 @@ class HeartbeatRequest(BaseModel):
     certificate: str = Field(min_length=20, max_length=8_000)
 
 
-class HeartbeatReport(BaseModel):
+class HeartbeatReport(Model):
     """The heartbeat's signed payload."""
 
     model_config = ConfigDict(extra="ignore")
@@ -221,7 +222,7 @@ class HeartbeatReport(BaseModel):
 HeartbeatCode = Literal["ACCEPTED", "BAD_SIGNATURE", "BAD_CERTIFICATE", "FOREIGN_KEY", "CLOCK_SKEW", "REPLAY"]
 
 
-class HeartbeatAnswer(BaseModel):
+class HeartbeatAnswer(Model):
     accepted: bool
     code: HeartbeatCode
     detail: str
@@ -230,7 +231,7 @@ class HeartbeatAnswer(BaseModel):
     server_time: datetime
 
 
-class LimitViolation(BaseModel):
+class LimitViolation(Model):
     limit: str
     used: int
     value: int
@@ -240,7 +241,7 @@ class LimitViolation(BaseModel):
     threshold: int  # the highest alert threshold (percent) reached
 
 
-class ActivationView(BaseModel):
+class ActivationView(Model):
     installation_id: str
     fingerprint: str
     software_version: str
@@ -256,7 +257,7 @@ class ActivationView(BaseModel):
     violations: list[LimitViolation]
 
 
-class ActivationList(BaseModel):
+class ActivationList(Model):
     items: list[ActivationView]
     latest_version: str
     clone_suspected: bool  # several servers heartbeat with one license at once

@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from tessera.accounts.service import find_organization
 from tessera.catalog import service as catalog
@@ -24,6 +24,7 @@ from tessera.catalog.models import Product
 from tessera.core import clock
 from tessera.core.errors import FieldError, ValidationFailed
 from tessera.core.i18n import register
+from tessera.core.models import Model
 from tessera.core.money import Money
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
@@ -118,21 +119,21 @@ def _product(code: str) -> Product:
 
 # --- plan vs fact ---------------------------------------------------------------------------------------
 
-class PlanLine(BaseModel):
+class PlanLine(Model):
     model_config = ConfigDict(extra="forbid")
 
     count: int = Field(0, ge=0, le=100_000, description="licenses with the module")
     amount: int = Field(0, ge=0, le=10**13, description="kopecks")
 
 
-class SalesPlanRequest(BaseModel):
+class SalesPlanRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     product: str = Field("itbm", pattern=r"^[a-z][a-z0-9_]{1,39}$")
     modules: dict[str, PlanLine] = Field(description="module code → the month's plan; a module left out: no plan")
 
 
-class SalesPlan(BaseModel):
+class SalesPlan(Model):
     month: str
     product: str
     modules: dict[str, PlanLine]
@@ -162,14 +163,14 @@ def set_plan(month: str, command: SalesPlanRequest, actor: Principal, request: R
                      updated_by=actor.user_id)
 
 
-class ModuleInfo(BaseModel):
+class ModuleInfo(Model):
     code: str
     name: str
     name_en: str
     price: int | None
 
 
-class PlanFactRow(BaseModel):
+class PlanFactRow(Model):
     month: str
     module: str
     plan_count: int | None = Field(description="None: no plan set")
@@ -181,7 +182,7 @@ class PlanFactRow(BaseModel):
     upgrades: int
 
 
-class MonthTotal(BaseModel):
+class MonthTotal(Model):
     month: str
     plan_count: int
     plan_amount: int
@@ -189,7 +190,7 @@ class MonthTotal(BaseModel):
     fact_amount: int
 
 
-class PlanFactReport(BaseModel):
+class PlanFactReport(Model):
     product: str
     months: list[str]
     currency: str = "RUB"
@@ -246,7 +247,7 @@ def _modules(product: Product) -> list[ModuleInfo]:
 RenewalStatus = Literal["renewed", "pending", "lapsed"]
 
 
-class RenewalItem(BaseModel):
+class RenewalItem(Model):
     license_id: str
     org_id: str
     customer: str | None
@@ -256,7 +257,7 @@ class RenewalItem(BaseModel):
     amount: int | None = Field(description="kopecks: the renewal's value (renewed) or a year at list prices")
 
 
-class RenewalMonth(BaseModel):
+class RenewalMonth(Model):
     month: str
     expiring: int
     renewed: int
@@ -268,7 +269,7 @@ class RenewalMonth(BaseModel):
     items: list[RenewalItem]
 
 
-class RenewalReport(BaseModel):
+class RenewalReport(Model):
     months: list[RenewalMonth]
     currency: str = "RUB"
 
@@ -325,7 +326,7 @@ def renewals(first: str | None, last: str | None) -> RenewalReport:
 
 # --- module usage -----------------------------------------------------------------------------------------
 
-class ModuleUsage(BaseModel):
+class ModuleUsage(Model):
     module: str
     name: str
     name_en: str
@@ -336,7 +337,7 @@ class ModuleUsage(BaseModel):
     unlicensed_installations: int = Field(description="installations reporting it although their license lacks it")
 
 
-class UsageReport(BaseModel):
+class UsageReport(Model):
     product: str
     as_of: datetime
     window_days: int = Field(description="installations heard from in this many days count")
