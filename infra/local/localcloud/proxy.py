@@ -45,11 +45,11 @@ def start_proxy(invoker: Invoker, moto_port: int, host: str = "127.0.0.1", port:
             length = int(self.headers.get("Content-Length") or 0)
             return self.rfile.read(length) if length else b""
 
-        def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        def _send(self, status: int, body: bytes, headers: dict[str, str], length: str | None = None) -> None:
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", length if length is not None else str(len(body)))
             self.end_headers()
             self.wfile.write(body)
 
@@ -92,7 +92,9 @@ def start_proxy(invoker: Invoker, moto_port: int, host: str = "127.0.0.1", port:
                     if attempt:
                         raise
             out = {k: v for k, v in response.getheaders() if k.lower() not in _HOP_BY_HOP | {"content-length"}}
-            self._send(response.status, data, out)
+            # A HEAD answer has no body but tells the object's size (S3 HeadObject): pass that on.
+            length = response.getheader("Content-Length") if self.command == "HEAD" else None
+            self._send(response.status, data, out, length)
 
         def _dispatch(self) -> None:
             match = _INVOKE.match(self.path.split("?", 1)[0])

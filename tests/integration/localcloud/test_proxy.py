@@ -53,6 +53,17 @@ def test_other_calls_are_forwarded_to_moto(lc: Running) -> None:
     assert int(attrs["Attributes"]["ApproximateNumberOfMessages"]) >= 1
 
 
+def test_s3_uploads_and_their_head_pass_through(lc: Running) -> None:
+    """HeadObject answers have no body: the object's size must come through, or an upload looks empty."""
+    s3 = lc.client("s3")
+    bucket = f"proxy-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    s3.put_object(Bucket=bucket, Key="contract.pdf", Body=b"%PDF-1.7 twelve", ContentType="application/pdf")
+    head = s3.head_object(Bucket=bucket, Key="contract.pdf")
+    assert (head["ContentLength"], head["ContentType"]) == (15, "application/pdf")
+    assert s3.get_object(Bucket=bucket, Key="contract.pdf")["Body"].read() == b"%PDF-1.7 twelve"
+
+
 def _run(lc: Running, machine: str, payload: dict, timeout: float = 20.0) -> dict:
     sfn = lc.client("stepfunctions")
     arn = lc.cloud.template.state_machines[machine].arn  # type: ignore[union-attr]
