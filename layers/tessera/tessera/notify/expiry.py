@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from tessera.accounts.service import find_organization
 from tessera.core import clock
 from tessera.core.observability import logger
+from tessera.licensing import service as licensing
+from tessera.notify import service
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 BEFORE = (("t-90", 90), ("t-60", 60), ("t-30", 30), ("t-7", 7), ("t-1", 1))
@@ -56,10 +59,6 @@ def moscow_day(moment: datetime) -> date:
 def scan(now: datetime | None = None) -> dict[str, int]:
     """The daily job: every license with a milestone due today gets its notice (once); then the
     retries that are due. Answers counts for the log."""
-    from tessera.accounts.service import find_organization
-    from tessera.licensing import service as licensing
-    from tessera.notify import service
-
     now = now or clock.now()
     today = moscow_day(now)
     candidates = licensing.expiring(today - timedelta(days=LOOK_BACK_DAYS), today + timedelta(days=LOOK_AHEAD_DAYS))

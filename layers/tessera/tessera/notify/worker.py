@@ -7,11 +7,10 @@ import json
 from typing import Any
 
 from tessera.core.observability import logger
+from tessera.notify import alerts, service
 
 
 def handle_batch(messages: list[dict[str, Any]]) -> list[str]:
-    from tessera.notify import alerts, service
-
     failed: list[str] = []
     for message in messages:
         try:
