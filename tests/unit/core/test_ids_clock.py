@@ -8,7 +8,7 @@ import pytest
 
 from tessera.core import clock
 from tessera.core.errors import ValidationFailed
-from tessera.core.ids import new_id, new_secret_token, parse_id, sha256_hex
+from tessera.core.ids import CROCKFORD, new_id, new_secret_token, parse_id, sha256_hex, ulid
 
 
 def test_ids_are_prefixed_and_ordered_by_platform_time() -> None:
@@ -18,6 +18,19 @@ def test_ids_are_prefixed_and_ordered_by_platform_time() -> None:
     assert early.startswith("acc_") and len(early) == 30
     assert early < late
     assert parse_id(late, "acc") == late
+
+
+def test_ulid_layout_per_the_spec() -> None:
+    """48 bits of milliseconds then 80 random bits, Crockford base32: the first 10 characters are the time."""
+    milliseconds = int(datetime(2026, 12, 1, 5, 0, tzinfo=UTC).timestamp() * 1000)
+    value = ulid(milliseconds)
+    assert len(value) == 26 and set(value) <= set(CROCKFORD)
+    decoded = 0
+    for char in value[:10]:
+        decoded = decoded * 32 + CROCKFORD.index(char)
+    assert decoded == milliseconds
+    assert ulid(0).startswith("0000000000") and ulid(2**48 - 1).startswith("7ZZZZZZZZZ")
+    assert ulid(milliseconds) != value  # the random part
 
 
 @pytest.mark.parametrize("bad", ["", "acc_", "lic_01J00000000000000000000000", "acc_01j0000000000000000000000U"])

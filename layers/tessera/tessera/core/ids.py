@@ -7,19 +7,25 @@ import hashlib
 import re
 import secrets
 
-from ulid import ULID
-
 from tessera.core import clock
 from tessera.core.errors import FieldError, ValidationFailed
 
 _PREFIX = re.compile(r"^[a-z][a-z0-9]{1,7}$")
 _ID = re.compile(r"^(?P<prefix>[a-z][a-z0-9]{1,7})_(?P<ulid>[0-9A-HJKMNP-TV-Z]{26})$")
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def ulid(milliseconds: int) -> str:
+    """A ULID (https://github.com/ulid/spec): 48 bits of Unix milliseconds, then 80 random bits, in
+    Crockford base32; sorts by time as text. Ours in a few lines: python-ulid cost 20 ms of cold import."""
+    value = (milliseconds << 80) | secrets.randbits(80)
+    return "".join(CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
 
 
 def new_id(prefix: str) -> str:
     if not _PREFIX.match(prefix):
         raise ValueError(f"id prefix {prefix!r} must be 2–8 lowercase letters or digits")
-    return f"{prefix}_{ULID.from_datetime(clock.now())}"
+    return f"{prefix}_{ulid(int(clock.now().timestamp() * 1000))}"
 
 
 def parse_id(value: str, prefix: str, *, field: str = "id") -> str:
