@@ -67,7 +67,8 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
 
 
 QUERIES: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, str]]] = {
-    ("GET", "/api/console/licenses"): lambda w: {"org_id": w["org_id"]},
+    ("GET", "/api/console/licenses"): lambda w: {"status": "active", "plan": "advanced", "expires_before": "2030-01-01",
+                                                 "q": "example"},
     ("GET", "/api/console/licensing/reports/{report}/export"): lambda w: {"format": "xlsx"},
 }
 

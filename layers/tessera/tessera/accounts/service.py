@@ -6,7 +6,7 @@ its card here. Every change is written together with its audit event in one Dyna
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -118,6 +118,25 @@ def new_organization(name: str, created_by: str | None, source: str = "signup") 
 def find_organization(org_id: str) -> Organization | None:
     record = repository.find_organization(org_id)
     return _view(record) if record is not None else None
+
+
+def organization_names(org_ids: Iterable[str]) -> dict[str, str]:
+    """Customer names by id, for lists that show them (one BatchGetItem per 100); unknown ids are left out."""
+    return {org_id: record.name for org_id, record in repository.organizations(org_ids).items()}
+
+
+def matching_organization_ids(q: str, most: int = 1000) -> tuple[list[str], bool]:
+    """The customers whose name (any part of it) or ИНН matches `q`, by name, at most `most` of them
+    (queries of the by_name index, as the customer list's search), and whether more matched."""
+    found: list[str] = []
+    cursor: str | None = None
+    for _ in range(10):  # each page reads a bounded part of the index
+        page = list_customers(q=q, cursor=cursor, limit=min(100, most - len(found)))
+        found.extend(item.id for item in page.items)
+        cursor = page.next_cursor
+        if cursor is None or len(found) >= most:
+            break
+    return found, cursor is not None
 
 
 def license_recipients(org_id: str) -> list[LicenseRecipient]:

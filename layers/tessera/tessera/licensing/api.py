@@ -1,6 +1,7 @@
 """/api/console/licenses, /api/console/catalog and the seed's staff path POST /api/licenses/revoke."""
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Product
@@ -12,8 +13,11 @@ from tessera.licensing.models import (
     ActivationList,
     IssuedLicense,
     LicenseDetail,
+    LicenseFilters,
+    LicenseListPage,
     LicensePage,
     LicenseRequest,
+    LicenseState,
     LicenseView,
     ReasonRequest,
     RenewRequest,
@@ -34,12 +38,22 @@ def products() -> list[Product]:
     return catalog.list_products()
 
 
-@router.get("/api/console/licenses", summary="A customer's licenses", tags=["licenses"])
+@router.get("/api/console/licenses", summary="Licenses, newest first: all, or a customer's; filters and search",
+            tags=["licenses"])
 @guard(router, "console.licenses.read")
-def list_licenses(org_id: Annotated[str, Query(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")],
+def list_licenses(org_id: Annotated[str | None, Query(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")] = None,
+                  status: Annotated[Literal["active", "suspended", "revoked"] | None, Query()] = None,
+                  state: Annotated[LicenseState | None, Query()] = None,
+                  plan: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]{1,39}$")] = None,
+                  expires_before: Annotated[date | None, Query(description="the last day is before this date")
+                                            ] = None,
+                  q: Annotated[str | None, Query(max_length=100, description="a license id (or part of one), "
+                                                 "a customer's name (part of it) or ИНН")] = None,
                   cursor: Annotated[str | None, Query(max_length=500)] = None,
-                  limit: Annotated[int | None, Query(ge=1, le=100)] = None) -> LicensePage:
-    return service.of_org(org_id, cursor, limit)
+                  limit: Annotated[int | None, Query(ge=1, le=100)] = None) -> LicenseListPage:
+    filters = LicenseFilters(org_id=org_id, status=status, state=state, plan=plan, expires_before=expires_before,
+                             q=q)
+    return service.list_licenses(filters, cursor, limit)
 
 
 @router.post("/api/console/licenses", summary="Issue a license (the wizard's last step)", tags=["licenses"])

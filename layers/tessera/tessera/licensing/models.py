@@ -126,6 +126,31 @@ class LicensePage(Model):
     next_cursor: str | None
 
 
+LicenseState = Literal["VALID", "NOT_YET_VALID", "IN_GRACE", "EXPIRED", "SUSPENDED", "REVOKED"]
+
+
+class LicenseFilters(Model):
+    """The console list's filters (query parameters); all optional, combined with AND."""
+
+    org_id: str | None = None
+    status: Literal["active", "suspended", "revoked"] | None = None
+    state: LicenseState | None = None
+    plan: str | None = None
+    expires_before: date | None = Field(None, description="the last day is before this date")
+    q: str | None = Field(None, description="a license id (or part of one), a customer's name (part of it) or ИНН")
+
+
+class LicenseListItem(LicenseView):
+    customer_name: str | None = Field(description="the customer's current name (None: no such customer any more)")
+
+
+class LicenseListPage(Model):
+    """The console's license list: newest first, each with its customer's name."""
+
+    items: list[LicenseListItem]
+    next_cursor: str | None = Field(description="more may follow (the page can be short when filters skip many)")
+
+
 class VersionView(Model):
     version: int
     created_at: datetime

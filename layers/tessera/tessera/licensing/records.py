@@ -10,6 +10,8 @@
 The installation view repeats what a status check needs (status, terms, newest token), so a check is
 one GetItem; it is written in the same transaction as every change of the license.
 GSI `by_org` (org_key, created_key): the licenses of a customer.
+GSI `all_licenses` (list_key `LICENSES`, created_key): every license, newest first: the console's list of
+all licenses (sparse: only license items carry list_key; kept in the license's own write).
 GSI `by_month` (month_key, month_sort): the reports' items by calendar month: licenses sold
 (`SALE#<YYYY-MM>`), renewed terms by the month they would have ended (`RENEWED#<YYYY-MM>`), installations
 by the month of their activation (`ACTIVATED#<YYYY-MM>`).
@@ -43,6 +45,15 @@ class ByOrgIndex(GlobalSecondaryIndex["LicenseRecord"]):
         projection = AllProjection()
 
     org_key = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class AllLicensesIndex(GlobalSecondaryIndex["LicenseRecord"]):
+    class Meta:
+        index_name = "all_licenses"
+        projection = AllProjection()
+
+    list_key = UnicodeAttribute(hash_key=True)
     created_key = UnicodeAttribute(range_key=True)
 
 
@@ -110,7 +121,9 @@ class LicenseRecord(_Terms):
     row_version = VersionAttribute()
     expiry_month = UnicodeAttribute(null=True)  # EXP#<YYYY-MM> of ends_on
     expiry_key = UnicodeAttribute(null=True)  # <ends_on>#<license_id>
+    list_key = UnicodeAttribute(null=True)  # "LICENSES": the all_licenses index
     by_org = ByOrgIndex()
+    all_licenses = AllLicensesIndex()
     by_expiry = ByExpiryIndex()
 
 

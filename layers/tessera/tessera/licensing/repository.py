@@ -23,6 +23,11 @@ TERMS = ("license_id", "product", "plan", "modules", "limits", "starts_on", "end
          "version_min", "version_max", "mandatory_updates", "status", "version", "token", "payment_status",
          "payment_due_on")
 
+ALL_LICENSES = "LICENSES"
+LIST_PAGE = 100  # index items one query page evaluates
+LIST_PAGES = 10  # query pages one listing request reads at most (then its cursor continues)
+IN_LIMIT = 100  # DynamoDB's IN takes at most 100 values
+
 
 def installation_view(record: LicenseRecord) -> InstallationViewRecord:
     view = InstallationViewRecord(pk=f"KEY#{record.key_hash}", sk="LICENSE")
@@ -33,6 +38,7 @@ def installation_view(record: LicenseRecord) -> InstallationViewRecord:
 
 def add_license_changes(tx: Any, record: LicenseRecord, new_version: VersionRecord | None) -> None:
     """The license, its installation view and (when signed anew) the immutable version, into `tx`."""
+    record.list_key = ALL_LICENSES  # the all_licenses index (a license written before it joins it here)
     tx.save(record)
     tx.save(installation_view(record))
     if new_version is not None:
@@ -71,6 +77,72 @@ def of_org(org_id: str, cursor: str | None, limit: int | None) -> tuple[Sequence
                                         last_evaluated_key=decode_cursor(cursor))
     items = list(result)
     return items, encode_cursor(result.last_evaluated_key)
+
+
+def list_licenses(*, org_id: str | None, after: str | None, wanted: int, statuses: Sequence[str] = (),
+                  plan: str | None = None, starts_from: str | None = None, starts_to: str | None = None,
+                  ends_from: str | None = None, ends_to: str | None = None, org_ids: Sequence[str] | None = None,
+                  id_fragment: str | None = None, accept: Any = None) -> tuple[list[LicenseRecord], str | None]:
+    """One page of licenses, newest first: a customer's (by_org) or everyone's (all_licenses), never a scan.
+
+    The filters are a FilterExpression on the query: `statuses`, `plan`, inclusive `starts_*`/`ends_*` bounds
+    (YYYY-MM-DD), and the search: `org_ids` (customers whose name matched) or `id_fragment` (part of a license
+    id). `accept` (record → bool) decides what the expression cannot (a state, more than 100 customers).
+    `after` continues after the created_key of the last license answered (or evaluated). A page may hold fewer
+    than `wanted` licenses with a cursor when LIST_PAGES index pages held fewer matches."""
+    conditions: list[Any] = []
+    if statuses:
+        conditions.append(LicenseRecord.status.is_in(*statuses))
+    if plan:
+        conditions.append(LicenseRecord.plan == plan)
+    for attribute, low, high in ((LicenseRecord.starts_on, starts_from, starts_to),
+                                 (LicenseRecord.ends_on, ends_from, ends_to)):
+        if low is not None:
+            conditions.append(attribute >= low)
+        if high is not None:
+            conditions.append(attribute <= high)
+    if org_ids is not None and len(org_ids) > IN_LIMIT:  # too many for IN: the customers are checked here
+        members, fragment_text, inner = frozenset(org_ids), id_fragment or "", accept
+
+        def searched(record: LicenseRecord) -> bool:
+            return ((record.org_id in members or bool(fragment_text and fragment_text in record.license_id))
+                    and (inner is None or inner(record)))
+        accept = searched
+    else:
+        search: Any = LicenseRecord.org_id.is_in(*org_ids) if org_ids else None
+        if id_fragment:
+            fragment = LicenseRecord.license_id.contains(id_fragment)
+            search = fragment if search is None else search | fragment
+        elif org_ids is not None and not org_ids:
+            return [], None  # a search that matched no customer and is no license id
+        if search is not None:
+            conditions.append(search)
+    condition: Any = None
+    for clause in conditions:
+        condition = clause if condition is None else condition & clause
+    if org_id is not None:
+        index: Any = LicenseRecord.by_org
+        hash_key = f"ORG#{org_id}"
+    else:
+        index, hash_key = LicenseRecord.all_licenses, ALL_LICENSES
+    pages = index.query(hash_key, LicenseRecord.created_key < after if after else None, condition,
+                        scan_index_forward=False, page_size=LIST_PAGE).page_iter
+    found: list[LicenseRecord] = []
+    for _ in range(LIST_PAGES):
+        page = next(pages, None)
+        if page is None:
+            return found, None
+        for raw in page.get("Items", []):
+            record = LicenseRecord.from_raw_data(raw)
+            if accept is None or accept(record):
+                found.append(record)
+                if len(found) == wanted:
+                    last = raw is page["Items"][-1] and pages.last_evaluated_key is None
+                    return found, None if last else record.created_key
+        if pages.last_evaluated_key is None:
+            return found, None
+    evaluated = pages.last_evaluated_key
+    return found, evaluated["created_key"]["S"] if evaluated else None
 
 
 def record_heartbeat(report: Any, received_at: datetime, ip: str | None, seqs: list[int]) -> bool:

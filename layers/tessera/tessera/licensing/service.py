@@ -1,19 +1,22 @@
 """Issuing, renewing, suspending and revoking licenses; the installation's status check; the file."""
 
 import json
+import re
 import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import TransactWriteError
 
-from tessera.accounts.service import find_organization
+from tessera.accounts.service import find_organization, matching_organization_ids, organization_names
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Limit, Product
 from tessera.core import clock
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id, sha256_hex
+from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
 from tessera.licensing import repository, signing
@@ -23,6 +26,9 @@ from tessera.licensing.models import (
     ExpiringLicense,
     IssuedLicense,
     LicenseDetail,
+    LicenseFilters,
+    LicenseListItem,
+    LicenseListPage,
     LicensePage,
     LicenseRequest,
     LicenseTerms,
@@ -33,6 +39,8 @@ from tessera.licensing.models import (
 from tessera.licensing.payments import payment_state
 from tessera.licensing.records import LicenseRecord, VersionRecord
 from tessera.licensing.state import state_of, violations
+
+MOSCOW = ZoneInfo("Europe/Moscow")
 
 register({
     "license-terms-invalid": {"ru": "Проверьте параметры лицензии.", "en": "Check the license terms."},
@@ -224,6 +232,95 @@ def _claims_diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[s
 def of_org(org_id: str, cursor: str | None, limit: int | None) -> LicensePage:
     items, next_cursor = repository.of_org(org_id, cursor, limit)
     return LicensePage(items=[view(r) for r in items], next_cursor=next_cursor)
+
+
+LICENSE_ID = re.compile(r"lic_[0-9A-HJKMNP-TV-Z]{26}")
+ID_FRAGMENT = re.compile(r"(?i)(lic_)?([0-9a-z]{4,26})")
+LONGEST_GRACE_DAYS = 90  # LicenseTerms.grace_days
+_STATE_STATUS = {"VALID": "active", "NOT_YET_VALID": "active", "IN_GRACE": "active", "EXPIRED": "active",
+                 "SUSPENDED": "suspended", "REVOKED": "revoked"}
+
+
+def _list_cursor(cursor: str | None) -> str | None:
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    after = position.get("after")
+    if not isinstance(after, str) or not after:
+        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor",
+                               errors=[FieldError("query.cursor", "not a cursor of this listing", "invalid")])
+    return after
+
+
+def list_licenses(filters: LicenseFilters, cursor: str | None, limit: int | None) -> LicenseListPage:
+    """Licenses newest first — one customer's (by_org) or everyone's (all_licenses) — filtered by status,
+    state, plan, last day and a search, each with its customer's name. Queries only: the filters are a
+    FilterExpression (the state as its status and date bounds, then checked exactly), the search matches a
+    license id, part of one, or the customers whose name or ИНН matches (accounts' by_name index); the names
+    come in one BatchGetItem per page."""
+    wanted, after = clamp_limit(limit), _list_cursor(cursor)
+    now = clock.now()
+    today = now.astimezone(MOSCOW).date()
+    statuses = {"active", "suspended", "revoked"}
+    if filters.status:
+        statuses &= {filters.status}
+    if filters.state:
+        statuses &= {_STATE_STATUS[filters.state]}
+    bounds: dict[str, date | None] = {"starts_from": None, "starts_to": None, "ends_from": None, "ends_to": None}
+    if filters.state == "VALID":
+        bounds.update(starts_to=today, ends_from=today)
+    elif filters.state == "NOT_YET_VALID":
+        bounds.update(starts_from=today + timedelta(days=1))
+    elif filters.state == "IN_GRACE":
+        bounds.update(ends_from=today - timedelta(days=LONGEST_GRACE_DAYS), ends_to=today - timedelta(days=1))
+    elif filters.state == "EXPIRED":
+        bounds.update(ends_to=today - timedelta(days=1))
+    if filters.expires_before is not None:
+        last = filters.expires_before - timedelta(days=1)
+        bounds["ends_to"] = min(last, bounds["ends_to"] or last)
+
+    def accept(record: LicenseRecord) -> bool:
+        return filters.state is None or state_of(record.status, record, now) == filters.state
+
+    if not statuses:
+        return LicenseListPage(items=[], next_cursor=None)
+    text = " ".join((filters.q or "").split())
+    org_ids: list[str] | None = None
+    fragment: str | None = None
+    if text:
+        exact = text[:4].lower() + text[4:].upper()
+        if LICENSE_ID.fullmatch(exact):  # one license: a GetItem
+            record = repository.find(exact)
+            keep = (record is not None and after is None and record.status in statuses
+                    and (filters.org_id is None or record.org_id == filters.org_id)
+                    and (filters.plan is None or record.plan == filters.plan)
+                    and all(_within(record, name, value) for name, value in bounds.items()) and accept(record))
+            return _list_page([record] if keep and record is not None else [], None)
+        org_ids, _ = matching_organization_ids(text)
+        if filters.org_id is not None:
+            org_ids = [o for o in org_ids if o == filters.org_id]
+        found = ID_FRAGMENT.fullmatch(text)
+        if found:
+            fragment = ("lic_" if found.group(1) else "") + found.group(2).upper()
+    records, next_after = repository.list_licenses(
+        org_id=filters.org_id, after=after, wanted=wanted, statuses=sorted(statuses), plan=filters.plan,
+        **{name: value.isoformat() if value else None for name, value in bounds.items()},
+        org_ids=org_ids, id_fragment=fragment, accept=accept if filters.state else None)
+    return _list_page(records, encode_cursor({"after": next_after}) if next_after else None)
+
+
+def _within(record: LicenseRecord, bound: str, value: date | None) -> bool:
+    if value is None:
+        return True
+    field, side = bound.split("_")
+    day = record.starts_on if field == "starts" else record.ends_on
+    return day >= value.isoformat() if side == "from" else day <= value.isoformat()
+
+
+def _list_page(records: list[LicenseRecord], next_cursor: str | None) -> LicenseListPage:
+    names = organization_names({r.org_id for r in records})
+    return LicenseListPage(items=[LicenseListItem(**view(r).model_dump(), customer_name=names.get(r.org_id))
+                                  for r in records], next_cursor=next_cursor)
 
 
 def license_file(license_id: str, org_id: str | None = None) -> tuple[str, bytes]:
