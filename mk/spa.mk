@@ -1,6 +1,7 @@
 # The SPA (frontend/spa): Vite + React + antd. Stamp files keep a second run instant: dependencies
 # reinstall only when package-lock.json changes, the build reruns only when its inputs change.
-# Node ≥ 20.19 (npm warns that vitest 5 and react-router 8 prefer Node 22; they run on 20).
+# Node ≥ 20.19 (npm warns that vitest 5 and react-router 8 prefer Node 22; they run on 20: vitest's own
+# process gets the few Node 22 built-ins it calls from scripts/node20-polyfills.mjs, its global setup).
 SPA := frontend/spa
 SPA_DEPS_STAMP := $(SPA)/node_modules/.installed
 SPA_BUILD_STAMP := $(SPA)/dist/.built

@@ -38,6 +38,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     setupFiles: ['src/test/setup.ts'],
+    // Vitest 5's own process needs Map.groupBy & co. (Node 22); this machine's Node 20 gets them here.
+    globalSetup: ['scripts/node20-polyfills.mjs'],
     css: false,
     restoreMocks: true,
   },
