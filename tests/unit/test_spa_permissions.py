@@ -1,5 +1,6 @@
-"""The SPA hides what a role may not do with a copy of some rows of the permission table
-(frontend/spa/src/lib/permissions.ts); each copied row must say exactly what the backend's row says."""
+"""The SPA hides what a role may not do (buttons, menu items) with a copy of the permission table
+(frontend/spa/src/lib/permissions.ts); each copied row must say exactly what the backend's row says, and
+every action must be there, so a page never falls back to a hard-coded role list."""
 
 import re
 from pathlib import Path
@@ -25,3 +26,7 @@ def test_the_spa_copy_of_the_permission_table_matches_the_backend() -> None:
     differing = {action: (sorted(roles), sorted(str(r) for r in PERMISSIONS.get(action, ())))
                  for action, roles in rows.items() if roles != {str(r) for r in PERMISSIONS.get(action, ())}}
     assert differing == {}
+
+
+def test_the_spa_copy_has_every_action() -> None:
+    assert sorted(set(PERMISSIONS) - set(spa_permissions())) == []

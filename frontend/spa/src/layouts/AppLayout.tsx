@@ -2,15 +2,15 @@ import { BellOutlined, EyeOutlined, FileProtectOutlined, SafetyCertificateOutlin
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
-import { Shell } from './Shell';
+import { Shell, type NavItem } from './Shell';
 
 export default function AppLayout() {
   const { t } = useTranslation();
-  const nav = [
-    { path: '/app/team', icon: <TeamOutlined />, label: t('nav.team') },
-    { path: '/app/licenses', icon: <FileProtectOutlined />, label: t('nav.licenses') },
-    { path: '/app/notifications', icon: <BellOutlined />, label: t('notifications:nav') },
-    { path: '/app/staff-access', icon: <EyeOutlined />, label: t('nav.staffAccess') },
+  const nav: NavItem[] = [
+    { path: '/app/team', icon: <TeamOutlined />, label: t('nav.team'), action: 'app.team.read' },
+    { path: '/app/licenses', icon: <FileProtectOutlined />, label: t('nav.licenses'), action: 'app.licenses.read' },
+    { path: '/app/notifications', icon: <BellOutlined />, label: t('notifications:nav'), action: 'app.notifications.read' },
+    { path: '/app/staff-access', icon: <EyeOutlined />, label: t('nav.staffAccess'), action: 'app.staff_access.read' },
     { path: '/app/profile', icon: <SafetyCertificateOutlined />, label: t('nav.profile') },
   ];
   return (

@@ -1,21 +1,22 @@
 import { AppstoreOutlined, AuditOutlined, BarChartOutlined, BellOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
-import { Shell } from './Shell';
+import { Shell, type NavItem } from './Shell';
 
 export default function ConsoleLayout() {
   const { t } = useTranslation();
-  const nav = [
-    { path: '/console/dashboard', icon: <DashboardOutlined />, label: t('nav.dashboard') },
-    { path: '/console/customers', icon: <ShopOutlined />, label: t('nav.customers') },
-    { path: '/console/licenses', icon: <SafetyCertificateOutlined />, label: t('nav.licenses') },
-    { path: '/console/monitoring', icon: <MonitorOutlined />, label: t('nav.monitoring') },
-    { path: '/console/reports', icon: <BarChartOutlined />, label: t('reports:nav') },
-    { path: '/console/notifications', icon: <BellOutlined />, label: t('notifications:nav') },
-    { path: '/console/catalog', icon: <AppstoreOutlined />, label: t('nav.catalog') },
-    { path: '/console/staff', icon: <TeamOutlined />, label: t('nav.staff') },
-    { path: '/console/access-grants', icon: <KeyOutlined />, label: t('nav.accessGrants') },
-    { path: '/console/audit', icon: <AuditOutlined />, label: t('nav.audit') },
+  // Each item with the action its page's API needs: a role only sees what would not answer 403.
+  const nav: NavItem[] = [
+    { path: '/console/dashboard', icon: <DashboardOutlined />, label: t('nav.dashboard'), action: 'console.licensing.dashboard' },
+    { path: '/console/customers', icon: <ShopOutlined />, label: t('nav.customers'), action: 'console.customers.read' },
+    { path: '/console/licenses', icon: <SafetyCertificateOutlined />, label: t('nav.licenses'), action: 'console.licenses.read' },
+    { path: '/console/monitoring', icon: <MonitorOutlined />, label: t('nav.monitoring'), action: 'console.licenses.read' },
+    { path: '/console/reports', icon: <BarChartOutlined />, label: t('reports:nav'), action: 'console.reports.read' },
+    { path: '/console/notifications', icon: <BellOutlined />, label: t('notifications:nav'), action: 'console.notifications.self.read' },
+    { path: '/console/catalog', icon: <AppstoreOutlined />, label: t('nav.catalog'), action: 'console.catalog.read' },
+    { path: '/console/staff', icon: <TeamOutlined />, label: t('nav.staff'), action: 'console.staff.read' },
+    { path: '/console/access-grants', icon: <KeyOutlined />, label: t('nav.accessGrants'), action: 'console.grants.read' },
+    { path: '/console/audit', icon: <AuditOutlined />, label: t('nav.audit'), action: 'console.audit.read' },
   ];
   return (
     <RequireSession area="console">

@@ -25,7 +25,44 @@ function renderShell() {
   );
 }
 
+const CONSOLE_NAV = [
+  { path: '/console/dashboard', icon: null, label: 'Дашборд', action: 'console.licensing.dashboard' as const },
+  { path: '/console/reports', icon: null, label: 'Отчёты', action: 'console.reports.read' as const },
+  { path: '/console/staff', icon: null, label: 'Сотрудники', action: 'console.staff.read' as const },
+  { path: '/console/profile', icon: null, label: 'Профиль' },
+];
+
+function menuOf(roles: string[]) {
+  const view = renderRoutes(
+    [{
+      path: '/console',
+      element: <MeContext.Provider value={staffMe({ roles })}><Shell area="console" nav={CONSOLE_NAV} /></MeContext.Provider>,
+      children: [{ path: 'dashboard', element: <p>dashboard page</p> }],
+    }],
+    '/console/dashboard',
+  );
+  return view;
+}
+
 describe('the signed-in layout', () => {
+  it('shows a role only the menu items the permission table allows it', async () => {
+    setViewportWidth(1280);
+    const cases: [string, string[]][] = [
+      ['admin', ['Дашборд', 'Отчёты', 'Сотрудники', 'Профиль']],
+      ['support', ['Дашборд', 'Профиль']],
+      ['billing', ['Дашборд', 'Отчёты', 'Профиль']],
+      ['auditor', ['Дашборд', 'Отчёты', 'Сотрудники', 'Профиль']],
+    ];
+    for (const [role, expected] of cases) {
+      const view = menuOf([role]);
+      await screen.findByText('dashboard page');
+      const menu = within(screen.getByRole('navigation', { name: 'Навигация' }));
+      expect(menu.getAllByRole('menuitem').map((item) => item.textContent), role).toEqual(expected);
+      view.unmount();
+    }
+  });
+
+
   it('shows the side menu on a wide screen', async () => {
     setViewportWidth(1280);
     renderShell();

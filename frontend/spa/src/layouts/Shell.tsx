@@ -5,10 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { PageSpin } from '../components/PageSpin';
 import type { Area } from '../lib/area';
+import { useCan, type Action } from '../lib/permissions';
 import { LanguageSwitch } from './LanguageSwitch';
 import { UserMenu } from './UserMenu';
 
-export type NavItem = { path: string; icon: ReactNode; label: string };
+/** A menu item; with `action`, shown only to roles the permission table allows it (lib/permissions). */
+export type NavItem = { path: string; icon: ReactNode; label: string; action?: Action };
 
 /**
  * The signed-in frame of both areas: a side menu on wide screens; below 992 px the menu moves into a
@@ -22,9 +24,11 @@ export function Shell({ area, nav, headerExtra }: { area: Area; nav: NavItem[]; 
   const [drawerOpen, setDrawerOpen] = useState(false);
   const location = useLocation();
   const navigate = useNavigate();
+  const can = useCan();
+  const allowed = nav.filter((item) => !item.action || can(item.action));
 
-  const selected = nav.find((item) => location.pathname.startsWith(item.path))?.path;
-  const items: MenuProps['items'] = nav.map((item) => ({ key: item.path, icon: item.icon, label: item.label }));
+  const selected = allowed.find((item) => location.pathname.startsWith(item.path))?.path;
+  const items: MenuProps['items'] = allowed.map((item) => ({ key: item.path, icon: item.icon, label: item.label }));
   const menu = (
     <Menu
       mode="inline"

@@ -5,12 +5,42 @@ const ALL_STAFF = ['admin', 'sales', 'implementation', 'support', 'billing', 'de
 const ALL_CUSTOMER = ['owner', 'admin', 'operator', 'analyst'] as const;
 
 /**
- * The rows of the backend's permission table (layers/tessera/tessera/identity/roles.py, PERMISSIONS)
- * that the pages use to hide or disable what a role may not do. The server still decides: this only
- * keeps people from buttons that would answer 403. tests/unit/test_spa_permissions.py fails when a row
- * here differs from the backend's.
+ * The backend's permission table (layers/tessera/tessera/identity/roles.py, PERMISSIONS), every console and
+ * app action, which the pages and the navigation use to hide or disable what a role may not do. The server
+ * still decides (and support and developers reach a customer's data only through an access grant): this
+ * only keeps people from menu items and buttons that would answer 403. tests/unit/test_spa_permissions.py
+ * fails when a row here differs from the backend's or an action is missing.
  */
 export const PERMISSIONS = {
+  // staff management and access to customer data
+  'console.staff.read': ['admin', 'auditor'],
+  'console.staff.invite': ['admin'],
+  'console.staff.update': ['admin'],
+  'console.staff.deactivate': ['admin'],
+  'console.staff.reset_mfa': ['admin'],
+  'console.grants.read': ['admin', 'support', 'developer', 'auditor'],
+  'console.grants.create': ['admin', 'support'],
+  'console.grants.revoke': ['admin'],
+  // customers
+  'console.customers.team.read': ALL_STAFF,
+  'console.customers.read': ALL_STAFF,
+  'console.customers.create': ['admin', 'sales'],
+  'console.customers.update': ['admin', 'sales'],
+  'console.customers.status': ['admin', 'sales'],
+  'console.customers.import': ['admin', 'sales'],
+  'console.customers.export': ['admin', 'sales', 'implementation', 'support', 'billing', 'auditor'],
+  'console.customers.contacts.write': ['admin', 'sales'],
+  'console.customers.contracts.write': ['admin', 'sales'],
+  'console.customers.documents.write': ['admin', 'sales'],
+  'console.customers.documents.download': ['admin', 'sales', 'implementation', 'support', 'billing', 'auditor'],
+  'console.customers.payments.record': ['admin', 'billing'],
+  'console.customers.payments.terms': ['admin', 'sales', 'billing'],
+  'console.customers.notes.write': ['admin', 'sales', 'implementation', 'support', 'billing'],
+  // audit
+  'console.audit.read': ['admin', 'auditor'],
+  'console.audit.export': ['admin', 'auditor'],
+  'console.audit.verify': ['admin', 'auditor'],
+  // catalog, licenses, the licensing dashboard and reports
   'console.catalog.read': ALL_STAFF,
   'console.licenses.read': ALL_STAFF,
   'console.licenses.issue': ['admin', 'sales'],
@@ -19,22 +49,25 @@ export const PERMISSIONS = {
   'console.licenses.revoke': ['admin'],
   'console.licenses.download': ['admin', 'sales', 'implementation', 'support'],
   'console.licenses.send': ['admin', 'sales'],
-  'console.customers.read': ALL_STAFF,
-  'console.customers.create': ['admin', 'sales'],
-  'console.customers.update': ['admin', 'sales'],
-  'console.customers.status': ['admin', 'sales'],
-  'console.customers.import': ['admin', 'sales'],
-  'console.customers.export': ['admin', 'sales', 'implementation', 'support', 'billing', 'auditor'],
-  'console.customers.contacts.write': ['admin', 'sales'],
-  'console.customers.documents.write': ['admin', 'sales'],
-  'console.customers.documents.download': ['admin', 'sales', 'implementation', 'support', 'billing', 'auditor'],
-  'console.customers.payments.record': ['admin', 'billing'],
-  'console.customers.notes.write': ['admin', 'sales', 'implementation', 'support', 'billing'],
+  'console.licensing.dashboard': ALL_STAFF,
+  'console.reports.read': ['admin', 'sales', 'billing', 'auditor'],
+  'console.reports.plan': ['admin', 'sales'],
+  // notifications
+  'console.notifications.self.read': ALL_STAFF,
+  'console.notifications.self.update': ['admin', 'sales', 'implementation', 'support', 'billing', 'developer'],
+  'console.notifications.customer.read': ALL_STAFF,
+  'console.notifications.customer.update': ['admin', 'sales'],
+  'console.notifications.log.read': ALL_STAFF,
+  'console.notifications.log.retry': ['admin', 'support'],
+  // the customer's app
+  'app.team.read': ALL_CUSTOMER,
+  'app.team.invite': ['owner', 'admin'],
+  'app.team.update': ['owner', 'admin'],
+  'app.team.remove': ['owner', 'admin'],
+  'app.staff_access.read': ['owner', 'admin'],
   'app.licenses.read': ALL_CUSTOMER,
   'app.licenses.download': ['owner', 'admin', 'operator'],
-  'console.notifications.self.update': ['admin', 'sales', 'implementation', 'support', 'billing', 'developer'],
-  'console.notifications.customer.update': ['admin', 'sales'],
-  'console.notifications.log.retry': ['admin', 'support'],
+  'app.notifications.read': ALL_CUSTOMER,
   'app.notifications.update': ['owner', 'admin'],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -56,6 +56,21 @@ describe('the console dashboard', { timeout: 30_000 }, () => {
     expect(screen.queryByRole('link', { name: 'Renewal forecast' })).toBeNull();
   });
 
+  it('links to monitoring and reports only for roles whose pages would answer', async () => {
+    stubFetch(() => json(KPIS));
+    show(staffMe({ roles: ['billing'] }));
+    expect(await screen.findByText('Активные лицензии')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Прогноз продлений' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Мониторинг' })).toBeTruthy();
+  });
+
+  it('is not shown to a customer user (no console.licensing.dashboard), and asks nothing', async () => {
+    const calls = stubFetch(() => json(KPIS));
+    show(staffMe({ user: { ...staffMe().user, kind: 'customer' }, roles: ['owner'] }));
+    expect(await screen.findByText('Панель лицензирования вам недоступна.')).toBeTruthy();
+    expect(calls).toEqual([]);
+  });
+
   it('says when the figures cannot be loaded', async () => {
     stubFetch(() => problem(500, { type: '/problems/internal', detail: 'Сбой.' }));
     show();

@@ -1,13 +1,13 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Empty, List, Row, Statistic, Typography } from 'antd';
+import { Button, Card, Col, Empty, List, Result, Row, Statistic, Typography } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { hasStaffRole, useMe } from '../../../auth/session';
 import { ErrorState } from '../../../components/errors';
 import { PageHeader } from '../../../components/PageHeader';
+import { useCan } from '../../../lib/permissions';
 import { getDashboard, reportKeys, type Dashboard as Kpis } from '../reports/api';
 import { EChart } from '../reports/EChart';
 
@@ -27,10 +27,15 @@ function statesOption(kpis: Kpis, r: (key: string) => string): EChartsCoreOption
 
 /** The console's home: licensing KPIs and the fleet's installations by state, refreshed every minute. */
 export default function Dashboard() {
+  const { t } = useTranslation();
   const { t: r } = useTranslation('reports');
-  const me = useMe();
-  const seesReports = hasStaffRole(me, 'admin', 'sales', 'billing', 'auditor'); // console.reports.read
-  const kpis = useQuery({ queryKey: reportKeys.dashboard, queryFn: getDashboard, refetchInterval: REFRESH_MS });
+  const can = useCan();
+  const seesDashboard = can('console.licensing.dashboard');
+  const seesReports = can('console.reports.read');
+  const seesMonitoring = can('console.licenses.read');
+  const kpis = useQuery({
+    queryKey: reportKeys.dashboard, queryFn: getDashboard, refetchInterval: REFRESH_MS, enabled: seesDashboard,
+  });
   const option = useMemo(() => (kpis.data ? statesOption(kpis.data, r) : null), [kpis.data, r]);
   const data = kpis.data;
   const card = (key: string, value: number | undefined, color?: string, hint?: string) => (
@@ -41,6 +46,7 @@ export default function Dashboard() {
       </Card>
     </Col>
   );
+  if (!seesDashboard) return <Result status="403" title={t('errors.forbiddenTitle')} subTitle={r('dashboard.forbidden')} />;
   return (
     <>
       <PageHeader
@@ -64,7 +70,7 @@ export default function Dashboard() {
           </Row>
           <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
             <Col xs={24} lg={12}>
-              <Card title={r('dashboard.installations', { total: data?.activations.total ?? 0 })} extra={<Link to="/console/monitoring">{r('dashboard.toMonitoring')}</Link>} loading={kpis.isLoading}>
+              <Card title={r('dashboard.installations', { total: data?.activations.total ?? 0 })} extra={seesMonitoring ? <Link to="/console/monitoring">{r('dashboard.toMonitoring')}</Link> : undefined} loading={kpis.isLoading}>
                 {data && data.activations.total === 0 ? <Empty description={r('dashboard.noInstallations')} /> : (
                   <>
                     <Row gutter={8} style={{ marginBottom: 8 }}>

@@ -109,6 +109,18 @@ describe('the reports page', { timeout: 30_000 }, () => {
     expect(screen.queryByRole('button', { name: /Задать план/ })).toBeNull();
   });
 
+  it('tells support and developers the reports are not theirs, without asking the server', async () => {
+    for (const role of ['support', 'developer', 'implementation']) {
+      const calls = stubFetch(backend);
+      const view = show('sales', staffMe({ roles: [role] }));
+      expect(await screen.findByText('Отчёты недоступны для вашей роли.')).toBeTruthy();
+      expect(screen.getByText('Недостаточно прав')).toBeTruthy();
+      expect(screen.queryByRole('tab')).toBeNull();
+      expect(calls).toEqual([]);
+      view.unmount();
+    }
+  });
+
   it('shows the renewal forecast by month with its licenses', async () => {
     stubFetch(backend);
     show('renewals');

@@ -4,8 +4,8 @@ import { Button, Card, DatePicker, Flex, Table, Typography } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { hasStaffRole, useMe } from '../../../auth/session';
 import { ErrorState } from '../../../components/errors';
+import { useCan } from '../../../lib/permissions';
 import { formatRubles, getSales, reportKeys, type Period, type PlanFactReport, type PlanFactRow } from './api';
 import { DownloadButtons } from './DownloadButtons';
 import { EChart } from './EChart';
@@ -40,8 +40,7 @@ function planMonth(months: string[]): string {
 /** Module sales: plan vs fact by month, with the plan editor for admin and sales. */
 export function SalesReport() {
   const { t: r, i18n } = useTranslation('reports');
-  const me = useMe();
-  const canPlan = hasStaffRole(me, 'admin', 'sales'); // console.reports.plan
+  const canPlan = useCan()('console.reports.plan');
   const [period, setPeriod] = useState<Period>(thisYear);
   const [editing, setEditing] = useState(false);
   const report = useQuery({ queryKey: reportKeys.sales(period), queryFn: () => getSales(period) });
