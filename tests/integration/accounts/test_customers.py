@@ -143,3 +143,23 @@ def test_developers_see_personal_data_masked(console: Client) -> None:
     assert developer.post(f"{BASE}/{sole['id']}/notes", {"text": "x"}).code == "forbidden-action"
     plain = console.get(f"{BASE}/{sole['id']}/contacts").body["items"][0]
     assert plain["email"] == "ivan@example.ru"
+
+
+def test_a_sales_managers_new_customer_is_theirs_unless_another_manager_is_named(
+        stack: Platform, console: Client, me: dict[str, Any]) -> None:
+    sales_id = console.post("/api/console/staff", {"email": "marina@tessera.local", "name": "Марина",
+                                                   "roles": ["sales"]}).body["id"]
+    token = stack.link_in_last_mail("marina@tessera.local", "/invite/").rsplit("/", 1)[1]
+    sales = Client()
+    assert sales.post(f"/api/auth/invites/{token}/accept", {"password": "staff-secret-12"}).status == 200
+
+    own = create(sales, inn10("770812345"), name="ООО «Своя»")
+    assert own["manager"] == {"id": sales_id, "name": "Марина", "email": "marina@tessera.local"}
+    named = create(sales, inn10("770812346"), name="ООО «Коллеги»", manager_id=me["id"])
+    assert named["manager_id"] == me["id"]
+    by_admin = create(console, inn10("770812347"), name="ООО «Без менеджера»")
+    assert by_admin["manager"] is None  # an admin's new customer has no manager until one is named
+    mine = sales.get(BASE, query={"manager_id": sales_id}).body["items"]
+    assert [c["name"] for c in mine] == ["ООО «Своя»"]
+    events = sales.get(f"{BASE}/{own['id']}/activity").body["items"]
+    assert events[0]["action"] == "customer.create" and events[0]["diff"]["manager_id"] == [None, sales_id]

@@ -264,6 +264,10 @@ def list_customers(*, segment: str | None = None, status: str | None = None, man
 
 def create_customer(command: CustomerCreate, actor: Principal, request: RequestInfo,
                     source: str = "staff", reason: str | None = None) -> CustomerCard:
+    if command.manager_id is None and source == "staff" and "sales" in actor.roles:
+        # A sales manager's new customer is theirs unless another manager is named (the console's form has
+        # no manager field, and "only my customers" would never list it).
+        command = command.model_copy(update={"manager_id": actor.user_id})
     manager = _validate_manager(command.manager_id) if command.manager_id else None
     existing = repository.find_inn(command.inn)
     if existing is not None:
