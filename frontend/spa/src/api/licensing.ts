@@ -31,8 +31,27 @@ const one = (licenseId: string) => `${licenses}/${encodeURIComponent(licenseId)}
 
 export const listProducts = () => api<Product[]>('/api/console/catalog/products');
 
-export const listLicenses = (orgId: string, cursor?: string) =>
-  api<Page<License>>(licenses, { query: { org_id: orgId, cursor } });
+/** A license in the console's list, with its customer's current name. */
+export type LicenseRow = Schemas['LicenseListItem'];
+export const LICENSE_STATUSES: LicenseStatus[] = ['active', 'suspended', 'revoked'];
+export type ListedState = Exclude<LicenseState, 'UNKNOWN_LICENSE'>;
+export const LICENSE_STATES: ListedState[] = ['VALID', 'NOT_YET_VALID', 'IN_GRACE', 'EXPIRED', 'SUSPENDED', 'REVOKED'];
+
+/** The list's filters (all optional, combined): without org_id, every customer's licenses. */
+export interface LicenseFilters {
+  org_id?: string;
+  status?: LicenseStatus;
+  state?: ListedState;
+  plan?: string;
+  /** YYYY-MM-DD: the last day is before it */
+  expires_before?: string;
+  /** a license id or part of one, a customer's name (part of it) or ИНН */
+  q?: string;
+}
+
+/** Licenses newest first, a page at a time. */
+export const listLicenses = (filters: LicenseFilters, cursor?: string) =>
+  api<Page<LicenseRow>>(licenses, { query: { ...filters, cursor } });
 export const issueLicense = (body: LicenseRequest) => api<IssuedLicense>(licenses, { method: 'POST', body });
 export const getLicense = (licenseId: string) => api<LicenseDetail>(one(licenseId));
 export const listActivations = (licenseId: string) => api<ActivationList>(`${one(licenseId)}/activations`);

@@ -1,5 +1,5 @@
 import type { AuditFilters, StaffQuery } from './contract';
-import type { FleetFilters } from './licensing';
+import type { FleetFilters, LicenseFilters } from './licensing';
 
 /** One place for cache keys, so invalidations name exactly what they mean. */
 export const queryKeys = {
@@ -16,7 +16,7 @@ export const queryKeys = {
   staffAccess: (orgId: string) => ['staff-access', orgId] as const,
   catalog: ['catalog'] as const,
   licenses: ['licenses'] as const,
-  licenseList: (orgId: string) => ['licenses', 'list', orgId] as const,
+  licenseList: (filters: LicenseFilters) => ['licenses', 'list', filters] as const,
   license: (licenseId: string) => ['licenses', 'one', licenseId] as const,
   activations: (licenseId: string) => ['licenses', 'activations', licenseId] as const,
   fleet: (filters: FleetFilters) => ['licenses', 'fleet', filters] as const,

@@ -1,9 +1,12 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Flex, Tag, Typography } from 'antd';
+import { Button, DatePicker, Flex, Input, Select, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { listLicenses, type License } from '../../../api/licensing';
+import {
+  LICENSE_STATES, LICENSE_STATUSES, listLicenses, type LicenseFilters, type LicenseRow, type LicenseStatus, type ListedState,
+} from '../../../api/licensing';
 import { queryKeys } from '../../../api/queryKeys';
 import { CustomerPicker } from '../../../components/CustomerPicker';
 import { PagedTable, usePagedQuery } from '../../../components/PagedTable';
@@ -11,14 +14,41 @@ import { PageHeader } from '../../../components/PageHeader';
 import { LicenseStateTag, PAYMENT_COLOR, useCatalog, useCatalogNames } from '../../../lib/licensing';
 import { useCan } from '../../../lib/permissions';
 
-/** The licenses of one customer (the customer is in the address, so the list can be linked to). */
-export function LicenseTable({ orgId, emptyText }: { orgId: string; emptyText: string }) {
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const PLAN = /^[a-z][a-z0-9_]{1,39}$/;
+const ORG = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** The list's filters from the address (?q=…&state=…), so a filtered list can be linked to; bad values are ignored. */
+export function filtersFrom(params: URLSearchParams): LicenseFilters {
+  const get = (name: string) => params.get(name)?.trim() || undefined;
+  const status = get('status');
+  const state = get('state');
+  const plan = get('plan');
+  const expires = get('expires_before');
+  const orgId = get('org_id');
+  const q = get('q');
+  return {
+    ...(orgId && ORG.test(orgId) ? { org_id: orgId } : {}),
+    ...(status && LICENSE_STATUSES.includes(status as LicenseStatus) ? { status: status as LicenseStatus } : {}),
+    ...(state && LICENSE_STATES.includes(state as ListedState) ? { state: state as ListedState } : {}),
+    ...(plan && PLAN.test(plan) ? { plan } : {}),
+    ...(expires && DAY.test(expires) && dayjs(expires).format('YYYY-MM-DD') === expires ? { expires_before: expires } : {}),
+    ...(q ? { q: q.slice(0, 100) } : {}),
+  };
+}
+
+/**
+ * Licenses newest first, a page at a time: every customer's (with a customer column linking to the card)
+ * or one customer's (`orgId`, as on the customer card).
+ */
+export function LicenseTable({ orgId, filters = {}, emptyText }: { orgId?: string; filters?: LicenseFilters; emptyText: string }) {
   const { t } = useTranslation();
   const catalog = useCatalog();
   const names = useCatalogNames(catalog.data);
-  const licenses = usePagedQuery(queryKeys.licenseList(orgId), (cursor) => listLicenses(orgId, cursor));
+  const query: LicenseFilters = orgId ? { ...filters, org_id: orgId } : filters;
+  const licenses = usePagedQuery(queryKeys.licenseList(query), (cursor) => listLicenses(query, cursor));
   return (
-    <PagedTable<License>
+    <PagedTable<LicenseRow>
       query={licenses}
       rowKey="id"
       emptyText={emptyText}
@@ -33,6 +63,13 @@ export function LicenseTable({ orgId, emptyText }: { orgId: string; emptyText: s
             </Flex>
           ),
         },
+        ...(orgId ? [] : [{
+          key: 'customer',
+          title: t('licenses.customer'),
+          render: (_: unknown, l: LicenseRow) => (
+            <Link to={`/console/customers/${l.org_id}`}>{l.customer_name ?? l.org_id}</Link>
+          ),
+        }]),
         { key: 'product', title: t('licenses.product'), render: (_, l) => names.product(l.product) },
         {
           key: 'period',
@@ -55,13 +92,33 @@ export function LicenseTable({ orgId, emptyText }: { orgId: string; emptyText: s
   );
 }
 
+/** Every license: search by license id, customer or ИНН; filters by status, state, plan, customer and last day. */
 export default function LicensesList() {
   const { t } = useTranslation();
   const can = useCan();
   const navigate = useNavigate();
+  const catalog = useCatalog();
+  const names = useCatalogNames(catalog.data);
   const [params, setParams] = useSearchParams();
-  const orgId = params.get('org_id') ?? undefined;
-  const issueUrl = orgId ? `/console/licenses/new?org_id=${encodeURIComponent(orgId)}` : '/console/licenses/new';
+  const filters = useMemo(() => filtersFrom(params), [params]);
+  const [text, setText] = useState(filters.q ?? '');
+  useEffect(() => setText(filters.q ?? ''), [filters.q]);
+  const issueUrl = filters.org_id ? `/console/licenses/new?org_id=${encodeURIComponent(filters.org_id)}` : '/console/licenses/new';
+  const filtered = Object.keys(filters).length > 0;
+
+  const change = (name: keyof LicenseFilters, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+  const planOptions = useMemo(() => {
+    const seen = new Map<string, string>();
+    for (const product of catalog.data ?? []) {
+      for (const plan of product.plans) if (!seen.has(plan.code)) seen.set(plan.code, names.plan(product.code, plan.code));
+    }
+    return [...seen].map(([value, label]) => ({ value, label }));
+  }, [catalog.data, names]);
 
   return (
     <>
@@ -73,18 +130,58 @@ export default function LicensesList() {
       >
         {t('licenses.intro')}
       </PageHeader>
-      <Flex wrap gap={8} style={{ marginBottom: 16 }}>
-        <CustomerPicker
-          value={orgId}
-          onChange={(next) => setParams(next ? { org_id: next } : {}, { replace: true })}
-          style={{ width: 420 }}
+      <Flex wrap gap={8} style={{ marginBottom: 16 }} role="search" aria-label={t('licenses.filters')}>
+        <Input.Search
+          allowClear
+          value={text}
+          maxLength={100}
+          placeholder={t('licenses.searchPlaceholder')}
+          aria-label={t('licenses.search')}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (e.target.value === '') change('q', undefined);
+          }}
+          onSearch={(value) => change('q', value.trim() || undefined)}
+          style={{ width: 320 }}
         />
+        <Select<LicenseStatus>
+          allowClear
+          value={filters.status}
+          placeholder={t('licenses.statusFilter')}
+          aria-label={t('licenses.statusFilter')}
+          options={LICENSE_STATUSES.map((value) => ({ value, label: t(`licenses.statuses.${value}`) }))}
+          onChange={(value) => change('status', value)}
+          style={{ width: 180 }}
+        />
+        <Select<ListedState>
+          allowClear
+          value={filters.state}
+          placeholder={t('licenses.stateFilter')}
+          aria-label={t('licenses.stateFilter')}
+          options={LICENSE_STATES.map((value) => ({ value, label: t(`licenseState.${value}`) }))}
+          onChange={(value) => change('state', value)}
+          style={{ width: 200 }}
+        />
+        <Select<string>
+          allowClear
+          value={filters.plan}
+          placeholder={t('licenses.planFilter')}
+          aria-label={t('licenses.planFilter')}
+          options={planOptions}
+          onChange={(value) => change('plan', value)}
+          style={{ width: 180 }}
+        />
+        <DatePicker
+          value={filters.expires_before ? dayjs(filters.expires_before) : null}
+          format="DD.MM.YYYY"
+          placeholder={t('licenses.expiresBefore')}
+          aria-label={t('licenses.expiresBefore')}
+          onChange={(day) => change('expires_before', day ? day.format('YYYY-MM-DD') : undefined)}
+        />
+        <CustomerPicker value={filters.org_id} onChange={(next) => change('org_id', next)} style={{ width: 320 }} />
+        {filtered && <Button onClick={() => setParams({}, { replace: true })}>{t('licenses.resetFilters')}</Button>}
       </Flex>
-      {orgId ? (
-        <LicenseTable orgId={orgId} emptyText={t('licenses.emptyCustomer')} />
-      ) : (
-        <Card><Empty description={t('licenses.chooseCustomer')} /></Card>
-      )}
+      <LicenseTable filters={filters} emptyText={filtered ? t('licenses.emptyFiltered') : t('licenses.empty')} />
     </>
   );
 }
