@@ -131,6 +131,16 @@ def test_staff_issues_a_license_through_the_wizard_and_downloads_a_valid_signed_
     expect(page.get_by_text("Лицензию ещё не активировала ни одна установка.")).to_be_visible()
     page.get_by_role("tab", name=re.compile("Версии")).click()
     expect(page.get_by_text("Первая версия")).to_be_visible()
+
+    # The list of every license finds it by the customer's name, and its customer links to the card.
+    page.goto(f"{cloud.url}/console/licenses")
+    page.get_by_role("searchbox", name="Поиск лицензий").fill("мастер лиц")
+    page.get_by_role("searchbox", name="Поиск лицензий").press("Enter")
+    row = page.get_by_role("row").filter(has_text=document["license_id"])
+    expect(row).to_have_count(1)
+    expect(page.get_by_role("row")).to_have_count(2)  # the header and this license
+    row.get_by_role("link", name="ООО «Мастер Лицензий»").click()
+    expect(page).to_have_url(re.compile(rf"/console/customers/{org_id}$"))
     page.close()
 
 
