@@ -23,14 +23,16 @@ def test_ids_are_prefixed_and_ordered_by_platform_time() -> None:
 def test_ulid_layout_per_the_spec() -> None:
     """48 bits of milliseconds then 80 random bits, Crockford base32: the first 10 characters are the time."""
     milliseconds = int(datetime(2026, 12, 1, 5, 0, tzinfo=UTC).timestamp() * 1000)
-    value = ulid(milliseconds)
+    value, later = ulid(milliseconds), ulid(milliseconds)  # the same millisecond: the next still sorts after
+    assert later > value and later[:10] == value[:10]
     assert len(value) == 26 and set(value) <= set(CROCKFORD)
     decoded = 0
     for char in value[:10]:
         decoded = decoded * 32 + CROCKFORD.index(char)
     assert decoded == milliseconds
     assert ulid(0).startswith("0000000000") and ulid(2**48 - 1).startswith("7ZZZZZZZZZ")
-    assert ulid(milliseconds) != value  # the random part
+    made = [ulid(milliseconds) for _ in range(1000)]
+    assert made == sorted(made) and len(set(made)) == 1000
 
 
 @pytest.mark.parametrize("bad", ["", "acc_", "lic_01J00000000000000000000000", "acc_01j0000000000000000000000U"])
