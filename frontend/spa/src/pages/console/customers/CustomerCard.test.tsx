@@ -143,6 +143,83 @@ describe('the customer card', () => {
   });
 });
 
+describe('the General tab', () => {
+  it('edits the card: the server\'s КПП error lands on the field, then the change is saved', async () => {
+    let patches = 0;
+    const calls = backend({
+      overrides: (call) => {
+        if (call.method !== 'PATCH') return undefined;
+        return ++patches === 1 ? unprocessable('body.kpp', 'required for a 10-digit ИНН') : json(card({ name: 'ООО «Ромашка Плюс»', kpp: '770201001' }));
+      },
+    });
+    renderAs(['sales']);
+    await userEvent.click(await screen.findByRole('button', { name: /Изменить карточку/ }));
+    const dialog = await screen.findByRole('dialog');
+    const name = within(dialog).getByLabelText('Название');
+    expect((name as HTMLInputElement).value).toBe('ООО «Ромашка»');
+    await userEvent.clear(name);
+    await userEvent.type(name, 'ООО «Ромашка Плюс»');
+    await userEvent.clear(within(dialog).getByLabelText('КПП'));
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Сохранить' }));
+    const kpp = within(dialog).getByLabelText('КПП');
+    expect(await within(dialog).findByText('required for a 10-digit ИНН')).toBeTruthy();
+    expect(kpp.closest('.ant-form-item')?.className).toContain('ant-form-item-has-error');
+    expect(calls.filter((c) => c.method === 'PATCH')[0].body).toMatchObject({ name: 'ООО «Ромашка Плюс»', inn: '7708123450', kpp: null });
+
+    await userEvent.type(kpp, '770201001');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Сохранить' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const patch = calls.filter((c) => c.method === 'PATCH')[1];
+    expect(patch.url).toBe(BASE);
+    expect(patch.body).toEqual({
+      name: 'ООО «Ромашка Плюс»', legal_name: 'Общество с ограниченной ответственностью «Ромашка»', inn: '7708123450', kpp: '770201001',
+      segment: 'mid_market', deployment: 'on_prem', notes: 'Склады в Москве',
+    });
+  });
+
+  it('a status changes only with a reason, which is sent with it', async () => {
+    const calls = backend({
+      overrides: (call) => (call.method === 'POST' && call.url === `${BASE}/status`
+        ? json(card({ status: 'suspended', status_reason: 'Нет оплаты по счёту 42' })) : undefined),
+    });
+    renderAs(['sales']);
+    await userEvent.click(await screen.findByRole('combobox', { name: 'Статус' }));
+    await userEvent.click(await screen.findByTitle('Приостановлен'));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText('Сменить статус на «Приостановлен»?')).toBeTruthy();
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Сохранить' }));
+    expect(await within(dialog).findByText('Укажите причину (от 3 символов)')).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    await userEvent.type(within(dialog).getByLabelText('Причина'), '  Нет оплаты по счёту 42 ');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Сохранить' }));
+    await waitFor(() => expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1));
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ status: 'suspended', reason: 'Нет оплаты по счёту 42' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('support adds a staff note on the Activity tab', async () => {
+    let notes: unknown[] = [];
+    const calls = backend({
+      overrides: (call) => {
+        if (pathOf(call.url) !== `${BASE}/notes`) return undefined;
+        if (call.method === 'POST') {
+          notes = [{ id: 'note_1', text: (call.body as { text: string }).text, author_id: 'usr_1', author: 'Анна', created_at: '2026-02-02T09:00:00Z' }];
+          return json(notes[0], 201);
+        }
+        return json({ items: notes, next_cursor: null });
+      },
+    });
+    renderAs(['support'], 'activity');
+    expect(await screen.findByText('Заметок пока нет.')).toBeTruthy();
+    const add = screen.getByRole('button', { name: 'Добавить заметку' });
+    expect(add).toHaveProperty('disabled', true);
+    await userEvent.type(screen.getByPlaceholderText('Заметка о клиенте (видна только сотрудникам)'), ' Звонить после 15:00 ');
+    await userEvent.click(add);
+    expect(await screen.findByText('Звонить после 15:00')).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([{ text: 'Звонить после 15:00' }]);
+  });
+});
+
 describe('contacts', () => {
   it('the server\'s 422 for an e-mail is shown on the e-mail field; nothing is added', async () => {
     const calls = backend({
