@@ -244,3 +244,55 @@ def test_a_sales_manager_creates_a_customer_and_issues_sends_and_exports(cloud: 
     assert refused.status == 403, refused.text()
     support.close()
 
+
+
+def test_a_sales_manager_imports_customers_after_a_dry_run_that_finds_a_bad_row(cloud: Any,
+                                                                                 sales: BrowserContext) -> None:
+    suffix = secrets.token_hex(3)
+    (first, _), (second, wrong) = inn_pair(), inn_pair()
+    header = "ИНН;КПП;Наименование;Сегмент;Тип внедрения;Менеджер (e-mail)\n"  # Excel's Russian CSV: semicolons
+
+    def csv_file(second_inn: str, name: str) -> dict[str, Any]:
+        text = (header + f"{first};770101001;ООО «Импорт А {suffix}»;smb;saas;sales@tessera.local\n"
+                f"{second_inn};770201001;ООО «Импорт Б {suffix}»;enterprise;on_prem;\n")
+        return {"name": name, "mimeType": "text/csv", "buffer": text.encode("utf-8")}
+
+    page = sales.new_page()
+    page.goto(f"{cloud.url}/console/customers")
+    page.get_by_role("button", name="Импорт").click()
+    dialog = page.get_by_role("dialog", name="Импорт клиентов из CSV или XLSX")
+    apply = dialog.get_by_role("button", name="Применить")
+    expect(apply).to_be_disabled()
+
+    # The dry run finds the wrong check digit on line 3 and changes nothing; "apply" stays off.
+    dialog.locator("input[type=file]").set_input_files(csv_file(wrong, "customers.csv"))
+    expect(dialog.get_by_text("customers.csv")).to_be_visible()
+    dialog.get_by_role("button", name="Проверить").click()
+    expect(dialog.get_by_text("Строк: 2; будет создано 1, изменено 0, без изменений 0; ошибок: 1")).to_be_visible()
+    error_row = dialog.locator("tr", has_text=wrong)
+    expect(error_row.get_by_role("cell").first).to_have_text("3")
+    expect(error_row.get_by_role("cell").nth(1)).to_have_text("inn")
+    expect(apply).to_be_disabled()
+    csrf = next(c["value"] for c in sales.cookies() if c["name"] == "tessera_csrf")
+    found = sales.request.get(f"{cloud.url}/api/console/customers", params={"q": first},
+                              headers={"x-csrf-token": csrf}).json()["items"]
+    assert found == []  # a dry run creates nothing
+
+    # The corrected file: a clean preview, then apply.
+    dialog.locator("input[type=file]").set_input_files(csv_file(second, "customers-fixed.csv"))
+    expect(dialog.get_by_text("customers-fixed.csv")).to_be_visible()
+    expect(apply).to_be_disabled()  # a new file needs its own dry run
+    dialog.get_by_role("button", name="Проверить").click()
+    expect(dialog.get_by_text("Строк: 2; будет создано 2, изменено 0, без изменений 0; ошибок: 0")).to_be_visible()
+    expect(apply).to_be_enabled()
+    apply.click()
+    expect(page.get_by_text("Импорт применён: создано 2, изменено 0")).to_be_visible()
+    expect(dialog).to_be_hidden()
+
+    page.get_by_role("searchbox", name="Название или ИНН").fill(f"Импорт Б {suffix}")
+    page.get_by_role("searchbox", name="Название или ИНН").press("Enter")
+    page.get_by_role("link", name=f"ООО «Импорт Б {suffix}»").click()
+    expect(page.get_by_role("tabpanel", name="Общее").get_by_text(f"{second} / 770201001")).to_be_visible()
+    activity = open_tab(page, "Активность")
+    expect(activity.locator("tr", has_text="customer.create").get_by_text("import customers-fixed.csv")).to_be_visible()
+    page.close()
