@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, FilePayload, Locator, Page, expect
 
 from tessera.core.crypto import jwk_to_public_key, jws_verify
 from tessera.core.ru_ids import valid_inn
@@ -252,7 +252,7 @@ def test_a_sales_manager_imports_customers_after_a_dry_run_that_finds_a_bad_row(
     (first, _), (second, wrong) = inn_pair(), inn_pair()
     header = "ИНН;КПП;Наименование;Сегмент;Тип внедрения;Менеджер (e-mail)\n"  # Excel's Russian CSV: semicolons
 
-    def csv_file(second_inn: str, name: str) -> dict[str, Any]:
+    def csv_file(second_inn: str, name: str) -> FilePayload:
         text = (header + f"{first};770101001;ООО «Импорт А {suffix}»;smb;saas;sales@tessera.local\n"
                 f"{second_inn};770201001;ООО «Импорт Б {suffix}»;enterprise;on_prem;\n")
         return {"name": name, "mimeType": "text/csv", "buffer": text.encode("utf-8")}
