@@ -67,6 +67,7 @@ class Platform:
 
 def platform() -> Platform:
     """Call inside mock_aws(): keys, the JWT secret, tables, and the environment every function reads."""
+    os.environ.pop("AWS_ENDPOINT_URL", None)  # mock_aws intercepts AWS's own endpoints, not a local one
     os.environ.update(BASE_ENV)
     kms = boto3.client("kms")
     data_key = kms.create_key(Description="data")["KeyMetadata"]["KeyId"]

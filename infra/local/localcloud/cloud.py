@@ -7,6 +7,7 @@ what a person sees.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import time
@@ -108,6 +109,10 @@ class LocalCloud:
         self._stoppers.append(proxy_server.shutdown)
         self.endpoint_url = f"http://{cfg.host}:{proxy_port}"
         # Moto's Step Functions interpreter calls Lambda at localhost:$MOTO_PORT: send it through the proxy.
+        # Both go back to what they were on stop: a process that runs the cloud and then other AWS code
+        # (the test suite) must not keep calling an endpoint that is gone.
+        for key in ("MOTO_PORT", "AWS_ENDPOINT_URL"):
+            self._stoppers.insert(0, functools.partial(_restore_env, key, os.environ.get(key)))
         os.environ["MOTO_PORT"] = str(proxy_port)
         os.environ["AWS_ENDPOINT_URL"] = self.endpoint_url
         common_env["AWS_ENDPOINT_URL"] = self.endpoint_url
@@ -166,6 +171,13 @@ class LocalCloud:
                 stopper()
             except Exception as exc:
                 self.log(f"localcloud: error while stopping: {exc}")
+
+
+def _restore_env(key: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = value
 
 
 def _known(template_path: Path, overrides: Mapping[str, str]) -> dict[str, str]:
