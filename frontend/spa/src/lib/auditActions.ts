@@ -6,4 +6,9 @@ export const KNOWN_AUDIT_ACTIONS = [
   'staff.bootstrap', 'staff.invite', 'staff.invite_accept', 'staff.update_roles', 'staff.deactivate', 'staff.reset_mfa',
   'team.invite', 'team.invite_accept', 'team.update_role', 'team.remove',
   'grant.create', 'grant.revoke', 'customer_data.read', 'audit.export', 'audit.verify',
+  'customer.create', 'customer.update', 'customer.status', 'customer.export', 'customer.contact_add', 'customer.contact_update',
+  'customer.contact_delete', 'customer.contract_add', 'customer.contract_update', 'customer.document_add', 'customer.document_store',
+  'customer.document_link', 'customer.document_download', 'customer.note_add',
+  'license.issue', 'license.renew', 'license.suspend', 'license.resume', 'license.revoke', 'license.send', 'license.activate',
+  'license.payment_terms', 'payment.record', 'notify.preferences.update', 'notify.delivery.retry', 'sales_plan.set',
 ] as const;

@@ -113,6 +113,7 @@ describe('the customer card', () => {
     expect(await within(panel()).findByText('Звонить после 15:00')).toBeTruthy();
     expect(within(panel()).getByText('Анна <anna@vendor.example>')).toBeTruthy();
     expect(within(panel()).getByText(`organization:${ORG}`)).toBeTruthy();
+    expect(within(panel()).getByText('Создание клиента')).toBeTruthy();  // the action's label, its code under it
   });
 
   it('opens the tab named in the address, and an unknown one falls back to General', async () => {
