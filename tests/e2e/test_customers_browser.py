@@ -294,5 +294,43 @@ def test_a_sales_manager_imports_customers_after_a_dry_run_that_finds_a_bad_row(
     page.get_by_role("link", name=f"ООО «Импорт Б {suffix}»").click()
     expect(page.get_by_role("tabpanel", name="Общее").get_by_text(f"{second} / 770201001")).to_be_visible()
     activity = open_tab(page, "Активность")
-    expect(activity.locator("tr", has_text="customer.create").get_by_text("import customers-fixed.csv")).to_be_visible()
+    created_row = activity.locator("tr", has_text="Создание клиента")  # the audit action's label
+    expect(created_row.get_by_text("import customers-fixed.csv")).to_be_visible()
     page.close()
+
+
+def test_the_auditor_reads_the_card_and_its_activity_and_changes_nothing(cloud: Any, sales: BrowserContext,
+                                                                         browser: Any) -> None:
+    inn, _ = inn_pair()
+    name = f"ООО «Аудит {secrets.token_hex(3)}»"
+    csrf = next(c["value"] for c in sales.cookies() if c["name"] == "tessera_csrf")
+    created = sales.request.post(f"{cloud.url}/api/console/customers", headers={"x-csrf-token": csrf}, data={
+        "name": name, "inn": inn, "kpp": "770101001", "segment": "smb", "deployment": "saas"})
+    assert created.status == 201, created.text()
+    org_id = created.json()["id"]
+    noted = sales.request.post(f"{cloud.url}/api/console/customers/{org_id}/notes", headers={"x-csrf-token": csrf},
+                               data={"text": "Договор на подписи у юриста"})
+    assert noted.status == 201, noted.text()
+
+    auditor = staff_context(cloud, browser, "auditor@tessera.local", "/console/customers")
+    page = auditor.new_page()
+    page.goto(f"{cloud.url}/console/customers/{org_id}")
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    expect(page.get_by_role("button", name="Изменить карточку")).to_have_count(0)
+    expect(page.get_by_role("combobox", name="Статус")).to_have_count(0)
+    activity = open_tab(page, "Активность")
+    expect(activity.get_by_text("Договор на подписи у юриста")).to_be_visible()
+    created_row = activity.locator("tr", has_text="customer.create")
+    expect(created_row.get_by_text("Создание клиента")).to_be_visible()
+    expect(page.get_by_role("button", name="Добавить заметку")).to_have_count(0)
+    open_tab(page, "Контакты")
+    expect(page.get_by_role("button", name="Добавить контакт")).to_have_count(0)
+    open_tab(page, "Документы")
+    expect(page.get_by_role("button", name="Загрузить файл")).to_have_count(0)
+    open_tab(page, "Лицензии")
+    expect(page.get_by_role("button", name="Выдать лицензию")).to_have_count(0)
+    page.goto(f"{cloud.url}/console/customers")
+    expect(page.get_by_role("button", name="CSV")).to_be_visible()  # the auditor may export
+    expect(page.get_by_role("button", name="Импорт")).to_have_count(0)
+    expect(page.get_by_role("button", name="Добавить клиента")).to_have_count(0)
+    auditor.close()
