@@ -77,13 +77,20 @@ export const listActivity = (orgId: string, cursor?: string) =>
 export const listNotes = (orgId: string, cursor?: string) => api<Page<Note>>(`${one(orgId)}/notes`, { query: { cursor } });
 export const addNote = (orgId: string, text: string) => api<Note>(`${one(orgId)}/notes`, { method: 'POST', body: { text } });
 
+/** The storage refused the presigned PUT (status 0: no answer at all). */
+export class UploadFailed extends Error {
+  constructor(readonly status: number) {
+    super(`upload failed: ${status}`);
+  }
+}
+
 /** The presigned upload: PUT the file's bytes to the URL with exactly the headers the server signed. */
 export async function putToPresignedUrl(url: string, headers: Record<string, string>, file: Blob): Promise<void> {
   let response: Response;
   try {
     response = await fetch(url, { method: 'PUT', headers, body: file });
-  } catch (cause) {
-    throw new Error(`upload failed: ${String(cause)}`);
+  } catch {
+    throw new UploadFailed(0);
   }
-  if (!response.ok) throw new Error(`upload failed: ${response.status}`);
+  if (!response.ok) throw new UploadFailed(response.status);
 }

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Contact, CustomerDocument } from '../../../api/customers';
@@ -11,6 +11,8 @@ import { card, pathOf, queryOf } from '../../../test/customers';
 
 // The first render loads antd's tabs, descriptions, table and modal: slow on a busy machine.
 vi.setConfig({ testTimeout: 30_000 });
+// A tab's first render can take more than findBy's default second when the machine is busy.
+configure({ asyncUtilTimeout: 5_000 });
 afterEach(() => vi.unstubAllGlobals());
 
 const BASE = `/api/console/customers/${ORG}`;
@@ -347,10 +349,25 @@ describe('documents', () => {
     expect(init.credentials).toBeUndefined();  // no cookies to S3
   });
 
-  it('when S3 refuses the PUT, nothing is confirmed and the user is told', async () => {
-    const calls = uploadBackend(() => new Response('<Error><Code>SignatureDoesNotMatch</Code></Error>', { status: 403 }));
+  it('when S3 refuses the PUT, nothing is confirmed and the user is told; the pending document can be checked again', async () => {
+    let refuse = true;
+    const calls = uploadBackend(() => (refuse ? new Response('<Error><Code>SignatureDoesNotMatch</Code></Error>', { status: 403 }) : new Response(null)));
     await chooseFile(pdf());
-    expect(await screen.findByText('Что-то пошло не так. Попробуйте ещё раз.')).toBeTruthy();
+    expect(await screen.findByText('Файл не дошёл до хранилища (ответ 403). Загрузите его ещё раз.')).toBeTruthy();
+    expect(calls.some((c) => c.url.endsWith('/confirm'))).toBe(false);
+    // The document was created pending: listed, with no "Open", and a check that asks the server again.
+    const row = (await within(panel()).findByText('Загружается')).closest('tr')!;
+    expect(within(row).queryByRole('button', { name: /Открыть/ })).toBeNull();
+    refuse = false;
+    await userEvent.click(within(row).getByRole('button', { name: /Проверить загрузку/ }));
+    expect(await within(panel()).findByText('Загружен')).toBeTruthy();
+    expect(calls.filter((c) => c.url.endsWith('/confirm'))).toHaveLength(1);
+  });
+
+  it('no answer from S3 at all reads as a network problem', async () => {
+    const calls = uploadBackend(() => { throw new TypeError('Failed to fetch'); });
+    await chooseFile(pdf());
+    expect(await screen.findByText('Нет связи с сервером. Проверьте подключение и попробуйте ещё раз.')).toBeTruthy();
     expect(calls.some((c) => c.url.endsWith('/confirm'))).toBe(false);
   });
 
@@ -380,7 +397,7 @@ describe('documents', () => {
     renderAs(['support'], 'documents');
     const stored = (await screen.findByText('Договор ЛИЦ-2026/014')).closest('tr')!;
     const pending = screen.getByText('Акт сверки').closest('tr')!;
-    expect(within(pending).queryByRole('button', { name: /Открыть/ })).toBeNull();
+    expect(within(pending).queryByRole('button')).toBeNull();  // neither open nor check: support does not upload
     await userEvent.click(within(stored).getByRole('button', { name: /Открыть/ }));
     await waitFor(() => expect(open).toHaveBeenCalledWith('https://s3.example/doc?X-Amz-Signature=1', '_blank', 'noopener'));
   });

@@ -1,4 +1,4 @@
-import { BellOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, LinkOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { BellOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, LinkOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App, Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Table, Tabs, Tag, Typography, Upload,
@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   addContact, addDocumentLink, addNote, changeCustomerStatus, confirmUpload, CONTACT_PURPOSES, CUSTOMER_STATUSES, deleteContact, DOCUMENT_KINDS, documentLink,
-  getCustomer, listActivity, listContacts, listDocuments, listNotes, listPayments, putToPresignedUrl, recordPayment, startUpload, updateCustomer,
+  getCustomer, listActivity, listContacts, listDocuments, listNotes, listPayments, putToPresignedUrl, recordPayment, startUpload, updateCustomer, UploadFailed,
   type ContactCreate, type CustomerCard as Card_, type CustomerDocument, type CustomerStatus,
 } from '../../../api/customers';
 import { ErrorState, settled, useShowError } from '../../../components/errors';
@@ -283,6 +283,17 @@ function Documents({ orgId }: { orgId: string }) {
       return confirmUpload(orgId, created.document.id);
     },
     onSuccess: () => { void message.success(t('customerCard.uploaded')); void refresh(); },
+    onError: (e) => {
+      void refresh();  // the document was created pending: the list shows it
+      if (e instanceof UploadFailed && e.status) void message.error(t('customerCard.uploadFailed', { status: e.status }));
+      else if (e instanceof UploadFailed) void message.error(t('errors.network'));
+      else showError(e);
+    },
+  });
+  // An upload whose confirm did not get through (the file may be in S3 already): confirm again.
+  const recheck = useMutation({
+    mutationFn: (doc: CustomerDocument) => confirmUpload(orgId, doc.id),
+    onSuccess: () => { void message.success(t('customerCard.uploaded')); void refresh(); },
     onError: (e) => showError(e),
   });
   const link = useMutation({
@@ -317,9 +328,18 @@ function Documents({ orgId }: { orgId: string }) {
           { key: 'size', title: t('customerCard.size'), render: (_, d) => (d.size ? `${Math.ceil(d.size / 1024)} KB` : '—') },
           { key: 'at', title: t('customerCard.addedAt'), render: (_, d) => dateTime(d.created_at) },
           {
-            key: 'open', title: '', render: (_, d) => d.state === 'pending' || !can('console.customers.documents.download') ? null : (
-              <Button size="small" icon={d.source === 'link' ? <LinkOutlined /> : <DownloadOutlined />} onClick={() => open.mutate(d)}>{t('customerCard.open')}</Button>
-            ),
+            key: 'open', title: '', render: (_, d) => {
+              if (d.state === 'pending') {
+                return can('console.customers.documents.write') ? (
+                  <Button size="small" icon={<ReloadOutlined />} loading={recheck.isPending && recheck.variables?.id === d.id} onClick={() => recheck.mutate(d)}>
+                    {t('customerCard.confirmUpload')}
+                  </Button>
+                ) : null;
+              }
+              return can('console.customers.documents.download') ? (
+                <Button size="small" icon={d.source === 'link' ? <LinkOutlined /> : <DownloadOutlined />} onClick={() => open.mutate(d)}>{t('customerCard.open')}</Button>
+              ) : null;
+            },
           },
         ]} />
       <Modal open={linking} title={t('customerCard.addLink')} okText={t('common.save')} cancelText={t('common.cancel')} confirmLoading={link.isPending}

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ImportReport } from '../../../api/customers';
@@ -11,6 +11,8 @@ import { card, pathOf, queryOf, summary } from '../../../test/customers';
 
 // The first render loads antd's table, select, upload and modal: slow on a busy machine.
 vi.setConfig({ testTimeout: 30_000 });
+// A tab's first render can take more than findBy's default second when the machine is busy.
+configure({ asyncUtilTimeout: 5_000 });
 afterEach(() => vi.unstubAllGlobals());
 
 const MANAGER = 'usr_01JABCDEFGHJKMNPQRSTVWXYZ9';
