@@ -54,9 +54,9 @@ def test_a_file_with_errors_is_reported_by_line_and_changes_nothing(console: Cli
         report = _import(console, _csv(rows), dry_run=dry_run)
         assert report["applied"] is False and report["rows"] == 6
         problems = [(e["line"], e["field"], e["code"]) for e in report["errors"]]
-        assert problems == [(3, "inn", "value_error"), (4, "segment", "literal_error"),
+        assert problems == [(3, "inn", "inn_invalid"), (4, "segment", "literal_error"),
                             (5, "inn", "duplicate-inn"), (6, "manager_email", "manager-unknown"),
-                            (7, None, "value_error")]
+                            (7, None, "kpp_required")]
     assert _names(console) == []  # nothing half-applied
     missing = _import(console, _csv([["ИНН", "Наименование"], [good, "ООО «Альфа»"]]))
     assert [(e["line"], e["field"], e["code"]) for e in missing["errors"]] == [

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from tessera.core.errors import Conflict, ProblemCatalog, RateLimited, ValidationFailed
 from tessera.core.http import clamp_limit, decode_cursor, encode_cursor, make_resolver, page
 from tessera.core.observability import MASK, RedactingFilter, redact
+from tessera.core.ru_ids import INN
 from tessera.core.validation import Email
 from tests.unit.conftest import LambdaContext, http_event
 
@@ -17,6 +18,15 @@ app = make_resolver()
 class Signup(BaseModel):
     email: Email
     password: str
+
+
+class Company(BaseModel):
+    inn: INN
+
+
+@app.post("/companies")
+def company(body: Company) -> dict[str, Any]:
+    return {"inn": body.inn}
 
 
 @app.post("/things")
@@ -140,3 +150,12 @@ def test_field_errors_are_localized() -> None:
     event = http_event("POST", "/things", body=json.dumps({"email": "nope"}), headers={"accept-language": "en"})
     messages = {e["loc"]: e["msg"] for e in json.loads(app.resolve(event, LambdaContext())["body"])["errors"]}
     assert messages["body.password"] == "This field is required."
+
+
+def test_our_validators_speak_the_callers_language_and_never_repeat_the_value() -> None:
+    for language, text in (("ru", "Неверный ИНН"), ("en", "Not a valid ИНН")):
+        event = http_event("POST", "/companies", body=json.dumps({"inn": "7707083894"}),
+                           headers={"accept-language": language})
+        errors = json.loads(app.resolve(event, LambdaContext())["body"])["errors"]
+        assert [(e["loc"], e["code"]) for e in errors] == [("body.inn", "inn_invalid")]
+        assert errors[0]["msg"].startswith(text) and "7707083894" not in errors[0]["msg"]

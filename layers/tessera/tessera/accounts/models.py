@@ -6,11 +6,32 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
+from tessera.core.i18n import register_fields
 from tessera.core.models import Model
 from tessera.core.money import Money
 from tessera.core.ru_ids import INN, KPP
 from tessera.core.validation import Email
+
+register_fields({
+    "phone_invalid": {"ru": "Телефон в международном формате, например +74951234567.",
+                      "en": "A phone number in international format, e.g. +74951234567."},
+    "https_link_invalid": {"ru": "Ссылка на внешнее хранилище должна начинаться с https://.",
+                           "en": "A link to external storage must be an https:// URL."},
+    "kpp_not_for_entrepreneur": {"ru": "У индивидуального предпринимателя (ИНН из 12 цифр) нет КПП.",
+                                 "en": "An individual entrepreneur (12-digit ИНН) has no КПП."},
+    "kpp_required": {"ru": "Организации (ИНН из 10 цифр) нужен КПП.",
+                     "en": "An organization (10-digit ИНН) needs a КПП."},
+    "contact_unreachable": {"ru": "Укажите e-mail или телефон контакта.",
+                            "en": "A contact needs an e-mail or a phone."},
+    "delivery_contact_email": {"ru": "Контакту, которому отправляются лицензии, нужен e-mail.",
+                               "en": "The license-delivery contact needs an e-mail."},
+    "contract_dates_invalid": {"ru": "Дата окончания договора не может быть раньше даты начала.",
+                               "en": "The contract cannot end before it starts."},
+    "payment_amount_invalid": {"ru": "Сумма платежа должна быть больше нуля.",
+                               "en": "A payment amount must be positive."},
+})
 
 Segment = Literal["smb", "mid_market", "enterprise", "public_sector"]
 Deployment = Literal["on_prem", "saas"]
@@ -37,7 +58,7 @@ def _phone(value: str) -> str:
     elif re.fullmatch(r"7\d{10}", digits):
         digits = "+" + digits
     if not _PHONE.match(digits):
-        raise ValueError("a phone number in international format, e.g. +74951234567")
+        raise PydanticCustomError("phone_invalid", "A phone number in international format, e.g. +74951234567.")
     return digits
 
 
@@ -46,7 +67,7 @@ def _https(value: str) -> str:
     match = re.fullmatch(r"https://([A-Za-z0-9.-]+\.[A-Za-z]{2,}|[A-Za-z0-9.-]+\.xn--[a-z0-9-]+)(:\d{1,5})?(/\S*)?",
                          value)
     if not match or len(value) > 2000 or "@" in value.split("/")[2]:
-        raise ValueError("a link to external storage must be an https:// URL")
+        raise PydanticCustomError("https_link_invalid", "A link to external storage must be an https:// URL.")
     return value
 
 
@@ -76,7 +97,7 @@ class AmountView(Amount):
 
 def _kpp_only_for_organizations(inn: str | None, kpp: str | None) -> None:
     if kpp and inn and len(inn) == 12:
-        raise ValueError("an individual entrepreneur (12-digit ИНН) has no КПП")
+        raise PydanticCustomError("kpp_not_for_entrepreneur", "An individual entrepreneur (12-digit ИНН) has no КПП.")
 
 
 class _Card(Model):
@@ -98,7 +119,7 @@ class CustomerCreate(_Card):
     def _kpp(self) -> "CustomerCreate":
         _kpp_only_for_organizations(self.inn, self.kpp)
         if len(self.inn) == 10 and not self.kpp:
-            raise ValueError("an organization (10-digit ИНН) needs a КПП")
+            raise PydanticCustomError("kpp_required", "An organization (10-digit ИНН) needs a КПП.")
         return self
 
 
@@ -175,9 +196,9 @@ class ContactCreate(Model):
     @model_validator(mode="after")
     def _reachable(self) -> "ContactCreate":
         if not self.email and not self.phone:
-            raise ValueError("a contact needs an e-mail or a phone")
+            raise PydanticCustomError("contact_unreachable", "A contact needs an e-mail or a phone.")
         if "license_delivery" in self.purposes and not self.email:
-            raise ValueError("the license-delivery contact needs an e-mail")
+            raise PydanticCustomError("delivery_contact_email", "The license-delivery contact needs an e-mail.")
         return self
 
 
@@ -229,7 +250,7 @@ class ContractCreate(Model):
     @model_validator(mode="after")
     def _dates(self) -> "ContractCreate":
         if self.valid_to is not None and self.valid_to < self.valid_from:
-            raise ValueError("valid_to must not be before valid_from")
+            raise PydanticCustomError("contract_dates_invalid", "The contract cannot end before it starts.")
         return self
 
 
@@ -336,7 +357,7 @@ class PaymentCreate(Model):
     @model_validator(mode="after")
     def _positive(self) -> "PaymentCreate":
         if self.amount.kopecks <= 0:
-            raise ValueError("a payment amount must be positive")
+            raise PydanticCustomError("payment_amount_invalid", "A payment amount must be positive.")
         return self
 
 

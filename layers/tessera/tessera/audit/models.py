@@ -9,11 +9,16 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
-from pydantic_core import to_jsonable_python
+from pydantic_core import PydanticCustomError, to_jsonable_python
 
+from tessera.core.i18n import register_fields
 from tessera.core.ids import sha256_hex
 from tessera.core.models import Model
 from tessera.core.observability import MASK, SENSITIVE_KEYS
+
+register_fields({
+    "date_range_invalid": {"ru": "Начальная дата позже конечной.", "en": "The first day is after the last."},
+})
 
 ActorKind = Literal["staff", "customer", "installation", "system"]
 VerifyCode = Literal["ok", "hash_mismatch", "seq_gap", "head_mismatch"]  # stable: scripts and alarms match on them
@@ -91,7 +96,7 @@ class AuditFilters(Model):
     @model_validator(mode="after")
     def _range_in_order(self) -> AuditFilters:
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError("date_from must not be after date_to")
+            raise PydanticCustomError("date_range_invalid", "The first day is after the last.")
         return self
 
 

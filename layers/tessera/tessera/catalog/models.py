@@ -1,8 +1,15 @@
 from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
+from tessera.core.i18n import register_fields
 from tessera.core.models import Model
+
+register_fields({
+    "overage_ratio_not_soft": {"ru": "Коэффициент превышения задаётся только для мягких лимитов.",
+                               "en": "overage_ratio applies to soft limits only."},
+})
 
 LimitName = Literal["users", "departments", "integrations", "api_rate"]
 
@@ -21,7 +28,7 @@ class Limit(Model):
     @model_validator(mode="after")
     def _ratio_only_when_soft(self) -> "Limit":
         if self.mode != "soft" and self.overage_ratio != 1.0:
-            raise ValueError("overage_ratio applies to soft limits only")
+            raise PydanticCustomError("overage_ratio_not_soft", "overage_ratio applies to soft limits only.")
         return self
 
 

@@ -91,6 +91,12 @@ FIELD_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+def register_fields(messages: Mapping[str, Mapping[str, str]]) -> None:
+    """Texts of a context's own field errors (`PydanticCustomError(code, …)` in its validators), by code."""
+    for code, texts in messages.items():
+        FIELD_MESSAGES[code] = dict(texts)
+
+
 def field_message(error_type: str, language: str, ctx: Mapping[str, object] | None, fallback: str) -> str:
     """A person-readable message for one field error; pydantic's own text when no translation exists."""
     texts = FIELD_MESSAGES.get(error_type)

@@ -8,6 +8,9 @@ from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+from tessera.core.i18n import FIELD_MESSAGES, register_fields
 
 _INN10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -43,17 +46,26 @@ def valid_ogrn(value: str) -> bool:
     return False
 
 
-def _validator(check: Callable[[str], bool], name: str, shape: str) -> Callable[[str], str]:
+register_fields({
+    "inn_invalid": {"ru": "Неверный ИНН: 10 или 12 цифр с верной контрольной суммой.",
+                    "en": "Not a valid ИНН: 10 or 12 digits with a correct checksum."},
+    "kpp_invalid": {"ru": "Неверный КПП: 4 цифры, 2 цифры или заглавные латинские буквы, 3 цифры.",
+                    "en": "Not a valid КПП: 4 digits, 2 digits or capital letters, 3 digits."},
+    "ogrn_invalid": {"ru": "Неверный ОГРН: 13 (ОГРН) или 15 (ОГРНИП) цифр с верной контрольной суммой.",
+                     "en": "Not a valid ОГРН: 13 (ОГРН) or 15 (ОГРНИП) digits with a correct checksum."},
+})
+
+
+def _validator(check: Callable[[str], bool], code: str) -> Callable[[str], str]:
     def validate(value: str) -> str:
         value = value.strip()
-        if not check(value):
-            raise ValueError(f"{name} {value!r} is not valid: {shape}")
+        if not check(value):  # the message never repeats the value
+            raise PydanticCustomError(code, FIELD_MESSAGES[code]["en"])
         return value
 
     return validate
 
 
-INN = Annotated[str, AfterValidator(_validator(valid_inn, "ИНН", "10 or 12 digits with a correct checksum"))]
-KPP = Annotated[str, AfterValidator(_validator(valid_kpp, "КПП", "4 digits, 2 digits or capital letters, 3 digits"))]
-OGRN = Annotated[str, AfterValidator(
-    _validator(valid_ogrn, "ОГРН", "13 (ОГРН) or 15 (ОГРНИП) digits with a correct checksum"))]
+INN = Annotated[str, AfterValidator(_validator(valid_inn, "inn_invalid"))]
+KPP = Annotated[str, AfterValidator(_validator(valid_kpp, "kpp_invalid"))]
+OGRN = Annotated[str, AfterValidator(_validator(valid_ogrn, "ogrn_invalid"))]

@@ -5,9 +5,22 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from tessera.catalog.models import Limit, LimitName
+from tessera.core.i18n import register_fields
 from tessera.core.models import Model
+
+register_fields({
+    "version_invalid": {"ru": "Версия в виде MAJOR.MINOR или MAJOR.MINOR.PATCH.",
+                        "en": "A version is MAJOR.MINOR or MAJOR.MINOR.PATCH."},
+    "hostname_invalid": {"ru": "Нужно имя хоста, например budget.customer.ru.",
+                         "en": "A host name, e.g. budget.customer.ru."},
+    "license_dates_invalid": {"ru": "Дата окончания должна быть позже даты начала.",
+                              "en": "The last day must be after the first."},
+    "version_range_invalid": {"ru": "Максимальная версия не может быть ниже минимальной.",
+                              "en": "The highest version must not be below the lowest."},
+})
 
 SEMVER = re.compile(r"^\d+\.\d+(\.\d+)?$")
 HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
@@ -18,14 +31,14 @@ StatusCode = Literal["VALID", "NOT_YET_VALID", "IN_GRACE", "EXPIRED", "SUSPENDED
 
 def _version(value: str) -> str:
     if not SEMVER.match(value):
-        raise ValueError("a version is MAJOR.MINOR or MAJOR.MINOR.PATCH")
+        raise PydanticCustomError("version_invalid", "A version is MAJOR.MINOR or MAJOR.MINOR.PATCH.")
     return value
 
 
 def _hostname(value: str) -> str:
     value = value.strip().lower().rstrip(".")
     if not HOSTNAME.match(value):
-        raise ValueError("not a host name, e.g. budget.customer.ru")
+        raise PydanticCustomError("hostname_invalid", "A host name, e.g. budget.customer.ru.")
     return value
 
 
@@ -56,9 +69,9 @@ class LicenseTerms(Model):
     @model_validator(mode="after")
     def _consistent(self) -> "LicenseTerms":
         if self.ends_on <= self.starts_on:
-            raise ValueError("ends_on must be after starts_on")
+            raise PydanticCustomError("license_dates_invalid", "The last day must be after the first.")
         if self.version_max and version_key(self.version_max) < version_key(self.version_min):
-            raise ValueError("version_max must not be below version_min")
+            raise PydanticCustomError("version_range_invalid", "The highest version must not be below the lowest.")
         return self
 
 

@@ -5,10 +5,21 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from tessera.core.i18n import register_fields
 from tessera.core.models import Model
 from tessera.core.validation import Email
 from tessera.notify.channels import SLACK_WEBHOOK, TELEGRAM_CHAT, TELEGRAM_TOKEN
+
+register_fields({
+    "telegram_chat_invalid": {"ru": "Числовой id чата или @имяканала.", "en": "A numeric chat id or @channelname."},
+    "telegram_token_invalid": {"ru": "Токен бота в том виде, как его выдаёт @BotFather: <цифры>:<35 символов>.",
+                               "en": "A bot token as @BotFather gives it: <digits>:<35 characters>."},
+    "slack_webhook_invalid": {"ru": "Адрес входящего вебхука: https://hooks.slack.com/services/T…/B…/…",
+                              "en": "An incoming webhook URL: https://hooks.slack.com/services/T…/B…/…"},
+    "org_ids_invalid": {"ru": "Идентификаторы организаций (org_…).", "en": "Organization ids (org_…)."},
+})
 
 EventName = Literal["license.expiry", "license.limit"]
 EVENTS: tuple[EventName, ...] = ("license.expiry", "license.limit")
@@ -38,14 +49,15 @@ class TelegramUpdate(_Strict):
     @classmethod
     def _chat(cls, value: str | None) -> str | None:
         if value is not None and not TELEGRAM_CHAT.match(value):
-            raise ValueError("a numeric chat id or @channelname")
+            raise PydanticCustomError("telegram_chat_invalid", "A numeric chat id or @channelname.")
         return value
 
     @field_validator("bot_token")
     @classmethod
     def _token(cls, value: str | None) -> str | None:
         if value is not None and not TELEGRAM_TOKEN.match(value):
-            raise ValueError("a bot token as @BotFather gives it: <digits>:<35 characters>")
+            raise PydanticCustomError("telegram_token_invalid",
+                                      "A bot token as @BotFather gives it: <digits>:<35 characters>.")
         return value
 
 
@@ -58,7 +70,8 @@ class SlackUpdate(_Strict):
     @classmethod
     def _webhook(cls, value: str | None) -> str | None:
         if value is not None and not SLACK_WEBHOOK.match(value):
-            raise ValueError("an incoming webhook URL: https://hooks.slack.com/services/T…/B…/…")
+            raise PydanticCustomError("slack_webhook_invalid",
+                                      "An incoming webhook URL: https://hooks.slack.com/services/T…/B…/…")
         return value
 
 
@@ -82,7 +95,7 @@ class StaffPreferencesUpdate(PreferencesUpdate):
 
         bad = [v for v in value if not re.fullmatch(r"org_[0-9A-HJKMNP-TV-Z]{26}", v)]
         if bad:
-            raise ValueError("organization ids (org_…)")
+            raise PydanticCustomError("org_ids_invalid", "Organization ids (org_…).")
         return sorted(set(value))
 
 
