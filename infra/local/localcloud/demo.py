@@ -27,6 +27,7 @@ def load(cloud: LocalCloud) -> list[str]:
     catalog = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.catalog")
     plan = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.reports")
     customers = _run_seed(cloud, "AccountsApiFunction", "localcloud.seeds.accounts")
+    licenses = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.licensing")
     url = cloud.gateway_url
     password = people["password"]
     return [
@@ -42,4 +43,5 @@ def load(cloud: LocalCloud) -> list[str]:
         f"  catalog     {catalog['product']}: {catalog['plans']}",
         f"  sales plan  {plan['sales_plan']} (console → Reports)",
         f"  customers   {customers['customers']} with contacts and contracts",
+        f"  licenses    {licenses['licenses']}",
     ]
