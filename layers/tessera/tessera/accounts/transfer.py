@@ -28,7 +28,7 @@ from tessera.accounts.models import (
 )
 from tessera.accounts.records import OrganizationRecord
 from tessera.core.errors import FieldError, Problem, ValidationFailed
-from tessera.core.i18n import register
+from tessera.core.i18n import field_message, register
 from tessera.core.request import RequestInfo
 from tessera.core.validation import normalize_email
 from tessera.identity.principal import Principal
@@ -56,7 +56,6 @@ register({
 
 _MESSAGES = {
     "missing-column": ("нет обязательного столбца «{label}»", "the required column “{label}” is missing"),
-    "required": ("обязательное поле", "required"),
     "duplicate-inn": ("ИНН уже встречается в строке {line}", "the ИНН already appears on line {line}"),
     "manager-unknown": ("нет активного сотрудника с таким e-mail", "no active staff user with this e-mail"),
     "email": ("некорректный e-mail", "not a valid e-mail"),
@@ -261,11 +260,8 @@ def run(command: ImportRequest, actor: Principal, request: RequestInfo) -> Impor
         except ValidationError as exc:
             for error in exc.errors():
                 column = _field_of(error.get("loc", ()))
-                if error.get("type") == "missing":
-                    message = _text("required", language)
-                else:
-                    message = str(error.get("ctx", {}).get("error") or error.get("msg", ""))
-                    message = message.removeprefix("Value error, ")
+                message = field_message(str(error.get("type", "")), language, error.get("ctx"),
+                                        str(error.get("msg", "")).removeprefix("Value error, "))
                 row_errors.append(ImportError_(line=line, field=column, code=str(error.get("type", "invalid")),
                                                message=message))
             errors.extend(row_errors)
