@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { expectSameKeysAndPlaceholders, flatten, keysUsed } from '../test/i18nNamespace';
 import en from './reports.en.json';
 import ru from './reports.ru.json';
-
-type Tree = { [key: string]: string | Tree };
-
-function flatten(tree: Tree, prefix = ''): Map<string, string> {
-  const entries = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') entries.set(path, value);
-    else for (const [k, v] of flatten(value, path)) entries.set(k, v);
-  }
-  return entries;
-}
 
 const ruKeys = flatten(ru);
 const enKeys = flatten(en);
@@ -23,16 +12,11 @@ const sources = import.meta.glob<string>(['../pages/console/{dashboard,reports}/
 
 describe('the reports namespace', () => {
   it('has the same keys and placeholders in ru and en', () => {
-    expect([...enKeys.keys()].sort()).toEqual([...ruKeys.keys()].sort());
-    const placeholders = (text: string) => [...text.matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]).sort().join();
-    expect([...ruKeys].filter(([key, text]) => placeholders(text) !== placeholders(enKeys.get(key) ?? ''))).toEqual([]);
+    expectSameKeysAndPlaceholders(ruKeys, enKeys);
   });
 
   it('covers every key the pages ask for by name', () => {
-    const used = new Set<string>();
-    for (const source of Object.values(sources)) {
-      for (const call of source.matchAll(/\br\('([a-zA-Z]+(?:\.[a-zA-Z_]+)*)'/g)) used.add(call[1]);
-    }
+    const used = keysUsed(sources, 'r');
     expect(used.size).toBeGreaterThan(30);
     expect([...used].filter((key) => !ruKeys.has(key))).toEqual([]);
   });
