@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from tessera.accounts.models import ContactCreate, ContractCreate, CustomerCreate, DocumentLinkRequest
 from tessera.accounts.repository import fold, sort_name
-from tessera.accounts.transfer import defuse, undefuse
+from tessera.core.spreadsheet import defuse, undefuse
 from tessera.licensing.payments import payment_state
 
 ORG_INN = "7701452135"  # 10 digits, valid checksum

@@ -9,11 +9,12 @@ import pytest
 from openpyxl import load_workbook
 
 from tessera.audit import service
-from tessera.audit.export import COLUMNS, defuse
+from tessera.audit.export import COLUMNS
 from tessera.audit.models import AuditFilters
 from tessera.core import clock
 from tessera.core.errors import ValidationFailed
 from tessera.core.request import RequestInfo
+from tessera.core.spreadsheet import defuse
 
 NOW = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
 HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)"]

@@ -27,6 +27,7 @@ from tessera.accounts.models import (
     ImportRow,
 )
 from tessera.accounts.records import OrganizationRecord
+from tessera.core import spreadsheet
 from tessera.core.errors import FieldError, Problem, ValidationFailed
 from tessera.core.i18n import field_message, register
 from tessera.core.request import RequestInfo
@@ -44,7 +45,6 @@ COLUMNS = [("inn", "ИНН"), ("kpp", "КПП"), ("name", "Наименован�
            ("notes", "Заметки"), ("status", "Статус"), ("org_id", "ID")]
 IMPORTED = ("inn", "kpp", "name", "legal_name", "segment", "deployment", "manager_email", "notes")
 REQUIRED = ("inn", "name", "segment", "deployment")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 register({
     "import-unreadable": {"ru": "Файл не читается как {format}.", "en": "The file cannot be read as {format}."},
@@ -68,14 +68,6 @@ def _text(code: str, language: str, **fields: Any) -> str:
     return (ru if language == "ru" else en).format(**fields)
 
 
-def defuse(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
-
-
-def undefuse(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:2] in _FORMULA_START and value[1:2] != "" else value
-
-
 # --- export ----------------------------------------------------------------------------------------
 
 def rows(records: Iterable[OrganizationRecord]) -> Iterator[list[str]]:
@@ -92,7 +84,7 @@ def rows(records: Iterable[OrganizationRecord]) -> Iterator[list[str]]:
         values = {"inn": record.inn, "kpp": record.kpp, "name": record.name, "legal_name": record.legal_name,
                   "segment": record.segment, "deployment": record.deployment, "manager_email": manager,
                   "notes": record.notes, "status": record.status, "org_id": record.org_id}
-        yield [defuse(str(values[field] or "")) for field, _ in COLUMNS]
+        yield [str(values[field] or "") for field, _ in COLUMNS]
 
 
 def export(filters: dict[str, Any], format: str) -> tuple[bytes, int]:
@@ -104,32 +96,9 @@ def export(filters: dict[str, Any], format: str) -> tuple[bytes, int]:
             raise ValidationFailed("Too many customers to export.", code="export-too-large", max_rows=MAX_EXPORT)
     header = [label for _, label in COLUMNS]
     if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows(records))
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), len(records)
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("customers")
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJ", (14, 12, 36, 50, 14, 14, 30, 40, 12, 32), strict=True):
-        sheet.column_dimensions[letter].width = width
-    cells = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
-    for values in rows(records):
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) for v in values])  # text cells: ИНН keeps leading zeros
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue(), len(records)
+        return spreadsheet.to_csv(header, rows(records)), len(records)
+    widths = (14, 12, 36, 50, 14, 14, 30, 40, 12, 32)
+    return spreadsheet.to_xlsx("customers", header, rows(records), widths), len(records)
 
 
 # --- import ----------------------------------------------------------------------------------------
@@ -139,7 +108,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return undefuse(str(value).strip())
+    return spreadsheet.undefuse(str(value).strip())
 
 
 def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:

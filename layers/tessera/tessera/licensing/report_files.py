@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from tessera.core import clock
 from tessera.core.money import Money
+from tessera.core.spreadsheet import defuse
 from tessera.licensing.reports import PlanFactReport, RenewalReport, UsageReport
 
 Language = Literal["ru", "en"]
@@ -157,7 +158,8 @@ def to_xlsx(table: Table) -> bytes:
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
         for index, row in enumerate(part.rows):
-            sheet.append(row)
+            # names come from customers and staff: text never becomes a formula (numbers stay numbers)
+            sheet.append([defuse(value) if isinstance(value, str) else value for value in row])
             if index in part.bold_rows:
                 for cell in sheet[sheet.max_row]:
                     cell.font = Font(bold=True)
