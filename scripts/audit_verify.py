@@ -25,19 +25,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--region", help="AWS region (default: AWS_REGION)")
     args = parser.parse_args(argv)
     if args.endpoint_url:
-        os.environ["AWS_ENDPOINT_URL"] = args.endpoint_url  # botocore and PynamoDB honour it
-
-    from pynamodb.exceptions import PynamoDBException
+        os.environ["AWS_ENDPOINT_URL"] = args.endpoint_url  # tessera.core.aws honours it, as boto3 does
 
     from tessera.audit import repository, service
+    from tessera.core.aws import AwsError
+    from tessera.core.dynamo import DynamoError
     from tessera.core.errors import Problem
 
     if args.region:
-        repository.AuditEventRecord.Meta.region = args.region
+        os.environ["AWS_REGION"] = args.region
     repository.bind(args.table)
     try:
         result = service.verify(args.chain)
-    except (PynamoDBException, Problem) as exc:
+    except (DynamoError, AwsError, Problem) as exc:
         print(json.dumps({"table": args.table, "chain": args.chain, "error": str(exc)}), file=sys.stderr)
         return 2
     print(json.dumps({"table": args.table, "chain": args.chain, **result.model_dump()}, ensure_ascii=False))

@@ -2,14 +2,13 @@
 day, search by license id or customer name, the customer's current name on each row — from queries of the
 all_licenses / by_org indexes, never a scan."""
 
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from pynamodb.connection import Connection
 
 from tessera.core import clock
+from tests.aws_calls import recorded
 from tests.integration.identity.flows import admin, customer
 from tests.integration.stack import Client, Platform
 
@@ -148,25 +147,16 @@ def test_search_by_license_id_or_customer_name(world: dict[str, Any]) -> None:
     assert found("лютик") == []
 
 
-def test_the_list_reads_indexes_never_scans(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_list_reads_indexes_never_scans(world: dict[str, Any]) -> None:
     console: Client = world["console"]
-    calls: Counter[str] = Counter()
-    indexes: list[str] = []
-    dispatch = Connection.dispatch
-
-    def recording(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
-        calls[operation_name] += 1
-        if operation_name == "Query" and "LicensingTable" in operation_kwargs.get("TableName", ""):
-            indexes.append(operation_kwargs.get("IndexName", "-"))
-        return dispatch(self, operation_name, operation_kwargs)
-
-    monkeypatch.setattr(Connection, "dispatch", recording)
-    _list(console, state="VALID", plan="advanced", expires_before="2027-01-01", limit=2)
-    _list(console, q="ромашка")
-    _list(console, org_id=world["orgs"]["ООО «Лютик»"])
-    assert calls["Scan"] == 0
+    with recorded() as calls:
+        _list(console, state="VALID", plan="advanced", expires_before="2027-01-01", limit=2)
+        _list(console, q="ромашка")
+        _list(console, org_id=world["orgs"]["ООО «Лютик»"])
+    assert calls.count("Scan") == 0
+    indexes = [p.get("IndexName", "-") for p in calls.params("Query") if "LicensingTable" in p["TableName"]]
     assert indexes == ["all_licenses", "all_licenses", "by_org"]
-    assert calls["BatchGetItem"] == 3  # the customers' names: one batch per page
+    assert calls.count("BatchGetItem") == 3  # the customers' names: one batch per page
 
 
 def test_bad_filters_answer_a_problem(world: dict[str, Any]) -> None:

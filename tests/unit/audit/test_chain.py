@@ -9,18 +9,15 @@ from typing import Any
 
 import boto3
 import pytest
-from pynamodb.attributes import UnicodeAttribute
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from tessera.audit import repository, service
 from tessera.audit.models import GENESIS_HASH, AuditActor, AuditEntry
 from tessera.audit.records import RETENTION_DAYS
 from tessera.core import clock
-from tessera.core.dynamo import BaseRecord, bind_table, record_meta
+from tessera.core.dynamo import BaseRecord, TransactWrite, TransactWriteError, UnicodeAttribute, bind_table, record_meta
 from tessera.core.errors import ServiceUnavailable, ValidationFailed
 from tessera.core.request import RequestInfo
+from tests.aws_calls import recorded
 
 T0 = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 ACTOR = AuditActor(id="usr_staff", kind="staff", display="Анна", roles=["admin"])
@@ -98,22 +95,14 @@ def test_record_takes_the_request_and_masks_secrets(audit_table: str) -> None:
     assert raw(1)["org_key"]["S"] == "ORG#org_1"
 
 
-def test_append_costs_one_read_and_one_transaction(audit_table: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_append_costs_one_read_and_one_transaction(audit_table: str) -> None:
     service.append(entry(0))  # first append creates the head
-    calls: Counter[str] = Counter()
-    dispatch = Connection.dispatch
-
-    def counting(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> dict[str, Any]:
-        calls[operation_name] += 1
-        if operation_name == "TransactWriteItems":
-            calls["items"] += len(operation_kwargs["TransactItems"])
-        return dispatch(self, operation_name, operation_kwargs)
-
-    monkeypatch.setattr(Connection, "dispatch", counting)
-    for n in range(1, 11):
-        service.append(entry(n, reason="ticket SUP-1234: customer asked to add seats",
-                             ip="203.0.113.7", user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"))
-    assert calls == {"GetItem": 10, "TransactWriteItems": 10, "items": 20}
+    with recorded() as calls:
+        for n in range(1, 11):
+            service.append(entry(n, reason="ticket SUP-1234: customer asked to add seats",
+                                 ip="203.0.113.7", user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"))
+    assert calls.by_operation() == {"GetItem": 10, "TransactWriteItems": 10}
+    assert sum(len(p["TransactItems"]) for p in calls.params("TransactWriteItems")) == 20
     size = _item_size(raw(5))
     print(f"audit event item: {size} bytes")
     assert size < 1024  # a typical event is one write unit per copy (base + each GSI)
@@ -212,16 +201,16 @@ def test_a_change_and_its_audit_event_in_one_transaction(widgets: None) -> None:
 def test_prepared_items_tell_a_lost_race_from_the_callers_failure(widgets: None) -> None:
     prepared = service.transact_items(entry(1))
     service.append(entry(2))  # someone else appends first
-    with pytest.raises(TransactWriteError) as caught, TransactWrite(connection=Connection()) as tx:
+    with pytest.raises(TransactWriteError) as caught, TransactWrite() as tx:
         tx.save(Widget(pk="W#2", sk="W", name="x"))
         prepared.add_to(tx)
     assert service.lost_race(caught.value, prepared)
     retry = service.transact_items(entry(1))
-    with pytest.raises(TransactWriteError) as caught, TransactWrite(connection=Connection()) as tx:
+    with pytest.raises(TransactWriteError) as caught, TransactWrite() as tx:
         tx.save(Widget(pk="W#2", sk="W", name="x"), condition=Widget.pk.exists())
         retry.add_to(tx)
     assert not service.lost_race(caught.value, retry)
-    with TransactWrite(connection=Connection()) as tx:
+    with TransactWrite() as tx:
         tx.save(Widget(pk="W#2", sk="W", name="x"))
         retry.add_to(tx)
     assert service.verify().checked == 2

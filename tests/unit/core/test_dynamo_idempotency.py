@@ -3,9 +3,17 @@ from typing import Any
 
 import boto3
 import pytest
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from tessera.core.dynamo import BaseRecord, bind_table, get_or_404, put_new, query_page, record_meta
+from tessera.core.dynamo import (
+    BaseRecord,
+    NumberAttribute,
+    UnicodeAttribute,
+    bind_table,
+    get_or_404,
+    put_new,
+    query_page,
+    record_meta,
+)
 from tessera.core.errors import Conflict, NotFound, ValidationFailed
 from tessera.core.settings import reset_settings_cache
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from pynamodb.exceptions import DoesNotExist
-from pynamodb.models import Model
-
 from tessera.accounts.records import (
     ContactRecord,
     ContractNumberRecord,
@@ -20,6 +17,7 @@ from tessera.accounts.records import (
     PaymentRecord,
     PaymentReferenceRecord,
 )
+from tessera.core.dynamo import DoesNotExist, Model
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 
 R = TypeVar("R", bound=Model)

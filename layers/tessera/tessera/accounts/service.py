@@ -10,9 +10,6 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.models import Model
-
 from tessera.accounts import repository
 from tessera.accounts.models import (
     ActivityItem,
@@ -54,6 +51,7 @@ from tessera.accounts.records import (
 )
 from tessera.core import clock
 from tessera.core import models as core_models
+from tessera.core.dynamo import Model, TransactWriteError
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
@@ -173,9 +171,9 @@ def _commit(actor: Principal, request: RequestInfo, action: str, entity_type: st
         audit_service.append(entry, also=write)
     except TransactWriteError as exc:
         reasons = getattr(exc, "cancellation_reasons", None) or []
-        # DynamoDB answers a reason per item in request order, and PynamoDB sends the deletes first, then
-        # the puts in the order they were added: ours (saves, then new) come before anything else's
-        for position, (_, problem) in enumerate(new, start=len(deletes) + len(saves)):
+        # DynamoDB answers a reason per item in request order, which is the order they were added:
+        # ours (saves, new, deletes) come before the audit event's
+        for position, (_, problem) in enumerate(new, start=len(saves)):
             if len(reasons) > position and reasons[position] is not None \
                     and reasons[position].code == "ConditionalCheckFailed":
                 raise problem from exc

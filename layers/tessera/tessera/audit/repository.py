@@ -26,9 +26,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
-
 from tessera.audit.models import (
     GENESIS_HASH,
     AuditActor,
@@ -41,7 +38,7 @@ from tessera.audit.models import (
 )
 from tessera.audit.records import RETENTION_DAYS, SEQ_WIDTH, AuditEventRecord, ChainHeadRecord
 from tessera.core import clock
-from tessera.core.dynamo import bind_table, shared_connection
+from tessera.core.dynamo import DoesNotExist, TransactWrite, TransactWriteError, bind_table
 from tessera.core.errors import FieldError, ServiceUnavailable, ValidationFailed
 from tessera.core.http import clamp_limit, decode_cursor, encode_cursor
 from tessera.core.ids import new_id
@@ -142,7 +139,7 @@ def append(entry: AuditEntry, chain: str = "main", *, also: AlsoWrite | None = N
         started = time.monotonic()
         prepared = transact_items(entry, chain)
         try:
-            with TransactWrite(connection=shared_connection()) as tx:
+            with TransactWrite() as tx:
                 if also is not None:
                     also(tx)
                 prepared.add_to(tx)

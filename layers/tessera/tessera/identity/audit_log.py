@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.models import Model
-
+from tessera.core.dynamo import Model, TransactWriteError
 from tessera.core.errors import Conflict
 from tessera.core.request import RequestInfo
 

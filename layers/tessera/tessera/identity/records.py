@@ -15,8 +15,11 @@ GSI `by_kind` (kind_key, email): staff users listed by e-mail without a scan."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import (
+from tessera.core.dynamo import (
+    AllProjection,
+    BaseRecord,
     BooleanAttribute,
+    GlobalSecondaryIndex,
     JSONAttribute,
     NumberAttribute,
     TTLAttribute,
@@ -24,10 +27,8 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
+    record_meta,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-
-from tessera.core.dynamo import BaseRecord, record_meta
 
 META = record_meta("IDENTITY_TABLE")
 

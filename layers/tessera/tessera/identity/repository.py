@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
-from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
-
 from tessera.core import clock
-from tessera.core.dynamo import query_page, shared_connection
+from tessera.core.dynamo import (
+    DoesNotExist,
+    Model,
+    TransactWrite,
+    TransactWriteError,
+    UpdateError,
+    dynamodb,
+    query_page,
+)
 from tessera.core.errors import Conflict
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.identity.records import (
@@ -71,7 +75,7 @@ def login_lookup(email: str, ip: str | None) -> tuple[EmailRecord | None, Thrott
     if ip:
         keys.append(dict(zip(("pk", "sk"), throttle_key("IP", ip), strict=True)))
     table = UserRecord.Meta.table_name
-    answer = shared_connection().client.batch_get_item(RequestItems={table: {
+    answer = dynamodb().batch_get_item(RequestItems={table: {
         "Keys": [{k: {"S": v} for k, v in key.items()} for key in keys], "ConsistentRead": True}})
     link = throttle = None
     for item in answer.get("Responses", {}).get(table, []):
@@ -87,7 +91,7 @@ def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None
     with `token`, only if that one-time token is still unused."""
     pk, sk = email_key(user.email)
     try:
-        with TransactWrite(connection=shared_connection()) as tx:
+        with TransactWrite() as tx:
             if token is not None:
                 _spend(tx, token)
             tx.save(EmailRecord(pk=pk, sk=sk, user_id=user.user_id), condition=EmailRecord.pk.does_not_exist())
@@ -103,7 +107,7 @@ def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None
 def save_with_token(token: OneTimeTokenRecord, *items: Model) -> None:
     """Spend a one-time token and save what it authorizes, together: a second click changes nothing."""
     try:
-        with TransactWrite(connection=shared_connection()) as tx:
+        with TransactWrite() as tx:
             _spend(tx, token)
             for item in items:
                 tx.save(item)
@@ -132,7 +136,7 @@ def add_saves(tx: TransactWrite, items: Iterable[Model]) -> None:
 def save(*items: Model, delete: Iterable[Model] = ()) -> None:
     """Save changed items together; a concurrent change to a versioned item answers 409."""
     try:
-        with TransactWrite(connection=shared_connection()) as tx:
+        with TransactWrite() as tx:
             for item in items:
                 tx.save(item)
             for item in delete:

@@ -12,11 +12,10 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-
 from tessera.catalog.models import Limit
 from tessera.core import clock
 from tessera.core.crypto import jwk_thumbprint
+from tessera.core.dynamo import TransactWriteError
 from tessera.core.errors import Conflict
 from tessera.core.ids import sha256_hex
 from tessera.core.request import RequestInfo

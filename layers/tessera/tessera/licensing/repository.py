@@ -4,9 +4,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-from pynamodb.expressions.condition import Condition
-
+from tessera.core.dynamo import Condition, DoesNotExist
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.licensing.records import (
     ActivationRecord,
@@ -151,7 +149,7 @@ def record_heartbeat(report: Any, received_at: datetime, ip: str | None, seqs: l
     above the recorded one are counted, so a redelivered or replayed heartbeat never counts twice: when
     some of `seqs` are already recorded, the condition fails and the next attempt counts fewer.
     False when none is newer than what is recorded: nothing changes."""
-    from pynamodb.exceptions import UpdateError
+    from tessera.core.dynamo import UpdateError
 
     record = ActivationRecord(pk=f"LIC#{report.lic}", sk=f"ACT#{report.ins}")
     newest = [ActivationRecord.last_seq.set(report.seq), ActivationRecord.last_seen_at.set(received_at),

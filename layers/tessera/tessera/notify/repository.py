@@ -6,10 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
-
-from tessera.core.dynamo import shared_connection
+from tessera.core.dynamo import DoesNotExist, TransactWrite, TransactWriteError, UpdateError
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.notify.records import DeliveryRecord, OnceRecord, PreferencesRecord
 
@@ -50,7 +47,7 @@ def claim_and_save(marker: OnceRecord, deliveries: Sequence[DeliveryRecord]) -> 
     together. False when the marker exists: this notice already went out, nothing is written."""
     first, rest = list(deliveries[:MAX_TRANSACTION_ITEMS - 1]), list(deliveries[MAX_TRANSACTION_ITEMS - 1:])
     try:
-        with TransactWrite(connection=shared_connection()) as tx:
+        with TransactWrite() as tx:
             tx.save(marker, condition=OnceRecord.pk.does_not_exist())
             for delivery in first:
                 tx.save(delivery)

@@ -202,9 +202,8 @@ def _audit(actor: Principal, request: RequestInfo, action: str, entity_type: str
            org_id: str | None, before: dict[str, Any] | None, after: dict[str, Any] | None,
            items: list[Any], reason: str | None = None) -> None:
     """The audit event and the changed items in one transaction."""
-    from pynamodb.exceptions import TransactWriteError
-
     from tessera.audit import service as audit_service
+    from tessera.core.dynamo import TransactWriteError
 
     entry = audit_service.AuditEntry(
         actor=audit_service.AuditActor(id=actor.user_id, kind="staff" if actor.kind == "staff" else "customer",
