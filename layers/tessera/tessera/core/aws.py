@@ -3,7 +3,7 @@ Secrets Manager): SigV4 over a kept-alive http.client connection.
 
 Why not boto3: importing botocore costs as much as the whole budget a function has for its cold start,
 and building a client loads a service model of several hundred kilobytes. This module imports in
-about a millisecond. Calls read like boto3's (`client("kms").sign(KeyId=…, Message=b"…")`): bytes
+a few milliseconds (http.client and ssl included). Calls read like boto3's (`client("kms").sign(KeyId=…, Message=b"…")`): bytes
 go out base64-encoded and the blob fields of an answer come back as bytes. Functions off the request
 paths (S3 presigning, SES, Step Functions) keep using boto3.
 

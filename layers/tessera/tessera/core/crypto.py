@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from tessera.core import aws
+
 COORDINATE = 32  # P-256
 
 
@@ -59,11 +61,7 @@ class KmsSigner:
 
     @cached_property
     def client(self) -> Any:
-        if self._client is not None:
-            return self._client
-        import boto3
-
-        return boto3.client("kms")
+        return self._client if self._client is not None else aws.client("kms")
 
     def sign(self, message: bytes) -> bytes:
         # MessageType RAW: KMS hashes (≤ 4096 bytes); moto does not implement DIGEST.
@@ -176,11 +174,7 @@ class EnvelopeCipher:
 
     @cached_property
     def client(self) -> Any:
-        if self._client is not None:
-            return self._client
-        import boto3
-
-        return boto3.client("kms")
+        return self._client if self._client is not None else aws.client("kms")
 
     @staticmethod
     def _aad(context: Mapping[str, str]) -> bytes:
@@ -206,7 +200,7 @@ class EnvelopeCipher:
         except (InvalidTag, ValueError, struct.error) as exc:
             raise DecryptionError("the secret cannot be decrypted in this context") from exc
         except Exception as exc:
-            if type(exc).__name__ in ("InvalidCiphertextException", "ClientError"):
+            if isinstance(exc, aws.AwsError) or type(exc).__name__ in ("InvalidCiphertextException", "ClientError"):
                 raise DecryptionError("the secret cannot be decrypted in this context") from exc
             raise
 

@@ -120,9 +120,9 @@ def providers() -> dict[str, Provider]:
 
 @cache
 def _client_secrets() -> dict[str, str]:
-    import boto3
+    from tessera.core import aws
 
-    value = boto3.client("secretsmanager").get_secret_value(SecretId=os.environ["OIDC_SECRETS_ARN"])["SecretString"]
+    value = aws.client("secretsmanager").get_secret_value(SecretId=os.environ["OIDC_SECRETS_ARN"])["SecretString"]
     return dict(json.loads(value))
 
 

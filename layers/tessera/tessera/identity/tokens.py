@@ -86,9 +86,9 @@ def secrets_manager_source(secret_arn: str, client: Any = None) -> KeySource:
     def fetch(kid: str | None) -> tuple[str, bytes]:
         nonlocal client
         if client is None:
-            import boto3
+            from tessera.core import aws
 
-            client = boto3.client("secretsmanager")
+            client = aws.client("secretsmanager")
         args = {"SecretId": secret_arn, **({"VersionId": kid} if kid else {})}
         answer = client.get_secret_value(**args)
         return answer["VersionId"], answer["SecretString"].encode()

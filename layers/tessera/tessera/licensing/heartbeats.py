@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from tessera.core import clock
+from tessera.core import aws, clock
 from tessera.core.crypto import JwsError, jwk_to_public_key, jws_sign, jws_verify
 from tessera.core.request import RequestInfo
 from tessera.licensing import repository, response_keys, signing
@@ -49,9 +49,7 @@ _licenses: dict[str, tuple[float, Any]] = {}
 
 @cache
 def _sqs() -> Any:
-    import boto3
-
-    return boto3.client("sqs")
+    return aws.client("sqs")
 
 
 def _license(license_id: str) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from tessera.core import clock
+from tessera.core import aws, clock
 from tessera.core.crypto import LocalSigner, jwk_thumbprint, public_jwk
 from tessera.licensing import signing
 
@@ -38,9 +38,7 @@ _cached: tuple[float, ResponseKey] | None = None
 
 
 def _client() -> Any:
-    import boto3
-
-    return boto3.client("secretsmanager")
+    return aws.client("secretsmanager")
 
 
 def _load(document: dict[str, Any]) -> ResponseKey | None:

@@ -391,9 +391,9 @@ def schedule_retry(delivery_id: str, attempt: int) -> None:
 
 @cache
 def _sqs() -> Any:
-    import boto3
+    from tessera.core import aws
 
-    return boto3.client("sqs")
+    return aws.client("sqs")
 
 
 def retry(delivery_id: str, *, forced: bool = False) -> DeliveryRecord | None:
