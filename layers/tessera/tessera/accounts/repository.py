@@ -193,7 +193,7 @@ _LEGAL_FORMS = {"ооо", "оао", "зао", "пао", "нао", "ао", "ип"
 
 def sort_name(name: str) -> str:
     """The name a list sorts by: folded, without the legal form and quotes (ООО «Альфа» → альфа)."""
-    words = fold(name.translate(str.maketrans({c: " " for c in "«»\"'„“”"}))).split()
+    words = fold(name.translate(str.maketrans("«»\"'„“”", " " * 7))).split()
     while len(words) > 1 and words[0] in _LEGAL_FORMS:
         words = words[1:]
     return " ".join(words)

@@ -11,8 +11,8 @@ exists without the other:
     audit.append(entry, also=lambda tx: tx.save(license_record, condition=...))
 
 `also` is called again on each attempt, so its conditions are evaluated afresh. A failure of the
-caller's own condition is raised to the caller unchanged (its TransactWriteError, items in the order
-PynamoDB sends them: condition checks, deletes, puts, updates). A caller building the transaction
+caller's own condition is raised to the caller unchanged (its TransactWriteError, its items' reasons
+first, in the order it added them). A caller building the transaction
 itself uses `transact_items(entry)` and `PreparedAppend.add_to(tx)`, and `lost_race(exc, prepared)` to
 tell "another audit append came first, prepare again" from its own failure."""
 

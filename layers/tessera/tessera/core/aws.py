@@ -2,10 +2,11 @@
 Secrets Manager): SigV4 over a kept-alive http.client connection.
 
 Why not boto3: importing botocore costs as much as the whole budget a function has for its cold start,
-and building a client loads a service model of several hundred kilobytes. This module imports in
-a few milliseconds (http.client and ssl included). Calls read like boto3's (`client("kms").sign(KeyId=…, Message=b"…")`): bytes
-go out base64-encoded and the blob fields of an answer come back as bytes. Functions off the request
-paths (S3 presigning, SES, Step Functions) keep using boto3.
+and building a client loads a service model of several hundred kilobytes. This module imports in a
+few milliseconds, http.client and ssl included. Calls read like boto3's
+(`client("kms").sign(KeyId=…, Message=b"…")`): bytes go out base64-encoded and the blob fields of an
+answer come back as bytes. Functions off the request paths (S3 presigning, SES, Step Functions) keep
+using boto3.
 
 Like boto3 it honours AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>): that is how the local cloud
 and a 152-ФЗ deployment with compatible stores in Russia point the same code elsewhere."""

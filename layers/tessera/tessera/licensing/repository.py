@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from tessera.core.dynamo import Condition, DoesNotExist
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
@@ -237,11 +237,11 @@ def ending_in_month(month: str) -> list[LicenseRecord]:
 
 
 def sales_in_month(month: str) -> list[SaleRecord]:
-    return list(SaleRecord.by_month.query(f"SALE#{month}"))
+    return cast(list[SaleRecord], list(SaleRecord.by_month.query(f"SALE#{month}")))
 
 
 def renewed_in_month(month: str) -> list[RenewedTermRecord]:
-    return list(RenewedTermRecord.by_month.query(f"RENEWED#{month}"))
+    return cast(list[RenewedTermRecord], list(RenewedTermRecord.by_month.query(f"RENEWED#{month}")))
 
 
 def sales_plans(first_month: str, last_month: str) -> list[SalesPlanRecord]:
