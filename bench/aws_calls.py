@@ -1,7 +1,9 @@
-"""(a) AWS calls per request, by service and operation, counted with botocore events.
+"""(a) AWS calls per request, by service and operation.
 
-Every botocore client created after `install()` (boto3's, PynamoDB's, Powertools') gets a
-`before-call` hook, so nothing that reaches AWS goes uncounted. The handler runs in-process with
+Counted where calls leave: the platform's own client (tessera.core.aws: DynamoDB, SQS, KMS, Secrets
+Manager) reports each call to its observers, and every botocore client created after `install()`
+(boto3's for S3 and SES, Powertools') gets a `before-call` hook, so nothing that reaches AWS goes
+uncounted. The handler runs in-process with
 its own template environment against an in-process moto server provisioned from template.yaml.
 """
 
@@ -21,6 +23,7 @@ from typing import Any
 import botocore.client
 
 from bench.scenarios import SCENARIOS, Scenario
+from tessera.core import aws
 
 
 class AwsCallCounter:
@@ -37,9 +40,14 @@ class AwsCallCounter:
             return client
 
         botocore.client.ClientCreator.create_client = create_client  # type: ignore[method-assign]
+        aws.observers.append(self._observe)
 
     def uninstall(self) -> None:
         botocore.client.ClientCreator.create_client = self._original  # type: ignore[method-assign]
+        aws.observers.remove(self._observe)
+
+    def _observe(self, service: str, operation: str, params: dict[str, Any]) -> None:
+        self.calls[f"{service}:{operation}"] += 1
 
     def _count(self, event_name: str, **_: Any) -> None:
         # event_name is "before-call.<service>.<Operation>"

@@ -737,7 +737,9 @@ class Model:
         self.attribute_values = type(self).from_raw_data(answer.get("Attributes", {})).attribute_values
 
     def _delete_params(self, condition: Condition | None) -> dict[str, Any]:
-        condition, _ = self._with_version(condition)
+        attribute = self._version_attribute()
+        if attribute is not None and self.attribute_values.get(attribute.python_name) is not None:
+            condition, _ = self._with_version(condition)  # a copy that was read deletes only what it read
         params: dict[str, Any] = {"TableName": self.Meta.table_name, "Key": self._key()}
         placeholders = Placeholders()
         if condition is not None:
