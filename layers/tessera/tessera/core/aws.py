@@ -23,6 +23,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -77,6 +78,9 @@ class Credentials:
 Transport = Callable[[str, str, dict[str, str], bytes], tuple[int, bytes]]
 # Called once per API call with (service, operation, params): how benchmarks and tests count AWS calls.
 observers: list[Callable[[str, str, dict[str, Any]], None]] = []
+# (service, operation) → a context manager around the call: the X-Ray subsegment when tracing is on
+# (core.observability sets it), as the X-Ray SDK's botocore patch gives boto3's calls.
+span: Callable[[str, str], AbstractContextManager[Any]] | None = None
 
 _local = threading.local()
 
@@ -183,6 +187,12 @@ class JsonClient:
     def call(self, operation: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         for observe in observers:
             observe(self.service, operation, params or {})
+        if span is None:
+            return self._call(operation, params)
+        with span(self.service, operation):
+            return self._call(operation, params)
+
+    def _call(self, operation: str, params: dict[str, Any] | None) -> dict[str, Any]:
         body = json.dumps(_encode(params or {}), separators=(",", ":")).encode()
         headers = {"content-type": f"application/x-amz-json-{self.protocol.json_version}",
                    "x-amz-target": f"{self.protocol.target_prefix}.{operation}"}

@@ -155,6 +155,13 @@ class _LazyTracer:
 tracer: Any = _LazyTracer()
 
 
+def _trace_aws_calls() -> None:
+    """A subsegment per call of tessera.core.aws, as the X-Ray SDK gives boto3's calls."""
+    from tessera.core import aws
+
+    aws.span = lambda service, operation: tracer.provider.in_subsegment(f"{service}.{operation}", namespace="aws")
+
+
 def _dig(event: Any, path: str) -> Any:
     for part in path.split("."):
         event = event.get(part) if isinstance(event, dict) else None
@@ -189,6 +196,7 @@ def lambda_entry(correlation_path: str | None = "requestContext.requestId", *, t
                 return logged(event, context)
             if traced_handler is None:
                 traced_handler = tracer.capture_lambda_handler(logged, capture_response=False)
+                _trace_aws_calls()
             return traced_handler(event, context)
 
         return entry
