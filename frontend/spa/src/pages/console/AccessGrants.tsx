@@ -13,6 +13,7 @@ import { settled, useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
 import { PageHeader } from '../../components/PageHeader';
 import { useDateTime } from '../../lib/format';
+import { useCan } from '../../lib/permissions';
 
 type GrantState = 'active' | 'expired' | 'revoked';
 const STATE_COLOR: Record<GrantState, string> = { active: 'success', expired: 'default', revoked: 'error' };
@@ -25,15 +26,14 @@ function stateOf(grant: AccessGrant, now: number): GrantState {
 
 export default function AccessGrants() {
   const { t } = useTranslation();
-  const me = useMe();
   const dateTime = useDateTime();
   const queryClient = useQueryClient();
   const showError = useShowError();
   const { message } = App.useApp();
   const [creating, setCreating] = useState(false);
-  const isAdmin = hasStaffRole(me, 'admin');
+  const can = useCan();
   // Support may grant itself read access, with a reason; only admins grant others or write access.
-  const canCreate = isAdmin || hasStaffRole(me, 'support');
+  const canCreate = can('console.grants.create');
 
   const grants = usePagedQuery(queryKeys.grants, listGrants);
   const revoke = useMutation({
@@ -65,7 +65,7 @@ export default function AccessGrants() {
           { key: 'reason', title: t('grants.reason'), dataIndex: 'reason', render: (reason: string) => <Typography.Text style={{ maxWidth: 360 }} ellipsis={{ tooltip: reason }}>{reason}</Typography.Text> },
           { key: 'expires', title: t('grants.expires'), dataIndex: 'expires_at', render: dateTime },
           { key: 'state', title: t('grants.state'), render: (_, g) => { const state = stateOf(g, now); return <Tag color={STATE_COLOR[state]}>{t(`grants.states.${state}`)}</Tag>; } },
-          ...(isAdmin ? [{
+          ...(can('console.grants.revoke') ? [{
             key: 'actions',
             title: '',
             fixed: 'right' as const,
@@ -109,6 +109,7 @@ function CreateGrantDialog({ open, onClose, onCreated }: { open: boolean; onClos
   const me = useMe();
   const showError = useShowError();
   const [form] = Form.useForm<GrantValues>();
+  // The grant policy, beyond the permission table: an admin grants anyone read or write; support only itself, read.
   const isAdmin = hasStaffRole(me, 'admin');
   // Admins pick anyone; the list is only asked for while the dialog is open.
   const staff = useQuery({

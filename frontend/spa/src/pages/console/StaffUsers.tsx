@@ -6,12 +6,13 @@ import { useTranslation } from 'react-i18next';
 import { STAFF_ROLES, type StaffRole, type StaffStatus, type StaffUser } from '../../api/contract';
 import { queryKeys } from '../../api/queryKeys';
 import { deactivateStaff, inviteStaff, listStaff, resetStaffMfa, updateStaffRoles } from '../../api/staff';
-import { hasStaffRole, useMe } from '../../auth/session';
+import { useMe } from '../../auth/session';
 import { settled, useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
 import { PageHeader } from '../../components/PageHeader';
 import { useDateTime } from '../../lib/format';
 import { useLabels } from '../../lib/labels';
+import { useCan } from '../../lib/permissions';
 
 const STATUS_COLOR: Record<StaffStatus, string> = { invited: 'processing', active: 'success', deactivated: 'default' };
 
@@ -27,7 +28,7 @@ export default function StaffUsers() {
   const [role, setRole] = useState<StaffRole | undefined>();
   const [inviting, setInviting] = useState(false);
   const [editing, setEditing] = useState<StaffUser | null>(null);
-  const isAdmin = hasStaffRole(me, 'admin');
+  const can = useCan();
 
   const filters = { q: search || undefined, role };
   const staff = usePagedQuery(queryKeys.staffList(filters), (cursor) => listStaff({ ...filters, cursor }));
@@ -43,7 +44,7 @@ export default function StaffUsers() {
     <>
       <PageHeader
         title={t('staff.title')}
-        extra={isAdmin && <Button type="primary" icon={<PlusOutlined />} onClick={() => setInviting(true)}>{t('staff.invite')}</Button>}
+        extra={can('console.staff.invite') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setInviting(true)}>{t('staff.invite')}</Button>}
       />
       <Flex wrap gap={8} style={{ marginBottom: 16 }}>
         <Input.Search
@@ -86,7 +87,7 @@ export default function StaffUsers() {
           { key: 'status', title: t('staff.status'), render: (_, u) => <Tag color={STATUS_COLOR[u.status]}>{t(`staffStatus.${u.status}`)}</Tag> },
           { key: 'mfa', title: t('staff.mfa'), render: (_, u) => (u.mfa_enabled ? <Tag color="success">{t('mfa.on')}</Tag> : <Tag>{t('mfa.off')}</Tag>) },
           { key: 'lastLogin', title: t('staff.lastLogin'), dataIndex: 'last_login_at', render: dateTime },
-          ...(isAdmin ? [{
+          ...(can('console.staff.update') ? [{
             key: 'actions',
             title: '',
             fixed: 'right' as const,
