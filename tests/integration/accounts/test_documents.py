@@ -1,6 +1,7 @@
 """Documents: a presigned PUT bound to the declared type and size, confirmed by HeadObject, downloaded by
 a short-lived presigned GET (moto in-process intercepts `requests`); or a link to external storage."""
 
+import os
 from typing import Any
 
 import requests
@@ -84,3 +85,36 @@ def test_links_to_external_storage_must_be_https(console: Client) -> None:
     assert linked.body["upload"] is None
     download = console.get(f"{BASE}/{org}/documents/{linked.body['document']['id']}/download").body
     assert download == {"url": "https://disk.yandex.ru/d/AbC123", "expires_at": None}
+
+
+def test_a_document_is_removed_with_its_file_kept_as_an_old_version(console: Client) -> None:
+    import boto3
+
+    org = create(console, inn10("770812345"))["id"]
+    started = _upload(console, org).body
+    requests.put(started["upload"]["url"], data=PDF, headers=started["upload"]["headers"], timeout=10)
+    document_id = started["document"]["id"]
+    assert console.post(f"{BASE}/{org}/documents/{document_id}/confirm").body["state"] == "stored"
+    linked = console.post(f"{BASE}/{org}/document-links", {"kind": "act", "title": "Акт",
+                                                           "url": "https://disk.yandex.ru/d/AbC123"}).body
+
+    support = Client()
+    support.as_principal = {"user_id": "usr_01JSUPPORT0000000000000000", "session_id": "ses_s", "audience": "console",
+                            "kind": "staff", "roles": '["support"]', "org_id": "", "mfa": True, "display": "Support"}
+    assert support.delete(f"{BASE}/{org}/documents/{document_id}").code == "forbidden-action"
+
+    assert console.delete(f"{BASE}/{org}/documents/{document_id}").status == 204
+    assert console.delete(f"{BASE}/{org}/documents/{document_id}").code == "document-unknown"
+    assert console.delete(f"{BASE}/{org}/documents/{linked['document']['id']}").status == 204
+    assert console.get(f"{BASE}/{org}/documents").body["items"] == []
+    other = create(console, inn10("770812346"), name="ООО «Другое»")["id"]
+    assert console.delete(f"{BASE}/{other}/documents/{document_id}").code == "document-unknown"
+
+    s3 = boto3.client("s3")
+    bucket = os.environ["DOCUMENTS_BUCKET"]
+    versions = s3.list_object_versions(Bucket=bucket, Prefix=f"customers/{org}/{document_id}/")
+    assert [m["IsLatest"] for m in versions.get("DeleteMarkers", [])] == [True]  # gone from the card and the bucket
+    assert len(versions["Versions"]) == 1  # the bytes recoverable until the lifecycle expires them
+    events = console.get(f"{BASE}/{org}/activity").body["items"]
+    assert [e["action"] for e in events[:2]] == ["customer.document_delete", "customer.document_delete"]
+    assert events[1]["entity_id"] == document_id

@@ -66,6 +66,8 @@ export const addDocumentLink = (orgId: string, body: DocumentLinkRequest) =>
   api<DocumentCreated>(`${one(orgId)}/document-links`, { method: 'POST', body });
 export const confirmUpload = (orgId: string, documentId: string) =>
   api<CustomerDocument>(`${one(orgId)}/documents/${encodeURIComponent(documentId)}/confirm`, { method: 'POST' });
+export const deleteDocument = (orgId: string, documentId: string) =>
+  api<void>(`${one(orgId)}/documents/${encodeURIComponent(documentId)}`, { method: 'DELETE' });
 export const documentLink = (orgId: string, documentId: string) =>
   api<{ url: string; expires_at?: string | null }>(`${one(orgId)}/documents/${encodeURIComponent(documentId)}/download`);
 

@@ -219,6 +219,14 @@ def confirm_upload(org_id: ORG_ID, document_id: DOCUMENT_ID) -> DocumentView:
     return documents.confirm(org_id, document_id, current(), _request())
 
 
+@router.delete("/api/console/customers/<org_id>/documents/<document_id>", summary="Remove a document",
+               tags=["customers"])
+@guard(router, "console.customers.documents.write")
+def remove_document(org_id: ORG_ID, document_id: DOCUMENT_ID) -> Response[None]:
+    documents.remove(org_id, document_id, current(), _request())
+    return Response(204)
+
+
 @router.get("/api/console/customers/<org_id>/documents/<document_id>/download",
             summary="A short-lived download URL (or the external link)", tags=["customers"])
 @guard(router, "console.customers.documents.download")

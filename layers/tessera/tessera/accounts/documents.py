@@ -3,7 +3,9 @@ bucket by presigned URL, or linked from external storage (https only).
 
 Upload: POST creates the document `pending` and answers a presigned PUT bound to the declared content
 type and size; the browser PUTs the file to S3; confirm checks with HeadObject that it arrived with
-that size and type and marks it `stored`. Download: a presigned GET valid for five minutes."""
+that size and type and marks it `stored`. Download: a presigned GET valid for five minutes. Removal
+takes the document off the card; the bucket is versioned, so an uploaded file's bytes stay behind a
+delete marker for recovery until the bucket's lifecycle expires them."""
 
 from __future__ import annotations
 
@@ -159,3 +161,17 @@ def download(org_id: str, document_id: str, actor: Principal, request: RequestIn
     audit("customer.document_download", "document", document_id, actor_id=actor.user_id, actor_kind="staff",
           actor_display=actor.display or None, request=request, org_id=org_id)
     return DownloadLink(url=url, expires_at=expires_at)
+
+
+def remove(org_id: str, document_id: str, actor: Principal, request: RequestInfo) -> None:
+    """Take a document off the card (a mistaken or abandoned upload, a dead link), audited with what it was."""
+    from tessera.core.observability import logger
+
+    record = _document(org_id, document_id)
+    _commit(actor, request, "customer.document_delete", "document", document_id, org_id, before=_snapshot(record),
+            deletes=[record])
+    if record.source == "upload" and record.s3_key:
+        try:
+            storage.delete(record.s3_key)
+        except Exception:  # the card is right already; an object left current is only storage
+            logger.exception("document object not deleted", extra={"document_id": document_id})

@@ -403,8 +403,35 @@ describe('documents', () => {
   });
 });
 
+describe('removing a document', () => {
+  it('asks first, then deletes and reloads the list', async () => {
+    let documents = [document_()];
+    const calls = backend({
+      overrides: (call) => {
+        const path = pathOf(call.url);
+        if (path === `${BASE}/documents/${DOC}` && call.method === 'DELETE') {
+          documents = [];
+          return new Response(null, { status: 204 });
+        }
+        if (path === `${BASE}/documents`) return json({ items: documents });
+        return undefined;
+      },
+    });
+    renderAs(['sales'], 'documents');
+    const row = (await screen.findByText('Договор ЛИЦ-2026/014')).closest('tr')!;
+    await userEvent.click(within(row).getByRole('button', { name: 'Удалить документ Договор ЛИЦ-2026/014' }));
+    expect(await screen.findByText('Удалить документ «Договор ЛИЦ-2026/014»?')).toBeTruthy();
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);  // nothing until confirmed
+    await userEvent.click(screen.getByRole('button', { name: 'Удалить' }));
+    expect(await screen.findByText('Документ удалён')).toBeTruthy();
+    expect(await within(panel()).findByText('Документов пока нет.')).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => pathOf(c.url))).toEqual([`${BASE}/documents/${DOC}`]);
+  });
+});
+
 describe('what each role sees', () => {
-  const EDITS = [/Изменить карточку/, /Выдать лицензию/, /Добавить контакт/, /Загрузить файл/, /Добавить ссылку/, /Записать платёж/];
+  const EDITS = [/Изменить карточку/, /Выдать лицензию/, /Добавить контакт/, /Загрузить файл/, /Добавить ссылку/, /Записать платёж/,
+    /Удалить документ/];
 
   /** Opens every tab (antd keeps a visited tab's panel in the page), then lists the actions offered anywhere. */
   async function visitEveryTab() {

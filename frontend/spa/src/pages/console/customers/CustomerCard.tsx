@@ -8,7 +8,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
-  addContact, addDocumentLink, addNote, changeCustomerStatus, confirmUpload, CONTACT_PURPOSES, CUSTOMER_STATUSES, deleteContact, DOCUMENT_KINDS, documentLink,
+  addContact, addDocumentLink, addNote, changeCustomerStatus, confirmUpload, CONTACT_PURPOSES, CUSTOMER_STATUSES, deleteContact, deleteDocument, DOCUMENT_KINDS,
+  documentLink,
   getCustomer, listActivity, listContacts, listDocuments, listNotes, listPayments, putToPresignedUrl, recordPayment, startUpload, updateCustomer, UploadFailed,
   type ContactCreate, type CustomerCard as Card_, type CustomerDocument, type CustomerStatus,
 } from '../../../api/customers';
@@ -306,6 +307,11 @@ function Documents({ orgId }: { orgId: string }) {
     onSuccess: ({ url }) => window.open(url, '_blank', 'noopener'),
     onError: (e) => showError(e),
   });
+  const remove = useMutation({
+    mutationFn: (doc: CustomerDocument) => deleteDocument(orgId, doc.id),
+    onSuccess: () => { void message.success(t('customerCard.documentRemoved')); void refresh(); },
+    onError: (e) => showError(e),
+  });
   if (documents.isError) return <ErrorState error={documents.error} onRetry={() => void documents.refetch()} />;
   return (
     <>
@@ -341,6 +347,15 @@ function Documents({ orgId }: { orgId: string }) {
               ) : null;
             },
           },
+          ...(can('console.customers.documents.write') ? [{
+            key: 'remove', title: '', render: (_: unknown, d: CustomerDocument) => (
+              <Popconfirm title={t('customerCard.removeDocument', { title: d.title })} description={t('customerCard.removeDocumentHint')}
+                okButtonProps={{ danger: true }} okText={t('customerCard.remove')} cancelText={t('common.cancel')}
+                onConfirm={() => settled(remove.mutateAsync(d))}>
+                <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('customerCard.removeDocumentLabel', { title: d.title })} />
+              </Popconfirm>
+            ),
+          }] : []),
         ]} />
       <Modal open={linking} title={t('customerCard.addLink')} okText={t('common.save')} cancelText={t('common.cancel')} confirmLoading={link.isPending}
         onOk={() => form.submit()} onCancel={() => setLinking(false)} destroyOnHidden>
