@@ -150,3 +150,13 @@ def test_each_call_runs_inside_the_tracing_span(fake: FakeTransport, monkeypatch
     fake.answers.append((200, {}))
     aws.client("sqs").send_message(QueueUrl="q", MessageBody="{}")
     assert spans == ["open sqs.SendMessage", "close"] and len(fake.requests) == 1
+
+
+def test_a_retried_transaction_carries_one_client_request_token(fake: FakeTransport) -> None:
+    fake.answers += [(500, {"message": "lost"}), (200, {})]
+    aws.client("dynamodb").transact_write_items(TransactItems=[])
+    tokens = [body["ClientRequestToken"] for _, _, body in fake.requests]
+    assert len(tokens) == 2 and tokens[0] == tokens[1] and len(tokens[0]) == 36
+    fake.answers.append((200, {}))
+    aws.client("dynamodb").transact_write_items(TransactItems=[])
+    assert fake.requests[-1][2]["ClientRequestToken"] != tokens[0]  # a new call, a new token

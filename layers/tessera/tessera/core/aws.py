@@ -22,6 +22,7 @@ import os
 import random
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ RETRYABLE = frozenset({
     "LimitExceededException", "TransactionInProgressException", "InternalServerError", "InternalFailure",
     "ServiceUnavailable", "ServiceUnavailableException", "KMSInternalException",
 })
+# Operations whose retries are made safe by a token the service remembers (botocore fills these too).
+IDEMPOTENCY_TOKENS = {("dynamodb", "TransactWriteItems"): "ClientRequestToken"}
 MAX_ATTEMPTS = 3
 TIMEOUT_SECONDS = 5.0
 
@@ -193,6 +196,10 @@ class JsonClient:
             return self._call(operation, params)
 
     def _call(self, operation: str, params: dict[str, Any] | None) -> dict[str, Any]:
+        token_field = IDEMPOTENCY_TOKENS.get((self.service, operation))
+        if token_field and not (params or {}).get(token_field):
+            # as botocore does: a retry after a lost answer must not apply the same writes twice
+            params = {**(params or {}), token_field: str(uuid.uuid4())}
         body = json.dumps(_encode(params or {}), separators=(",", ":")).encode()
         headers = {"content-type": f"application/x-amz-json-{self.protocol.json_version}",
                    "x-amz-target": f"{self.protocol.target_prefix}.{operation}"}

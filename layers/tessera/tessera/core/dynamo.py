@@ -119,14 +119,6 @@ class Condition:
         return Condition(lambda p: f"(NOT {self.render(p)})")
 
 
-def all_of(conditions: Iterable[Condition | None]) -> Condition | None:
-    result: Condition | None = None
-    for condition in conditions:
-        if condition is not None:
-            result = condition if result is None else result & condition
-    return result
-
-
 class Action:
     """One clause of an UpdateExpression: SET, ADD, REMOVE or DELETE."""
 
@@ -446,18 +438,6 @@ class PageIterator:
         return page
 
 
-class _QueryTarget:
-    """What Model and GlobalSecondaryIndex share: building a Query over a key schema."""
-
-    @classmethod
-    def _hash_key_attribute(cls) -> Attribute[Any]:
-        raise NotImplementedError
-
-    @classmethod
-    def _range_key_attribute(cls) -> Attribute[Any] | None:
-        raise NotImplementedError
-
-
 def _query_params(model: type[Model], index_name: str | None, hash_attr: Attribute[Any], hash_key: Any,
                   range_key_condition: Condition | None, filter_condition: Condition | None,
                   consistent_read: bool, scan_index_forward: bool | None,
@@ -538,11 +518,6 @@ class GlobalSecondaryIndex(Generic[M]):
               filter_condition: Condition | None = None) -> int:
         return _count(_query_params(self.model, self.Meta.index_name, self._hash_key_attribute(), hash_key,
                                     range_key_condition, filter_condition, False, None, None))
-
-
-class ModelMeta:
-    table_name: str
-    table_env: str
 
 
 class Model:
