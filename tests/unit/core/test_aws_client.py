@@ -135,23 +135,6 @@ def test_observers_see_every_call(fake: FakeTransport) -> None:
     assert seen == [("secretsmanager", "GetSecretValue")]
 
 
-def test_each_call_runs_inside_the_tracing_span(fake: FakeTransport, monkeypatch: pytest.MonkeyPatch) -> None:
-    from contextlib import contextmanager
-
-    spans: list[str] = []
-
-    @contextmanager
-    def span(service: str, operation: str) -> Iterator[None]:
-        spans.append(f"open {service}.{operation}")
-        yield
-        spans.append("close")
-
-    monkeypatch.setattr(aws, "span", span)
-    fake.answers.append((200, {}))
-    aws.client("sqs").send_message(QueueUrl="q", MessageBody="{}")
-    assert spans == ["open sqs.SendMessage", "close"] and len(fake.requests) == 1
-
-
 def test_a_retried_transaction_carries_one_client_request_token(fake: FakeTransport) -> None:
     fake.answers += [(500, {"message": "lost"}), (200, {})]
     aws.client("dynamodb").transact_write_items(TransactItems=[])

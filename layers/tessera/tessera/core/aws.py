@@ -24,26 +24,29 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from tessera.core import tracing
+
 
 @dataclass(frozen=True)
 class Protocol:
     target_prefix: str
     json_version: str
+    traced_as: str  # the X-Ray subsegment's name, as the X-Ray SDK names the service
     blob_fields: frozenset[str] = frozenset()
 
 
 SERVICES = {
-    "dynamodb": Protocol("DynamoDB_20120810", "1.0"),
-    "sqs": Protocol("AmazonSQS", "1.0"),
-    "kms": Protocol("TrentService", "1.1", frozenset({"Signature", "PublicKey", "Plaintext", "CiphertextBlob"})),
-    "secretsmanager": Protocol("secretsmanager", "1.1", frozenset({"SecretBinary"})),
+    "dynamodb": Protocol("DynamoDB_20120810", "1.0", "DynamoDB"),
+    "sqs": Protocol("AmazonSQS", "1.0", "SQS"),
+    "kms": Protocol("TrentService", "1.1", "KMS",
+                    frozenset({"Signature", "PublicKey", "Plaintext", "CiphertextBlob"})),
+    "secretsmanager": Protocol("secretsmanager", "1.1", "SecretsManager", frozenset({"SecretBinary"})),
 }
 
 # Errors worth another attempt (botocore's standard retry mode retries the same ones).
@@ -81,9 +84,6 @@ class Credentials:
 Transport = Callable[[str, str, dict[str, str], bytes], tuple[int, bytes]]
 # Called once per API call with (service, operation, params): how benchmarks and tests count AWS calls.
 observers: list[Callable[[str, str, dict[str, Any]], None]] = []
-# (service, operation) → a context manager around the call: the X-Ray subsegment when tracing is on
-# (core.observability sets it), as the X-Ray SDK's botocore patch gives boto3's calls.
-span: Callable[[str, str], AbstractContextManager[Any]] | None = None
 
 _local = threading.local()
 
@@ -190,10 +190,16 @@ class JsonClient:
     def call(self, operation: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         for observe in observers:
             observe(self.service, operation, params or {})
-        if span is None:
-            return self._call(operation, params)
-        with span(self.service, operation):
-            return self._call(operation, params)
+        given = params or {}
+        with tracing.subsegment(self.protocol.traced_as, "aws", operation=operation, region=region(),
+                                table_name=given.get("TableName"), queue_url=given.get("QueueUrl")) as traced:
+            try:
+                answer = self._call(operation, params)
+            except AwsError as exc:
+                traced.http_status, traced.error = exc.status, 400 <= exc.status < 500
+                raise
+            traced.http_status = 200
+            return answer
 
     def _call(self, operation: str, params: dict[str, Any] | None) -> dict[str, Any]:
         token_field = IDEMPOTENCY_TOKENS.get((self.service, operation))

@@ -1,10 +1,10 @@
-"""One Logger, Metrics and Tracer per process, and the decorator every handler wears.
+"""One Logger and Metrics per process, and the decorator every handler wears (with its X-Ray subsegment).
 
 The logger writes one JSON object per line (what CloudWatch Logs Insights queries), with the Lambda
-context and the request's correlation id; the metrics are CloudWatch embedded metric format lines.
-Both are small and ours: Powertools' Logger and Metrics cost ~30 ms of cold import each function
-pays. The X-Ray SDK costs ~400 ms, more than all of boto3, so the Powertools Tracer is created on
-first use, never at import: a function that never traces (health) never pays for it.
+context and the request's correlation id; the metrics are CloudWatch embedded metric format lines;
+traces go to the X-Ray daemon through tessera.core.tracing. All three are small and ours: Powertools'
+Logger and Metrics cost ~30 ms of cold import each function pays, and the X-Ray SDK behind its Tracer
+more than boto3 on a traced function's first request.
 
 PII never reaches the logs: keys that name secrets or personal data are masked, and e-mail addresses
 and phone numbers inside messages are masked too."""
@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+
+from tessera.core import tracing
 
 SENSITIVE_KEYS = re.compile(
     r"pass(word)?|token|secret|authorization|cookie|totp|api[_-]?key|private|card|phone|e_?mail|"
@@ -139,29 +141,6 @@ metrics = Metrics(os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Tessera"), _SE
 _cold_start = True
 
 
-class _LazyTracer:
-    """The Powertools Tracer, built on first attribute access."""
-
-    _instance: Any = None
-
-    def __getattr__(self, name: str) -> Any:
-        if _LazyTracer._instance is None:
-            from aws_lambda_powertools import Tracer
-
-            _LazyTracer._instance = Tracer()
-        return getattr(_LazyTracer._instance, name)
-
-
-tracer: Any = _LazyTracer()
-
-
-def _trace_aws_calls() -> None:
-    """A subsegment per call of tessera.core.aws, as the X-Ray SDK gives boto3's calls."""
-    from tessera.core import aws
-
-    aws.span = lambda service, operation: tracer.provider.in_subsegment(f"{service}.{operation}", namespace="aws")
-
-
 def _dig(event: Any, path: str) -> Any:
     for part in path.split("."):
         event = event.get(part) if isinstance(event, dict) else None
@@ -187,17 +166,13 @@ def lambda_entry(correlation_path: str | None = "requestContext.requestId", *, t
                 if measured:
                     metrics.flush()
 
-        traced_handler: Callable[..., Any] | None = None
-
         @functools.wraps(handler)
         def entry(event: Any, context: Any) -> Any:
-            nonlocal traced_handler
-            if not traced or os.environ.get("POWERTOOLS_TRACE_DISABLED", "").lower() in ("1", "true"):
+            if not traced:
                 return logged(event, context)
-            if traced_handler is None:
-                traced_handler = tracer.capture_lambda_handler(logged, capture_response=False)
-                _trace_aws_calls()
-            return traced_handler(event, context)
+            with tracing.subsegment(f"## {handler.__name__}") as segment:
+                segment.annotations.update(ColdStart=_cold_start, Service=_SERVICE)
+                return logged(event, context)
 
         return entry
 
