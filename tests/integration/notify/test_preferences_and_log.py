@@ -67,6 +67,33 @@ def test_customer_defaults_then_channels_with_secrets_never_echoed(stack: Platfo
     assert "expires in 30 days" in outside.slack()[0]["text"]  # the customer chose English
 
 
+def test_stored_secrets_can_be_forgotten(stack: Platform, world: dict[str, Any]) -> None:
+    owner, org = world["owner"], world["org_id"]
+    on = {"telegram": {"enabled": True, "chat_id": "-100", "bot_token": TOKEN},
+          "slack": {"enabled": True, "webhook_url": WEBHOOK}}
+    with at(NOW.date().isoformat()):
+        assert owner.call("PUT", PREFS.format(org=org), on).status == 200
+        both = owner.call("PUT", PREFS.format(org=org), {
+            "telegram": {"enabled": True, "chat_id": "-100", "bot_token": TOKEN, "forget_bot_token": True}})
+        assert both.status == 422
+        assert both.body["errors"] == [{"loc": "body.telegram", "code": "secret_replace_or_forget",
+                                        "msg": "Either a new secret or forgetting the stored one, not both."}]
+        still_on = owner.call("PUT", PREFS.format(org=org), {
+            "telegram": {"enabled": True, "chat_id": "-100", "forget_bot_token": True}, "slack": {"enabled": True}})
+        assert still_on.status == 422 and still_on.code == "channel-incomplete"  # on needs a token: nothing changed
+        assert owner.get(PREFS.format(org=org)).body["telegram"]["bot_token_hint"] == "••••jk12"
+        forgotten = owner.call("PUT", PREFS.format(org=org), {
+            "telegram": {"enabled": False, "chat_id": "-100", "forget_bot_token": True},
+            "slack": {"enabled": False, "forget_webhook": True}})
+    assert forgotten.status == 200, forgotten.body
+    assert forgotten.body["telegram"] == {"enabled": False, "chat_id": "-100", "configured": False,
+                                          "bot_token_hint": None}
+    assert forgotten.body["slack"]["configured"] is False and forgotten.body["slack"]["webhook_hint"] is None
+    raw = boto3.client("dynamodb").get_item(TableName="NotifyTable",
+                                            Key={"pk": {"S": f"ORG#{org}"}, "sk": {"S": "PREFS"}})["Item"]
+    assert not {"telegram_token_sealed", "slack_webhook_sealed"} & raw.keys()  # gone from storage, not just hidden
+
+
 def test_bad_channel_settings_are_refused_and_change_nothing(stack: Platform, world: dict[str, Any]) -> None:
     owner, org = world["owner"], world["org_id"]
     with at(NOW.date().isoformat()):

@@ -2,9 +2,9 @@
 views carry only hints."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from tessera.core.i18n import register_fields
@@ -19,6 +19,8 @@ register_fields({
     "slack_webhook_invalid": {"ru": "Адрес входящего вебхука: https://hooks.slack.com/services/T…/B…/…",
                               "en": "An incoming webhook URL: https://hooks.slack.com/services/T…/B…/…"},
     "org_ids_invalid": {"ru": "Идентификаторы организаций (org_…).", "en": "Organization ids (org_…)."},
+    "secret_replace_or_forget": {"ru": "Либо новый секрет, либо удаление сохранённого, не то и другое сразу.",
+                                 "en": "Either a new secret or forgetting the stored one, not both."},
 })
 
 EventName = Literal["license.expiry", "license.limit"]
@@ -44,6 +46,7 @@ class TelegramUpdate(_Strict):
     chat_id: str | None = Field(None, max_length=40, description="a chat id (e.g. -1001234567890) or @channel")
     bot_token: str | None = Field(None, max_length=80, repr=False,
                                   description="write-only; omitted: keep the stored token")
+    forget_bot_token: bool = Field(False, description="erase the stored token (the channel must then be off)")
 
     @field_validator("chat_id")
     @classmethod
@@ -60,11 +63,18 @@ class TelegramUpdate(_Strict):
                                       "A bot token as @BotFather gives it: <digits>:<35 characters>.")
         return value
 
+    @model_validator(mode="after")
+    def _replace_or_forget(self) -> Self:
+        if self.bot_token and self.forget_bot_token:
+            raise PydanticCustomError("secret_replace_or_forget", "Either a new secret or forgetting the stored one.")
+        return self
+
 
 class SlackUpdate(_Strict):
     enabled: bool = False
     webhook_url: str | None = Field(None, max_length=300, repr=False,
                                     description="write-only: https://hooks.slack.com/services/…; omitted: keep")
+    forget_webhook: bool = Field(False, description="erase the stored webhook URL (the channel must then be off)")
 
     @field_validator("webhook_url")
     @classmethod
@@ -73,6 +83,12 @@ class SlackUpdate(_Strict):
             raise PydanticCustomError("slack_webhook_invalid",
                                       "An incoming webhook URL: https://hooks.slack.com/services/T…/B…/…")
         return value
+
+    @model_validator(mode="after")
+    def _replace_or_forget(self) -> Self:
+        if self.webhook_url and self.forget_webhook:
+            raise PydanticCustomError("secret_replace_or_forget", "Either a new secret or forgetting the stored one.")
+        return self
 
 
 class PreferencesUpdate(_Strict):

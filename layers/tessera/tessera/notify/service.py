@@ -175,10 +175,14 @@ def update_preferences(owner_kind: str, owner_id: str, command: PreferencesUpdat
     if command.telegram.bot_token:
         record.telegram_token_sealed = _seal(record, "telegram", command.telegram.bot_token)
         record.telegram_token_hint = mask_secret(command.telegram.bot_token)
+    elif command.telegram.forget_bot_token:
+        record.telegram_token_sealed = record.telegram_token_hint = None
     record.slack_enabled = command.slack.enabled
     if command.slack.webhook_url:
         record.slack_webhook_sealed = _seal(record, "slack", command.slack.webhook_url)
         record.slack_webhook_hint = mask_secret(command.slack.webhook_url)
+    elif command.slack.forget_webhook:
+        record.slack_webhook_sealed = record.slack_webhook_hint = None
     if isinstance(command, StaffPreferencesUpdate):
         record.customers = command.customers
     problems = []

@@ -61,12 +61,16 @@ function backend(preferences: PreferencesView, deliveries: Delivery[] = [deliver
   return stubFetch((call: Call) => {
     const path = call.url.split('?')[0];
     if (path.endsWith('/preferences') && call.method === 'PUT') {
-      const body = call.body as { slack?: { webhook_url?: string }; telegram?: { bot_token?: string } };
+      const body = call.body as { slack?: { enabled: boolean; webhook_url?: string; forget_webhook?: boolean };
+        telegram?: { enabled: boolean; bot_token?: string; forget_bot_token?: boolean } };
       const hint = (secret?: string) => (secret ? `••••${secret.slice(-4)}` : undefined);
+      const slackHint = body.slack?.forget_webhook ? null : hint(body.slack?.webhook_url) ?? current.slack.webhook_hint;
+      const telegramHint = body.telegram?.forget_bot_token ? null : hint(body.telegram?.bot_token) ?? current.telegram.bot_token_hint;
       current = {
         ...current, saved: true, updated_at: '2026-03-02T10:00:00Z',
-        slack: { ...current.slack, webhook_hint: hint(body.slack?.webhook_url) ?? current.slack.webhook_hint },
-        telegram: { ...current.telegram, bot_token_hint: hint(body.telegram?.bot_token) ?? current.telegram.bot_token_hint },
+        slack: { ...current.slack, enabled: body.slack?.enabled ?? current.slack.enabled, webhook_hint: slackHint, configured: !!slackHint },
+        telegram: { ...current.telegram, enabled: body.telegram?.enabled ?? current.telegram.enabled, bot_token_hint: telegramHint,
+          configured: !!telegramHint },
       };
       return json(current);
     }
@@ -125,11 +129,11 @@ describe('my notification preferences (console)', () => {
     expect(put.body).toEqual({
       events: ['license.expiry', 'license.limit'], language: 'ru',
       email: { enabled: true, recipients: [] },
-      telegram: { enabled: true, chat_id: '-1001234567890' },
-      slack: { enabled: true },
+      telegram: { enabled: true, chat_id: '-1001234567890', forget_bot_token: false },
+      slack: { enabled: true, forget_webhook: false },
       customers: [],
     });
-    expect(JSON.stringify(put.body)).not.toMatch(/bot_token|webhook_url/);
+    expect(JSON.stringify(put.body)).not.toMatch(/"bot_token"|"webhook_url"/);
   });
 
   it('asks before replacing a stored webhook, then shows only the new hint', async () => {
@@ -143,10 +147,34 @@ describe('my notification preferences (console)', () => {
     expect(puts(calls)).toHaveLength(0);
     await userEvent.click(within(dialog).getByRole('button', { name: 'Сохранить' }));
     await waitFor(() => expect(puts(calls)).toHaveLength(1));
-    expect((puts(calls)[0].body as { slack: unknown }).slack).toEqual({ enabled: true, webhook_url: WEBHOOK });
+    expect((puts(calls)[0].body as { slack: unknown }).slack).toEqual({ enabled: true, forget_webhook: false, webhook_url: WEBHOOK });
     expect(await screen.findByText('Сохранён: ••••ijkl')).toBeTruthy();
     await waitFor(() => expect(secretInput('Webhook URL').value).toBe(''));
     expect(document.body.textContent).not.toContain(WEBHOOK);
+  });
+
+  it('forgets a stored token after asking, with the channel turned off; not while the form has changes', async () => {
+    const calls = backend(staffView());
+    consolePage(staffMe({ roles: ['sales'] }));
+    const forget = () => screen.getByRole('button', { name: 'Удалить сохранённый токен' }) as HTMLButtonElement;
+    await screen.findByText('Сохранён: ••••OOpp');
+    await userEvent.click(screen.getByRole('switch', { name: 'Присылать в Slack' }));
+    await waitFor(() => expect(forget().disabled).toBe(true));  // unsaved changes first
+    await userEvent.click(screen.getByRole('button', { name: 'Отменить изменения' }));
+    await waitFor(() => expect(forget().disabled).toBe(false));
+    await userEvent.click(forget());
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('Удалить токен бота ••••OOpp?');
+    expect(puts(calls)).toHaveLength(0);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Удалить' }));
+    await waitFor(() => expect(puts(calls)).toHaveLength(1));
+    const body = puts(calls)[0].body as { telegram: unknown; slack: unknown };
+    expect(body.telegram).toEqual({ enabled: false, chat_id: '-1001234567890', forget_bot_token: true });
+    expect(body.slack).toEqual({ enabled: true, forget_webhook: false });  // the other channel as stored
+    expect(await screen.findByText('Секрет удалён')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByText('Сохранён: ••••OOpp')).toBeNull());
+    expect(screen.queryByRole('button', { name: 'Удалить сохранённый токен' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Удалить сохранённый адрес' })).toBeTruthy();
   });
 
   it('checks a channel before sending: on without a stored secret needs one, a bad token is named', async () => {
@@ -205,6 +233,7 @@ describe('my notification preferences (console)', () => {
     expect((screen.getByRole('switch', { name: 'Присылать в Slack' }) as HTMLButtonElement).disabled).toBe(true);
     expect(secretInput('Токен бота').disabled).toBe(true);
     expect(screen.queryByRole('button', { name: 'Сохранить' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Удалить сохранённый/ })).toBeNull();
     expect(screen.queryByRole('button', { name: /Отправить тест/ })).toBeNull();
   });
 
@@ -311,8 +340,8 @@ describe('the organization notifications (app)', () => {
     expect(puts(calls)[0].body).toEqual({
       events: ['license.expiry', 'license.limit'], language: 'ru',
       email: { enabled: true, recipients: ['buh@romashka.ru'] },
-      telegram: { enabled: true, chat_id: '@romashka_alerts', bot_token: TOKEN },
-      slack: { enabled: false },
+      telegram: { enabled: true, chat_id: '@romashka_alerts', bot_token: TOKEN, forget_bot_token: false },
+      slack: { enabled: false, forget_webhook: false },
     });
     expect(await screen.findByText('Сохранён: ••••pQQr')).toBeTruthy();
     await waitFor(() => expect(secretInput('Токен бота').value).toBe(''));

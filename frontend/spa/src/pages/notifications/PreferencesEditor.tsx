@@ -72,6 +72,32 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
     },
   });
 
+  // Forgetting a secret saves the settings as they are stored (hence only when the form is unchanged).
+  const forget = useMutation({
+    mutationFn: (channel: 'telegram' | 'slack') => savePreferences(owner, toUpdate(baseline, staff, channel)),
+    onSuccess: (answer) => {
+      queryClient.setQueryData(notificationKeys.preferences(owner), answer);
+      const next = toForm(answer);
+      form.resetFields();
+      form.setFieldsValue(next);
+      setBaseline(next);
+      setCurrent(next);
+      void message.success(n('secret.forgotten'));
+    },
+    onError: (error) => showError(error),
+  });
+
+  function confirmForget(channel: 'telegram' | 'slack', hint: string) {
+    void modal.confirm({
+      title: n(`secret.forgetTitle.${channel}`, { hint }),
+      content: n('secret.forgetBody'),
+      okText: n('secret.forgetOk'),
+      okButtonProps: { danger: true },
+      cancelText: n('confirm.cancel'),
+      onOk: () => forget.mutateAsync(channel).then(() => undefined, () => undefined),
+    });
+  }
+
   const test = useMutation({
     mutationFn: (channel: Channel) => sendTest(owner, channel),
     onSuccess: (delivery: Delivery) => {
@@ -150,7 +176,17 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
   const storedHint = (hint: string | null | undefined, kind: 'token' | 'webhook') =>
     hint ? (
       <Flex vertical gap={2}>
-        <span><Tag color="green">{n('secret.stored', { hint })}</Tag></span>
+        <Flex wrap gap={8} align="center">
+          <Tag color="green">{n('secret.stored', { hint })}</Tag>
+          {canEdit && (
+            <Tooltip title={dirty ? n('secret.forgetSaveFirst') : null}>
+              <Button size="small" type="link" danger disabled={dirty} loading={forget.isPending && forget.variables === (kind === 'token' ? 'telegram' : 'slack')}
+                onClick={() => confirmForget(kind === 'token' ? 'telegram' : 'slack', hint)}>
+                {n(`secret.forget.${kind}`)}
+              </Button>
+            </Tooltip>
+          )}
+        </Flex>
         <span>{n(`secret.keep.${kind}`)}</span>
       </Flex>
     ) : (

@@ -17,8 +17,8 @@ describe('the preferences form model', () => {
     expect(values.telegram.bot_token).toBe('');
     expect(values.slack.webhook_url).toBe('');
     const body = toUpdate(values, false);
-    expect(body.telegram).toEqual({ enabled: true, chat_id: '-1001234567890' });
-    expect(body.slack).toEqual({ enabled: false });
+    expect(body.telegram).toEqual({ enabled: true, chat_id: '-1001234567890', forget_bot_token: false });
+    expect(body.slack).toEqual({ enabled: false, forget_webhook: false });
     expect('customers' in body).toBe(false);
     expect(replacedSecrets(values, VIEW)).toEqual([]);
   });
@@ -26,9 +26,19 @@ describe('the preferences form model', () => {
   it('sends a typed secret and says which stored one it replaces', () => {
     const values = toForm(VIEW);
     values.slack.webhook_url = ' https://hooks.slack.com/services/T1/B2/abc ';
-    expect(toUpdate(values, false).slack).toEqual({ enabled: false, webhook_url: 'https://hooks.slack.com/services/T1/B2/abc' });
+    expect(toUpdate(values, false).slack).toEqual({
+      enabled: false, forget_webhook: false, webhook_url: 'https://hooks.slack.com/services/T1/B2/abc' });
     expect(replacedSecrets(values, VIEW)).toEqual(['slack']);
     expect(replacedSecrets(values, { ...VIEW, slack: { ...VIEW.slack, webhook_hint: null } })).toEqual([]);
+  });
+
+  it('forgetting a secret turns its channel off and sends no secret at all', () => {
+    const values = toForm(VIEW);
+    values.telegram.bot_token = '123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';  // a forget never carries a typed one
+    const body = toUpdate(values, false, 'telegram');
+    expect(body.telegram).toEqual({ enabled: false, chat_id: '-1001234567890', forget_bot_token: true });
+    expect(body.slack).toEqual({ enabled: false, forget_webhook: false });
+    expect(toUpdate(toForm(VIEW), false, 'slack').telegram?.enabled).toBe(true);
   });
 
   it('a staff body carries its customers and no e-mail recipients; a blank chat id goes as null', () => {

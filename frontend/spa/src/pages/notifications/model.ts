@@ -47,14 +47,16 @@ const blank = (text: string | undefined | null) => !text || !text.trim();
  * The PUT body. A secret goes only when one was typed (omitted: the server keeps what it has); a staff
  * user's own e-mail recipients are not theirs to set (notices go to their account's address).
  */
-export function toUpdate(values: PreferencesForm, staff: boolean): PreferencesUpdate | StaffPreferencesUpdate {
+/** The body of a save; `forget` erases that channel's stored secret and turns the channel off. */
+export function toUpdate(values: PreferencesForm, staff: boolean, forget?: 'telegram' | 'slack'): PreferencesUpdate | StaffPreferencesUpdate {
   const telegram: NonNullable<PreferencesUpdate['telegram']> = {
-    enabled: values.telegram.enabled,
+    enabled: values.telegram.enabled && forget !== 'telegram',
     chat_id: blank(values.telegram.chat_id) ? null : values.telegram.chat_id.trim(),
+    forget_bot_token: forget === 'telegram',
   };
-  if (!blank(values.telegram.bot_token)) telegram.bot_token = values.telegram.bot_token.trim();
-  const slack: NonNullable<PreferencesUpdate['slack']> = { enabled: values.slack.enabled };
-  if (!blank(values.slack.webhook_url)) slack.webhook_url = values.slack.webhook_url.trim();
+  if (!forget && !blank(values.telegram.bot_token)) telegram.bot_token = values.telegram.bot_token.trim();
+  const slack: NonNullable<PreferencesUpdate['slack']> = { enabled: values.slack.enabled && forget !== 'slack', forget_webhook: forget === 'slack' };
+  if (!forget && !blank(values.slack.webhook_url)) slack.webhook_url = values.slack.webhook_url.trim();
   const body: PreferencesUpdate = {
     events: [...values.events],
     language: values.language,
