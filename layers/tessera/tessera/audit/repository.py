@@ -43,8 +43,11 @@ from tessera.core.errors import FieldError, ServiceUnavailable, ValidationFailed
 from tessera.core.http import clamp_limit, decode_cursor, encode_cursor
 from tessera.core.ids import new_id
 
-MAX_ATTEMPTS = 5
+# Six writers racing for one chain head need up to six attempts now and then (measured with moto):
+# ten, with each wait capped, keeps a busy chain answering within a few seconds instead of failing.
+MAX_ATTEMPTS = 10
 MIN_BACKOFF_SECONDS = 0.01
+MAX_BACKOFF_SECONDS = 0.5
 FILTERED_PAGE = 100  # items read per query when a filter may drop most of them
 MAX_QUERIES_PER_PAGE = 100  # bounds one search call (≥ 92, so an empty 92-day range answers in one call)
 
@@ -150,7 +153,7 @@ def append(entry: AuditEntry, chain: str = "main", *, also: AlsoWrite | None = N
                 # Exponential backoff with full jitter, in units of what an attempt took here, so it
                 # fits DynamoDB, the local cloud and slower compatible stores alike (random: not security).
                 unit = max(time.monotonic() - started, MIN_BACKOFF_SECONDS)
-                time.sleep(random.uniform(0, unit * 2**attempt))  # noqa: S311
+                time.sleep(random.uniform(0, min(unit * 2**attempt, MAX_BACKOFF_SECONDS)))  # noqa: S311
             continue
         return prepared.event
     raise ServiceUnavailable("The audit log is busy. Try again.", code="audit-busy")
