@@ -23,6 +23,34 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /**
+ * The search behind the customer pickers: typed text debounced, the customers it finds as options
+ * (name · ИНН), a pasted id first; `props` go on the Select.
+ */
+export function useCustomerSearch(enabled = true) {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 300);
+  const typedId = asOrgId(q);
+  const found = useQuery({
+    queryKey: ['customers', 'picker', q],
+    queryFn: () => listCustomers({ q: q || undefined }, undefined, 20),
+    enabled: !typedId && enabled,
+    staleTime: 30_000,
+  });
+  const options = (found.data?.items ?? []).map((c) => ({ value: c.id, label: c.inn ? `${c.name} · ИНН ${c.inn}` : c.name }));
+  if (typedId && !options.some((o) => o.value === typedId)) options.unshift({ value: typedId, label: typedId });
+  return {
+    options,
+    clear: () => setSearch(''),
+    props: {
+      showSearch: { filterOption: false as const, onSearch: setSearch, searchValue: search },
+      notFoundContent: found.isFetching ? t('customerPicker.searching') : t('customerPicker.nothing'),
+      loading: found.isFetching,
+    },
+  };
+}
+
+/**
  * A customer organization for a form field (its value is the `org_…` id): search by name or ИНН,
  * or paste an id.
  */
@@ -33,15 +61,7 @@ export function CustomerPicker({ value, onChange, id, style }: {
   style?: React.CSSProperties;
 }) {
   const { t } = useTranslation();
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search.trim(), 300);
-  const typedId = asOrgId(q);
-  const found = useQuery({
-    queryKey: ['customers', 'picker', q],
-    queryFn: () => listCustomers({ q: q || undefined }, undefined, 20),
-    enabled: !typedId,
-    staleTime: 30_000,
-  });
+  const search = useCustomerSearch();
   // The chosen customer's name, when it came from the address or a pasted id.
   const chosen = useQuery({
     queryKey: ['customers', 'one', value],
@@ -50,19 +70,16 @@ export function CustomerPicker({ value, onChange, id, style }: {
     staleTime: 60_000,
     retry: false,
   });
-  const options = (found.data?.items ?? []).map((c) => ({ value: c.id, label: c.inn ? `${c.name} · ИНН ${c.inn}` : c.name }));
-  if (typedId && !options.some((o) => o.value === typedId)) options.unshift({ value: typedId, label: typedId });
+  const options = [...search.options];
   if (value && !options.some((o) => o.value === value)) options.unshift({ value, label: chosen.data?.name ?? value });
   return (
     <Select
       id={id}
-      showSearch={{ filterOption: false, onSearch: setSearch, searchValue: search }}
+      {...search.props}
       allowClear
       value={value}
-      onChange={(next: string | undefined) => { onChange?.(next); setSearch(''); }}
+      onChange={(next: string | undefined) => { onChange?.(next); search.clear(); }}
       placeholder={t('customerPicker.placeholder')}
-      notFoundContent={found.isFetching ? t('customerPicker.searching') : t('customerPicker.nothing')}
-      loading={found.isFetching}
       options={options}
       style={{ width: '100%', maxWidth: 480, ...style }}
     />

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CUSTOMER_ROLES, STAFF_ROLES } from '../api/contract';
 import { KNOWN_AUDIT_ACTIONS } from '../lib/auditActions';
+import { flatten } from '../test/i18nNamespace';
 import en from './en.json';
 import ru from './ru.json';
-
-type Tree = { [key: string]: string | Tree };
-
-function flatten(tree: Tree, prefix = ''): Map<string, string> {
-  const entries = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') entries.set(path, value);
-    else for (const [k, v] of flatten(value, path)) entries.set(k, v);
-  }
-  return entries;
-}
 
 const ruKeys = flatten(ru);
 const enKeys = flatten(en);

@@ -138,14 +138,7 @@ def change_status(org_id: ORG_ID, body: StatusChange) -> CustomerCard:
 @router.get("/api/console/customers/<org_id>/contacts", summary="The customer's contacts", tags=["customers"])
 @guard(router, "console.customers.read")
 def list_contacts(org_id: ORG_ID) -> ContactList:
-    """Personal data of the customer's people: every staff read is in the audit log (152-ФЗ), with the role it
-    relied on; the customer sees it on its staff-access page."""
-    contacts = service.contacts(org_id, _masked())
-    principal = current()
-    audit("customer.contacts_read", "organization", org_id, actor_id=principal.user_id, actor_kind="staff",
-          actor_display=principal.display, request=_request(), org_id=org_id,
-          reason=f"role: {', '.join(sorted(principal.roles))}", after={"contacts": len(contacts.items)})
-    return contacts
+    return service.contacts(org_id, current(), _request(), _masked())
 
 
 @router.post("/api/console/customers/<org_id>/contacts", summary="Add a contact", tags=["customers"])

@@ -29,6 +29,7 @@ from tessera.core import clock
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
+from tessera.core.observability import logger
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
 
@@ -165,8 +166,6 @@ def download(org_id: str, document_id: str, actor: Principal, request: RequestIn
 
 def remove(org_id: str, document_id: str, actor: Principal, request: RequestInfo) -> None:
     """Take a document off the card (a mistaken or abandoned upload, a dead link), audited with what it was."""
-    from tessera.core.observability import logger
-
     record = _document(org_id, document_id)
     _commit(actor, request, "customer.document_delete", "document", document_id, org_id, before=_snapshot(record),
             deletes=[record])

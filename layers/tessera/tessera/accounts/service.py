@@ -359,9 +359,16 @@ def _contact_snapshot(record: ContactRecord) -> dict[str, Any]:
             "purposes": sorted(record.purposes or ())}
 
 
-def contacts(org_id: str, masked: bool = False) -> ContactList:
+def contacts(org_id: str, actor: Principal, request: RequestInfo, masked: bool = False) -> ContactList:
+    """Personal data of the customer's people: every staff read is in the audit log (152-ФЗ), with the role it
+    relied on; the customer sees it on its staff-access page."""
+    from tessera.identity.audit_log import audit
+
     _organization(org_id)
     items = sorted(repository.contacts(org_id), key=lambda c: c.created_at)
+    audit("customer.contacts_read", "organization", org_id, actor_id=actor.user_id, actor_kind="staff",
+          actor_display=actor.display or None, request=request, org_id=org_id,
+          reason=f"role: {', '.join(sorted(actor.roles))}", after={"contacts": len(items)})
     return ContactList(items=[contact_view(c, masked) for c in items])
 
 

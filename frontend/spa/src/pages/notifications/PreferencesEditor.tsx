@@ -14,8 +14,14 @@ import {
 import { CustomersSelect } from './CustomersSelect';
 import {
   EMAIL, fingerprint, MAX_RECIPIENTS, placeFieldErrors, replacedSecrets, SLACK_WEBHOOK, silences, TELEGRAM_CHAT,
-  TELEGRAM_TOKEN, toForm, toUpdate, type PreferencesForm,
+  TELEGRAM_TOKEN, toForm, toUpdate, type PreferencesForm, type SecretChannel,
 } from './model';
+
+const SECRET_KIND = { telegram: 'token', slack: 'webhook' } as const;
+
+function storedSecretHint(view: PreferencesView, channel: SecretChannel): string | null | undefined {
+  return channel === 'telegram' ? view.telegram.bot_token_hint : view.slack.webhook_hint;
+}
 
 /** Whether a test over this channel can go out: it uses the saved settings, not the form's. */
 function ready(view: PreferencesView, channel: Channel): boolean {
@@ -47,15 +53,20 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
   const [current, setCurrent] = useState(baseline);
   const dirty = fingerprint(current, staff) !== fingerprint(baseline, staff);
 
+  /** The saved settings become the form's baseline. */
+  function takeSaved(answer: PreferencesView) {
+    queryClient.setQueryData(notificationKeys.preferences(owner), answer);
+    const next = toForm(answer);
+    form.resetFields();
+    form.setFieldsValue(next);
+    setBaseline(next);
+    setCurrent(next);
+  }
+
   const save = useMutation({
     mutationFn: (values: PreferencesForm) => savePreferences(owner, toUpdate(values, staff)),
     onSuccess: (answer) => {
-      queryClient.setQueryData(notificationKeys.preferences(owner), answer);
-      const next = toForm(answer);
-      form.resetFields();
-      form.setFieldsValue(next);
-      setBaseline(next);
-      setCurrent(next);
+      takeSaved(answer);
       void message.success(n('prefs.saved'));
     },
     onError: (error) => {
@@ -74,20 +85,15 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
 
   // Forgetting a secret saves the settings as they are stored (hence only when the form is unchanged).
   const forget = useMutation({
-    mutationFn: (channel: 'telegram' | 'slack') => savePreferences(owner, toUpdate(baseline, staff, channel)),
+    mutationFn: (channel: SecretChannel) => savePreferences(owner, toUpdate(baseline, staff, channel)),
     onSuccess: (answer) => {
-      queryClient.setQueryData(notificationKeys.preferences(owner), answer);
-      const next = toForm(answer);
-      form.resetFields();
-      form.setFieldsValue(next);
-      setBaseline(next);
-      setCurrent(next);
+      takeSaved(answer);
       void message.success(n('secret.forgotten'));
     },
     onError: (error) => showError(error),
   });
 
-  function confirmForget(channel: 'telegram' | 'slack', hint: string) {
+  function confirmForget(channel: SecretChannel, hint: string) {
     void modal.confirm({
       title: n(`secret.forgetTitle.${channel}`, { hint }),
       content: n('secret.forgetBody'),
@@ -124,7 +130,7 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
           {replaced.map((channel) => (
             <Typography.Paragraph key={channel}>
               {n(`confirm.replace.${channel}`, {
-                hint: channel === 'telegram' ? view.telegram.bot_token_hint : view.slack.webhook_hint,
+                hint: storedSecretHint(view, channel),
               })}
             </Typography.Paragraph>
           ))}
@@ -145,7 +151,7 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
   }
 
   /** Required while the channel is on and nothing is stored yet; otherwise only checked when typed. */
-  const channelRules = (channel: 'telegram' | 'slack', pattern: RegExp, invalid: string, stored: boolean): Rule[] => [
+  const channelRules = (channel: SecretChannel, pattern: RegExp, invalid: string, stored: boolean): Rule[] => [
     ({ getFieldValue }) => ({
       validator: async (_, value: string | undefined) => {
         const text = (value ?? '').trim();
@@ -173,15 +179,17 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
     return reason ? <Tooltip title={reason}><span>{button}</span></Tooltip> : button;
   };
 
-  const storedHint = (hint: string | null | undefined, kind: 'token' | 'webhook') =>
-    hint ? (
+  const storedHint = (channel: SecretChannel) => {
+    const hint = storedSecretHint(view, channel);
+    const kind = SECRET_KIND[channel];
+    return hint ? (
       <Flex vertical gap={2}>
         <Flex wrap gap={8} align="center">
           <Tag color="green">{n('secret.stored', { hint })}</Tag>
           {canEdit && (
             <Tooltip title={dirty ? n('secret.forgetSaveFirst') : null}>
-              <Button size="small" type="link" danger disabled={dirty} loading={forget.isPending && forget.variables === (kind === 'token' ? 'telegram' : 'slack')}
-                onClick={() => confirmForget(kind === 'token' ? 'telegram' : 'slack', hint)}>
+              <Button size="small" type="link" danger disabled={dirty} loading={forget.isPending && forget.variables === channel}
+                onClick={() => confirmForget(channel, hint)}>
                 {n(`secret.forget.${kind}`)}
               </Button>
             </Tooltip>
@@ -192,6 +200,25 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
     ) : (
       n(`secret.none.${kind}`)
     );
+  };
+
+  /** The write-only secret of a channel: empty, with the stored one's hint; required only while nothing is stored. */
+  const secretItem = (channel: SecretChannel, field: 'bot_token' | 'webhook_url', label: string, pattern: RegExp,
+    invalid: string, maxLength: number, example: string) => {
+    const stored = !!storedSecretHint(view, channel);
+    return (
+      <Form.Item
+        name={[channel, field]}
+        label={label}
+        extra={storedHint(channel)}
+        dependencies={[[channel, 'enabled']]}
+        rules={channelRules(channel, pattern, invalid, stored)}
+        style={{ marginBottom: 0 }}
+      >
+        <Input.Password autoComplete="new-password" maxLength={maxLength} placeholder={stored ? n('secret.placeholderKeep') : example} />
+      </Form.Item>
+    );
+  };
 
   return (
     <Form<PreferencesForm>
@@ -273,20 +300,7 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
             >
               <Input placeholder="-1001234567890" autoComplete="off" maxLength={40} />
             </Form.Item>
-            <Form.Item
-              name={['telegram', 'bot_token']}
-              label={n('prefs.botToken')}
-              extra={storedHint(view.telegram.bot_token_hint, 'token')}
-              dependencies={[['telegram', 'enabled']]}
-              rules={channelRules('telegram', TELEGRAM_TOKEN, n('validation.botToken'), !!view.telegram.bot_token_hint)}
-              style={{ marginBottom: 0 }}
-            >
-              <Input.Password
-                autoComplete="new-password"
-                maxLength={80}
-                placeholder={view.telegram.bot_token_hint ? n('secret.placeholderKeep') : '123456789:AA…'}
-              />
-            </Form.Item>
+            {secretItem('telegram', 'bot_token', n('prefs.botToken'), TELEGRAM_TOKEN, n('validation.botToken'), 80, '123456789:AA…')}
           </Card>
         </Col>
 
@@ -295,20 +309,8 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
             <Form.Item name={['slack', 'enabled']} valuePropName="checked" label={n('prefs.sendBy.slack')}>
               <Switch />
             </Form.Item>
-            <Form.Item
-              name={['slack', 'webhook_url']}
-              label={n('prefs.webhook')}
-              extra={storedHint(view.slack.webhook_hint, 'webhook')}
-              dependencies={[['slack', 'enabled']]}
-              rules={channelRules('slack', SLACK_WEBHOOK, n('validation.webhook'), !!view.slack.webhook_hint)}
-              style={{ marginBottom: 0 }}
-            >
-              <Input.Password
-                autoComplete="new-password"
-                maxLength={300}
-                placeholder={view.slack.webhook_hint ? n('secret.placeholderKeep') : 'https://hooks.slack.com/services/T…/B…/…'}
-              />
-            </Form.Item>
+            {secretItem('slack', 'webhook_url', n('prefs.webhook'), SLACK_WEBHOOK, n('validation.webhook'), 300,
+              'https://hooks.slack.com/services/T…/B…/…')}
           </Card>
         </Col>
 

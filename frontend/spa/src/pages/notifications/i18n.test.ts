@@ -24,7 +24,8 @@ describe('the notifications namespace', () => {
       ...['pending', 'sent', 'failed'].map((s) => `status.${s}`),
       ...['email', 'telegram', 'slack'].flatMap((c) => [`channel.${c}`, `prefs.sendBy.${c}`]),
       'confirm.replace.telegram', 'confirm.replace.slack', 'secret.keep.token', 'secret.keep.webhook',
-      'secret.none.token', 'secret.none.webhook', 'audience.customer', 'audience.staff',
+      'secret.none.token', 'secret.none.webhook', 'secret.forget.token', 'secret.forget.webhook',
+      'secret.forgetTitle.telegram', 'secret.forgetTitle.slack', 'audience.customer', 'audience.staff',
     ];
     expect(dynamic.filter((key) => !ruKeys.has(key))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import type { FieldError } from '../../api/errors';
 import { fieldPathFromLoc, type FieldPath } from '../../api/fieldErrors';
-import type { Channel, EventName, NoticeLanguage, PreferencesUpdate, PreferencesView, StaffPreferencesUpdate } from './api';
+import type { EventName, NoticeLanguage, PreferencesUpdate, PreferencesView, StaffPreferencesUpdate } from './api';
 
 /** The same patterns the API checks (tessera/notify/channels.py): the form says so before sending. */
 export const TELEGRAM_TOKEN = /^\d{5,15}:[A-Za-z0-9_-]{30,60}$/;
@@ -48,7 +48,10 @@ const blank = (text: string | undefined | null) => !text || !text.trim();
  * user's own e-mail recipients are not theirs to set (notices go to their account's address).
  */
 /** The body of a save; `forget` erases that channel's stored secret and turns the channel off. */
-export function toUpdate(values: PreferencesForm, staff: boolean, forget?: 'telegram' | 'slack'): PreferencesUpdate | StaffPreferencesUpdate {
+/** The channels with a write-only secret (a bot token, a webhook URL). */
+export type SecretChannel = 'telegram' | 'slack';
+
+export function toUpdate(values: PreferencesForm, staff: boolean, forget?: SecretChannel): PreferencesUpdate | StaffPreferencesUpdate {
   const telegram: NonNullable<PreferencesUpdate['telegram']> = {
     enabled: values.telegram.enabled && forget !== 'telegram',
     chat_id: blank(values.telegram.chat_id) ? null : values.telegram.chat_id.trim(),
@@ -71,8 +74,8 @@ export function toUpdate(values: PreferencesForm, staff: boolean, forget?: 'tele
 }
 
 /** The channels whose stored secret this save would replace (a new one typed over a hint). */
-export function replacedSecrets(values: PreferencesForm, view: PreferencesView): Channel[] {
-  const replaced: Channel[] = [];
+export function replacedSecrets(values: PreferencesForm, view: PreferencesView): SecretChannel[] {
+  const replaced: SecretChannel[] = [];
   if (!blank(values.telegram.bot_token) && view.telegram.bot_token_hint) replaced.push('telegram');
   if (!blank(values.slack.webhook_url) && view.slack.webhook_hint) replaced.push('slack');
   return replaced;
