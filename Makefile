@@ -1,6 +1,12 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# Python 3.13, as on Lambda. pyenv (as on these machines) answers `python3.13` only for a version it
+# is told to use, so name its newest 3.13 when there is one; the SAM CLI's build finds it the same way.
+PYENV_313 := $(lastword $(sort $(notdir $(wildcard $(HOME)/.pyenv/versions/3.13*))))
+ifneq ($(PYENV_313),)
+export PYENV_VERSION := $(PYENV_313)
+endif
+PYTHON ?= python3.13
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8080
@@ -16,7 +22,7 @@ help:
 	@echo "make bench  benchmarks → bench/RESULTS.md      make build   sam build for AWS"
 
 $(VENV)/.installed: pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $@

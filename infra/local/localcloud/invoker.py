@@ -116,7 +116,7 @@ class _Pool:
                 "AWS_LAMBDA_FUNCTION_TIMEOUT": str(self.fn.timeout),
                 "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
                 "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{self.fn.name}",
-                "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+                "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
                 "LAMBDA_TASK_ROOT": str(self.fn.code_dir),
                 "LOCALCLOUD_FUNCTION_ARN": self.fn.arn,
                 "LOCALCLOUD_SYS_PATH": sys_path,

@@ -23,7 +23,7 @@ LC_TEMPLATE = TEMPLATES / "lc" / "template.yaml"
 T = TypeVar("T")
 
 
-def wait_until(probe: Callable[[], T], timeout: float = 10.0, interval: float = 0.05, what: str = "") -> T:
+def wait_until[T](probe: Callable[[], T], timeout: float = 10.0, interval: float = 0.05, what: str = "") -> T:
     deadline = time.monotonic() + timeout
     while True:
         value = probe()

@@ -80,7 +80,7 @@ def test_intrinsics_conditions_and_overrides(tmp_path: Path) -> None:
           Plans: {dev: {seats: 3}, staging: {seats: 10}, prod: {seats: 50}}
         Globals:
           Function:
-            Runtime: python3.11
+            Runtime: python3.13
             CodeUri: src/
             Handler: app.handler
             Timeout: 10
@@ -143,7 +143,7 @@ FUNCTION = """\
     Resources:
       Fn:
         Type: AWS::Serverless::Function
-        Properties: {Runtime: python3.11, Handler: app.handler%s}
+        Properties: {Runtime: python3.13, Handler: app.handler%s}
 """
 
 
@@ -185,7 +185,7 @@ def test_undefined_authorizer(tmp_path: Path) -> None:
           Fn:
             Type: AWS::Serverless::Function
             Properties:
-              Runtime: python3.11
+              Runtime: python3.13
               Handler: app.handler
               CodeUri: src/
               Events:

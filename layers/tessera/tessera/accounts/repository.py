@@ -29,7 +29,7 @@ def org_pk(org_id: str) -> str:
     return f"ORG#{org_id}"
 
 
-def _get(model: type[R], pk: str, sk: str) -> R | None:
+def _get[R: Model](model: type[R], pk: str, sk: str) -> R | None:
     try:
         return model.get(pk, sk, consistent_read=True)
     except DoesNotExist:
@@ -71,7 +71,7 @@ def find_license_payment(org_id: str, license_id: str) -> LicensePaymentRecord |
     return _get(LicensePaymentRecord, org_pk(org_id), f"LICPAY#{license_id}")
 
 
-def _all(model: type[R], org_id: str, prefix: str) -> list[R]:
+def _all[R: Model](model: type[R], org_id: str, prefix: str) -> list[R]:
     return list(model.query(org_pk(org_id), model.sk.startswith(prefix), consistent_read=True))  # type: ignore[attr-defined]
 
 

@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from typing import Any, ClassVar, TypeVar, overload
 
 from tessera.core import aws
 from tessera.core.errors import Conflict, NotFound
@@ -147,7 +147,7 @@ class Operand:
 
 # --- attributes ------------------------------------------------------------------------------------
 
-class Attribute(Generic[T]):
+class Attribute[T]:
     """An item attribute. On the class it builds conditions and update actions (`Record.status == "x"`,
     `Record.hits.add(1)`); on an instance it is the value."""
 
@@ -377,7 +377,7 @@ class AllProjection:
     projection_type = "ALL"
 
 
-class Query(Generic[M]):
+class Query[M: "Model"]:
     """A query's results, item by item (`iter`), or page by page (`page_iter`). `last_evaluated_key` is
     where a next query continues: the key of the last item given when `limit` cut a page short."""
 
@@ -475,7 +475,7 @@ def _count(params: dict[str, Any]) -> int:
         params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-class GlobalSecondaryIndex(Generic[M]):
+class GlobalSecondaryIndex[M: "Model"]:
     """Declared on a record class: `by_kind = ByKindIndex()`, its Meta naming the index and its
     attributes (the record's own) the index key."""
 
@@ -865,15 +865,15 @@ def put_new(record: BaseRecord, what: str = "record") -> None:
         raise
 
 
-def get_or_404(model: type[R], pk: str, sk: str, what: str = "record") -> R:
+def get_or_404[R: BaseRecord](model: type[R], pk: str, sk: str, what: str = "record") -> R:
     try:
         return model.get(pk, sk)
     except model.DoesNotExist as exc:
         raise NotFound(f"No such {what}.") from exc
 
 
-def query_page(model: type[R], pk: str, *, sk_prefix: str | None = None, index: Any = None, limit: int | None = None,
-               cursor: str | None = None, newest_first: bool = False,
+def query_page[R: BaseRecord](model: type[R], pk: str, *, sk_prefix: str | None = None, index: Any = None,
+               limit: int | None = None, cursor: str | None = None, newest_first: bool = False,
                filter_condition: Any = None) -> tuple[Sequence[R], str | None]:
     """One page of a single-partition query: the items and the cursor of the next page (or None)."""
     source = index if index is not None else model

@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import unquote
 
 from tessera.core.errors import FieldError, Internal, MalformedJson, NotFound, Problem, ValidationFailed
@@ -135,7 +135,7 @@ class Cookie:
         return "; ".join(parts)
 
 
-class Response(Generic[T]):
+class Response[T]:
     """An answer with its own status, headers or cookies; `Response[Model]` documents the body's type."""
 
     def __init__(self, status_code: int, content_type: str | None = None, body: Any = None,

@@ -45,7 +45,7 @@ def _from_environment(model: type[CoreSettings]) -> dict[str, str]:
 
 
 @cache
-def get_settings(model: type[S] = CoreSettings) -> S:  # type: ignore[assignment]
+def get_settings[S: CoreSettings](model: type[S] = CoreSettings) -> S:  # type: ignore[assignment]
     try:
         return model.model_validate(_from_environment(model))
     except ValidationError as exc:
