@@ -24,20 +24,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--endpoint-url", help="a DynamoDB-compatible endpoint (the local cloud, a store in Russia)")
     parser.add_argument("--region", help="AWS region (default: AWS_REGION)")
     args = parser.parse_args(argv)
+    # read by the client tessera.core.dynamo makes when it is imported, as boto3 reads them
     if args.endpoint_url:
-        os.environ["AWS_ENDPOINT_URL"] = args.endpoint_url  # tessera.core.aws honours it, as boto3 does
-
-    from tessera.audit import repository, service
-    from tessera.core.aws import AwsError
-    from tessera.core.dynamo import DynamoError
-    from tessera.core.errors import Problem
-
+        os.environ["AWS_ENDPOINT_URL"] = args.endpoint_url
     if args.region:
         os.environ["AWS_REGION"] = args.region
+
+    from pynamodb.exceptions import PynamoDBException
+
+    from tessera.audit import repository, service
+    from tessera.core.errors import Problem
+
     repository.bind(args.table)
     try:
         result = service.verify(args.chain)
-    except (DynamoError, AwsError, Problem) as exc:
+    except (PynamoDBException, Problem) as exc:
         print(json.dumps({"table": args.table, "chain": args.chain, "error": str(exc)}), file=sys.stderr)
         return 2
     print(json.dumps({"table": args.table, "chain": args.chain, **result.model_dump()}, ensure_ascii=False))

@@ -87,7 +87,7 @@ def platform() -> Platform:
                        "AUDIT_TABLE": ids["AuditTable"],
                        "BACKOFFICE_TABLE": ids["BackofficeTable"], "LICENSING_TABLE": ids["LicensingTable"],
                        "CATALOG_TABLE": ids["CatalogTable"], "HEARTBEAT_QUEUE_URL": queue,
-                       "RESPONSE_KEY_SECRET_ARN": response_key, "IDEMPOTENCY_TABLE": ids["IdempotencyTable"],
+                       "RESPONSE_KEY_SECRET_ARN": response_key,
                        "JWT_SECRET_ARN": secret, "DATA_KEY_ID": data_key, "LICENSE_SIGNING_KEY_ID": signing_key,
                        "NOTIFY_TABLE": ids["NotifyTable"], "NOTIFY_QUEUE_URL": notify_queue})
     from tessera.core.dynamo import rebind_from_env
@@ -102,9 +102,6 @@ def platform() -> Platform:
     from tessera.licensing import signing, state
 
     signing.signer.cache_clear()
-    from tessera.accounts import storage
-
-    storage.forget()
     signing.public_key_jwk.cache_clear()
     state._status_cache.clear()
     from tessera.licensing import heartbeats, response_keys
@@ -112,14 +109,10 @@ def platform() -> Platform:
     response_keys.forget()
     heartbeats._seen.clear()
     heartbeats._licenses.clear()
-    heartbeats._sqs.cache_clear()
     catalog.save_product(catalog.demo_product())
     from tessera.core.crypto import data_cipher
 
     data_cipher.cache_clear()
-    from tessera.notify import service as notify
-
-    notify._sqs.cache_clear()
     passwords.COST = 4  # bcrypt cost 12 in production; tests only need it to work
     mailer = MemoryMailer()
     use_mailer(mailer)

@@ -9,12 +9,14 @@ from typing import Any
 
 import boto3
 import pytest
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
 
 from tessera.audit import repository, service
 from tessera.audit.models import GENESIS_HASH, AuditActor, AuditEntry
 from tessera.audit.records import RETENTION_DAYS
 from tessera.core import clock
-from tessera.core.dynamo import BaseRecord, TransactWrite, TransactWriteError, UnicodeAttribute, bind_table, record_meta
+from tessera.core.dynamo import BaseRecord, bind_table, record_meta, transaction
 from tessera.core.errors import ServiceUnavailable, ValidationFailed
 from tessera.core.request import RequestInfo
 from tests.aws_calls import recorded
@@ -201,16 +203,16 @@ def test_a_change_and_its_audit_event_in_one_transaction(widgets: None) -> None:
 def test_prepared_items_tell_a_lost_race_from_the_callers_failure(widgets: None) -> None:
     prepared = service.transact_items(entry(1))
     service.append(entry(2))  # someone else appends first
-    with pytest.raises(TransactWriteError) as caught, TransactWrite() as tx:
+    with pytest.raises(TransactWriteError) as caught, transaction() as tx:
         tx.save(Widget(pk="W#2", sk="W", name="x"))
         prepared.add_to(tx)
     assert service.lost_race(caught.value, prepared)
     retry = service.transact_items(entry(1))
-    with pytest.raises(TransactWriteError) as caught, TransactWrite() as tx:
+    with pytest.raises(TransactWriteError) as caught, transaction() as tx:
         tx.save(Widget(pk="W#2", sk="W", name="x"), condition=Widget.pk.exists())
         retry.add_to(tx)
     assert not service.lost_race(caught.value, retry)
-    with TransactWrite() as tx:
+    with transaction() as tx:
         tx.save(Widget(pk="W#2", sk="W", name="x"))
         retry.add_to(tx)
     assert service.verify().checked == 2

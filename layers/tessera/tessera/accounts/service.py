@@ -10,6 +10,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
+
 from tessera.accounts import repository
 from tessera.accounts.models import (
     ActivityItem,
@@ -51,7 +54,7 @@ from tessera.accounts.records import (
 )
 from tessera.core import clock
 from tessera.core import models as core_models
-from tessera.core.dynamo import Model, TransactWriteError
+from tessera.core.dynamo import refused
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
@@ -170,12 +173,8 @@ def _commit(actor: Principal, request: RequestInfo, action: str, entity_type: st
     try:
         audit_service.append(entry, also=write)
     except TransactWriteError as exc:
-        reasons = getattr(exc, "cancellation_reasons", None) or []
-        # DynamoDB answers a reason per item in request order, which is the order they were added:
-        # ours (saves, new, deletes) come before the audit event's
-        for position, (_, problem) in enumerate(new, start=len(saves)):
-            if len(reasons) > position and reasons[position] is not None \
-                    and reasons[position].code == "ConditionalCheckFailed":
+        for item, problem in new:
+            if refused(exc, item):
                 raise problem from exc
         raise Conflict("Someone changed this at the same time. Reload and try again.",
                        code="concurrent-change") from exc

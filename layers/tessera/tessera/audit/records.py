@@ -19,16 +19,10 @@ walks the base table in seq order (no GSI)."""
 
 from __future__ import annotations
 
-from tessera.core.dynamo import (
-    AllProjection,
-    BaseRecord,
-    GlobalSecondaryIndex,
-    ListAttribute,
-    NumberAttribute,
-    TTLAttribute,
-    UnicodeAttribute,
-    record_meta,
-)
+from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
 
 RETENTION_DAYS = 400  # ≥ 400 days by policy; TTL deletes later, never earlier
 SEQ_WIDTH = 12

@@ -11,8 +11,8 @@ exists without the other:
     audit.append(entry, also=lambda tx: tx.save(license_record, condition=...))
 
 `also` is called again on each attempt, so its conditions are evaluated afresh. A failure of the
-caller's own condition is raised to the caller unchanged (its TransactWriteError, its items' reasons
-first, in the order it added them). A caller building the transaction
+caller's own condition is raised to the caller unchanged (its TransactWriteError, in which
+`tessera.core.dynamo.refused` finds the caller's write that failed). A caller building the transaction
 itself uses `transact_items(entry)` and `PreparedAppend.add_to(tx)`, and `lost_race(exc, prepared)` to
 tell "another audit append came first, prepare again" from its own failure."""
 
@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
 from tessera.audit.models import (
     GENESIS_HASH,
     AuditActor,
@@ -38,7 +41,7 @@ from tessera.audit.models import (
 )
 from tessera.audit.records import RETENTION_DAYS, SEQ_WIDTH, AuditEventRecord, ChainHeadRecord
 from tessera.core import clock
-from tessera.core.dynamo import DoesNotExist, TransactWrite, TransactWriteError, bind_table
+from tessera.core.dynamo import bind_table, transaction
 from tessera.core.errors import FieldError, ServiceUnavailable, ValidationFailed
 from tessera.core.http import clamp_limit, decode_cursor, encode_cursor
 from tessera.core.ids import new_id
@@ -142,7 +145,7 @@ def append(entry: AuditEntry, chain: str = "main", *, also: AlsoWrite | None = N
         started = time.monotonic()
         prepared = transact_items(entry, chain)
         try:
-            with TransactWrite() as tx:
+            with transaction() as tx:
                 if also is not None:
                     also(tx)
                 prepared.add_to(tx)

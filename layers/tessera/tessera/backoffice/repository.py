@@ -2,8 +2,9 @@
 
 from collections.abc import Sequence
 
+from pynamodb.exceptions import DoesNotExist
+
 from tessera.backoffice.records import GrantRecord
-from tessera.core.dynamo import DoesNotExist
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 
 

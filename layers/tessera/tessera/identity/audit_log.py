@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tessera.core.dynamo import Model, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
+
 from tessera.core.errors import Conflict
 from tessera.core.request import RequestInfo
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
-from tessera.core import clock
+from tessera.core import aws, clock
 from tessera.core.errors import NotFound, Unauthorized
 from tessera.core.ids import new_id
 from tessera.core.request import RequestInfo
@@ -29,6 +29,7 @@ from tessera.identity.audit_log import audit
 from tessera.identity.records import MemberRecord, OidcLinkRecord, UserRecord
 
 STATE_TTL_SECONDS = 10 * 60
+secretsmanager = aws.client("secretsmanager")
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,7 @@ def providers() -> dict[str, Provider]:
 
 @cache
 def _client_secrets() -> dict[str, str]:
-    from tessera.core import aws
-
-    value = aws.client("secretsmanager").get_secret_value(SecretId=os.environ["OIDC_SECRETS_ARN"])["SecretString"]
+    value = secretsmanager.get_secret_value(SecretId=os.environ["OIDC_SECRETS_ARN"])["SecretString"]
     return dict(json.loads(value))
 
 

@@ -15,11 +15,8 @@ GSI `by_kind` (kind_key, email): staff users listed by e-mail without a scan."""
 
 from __future__ import annotations
 
-from tessera.core.dynamo import (
-    AllProjection,
-    BaseRecord,
+from pynamodb.attributes import (
     BooleanAttribute,
-    GlobalSecondaryIndex,
     JSONAttribute,
     NumberAttribute,
     TTLAttribute,
@@ -27,8 +24,10 @@ from tessera.core.dynamo import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
-    record_meta,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
 
 META = record_meta("IDENTITY_TABLE")
 

@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
 from tessera.core import clock
-from tessera.core.dynamo import (
-    DoesNotExist,
-    Model,
-    TransactWrite,
-    TransactWriteError,
-    UpdateError,
-    dynamodb,
-    query_page,
-)
+from tessera.core.dynamo import dynamodb, query_page, refused, set_or_remove, transaction
 from tessera.core.errors import Conflict
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.identity.records import (
@@ -75,7 +71,7 @@ def login_lookup(email: str, ip: str | None) -> tuple[EmailRecord | None, Thrott
     if ip:
         keys.append(dict(zip(("pk", "sk"), throttle_key("IP", ip), strict=True)))
     table = UserRecord.Meta.table_name
-    answer = dynamodb().batch_get_item(RequestItems={table: {
+    answer = dynamodb.batch_get_item(RequestItems={table: {
         "Keys": [{k: {"S": v} for k, v in key.items()} for key in keys], "ConsistentRead": True}})
     link = throttle = None
     for item in answer.get("Responses", {}).get(table, []):
@@ -91,7 +87,7 @@ def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None
     with `token`, only if that one-time token is still unused."""
     pk, sk = email_key(user.email)
     try:
-        with TransactWrite() as tx:
+        with transaction() as tx:
             if token is not None:
                 _spend(tx, token)
             tx.save(EmailRecord(pk=pk, sk=sk, user_id=user.user_id), condition=EmailRecord.pk.does_not_exist())
@@ -99,7 +95,7 @@ def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None
             for item in also:
                 tx.save(item)
     except TransactWriteError as exc:
-        if token is not None and _failed_at(exc, 0):
+        if token is not None and refused(exc, token):
             raise Conflict("This link is not valid or was already used.", code="token-invalid") from exc
         _conflict_or_raise(exc, "An account with this e-mail already exists.", "email-taken")
 
@@ -107,24 +103,19 @@ def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None
 def save_with_token(token: OneTimeTokenRecord, *items: Model) -> None:
     """Spend a one-time token and save what it authorizes, together: a second click changes nothing."""
     try:
-        with TransactWrite() as tx:
+        with transaction() as tx:
             _spend(tx, token)
             for item in items:
                 tx.save(item)
     except TransactWriteError as exc:
-        if _failed_at(exc, 0):
+        if refused(exc, token):
             raise Conflict("This link is not valid or was already used.", code="token-invalid") from exc
         _conflict_or_raise(exc, "Someone changed this at the same time. Reload and try again.", "concurrent-change")
 
 
 def _spend(tx: TransactWrite, token: OneTimeTokenRecord) -> None:
     token.used_at = clock.now()
-    tx.save(token, condition=OneTimeTokenRecord.used_at.does_not_exist())
-
-
-def _failed_at(exc: TransactWriteError, index: int) -> bool:
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return len(reasons) > index and reasons[index] is not None and reasons[index].code == "ConditionalCheckFailed"
+    tx.save(token, condition=OneTimeTokenRecord.used_at.does_not_exist(), return_values="ALL_OLD")
 
 
 def add_saves(tx: TransactWrite, items: Iterable[Model]) -> None:
@@ -136,7 +127,7 @@ def add_saves(tx: TransactWrite, items: Iterable[Model]) -> None:
 def save(*items: Model, delete: Iterable[Model] = ()) -> None:
     """Save changed items together; a concurrent change to a versioned item answers 409."""
     try:
-        with TransactWrite() as tx:
+        with transaction() as tx:
             for item in items:
                 tx.save(item)
             for item in delete:
@@ -181,7 +172,7 @@ def rotate_session(session: SessionRecord, new_hash: str, expected_generation: i
                                 SessionRecord.rotated_at.set(clock.epoch_seconds()),
                                 SessionRecord.last_used_at.set(clock.now()),
                                 SessionRecord.expires_at.set(expires_at),
-                                SessionRecord.ip.set(ip)],
+                                set_or_remove(SessionRecord.ip, ip)],
                        condition=(SessionRecord.generation == expected_generation)
                        & SessionRecord.revoked_at.does_not_exist())
         return True
@@ -202,7 +193,8 @@ def revoke_sessions(sessions: Iterable[SessionRecord], reason: str) -> int:
 
 
 def update_session_grants(session: SessionRecord, roles: list[str], org_id: str | None) -> None:
-    session.update(actions=[SessionRecord.roles.set(set(roles) or None), SessionRecord.org_id.set(org_id)])
+    session.update(actions=[set_or_remove(SessionRecord.roles, set(roles) or None),
+                            set_or_remove(SessionRecord.org_id, org_id)])
 
 
 # --- one-time tokens ---------------------------------------------------------------------------------

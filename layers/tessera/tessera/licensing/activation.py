@@ -12,10 +12,12 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
+from pynamodb.exceptions import TransactWriteError
+
 from tessera.catalog.models import Limit
 from tessera.core import clock
 from tessera.core.crypto import jwk_thumbprint
-from tessera.core.dynamo import TransactWriteError
+from tessera.core.dynamo import refused
 from tessera.core.errors import Conflict
 from tessera.core.ids import sha256_hex
 from tessera.core.request import RequestInfo
@@ -104,8 +106,7 @@ def _record(record: ActivationRecord, request: RequestInfo) -> bool:
     try:
         audit_service.append(entry, also=lambda tx: repository.add_activation(tx, record))
     except TransactWriteError as exc:
-        reasons = getattr(exc, "cancellation_reasons", None) or []
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+        if refused(exc, record):
             return False
         raise Conflict("Try the activation again.", code="concurrent-change") from exc
     return True

@@ -15,7 +15,6 @@ import json
 import os
 from collections import OrderedDict
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,11 +44,7 @@ DETAILS: dict[str, dict[str, str]] = {
 
 _seen: OrderedDict[tuple[str, int], None] = OrderedDict()  # (installation, seq) recently accepted here
 _licenses: dict[str, tuple[float, Any]] = {}
-
-
-@cache
-def _sqs() -> Any:
-    return aws.client("sqs")
+sqs = aws.client("sqs")
 
 
 def _license(license_id: str) -> Any:
@@ -97,7 +92,7 @@ def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
         found = violations(report.usage, record.limits)
         if found:
             queued["violations"] = [v.model_dump() for v in found]
-    _sqs().send_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MessageBody=json.dumps(queued))
+    sqs.send_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MessageBody=json.dumps(queued))
     _seen[(report.ins, report.seq)] = None
     if len(_seen) > 50_000:
         _seen.popitem(last=False)
@@ -163,7 +158,7 @@ def _queue_alerts(alerts: list[dict[str, Any]]) -> None:
     for start in range(0, len(alerts), 10):
         chunk = alerts[start:start + 10]
         try:
-            _sqs().send_message_batch(QueueUrl=url, Entries=[
+            sqs.send_message_batch(QueueUrl=url, Entries=[
                 {"Id": str(i), "MessageBody": json.dumps(alert)} for i, alert in enumerate(chunk)])
         except Exception:
             logger.exception("limit alerts could not be queued", extra={"count": len(chunk)})

@@ -24,18 +24,17 @@ Sales plans `SALESPLAN` / `<YYYY-MM>#<product>` (tessera.licensing.reports).
 GSI `by_expiry` (expiry_month `EXP#<YYYY-MM>`, expiry_key `<ends_on>#<license_id>`): licenses whose last day
 falls in a month, for the daily expiry notices (tessera.notify.expiry) without a scan."""
 
-from tessera.core.dynamo import (
-    AllProjection,
-    BaseRecord,
+from pynamodb.attributes import (
     BooleanAttribute,
-    GlobalSecondaryIndex,
     JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
-    record_meta,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
 
 META = record_meta("LICENSING_TABLE")
 

@@ -4,7 +4,10 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from tessera.core.dynamo import Condition, DoesNotExist
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
+
+from tessera.core.dynamo import set_or_remove
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.licensing.records import (
     ActivationRecord,
@@ -49,7 +52,7 @@ def add_activation(tx: Any, record: ActivationRecord) -> None:
     record.month_key = f"ACTIVATED#{record.activated_at:%Y-%m}"
     record.month_sort = f"{record.activated_at.isoformat()}#{record.installation_id}"
     tx.save(record, condition=ActivationRecord.pk.does_not_exist()
-            | (ActivationRecord.key_thumbprint == record.key_thumbprint))
+            | (ActivationRecord.key_thumbprint == record.key_thumbprint), return_values="ALL_OLD")
 
 
 def find(license_id: str) -> LicenseRecord | None:
@@ -149,14 +152,14 @@ def record_heartbeat(report: Any, received_at: datetime, ip: str | None, seqs: l
     above the recorded one are counted, so a redelivered or replayed heartbeat never counts twice: when
     some of `seqs` are already recorded, the condition fails and the next attempt counts fewer.
     False when none is newer than what is recorded: nothing changes."""
-    from tessera.core.dynamo import UpdateError
+    from pynamodb.exceptions import UpdateError
 
     record = ActivationRecord(pk=f"LIC#{report.lic}", sk=f"ACT#{report.ins}")
     newest = [ActivationRecord.last_seq.set(report.seq), ActivationRecord.last_seen_at.set(received_at),
               ActivationRecord.software_version.set(report.software_version),
               ActivationRecord.active_modules.set(report.active_modules), ActivationRecord.usage.set(report.usage),
-              ActivationRecord.errors.set(report.errors[-20:]), ActivationRecord.server_ip.set(ip),
-              ActivationRecord.seen_version.set(report.seen_version)]
+              ActivationRecord.errors.set(report.errors[-20:]), set_or_remove(ActivationRecord.server_ip, ip),
+              set_or_remove(ActivationRecord.seen_version, report.seen_version)]
     for position, oldest in enumerate(seqs):
         try:
             record.update(actions=[*newest, ActivationRecord.heartbeats.add(len(seqs) - position)],

@@ -35,10 +35,7 @@ class ResponseKey:
 
 _lock = threading.Lock()
 _cached: tuple[float, ResponseKey] | None = None
-
-
-def _client() -> Any:
-    return aws.client("secretsmanager")
+secretsmanager = aws.client("secretsmanager")
 
 
 def _load(document: dict[str, Any]) -> ResponseKey | None:
@@ -72,14 +69,13 @@ def current() -> ResponseKey:
         if _cached is not None and _cached[0] > time.monotonic():
             return _cached[1]
         secret_id = os.environ["RESPONSE_KEY_SECRET_ARN"]
-        client = _client()
         try:
-            key = _load(json.loads(client.get_secret_value(SecretId=secret_id)["SecretString"]))
+            key = _load(json.loads(secretsmanager.get_secret_value(SecretId=secret_id)["SecretString"]))
         except (ValueError, KeyError):
             key = None
         if key is None or clock.epoch_seconds() - key.created > ROTATE_AFTER_SECONDS:
             key, document = _create()
-            client.put_secret_value(SecretId=secret_id, SecretString=json.dumps(document))
+            secretsmanager.put_secret_value(SecretId=secret_id, SecretString=json.dumps(document))
         _cached = (time.monotonic() + REFRESH_SECONDS, key)
         return key
 

@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pynamodb.exceptions import TransactWriteError
+
 from tessera.accounts.service import find_organization, matching_organization_ids, organization_names
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Limit, Product
 from tessera.core import clock
-from tessera.core.dynamo import TransactWriteError
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id, sha256_hex

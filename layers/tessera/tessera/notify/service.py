@@ -12,10 +12,9 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from tessera.core import clock
+from tessera.core import aws, clock
 from tessera.core.crypto import DecryptionError, data_cipher, mask_secret
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
 MAX_ATTEMPTS = 4  # the first send and three retries
 RETRY_DELAYS = (60, 300, 900)  # seconds before retry 1, 2, 3 (SQS delays reach 15 minutes)
 STUCK_AFTER = timedelta(minutes=20)  # the sweep takes over a delivery untouched this long
+sqs = aws.client("sqs")  # delayed retries
 
 register({
     "channel-incomplete": {"ru": "Канал «{channel}» включён, но не настроен: {missing}.",
@@ -206,8 +206,9 @@ def _audit(actor: Principal, request: RequestInfo, action: str, entity_type: str
            org_id: str | None, before: dict[str, Any] | None, after: dict[str, Any] | None,
            items: list[Any], reason: str | None = None) -> None:
     """The audit event and the changed items in one transaction."""
+    from pynamodb.exceptions import TransactWriteError
+
     from tessera.audit import service as audit_service
-    from tessera.core.dynamo import TransactWriteError
 
     entry = audit_service.AuditEntry(
         actor=audit_service.AuditActor(id=actor.user_id, kind="staff" if actor.kind == "staff" else "customer",
@@ -387,17 +388,10 @@ def schedule_retry(delivery_id: str, attempt: int) -> None:
     if not url:
         return
     try:
-        _sqs().send_message(QueueUrl=url, DelaySeconds=RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1],
+        sqs.send_message(QueueUrl=url, DelaySeconds=RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1],
                             MessageBody=json.dumps({"kind": "retry", "delivery_id": delivery_id}))
     except Exception:
         logger.exception("could not queue a retry; the daily sweep will", extra={"delivery_id": delivery_id})
-
-
-@cache
-def _sqs() -> Any:
-    from tessera.core import aws
-
-    return aws.client("sqs")
 
 
 def retry(delivery_id: str, *, forced: bool = False) -> DeliveryRecord | None:
