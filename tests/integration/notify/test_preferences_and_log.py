@@ -220,9 +220,10 @@ def test_transient_failures_are_retried_from_the_queue(stack: Platform, world: d
         attributes = boto3.client("sqs").get_queue_attributes(QueueUrl=_queue(), AttributeNames=["All"])["Attributes"]
         assert attributes["ApproximateNumberOfMessagesDelayed"] == "1"  # a retry in a minute
         # The queue hands the message over when its delay is up (moto holds it for the real minute):
-        answer = handler_of("NotifyWorkerFunction")({"Records": [{"messageId": "m-1", "body": json.dumps(
-            {"kind": "retry", "delivery_id": first["id"]})}]}, LambdaContext())
-        assert answer == {"batchItemFailures": []}
+        retry = {"Records": [{"messageId": "m-1", "body": json.dumps({"kind": "retry", "delivery_id": first["id"]})}]}
+        assert handler_of("NotifyWorkerFunction")(retry, LambdaContext()) == {"batchItemFailures": []}
+        # SQS may deliver the message again: the delivery is sent, so nothing is
+        assert handler_of("NotifyWorkerFunction")(retry, LambdaContext()) == {"batchItemFailures": []}
         again = as_staff().get("/api/console/notifications/deliveries").body["items"][0]
     assert (again["status"], again["attempts"]) == ("sent", 2) and len(flaky.sent) == 1
     with at("2026-04-01"):
