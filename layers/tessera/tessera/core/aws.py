@@ -46,5 +46,6 @@ def client(service: Literal["sqs"]) -> SQSClient: ...
 
 def client(service: str, *, endpoint_url: str | None = None, config: Config | None = None) -> Any:
     """A client of `service` in the platform's region; `config` adds to (or overrides) the defaults."""
-    return _session.client(service, region_name=get_settings(CoreSettings).region, endpoint_url=endpoint_url,  # type: ignore[call-overload]
+    region = get_settings(CoreSettings).region
+    return _session.client(service, region_name=region, endpoint_url=endpoint_url,  # type: ignore[call-overload]
                            config=CONFIG.merge(config) if config else CONFIG)
