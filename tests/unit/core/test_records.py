@@ -32,6 +32,7 @@ from tessera.core.dynamo import (
     query_page,
     record_meta,
     refused,
+    set_or_remove,
     transaction,
 )
 from tessera.core.errors import Conflict, NotFound, ValidationFailed
@@ -145,9 +146,11 @@ def test_a_stale_copy_cannot_overwrite_a_newer_version(things: None) -> None:
 def test_update_actions_and_the_answer_taken_back(things: None) -> None:
     record = thing(1, ratio=0.5, tags={"a"})
     record.save()
-    record.update(actions=[Thing.n.add(2), Thing.ratio.set(None), Thing.tags.add({"b"}),
-                           Thing.words.set(["x"]), Thing.title.set("t")])
+    record.update(actions=[Thing.n.add(2), set_or_remove(Thing.ratio, None), Thing.tags.add({"b"}),
+                           Thing.words.set(["x"]), set_or_remove(Thing.title, "t")])
     assert (record.n, record.ratio, record.tags, record.words, record.version) == (2, None, {"a", "b"}, ["x"], 2)
+    raw = boto3.client("dynamodb").get_item(TableName="things", Key={"pk": {"S": "P"}, "sk": {"S": "T#001"}})["Item"]
+    assert "ratio" not in raw and raw["t"] == {"S": "t"}  # removed, not stored as NULL
     record.update(actions=[Thing.n.set(Thing.n + 5), Thing.tags.delete({"a"})], condition=Thing.n == 2)
     assert (record.n, record.tags) == (7, {"b"})
     with pytest.raises(UpdateError):

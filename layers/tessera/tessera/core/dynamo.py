@@ -37,10 +37,11 @@ def _on_the_shared_client(connection: Connection) -> Connection:
 _connection = _on_the_shared_client(Connection())
 
 
-def transaction(client_request_token: str | None = None) -> TransactWrite:
-    """Writes that happen together or not at all. PynamoDB sends condition checks first, then deletes,
-    puts and updates, whatever order they were added in: tell failed writes apart with `refused`."""
-    return TransactWrite(connection=_connection, client_request_token=client_request_token)
+def transaction() -> TransactWrite:
+    """Writes that happen together or not at all (botocore gives each a ClientRequestToken, so a retry
+    cannot apply them twice). PynamoDB sends condition checks first, then deletes, puts and updates,
+    whatever order they were added in: tell failed writes apart with `refused`."""
+    return TransactWrite(connection=_connection)
 
 
 def refused(error: TransactWriteError, record: Any) -> bool:
