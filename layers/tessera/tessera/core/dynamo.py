@@ -14,6 +14,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from botocore.config import Config
 from pynamodb.attributes import Attribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import PutError, TransactWriteError
@@ -26,7 +27,9 @@ from tessera.core.errors import Conflict, NotFound
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.core.settings import CoreSettings, get_settings
 
-dynamodb = aws.client("dynamodb")
+# Without client-side parameter validation, as PynamoDB builds its own client: it costs up to a few
+# milliseconds per transaction, and DynamoDB validates every request anyway.
+dynamodb = aws.client("dynamodb", config=Config(parameter_validation=False))
 
 
 def _on_the_shared_client(connection: Connection) -> Connection:
