@@ -160,7 +160,7 @@ def route_functions() -> dict[tuple[str, str], Any]:
     for function in {fn for _, _, fn, _ in ROUTES}:
         module = sys.modules[handler_of(function).__module__]
         app = module.app
-        for route in app.routes:
+        for route in [*app._static_routes, *app._dynamic_routes]:
             found[(route.method, route.openapi_path)] = route.func
     return found
 

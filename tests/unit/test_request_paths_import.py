@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("botocore", "boto3", "aws_xray_sdk", "pynamodb")
+HEAVY = ("boto3", "aws_xray_sdk", "pynamodb")  # Powertools' event handler imports botocore itself
 
 
 @pytest.mark.parametrize("function", ["auth", "authorizer", "license_status", "license_activate", "license_heartbeat",
