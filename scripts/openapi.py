@@ -1,7 +1,7 @@
 """Build docs/openapi.json from the HTTP functions of template.yaml.
 
-Each function with HttpApi events exposes a module-level resolver `app` (tessera.core.http); its OpenAPI
-schema is merged into one document. `--check` fails (exit 1, with a diff) when the committed file
+Each function with HttpApi events exposes a module-level Powertools resolver `app` (tessera.core.http);
+its OpenAPI schema is merged into one document. `--check` fails (exit 1, with a diff) when the committed file
 has drifted from the code; `--write` rewrites it."""
 
 from __future__ import annotations
@@ -44,13 +44,14 @@ def build() -> dict[str, Any]:
         app = getattr(module, "app", None)
         if app is None:
             raise SystemExit(f"{logical_id}: {fn.handler} has HttpApi routes but no module-level `app` resolver")
-        schema = app.openapi()
+        schema = app.get_openapi_schema(title="Tessera API", version=version).model_dump(
+            mode="json", by_alias=True, exclude_none=True)
         for path, operations in (schema.get("paths") or {}).items():
             for method, operation in operations.items():
                 operation.setdefault("tags", [logical_id])
                 document["paths"].setdefault(path, {})[method] = operation
         document["components"]["schemas"].update((schema.get("components") or {}).get("schemas") or {})
-    return with_problems(document)
+    return _without_null_defaults(with_problems(document))
 
 
 PROBLEM_SCHEMA = {
@@ -71,17 +72,32 @@ PROBLEM_SCHEMA = {
 
 
 def with_problems(document: dict[str, Any]) -> dict[str, Any]:
-    """Document what the resolver answers on errors: problems, and 422 wherever there is input."""
+    """Document what the resolver really answers on errors: problems, not Powertools' default shapes."""
     problem = {"description": "Problem", "content": {"application/problem+json": {
         "schema": {"$ref": "#/components/schemas/Problem"}}}}
     for operations in document["paths"].values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
+            for powertools_shape in ("422", "500"):  # its validation errors: problems here, like every error
+                responses.pop(powertools_shape, None)
             if operation.get("parameters") or operation.get("requestBody"):
                 responses["422"] = {**problem, "description": "Validation failed"}
             responses["default"] = problem
-    document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
+    schemas = document["components"]["schemas"]
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(unused, None)
+    schemas["Problem"] = PROBLEM_SCHEMA
     return document
+
+
+def _without_null_defaults(value: Any) -> Any:
+    """`"default": null` says nothing an optional field does not, and typed-client generators read a
+    default as "always present"."""
+    if isinstance(value, dict):
+        return {k: _without_null_defaults(v) for k, v in value.items() if not (k == "default" and v is None)}
+    if isinstance(value, list):
+        return [_without_null_defaults(v) for v in value]
+    return value
 
 
 def render(document: dict[str, Any]) -> str:
