@@ -1,8 +1,9 @@
-"""Build docs/openapi.json from the HTTP functions of template.yaml.
+"""Build docs/openapi.json from the HTTP functions of template.yaml, and the route table of the API's
+`$default` route (functions/unmatched_route/unmatched_route/routes.json: path → methods).
 
 Each function with HttpApi events exposes a module-level Powertools resolver `app` (tessera.core.http);
-its OpenAPI schema is merged into one document. `--check` fails (exit 1, with a diff) when the committed file
-has drifted from the code; `--write` rewrites it."""
+its OpenAPI schema is merged into one document. `--check` fails (exit 1, with a diff) when a committed file
+has drifted from the code; `--write` rewrites them."""
 
 from __future__ import annotations
 
@@ -18,12 +19,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "infra" / "local"))
 OUTPUT = ROOT / "docs" / "openapi.json"
+ROUTE_TABLE = ROOT / "functions" / "unmatched_route" / "unmatched_route" / "routes.json"
+DEFAULT_ROUTE = "$default"
 
 
-def build() -> dict[str, Any]:
-    from localcloud.template import load_template
-
-    template = load_template(ROOT / "template.yaml")
+def build(template: Any) -> dict[str, Any]:
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "1")
     version = template.parameters.get("Version", "0.0.0")
@@ -34,7 +34,7 @@ def build() -> dict[str, Any]:
         "paths": {},
         "components": {"schemas": {}},
     }
-    functions = sorted({route.function for route in template.routes})
+    functions = sorted({route.function for route in template.routes if route.path != DEFAULT_ROUTE})
     for logical_id in functions:
         fn = template.functions[logical_id]
         for path in (str(fn.code_dir), *map(str, fn.layer_dirs)):
@@ -100,8 +100,23 @@ def _without_null_defaults(value: Any) -> Any:
     return value
 
 
-def render(document: dict[str, Any]) -> str:
+def route_table(template: Any) -> dict[str, list[str]]:
+    table: dict[str, set[str]] = {}
+    for route in template.routes:
+        if route.path != DEFAULT_ROUTE:
+            table.setdefault(route.path, set()).add(route.method)
+    return {path: sorted(methods) for path, methods in table.items()}
+
+
+def render(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def outputs() -> dict[Path, str]:
+    from localcloud.template import load_template
+
+    template = load_template(ROOT / "template.yaml")
+    return {OUTPUT: render(build(template)), ROUTE_TABLE: render(route_table(template))}
 
 
 def main() -> int:
@@ -110,18 +125,20 @@ def main() -> int:
     mode.add_argument("--check", action="store_true")
     mode.add_argument("--write", action="store_true")
     args = parser.parse_args()
-    text = render(build())
-    if args.write:
-        OUTPUT.write_text(text, encoding="utf-8")
-        print(f"wrote {OUTPUT.relative_to(ROOT)}")
-        return 0
-    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-    if current != text:
-        sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), text.splitlines(True),
-                                                   "docs/openapi.json (committed)", "docs/openapi.json (from code)"))
-        print("\ndocs/openapi.json has drifted from the routes: run `make openapi`", file=sys.stderr)
-        return 1
-    return 0
+    drifted = False
+    for output, text in outputs().items():
+        name = output.relative_to(ROOT)
+        if args.write:
+            output.write_text(text, encoding="utf-8")
+            print(f"wrote {name}")
+            continue
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != text:
+            drifted = True
+            sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), text.splitlines(True),
+                                                       f"{name} (committed)", f"{name} (from code)"))
+            print(f"\n{name} has drifted from the routes: run `make openapi`", file=sys.stderr)
+    return 1 if drifted else 0
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from tessera.core.dynamo import (
     query_page,
     record_meta,
 )
-from tessera.core.errors import Conflict, NotFound, ValidationFailed
+from tessera.core.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from tessera.core.settings import reset_settings_cache
 
 
@@ -66,8 +66,11 @@ def test_query_page_walks_every_item_once(table: None) -> None:
     assert seen == [str(i) for i in range(7)]
     newest, _ = query_page(Note, "ORG#1", sk_prefix="NOTE#", limit=2, newest_first=True)
     assert [i.text for i in newest] == ["6", "5"]
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(BadRequest, match="cursor"):
         query_page(Note, "ORG#1", cursor="%%%")
+    _, first_org_cursor = query_page(Note, "ORG#1", sk_prefix="NOTE#", limit=3)
+    with pytest.raises(BadRequest, match="cursor"):  # issued for another partition
+        query_page(Note, "ORG#2", sk_prefix="NOTE#", cursor=first_org_cursor)
     with pytest.raises(ValidationFailed):
         query_page(Note, "ORG#1", limit=1000)
 

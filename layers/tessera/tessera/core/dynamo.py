@@ -879,8 +879,9 @@ def query_page[R: BaseRecord](model: type[R], pk: str, *, sk_prefix: str | None 
     source = index if index is not None else model
     range_attr = source._range_key_attribute()
     condition = range_attr.startswith(sk_prefix) if sk_prefix and range_attr is not None else None
+    scope = f"{model.__name__}:{type(index).__name__ if index is not None else ''}:{pk}:{sk_prefix or ''}"
     result = source.query(pk, range_key_condition=condition, filter_condition=filter_condition,
-                          limit=clamp_limit(limit), last_evaluated_key=decode_cursor(cursor),
+                          limit=clamp_limit(limit), last_evaluated_key=decode_cursor(cursor, scope),
                           scan_index_forward=not newest_first)
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, scope)
