@@ -45,14 +45,6 @@ from tessera.core.errors import (
 )
 from tessera.core.i18n import field_message, negotiate, translate
 from tessera.core.observability import logger
-from tessera.core.pagination import (  # noqa: F401  (re-exported for route modules)
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    clamp_limit,
-    decode_cursor,
-    encode_cursor,
-    page,
-)
 from tessera.core.routes import public
 
 __all__ = ["Cookie", "Path", "Query", "Response", "Router", "SameSite", "make_resolver", "public"]
@@ -85,7 +77,8 @@ def make_resolver() -> APIGatewayHttpResolver:
 
     def refused_input(problem: Problem) -> Response[str]:
         """Powertools validates a request before any route code runs; a guarded route's precheck says
-        first whether this caller may call it at all (401, 403, or 404 for another tenant)."""
+        first whether this caller may call it at all (401, 403, or 404 for another tenant). Powertools
+        keeps the matched route and its raw path values in `app.context`."""
         route = app.context.get("_route")
         precheck: Callable[[dict[str, str]], None] | None = getattr(getattr(route, "func", None),
                                                                      "__tessera_precheck__", None)

@@ -84,7 +84,3 @@ def clamp_limit(limit: int | None) -> int:
         raise ValidationFailed(f"limit must be between 1 and {MAX_LIMIT}.", code="invalid-limit",
                                errors=[FieldError("query.limit", f"between 1 and {MAX_LIMIT}", "range")])
     return limit
-
-
-def page(items: list[Any], next_position: dict[str, Any] | None) -> dict[str, Any]:
-    return {"items": items, "next_cursor": encode_cursor(next_position)}
