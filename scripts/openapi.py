@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "infra" / "local"))
 OUTPUT = ROOT / "docs" / "openapi.json"
 ROUTE_TABLE = ROOT / "functions" / "unmatched_route" / "unmatched_route" / "routes.json"
-DEFAULT_ROUTE = "$default"
 
 
 def build(template: Any) -> dict[str, Any]:
@@ -34,7 +33,7 @@ def build(template: Any) -> dict[str, Any]:
         "paths": {},
         "components": {"schemas": {}},
     }
-    functions = sorted({route.function for route in template.routes if route.path != DEFAULT_ROUTE})
+    functions = sorted({route.function for route in template.routes if not route.is_default})
     for logical_id in functions:
         fn = template.functions[logical_id]
         for path in (str(fn.code_dir), *map(str, fn.layer_dirs)):
@@ -103,7 +102,7 @@ def _without_null_defaults(value: Any) -> Any:
 def route_table(template: Any) -> dict[str, list[str]]:
     table: dict[str, set[str]] = {}
     for route in template.routes:
-        if route.path != DEFAULT_ROUTE:
+        if not route.is_default:
             table.setdefault(route.path, set()).add(route.method)
     return {path: sorted(methods) for path, methods in table.items()}
 

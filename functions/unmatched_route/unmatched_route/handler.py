@@ -18,11 +18,14 @@ from tessera.core.observability import lambda_entry
 ROUTE_TABLE = Path(__file__).with_name("routes.json")
 
 
+def _segment(part: str) -> str:
+    if part.startswith("{"):
+        return ".+" if part.endswith("+}") else "[^/]+"  # a greedy {name+} takes the rest of the path
+    return re.escape(part)
+
+
 def _pattern(path: str) -> re.Pattern[str]:
-    """An API Gateway route path as a regex: `{name}` is one segment, a greedy `{name+}` the rest."""
-    segments = ["[^/]+" if part.startswith("{") and not part.endswith("+}") else ".+" if part.startswith("{")
-                else re.escape(part) for part in path.strip("/").split("/")]
-    return re.compile("^/" + "/".join(segments) + "$")
+    return re.compile("^/" + "/".join(_segment(part) for part in path.strip("/").split("/")) + "$")
 
 
 ROUTES = [(_pattern(path), methods) for path, methods in json.loads(ROUTE_TABLE.read_text(encoding="utf-8")).items()]
