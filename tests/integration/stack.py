@@ -74,6 +74,7 @@ def platform() -> Platform:
     signing_key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
     secret = boto3.client("secretsmanager").create_secret(Name="jwt", SecretString="s" * 64)["ARN"]
     response_key = boto3.client("secretsmanager").create_secret(Name="response-key", SecretString="{}")["ARN"]
+    cursor_secret = boto3.client("secretsmanager").create_secret(Name="cursor", SecretString="c" * 64)["ARN"]
     queue = boto3.client("sqs").create_queue(QueueName="heartbeats")["QueueUrl"]
     notify_queue = boto3.client("sqs").create_queue(QueueName="notify")["QueueUrl"]
     boto3.client("ses").verify_email_identity(EmailAddress=BASE_ENV["SES_SENDER"])
@@ -89,7 +90,8 @@ def platform() -> Platform:
                        "CATALOG_TABLE": ids["CatalogTable"], "HEARTBEAT_QUEUE_URL": queue,
                        "RESPONSE_KEY_SECRET_ARN": response_key,
                        "JWT_SECRET_ARN": secret, "DATA_KEY_ID": data_key, "LICENSE_SIGNING_KEY_ID": signing_key,
-                       "NOTIFY_TABLE": ids["NotifyTable"], "NOTIFY_QUEUE_URL": notify_queue})
+                       "NOTIFY_TABLE": ids["NotifyTable"], "NOTIFY_QUEUE_URL": notify_queue,
+                       "CURSOR_SECRET_ARN": cursor_secret})
     from tessera.core.dynamo import rebind_from_env
     from tessera.core.settings import reset_settings_cache
     from tessera.identity import passwords, sessions
@@ -128,14 +130,15 @@ def _route_table() -> list[tuple[str, str, str, bool]]:
         if resource["Type"] != "AWS::Serverless::Function":
             continue
         for event in (resource["Properties"].get("Events") or {}).values():
-            if event.get("Type") == "HttpApi":
-                props = event["Properties"]
+            props = event.get("Properties") or {}
+            if event.get("Type") == "HttpApi" and "Path" in props:  # not the $default route
                 routes.append((props["Method"].upper(), props["Path"], logical_id,
                                (props.get("Auth") or {}).get("Authorizer") == "SessionAuthorizer"))
     return routes
 
 
 ROUTES = _route_table()
+DEFAULT_ROUTE_FUNCTION = "UnmatchedRouteFunction"  # the API's $default route: what no route matches
 
 
 def handler_of(logical_id: str) -> Any:
@@ -153,7 +156,7 @@ def route_functions() -> dict[tuple[str, str], Any]:
     for function in {fn for _, _, fn, _ in ROUTES}:
         module = sys.modules[handler_of(function).__module__]
         app = module.app
-        for route in app.routes:
+        for route in [*app._static_routes, *app._dynamic_routes]:
             found[(route.method, route.openapi_path)] = route.func
     return found
 
@@ -206,11 +209,11 @@ class Client:
         self.as_principal: dict[str, Any] | None = None  # skip the authorizer: this is its answer
 
     def call(self, method: str, path: str, body: Any = None, *, query: dict[str, str] | None = None,
-             headers: dict[str, str] | None = None, raw_body: str | None = None) -> Answer:
+             headers: dict[str, str] | None = None, raw_body: str | bytes | None = None) -> Answer:
+        """`raw_body` as bytes goes base64-encoded, as API Gateway passes a body that is not UTF-8 text."""
         found = match(method, path)
-        if found is None:
-            return Answer(404, {}, {"message": "Not Found"})
-        template, function, params, authorized = found
+        template, function, params, authorized = found or ("$default", DEFAULT_ROUTE_FUNCTION, {}, False)
+        route_key = f"{method} {template}" if found else "$default"
         all_headers = {"content-type": "application/json", "accept-language": self.language,
                        "user-agent": "pytest", **(headers or {})}
         if self.bearer:
@@ -218,26 +221,28 @@ class Client:
         if method in ("POST", "PUT", "PATCH", "DELETE") and "tessera_csrf" in self.cookies:
             all_headers.setdefault("x-csrf-token", self.cookies["tessera_csrf"])
         event: dict[str, Any] = {
-            "version": "2.0", "routeKey": f"{method} {template}", "rawPath": path,
+            "version": "2.0", "routeKey": route_key, "rawPath": path,
             "rawQueryString": urlencode(query or {}), "headers": all_headers,
             "cookies": [f"{k}={v}" for k, v in self.cookies.items()],
             "requestContext": {"http": {"method": method, "path": path, "sourceIp": self.ip, "protocol": "HTTP/1.1",
                                         "userAgent": "pytest"},
-                               "requestId": "req-1", "routeKey": f"{method} {template}",
+                               "requestId": "req-1", "routeKey": route_key,
                                "stage": "$default", "accountId": "123456789012", "apiId": "local",
                                "domainName": "localhost", "timeEpoch": 0, "time": ""},
             "pathParameters": params, "isBase64Encoded": False,
         }
         if query:
             event["queryStringParameters"] = query
-        if raw_body is not None or body is not None:
+        if isinstance(raw_body, bytes):
+            event["body"], event["isBase64Encoded"] = base64.b64encode(raw_body).decode(), True
+        elif raw_body is not None or body is not None:
             event["body"] = raw_body if raw_body is not None else json.dumps(body)
         if authorized and self.as_principal is not None:
             event["requestContext"]["authorizer"] = {"lambda": self.as_principal}
         elif authorized:
             verdict = handler_of("AuthorizerFunction")(event, LambdaContext())
             if not verdict.get("isAuthorized"):
-                return Answer(401, {}, {"message": "Unauthorized"})
+                return Answer(403, {}, {"message": "Forbidden"})  # API Gateway's own answer
             event["requestContext"]["authorizer"] = {"lambda": verdict.get("context", {})}
         result = handler_of(function)(event, LambdaContext())
         for cookie in result.get("cookies") or []:

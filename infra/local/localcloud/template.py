@@ -70,6 +70,9 @@ def load_yaml(path: Path) -> dict[str, Any]:
 # --- Model ------------------------------------------------------------------------------------
 
 
+DEFAULT_ROUTE = "$default"
+
+
 @dataclass
 class HttpRoute:
     method: str  # upper case, or "ANY"
@@ -84,8 +87,13 @@ class HttpRoute:
         return re.compile(f"^{pattern}$")
 
     @property
+    def is_default(self) -> bool:
+        """The `$default` route: what no other route of its API matches."""
+        return self.path == DEFAULT_ROUTE
+
+    @property
     def route_key(self) -> str:
-        return f"{self.method} {self.path}"
+        return DEFAULT_ROUTE if self.is_default else f"{self.method} {self.path}"
 
     def specificity(self) -> tuple[int, int, int]:
         """Sort key: greedy routes last, then routes with fewer variables first, then longer paths."""

@@ -98,10 +98,11 @@ def license_payments(org_id: str) -> list[LicensePaymentRecord]:
 
 
 def notes(org_id: str, cursor: str | None, limit: int | None) -> tuple[Sequence[NoteRecord], str | None]:
+    scope = f"notes:{org_pk(org_id)}"
     result = NoteRecord.query(org_pk(org_id), NoteRecord.sk.startswith("NOTE#"), scan_index_forward=False,
-                              limit=clamp_limit(limit), last_evaluated_key=decode_cursor(cursor))
+                              limit=clamp_limit(limit), last_evaluated_key=decode_cursor(cursor, scope))
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, scope)
 
 
 def list_organizations(*, manager_id: str | None, segment: str | None, status: str | None, search: str | None,

@@ -42,9 +42,9 @@ from tessera.audit.models import (
 from tessera.audit.records import RETENTION_DAYS, SEQ_WIDTH, AuditEventRecord, ChainHeadRecord
 from tessera.core import clock
 from tessera.core.dynamo import bind_table, transaction
-from tessera.core.errors import FieldError, ServiceUnavailable, ValidationFailed
-from tessera.core.http import clamp_limit, decode_cursor, encode_cursor
+from tessera.core.errors import ServiceUnavailable
 from tessera.core.ids import new_id
+from tessera.core.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
 
 # Six writers racing for one chain head need up to six attempts now and then (measured with moto):
 # ten, with each wait capped, keeps a busy chain answering within a few seconds instead of failing.
@@ -291,6 +291,5 @@ def _resume(cursor: str | None, pattern: str, partitions: list[str], hash_attr: 
     # the cursor must continue this very search: same index, a partition of it, a key inside that partition
     if (position.get("q") != pattern or pk not in partitions
             or (lek is not None and (not isinstance(lek, dict) or lek.get(hash_attr) != {"S": pk}))):
-        raise ValidationFailed("The cursor belongs to another search.", code="invalid-cursor",
-                               errors=[FieldError("query.cursor", "issued for other filters", "invalid")])
+        raise InvalidCursor("issued for other filters")
     return partitions.index(pk), lek

@@ -127,8 +127,9 @@ def query_page[R: BaseRecord](model: type[R], pk: str, *, sk_prefix: str | None 
                               cursor: str | None = None, newest_first: bool = False,
                               filter_condition: Any = None) -> tuple[Sequence[R], str | None]:
     """One page of a single-partition query: the items and the cursor of the next page (or None)."""
+    scope = f"{model.__name__}:{pk}:{sk_prefix or ''}"
     result = model.query(pk, range_key_condition=model.sk.startswith(sk_prefix) if sk_prefix else None,
                          filter_condition=filter_condition, limit=clamp_limit(limit),
-                         last_evaluated_key=decode_cursor(cursor), scan_index_forward=not newest_first)
+                         last_evaluated_key=decode_cursor(cursor, scope), scan_index_forward=not newest_first)
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, scope)

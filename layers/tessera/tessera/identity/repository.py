@@ -139,10 +139,11 @@ def save(*items: Model, delete: Iterable[Model] = ()) -> None:
 def list_staff(cursor: str | None, limit: int | None, email_prefix: str | None = None
                ) -> tuple[Sequence[UserRecord], str | None]:
     condition = ByKindIndex.email.startswith(email_prefix.lower()) if email_prefix else None
+    scope = f"staff:{email_prefix or ''}"
     result = UserRecord.by_kind.query("STAFF", range_key_condition=condition, limit=clamp_limit(limit),
-                                      last_evaluated_key=decode_cursor(cursor))
+                                      last_evaluated_key=decode_cursor(cursor, scope))
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, scope)
 
 
 # --- sessions --------------------------------------------------------------------------------------

@@ -26,9 +26,8 @@ from pydantic import Field
 from tessera.accounts.service import find_organization
 from tessera.catalog import service as catalog
 from tessera.core import clock
-from tessera.core.errors import FieldError, ValidationFailed
 from tessera.core.models import Model
-from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
+from tessera.core.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
 from tessera.licensing import repository
 from tessera.licensing.models import ActivationView, version_key
 from tessera.licensing.records import ActivationRecord, LicenseRecord
@@ -281,10 +280,10 @@ def fleet(filters: FleetFilters, cursor: str | None, limit: int | None) -> Fleet
     inactive_at = now_dt - timedelta(seconds=INACTIVE_AFTER_SECONDS)
     seen_from, seen_before = {None: (None, None), "active": (stale_at, None), "stale": (inactive_at, stale_at),
                               "inactive": (None, inactive_at)}[filters.state]
-    position = decode_cursor(cursor)
+    scope = f"fleet:{filters.state or ''}"  # the state bounds the query's range: another state's key is not in it
+    position = decode_cursor(cursor, scope)
     if position is not None and set(position) != {"pk", "sk", "fleet_key", "last_seen_at"}:
-        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor",
-                               errors=[FieldError("query.cursor", "not a cursor of this listing", "invalid")])
+        raise InvalidCursor("not a cursor of this listing")
     items: list[FleetActivation] = []
     examined, last, exhausted = 0, None, True
     for record in repository.fleet(seen_from, seen_before, position):
@@ -297,7 +296,7 @@ def fleet(filters: FleetFilters, cursor: str | None, limit: int | None) -> Fleet
         if len(items) >= size or examined >= MAX_EXAMINED:
             exhausted = False
             break
-    next_cursor = None if exhausted or last is None else encode_cursor(repository.fleet_position(last))
+    next_cursor = None if exhausted or last is None else encode_cursor(repository.fleet_position(last), scope)
     return FleetPage(items=items, next_cursor=next_cursor)
 
 
@@ -313,8 +312,7 @@ def _fleet_of_org(filters: FleetFilters, cursor: str | None, size: int, context:
     position = decode_cursor(cursor) or {"offset": 0}
     offset = position.get("offset")
     if not isinstance(offset, int) or offset < 0:
-        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor",
-                               errors=[FieldError("query.cursor", "not a cursor of this listing", "invalid")])
+        raise InvalidCursor("not a cursor of this listing")
     page = rows[offset:offset + size]
     more = offset + size < len(rows)
     return FleetPage(items=page, next_cursor=encode_cursor({"offset": offset + size}) if more else None)

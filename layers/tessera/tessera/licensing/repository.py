@@ -74,10 +74,11 @@ def versions(license_id: str) -> list[VersionRecord]:
 
 
 def of_org(org_id: str, cursor: str | None, limit: int | None) -> tuple[Sequence[LicenseRecord], str | None]:
+    scope = f"licenses:ORG#{org_id}"
     result = LicenseRecord.by_org.query(f"ORG#{org_id}", scan_index_forward=False, limit=clamp_limit(limit),
-                                        last_evaluated_key=decode_cursor(cursor))
+                                        last_evaluated_key=decode_cursor(cursor, scope))
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, scope)
 
 
 def list_licenses(*, org_id: str | None, after: str | None, wanted: int, statuses: Sequence[str] = (),

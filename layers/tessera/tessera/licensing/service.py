@@ -16,7 +16,7 @@ from tessera.core import clock
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id, sha256_hex
-from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
+from tessera.core.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
 from tessera.licensing import repository, signing
@@ -247,8 +247,7 @@ def _list_cursor(cursor: str | None) -> str | None:
         return None
     after = position.get("after")
     if not isinstance(after, str) or not after:
-        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor",
-                               errors=[FieldError("query.cursor", "not a cursor of this listing", "invalid")])
+        raise InvalidCursor("not a cursor of this listing")
     return after
 
 

@@ -120,10 +120,12 @@ def deliveries(*, org_id: str | None, audience: str | None, channel: str | None,
     filter_condition = None
     for condition in conditions:
         filter_condition = condition if filter_condition is None else filter_condition & condition
+    scope = f"deliveries:{hash_key}:{since or ''}:{until or ''}"
     result = index.query(hash_key, range_key_condition=range_condition, filter_condition=filter_condition,
-                         scan_index_forward=False, limit=clamp_limit(limit), last_evaluated_key=decode_cursor(cursor))
+                         scan_index_forward=False, limit=clamp_limit(limit),
+                         last_evaluated_key=decode_cursor(cursor, scope))
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, scope)
 
 
 def due_retries(until_key: str, limit: int = 100) -> list[DeliveryRecord]:
