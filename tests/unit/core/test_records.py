@@ -36,6 +36,7 @@ from tessera.core.dynamo import (
     transaction,
 )
 from tessera.core.errors import Conflict, NotFound, ValidationFailed
+from tessera.core.pagination import InvalidCursor
 from tests.aws_calls import recorded
 
 
@@ -191,8 +192,10 @@ def test_query_page_walks_every_item_once_through_opaque_cursors(things: None) -
     assert seen == list(range(7))
     newest, _ = query_page(Thing, "P", sk_prefix="T#", limit=2, newest_first=True)
     assert [t.n for t in newest] == [6, 5]
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(InvalidCursor):
         query_page(Thing, "P", cursor="%%%")
+    with pytest.raises(InvalidCursor):  # a genuine cursor of another list
+        query_page(Thing, "P", sk_prefix="OTHER#", cursor=query_page(Thing, "P", sk_prefix="T#", limit=1)[1])
     with pytest.raises(ValidationFailed):
         query_page(Thing, "P", limit=1000)
 
