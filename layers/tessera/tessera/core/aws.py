@@ -30,23 +30,19 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from tessera.core import tracing
-
 
 @dataclass(frozen=True)
 class Protocol:
     target_prefix: str
     json_version: str
-    traced_as: str  # the X-Ray subsegment's name, as the X-Ray SDK names the service
     blob_fields: frozenset[str] = frozenset()
 
 
 SERVICES = {
-    "dynamodb": Protocol("DynamoDB_20120810", "1.0", "DynamoDB"),
-    "sqs": Protocol("AmazonSQS", "1.0", "SQS"),
-    "kms": Protocol("TrentService", "1.1", "KMS",
-                    frozenset({"Signature", "PublicKey", "Plaintext", "CiphertextBlob"})),
-    "secretsmanager": Protocol("secretsmanager", "1.1", "SecretsManager", frozenset({"SecretBinary"})),
+    "dynamodb": Protocol("DynamoDB_20120810", "1.0"),
+    "sqs": Protocol("AmazonSQS", "1.0"),
+    "kms": Protocol("TrentService", "1.1", frozenset({"Signature", "PublicKey", "Plaintext", "CiphertextBlob"})),
+    "secretsmanager": Protocol("secretsmanager", "1.1", frozenset({"SecretBinary"})),
 }
 
 # Errors worth another attempt (botocore's standard retry mode retries the same ones).
@@ -190,16 +186,7 @@ class JsonClient:
     def call(self, operation: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         for observe in observers:
             observe(self.service, operation, params or {})
-        given = params or {}
-        with tracing.subsegment(self.protocol.traced_as, "aws", operation=operation, region=region(),
-                                table_name=given.get("TableName"), queue_url=given.get("QueueUrl")) as traced:
-            try:
-                answer = self._call(operation, params)
-            except AwsError as exc:
-                traced.http_status, traced.error = exc.status, 400 <= exc.status < 500
-                raise
-            traced.http_status = 200
-            return answer
+        return self._call(operation, params)
 
     def _call(self, operation: str, params: dict[str, Any] | None) -> dict[str, Any]:
         token_field = IDEMPOTENCY_TOKENS.get((self.service, operation))
