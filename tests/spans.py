@@ -20,8 +20,8 @@ def _exporter() -> InMemorySpanExporter:
     return exporter
 
 
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
+@pytest.fixture(name="spans")
+def spans_fixture() -> Iterator[InMemorySpanExporter]:
     exporter = _exporter()
     exporter.clear()
     yield exporter

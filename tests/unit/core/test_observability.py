@@ -25,7 +25,7 @@ from tessera.core.observability import (
     sqs_trace_header,
     tracer,
 )
-from tests.spans import spans  # noqa: F401  (fixture)
+from tests.spans import spans_fixture  # noqa: F401  (the `spans` fixture)
 from tests.unit.conftest import LambdaContext, http_event
 
 XRAY_ROOT = "1-5759e988-bd862e3fe1be46a994272793"

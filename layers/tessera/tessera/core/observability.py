@@ -121,8 +121,8 @@ def _redacted(span: ReadableSpan) -> ReadableSpan:
 _resource = Resource.create({"service.name": SERVICE})
 if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # the function's name, version, region
     _resource = get_aggregated_resources([AwsLambdaResourceDetector()], _resource)
-tracer_provider = TracerProvider(id_generator=AwsXRayIdGenerator(),  # X-Ray takes only trace ids that start with the time
-                                 resource=_resource)
+# X-Ray takes only trace ids that start with the time
+tracer_provider = TracerProvider(id_generator=AwsXRayIdGenerator(), resource=_resource)
 _TRACES_ENDPOINT = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 if _TRACES_ENDPOINT:
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
