@@ -54,8 +54,13 @@ CLIENT_ADDRESS_KEYS = re.compile(r"(?:^|_)ip(?:$|_)", re.I)
 MASK = "***"
 
 
+@functools.lru_cache(maxsize=1024)  # every log line has the same dozen keys
+def _secret_key(key: str) -> bool:
+    return bool(SENSITIVE_KEYS.search(key) or CLIENT_ADDRESS_KEYS.search(key))
+
+
 def redact(value: Any, key: str | None = None) -> Any:
-    if key is not None and (SENSITIVE_KEYS.search(key) or CLIENT_ADDRESS_KEYS.search(key)):
+    if key is not None and _secret_key(key):
         return MASK
     if isinstance(value, dict):
         return {k: redact(v, str(k)) for k, v in value.items()}
@@ -64,7 +69,8 @@ def redact(value: Any, key: str | None = None) -> Any:
     if value is None or isinstance(value, (bool, int, float)):
         return value
     # anything else is logged as its text (an exception in a stack trace, a datetime): mask that text
-    return PHONE.sub(MASK, EMAIL.sub(MASK, str(value)))
+    text = str(value)
+    return PHONE.sub(MASK, EMAIL.sub(MASK, text) if "@" in text else text)
 
 
 def _redacted_json(log: dict[str, Any]) -> str:
