@@ -35,9 +35,8 @@ from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.botocore import BotocoreInstrumentor
 from opentelemetry.propagators.aws import AwsXRayLambdaPropagator, AwsXRayPropagator
-from opentelemetry.sdk.extension.aws.resource import AwsLambdaResourceDetector
 from opentelemetry.sdk.extension.aws.trace import AwsXRayIdGenerator
-from opentelemetry.sdk.resources import Resource, get_aggregated_resources
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
@@ -124,9 +123,11 @@ def _redacted(span: ReadableSpan) -> ReadableSpan:
         start_time=span.start_time, end_time=span.end_time, instrumentation_scope=span.instrumentation_scope)
 
 
-_resource = Resource.create({"service.name": SERVICE})
-if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # the function's name, version, region
-    _resource = get_aggregated_resources([AwsLambdaResourceDetector()], _resource)
+# Not AwsLambdaResourceDetector: it needs AWS_LAMBDA_LOG_STREAM_NAME, which SnapStart functions lack
+_resource = Resource.create({"service.name": SERVICE, "cloud.provider": "aws", **{
+    attribute: os.environ[variable] for attribute, variable in (
+        ("cloud.region", "AWS_REGION"), ("faas.name", "AWS_LAMBDA_FUNCTION_NAME"),
+        ("faas.version", "AWS_LAMBDA_FUNCTION_VERSION")) if variable in os.environ}})
 # X-Ray takes only trace ids that start with the time
 tracer_provider = TracerProvider(id_generator=AwsXRayIdGenerator(), resource=_resource)
 _TRACES_ENDPOINT = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
