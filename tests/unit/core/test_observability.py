@@ -122,8 +122,9 @@ def test_the_authorizer_and_workers_log_no_access_line(log: io.StringIO) -> None
 
     authorizer({**http_event("GET", "/api/console/x"), "type": "REQUEST"}, LambdaContext())
     worker({"Records": [{"messageId": "msg-1", "body": "{}"}]}, LambdaContext())
-    (applied,) = lines(log)
-    assert applied["message"] == "applied" and applied["correlation_id"] == "msg-1"
+    worker({"Records": [{"eventID": "stream-7", "dynamodb": {}}]}, LambdaContext())
+    assert [(line["message"], line["correlation_id"]) for line in lines(log)] == [("applied", "msg-1"),
+                                                                                  ("applied", "stream-7")]
 
 
 # --- metrics --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """One Logger, one Metrics and one tracer per process, and the decorator every handler wears.
 
 Logs: Powertools Logger, one JSON object per line with the Lambda context, the correlation id (the API
-Gateway request id; an SQS message's id while a worker handles it) and the caller's org / workspace
+Gateway request id; an event record's id while a worker handles it) and the caller's org / workspace
 when known. Every HTTP request ends with one access line (route, status, latency, org).
 
 Metrics: Powertools Metrics, CloudWatch EMF in the namespace `Tessera` with the `service` dimension;
@@ -163,21 +163,20 @@ def _queued_context(record: dict[str, Any]) -> Context | None:
 
 @contextmanager
 def handling(*records: dict[str, Any]) -> Iterator[None]:
-    """Work on queued messages (SQS event records): a span that continues the trace of the first record
-    (whose work this is) and links the invocation and the other records; meanwhile the log's
-    correlation id is the first record's message id."""
+    """Work on event records (SQS messages, stream records): a span that continues the trace of the first
+    record (whose work this is; SQS records carry one) and links the invocation and the other records;
+    meanwhile the log's correlation id is the first record's id."""
     first, *others = [_queued_context(record) for record in records]
     linked = [trace.get_current_span().get_span_context()]
     linked += [trace.get_current_span(other).get_span_context() for other in others if other is not None]
-    message_id = str(records[0].get("messageId") or "")
+    record_id = str(records[0].get("messageId") or records[0].get("eventID") or "")
     previous = logger.get_correlation_id()
-    logger.set_correlation_id(message_id)
+    logger.set_correlation_id(record_id)
     try:
         with tracer.start_as_current_span(
                 "process", context=first, kind=SpanKind.CONSUMER,
                 links=[Link(span_context) for span_context in linked if span_context.is_valid],
-                attributes={"messaging.system": "aws_sqs", "messaging.message.id": message_id,
-                            "messaging.batch.message_count": len(records)}):
+                attributes={"messaging.message.id": record_id, "messaging.batch.message_count": len(records)}):
             yield
     finally:
         logger.set_correlation_id(previous)
@@ -212,8 +211,7 @@ def _invocation_span(name: str, event: Any, context: Any) -> Iterator[trace.Span
             kind=SpanKind.SERVER if http else SpanKind.INTERNAL,
             # the exception's type only: its message can carry personal data
             record_exception=False, set_status_on_exception=False,
-            attributes={"faas.invocation_id": getattr(context, "aws_request_id", ""),
-                        "faas.name": getattr(context, "function_name", "")}) as span:
+            attributes={"faas.invocation_id": getattr(context, "aws_request_id", "")}) as span:
         try:
             yield span
         except Exception as exc:
