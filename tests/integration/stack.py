@@ -240,7 +240,7 @@ class Client:
         if authorized and self.as_principal is not None:
             event["requestContext"]["authorizer"] = {"lambda": self.as_principal}
         elif authorized:
-            verdict = handler_of("AuthorizerFunction")(event, LambdaContext())
+            verdict = handler_of("AuthorizerFunction")({**event, "type": "REQUEST"}, LambdaContext())  # as API GW sends
             if not verdict.get("isAuthorized"):
                 return Answer(403, {}, {"message": "Forbidden"})  # API Gateway's own answer
             event["requestContext"]["authorizer"] = {"lambda": verdict.get("context", {})}

@@ -453,6 +453,11 @@ class Resolver:
             raise self.fail(f"!FindInMap {name}/{top}/{second}: no such entry") from exc
 
 
+def _published(layer: Any) -> bool:
+    arn = layer.get("Fn::Sub") if isinstance(layer, dict) else layer
+    return isinstance(arn, str) and arn.startswith("arn:")
+
+
 class _NoValue:
     def __repr__(self) -> str:
         return "AWS::NoValue"
@@ -765,7 +770,8 @@ class _Parser:
         )
         if "Layers" in props and "Layers" not in self.globals_fn:
             layers = list(props["Layers"])
-        layer_dirs = [self.layer_dir(where, layer) for layer in layers]
+        # A published layer (an ARN, e.g. the ADOT collector extension) has nothing to run here
+        layer_dirs = [self.layer_dir(where, layer) for layer in layers if not _published(layer)]
         env = dict(((self.globals_fn.get("Environment") or {}).get("Variables")) or {})
         env.update(((props.get("Environment") or {}).get("Variables")) or {})
         name = self.name_of(logical_id, props, "FunctionName")

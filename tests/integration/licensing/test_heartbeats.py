@@ -59,8 +59,10 @@ def world(stack: Platform) -> dict[str, Any]:
 def drain() -> dict[str, Any]:
     """What the SQS event source does: receive a batch and hand it to the worker."""
     sqs = boto3.client("sqs")
-    messages = sqs.receive_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MaxNumberOfMessages=10)
-    records = [{"messageId": m["MessageId"], "body": m["Body"]} for m in messages.get("Messages", [])]
+    messages = sqs.receive_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MaxNumberOfMessages=10,
+                                   MessageSystemAttributeNames=["All"])
+    records = [{"messageId": m["MessageId"], "body": m["Body"], "attributes": m.get("Attributes", {})}
+               for m in messages.get("Messages", [])]
     answer = handler_of("HeartbeatWorkerFunction")({"Records": records}, LambdaContext())
     for m in messages.get("Messages", []):
         sqs.delete_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], ReceiptHandle=m["ReceiptHandle"])

@@ -29,7 +29,7 @@ from tessera.core import clock
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
-from tessera.core.observability import logger
+from tessera.core.observability import count, logger
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
 
@@ -145,6 +145,7 @@ def confirm(org_id: str, document_id: str, actor: Principal, request: RequestInf
     record.state, record.stored_at, record.s3_version_id = "stored", clock.now(), stored.version_id
     _commit(actor, request, "customer.document_store", "document", document_id, org_id, before=before,
             after=_snapshot(record), saves=[record])
+    count("document_uploaded")
     return view(record)
 
 

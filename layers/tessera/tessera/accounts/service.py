@@ -59,6 +59,7 @@ from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
 from tessera.core.masking import mask_email, mask_name, mask_phone
+from tessera.core.observability import count
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
 
@@ -279,6 +280,7 @@ def create_customer(command: CustomerCreate, actor: Principal, request: RequestI
             after=_card_snapshot(record), reason=reason,
             new=[(record, Conflict("Try again.", code="concurrent-change")),
                  (repository.new_inn(command.inn, record.org_id), _inn_taken(command.inn))])
+    count("customer_created", source=source)
     return card_view(record, manager=manager)
 
 

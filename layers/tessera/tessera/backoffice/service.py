@@ -11,6 +11,7 @@ from tessera.core import clock
 from tessera.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
+from tessera.core.observability import count
 from tessera.core.request import RequestInfo
 from tessera.identity.audit_log import audit
 from tessera.identity.principal import Principal
@@ -80,6 +81,7 @@ def create(command: GrantRequest, actor: Principal, request: RequestInfo) -> Gra
     audit("grant.create", "grant", grant_id, actor_id=actor.user_id, actor_kind="staff", request=request,
           org_id=organization.id, reason=command.reason,
           after={"grantee": grantee.email, "scope": command.scope, "expires_at": command.expires_at.isoformat()})
+    count("access_grant_created", scope=command.scope)
     return view(grant)
 
 

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from tessera.core import aws, clock
 from tessera.core.errors import NotFound, Unauthorized
 from tessera.core.ids import new_id
+from tessera.core.observability import count
 from tessera.core.request import RequestInfo
 from tessera.identity import repository, sessions, tokens
 from tessera.identity.audit_log import audit
@@ -224,6 +225,8 @@ def _user_for(provider: str, identity: Identity, request: RequestInfo) -> UserRe
     repository.create_user(user, organization, member, link_item)
     audit("user.register", "user", user_id, actor_id=user_id, actor_kind="customer", request=request,
           after={"email": identity.email, "provider": provider, "status": "active"})
+    count("user_registered")
+    count("customer_created", source="signup")
     return user
 
 

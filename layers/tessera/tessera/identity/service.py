@@ -18,6 +18,7 @@ from tessera.core.errors import (
     ValidationFailed,
 )
 from tessera.core.ids import new_id, new_secret_token, sha256_hex
+from tessera.core.observability import count
 from tessera.core.request import RequestInfo
 from tessera.core.settings import web_url
 from tessera.identity import messages as _messages  # noqa: F401  (registers the localized texts)
@@ -115,6 +116,7 @@ def register(command: RegisterRequest, request: RequestInfo) -> str:
     repository.create_user(user, token)  # the confirmation token is new: a plain put
     audit("user.register", "user", user_id, actor_id=user_id, actor_kind="customer", request=request,
           after={"email": email, "name": command.name, "status": "pending"})
+    count("user_registered")
     send_template(email, "confirm_email", command.locale, name=command.name,
                   link=web_url(f"/app/confirm?token={raw}"), hours=int(CONFIRM_TTL.total_seconds() // 3600))
     return user_id
@@ -140,6 +142,7 @@ def confirm(raw: str, request: RequestInfo) -> None:
           before={"status": "pending"}, after={"status": "active"})
     audit("organization.create", "organization", organization.org_id, actor_id=user.user_id, actor_kind="customer",
           request=request, org_id=organization.org_id, after={"name": organization.name, "owner": user.email})
+    count("customer_created", source="signup")
 
 
 # --- sign-in ---------------------------------------------------------------------------------------
@@ -159,6 +162,7 @@ def _throttled(failures: list[int]) -> None:
 
 def _record_failure(user: UserRecord | None, ip_failures: list[int] | None, request: RequestInfo) -> None:
     """Count a failed attempt against the account and the address (None: leave the address alone)."""
+    count("login_failed")
     now = clock.epoch_seconds()
     items: list[Any] = []
     if request.ip and ip_failures is not None:
@@ -212,6 +216,7 @@ def _start_session(user: UserRecord, audience: str, request: RequestInfo, *, mfa
     user.last_login_at = clock.now()
     audit("auth.login", "session", session.session_id, actor_id=user.user_id, actor_kind=user.kind,
           request=request, after={"audience": audience, "mfa": mfa}, also_save=[user, session, *also])
+    count("user_logged_in")
     return sessions.issue(session, refresh, user)
 
 

@@ -20,6 +20,7 @@ from tessera.core.crypto import jwk_thumbprint
 from tessera.core.dynamo import refused
 from tessera.core.errors import Conflict
 from tessera.core.ids import sha256_hex
+from tessera.core.observability import count
 from tessera.core.request import RequestInfo
 from tessera.licensing import repository, signing
 from tessera.licensing.models import ActivateAnswer, ActivateRequest, version_key
@@ -48,6 +49,7 @@ def installation_id(license_id: str, fingerprint: str) -> str:
 
 def _refused(code: Any, language: str, view: InstallationViewRecord | None = None) -> ActivateAnswer:
     text = REFUSALS.get(code) or DETAILS[code]
+    count("license_activation_refused", outcome=code)
     return ActivateAnswer(activated=False, code=code, detail=text[language],
                           version=int(view.version) if view else None, server_time=clock.now())
 
@@ -86,6 +88,7 @@ def activate(command: ActivateRequest, request: RequestInfo) -> ActivateAnswer:
         "iss": "tessera", "typ": "installation", "lic": view.license_id, "ins": ins_id, "fp": command.fingerprint,
         "jwk": jwk, "thumbprint": thumbprint, "iat": int(now.timestamp()), "exp": int(grace_until)},
         CERTIFICATE_TYPE)
+    count("license_activated")
     return ActivateAnswer(activated=True, code=code, detail=DETAILS[code][language], installation_id=ins_id,
                           modules=list(view.modules),
                           limits={k: Limit.model_validate(v) for k, v in view.limits.items()},

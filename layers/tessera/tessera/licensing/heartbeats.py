@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from tessera.core import aws, clock
 from tessera.core.crypto import JwsError, jwk_to_public_key, jws_sign, jws_verify
+from tessera.core.observability import count, handling, logger, sqs_trace_header
 from tessera.core.request import RequestInfo
 from tessera.licensing import repository, response_keys, signing
 from tessera.licensing.models import HeartbeatAnswer, HeartbeatCode, HeartbeatReport, HeartbeatRequest
@@ -58,6 +59,7 @@ def _license(license_id: str) -> Any:
 
 
 def _refuse(code: HeartbeatCode, language: str) -> HeartbeatAnswer:
+    count("heartbeat_received", outcome=code)
     return HeartbeatAnswer(accepted=False, code=code, detail=DETAILS[code][language], server_time=clock.now())
 
 
@@ -92,7 +94,8 @@ def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
         found = violations(report.usage, record.limits)
         if found:
             queued["violations"] = [v.model_dump() for v in found]
-    sqs.send_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MessageBody=json.dumps(queued))
+    sqs.send_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MessageBody=json.dumps(queued),
+                       **sqs_trace_header())
     _seen[(report.ins, report.seq)] = None
     if len(_seen) > 50_000:
         _seen.popitem(last=False)
@@ -106,6 +109,7 @@ def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
                       else None}
     key = response_keys.current()
     receipt = jws_sign(receipt_claims, key.signer, kid=key.kid, typ="heartbeat-receipt+jws")
+    count("heartbeat_received", outcome="ACCEPTED")
     return HeartbeatAnswer(accepted=True, code="ACCEPTED", detail=DETAILS["ACCEPTED"][language], receipt=receipt,
                            signing_certificate=key.certificate, server_time=now)
 
@@ -130,35 +134,38 @@ def apply_batch(messages: list[dict[str, Any]]) -> list[str]:
         else:
             held[2].extend(ids)
             held[3].add(report.seq)
-    alerts: list[dict[str, Any]] = []
+    alerts: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (alert, the trace of its heartbeat)
+    by_id = {message["messageId"]: message for message in messages}
     for report, body, ids, seqs in newest.values():
         received_at = datetime.fromisoformat(body["received_at"]).astimezone(UTC)
-        try:
-            applied = repository.record_heartbeat(report, received_at, body.get("ip"), sorted(seqs))
-        except Exception:  # one installation's failure must not redo the others
-            failed.extend(ids)
-            continue
-        if applied and body.get("violations"):
-            alerts.append({"kind": "limit", "license_id": report.lic, "installation_id": report.ins,
-                           "day": received_at.astimezone(MOSCOW).date().isoformat(),
-                           "violations": body["violations"]})
+        with handling(*(by_id[i] for i in ids)):  # ids[0]: the newest, whose report is applied
+            try:
+                applied = repository.record_heartbeat(report, received_at, body.get("ip"), sorted(seqs))
+            except Exception:  # one installation's failure must not redo the others
+                failed.extend(ids)
+                continue
+            if applied:
+                count("heartbeat_recorded")
+            if applied and body.get("violations"):
+                alerts.append(({"kind": "limit", "license_id": report.lic, "installation_id": report.ins,
+                                "day": received_at.astimezone(MOSCOW).date().isoformat(),
+                                "violations": body["violations"]}, sqs_trace_header()))
     if alerts:
         _queue_alerts(alerts)
     return failed
 
 
-def _queue_alerts(alerts: list[dict[str, Any]]) -> None:
+def _queue_alerts(alerts: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
     """Limit violations go to the notify queue (SendMessageBatch, 10 a call); the notify worker
     deduplicates and sends. Best effort: a lost alert must not fail the heartbeats."""
     url = os.environ.get("NOTIFY_QUEUE_URL")
     if not url:
         return
-    from tessera.core.observability import logger
-
     for start in range(0, len(alerts), 10):
         chunk = alerts[start:start + 10]
+        entries: list[Any] = [{"Id": str(i), "MessageBody": json.dumps(alert), **trace}
+                              for i, (alert, trace) in enumerate(chunk)]
         try:
-            sqs.send_message_batch(QueueUrl=url, Entries=[
-                {"Id": str(i), "MessageBody": json.dumps(alert)} for i, alert in enumerate(chunk)])
+            sqs.send_message_batch(QueueUrl=url, Entries=entries)
         except Exception:
             logger.exception("limit alerts could not be queued", extra={"count": len(chunk)})

@@ -16,6 +16,7 @@ from tessera.core import clock
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id, sha256_hex
+from tessera.core.observability import count
 from tessera.core.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
@@ -169,6 +170,7 @@ def issue(command: LicenseRequest, actor: Principal, request: RequestInfo) -> Is
     _apply_terms(record, product, command)
     version = _sign_version(record, "issue", actor)
     _commit(record, version, _audit_entry(actor, request, "license.issue", record, None))
+    count("license_issued")
     return IssuedLicense(license=view(record), license_key=key, token=record.token)
 
 
@@ -190,6 +192,7 @@ def renew(license_id: str, terms: LicenseTerms, reason: str, actor: Principal, r
     record.version, record.updated_at = int(record.version) + 1, clock.now()
     version = _sign_version(record, reason, actor)
     _commit(record, version, _audit_entry(actor, request, "license.renew", record, before, reason))
+    count("license_renewed")
     return view(record)
 
 
@@ -206,6 +209,7 @@ def set_status(license_id: str, status: str, reason: str, actor: Principal, requ
         record.revoked_reason = reason
     action = {"suspended": "license.suspend", "active": "license.resume", "revoked": "license.revoke"}[status]
     _commit(record, None, _audit_entry(actor, request, action, record, before, reason))
+    count({"suspended": "license_suspended", "active": "license_resumed", "revoked": "license_revoked"}[status])
     return view(record)
 
 

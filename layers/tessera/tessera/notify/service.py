@@ -20,7 +20,7 @@ from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
 from tessera.core.masking import mask_email
-from tessera.core.observability import logger
+from tessera.core.observability import count, logger, sqs_trace_header
 from tessera.core.request import RequestInfo
 from tessera.core.settings import web_url
 from tessera.notify import repository
@@ -371,6 +371,7 @@ def send(delivery: DeliveryRecord) -> DeliveryRecord:
     if repository.record_outcome(delivery, attempt):
         logger.info("notification", extra={"delivery_id": delivery.delivery_id, "channel": delivery.channel,
                                            "event": delivery.event, "status": delivery.status, "attempt": attempt})
+        count("notification_sent" if delivery.status == "sent" else "notification_failed", channel=delivery.channel)
         if delivery.retry_key is not None and delivery.status == "failed":
             schedule_retry(delivery.delivery_id, attempt)
     return delivery
@@ -389,7 +390,7 @@ def schedule_retry(delivery_id: str, attempt: int) -> None:
         return
     try:
         sqs.send_message(QueueUrl=url, DelaySeconds=RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1],
-                            MessageBody=json.dumps({"kind": "retry", "delivery_id": delivery_id}))
+                         MessageBody=json.dumps({"kind": "retry", "delivery_id": delivery_id}), **sqs_trace_header())
     except Exception:
         logger.exception("could not queue a retry; the daily sweep will", extra={"delivery_id": delivery_id})
 
