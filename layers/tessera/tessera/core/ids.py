@@ -8,6 +8,8 @@ import re
 import secrets
 import threading
 
+from snapshot_restore_py import register_after_restore
+
 from tessera.core import clock
 from tessera.core.errors import FieldError, ValidationFailed
 
@@ -30,6 +32,14 @@ def ulid(milliseconds: int) -> str:
         _last[0], _last[1] = milliseconds, randomness
     value = (milliseconds << 80) | randomness
     return "".join(CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+
+
+@register_after_restore
+def forget_last_ulid() -> None:
+    """SnapStart: every environment restored from one snapshot would go on from the snapshot's newest id,
+    and within its millisecond all would mint the same "previous + 1"."""
+    with _lock:
+        _last[0], _last[1] = 0, 0
 
 
 def new_id(prefix: str) -> str:
