@@ -772,14 +772,15 @@ class _Parser:
         env.update(((props.get("Environment") or {}).get("Variables")) or {})
         name = self.name_of(logical_id, props, "FunctionName")
         alias = self.early(merged.get("AutoPublishAlias"), f"{where}.AutoPublishAlias")
+        alias = str(alias) if alias and alias is not _NO_VALUE else None
         # SAM merges maps from Globals: a function's own `SnapStart: {ApplyOn: None}` turns it off.
         snap_start = {**(self.globals_fn.get("SnapStart") or {}), **(props.get("SnapStart") or {})}
         fn = FunctionDef(
             logical_id=logical_id, name=name, handler=str(merged["Handler"]), code_dir=code_dir,
             layer_dirs=layer_dirs, raw_environment=env, timeout=int(merged.get("Timeout", 3)),
-            memory=int(merged.get("MemorySize", 128)), alias=str(alias) if alias else None,
+            memory=int(merged.get("MemorySize", 128)), alias=alias,
             # Lambda applies SnapStart to published versions only; without an alias events reach $LATEST.
-            snap_start=bool(alias) and snap_start.get("ApplyOn") == "PublishedVersions",
+            snap_start=alias is not None and snap_start.get("ApplyOn") == "PublishedVersions",
         )
         self.t.functions[logical_id] = fn
         # SAM's `!Ref <Function>.Alias` and `.Version` (see Resolver.ref); locally the alias is on version 1.

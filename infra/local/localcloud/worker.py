@@ -133,9 +133,10 @@ def run_hooks(phase: str) -> dict[str, Any] | None:
             func(*args, **kwargs)
         except Exception as exc:
             trace = traceback.format_exception(exc)
-            print(f"[ERROR] {phase} hook {func.__qualname__}: {exc}\n{''.join(trace[-6:])}", file=sys.stderr,
+            name = getattr(func, "__qualname__", repr(func))
+            print(f"[ERROR] {phase} hook {name}: {exc}\n{''.join(trace[-6:])}", file=sys.stderr,
                   flush=True)
-            return error_payload("SnapStartException", f"The {phase} hook {func.__qualname__} failed: {exc}",
+            return error_payload("SnapStartException", f"The {phase} hook {name} failed: {exc}",
                                  trace[-10:])
     return None
 
