@@ -487,6 +487,16 @@ class Invoker:
             out[logical] = data
         return out
 
+    def recycle(self, function: str) -> None:
+        """Retire the function's idle workers (a SnapStart function keeps its snapshot): its next
+        invocation starts, or restores, a new environment."""
+        pool = self._pools[self.resolve(function)]
+        while True:
+            try:
+                pool.discard(pool.idle.get_nowait())
+            except queue.Empty:
+                return
+
     def invalidate(self) -> None:
         for pool in self._pools.values():
             pool.close()
