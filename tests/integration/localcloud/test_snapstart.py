@@ -50,6 +50,8 @@ def test_restored_workers_share_one_init_and_mint_their_own_ids(lc: Running) -> 
     stats = lc.cloud.invoker.stats()["SnapFn"]
     assert stats["snap_start"] and stats["restores"] == 2 and stats["cold_starts"] == 2
     assert stats["init_ms"] > 0 and stats["restore_ms"] is not None
+    page = httpx.get(f"{lc.url}/_local/resources", timeout=10).text
+    assert f"init {stats['init_ms']:.0f} ms, 2 restored" in page
 
 
 def test_without_hooks_restored_workers_repeat_the_snapshot(lc: Running) -> None:
