@@ -101,6 +101,12 @@ def test_restored_workers_logs_are_forwarded(lc: Running) -> None:
                what="the restored worker's print in the log")
 
 
+def test_a_failing_after_restore_hook_is_answered(lc: Running) -> None:
+    result = lc.cloud.invoker.invoke("SnapFailingHookFn", {})
+    assert result.error_type == "SnapStartException"
+    assert "refresh_settings failed: the settings store is unreachable" in result.json()["errorMessage"]
+
+
 def test_an_import_error_in_the_snapshot_is_answered(lc: Running) -> None:
     for _ in range(2):
         result = lc.cloud.invoker.invoke("SnapBrokenFn", {})

@@ -17,6 +17,12 @@ from tessera.core import clock, ids  # registers tessera's after-restore hooks
 if os.environ.get("SNAPSHOT_HOOKS") == "off":  # a function whose author forgot SnapStart's hooks
     snapshot_restore_py.get_after_restore().clear()
 
+
+@snapshot_restore_py.register_after_restore
+def refresh_settings() -> None:
+    if os.environ.get("SNAPSHOT_HOOKS") == "failing":
+        raise RuntimeError("the settings store is unreachable")
+
 SNAPSHOT_MOMENT = clock.now()
 with clock.frozen(SNAPSHOT_MOMENT):
     ids.new_id("snap")
