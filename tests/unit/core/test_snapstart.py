@@ -93,6 +93,31 @@ def test_oidc_client_secrets_are_read_again(aws: None, monkeypatch: pytest.Monke
     assert oidc._client_secrets() == {"google": "two"}
 
 
+def test_before_the_snapshot_lazy_imports_are_imported_and_models_built(tmp_path: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from tessera.core import snapstart
+
+    package = tmp_path / "snapprobe"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "handler.py").write_text("def handle():\n    from snapprobe import service\n    import json\n")
+    (package / "service.py").write_text("def send():\n    import snapprobe.models\n    import snapprobe.not_there\n")
+    (package / "models.py").write_text(
+        "from __future__ import annotations\nfrom pydantic import BaseModel\n\n"
+        "class Order(BaseModel):\n    line: Line\n\nclass Line(BaseModel):\n    sku: str\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(snapstart, "PACKAGE", "snapprobe")
+    import snapprobe.handler  # noqa: F401  (what the function's handler imports at init)
+
+    try:
+        snapstart.import_request_paths()
+        assert "snapprobe.service" in sys.modules and "snapprobe.models" in sys.modules  # lazily, two levels deep
+        assert sys.modules["snapprobe.models"].Order.__pydantic_complete__  # built now, not on the first request
+    finally:
+        for name in [n for n in sys.modules if n.startswith("snapprobe")]:
+            del sys.modules[name]
+
+
 def _snapstart_handlers() -> dict[str, str]:
     from localcloud.template import load_template
 
@@ -115,7 +140,8 @@ def test_every_snapstart_function_registers_its_hooks() -> None:
     script = ("import json, sys; sys.path[:0] = [sys.argv[1], 'layers/tessera']; import importlib; "
               "importlib.import_module(sys.argv[2]); import snapshot_restore_py; "
               "hooks = [f.__qualname__ for f, _, _ in snapshot_restore_py.get_after_restore()]; "
-              "print(json.dumps({'hooks': hooks, 'ids': 'tessera.core.ids' in sys.modules}))")
+              "before = [f.__qualname__ for f, _, _ in snapshot_restore_py.get_before_snapshot()]; "
+              "print(json.dumps({'hooks': hooks, 'before': before, 'ids': 'tessera.core.ids' in sys.modules}))")
 
     def registered(handler: str) -> dict[str, Any]:
         module = handler.rpartition(".")[0]
@@ -129,3 +155,4 @@ def test_every_snapstart_function_registers_its_hooks() -> None:
     for logical, seen in found.items():
         expected = {"reseed_random", *(["forget_last_ulid"] if seen["ids"] else []), *CONTEXT_HOOKS.get(logical, ())}
         assert expected <= set(seen["hooks"]), logical
+        assert seen["before"] == ["import_request_paths"], logical
