@@ -324,7 +324,13 @@ class _Pool:
     def _new_worker(self) -> Worker:
         if not self.fn.snap_start:
             return _Worker(self.fn, self.environment(), self.invoker.log)
-        with self.snapshot_lock:  # the first cold start initialises the snapshot; the others wait for it
+        snapshot = self.ready_snapshot()
+        self.stats.restores += 1
+        return snapshot.restore()
+
+    def ready_snapshot(self) -> _Snapshot:
+        """The function's snapshot, initialised now if it is not yet (a caller meanwhile waits for it)."""
+        with self.snapshot_lock:
             if self.snapshot is None or self.snapshot.gone:
                 if self.snapshot is not None:
                     self.snapshot.close()
@@ -336,9 +342,7 @@ class _Pool:
                     self.snapshot = None
                     raise
                 self.stats.init_ms = ready["init_ms"]
-            snapshot = self.snapshot
-        self.stats.restores += 1
-        return snapshot.restore()
+            return self.snapshot
 
     def release(self, worker: Worker) -> None:
         if worker.alive():
@@ -486,6 +490,19 @@ class Invoker:
             data["warm_workers"] = pool.idle.qsize()
             out[logical] = data
         return out
+
+    def publish_snapshots(self) -> None:
+        """As Lambda initialises a SnapStart function when its version is published: each snapshot is made
+        in the background, one at a time, so that a first invocation restores instead of waiting for init
+        (one that comes sooner makes the snapshot itself)."""
+
+        def initialise() -> None:
+            for pool in self._pools.values():
+                if pool.fn.snap_start:
+                    with contextlib.suppress(_InitFailed):  # its first invocation answers the failure
+                        pool.ready_snapshot()
+
+        threading.Thread(target=initialise, daemon=True).start()
 
     def recycle(self, function: str) -> None:
         """Retire the function's idle workers (a SnapStart function keeps its snapshot): its next

@@ -28,6 +28,12 @@ def together(lc: Running, function: str, count: int = 2, **event: Any) -> list[A
     return results
 
 
+def test_snapshots_are_made_at_start_as_at_publishing(lc: Running) -> None:
+    stats = wait_until(lambda: (s := lc.cloud.invoker.stats()["SnapNoHooksFn"])["init_ms"] is not None and s,
+                       timeout=60, what="the snapshot made in the background")
+    assert stats["invocations"] == 0 and stats["restores"] == 0
+
+
 def inits(lc: Running, function: str) -> int:
     return sum(1 for r in lc.records("snap-init") if r["function"] == lc.fn(function).name)
 
@@ -38,7 +44,8 @@ def test_restored_workers_share_one_init_and_mint_their_own_ids(lc: Running) -> 
     a, b = first.json(), second.json()
     assert a["pid"] != b["pid"] and first.cold_start and second.cold_start
     assert inits(lc, "SnapFn") == 1  # initialised once
-    assert len(lc.records("snap-before-snapshot")) == 1
+    assert [r for r in lc.records("snap-before-snapshot") if r["function"] == lc.fn("SnapFn").name] == [
+        {"function": lc.fn("SnapFn").name}]  # before-snapshot hooks ran once, in the snapshot
     assert a["restored"] == [a["pid"]] and b["restored"] == [b["pid"]]  # each ran the after-restore hooks
 
     assert a["id"] != b["id"]

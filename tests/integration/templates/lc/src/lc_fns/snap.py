@@ -31,7 +31,8 @@ connection = http.client.HTTPConnection(endpoint.hostname or "127.0.0.1", endpoi
 connection.connect()
 record("snap-init", {"pid": os.getpid(), "function": os.environ["AWS_LAMBDA_FUNCTION_NAME"]})
 restored: list[int] = []
-snapshot_restore_py.register_before_snapshot(record, "snap-before-snapshot", {"pid": os.getpid()})
+snapshot_restore_py.register_before_snapshot(record, "snap-before-snapshot",
+                                             {"function": os.environ["AWS_LAMBDA_FUNCTION_NAME"]})
 snapshot_restore_py.register_after_restore(lambda: restored.append(os.getpid()))
 
 
