@@ -19,6 +19,8 @@ import hmac
 from collections import OrderedDict
 from typing import Any
 
+from snapshot_restore_py import register_after_restore
+
 from tessera.core import clock
 from tessera.core.errors import Problem, is_throttling
 from tessera.core.observability import lambda_entry, logger
@@ -31,6 +33,7 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 AREAS = {"/api/console/": "console", "/api/app/": "app", "/api/licenses/revoke": "console"}
 
 _cache: OrderedDict[str, tuple[float, Principal | None]] = OrderedDict()
+register_after_restore(_cache.clear)  # SnapStart: a session revoked since the snapshot must not pass
 
 
 def _cookies(event: dict[str, Any]) -> dict[str, str]:

@@ -50,6 +50,13 @@ def _page(title: str, active: str, body: str) -> bytes:
             f"</body></html>").encode()
 
 
+def _snapstart(stats: dict[str, Any]) -> str:
+    if not stats["snap_start"]:
+        return "—"
+    init = "not initialised yet" if stats["init_ms"] is None else f"init {stats['init_ms']:.0f} ms"
+    return f"{init}, {stats['restores']} restored"
+
+
 def _table(headers: list[str], rows: list[list[str]], empty: str) -> str:
     if not rows:
         return f"<p class=muted>{escape(empty)}</p>"
@@ -348,9 +355,10 @@ class LocalPages:
              f"<form method=post action=/_local/resources/fire><input type=hidden name=schedule "
              f"value='{escape(s['name'])}'><button>Fire now</button></form>"] for s in data["schedules"]],
             "The template has no schedules.")
-        functions = _table(["function", "invocations", "errors", "cold starts", "warm workers", "last error"], [
+        headers = ["function", "invocations", "errors", "cold starts", "warm workers", "SnapStart", "last error"]
+        functions = _table(headers, [
             [escape(f["logical_id"]), str(f["invocations"]), str(f["errors"]), str(f["cold_starts"]),
-             str(f["warm_workers"]), f"<span class=error>{escape(f['last_error'] or '')}</span>"]
+             str(f["warm_workers"]), _snapstart(f), f"<span class=error>{escape(f['last_error'] or '')}</span>"]
             for f in data["functions"]], "The template has no functions.")
         return (f"<h1>Resources</h1><h2>Tables</h2>{tables}<h2>Queues</h2>{queues}<h2>State machines</h2>"
                 f"{machines}<h2 id=schedules>Schedules</h2>{schedules}<h2>Functions</h2>{functions}")

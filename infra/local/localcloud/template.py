@@ -154,10 +154,17 @@ class FunctionDef:
     raw_environment: dict[str, Any]  # unresolved; see Template.environment()
     timeout: int
     memory: int
+    alias: str | None = None  # AutoPublishAlias: events and `!Ref <Function>.Alias` reach this alias
+    snap_start: bool = False  # SnapStart on the published version the alias points at
 
     @property
     def arn(self) -> str:
         return f"arn:{PARTITION}:lambda:{REGION}:{ACCOUNT_ID}:function:{self.name}"
+
+    @property
+    def invoked_arn(self) -> str:
+        """What a handler's context.invoked_function_arn says: the alias when events go through one."""
+        return f"{self.arn}:{self.alias}" if self.alias else self.arn
 
 
 @dataclass
@@ -368,6 +375,9 @@ class Resolver:
         pseudo = self.pseudo(name)
         if pseudo != "\0missing":
             return pseudo
+        resource, _, published = name.partition(".")
+        if published in ("Alias", "Version"):  # SAM: a function's AutoPublishAlias and its version
+            return self.get_att(resource, published)
         physical = self.t.names.get(name)
         if physical is not None:
             return physical.ref
@@ -721,7 +731,7 @@ class _Parser:
         if isinstance(arn, dict) and "Fn::GetAtt" in arn:
             logical = arn["Fn::GetAtt"][0]
         elif isinstance(arn, dict) and "Ref" in arn:
-            logical = arn["Ref"]
+            logical = str(arn["Ref"]).removesuffix(".Alias").removesuffix(".Version")
         if logical in self.t.state_machines:
             return "statemachine", logical
         if logical is not None and self.resources.get(logical, {}).get("Type") == "AWS::Serverless::Function":
@@ -775,13 +785,21 @@ class _Parser:
         env = dict(((self.globals_fn.get("Environment") or {}).get("Variables")) or {})
         env.update(((props.get("Environment") or {}).get("Variables")) or {})
         name = self.name_of(logical_id, props, "FunctionName")
+        alias = self.early(merged.get("AutoPublishAlias"), f"{where}.AutoPublishAlias")
+        alias = str(alias) if alias and alias is not _NO_VALUE else None
+        # SAM merges maps from Globals: a function's own `SnapStart: {ApplyOn: None}` turns it off.
+        snap_start = {**(self.globals_fn.get("SnapStart") or {}), **(props.get("SnapStart") or {})}
         fn = FunctionDef(
             logical_id=logical_id, name=name, handler=str(merged["Handler"]), code_dir=code_dir,
             layer_dirs=layer_dirs, raw_environment=env, timeout=int(merged.get("Timeout", 3)),
-            memory=int(merged.get("MemorySize", 128)),
+            memory=int(merged.get("MemorySize", 128)), alias=alias,
+            # Lambda applies SnapStart to published versions only; without an alias events reach $LATEST.
+            snap_start=alias is not None and snap_start.get("ApplyOn") == "PublishedVersions",
         )
         self.t.functions[logical_id] = fn
-        self.t.names.set(logical_id, name, Arn=fn.arn)
+        # SAM's `!Ref <Function>.Alias` and `.Version` (see Resolver.ref); locally the alias is on version 1.
+        published = {"Alias": fn.invoked_arn, "Version": f"{fn.arn}:1"} if fn.alias else {}
+        self.t.names.set(logical_id, name, Arn=fn.arn, **published)
         for event_name, event in (props.get("Events") or {}).items():
             self.function_event(fn, event_name, event)
 

@@ -7,6 +7,7 @@ import hashlib
 import re
 import secrets
 
+from snapshot_restore_py import register_after_restore
 from ulid import LaxMonotonicPolicy, ULIDGenerator
 
 from tessera.core import clock
@@ -29,9 +30,10 @@ def _generator() -> ULIDGenerator:
 generator = _generator()
 
 
+@register_after_restore
 def reset() -> None:
-    """Forget the last id made: a process restored from a snapshot must not continue where the
-    snapshot's process was, or two restored workers would mint the same ids."""
+    """Forget the last id made. SnapStart: every environment restored from one snapshot would go on from
+    the snapshot's newest id, and within its millisecond all would mint the same "previous + 1"."""
     global generator
     generator = _generator()
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
+from snapshot_restore_py import register_after_restore
+
 from tessera.core import aws, clock
 from tessera.core.errors import NotFound, Unauthorized
 from tessera.core.ids import new_id
@@ -124,6 +126,9 @@ def providers() -> dict[str, Provider]:
 def _client_secrets() -> dict[str, str]:
     value = secretsmanager.get_secret_value(SecretId=os.environ["OIDC_SECRETS_ARN"])["SecretString"]
     return dict(json.loads(value))
+
+
+register_after_restore(_client_secrets.cache_clear)  # SnapStart: read secrets set since the snapshot
 
 
 def _provider(name: str) -> Provider:

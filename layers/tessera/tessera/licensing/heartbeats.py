@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
+from snapshot_restore_py import register_after_restore
 
 from tessera.core import aws, clock
 from tessera.core.crypto import JwsError, jwk_to_public_key, jws_sign, jws_verify
@@ -46,6 +47,7 @@ DETAILS: dict[str, dict[str, str]] = {
 _seen: OrderedDict[tuple[str, int], None] = OrderedDict()  # (installation, seq) recently accepted here
 _licenses: dict[str, tuple[float, Any]] = {}
 sqs = aws.client("sqs")
+register_after_restore(_licenses.clear)  # SnapStart: licenses cached before the snapshot are stale
 
 
 def _license(license_id: str) -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from snapshot_restore_py import register_after_restore
 
 from tessera.core import aws, clock
 from tessera.core.crypto import LocalSigner, jwk_thumbprint, public_jwk
@@ -80,7 +81,9 @@ def current() -> ResponseKey:
         return key
 
 
+@register_after_restore
 def forget() -> None:
-    """Tests: read the secret again on the next use."""
+    """Read the secret again on the next use: after a SnapStart restore (the monotonic deadline of a key
+    cached in the snapshot says nothing about the days since), and in tests."""
     global _cached
     _cached = None

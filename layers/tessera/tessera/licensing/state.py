@@ -7,6 +7,8 @@ heartbeat functions import only what they use."""
 from datetime import datetime
 from typing import Any
 
+from snapshot_restore_py import register_after_restore
+
 from tessera.catalog.models import Limit
 from tessera.core import clock
 from tessera.core.ids import sha256_hex
@@ -16,6 +18,7 @@ from tessera.licensing.records import InstallationViewRecord
 
 STATUS_CACHE_SECONDS = 30
 _status_cache: dict[str, tuple[float, InstallationViewRecord | None]] = {}
+register_after_restore(_status_cache.clear)  # SnapStart: answers cached before the snapshot are stale
 
 DETAILS: dict[StatusCode, dict[str, str]] = {
     "VALID": {"ru": "Лицензия действительна.", "en": "The license is valid."},
