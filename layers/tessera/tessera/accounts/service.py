@@ -153,13 +153,8 @@ def _commit(actor: Principal, request: RequestInfo, action: str, entity_type: st
             extra: Callable[[Any], None] | None = None) -> None:
     """The change and its audit event in one transaction. `new` items must not exist yet; if one does,
     its exception is raised (a taken ИНН, contract number, payment reference) and nothing is written."""
-    from tessera.audit import service as audit_service
+    from tessera.audit import service as audit
 
-    entry = audit_service.AuditEntry(
-        actor=audit_service.AuditActor(id=actor.user_id, kind="staff", display=actor.display or None,
-                                       roles=sorted(actor.roles)),
-        action=action, entity_type=entity_type, entity_id=entity_id, org_id=org_id, before=before, after=after,
-        reason=reason, request_id=request.request_id, ip=request.ip, user_agent=request.user_agent)
     new_items = [item for item, _ in new]
 
     def write(tx: Any) -> None:
@@ -168,7 +163,9 @@ def _commit(actor: Principal, request: RequestInfo, action: str, entity_type: st
             extra(tx)
 
     try:
-        audit_service.append(entry, also=write)
+        audit.record_change(write, action, entity_type, entity_id, actor_id=actor.user_id, actor_kind="staff",
+                            actor_display=actor.display or None, actor_roles=sorted(actor.roles), request=request,
+                            org_id=org_id, before=before, after=after, reason=reason)
     except TransactWriteError as exc:
         reasons = getattr(exc, "cancellation_reasons", None) or []
         # DynamoDB answers a reason per item in request order, which is the order they were added:
@@ -362,13 +359,13 @@ def _contact_snapshot(record: ContactRecord) -> dict[str, Any]:
 def contacts(org_id: str, actor: Principal, request: RequestInfo, masked: bool = False) -> ContactList:
     """Personal data of the customer's people: every staff read is in the audit log (152-ФЗ), with the role it
     relied on; the customer sees it on its staff-access page."""
-    from tessera.identity.audit_log import audit
+    from tessera.audit import service as audit
 
     _organization(org_id)
     items = sorted(repository.contacts(org_id), key=lambda c: c.created_at)
-    audit("customer.contacts_read", "organization", org_id, actor_id=actor.user_id, actor_kind="staff",
-          actor_display=actor.display or None, request=request, org_id=org_id,
-          reason=f"role: {', '.join(sorted(actor.roles))}", after={"contacts": len(items)})
+    audit.record("customer.contacts_read", "organization", org_id, actor_id=actor.user_id, actor_kind="staff",
+                 actor_display=actor.display or None, request=request, org_id=org_id,
+                 reason=f"role: {', '.join(sorted(actor.roles))}", after={"contacts": len(items)})
     return ContactList(items=[contact_view(c, masked) for c in items])
 
 

@@ -4,6 +4,7 @@ route makes, and the customer's view of who accessed its data and why."""
 from datetime import timedelta
 
 from tessera.accounts.service import find_organization
+from tessera.audit import service as audit
 from tessera.backoffice import repository
 from tessera.backoffice.models import GrantPage, GrantRequest, GrantView, StaffAccessPage, StaffAccessView
 from tessera.backoffice.records import GrantRecord
@@ -12,7 +13,6 @@ from tessera.core.errors import FieldError, Forbidden, NotFound, ValidationFaile
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
 from tessera.core.request import RequestInfo
-from tessera.identity.audit_log import audit
 from tessera.identity.principal import Principal
 from tessera.identity.roles import GRANT_ROLES
 
@@ -76,10 +76,10 @@ def create(command: GrantRequest, actor: Principal, request: RequestInfo) -> Gra
                         reason=command.reason, scope=command.scope, created_at=now, expires_at=command.expires_at,
                         grantee_key=f"GRANTEE#{grantee_id}#{organization.id}",
                         created_key=f"{now.isoformat()}#{grant_id}")
-    repository.save(grant)
-    audit("grant.create", "grant", grant_id, actor_id=actor.user_id, actor_kind="staff", request=request,
-          org_id=organization.id, reason=command.reason,
-          after={"grantee": grantee.email, "scope": command.scope, "expires_at": command.expires_at.isoformat()})
+    audit.record_change(lambda tx: repository.add_grant(tx, grant), "grant.create", "grant", grant_id,
+                        actor_id=actor.user_id, actor_kind="staff", request=request, org_id=organization.id,
+                        reason=command.reason, after={"grantee": grantee.email, "scope": command.scope,
+                                                      "expires_at": command.expires_at.isoformat()})
     return view(grant)
 
 
@@ -89,9 +89,9 @@ def revoke(grant_id: str, actor: Principal, request: RequestInfo) -> GrantView:
         raise NotFound("No such grant.", code="not-found")
     if grant.revoked_at is None:
         grant.revoked_at, grant.revoked_by = clock.now(), actor.user_id
-        repository.save(grant)
-        audit("grant.revoke", "grant", grant_id, actor_id=actor.user_id, actor_kind="staff", request=request,
-              org_id=grant.org_id, before={"active": True}, after={"active": False})
+        audit.record_change(lambda tx: repository.add_grant(tx, grant), "grant.revoke", "grant", grant_id,
+                            actor_id=actor.user_id, actor_kind="staff", request=request, org_id=grant.org_id,
+                            before={"active": True}, after={"active": False})
     return view(grant)
 
 
@@ -115,9 +115,7 @@ def access_reason(actor: Principal, org_id: str, write: bool) -> str | None:
 
 def staff_access(org_id: str, cursor: str | None, limit: int | None) -> StaffAccessPage:
     """What the customer sees: every staff access to its data and every grant, newest first."""
-    from tessera.audit import service as audit_service
-
-    events, next_cursor = audit_service.search(org=org_id, actor_kind="staff", cursor=cursor, limit=limit)
+    events, next_cursor = audit.search(org=org_id, actor_kind="staff", cursor=cursor, limit=limit)
     return StaffAccessPage(items=[StaffAccessView(at=e.at, staff=e.actor.display or e.actor.id, action=e.action,
                                                   reason=e.reason) for e in events],
                            next_cursor=next_cursor)
