@@ -20,10 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", choices=["calls", "imports", "gateway", "ready", "spa", "sdk", "load"],
+    parser.add_argument("--only", choices=["calls", "imports", "gateway", "ready", "spa", "sdk", "load", "audit"],
                         action="append")
     args = parser.parse_args(argv)
-    only = set(args.only or ["calls", "imports", "gateway", "ready", "spa", "sdk", "load"])
+    only = set(args.only or ["calls", "imports", "gateway", "ready", "spa", "sdk", "load", "audit"])
 
     from localcloud.cloud import FAKE_CREDENTIALS
     from localcloud.moto_server import start_moto
@@ -107,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         from bench import heartbeat_load
 
         out += heartbeat_load.report(heartbeat_load.run())
+
+    if "audit" in only:
+        from bench import audit_concurrency
+
+        out += audit_concurrency.report(audit_concurrency.run())
 
     if "sdk" in only:
         from bench.sdk_verify import measure_offline_verification

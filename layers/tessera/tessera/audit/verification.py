@@ -88,6 +88,8 @@ def start(chain: str, *, full: bool = False, store: Store | None = None, upto: H
 def advance(walk: Walk, limit: int | None = None) -> VerifyResult | None:
     """Check up to `limit` more events; the chain's result once it is walked to its head, else None."""
     if walk.head_seq is None:
+        if next(repository.walk_chain(walk.chain), None) is not None:
+            return walk.bad("head_mismatch", 1, "the chain has events but no head")
         return VerifyResult(valid=True, checked=0, chain=walk.chain, code="ok", detail="the chain is empty")
     done = 0
     for event in repository.walk_chain(walk.chain, walk.expected, walk.head_seq):
