@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tessera.audit.checkpoints import Store
 from tessera.audit.verification import continue_later, run_job
 from tessera.core.observability import lambda_entry, logger
 
@@ -16,7 +17,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     for message in event.get("Records") or []:
         try:
             job_id = json.loads(message["body"])["job_id"]
-            if not run_job(job_id, lambda: context.get_remaining_time_in_millis() / 1000):
+            if not run_job(job_id, lambda: context.get_remaining_time_in_millis() / 1000, Store.from_settings()):
                 continue_later(job_id)
         except Exception:
             # the message comes back after the visibility timeout, and the job continues from its last save

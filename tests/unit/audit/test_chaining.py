@@ -3,6 +3,7 @@ chain exactly once, in the order it was written, whatever the stream redelivers.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,8 +16,8 @@ from tessera.audit.models import GENESIS_HASH, AuditEvent
 from tessera.audit.records import MARKER_DAYS
 from tessera.audit.verification import verify_chain
 from tessera.core import clock
+from tests.audit_stream import Stream
 from tests.aws_calls import recorded
-from tests.unit.audit.stream import Stream
 
 T0 = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 
@@ -53,7 +54,7 @@ def test_new_events_are_chained_in_the_order_they_were_written(stream: Stream) -
     assert [e.id for e in events] == [w.id for w in written]
     assert [e.seq for e in events] == [1, 2, 3, 4, 5]
     assert events[0].prev_hash == GENESIS_HASH and events[0].prev_at is None
-    for previous, event in zip(events, events[1:], strict=False):
+    for previous, event in itertools.pairwise(events):
         assert event.prev_hash == previous.hash and event.prev_at == previous.at
     assert all(e.hash == e.computed_hash() for e in events)
     head = repository.read_head("platform")

@@ -19,7 +19,7 @@ from tessera.audit.models import AuditEvent
 from tessera.audit.verification import verify_chain
 from tessera.core import clock
 from tessera.core.crypto import b64url, b64url_decode
-from tests.unit.audit.stream import Stream
+from tests.audit_stream import Stream
 
 DAY = date(2026, 2, 1)
 T0 = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)

@@ -12,8 +12,8 @@ from tessera.audit import repository, service
 from tessera.audit.models import AuditEvent
 from tessera.audit.verification import verify_chain
 from tessera.core.dynamo import BaseRecord, UnicodeAttribute, bind_table, record_meta
+from tests.audit_stream import Stream
 from tests.aws_calls import recorded
-from tests.unit.audit.stream import Stream
 
 WRITERS, CHANGES = 50, 1  # moto copies the whole table, stream included, per transaction item: slow beyond
 

@@ -12,9 +12,10 @@ import boto3
 import pytest
 
 from tessera.audit import checkpoints, repository, service, verification
+from tessera.audit.checkpoints import Store
 from tessera.audit.models import VerifyJob
 from tessera.core import clock
-from tests.unit.audit.stream import Stream
+from tests.audit_stream import Stream
 from tests.unit.conftest import load_function
 
 T0 = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
@@ -52,7 +53,7 @@ def test_a_job_is_queued_and_verifies_every_chain(chains: dict[str, str]) -> Non
     job = verification.start_job(full=False, requested_by="usr_1")
     assert (job.status, job.progress.checked, job.result) == ("queued", 0, None)
     assert queued() == [job.id]
-    assert verification.run_job(job.id, plenty) is True
+    assert verification.run_job(job.id, plenty, Store.from_settings()) is True
     done = verification.find_job(job.id)
     assert done.status == "done" and done.result is not None
     # from each chain's checkpoint (its 4th event): org_a 4, org_b 4 and 5, org_c 4
@@ -60,7 +61,7 @@ def test_a_job_is_queued_and_verifies_every_chain(chains: dict[str, str]) -> Non
                                         "code": "ok", "detail": "4 events in 3 chains verified"}
     assert (done.progress.chains_done, done.progress.chain, done.progress.day) == (3, "org_c", T0.date())
     full = verification.start_job(full=True, requested_by="usr_1")
-    verification.run_job(full.id, plenty)
+    verification.run_job(full.id, plenty, Store.from_settings())
     assert verification.find_job(full.id).progress.checked == 13
 
 
@@ -68,11 +69,11 @@ def test_a_job_continues_where_it_stopped(chains: dict[str, str], monkeypatch: p
     monkeypatch.setattr(verification, "STEP", 2)
     job = verification.start_job(full=True, requested_by="usr_1")
     budget = iter([100.0, 100.0, 100.0, 0.0])  # three steps, then the worker's time is up
-    assert verification.run_job(job.id, lambda: next(budget)) is False
+    assert verification.run_job(job.id, lambda: next(budget), Store.from_settings()) is False
     middle = verification.find_job(job.id)
     assert middle.status == "running" and middle.result is None
     assert (middle.progress.checked, middle.progress.chains_done, middle.progress.chain) == (6, 1, "org_b")
-    assert verification.run_job(job.id, plenty) is True
+    assert verification.run_job(job.id, plenty, Store.from_settings()) is True
     done = verification.find_job(job.id)
     assert done.result is not None and done.result.valid and done.result.checked == 13
 
@@ -91,11 +92,11 @@ def test_a_crashed_worker_is_continued_from_the_last_save(chains: dict[str, str]
 
     monkeypatch.setattr(verification, "advance", dies_on_the_third_step)
     with pytest.raises(TimeoutError):
-        verification.run_job(job.id, plenty)
+        verification.run_job(job.id, plenty, Store.from_settings())
     saved = verification.find_job(job.id)
     assert (saved.progress.checked, saved.progress.chains_done) == (4, 1)  # org_a; nothing of org_b saved yet
     monkeypatch.setattr(verification, "advance", advance)
-    assert verification.run_job(job.id, plenty) is True  # the redelivered message
+    assert verification.run_job(job.id, plenty, Store.from_settings()) is True  # the redelivered message
     assert verification.find_job(job.id).result.checked == 13  # type: ignore[union-attr]
 
 
@@ -104,7 +105,7 @@ def test_a_tampered_event_ends_the_job_with_where_it_is(chains: dict[str, str]) 
         TableName="audit", Key={"pk": {"S": "CHAIN#org_b"}, "sk": {"S": f"{5:012d}"}},
         UpdateExpression="SET reason = :r", ExpressionAttributeValues={":r": {"S": "edited afterwards"}})
     job = verification.start_job(full=False, requested_by="usr_1")
-    verification.run_job(job.id, plenty)
+    verification.run_job(job.id, plenty, Store.from_settings())
     result = verification.find_job(job.id).result
     assert result is not None
     assert (result.valid, result.code, result.chain, result.first_bad_seq) == (False, "hash_mismatch", "org_b", 5)
@@ -117,11 +118,11 @@ def test_two_deliveries_of_one_job_do_not_both_advance_it(chains: dict[str, str]
     job = verification.start_job(full=True, requested_by="usr_1")
     record = repository.find_job(job.id)
     assert record is not None
-    verification.run_job(job.id, iter([100.0, 0.0]).__next__)  # one delivery saves a step
+    verification.run_job(job.id, iter([100.0, 0.0]).__next__, Store.from_settings())  # one delivery saves a step
     record.checked = 99  # the other read the job before that save
     with pytest.raises(Exception):  # noqa: B017  (the optimistic lock's error)
         repository.save_job(record)
-    assert verification.run_job(job.id, plenty) is True
+    assert verification.run_job(job.id, plenty, Store.from_settings()) is True
     assert verification.find_job(job.id).result.checked == 13  # type: ignore[union-attr]
 
 

@@ -15,7 +15,7 @@ from tessera.audit.models import AuditEvent
 from tessera.audit.records import RETENTION_DAYS
 from tessera.audit.verification import unchained, verify_chain
 from tessera.core import clock
-from tests.unit.audit.stream import Stream
+from tests.audit_stream import Stream
 
 T0 = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 CHAIN = "org_01ABC"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tessera.accounts import repository
 from tessera.accounts.models import (
@@ -57,7 +57,11 @@ from tessera.core.i18n import register
 from tessera.core.ids import new_id
 from tessera.core.masking import mask_email, mask_name, mask_phone
 from tessera.core.request import RequestInfo
-from tessera.identity.principal import Principal
+from tessera.identity import directory
+from tessera.identity.models import StaffView
+
+if TYPE_CHECKING:
+    from tessera.identity.principal import Principal
 
 register({
     "customer-unknown": {"ru": "Такого клиента нет.", "en": "No such customer."},
@@ -185,11 +189,9 @@ def _organization(org_id: str) -> OrganizationRecord:
     return record
 
 
-def _validate_manager(manager_id: str, field: str = "body.manager_id") -> Any:
-    from tessera.identity import repository as people
-
-    user = people.find_user(manager_id)
-    if user is None or user.kind != "staff" or user.status != "active":
+def _validate_manager(manager_id: str, field: str = "body.manager_id") -> StaffView:
+    user = directory.find_staff(manager_id)
+    if user is None or user.status != "active":
         raise ValidationFailed("The manager must be an active staff user.", code="manager-unknown",
                                errors=[FieldError(field, "not an active staff user", "manager-unknown")])
     return user
@@ -221,11 +223,9 @@ def _summary_fields(record: OrganizationRecord, masked: bool) -> dict[str, Any]:
             "manager_id": record.manager_id, "created_at": record.created_at}
 
 
-def card_view(record: OrganizationRecord, masked: bool = False, manager: Any = None) -> CustomerCard:
+def card_view(record: OrganizationRecord, masked: bool = False, manager: StaffView | None = None) -> CustomerCard:
     if manager is None and record.manager_id:
-        from tessera.identity import repository as people
-
-        manager = people.find_user(record.manager_id)
+        manager = directory.find_staff(record.manager_id)
     return CustomerCard(
         **_summary_fields(record, masked), source=record.source,
         manager=ManagerView(id=record.manager_id, name=manager.name if manager else None,

@@ -16,7 +16,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from tessera.audit import repository
+from tessera.audit import repository, verification
 from tessera.audit.models import VerifyResult, format_at, parse_at
 from tessera.audit.settings import AuditSettings
 from tessera.core import clock
@@ -160,8 +160,6 @@ class ChainsBroken(Exception):
 def write_daily(day: date | None = None) -> dict[str, Any]:
     """Checkpoints for `day` (default: yesterday, UTC) of every chain that moved since it began. Each is
     signed only after the chain verified from its previous checkpoint to the new one."""
-    from tessera.audit import verification
-
     day = day or clock.today() - timedelta(days=1)
     start = datetime.combine(day, time(), tzinfo=UTC)
     end = start + timedelta(days=1)

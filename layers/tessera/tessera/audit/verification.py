@@ -18,10 +18,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tessera.audit import repository
-from tessera.audit.checkpoints import Store
 from tessera.audit.models import GENESIS_HASH, VerifyCode, VerifyJob, VerifyProgress, VerifyResult, parse_at
 from tessera.audit.records import RETENTION_DAYS, VerifyJobRecord
 from tessera.audit.repository import Head, Unreadable
@@ -32,6 +31,9 @@ from tessera.core.errors import NotFound
 from tessera.core.ids import new_id
 from tessera.core.observability import logger
 from tessera.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from tessera.audit.checkpoints import Store
 
 UNCHAINED_AFTER = timedelta(minutes=15)  # the chainer takes seconds; older and still new is a finding
 STEP = 500  # events between two saves of a job's progress
@@ -191,12 +193,11 @@ def view(record: VerifyJobRecord) -> VerifyJob:
                      result=VerifyResult.model_validate(record.result) if record.result else None)
 
 
-def run_job(job_id: str, seconds_left: Callable[[], float], store: Store | None = None) -> bool:
+def run_job(job_id: str, seconds_left: Callable[[], float], store: Store) -> bool:
     """Advance the job until it is done (True) or its time is nearly up (False: continue it later)."""
     record = repository.find_job(job_id)
     if record is None or record.status == "done":
         return True
-    store = store or Store.from_settings()
     state: dict[str, Any] = record.position or {}
     walk = Walk(**state["walk"]) if state.get("walk") else None
     record.status = "running"

@@ -4,6 +4,7 @@ records, filtered by the template's FilterCriteria, in batches, resumed from a r
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -12,8 +13,8 @@ from botocore.config import Config
 from localcloud.events import _matches_filters
 from localcloud.template import load_yaml
 from tessera.audit.chaining import chain_records
-from tests.unit.conftest import ROOT
 
+ROOT = Path(__file__).resolve().parents[1]
 _SOURCE = load_yaml(ROOT / "template.yaml")["Resources"]["AuditChainFunction"]["Properties"]["Events"]["NewEvents"]
 FILTERS = [json.loads(f["Pattern"]) for f in _SOURCE["Properties"]["FilterCriteria"]["Filters"]]
 
