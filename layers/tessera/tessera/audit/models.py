@@ -60,7 +60,8 @@ class AuditEntry(Model):
 
 class AuditEvent(AuditEntry):
     """A stored event. `before`/`after` are masked snapshots; `diff` was computed from the unmasked ones.
-    seq, prev_hash and hash are None until the chainer has given the event its place in its chain."""
+    seq, prev_hash and hash are null until the chainer has given the event its place in its chain,
+    seconds after it was written."""
 
     id: str  # aud_<ULID>
     chain: str
