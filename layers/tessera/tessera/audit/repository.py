@@ -1,7 +1,7 @@
 """The only code that touches the audit table (the layout is in tessera.audit.records).
 
 Writing: an event is one PutItem of its own key, alone or as one more item of the caller's
-TransactWrite (`add_event`), with no read: nothing a request writes is shared with another request.
+transaction (`write_with`), with no read: nothing a request writes is shared with another request.
 
 Chaining (the stream consumer only): `write_chained` writes the event at its seq, leaves a marker at the key
 it was written under and moves the head, in one transaction whose conditions make it happen once."""
@@ -27,7 +27,7 @@ from tessera.audit.records import (
     VerifyJobRecord,
 )
 from tessera.core import clock
-from tessera.core.dynamo import DoesNotExist, TransactWrite
+from tessera.core.dynamo import DoesNotExist, TransactWrite, bind_table
 from tessera.core.errors import FieldError, ValidationFailed
 from tessera.core.http import clamp_limit, decode_cursor, encode_cursor
 
@@ -40,8 +40,6 @@ NEW = "NEW#"
 
 def bind(table_name: str) -> None:
     """Point every audit record at `table_name` (tests, the verify script)."""
-    from tessera.core.dynamo import bind_table
-
     for record in (AuditEventRecord, ChainedMarkerRecord, ChainHeadRecord, ChainRecord, VerifyJobRecord):
         bind_table(record, table_name)
 
@@ -86,11 +84,7 @@ def to_record(event: AuditEvent) -> AuditEventRecord:
         expires_at=event.at + timedelta(days=RETENTION_DAYS))
 
 
-def add_event(tx: TransactWrite, event: AuditEvent) -> None:
-    """The new event as one more item of the caller's transaction. Its key is the event's own, so the
-    condition fails only if the very same event was written already."""
-    tx.save(to_record(event), condition=AuditEventRecord.pk.does_not_exist())
-
+# The event's key is its own: the condition fails only if this very event was written already.
 
 def save_event(event: AuditEvent) -> None:
     """An event that comes with no other change: one PutItem."""
@@ -101,7 +95,7 @@ def write_with(change: Callable[[TransactWrite], None], event: AuditEvent) -> No
     """The caller's writes (`change` adds them) and the event in one TransactWriteItems."""
     with TransactWrite() as tx:
         change(tx)
-        add_event(tx, event)
+        tx.save(to_record(event), condition=AuditEventRecord.pk.does_not_exist())
 
 
 # --- chaining --------------------------------------------------------------------------------------
