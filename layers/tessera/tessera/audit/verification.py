@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -129,8 +129,8 @@ def _end(walk: Walk) -> VerifyResult:
                         detail=f"{walk.checked} events verified from {walk.first}{since} up to {walk.head_seq}")
 
 
-def _expired(at: Any) -> bool:
-    return bool(at + timedelta(days=RETENTION_DAYS) <= clock.now())
+def _expired(at: datetime) -> bool:
+    return at + timedelta(days=RETENTION_DAYS) <= clock.now()
 
 
 def verify_chain(chain: str, *, full: bool = False, store: Store | None = None, upto: Head | None = None
@@ -202,7 +202,6 @@ def run_job(job_id: str, seconds_left: Callable[[], float], store: Store) -> boo
     walk = Walk(**state["walk"]) if state.get("walk") else None
     record.status = "running"
     while seconds_left() > TIME_MARGIN_SECONDS:
-        result: VerifyResult | None
         if walk is None:
             names = repository.chains(state.get("after"), limit=1)
             if not names:
@@ -217,7 +216,8 @@ def run_job(job_id: str, seconds_left: Callable[[], float], store: Store) -> boo
         record.checked = int(record.checked or 0) + walk.checked - before
         record.day = walk.day or record.day
         if result is not None:
-            result = result if not result.valid else unchained(walk.chain) or result
+            if result.valid:
+                result = unchained(walk.chain) or result
             if not result.valid:
                 return _finish(record, result)
             state, walk = {"after": walk.chain}, None
