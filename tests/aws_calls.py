@@ -21,10 +21,11 @@ class Calls:
     def params(self, operation: str) -> list[dict[str, Any]]:
         return [p for _, o, p in self.made if o == operation]
 
-    def by_operation(self) -> dict[str, int]:
+    def by_operation(self, service: str | None = None) -> dict[str, int]:
         counted: dict[str, int] = {}
-        for _, operation, _ in self.made:
-            counted[operation] = counted.get(operation, 0) + 1
+        for made_by, operation, _ in self.made:
+            if service is None or made_by == service:
+                counted[operation] = counted.get(operation, 0) + 1
         return counted
 
 

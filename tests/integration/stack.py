@@ -45,6 +45,8 @@ def create_tables() -> dict[str, str]:
         if props.get("GlobalSecondaryIndexes"):
             args["GlobalSecondaryIndexes"] = [{k: gsi[k] for k in ("IndexName", "KeySchema", "Projection")}
                                               for gsi in props["GlobalSecondaryIndexes"]]
+        if props.get("StreamSpecification"):
+            args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         client.create_table(**args)
         names[logical_id] = logical_id
     return names
@@ -56,6 +58,24 @@ class Platform:
 
     ids: dict[str, str]
     mailer: Any
+    audit_stream: Any = None
+
+    def chain_audit(self) -> None:
+        """What AuditChainFunction does behind every request: chain the new audit events (the table's stream)."""
+        from tests.audit_stream import Stream
+
+        if self.audit_stream is None:
+            self.audit_stream = Stream(self.ids["AuditTable"])
+        self.audit_stream.deliver()
+
+    def run_audit_jobs(self) -> None:
+        """What AuditVerifyWorkerFunction does: take the verification queue's messages until it is empty."""
+        sqs, url = boto3.client("sqs"), os.environ["AUDIT_VERIFY_QUEUE_URL"]
+        worker = handler_of("AuditVerifyWorkerFunction")
+        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1).get("Messages", []):
+            record = {"messageId": messages[0]["MessageId"], "body": messages[0]["Body"]}
+            assert worker({"Records": [record]}, LambdaContext()) == {"batchItemFailures": []}
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
 
     def mails_to(self, address: str) -> list[Any]:
         return [m for m in self.mailer.sent if m.to == address]
@@ -83,6 +103,12 @@ def platform() -> Platform:
                                      CreateBucketConfiguration={"LocationConstraint": BASE_ENV["AWS_REGION"]})
     boto3.client("s3").put_bucket_versioning(Bucket=documents, VersioningConfiguration={"Status": "Enabled"})
     os.environ["DOCUMENTS_BUCKET"] = documents
+    audit_key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    audit_queue = boto3.client("sqs").create_queue(QueueName="audit-verify")["QueueUrl"]
+    boto3.client("s3").create_bucket(Bucket="tessera-audit-checkpoints", ObjectLockEnabledForBucket=True,
+                                     CreateBucketConfiguration={"LocationConstraint": BASE_ENV["AWS_REGION"]})
+    os.environ.update({"AUDIT_SIGNING_KEY_ID": audit_key, "AUDIT_VERIFY_QUEUE_URL": audit_queue,
+                       "AUDIT_CHECKPOINT_BUCKET": "tessera-audit-checkpoints"})
     ids = {**create_tables(), "DataKey": data_key, "LicenseSigningKey": signing_key, "JwtSigningSecret": secret}
     os.environ.update({"IDENTITY_TABLE": ids["IdentityTable"], "ACCOUNTS_TABLE": ids["AccountsTable"],
                        "AUDIT_TABLE": ids["AuditTable"],
@@ -115,6 +141,9 @@ def platform() -> Platform:
     from tessera.core.crypto import data_cipher
 
     data_cipher.cache_clear()
+    from tessera.audit import checkpoints
+
+    checkpoints.signer.cache_clear()
     passwords.COST = 4  # bcrypt cost 12 in production; tests only need it to work
     mailer = MemoryMailer()
     use_mailer(mailer)
@@ -183,6 +212,9 @@ class LambdaContext:
     memory_limit_in_mb = 512
     invoked_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:test"
     aws_request_id = "req-1"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
 
 
 @dataclass

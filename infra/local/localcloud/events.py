@@ -1,10 +1,12 @@
 """Deliver the template's event sources to their functions, as Lambda's event source mappings do:
 SQS batches with partial batch failures (moto redrives to the DLQ after maxReceiveCount) and
-DynamoDB Streams records with filters, retries and bisecting on reported failures."""
+DynamoDB Streams records with filters, retries from the first reported failure, and the on-failure
+destination told of the records given up on."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -142,6 +144,7 @@ class EventSources:
                     self._stop.wait(POLL_SECONDS)
                     continue
                 self.log(f"localcloud: {name}: batch of {len(batch)} skipped after {attempts} failed attempts")
+                self._gave_up(source, arn, batch, attempts)
                 pending, attempts = pending[len(batch):], 0
                 continue
             resume_at = len(batch)
@@ -158,10 +161,28 @@ class EventSources:
                     else:
                         self.log(f"localcloud: {name}: record {sequence_numbers[min(failed)]} skipped after "
                                  f"{attempts} failed attempts")
+                        self._gave_up(source, arn, [batch[min(failed)]], attempts)
                         attempts = 0
             if resume_at == len(batch):
                 attempts = 0
             pending = pending[resume_at:]
+
+
+    def _gave_up(self, source: StreamSource, stream_arn: str, records: list[dict[str, Any]], attempts: int) -> None:
+        """What Lambda sends the on-failure destination: where the records are, not the records."""
+        if source.on_failure_queue is None:
+            return
+        queue = self.template.names.get(source.on_failure_queue)
+        numbers = [r["dynamodb"]["SequenceNumber"] for r in records]
+        body = {"version": "1.0", "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                "requestContext": {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": attempts,
+                                   "functionArn": source.function},
+                "DDBStreamBatchInfo": {"streamArn": stream_arn, "batchSize": len(records),
+                                       "startSequenceNumber": numbers[0], "endSequenceNumber": numbers[-1]}}
+        try:
+            self._client("sqs").send_message(QueueUrl=queue.ref, MessageBody=json.dumps(body))  # type: ignore[union-attr]
+        except Exception as exc:
+            self.log(f"localcloud: the on-failure destination of {source.function} failed: {exc}")
 
 
 def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:

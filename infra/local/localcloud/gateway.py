@@ -128,6 +128,7 @@ class Gateway:
         class Server(ThreadingHTTPServer):
             daemon_threads = True
             allow_reuse_address = True
+            request_queue_size = 128  # socketserver's 5 resets a burst of browsers or a load run
 
         self._server = Server((self.host, self.port), Handler)
         threading.Thread(target=self._server.serve_forever, name="localcloud-gateway", daemon=True).start()

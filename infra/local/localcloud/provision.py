@@ -101,8 +101,9 @@ def _buckets(template: Template, endpoint_url: str) -> None:
     s3 = _client("s3", endpoint_url)
     for bucket in template.buckets.values():
         try:
-            s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": REGION})
             props = template.resolve(bucket.properties, where=bucket.logical_id)
+            s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": REGION},
+                             ObjectLockEnabledForBucket=bool(props.get("ObjectLockEnabled")))
             cors = (props.get("CorsConfiguration") or {}).get("CorsRules")
             if cors:
                 rules = [{k: v for k, v in {
@@ -113,6 +114,9 @@ def _buckets(template: Template, endpoint_url: str) -> None:
                 s3.put_bucket_cors(Bucket=bucket.name, CORSConfiguration={"CORSRules": rules})
             if (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
                 s3.put_bucket_versioning(Bucket=bucket.name, VersioningConfiguration={"Status": "Enabled"})
+            lock = props.get("ObjectLockConfiguration")
+            if lock:
+                s3.put_object_lock_configuration(Bucket=bucket.name, ObjectLockConfiguration=lock)
         except Exception as exc:
             raise _fail(bucket.logical_id, exc) from exc
 

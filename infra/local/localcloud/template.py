@@ -132,6 +132,7 @@ class StreamSource:
     report_batch_item_failures: bool
     filters: list[dict[str, Any]] = field(default_factory=list)  # parsed FilterCriteria patterns
     enabled: bool = True
+    on_failure_queue: str | None = None  # logical id: DestinationConfig.OnFailure, told of skipped records
 
 
 @dataclass
@@ -853,11 +854,17 @@ class _Parser:
             for flt in ((props.get("FilterCriteria") or {}).get("Filters") or []):
                 pattern = flt.get("Pattern")
                 filters.append(json.loads(pattern) if isinstance(pattern, str) else pattern)
+            on_failure = ((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+            failure_queue = on_failure["Fn::GetAtt"][0] if isinstance(on_failure, dict) and "Fn::GetAtt" in on_failure \
+                else None
+            if on_failure is not None and failure_queue not in self.t.queues:
+                raise TemplateError(f"{where}: DestinationConfig.OnFailure must be !GetAtt <Queue>.Arn of this "
+                                    "template")
             self.t.stream_sources.append(StreamSource(
                 function=fn.logical_id, table=logical, batch_size=int(props.get("BatchSize", 100)),
                 starting_position=props.get("StartingPosition", "LATEST"),
                 report_batch_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
-                filters=filters, enabled=_enabled(props),
+                filters=filters, enabled=_enabled(props), on_failure_queue=failure_queue,
             ))
         elif kind in ("Schedule", "ScheduleV2"):
             expression = props.get("Schedule") or props.get("ScheduleExpression")

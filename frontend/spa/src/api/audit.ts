@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditFilters, AuditVerifyResult, Page } from './contract';
+import type { AuditEvent, AuditFilters, AuditVerifyJob, Page } from './contract';
 import { api, download } from './http';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -9,4 +9,6 @@ export const searchAudit = (filters: AuditFilters, cursor?: string) =>
 export const exportAudit = (filters: AuditFilters, format: ExportFormat) =>
   download('/api/console/audit/export', { query: { ...filters, format } });
 
-export const verifyAuditChain = () => api<AuditVerifyResult>('/api/console/audit/verify', { method: 'POST' });
+export const startAuditVerification = () => api<AuditVerifyJob>('/api/console/audit/verify', { method: 'POST' });
+
+export const getAuditVerification = (id: string) => api<AuditVerifyJob>(`/api/console/audit/verify/${encodeURIComponent(id)}`);

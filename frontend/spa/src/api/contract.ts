@@ -259,7 +259,8 @@ export interface AuditActor {
 
 export interface AuditEvent {
   id: string;
-  seq: number;
+  /** The event's place in its chain (its organization's, or the platform's); null until it is chained, seconds after. */
+  seq: number | null;
   at: string;
   actor: AuditActor;
   action: string;
@@ -287,9 +288,22 @@ export interface AuditFilters {
 export interface AuditVerifyResult {
   valid: boolean;
   checked: number;
+  /** The chain where the problem is: an organization's id, or "platform". */
+  chain: string | null;
   first_bad_seq: number | null;
-  code: 'ok' | 'hash_mismatch' | 'seq_gap' | 'head_mismatch';
+  code: 'ok' | 'hash_mismatch' | 'seq_gap' | 'head_mismatch' | 'checkpoint_mismatch' | 'checkpoint_invalid' | 'unchained';
   detail: string;
+}
+
+/** A verification runs as a job: POST starts it, GET follows its progress until it is done. */
+export interface AuditVerifyJob {
+  id: string;
+  status: 'queued' | 'running' | 'done';
+  full: boolean;
+  created_at: string;
+  updated_at: string;
+  progress: { checked: number; chains_done: number; chain: string | null; day: string | null };
+  result: AuditVerifyResult | null;
 }
 
 // --- app: team (fields follow the backend's MemberView) ------------------------------------------

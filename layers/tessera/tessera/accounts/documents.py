@@ -151,7 +151,7 @@ def confirm(org_id: str, document_id: str, actor: Principal, request: RequestInf
 
 def download(org_id: str, document_id: str, actor: Principal, request: RequestInfo) -> DownloadLink:
     """A presigned GET for five minutes (or the external link); the download is audited."""
-    from tessera.identity.audit_log import audit
+    from tessera.audit import service as audit
 
     record = _document(org_id, document_id)
     if record.source == "link":
@@ -160,8 +160,8 @@ def download(org_id: str, document_id: str, actor: Principal, request: RequestIn
         raise Conflict("The document has not been uploaded yet.", code="document-not-stored")
     url, expires_at = storage.download_url(record.s3_key or "", record.file_name or "document",
                                            record.s3_version_id)
-    audit("customer.document_download", "document", document_id, actor_id=actor.user_id, actor_kind="staff",
-          actor_display=actor.display or None, request=request, org_id=org_id)
+    audit.record("customer.document_download", "document", document_id, actor_id=actor.user_id,
+                 actor_kind="staff", actor_display=actor.display or None, request=request, org_id=org_id)
     return DownloadLink(url=url, expires_at=expires_at)
 
 

@@ -97,17 +97,14 @@ def activate(command: ActivateRequest, request: RequestInfo) -> ActivateAnswer:
 
 def _record(record: ActivationRecord, request: RequestInfo) -> bool:
     """Write the activation with its audit event; False when this server is known with another key."""
-    from tessera.audit import service as audit_service
-
-    entry = audit_service.AuditEntry(
-        actor=audit_service.AuditActor(id=record.installation_id, kind="installation"),
-        action="license.activate", entity_type="license", entity_id=record.license_id,
-        after={"installation": record.installation_id, "version": record.software_version,
-               "domain": record.domain, "modules": record.active_modules},
-        request_id=request.request_id, ip=request.ip, user_agent=request.user_agent)
+    from tessera.audit import service as audit
 
     try:
-        audit_service.append(entry, also=lambda tx: repository.add_activation(tx, record))
+        audit.record_change(lambda tx: repository.add_activation(tx, record), "license.activate", "license",
+                            record.license_id, actor_id=record.installation_id, actor_kind="installation",
+                            request=request, after={"installation": record.installation_id,
+                                                    "version": record.software_version, "domain": record.domain,
+                                                    "modules": record.active_modules})
     except TransactWriteError as exc:
         if refused(exc, record):
             return False

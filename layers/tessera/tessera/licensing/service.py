@@ -114,19 +114,6 @@ def _apply_terms(record: LicenseRecord, product: Product, terms: LicenseTerms) -
     record.mandatory_updates = terms.mandatory_updates
 
 
-def _audit_entry(actor: Principal, request: RequestInfo, action: str, record: LicenseRecord,
-           before: dict[str, Any] | None, reason: str | None = None) -> Any:
-    """The audit event as a part of the license's own transaction."""
-    from tessera.audit import service as audit_service
-
-    entry = audit_service.AuditEntry(
-        actor=audit_service.AuditActor(id=actor.user_id, kind="staff", display=actor.display or None),
-        action=action, entity_type="license", entity_id=record.license_id, org_id=record.org_id, before=before,
-        after=_snapshot(record), reason=reason, request_id=request.request_id, ip=request.ip,
-        user_agent=request.user_agent)
-    return entry
-
-
 def _snapshot(record: LicenseRecord) -> dict[str, Any]:
     return {"plan": record.plan, "modules": list(record.modules), "limits": record.limits,
             "starts_on": record.starts_on, "ends_on": record.ends_on, "grace_days": int(record.grace_days),
@@ -134,13 +121,15 @@ def _snapshot(record: LicenseRecord) -> dict[str, Any]:
             "status": record.status, "version": int(record.version)}
 
 
-def _commit(record: LicenseRecord, version: VersionRecord | None, entry: Any) -> None:
-    from tessera.audit import service as audit_service
+def _commit(actor: Principal, request: RequestInfo, action: str, record: LicenseRecord, version: VersionRecord | None,
+            before: dict[str, Any] | None, reason: str | None = None) -> None:
+    """The license, the dashboard's counters, the reports' sales and the audit event in one transaction."""
+    from tessera.audit import service as audit
     from tessera.licensing import dashboard, reports
 
-    # the dashboard's counters and the reports' sales change with the license, in its transaction
-    counters = dashboard.counter_changes(entry.action, entry.before, entry.after)
-    sales = reports.sale_records(entry.action, entry.before, record) if version is not None else []
+    after = _snapshot(record)
+    counters = dashboard.counter_changes(action, before, after)
+    sales = reports.sale_records(action, before, record) if version is not None else []
 
     def writes(tx: Any) -> None:
         repository.add_license_changes(tx, record, version)
@@ -148,7 +137,9 @@ def _commit(record: LicenseRecord, version: VersionRecord | None, entry: Any) ->
         repository.add_records(tx, sales)
 
     try:
-        audit_service.append(entry, also=writes)
+        audit.record_change(writes, action, "license", record.license_id, actor_id=actor.user_id, actor_kind="staff",
+                            actor_display=actor.display or None, request=request, org_id=record.org_id,
+                            before=before, after=after, reason=reason)
     except TransactWriteError as exc:
         raise Conflict("Someone changed this license at the same time. Reload and try again.",
                        code="concurrent-change") from exc
@@ -169,7 +160,7 @@ def issue(command: LicenseRequest, actor: Principal, request: RequestInfo) -> Is
                            org_key=f"ORG#{organization.id}", created_key=f"{now.isoformat()}#{license_id}")
     _apply_terms(record, product, command)
     version = _sign_version(record, "issue", actor)
-    _commit(record, version, _audit_entry(actor, request, "license.issue", record, None))
+    _commit(actor, request, "license.issue", record, version, None)
     count("license_issued")
     return IssuedLicense(license=view(record), license_key=key, token=record.token)
 
@@ -191,7 +182,7 @@ def renew(license_id: str, terms: LicenseTerms, reason: str, actor: Principal, r
     _apply_terms(record, catalog.get_product(record.product), terms)
     record.version, record.updated_at = int(record.version) + 1, clock.now()
     version = _sign_version(record, reason, actor)
-    _commit(record, version, _audit_entry(actor, request, "license.renew", record, before, reason))
+    _commit(actor, request, "license.renew", record, version, before, reason)
     count("license_renewed")
     return view(record)
 
@@ -208,7 +199,7 @@ def set_status(license_id: str, status: str, reason: str, actor: Principal, requ
     if status == "revoked":
         record.revoked_reason = reason
     action = {"suspended": "license.suspend", "active": "license.resume", "revoked": "license.revoke"}[status]
-    _commit(record, None, _audit_entry(actor, request, action, record, before, reason))
+    _commit(actor, request, action, record, None, before, reason)
     count({"suspended": "license_suspended", "active": "license_resumed", "revoked": "license_revoked"}[status])
     return view(record)
 

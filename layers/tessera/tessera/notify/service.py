@@ -208,15 +208,13 @@ def _audit(actor: Principal, request: RequestInfo, action: str, entity_type: str
     """The audit event and the changed items in one transaction."""
     from pynamodb.exceptions import TransactWriteError
 
-    from tessera.audit import service as audit_service
+    from tessera.audit import service as audit
 
-    entry = audit_service.AuditEntry(
-        actor=audit_service.AuditActor(id=actor.user_id, kind="staff" if actor.kind == "staff" else "customer",
-                                       display=actor.display or None),
-        action=action, entity_type=entity_type, entity_id=entity_id, org_id=org_id, before=before, after=after,
-        reason=reason, request_id=request.request_id, ip=request.ip, user_agent=request.user_agent)
     try:
-        audit_service.append(entry, also=lambda tx: repository.add_saves(tx, items))
+        audit.record_change(lambda tx: repository.add_saves(tx, items), action, entity_type, entity_id,
+                            actor_id=actor.user_id, actor_kind="staff" if actor.kind == "staff" else "customer",
+                            actor_display=actor.display or None, request=request, org_id=org_id, before=before,
+                            after=after, reason=reason)
     except TransactWriteError as exc:
         raise Conflict("Someone changed this at the same time. Reload and try again.",
                        code="concurrent-change") from exc
@@ -415,11 +413,11 @@ def retry_by_staff(delivery_id: str, actor: Principal, request: RequestInfo) -> 
         raise Conflict("This message was already delivered.", code="delivery-already-sent")
     if delivery.status == "pending" and clock.now() - delivery.updated_at < timedelta(minutes=2):
         raise Conflict("This message is being sent now.", code="delivery-in-progress")
-    from tessera.identity.audit_log import audit
+    from tessera.audit import service as audit
 
-    audit("notify.delivery.retry", "notification_delivery", delivery_id, actor_id=actor.user_id, actor_kind="staff",
-          actor_display=actor.display or None, request=request, org_id=delivery.org_id,
-          before={"status": delivery.status, "attempts": int(delivery.attempts)})
+    audit.record("notify.delivery.retry", "notification_delivery", delivery_id, actor_id=actor.user_id,
+                 actor_kind="staff", actor_display=actor.display or None, request=request, org_id=delivery.org_id,
+                 before={"status": delivery.status, "attempts": int(delivery.attempts)})
     done = retry(delivery_id, forced=True)
     if done is None:
         raise Conflict("This message is being sent now.", code="delivery-in-progress")
