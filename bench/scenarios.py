@@ -101,7 +101,10 @@ def _heartbeat_body() -> dict[str, str]:
     from tessera.licensing.activation import activate
     from tessera.licensing.models import ActivateRequest
 
+    from tessera.licensing import response_keys
+
     key = _license_key()
+    response_keys.rotate()  # what the hourly ResponseKeyRotationFunction did: the request path only reads
     signer = LocalSigner.generate()
     jwk = public_jwk(signer.public_key(), kid="")
     request = ActivateRequest(license_key=key, fingerprint="bench-heartbeat-000001", software_version="4.2.0",

@@ -114,6 +114,7 @@ def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
     if (report.ins, report.seq) in _seen:
         return _refuse("REPLAY", language)
 
+    key = response_keys.current()  # before queueing: without a key (503) nothing is queued
     record = _license(report.lic)
     queued: dict[str, Any] = {"report": report.model_dump(), "received_at": now.isoformat(), "ip": request.ip}
     if record is not None and report.usage:  # limits from the cached license: no extra call
@@ -132,7 +133,6 @@ def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
                       "revoked": state == "REVOKED", "suspended": state == "SUSPENDED", "newest_version": newest,
                       "update": record.token if record is not None and newest and newest > report.seen_version
                       else None}
-    key = response_keys.current()
     receipt = jws_sign(receipt_claims, key.signer, kid=key.kid, typ="heartbeat-receipt+jws")
     return HeartbeatAnswer(accepted=True, code="ACCEPTED", detail=DETAILS["ACCEPTED"][language], receipt=receipt,
                            signing_certificate=key.certificate, server_time=now)
