@@ -165,6 +165,7 @@ def test_revocation_reaches_the_installation_at_its_next_heartbeat(world: dict[s
         answer = installation.beat()
         receipt = claims_of(answer.body["receipt"])
         assert (receipt["state"], receipt["revoked"]) == ("REVOKED", True)
+        assert claims_of(receipt["update"])["revoked"] is True  # the signed revocation the SDK keeps
 
 
 def test_monitoring_flags_clones_and_limit_violations(world: dict[str, Any]) -> None:

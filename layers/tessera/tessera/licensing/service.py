@@ -12,7 +12,7 @@ from tessera.catalog import service as catalog
 from tessera.catalog.models import Limit, Product
 from tessera.core import clock
 from tessera.core.dynamo import TransactWriteError
-from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from tessera.core.errors import Conflict, FieldError, Gone, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id, sha256_hex
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
@@ -45,6 +45,8 @@ register({
     "license-terms-invalid": {"ru": "Проверьте параметры лицензии.", "en": "Check the license terms."},
     "license-revoked": {"ru": "Лицензия отозвана: её нельзя изменить.",
                         "en": "The license is revoked: it cannot change."},
+    "license-revoked-file": {"ru": "Лицензия отозвана: её файл больше не выдаётся.",
+                             "en": "The license is revoked: its file is no longer issued."},
 })
 
 def new_license_key() -> str:
@@ -92,7 +94,8 @@ def _sign_version(record: LicenseRecord, reason: str, actor: Principal) -> Versi
         starts_on=datetime.fromisoformat(record.starts_on).date(),
         ends_on=datetime.fromisoformat(record.ends_on).date(),
         grace_days=int(record.grace_days), domain=record.domain, version_min=record.version_min,
-        version_max=record.version_max, mandatory_updates=bool(record.mandatory_updates), issued_at=now)
+        version_max=record.version_max, mandatory_updates=bool(record.mandatory_updates), issued_at=now,
+        revoked=record.status == "revoked")
     token = signing.sign(payload)
     record.token = token
     return VersionRecord(pk=f"LIC#{record.license_id}", sk=f"VER#{int(record.version):06d}",
@@ -138,7 +141,8 @@ def _commit(record: LicenseRecord, version: VersionRecord | None, entry: Any) ->
 
     # the dashboard's counters and the reports' sales change with the license, in its transaction
     counters = dashboard.counter_changes(entry.action, entry.before, entry.after)
-    sales = reports.sale_records(entry.action, entry.before, record) if version is not None else []
+    sells = version is not None and entry.action in ("license.issue", "license.renew")
+    sales = reports.sale_records(entry.action, entry.before, record) if sells else []
 
     def writes(tx: Any) -> None:
         repository.add_license_changes(tx, record, version)
@@ -193,7 +197,8 @@ def renew(license_id: str, terms: LicenseTerms, reason: str, actor: Principal, r
 
 
 def set_status(license_id: str, status: str, reason: str, actor: Principal, request: RequestInfo) -> LicenseView:
-    """suspend / resume / revoke. Revocation is final; the installation learns it at its next check."""
+    """suspend / resume / revoke. Revocation is final and signed as a new version, so an installation that
+    saw it keeps it (anti-rollback); it learns it at its next check or heartbeat."""
     record = _license(license_id)
     if record.status == "revoked":
         raise Conflict("The license is revoked.", code="license-revoked")
@@ -201,10 +206,13 @@ def set_status(license_id: str, status: str, reason: str, actor: Principal, requ
         return view(record)
     before = _snapshot(record)
     record.status, record.updated_at = status, clock.now()
+    version = None
     if status == "revoked":
         record.revoked_reason = reason
+        record.version = int(record.version) + 1
+        version = _sign_version(record, reason, actor)
     action = {"suspended": "license.suspend", "active": "license.resume", "revoked": "license.revoke"}[status]
-    _commit(record, None, _audit_entry(actor, request, action, record, before, reason))
+    _commit(record, version, _audit_entry(actor, request, action, record, before, reason))
     return view(record)
 
 
@@ -323,8 +331,11 @@ def _list_page(records: list[LicenseRecord], next_cursor: str | None) -> License
 
 
 def license_file(license_id: str, org_id: str | None = None) -> tuple[str, bytes]:
-    """The .lic file: the newest signed token and what an installation needs to verify it offline."""
+    """The .lic file: the newest signed token and what an installation needs to verify it offline. A revoked
+    license has none to offer: installations learn the revocation from the portal, not from a file."""
     record = _license(license_id, org_id)
+    if record.status == "revoked":
+        raise Gone("The license is revoked: its file is no longer issued.", code="license-revoked-file")
     document = {"format": "tessera-license/1", "license_id": record.license_id, "version": int(record.version),
                 "token": record.token, "jwks": signing.jwks()}
     return f"{record.license_id}-v{int(record.version)}.lic", json.dumps(document, indent=2).encode()
