@@ -134,6 +134,19 @@ class IssuedLicense(Model):
     token: str
 
 
+class LicenseKey(Model):
+    """The key an installation activates with (GET …/licenses/{id}/key): a secret, shown on demand and audited."""
+
+    license_key: str
+    key_hint: str
+
+
+class ReissuedKey(Model):
+    license: LicenseView
+    license_key: str = Field(description="the new key, shown here once to staff; the customer sees it in the app "
+                                         "and in the license e-mail. The previous key activates nothing from now on")
+
+
 class LicensePage(Model):
     items: list[LicenseView]
     next_cursor: str | None
@@ -192,6 +205,8 @@ class StatusAnswer(Model):
     grace_until: datetime | None = None
     version: int | None = None
     token: str | None = None
+    key_reissued: bool = Field(False, description="this key was replaced by a new one: it still answers status "
+                                                  "checks, but activates nothing; enter the new key")
     server_time: datetime
 
 
@@ -220,7 +235,8 @@ class ActivateRequest(Model):
 
 class ActivateAnswer(Model):
     activated: bool
-    code: StatusCode | Literal["DOMAIN_MISMATCH", "VERSION_NOT_ALLOWED", "KEY_MISMATCH", "PAYMENT_OVERDUE"]
+    code: StatusCode | Literal["DOMAIN_MISMATCH", "VERSION_NOT_ALLOWED", "KEY_MISMATCH", "PAYMENT_OVERDUE",
+                               "KEY_REISSUED"]
     detail: str
     installation_id: str | None = None
     modules: list[str] = Field(default_factory=list)

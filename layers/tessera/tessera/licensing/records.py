@@ -4,7 +4,7 @@
 |---|---|---|
 | license (staff view, current terms) | `LIC#<license_id>` | `LICENSE` |
 | signed version (immutable) | `LIC#<license_id>` | `VER#<000001>` |
-| installation view, by the key's SHA-256 | `KEY#<sha256>` | `LICENSE` |
+| installation view, by the key's SHA-256 (also of keys replaced by a re-issue) | `KEY#<sha256>` | `LICENSE` |
 | activation (an installation) | `LIC#<license_id>` | `ACT#<installation_id>` |
 
 The installation view repeats what a status check needs (status, terms, newest token), so a check is
@@ -113,6 +113,8 @@ class LicenseRecord(_Terms):
     org_id = UnicodeAttribute()
     key_hash = UnicodeAttribute()
     key_hint = UnicodeAttribute()
+    key_sealed = UnicodeAttribute(null=True)  # the key, envelope-encrypted: shown to the customer on demand
+    retired_key_hashes = JSONAttribute(null=True)  # keys replaced by a re-issue, newest first: status only
     created_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -130,6 +132,7 @@ class LicenseRecord(_Terms):
 
 class InstallationViewRecord(_Terms):
     Meta = META
+    key_retired = BooleanAttribute(null=True)  # a re-issued key's view: answers status checks, activates nothing
 
 
 class VersionRecord(BaseRecord):

@@ -31,18 +31,26 @@ LIST_PAGES = 10  # query pages one listing request reads at most (then its curso
 IN_LIMIT = 100  # DynamoDB's IN takes at most 100 values
 
 
-def installation_view(record: LicenseRecord) -> InstallationViewRecord:
-    view = InstallationViewRecord(pk=f"KEY#{record.key_hash}", sk="LICENSE")
+def installation_view(record: LicenseRecord, retired_key_hash: str | None = None) -> InstallationViewRecord:
+    view = InstallationViewRecord(pk=f"KEY#{retired_key_hash or record.key_hash}", sk="LICENSE")
     for name in TERMS:
         setattr(view, name, getattr(record, name))
+    view.key_retired = True if retired_key_hash else None
     return view
 
 
-def add_license_changes(tx: Any, record: LicenseRecord, new_version: VersionRecord | None) -> None:
-    """The license, its installation view and (when signed anew) the immutable version, into `tx`."""
+def add_license_changes(tx: Any, record: LicenseRecord, new_version: VersionRecord | None,
+                        dropped_key_hashes: Sequence[str] = ()) -> None:
+    """The license, the installation views of its key and its retired keys (every view tells the current
+    terms, a revocation included) and, when signed anew, the immutable version, into `tx`; the views of
+    `dropped_key_hashes` go."""
     record.list_key = ALL_LICENSES  # the all_licenses index (a license written before it joins it here)
     tx.save(record)
     tx.save(installation_view(record))
+    for retired in record.retired_key_hashes or ():
+        tx.save(installation_view(record, retired))
+    for dropped in dropped_key_hashes:
+        tx.delete(InstallationViewRecord(pk=f"KEY#{dropped}", sk="LICENSE"))
     if new_version is not None:
         tx.save(new_version, condition=VersionRecord.pk.does_not_exist())
 
