@@ -98,10 +98,9 @@ def _heartbeat_body() -> dict[str, str]:
     from tessera.core import clock
     from tessera.core.crypto import LocalSigner, jws_sign, public_jwk
     from tessera.core.request import RequestInfo
+    from tessera.licensing import response_keys
     from tessera.licensing.activation import activate
     from tessera.licensing.models import ActivateRequest
-
-    from tessera.licensing import response_keys
 
     key = _license_key()
     response_keys.rotate()  # what the hourly ResponseKeyRotationFunction did: the request path only reads

@@ -8,7 +8,7 @@
 | session (= refresh-token family) | `USER#<user_id>` | `SESSION#<session_id>` |
 | organization member | `ORG#<org_id>` | `MEMBER#<email>` |
 | one-time token (confirm, reset, invite) | `TOKEN#<sha256>` | `TOKEN` |
-| login throttle: an address, an (address, e-mail hash) pair | `THROTTLE#IP#<ip>`, `THROTTLE#PAIR#<ip>#<hash>` | `LOGIN` |
+| login throttle: an address; an (address, e-mail hash) | `THROTTLE#IP#<ip>`; `THROTTLE#PAIR#<ip>#<hash>` | `LOGIN` |
 | API rate counter | `RATE#<user_id>` | `<minute>` |
 
 GSI `by_kind` (kind_key, email): staff users listed by e-mail without a scan."""

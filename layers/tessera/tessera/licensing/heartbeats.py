@@ -16,7 +16,7 @@ import os
 from collections import OrderedDict
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -118,7 +118,7 @@ def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
     record = _license(report.lic)
     queued: dict[str, Any] = {"report": report.model_dump(), "received_at": now.isoformat(), "ip": request.ip}
     if record is not None and report.usage:  # limits from the cached license: no extra call
-        found = violations(report.usage, record.limits)
+        found = violations(cast(dict[str, int], report.usage), record.limits)
         if found:
             queued["violations"] = [v.model_dump() for v in found]
     _sqs().send_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MessageBody=json.dumps(queued))

@@ -11,8 +11,8 @@ from tessera.accounts.service import find_organization, matching_organization_id
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Limit, Product
 from tessera.core import clock
-from tessera.core.dynamo import TransactWriteError
 from tessera.core.crypto import data_cipher
+from tessera.core.dynamo import TransactWriteError
 from tessera.core.errors import Conflict, FieldError, Gone, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id, sha256_hex
