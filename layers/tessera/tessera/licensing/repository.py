@@ -187,7 +187,6 @@ def activations(license_id: str) -> list[ActivationRecord]:
 
 # --- the dashboard's and the reports' read models (tessera.licensing.dashboard, .reports) -----------
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 STATS = "STATS#LICENSES"
 FLEET = "FLEET"
 SALES_PLAN = "SALESPLAN"
@@ -217,6 +216,8 @@ def counters_from(first_sk: str) -> dict[str, int]:
 # on the hour) must stay under one partition key's 1 000 WCU/s: 8 shards give ~550 WCU/s each at such a
 # burst. Every read fans out to all 8 (sequential queries, merged), so more shards would cost reads.
 FLEET_SHARDS = 8
+MICROSECOND = timedelta(microseconds=1)  # last_seen_at is stored to the microsecond: "< t" is "≤ t - 1 µs"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def fleet_shard(installation_id: str) -> str:
@@ -232,9 +233,6 @@ def fleet_count(seen_from: datetime | None = None, seen_before: datetime | None 
     """Installations last seen in [seen_from, seen_before): a COUNT query of each shard."""
     up_to = seen_before - MICROSECOND if seen_before is not None else None
     return sum(ActivationRecord.fleet.count(shard, _seen_between(seen_from, up_to)) for shard in fleet_shards())
-
-
-MICROSECOND = timedelta(microseconds=1)  # last_seen_at is stored to the microsecond: "< t" is "≤ t - 1 µs"
 
 
 def _seen_between(seen_from: datetime | None, up_to: datetime | None) -> Condition | None:
