@@ -119,6 +119,28 @@ def test_one_address_has_a_much_higher_ceiling(stack: Platform, monkeypatch: pyt
                                            ).status == 401
 
 
+def test_what_a_sign_in_costs_in_dynamodb_calls(stack: Platform) -> None:
+    """A good password: 4 calls, as before (the throttles come in the e-mail's BatchGetItem). A wrong one:
+    4 (3 for an unknown e-mail: no user to read). A throttled attempt reads and writes nothing more."""
+    from tests.aws_calls import recorded
+
+    customer(stack, "cost@example.com")
+    attempts = Client(ip="198.51.100.60")
+    cases = [("cost@example.com", PASSWORD, 200), ("cost@example.com", "wrong-password", 401),
+             ("nobody@example.com", "wrong-password", 401)]
+    for email, password, status in cases:
+        with recorded() as calls:
+            assert attempts.post("/api/auth/login", {"email": email, "password": password}).status == status
+        wanted = {"BatchGetItem": 1, "GetItem": 2, "TransactWriteItems": 1}
+        if email.startswith("nobody"):
+            wanted["GetItem"] = 1
+        assert calls.by_operation() == wanted, (email, status)
+    _fail(attempts, "cost@example.com", 4)
+    with recorded() as calls:
+        assert attempts.post("/api/auth/login", {"email": "cost@example.com", "password": PASSWORD}).status == 429
+    assert calls.by_operation() == {"BatchGetItem": 1}
+
+
 def test_failed_logins_of_unknown_accounts_are_audited_masked(stack: Platform) -> None:
     from tessera.audit import service as audit
 
