@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -132,9 +133,12 @@ def platform() -> Platform:
     signing.signer.cache_clear()
     signing.public_key_jwk.cache_clear()
     state._status_cache.clear()
+    from tessera.core import clock
     from tessera.licensing import heartbeats, response_keys
 
     response_keys.forget()
+    with clock.frozen(datetime(2020, 1, 1, tzinfo=UTC)):  # what the hourly rotation does after a deploy, dated
+        response_keys.rotate()  # before every test's own frozen time, so a key is in turn for each of them
     heartbeats._seen.clear()
     heartbeats._licenses.clear()
     catalog.save_product(catalog.demo_product())

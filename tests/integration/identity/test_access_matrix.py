@@ -34,6 +34,7 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "/api/console/licenses/{license_id}/resume"): lambda w: {"reason": "matrix check"},
     ("POST", "/api/licenses/revoke"): lambda w: {"license_id": w["license_id"], "reason": "matrix check"},
     ("POST", "/api/console/licenses/{license_id}/send"): lambda w: {},
+    ("POST", "/api/console/licenses/{license_id}/reissue-key"): lambda w: {"reason": "matrix check"},
     ("PUT", "/api/console/notifications/preferences"): lambda w: {"events": ["license.expiry"]},
     ("POST", "/api/console/notifications/preferences/test"): lambda w: {"channel": "email"},
     ("PUT", "/api/console/notifications/customers/{org_id}/preferences"): lambda w: {"events": ["license.expiry"]},

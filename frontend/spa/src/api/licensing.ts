@@ -15,6 +15,7 @@ export type LicenseStatus = License['status'];
 export type LicenseRequest = Schemas['LicenseRequest'];
 export type RenewRequest = Schemas['RenewRequest'];
 export type IssuedLicense = Schemas['IssuedLicense'];
+export type LicenseKey = Schemas['LicenseKey'];
 export type LicenseDetail = Schemas['LicenseDetail'];
 export type LicenseVersion = Schemas['VersionView'];
 export type Activation = Schemas['ActivationView'];
@@ -67,6 +68,10 @@ export type SendAnswer = Schemas['SendAnswer'];
 /** E-mails the newest .lic file to the given addresses, or to the customer's license recipients. */
 export const sendLicense = (licenseId: string, body: SendLicenseRequest) =>
   api<SendAnswer>(`${one(licenseId)}/send`, { method: 'POST', body });
+export type ReissuedKey = Schemas['ReissuedKey'];
+/** A new license key (shown once here); the old one activates nothing new. */
+export const reissueLicenseKey = (licenseId: string, reason: string) =>
+  api<ReissuedKey>(`${one(licenseId)}/reissue-key`, { method: 'POST', body: { reason } });
 /** The seed's staff path; the installation learns of it at its next check. */
 export const revokeLicense = (licenseId: string, reason: string) =>
   api<License>('/api/licenses/revoke', { method: 'POST', body: { license_id: licenseId, reason } });

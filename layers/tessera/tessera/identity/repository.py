@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
@@ -12,6 +13,7 @@ from pynamodb.transactions import TransactWrite
 from tessera.core import clock
 from tessera.core.dynamo import dynamodb, query_page, refused, set_or_remove, transaction
 from tessera.core.errors import Conflict
+from tessera.core.ids import sha256_hex
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.identity.records import (
     ByKindIndex,
@@ -65,21 +67,47 @@ def find_oidc_link(provider: str, subject: str) -> OidcLinkRecord | None:
         return None
 
 
-def login_lookup(email: str, ip: str | None) -> tuple[EmailRecord | None, ThrottleRecord | None]:
-    """The e-mail's account link and the address's failed sign-ins, in one BatchGetItem."""
-    keys = [dict(zip(("pk", "sk"), email_key(email), strict=True))]
+@dataclass
+class LoginThrottles:
+    """The failed sign-ins an attempt is judged by: from its address, and from its address on this account."""
+
+    address: list[int] | None
+    pair: list[int] | None
+    pair_record: ThrottleRecord | None = None
+
+    def cleared(self) -> ThrottleRecord:
+        """The pair's record emptied, to save after a good password."""
+        assert self.pair_record is not None
+        self.pair_record.failures = None
+        return self.pair_record
+
+
+def pair_key(ip: str, email: str) -> str:
+    """(address, account) by the e-mail as typed, hashed: unknown accounts are throttled alike."""
+    return f"{ip}#{sha256_hex(email.lower())[:32]}"
+
+
+def login_lookup(email: str, ip: str | None) -> tuple[EmailRecord | None, LoginThrottles]:
+    """The e-mail's account link and the failed sign-ins from this address, overall and on this e-mail,
+    in one BatchGetItem."""
+    wanted = [email_key(email)]
     if ip:
-        keys.append(dict(zip(("pk", "sk"), throttle_key("IP", ip), strict=True)))
+        wanted += [throttle_key("IP", ip), throttle_key("PAIR", pair_key(ip, email))]
     table = UserRecord.Meta.table_name
     answer = dynamodb.batch_get_item(RequestItems={table: {
-        "Keys": [{k: {"S": v} for k, v in key.items()} for key in keys], "ConsistentRead": True}})
-    link = throttle = None
+        "Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted], "ConsistentRead": True}})
+    link = None
+    throttles = LoginThrottles(None, None)
     for item in answer.get("Responses", {}).get(table, []):
-        if item["pk"]["S"].startswith("EMAIL#"):
+        pk = item["pk"]["S"]
+        if pk.startswith("EMAIL#"):
             link = EmailRecord.from_raw_data(item)
+        elif pk.startswith("THROTTLE#IP#"):
+            throttles.address = ThrottleRecord.from_raw_data(item).failures
         else:
-            throttle = ThrottleRecord.from_raw_data(item)
-    return link, throttle
+            throttles.pair_record = ThrottleRecord.from_raw_data(item)
+            throttles.pair = throttles.pair_record.failures
+    return link, throttles
 
 
 def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None = None) -> None:

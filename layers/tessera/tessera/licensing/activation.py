@@ -38,6 +38,8 @@ REFUSALS = {
                      "en": "This server was activated with another installation key."},
     "PAYMENT_OVERDUE": {"ru": "Оплата лицензии просрочена: активация невозможна до поступления оплаты.",
                         "en": "The license's payment is overdue: it cannot be activated until it is paid."},
+    "KEY_REISSUED": {"ru": "Этот ключ заменён новым: активируйте установку новым ключом из личного кабинета.",
+                     "en": "This key was replaced by a new one: activate with the new key from your account."},
 }
 
 
@@ -59,6 +61,8 @@ def activate(command: ActivateRequest, request: RequestInfo) -> ActivateAnswer:
     view = repository.find_by_key_hash(sha256_hex(command.license_key))
     if view is None:
         return _refused("UNKNOWN_LICENSE", language)
+    if view.key_retired:
+        return _refused("KEY_REISSUED", language, view)
     code = state_of(view.status, view)
     if code not in ("VALID", "IN_GRACE"):
         return _refused(code, language, view)

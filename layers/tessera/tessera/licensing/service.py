@@ -13,7 +13,8 @@ from tessera.accounts.service import find_organization, matching_organization_id
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Limit, Product
 from tessera.core import clock
-from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from tessera.core.crypto import data_cipher
+from tessera.core.errors import Conflict, FieldError, Gone, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id, sha256_hex
 from tessera.core.observability import count
@@ -28,12 +29,14 @@ from tessera.licensing.models import (
     IssuedLicense,
     LicenseDetail,
     LicenseFilters,
+    LicenseKey,
     LicenseListItem,
     LicenseListPage,
     LicensePage,
     LicenseRequest,
     LicenseTerms,
     LicenseView,
+    ReissuedKey,
     VersionView,
     version_key,
 )
@@ -47,6 +50,12 @@ register({
     "license-terms-invalid": {"ru": "Проверьте параметры лицензии.", "en": "Check the license terms."},
     "license-revoked": {"ru": "Лицензия отозвана: её нельзя изменить.",
                         "en": "The license is revoked: it cannot change."},
+    "license-revoked-file": {"ru": "Лицензия отозвана: её файл больше не выдаётся.",
+                             "en": "The license is revoked: its file is no longer issued."},
+    "license-revoked-key": {"ru": "Лицензия отозвана: её ключ больше ничего не активирует.",
+                            "en": "The license is revoked: its key activates nothing."},
+    "license-key-unavailable": {"ru": "Ключ этой лицензии не сохранён: попросите менеджера выпустить новый.",
+                                "en": "This license's key was not kept: ask your manager to re-issue it."},
 })
 
 def new_license_key() -> str:
@@ -94,7 +103,8 @@ def _sign_version(record: LicenseRecord, reason: str, actor: Principal) -> Versi
         starts_on=datetime.fromisoformat(record.starts_on).date(),
         ends_on=datetime.fromisoformat(record.ends_on).date(),
         grace_days=int(record.grace_days), domain=record.domain, version_min=record.version_min,
-        version_max=record.version_max, mandatory_updates=bool(record.mandatory_updates), issued_at=now)
+        version_max=record.version_max, mandatory_updates=bool(record.mandatory_updates), issued_at=now,
+        revoked=record.status == "revoked")
     token = signing.sign(payload)
     record.token = token
     return VersionRecord(pk=f"LIC#{record.license_id}", sk=f"VER#{int(record.version):06d}",
@@ -122,17 +132,19 @@ def _snapshot(record: LicenseRecord) -> dict[str, Any]:
 
 
 def _commit(actor: Principal, request: RequestInfo, action: str, record: LicenseRecord, version: VersionRecord | None,
-            before: dict[str, Any] | None, reason: str | None = None) -> None:
+            before: dict[str, Any] | None, reason: str | None = None, *, after: dict[str, Any] | None = None,
+            dropped_key_hashes: list[str] | None = None) -> None:
     """The license, the dashboard's counters, the reports' sales and the audit event in one transaction."""
     from tessera.audit import service as audit
     from tessera.licensing import dashboard, reports
 
-    after = _snapshot(record)
+    after = after or _snapshot(record)
     counters = dashboard.counter_changes(action, before, after)
-    sales = reports.sale_records(action, before, record) if version is not None else []
+    sells = version is not None and action in ("license.issue", "license.renew")
+    sales = reports.sale_records(action, before, record) if sells else []
 
     def writes(tx: Any) -> None:
-        repository.add_license_changes(tx, record, version)
+        repository.add_license_changes(tx, record, version, dropped_key_hashes or ())
         repository.add_counters(tx, counters)
         repository.add_records(tx, sales)
 
@@ -155,14 +167,74 @@ def issue(command: LicenseRequest, actor: Principal, request: RequestInfo) -> Is
     license_id = new_id("lic")
     now = clock.now()
     record = LicenseRecord(pk=f"LIC#{license_id}", sk="LICENSE", license_id=license_id, org_id=organization.id,
-                           product=product.code, status="active", version=1, key_hash=sha256_hex(key),
-                           key_hint=key[-4:], created_at=now, created_by=actor.user_id, updated_at=now,
-                           org_key=f"ORG#{organization.id}", created_key=f"{now.isoformat()}#{license_id}")
+                           product=product.code, status="active", version=1, created_at=now, created_by=actor.user_id,
+                           updated_at=now, org_key=f"ORG#{organization.id}",
+                           created_key=f"{now.isoformat()}#{license_id}")
+    _set_key(record, key)
     _apply_terms(record, product, command)
     version = _sign_version(record, "issue", actor)
     _commit(actor, request, "license.issue", record, version, None)
     count("license_issued")
     return IssuedLicense(license=view(record), license_key=key, token=record.token)
+
+
+# --- the license key: stored as SHA-256 (what installations are looked up by) and envelope-encrypted with
+# the data key (what the customer is shown); a re-issue retires the old key --------------------------------
+
+MAX_RETIRED_KEYS = 3  # retired keys that still answer status checks; an older one stops answering at all
+
+
+def _key_context(license_id: str) -> dict[str, str]:
+    return {"license": license_id, "field": "license_key"}
+
+
+def _set_key(record: LicenseRecord, key: str) -> None:
+    record.key_hash, record.key_hint = sha256_hex(key), key[-4:]
+    record.key_sealed = data_cipher().encrypt(key.encode(), _key_context(record.license_id))
+
+
+def license_key(license_id: str, org_id: str | None = None) -> str | None:
+    """The key in clear, for the customer (the app, the license e-mail); None for a license issued before
+    keys were kept (re-issue gives it one). Never logged."""
+    record = _license(license_id, org_id)
+    if record.status == "revoked":
+        raise Gone("The license is revoked: its key activates nothing.", code="license-revoked-key")
+    if not record.key_sealed:
+        return None
+    return data_cipher().decrypt(record.key_sealed, _key_context(license_id)).decode()
+
+
+def reveal_key(license_id: str, org_id: str, actor: Principal, request: RequestInfo) -> LicenseKey:
+    """The key shown to a customer user on demand: audited as a read of a secret before it is returned."""
+    from tessera.audit import service as audit_service
+
+    key = license_key(license_id, org_id)
+    if key is None:
+        raise Conflict("This license's key was not kept: ask your manager to re-issue it.",
+                       code="license-key-unavailable")
+    audit_service.record("license.key_read", "license", license_id, actor_id=actor.user_id, actor_kind="customer",
+                         actor_display=actor.display or None, actor_roles=sorted(actor.roles), request=request,
+                         org_id=org_id, after={"key_hint": key[-4:]})
+    return LicenseKey(license_key=key, key_hint=key[-4:])
+
+
+def reissue_key(license_id: str, reason: str, actor: Principal, request: RequestInfo) -> ReissuedKey:
+    """A new key for the license (a leaked or lost one). The old key activates nothing from now on
+    (KEY_REISSUED); installations already activated keep working — heartbeats are signed by their own
+    keys, and their status checks with the old key still answer (key_reissued: true) — until the key is
+    MAX_RETIRED_KEYS re-issues old."""
+    record = _license(license_id)
+    if record.status == "revoked":
+        raise Conflict("The license is revoked.", code="license-revoked")
+    before = {**_snapshot(record), "key_hint": record.key_hint}
+    retired = [record.key_hash, *(record.retired_key_hashes or [])]
+    key = new_license_key()
+    _set_key(record, key)
+    record.retired_key_hashes, dropped = retired[:MAX_RETIRED_KEYS], retired[MAX_RETIRED_KEYS:]
+    record.updated_at = clock.now()
+    _commit(actor, request, "license.key_reissue", record, None, before, reason,
+            after={**_snapshot(record), "key_hint": record.key_hint}, dropped_key_hashes=dropped)
+    return ReissuedKey(license=view(record), license_key=key)
 
 
 def _license(license_id: str, org_id: str | None = None) -> LicenseRecord:
@@ -188,7 +260,8 @@ def renew(license_id: str, terms: LicenseTerms, reason: str, actor: Principal, r
 
 
 def set_status(license_id: str, status: str, reason: str, actor: Principal, request: RequestInfo) -> LicenseView:
-    """suspend / resume / revoke. Revocation is final; the installation learns it at its next check."""
+    """suspend / resume / revoke. Revocation is final and signed as a new version, so an installation that
+    saw it keeps it (anti-rollback); it learns it at its next check or heartbeat."""
     record = _license(license_id)
     if record.status == "revoked":
         raise Conflict("The license is revoked.", code="license-revoked")
@@ -196,10 +269,13 @@ def set_status(license_id: str, status: str, reason: str, actor: Principal, requ
         return view(record)
     before = _snapshot(record)
     record.status, record.updated_at = status, clock.now()
+    version = None
     if status == "revoked":
         record.revoked_reason = reason
+        record.version = int(record.version) + 1
+        version = _sign_version(record, reason, actor)
     action = {"suspended": "license.suspend", "active": "license.resume", "revoked": "license.revoke"}[status]
-    _commit(actor, request, action, record, None, before, reason)
+    _commit(actor, request, action, record, version, before, reason)
     count({"suspended": "license_suspended", "active": "license_resumed", "revoked": "license_revoked"}[status])
     return view(record)
 
@@ -318,8 +394,11 @@ def _list_page(records: list[LicenseRecord], next_cursor: str | None) -> License
 
 
 def license_file(license_id: str, org_id: str | None = None) -> tuple[str, bytes]:
-    """The .lic file: the newest signed token and what an installation needs to verify it offline."""
+    """The .lic file: the newest signed token and what an installation needs to verify it offline. A revoked
+    license has none to offer: installations learn the revocation from the portal, not from a file."""
     record = _license(license_id, org_id)
+    if record.status == "revoked":
+        raise Gone("The license is revoked: its file is no longer issued.", code="license-revoked-file")
     document = {"format": "tessera-license/1", "license_id": record.license_id, "version": int(record.version),
                 "token": record.token, "jwks": signing.jwks()}
     return f"{record.license_id}-v{int(record.version)}.lic", json.dumps(document, indent=2).encode()

@@ -71,7 +71,7 @@ def status(license_key: str, language: str = "ru") -> StatusAnswer:
         modules=list(record.modules), limits={k: Limit.model_validate(v) for k, v in record.limits.items()},
         expires_at=expires, grace_until=datetime.fromtimestamp(expires.timestamp() + int(record.grace_days) * 86400,
                                                                 tz=expires.tzinfo),
-        version=int(record.version), token=record.token, server_time=now)
+        version=int(record.version), token=record.token, key_reissued=bool(record.key_retired), server_time=now)
 
 
 def violations(usage: dict[str, int], limits: dict[str, Any]) -> list[LimitViolation]:

@@ -352,12 +352,23 @@ def _attachments(delivery: DeliveryRecord) -> tuple[Any, ...]:
     return (Attachment(name, body, "application/json"),)
 
 
+def _with_secrets(delivery: DeliveryRecord) -> dict[str, Any]:
+    """The delivery's context and, for the license e-mail, the license key: read at send time, so it is
+    never stored with the delivery (a retry after a re-issue sends the new key)."""
+    context = dict(delivery.context)
+    if delivery.attach_license and delivery.license_id:
+        from tessera.licensing import service as licensing
+
+        context["license_key"] = licensing.license_key(delivery.license_id)
+    return context
+
+
 def send(delivery: DeliveryRecord) -> DeliveryRecord:
     """One attempt (the delivery's `attempts` already counts it); the outcome is saved on the delivery."""
     attempt = int(delivery.attempts)
     try:
         target = _target(delivery)
-        message = render(delivery.template, delivery.language, dict(delivery.context), _attachments(delivery))
+        message = render(delivery.template, delivery.language, _with_secrets(delivery), _attachments(delivery))
         delivery.provider_message_id = channels()[delivery.channel].send(message, target)
         delivery.status, delivery.error, delivery.sent_at, delivery.retry_key = "sent", None, clock.now(), None
     except DeliveryError as exc:
@@ -485,7 +496,7 @@ def send_license(license_id: str, recipients: list[str] | None, language: str | 
     deliveries = plan(notice)
     _audit(actor, request, "license.send", "license", license_id, license_view.org_id, None,
            {"version": license_view.version, "recipients": [d.recipient_masked for d in deliveries],
-            "deliveries": [d.delivery_id for d in deliveries]}, deliveries)
+            "deliveries": [d.delivery_id for d in deliveries], "with_license_key": True}, deliveries)
     return SendAnswer(deliveries=[delivery_view(send(d)) for d in deliveries])
 
 
