@@ -18,7 +18,7 @@ COUNT = 120
 def fleet(stack: Any) -> dict[str, Any]:
     """COUNT installations of one license, written as activation does: in 3 states, with runs of exactly
     equal last contact (a merge must order those the same way on every page)."""
-    from tessera.core.dynamo import TransactWrite
+    from tessera.core.dynamo import transaction
     from tessera.licensing import repository
     from tessera.licensing.records import ActivationRecord
 
@@ -32,7 +32,7 @@ def fleet(stack: Any) -> dict[str, Any]:
     license_id = issued.body["license"]["id"]
     seen: dict[str, datetime] = {}
     for start in range(0, COUNT, 25):
-        with TransactWrite() as tx:
+        with transaction() as tx:
             for n in range(start, min(start + 25, COUNT)):
                 installation = f"ins_{n:026d}"
                 last_seen = NOW - timedelta(minutes=(n // 4) * 150)  # every 4 share one time; 0 to 3 days back
