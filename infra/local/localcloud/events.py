@@ -22,7 +22,7 @@ from localcloud.template import ACCOUNT_ID, REGION, SnsSource, SqsSource, Stream
 POLL_SECONDS = 0.1
 STREAM_MAX_ATTEMPTS = 3
 ASYNC_RETRY_SECONDS = 1  # Lambda waits a minute, then two, between retries of an asynchronous event
-ALARM_POLL_SECONDS = 0.5
+ALARM_POLL_SECONDS = 0.2
 REGION_NAMES = {"eu-central-1": "EU (Frankfurt)"}  # how CloudWatch names the region in alarm messages
 
 
@@ -49,7 +49,7 @@ class EventSources:
         for sns in self.template.sns_sources:
             self._spawn(f"sns:{sns.topic}->{sns.function}", self._poll_sns, sns)
         if self.template.alarms:  # the states now, so a change made right after start() is noticed
-            self._spawn("alarm-actions", self._watch_alarms, {a["AlarmName"]: a["StateValue"] for a in self._alarms()})
+            self._spawn("alarm-actions", self._watch_alarms, _alarm_states())
 
     def _spawn(self, name: str, target: Callable[..., None], source: Any) -> None:
         self._busy[name] = True
@@ -158,23 +158,20 @@ class EventSources:
 
     # Alarm actions
 
-    def _alarms(self) -> list[dict[str, Any]]:
-        pages = self._client("cloudwatch").get_paginator("describe_alarms").paginate()
-        return [alarm for page in pages for alarm in page["MetricAlarms"]]
-
     def _watch_alarms(self, name: str, known: dict[str, str]) -> None:
-        sns = self._client("sns")
+        cloudwatch, sns = self._client("cloudwatch"), self._client("sns")
         while not self._stop.is_set():
             try:
-                for alarm in self._alarms():
-                    before = known.get(alarm["AlarmName"], alarm["StateValue"])
-                    known[alarm["AlarmName"]] = alarm["StateValue"]
-                    if before == alarm["StateValue"] or not alarm.get("ActionsEnabled", True):
-                        continue
+                states = _alarm_states()
+                changed = {alarm: known.get(alarm, state) for alarm, state in states.items()
+                           if known.get(alarm, state) != state}
+                known.update(states)
+                for alarm_name, before in changed.items():
+                    (alarm,) = cloudwatch.describe_alarms(AlarmNames=[alarm_name])["MetricAlarms"]
                     actions = alarm.get({"ALARM": "AlarmActions", "OK": "OKActions"}.get(
                         alarm["StateValue"], "InsufficientDataActions")) or []
                     message, subject = _alarm_message(alarm, before)
-                    for topic in (a for a in actions if a.startswith("arn:aws:sns:")):
+                    for topic in (a for a in actions if a.startswith("arn:aws:sns:") and alarm["ActionsEnabled"]):
                         sns.publish(TopicArn=topic, Message=message, Subject=subject)
             except Exception as exc:
                 self.log(f"localcloud: {name}: {exc}")
@@ -263,6 +260,14 @@ def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
         "eventSourceARN": arn,
         "awsRegion": REGION,
     }
+
+
+def _alarm_states() -> dict[str, str]:
+    """Every alarm's state, read from moto's backend in this process (as the mailbox reads SES): free, where
+    DescribeAlarms a few times a second would keep a core busy."""
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    return {name: alarm.state_value for name, alarm in list(cloudwatch_backends[ACCOUNT_ID][REGION].alarms.items())}
 
 
 def _sns_record(envelope: dict[str, Any], subscription_arn: str | None) -> dict[str, Any]:
