@@ -168,10 +168,12 @@ class EventSources:
                 known.update(states)
                 for alarm_name, before in changed.items():
                     (alarm,) = cloudwatch.describe_alarms(AlarmNames=[alarm_name])["MetricAlarms"]
+                    if not alarm.get("ActionsEnabled", True):
+                        continue
                     actions = alarm.get({"ALARM": "AlarmActions", "OK": "OKActions"}.get(
                         alarm["StateValue"], "InsufficientDataActions")) or []
                     message, subject = _alarm_message(alarm, before)
-                    for topic in (a for a in actions if a.startswith("arn:aws:sns:") and alarm["ActionsEnabled"]):
+                    for topic in (a for a in actions if a.startswith("arn:aws:sns:")):
                         sns.publish(TopicArn=topic, Message=message, Subject=subject)
             except Exception as exc:
                 self.log(f"localcloud: {name}: {exc}")

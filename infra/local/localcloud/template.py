@@ -725,12 +725,9 @@ class _Parser:
                 ))
 
     def topic(self, logical_id: str, props: dict[str, Any]) -> None:
-        name = self.name_of(logical_id, props, "TopicName")
-        if props.get("FifoTopic") and not name.endswith(".fifo"):
-            name += ".fifo"
-        topic = TopicDef(logical_id, name)
+        topic = TopicDef(logical_id, self.name_of(logical_id, props, "TopicName"))
         self.t.topics[logical_id] = topic
-        self.t.names.set(logical_id, topic.arn, TopicArn=topic.arn, TopicName=name)
+        self.t.names.set(logical_id, topic.arn, TopicArn=topic.arn, TopicName=topic.name)
 
     def alarm(self, logical_id: str, props: dict[str, Any]) -> None:
         name = self.name_of(logical_id, props, "AlarmName")

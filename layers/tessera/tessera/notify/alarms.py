@@ -105,14 +105,14 @@ def webhook_url() -> str:
     return str(document.get("webhook_url") or "").strip() if isinstance(document, dict) else ""
 
 
-def send_to_slack(records: list[dict[str, Any]]) -> int:
-    """Post each SNS record; answers how many were posted. A failed post raises (DeliveryError), so Lambda
-    retries the event and, after that, leaves it in the function's dead-letter queue (itself alarmed)."""
+def send_to_slack(records: list[dict[str, Any]]) -> None:
+    """Post each SNS record. A failed post raises (DeliveryError), so Lambda retries the event and, after
+    that, leaves it in the function's dead-letter queue (itself alarmed)."""
     url = webhook_url()
     if not url:
         logger.warning("alarm not sent to Slack: AlarmSlackWebhookSecret has no webhook_url", extra={
             "notifications": len(records)})
-        return 0
+        return
     slack = channels()["slack"]
     for record in records:
         sns = record.get("Sns") or {}
@@ -120,4 +120,3 @@ def send_to_slack(records: list[dict[str, Any]]) -> int:
         slack.send(Outgoing(subject=str(sns.get("Subject") or ""), html="", text=text, chat_text=text,
                             template="ops.alarm"), Target("slack", url))
         logger.info("alarm sent to Slack", extra={"first_line": text.split("\n", 1)[0]})
-    return len(records)
