@@ -85,7 +85,7 @@ def _when(value: Any) -> str:
 
 
 @cache
-def _secrets() -> Any:
+def _secrets() -> Any:  # on first use: this function is on no request path, and has nothing to snapshot
     import boto3
     from botocore.config import Config
 
@@ -94,7 +94,7 @@ def _secrets() -> Any:
 
 
 def webhook_url() -> str:
-    """Read on every batch: alarms are rare, and a webhook set after deploy then works at once."""
+    """Read for every alarm: alarms are rare, and a webhook set after deploy then works at once."""
     value = str(_secrets().get_secret_value(SecretId=os.environ["ALARM_SLACK_SECRET_ARN"])["SecretString"]).strip()
     if value.startswith("https://"):  # someone stored the bare URL
         return value
