@@ -136,6 +136,19 @@ class StreamSource:
 
 
 @dataclass
+class SnsSource:
+    """A function subscribed to a topic (SAM `Type: SNS`). Locally the topic delivers to a queue of the
+    cloud's own (moto does SNS to SQS), which a poller turns into Lambda's SNS events."""
+
+    function: str
+    topic: str  # logical id
+    filter_policy: dict[str, Any] | None
+    filter_policy_scope: str  # MessageAttributes | MessageBody
+    delivery_queue_url: str | None = None  # set by provisioning
+    subscription_arn: str | None = None  # set by provisioning
+
+
+@dataclass
 class Schedule:
     name: str
     expression: str  # rate(...), cron(...), at(...)
@@ -157,6 +170,8 @@ class FunctionDef:
     memory: int
     alias: str | None = None  # AutoPublishAlias: events and `!Ref <Function>.Alias` reach this alias
     snap_start: bool = False  # SnapStart on the published version the alias points at
+    dead_letter_queue: str | None = None  # logical id of the queue failed asynchronous events go to
+    async_retries: int = 2  # EventInvokeConfig.MaximumRetryAttempts
 
     @property
     def arn(self) -> str:
@@ -215,6 +230,22 @@ class StateMachineDef:
 
 
 @dataclass
+class TopicDef:
+    logical_id: str
+    name: str
+
+    @property
+    def arn(self) -> str:
+        return f"arn:{PARTITION}:sns:{REGION}:{ACCOUNT_ID}:{self.name}"
+
+
+@dataclass
+class AlarmDef:
+    logical_id: str
+    properties: dict[str, Any]  # unresolved; PutMetricAlarm takes CloudFormation's property names
+
+
+@dataclass
 class SecretDef:
     logical_id: str
     name: str
@@ -250,6 +281,9 @@ class Template:
     stream_sources: list[StreamSource]
     schedules: list[Schedule]
     names: Names
+    topics: dict[str, TopicDef] = field(default_factory=dict)
+    sns_sources: list[SnsSource] = field(default_factory=list)
+    alarms: dict[str, AlarmDef] = field(default_factory=dict)
 
     def resolve(self, value: Any, *, where: str = "") -> Any:
         return Resolver(self, where).resolve(value)
@@ -596,6 +630,8 @@ class _Parser:
                 "AWS::SES::ConfigurationSet": self.configuration_set,
                 "AWS::Scheduler::Schedule": self.scheduler_schedule,
                 "AWS::Events::Rule": self.events_rule,
+                "AWS::SNS::Topic": self.topic,
+                "AWS::CloudWatch::Alarm": self.alarm,
             }.get(kind)
             if parse is not None:
                 parse(logical_id, props)
@@ -712,6 +748,16 @@ class _Parser:
                     target=logical_id, input=ep.get("Input"), enabled=_enabled(ep),
                 ))
 
+    def topic(self, logical_id: str, props: dict[str, Any]) -> None:
+        topic = TopicDef(logical_id, self.name_of(logical_id, props, "TopicName"))
+        self.t.topics[logical_id] = topic
+        self.t.names.set(logical_id, topic.arn, TopicArn=topic.arn, TopicName=topic.name)
+
+    def alarm(self, logical_id: str, props: dict[str, Any]) -> None:
+        name = self.name_of(logical_id, props, "AlarmName")
+        self.t.alarms[logical_id] = AlarmDef(logical_id, {**props, "AlarmName": name})
+        self.t.names.set(logical_id, name, Arn=f"arn:{PARTITION}:cloudwatch:{REGION}:{ACCOUNT_ID}:alarm:{name}")
+
     def secret(self, logical_id: str, props: dict[str, Any]) -> None:
         name = self.name_of(logical_id, props, "Name")
         self.t.secrets[logical_id] = SecretDef(logical_id, name, props)
@@ -790,12 +836,18 @@ class _Parser:
         alias = str(alias) if alias and alias is not _NO_VALUE else None
         # SAM merges maps from Globals: a function's own `SnapStart: {ApplyOn: None}` turns it off.
         snap_start = {**(self.globals_fn.get("SnapStart") or {}), **(props.get("SnapStart") or {})}
+        dlq = (merged.get("DeadLetterQueue") or {}).get("TargetArn")
+        dlq_logical = dlq["Fn::GetAtt"][0] if isinstance(dlq, dict) and "Fn::GetAtt" in dlq else None
+        if dlq is not None and dlq_logical not in self.t.queues:
+            raise TemplateError(f"{where}.DeadLetterQueue: TargetArn must be !GetAtt <Queue>.Arn of this template")
+        retries = (merged.get("EventInvokeConfig") or {}).get("MaximumRetryAttempts", 2)
         fn = FunctionDef(
             logical_id=logical_id, name=name, handler=str(merged["Handler"]), code_dir=code_dir,
             layer_dirs=layer_dirs, raw_environment=env, timeout=int(merged.get("Timeout", 3)),
             memory=int(merged.get("MemorySize", 128)), alias=alias,
             # Lambda applies SnapStart to published versions only; without an alias events reach $LATEST.
             snap_start=alias is not None and snap_start.get("ApplyOn") == "PublishedVersions",
+            dead_letter_queue=dlq_logical, async_retries=int(retries),
         )
         self.t.functions[logical_id] = fn
         # SAM's `!Ref <Function>.Alias` and `.Version` (see Resolver.ref); locally the alias is on version 1.
@@ -865,6 +917,15 @@ class _Parser:
                 starting_position=props.get("StartingPosition", "LATEST"),
                 report_batch_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
                 filters=filters, enabled=_enabled(props), on_failure_queue=failure_queue,
+            ))
+        elif kind == "SNS":
+            topic = props.get("Topic")
+            logical = topic.get("Ref") if isinstance(topic, dict) else None
+            if logical not in self.t.topics:
+                raise TemplateError(f"{where}: Topic must be !Ref to an AWS::SNS::Topic of this template")
+            self.t.sns_sources.append(SnsSource(
+                function=fn.logical_id, topic=logical, filter_policy=props.get("FilterPolicy"),
+                filter_policy_scope=str(props.get("FilterPolicyScope", "MessageAttributes")),
             ))
         elif kind in ("Schedule", "ScheduleV2"):
             expression = props.get("Schedule") or props.get("ScheduleExpression")
