@@ -55,9 +55,9 @@ def of_type(template: dict[str, Any], types: set[str] | str) -> dict[str, dict[s
 
 
 def referenced(value: Any) -> str | None:
-    """The logical id a !Ref or !GetAtt points at."""
+    """The logical id a !Ref or !GetAtt points at (SAM's `!Ref Function.Alias` names the function)."""
     if isinstance(value, dict) and "Ref" in value:
-        return str(value["Ref"])
+        return str(value["Ref"]).split(".")[0]
     if isinstance(value, dict) and "Fn::GetAtt" in value:
         return str(value["Fn::GetAtt"][0])
     return None
