@@ -1,12 +1,14 @@
-import type { AuditEvent, AuditFilters, AuditVerifyResult, Page } from './contract';
-import { api, download } from './http';
+import { answer, api, file, type Answer, type Query } from './client';
 
-export type ExportFormat = 'csv' | 'xlsx';
+export type AuditEvent = Answer<'/api/console/audit', 'get'>['items'][number];
+/** Who, what, which customer and which days (inclusive, YYYY-MM-DD). */
+export type AuditFilters = Omit<Query<'/api/console/audit', 'get'>, 'cursor' | 'limit'>;
+export type ExportFormat = NonNullable<Query<'/api/console/audit/export', 'get'>['format']>;
 
 export const searchAudit = (filters: AuditFilters, cursor?: string) =>
-  api<Page<AuditEvent>>('/api/console/audit', { query: { ...filters, cursor } });
+  answer(api.GET('/api/console/audit', { params: { query: { ...filters, cursor } } }));
 
 export const exportAudit = (filters: AuditFilters, format: ExportFormat) =>
-  download('/api/console/audit/export', { query: { ...filters, format } });
+  file(api.GET('/api/console/audit/export', { params: { query: { ...filters, format } }, parseAs: 'blob' }));
 
-export const verifyAuditChain = () => api<AuditVerifyResult>('/api/console/audit/verify', { method: 'POST' });
+export const verifyAuditChain = () => answer(api.POST('/api/console/audit/verify'));

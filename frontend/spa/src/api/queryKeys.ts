@@ -1,5 +1,6 @@
-import type { AuditFilters, StaffQuery } from './contract';
+import type { AuditFilters } from './audit';
 import type { FleetFilters, LicenseFilters } from './licensing';
+import type { StaffQuery } from './staff';
 
 /** One place for cache keys, so invalidations name exactly what they mean. */
 export const queryKeys = {

@@ -1,8 +1,13 @@
 import { useInfiniteQuery, type InfiniteData, type QueryKey, type UseInfiniteQueryResult } from '@tanstack/react-query';
 import { Alert, Button, Empty, Flex, Grid, Table, type TableProps } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Page } from '../api/contract';
 import { ErrorState, describeError } from './errors';
+
+/** A page of any list the API answers: `{items, next_cursor}`. */
+export interface Page<T> {
+  items: T[];
+  next_cursor?: string | null;
+}
 
 export type PagedQuery<T> = UseInfiniteQueryResult<InfiniteData<Page<T>>, Error>;
 

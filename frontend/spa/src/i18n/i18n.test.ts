@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOMER_ROLES, STAFF_ROLES } from '../api/contract';
+import { CUSTOMER_ROLES, STAFF_ROLES } from '../api/enums';
 import { KNOWN_AUDIT_ACTIONS } from '../lib/auditActions';
 import { flatten } from '../test/i18nNamespace';
 import en from './en.json';

@@ -1,8 +1,7 @@
 import { Empty } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { StaffAccessEntry } from '../../api/contract';
 import { queryKeys } from '../../api/queryKeys';
-import { listStaffAccess } from '../../api/team';
+import { listStaffAccess, type StaffAccessEntry } from '../../api/team';
 import { useMe } from '../../auth/session';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
 import { PageHeader } from '../../components/PageHeader';

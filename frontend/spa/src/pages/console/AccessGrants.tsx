@@ -4,8 +4,7 @@ import { App, Button, DatePicker, Form, Input, Modal, Popconfirm, Radio, Select,
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccessGrant, GrantScope } from '../../api/contract';
-import { createGrant, listGrants, revokeGrant } from '../../api/grants';
+import { createGrant, listGrants, revokeGrant, type AccessGrant, type GrantScope } from '../../api/grants';
 import { queryKeys } from '../../api/queryKeys';
 import { listStaff } from '../../api/staff';
 import { hasStaffRole, useMe } from '../../auth/session';

@@ -4,8 +4,7 @@ import { App, AutoComplete, Button, DatePicker, Descriptions, Flex, Form, Input,
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { exportAudit, searchAudit, verifyAuditChain, type ExportFormat } from '../../api/audit';
-import type { AuditEvent, AuditFilters } from '../../api/contract';
+import { exportAudit, searchAudit, verifyAuditChain, type AuditEvent, type AuditFilters, type ExportFormat } from '../../api/audit';
 import { queryKeys } from '../../api/queryKeys';
 import { useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';

@@ -3,9 +3,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Form, Input, Modal, Popconfirm, Select, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { STAFF_ROLES, type StaffRole, type StaffStatus, type StaffUser } from '../../api/contract';
+import { STAFF_ROLES } from '../../api/enums';
 import { queryKeys } from '../../api/queryKeys';
-import { deactivateStaff, inviteStaff, listStaff, resetStaffMfa, updateStaffRoles } from '../../api/staff';
+import {
+  deactivateStaff, inviteStaff, listStaff, resetStaffMfa, updateStaffRoles, type StaffRole, type StaffStatus, type StaffUser,
+} from '../../api/staff';
 import { useMe } from '../../auth/session';
 import { settled, useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';

@@ -6,12 +6,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { getCustomer } from '../../api/customers';
+import { CHANNELS, DELIVERY_AUDIENCES, DELIVERY_EVENTS, DELIVERY_STATUSES } from '../../api/enums';
 import { CustomerPicker } from '../../components/CustomerPicker';
 import { settled, useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
 import { useDateTime } from '../../lib/format';
 import {
-  CHANNELS, DELIVERY_EVENTS, DELIVERY_STATUSES, listConsoleDeliveries, listOrgDeliveries, moscowDayBounds,
+  listConsoleDeliveries, listOrgDeliveries, moscowDayBounds,
   notificationKeys, retryDelivery, type Delivery, type DeliveryFilters,
 } from './api';
 
@@ -108,7 +109,7 @@ export function DeliveryLog({ scope, canRetry = false }: { scope: LogScope; canR
         </Form.Item>
         {inConsole && (
           <Form.Item name="audience">
-            <Select allowClear placeholder={n('log.audience')} aria-label={n('log.audience')} style={{ width: 170 }} options={(['customer', 'staff'] as const).map(option('audience'))} />
+            <Select allowClear placeholder={n('log.audience')} aria-label={n('log.audience')} style={{ width: 170 }} options={DELIVERY_AUDIENCES.map(option('audience'))} />
           </Form.Item>
         )}
         {inConsole && !fixedOrg && (

@@ -4,9 +4,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import {
-  disableTotp, listSessions, logoutEverywhere, regenerateRecoveryCodes, revokeSession, updateProfile,
+  disableTotp, listSessions, logoutEverywhere, regenerateRecoveryCodes, revokeSession, updateProfile, type Language, type Session,
 } from '../../api/auth';
-import type { Language, Session } from '../../api/contract';
 import { queryKeys } from '../../api/queryKeys';
 import { mfaIsMandatory, useMe } from '../../auth/session';
 import { ErrorState, settled, useShowError } from '../../components/errors';

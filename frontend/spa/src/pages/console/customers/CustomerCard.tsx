@@ -8,11 +8,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
-  addContact, addDocumentLink, addNote, changeCustomerStatus, confirmUpload, CONTACT_PURPOSES, CUSTOMER_STATUSES, deleteContact, deleteDocument, DOCUMENT_KINDS,
-  documentLink,
+  addContact, addDocumentLink, addNote, changeCustomerStatus, confirmUpload, deleteContact, deleteDocument, documentLink,
   getCustomer, listActivity, listContacts, listDocuments, listNotes, listPayments, putToPresignedUrl, recordPayment, startUpload, updateCustomer, UploadFailed,
   type ContactCreate, type CustomerCard as Card_, type CustomerDocument, type CustomerStatus,
 } from '../../../api/customers';
+import { CONTACT_PURPOSES, CUSTOMER_STATUSES, DOCUMENT_KINDS, PAYMENT_METHODS } from '../../../api/enums';
 import { ErrorState, settled, useShowError } from '../../../components/errors';
 import { PagedTable, usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
@@ -201,7 +201,7 @@ function Payments({ orgId }: { orgId: string }) {
           </Form.Item>
           <Form.Item name="reference" label={t('customerCard.reference')} rules={[{ required: true, message: t('validation.required') }]}><Input maxLength={200} /></Form.Item>
           <Form.Item name="method" label={t('customerCard.method')}>
-            <Select options={['bank_transfer', 'card', 'sbp', 'other'].map((value) => ({ value, label: t(`paymentMethod.${value}`) }))} />
+            <Select options={PAYMENT_METHODS.map((value) => ({ value, label: t(`paymentMethod.${value}`) }))} />
           </Form.Item>
         </Form>
       </Modal>

@@ -5,9 +5,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import {
-  createCustomer, CUSTOMER_STATUSES, DEPLOYMENTS, exportCustomers, listCustomers, SEGMENTS,
-  type CustomerCreate, type CustomerFilters, type CustomerSummary,
+  createCustomer, exportCustomers, listCustomers, type CustomerCreate, type CustomerFilters, type CustomerSummary,
 } from '../../../api/customers';
+import { CUSTOMER_EXPORT_FORMATS, CUSTOMER_STATUSES, DEPLOYMENTS, SEGMENTS } from '../../../api/enums';
 import { listStaff } from '../../../api/staff';
 import { useMe } from '../../../auth/session';
 import { useShowError } from '../../../components/errors';
@@ -46,7 +46,7 @@ export default function CustomersList() {
         title={t('customers.title')}
         extra={
           <>
-            {can('console.customers.export') && (['csv', 'xlsx'] as const).map((format) => (
+            {can('console.customers.export') && CUSTOMER_EXPORT_FORMATS.map((format) => (
               <Button key={format} icon={<DownloadOutlined />} loading={exporting.isPending && exporting.variables === format} onClick={() => exporting.mutate(format)}>
                 {format.toUpperCase()}
               </Button>

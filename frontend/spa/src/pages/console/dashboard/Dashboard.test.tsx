@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Me } from '../../../api/contract';
+import type { Me } from '../../../api/auth';
 import { MeContext } from '../../../auth/session';
 import i18n from '../../../i18n';
 import { json, problem, stubFetch } from '../../../test/fetch';

@@ -5,6 +5,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ACTIVATION_STATES } from '../../../api/enums';
 import { ErrorState } from '../../../components/errors';
 import { PageHeader } from '../../../components/PageHeader';
 import { useCan } from '../../../lib/permissions';
@@ -20,7 +21,7 @@ function statesOption(kpis: Kpis, r: (key: string) => string): EChartsCoreOption
     color: ['#52c41a', '#faad14', '#bfbfbf'],
     series: [{
       type: 'pie', radius: ['45%', '70%'], label: { formatter: '{b}: {c}' },
-      data: (['active', 'stale', 'inactive'] as const).map((state) => ({ name: r(`states.${state}`), value: kpis.activations[state] })),
+      data: ACTIVATION_STATES.map((state) => ({ name: r(`states.${state}`), value: kpis.activations[state] })),
     }],
   };
 }
@@ -74,7 +75,7 @@ export default function Dashboard() {
                 {data && data.activations.total === 0 ? <Empty description={r('dashboard.noInstallations')} /> : (
                   <>
                     <Row gutter={8} style={{ marginBottom: 8 }}>
-                      {(['active', 'stale', 'inactive'] as const).map((state) => (
+                      {ACTIVATION_STATES.map((state) => (
                         <Col span={8} key={state}><Statistic title={r(`states.${state}`)} value={data?.activations[state] ?? 0} /></Col>
                       ))}
                     </Row>

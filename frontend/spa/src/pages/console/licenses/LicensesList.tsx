@@ -4,9 +4,8 @@ import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import {
-  LICENSE_STATES, LICENSE_STATUSES, listLicenses, type LicenseFilters, type LicenseRow, type LicenseStatus, type ListedState,
-} from '../../../api/licensing';
+import { LICENSE_STATES, LICENSE_STATUSES } from '../../../api/enums';
+import { listLicenses, type LicenseFilters, type LicenseRow } from '../../../api/licensing';
 import { queryKeys } from '../../../api/queryKeys';
 import { CustomerPicker } from '../../../components/CustomerPicker';
 import { PagedTable, usePagedQuery } from '../../../components/PagedTable';
@@ -17,6 +16,9 @@ import { useCan } from '../../../lib/permissions';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const PLAN = /^[a-z][a-z0-9_]{1,39}$/;
 const ORG = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+type ListedStatus = (typeof LICENSE_STATUSES)[number];
+type ListedState = (typeof LICENSE_STATES)[number];
 
 /** The list's filters from the address (?q=…&state=…), so a filtered list can be linked to; bad values are ignored. */
 export function filtersFrom(params: URLSearchParams): LicenseFilters {
@@ -29,7 +31,7 @@ export function filtersFrom(params: URLSearchParams): LicenseFilters {
   const q = get('q');
   return {
     ...(orgId && ORG.test(orgId) ? { org_id: orgId } : {}),
-    ...(status && LICENSE_STATUSES.includes(status as LicenseStatus) ? { status: status as LicenseStatus } : {}),
+    ...(status && LICENSE_STATUSES.includes(status as ListedStatus) ? { status: status as ListedStatus } : {}),
     ...(state && LICENSE_STATES.includes(state as ListedState) ? { state: state as ListedState } : {}),
     ...(plan && PLAN.test(plan) ? { plan } : {}),
     ...(expires && DAY.test(expires) && dayjs(expires).format('YYYY-MM-DD') === expires ? { expires_before: expires } : {}),
@@ -144,7 +146,7 @@ export default function LicensesList() {
           onSearch={(value) => change('q', value.trim() || undefined)}
           style={{ width: 320 }}
         />
-        <Select<LicenseStatus>
+        <Select<ListedStatus>
           allowClear
           value={filters.status}
           placeholder={t('licenses.statusFilter')}
@@ -178,7 +180,7 @@ export default function LicensesList() {
           aria-label={t('licenses.expiresBefore')}
           onChange={(day) => change('expires_before', day ? day.format('YYYY-MM-DD') : undefined)}
         />
-        <CustomerPicker value={filters.org_id} onChange={(next) => change('org_id', next)} style={{ width: 320 }} />
+        <CustomerPicker value={filters.org_id ?? undefined} onChange={(next) => change('org_id', next)} style={{ width: 320 }} />
         {filtered && <Button onClick={() => setParams({}, { replace: true })}>{t('licenses.resetFilters')}</Button>}
       </Flex>
       <LicenseTable filters={filters} emptyText={filtered ? t('licenses.emptyFiltered') : t('licenses.empty')} />

@@ -3,6 +3,7 @@ import { Alert, Button, Checkbox, Flex, Input, Segmented, Typography } from 'ant
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ACTIVATION_STATES } from '../../../api/enums';
 import { listFleet, type ActivationState, type FleetFilters, type LicenseState } from '../../../api/licensing';
 import { queryKeys } from '../../../api/queryKeys';
 import { ActivationsTable } from '../../../components/ActivationsTable';
@@ -43,9 +44,9 @@ export default function Monitoring() {
         <Segmented<StateFilter>
           value={state}
           onChange={setState}
-          options={(['all', 'active', 'stale', 'inactive'] as const).map((value) => ({ value, label: t(`monitoring.states.${value}`) }))}
+          options={(['all', ...ACTIVATION_STATES] as const).map((value) => ({ value, label: t(`monitoring.states.${value}`) }))}
         />
-        <CustomerPicker value={filters.org_id} onChange={(org_id) => setFilters((f) => ({ ...f, org_id }))} style={{ width: 320 }} />
+        <CustomerPicker value={filters.org_id ?? undefined} onChange={(org_id) => setFilters((f) => ({ ...f, org_id }))} style={{ width: 320 }} />
         <Input.Search
           allowClear
           placeholder={t('monitoring.version')}

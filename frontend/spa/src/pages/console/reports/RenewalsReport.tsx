@@ -4,6 +4,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { RENEWAL_STATUSES } from '../../../api/enums';
 import { ErrorState } from '../../../components/errors';
 import { formatRubles, getRenewals, reportKeys, type Period, type RenewalMonth, type RenewalReport } from './api';
 import { DownloadButtons } from './DownloadButtons';
@@ -14,7 +15,7 @@ const STATUS_COLORS = { renewed: 'green', pending: 'blue', lapsed: 'red' } as co
 
 function chartOption(report: RenewalReport, r: (key: string) => string): EChartsCoreOption {
   const months = report.months.map((m) => m.month);
-  const series = (['renewed', 'pending', 'lapsed'] as const).map((status) => ({
+  const series = RENEWAL_STATUSES.map((status) => ({
     name: r(`renewals.${status}`), type: 'bar', stack: 'licenses', data: report.months.map((m) => m[status]),
   }));
   return {

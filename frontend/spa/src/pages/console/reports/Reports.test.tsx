@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Me } from '../../../api/contract';
+import type { Me } from '../../../api/auth';
 import { MeContext } from '../../../auth/session';
 import i18n from '../../../i18n';
 import { json, stubFetch, type Call } from '../../../test/fetch';
