@@ -31,11 +31,12 @@ function StaffAccessTable({ orgId }: { orgId: string }) {
       query={entries}
       rowKey={(e) => `${e.at}|${e.staff}|${e.action}`}
       emptyText={t('staffAccess.empty')}
+      minWidth={720}
       columns={[
-        { key: 'at', title: t('staffAccess.when'), dataIndex: 'at', render: dateTime },
-        { key: 'who', title: t('staffAccess.who'), dataIndex: 'staff' },
-        { key: 'what', title: t('staffAccess.what'), render: (_, e) => labels.auditAction(e.action) },
-        { key: 'why', title: t('staffAccess.why'), dataIndex: 'reason', render: (reason: string | null) => reason ?? '—' },
+        { key: 'at', title: t('staffAccess.when'), dataIndex: 'at', width: 180, render: dateTime },
+        { key: 'who', title: t('staffAccess.who'), dataIndex: 'staff', ellipsis: true },
+        { key: 'what', title: t('staffAccess.what'), ellipsis: true, render: (_, e) => labels.auditAction(e.action) },
+        { key: 'why', title: t('staffAccess.why'), dataIndex: 'reason', ellipsis: true, render: (reason: string | null) => reason ?? '—' },
       ]}
     />
   );

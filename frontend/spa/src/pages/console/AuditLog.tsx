@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { exportAudit, searchAudit, verifyAuditChain, type AuditEvent, type AuditFilters, type ExportFormat } from '../../api/audit';
 import { queryKeys } from '../../api/queryKeys';
+import { AuditActor, AuditEntity, useAuditLabels } from '../../components/audit';
 import { useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
 import { PageHeader } from '../../components/PageHeader';
@@ -13,6 +14,7 @@ import { saveBlob } from '../../lib/download';
 import { useDateTime } from '../../lib/format';
 import { KNOWN_AUDIT_ACTIONS } from '../../lib/auditActions';
 import { useLabels } from '../../lib/labels';
+import { CustomerName } from '../../lib/names';
 
 interface FilterValues {
   actor?: string;
@@ -116,43 +118,35 @@ export default function AuditLog() {
         size="small"
         emptyText={filtered ? t('audit.emptyFiltered') : t('audit.empty')}
         expandable={{ expandedRowRender: (event) => <AuditDetails event={event} /> }}
+        minWidth={980}
         columns={[
-          { key: 'at', title: t('audit.at'), dataIndex: 'at', render: dateTime },
-          {
-            key: 'actor',
-            title: t('audit.actor'),
-            render: (_, e) => (
-              <Flex vertical>
-                <Typography.Text>{e.actor.display || e.actor.id}</Typography.Text>
-                <Typography.Text type="secondary">{t(`actorKind.${e.actor.kind}`, { defaultValue: e.actor.kind })}</Typography.Text>
-              </Flex>
-            ),
-          },
+          { key: 'at', title: t('audit.at'), dataIndex: 'at', render: dateTime, width: 170, fixed: 'left' },
+          { key: 'actor', title: t('audit.actor'), render: (_, e) => <AuditActor actor={e.actor} /> },
           {
             key: 'action',
             title: t('audit.action'),
             render: (_, e) => (
-              <Flex vertical>
-                <Typography.Text>{labels.auditAction(e.action)}</Typography.Text>
-                <Typography.Text type="secondary" code>{e.action}</Typography.Text>
+              <Flex vertical style={{ minWidth: 0 }}>
+                <Typography.Text ellipsis>{labels.auditAction(e.action)}</Typography.Text>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>{e.action}</Typography.Text>
               </Flex>
             ),
           },
-          { key: 'entity', title: t('audit.entity'), render: (_, e) => <Typography.Text code>{`${e.entity_type}:${e.entity_id}`}</Typography.Text> },
-          { key: 'org', title: t('audit.organization'), dataIndex: 'org_id', render: (id: string | null) => id ?? '—' },
-          { key: 'ip', title: 'IP', dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
+          { key: 'entity', title: t('audit.entity'), render: (_, e) => <AuditEntity entityType={e.entity_type} entityId={e.entity_id} /> },
+          { key: 'org', title: t('audit.organization'), dataIndex: 'org_id', render: (id: string | null) => <CustomerName orgId={id} /> },
+          { key: 'ip', title: 'IP', dataIndex: 'ip', width: 130, render: (ip: string | null) => ip ?? '—' },
         ]}
       />
     </>
   );
 }
 
-const show = (value: unknown) => (value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
-
 /** What changed: field by field from `diff`; the raw snapshots when there is no diff (creations, deletions). */
 function AuditDetails({ event }: { event: AuditEvent }) {
   const { t } = useTranslation();
+  const labels = useAuditLabels();
   const changes = Object.entries(event.diff ?? {}).map(([field, [before, after]]) => ({ field, before, after }));
+  const value = (field: string) => (v: unknown) => labels.value(event.entity_type, field, v);
   // Bounded: the list is as wide as its widest content, and a user agent is one long line.
   return (
     <Flex vertical gap={12} style={{ maxWidth: 960, overflowWrap: 'anywhere' }}>
@@ -163,9 +157,9 @@ function AuditDetails({ event }: { event: AuditEvent }) {
           pagination={false}
           dataSource={changes}
           columns={[
-            { key: 'field', title: t('audit.field'), dataIndex: 'field', render: (f: string) => <Typography.Text code>{f}</Typography.Text> },
-            { key: 'before', title: t('audit.before'), dataIndex: 'before', render: show },
-            { key: 'after', title: t('audit.after'), dataIndex: 'after', render: show },
+            { key: 'field', title: t('audit.field'), dataIndex: 'field', render: (f: string) => <span title={f}>{labels.field(event.entity_type, f)}</span> },
+            { key: 'before', title: t('audit.before'), render: (_, c) => value(c.field)(c.before) },
+            { key: 'after', title: t('audit.after'), render: (_, c) => value(c.field)(c.after) },
           ]}
         />
       ) : (

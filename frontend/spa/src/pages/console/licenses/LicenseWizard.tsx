@@ -15,6 +15,8 @@ import { PageHeader } from '../../../components/PageHeader';
 import { PageSpin } from '../../../components/PageSpin';
 import { saveBlob } from '../../../lib/download';
 import { findProduct, useCatalog, useCatalogNames, useLimitText } from '../../../lib/licensing';
+import { useDay } from '../../../lib/format';
+import { NameWithId, useCustomer } from '../../../lib/names';
 import { useCan } from '../../../lib/permissions';
 import {
   placeServerErrors, planDefaults, STEPS, stepIndex, toLicenseRequest, validateStep, firstInvalidStep,
@@ -185,10 +187,14 @@ function Review({ form, products }: { form: FormInstance<WizardValues>; products
   const { t } = useTranslation();
   const names = useCatalogNames(products);
   const limitText = useLimitText();
+  const day = useDay();
   const request = toLicenseRequest(form.getFieldsValue(true) as WizardValues);
+  const customer = useCustomer(request.org_id);
   return (
     <Descriptions bordered size="small" column={1} style={{ marginBottom: 16 }} title={t('licenseWizard.reviewTitle')}>
-      <Descriptions.Item label={t('licenseWizard.customer')}><Typography.Text code>{request.org_id}</Typography.Text></Descriptions.Item>
+      <Descriptions.Item label={t('licenseWizard.customer')}>
+        {customer.data ? <NameWithId name={customer.data.name} id={request.org_id} /> : <Typography.Text code>{request.org_id}</Typography.Text>}
+      </Descriptions.Item>
       <Descriptions.Item label={t('licenseWizard.plan')}>{names.product(request.product)} · {names.plan(request.product, request.plan)}</Descriptions.Item>
       <Descriptions.Item label={t('licenseWizard.modules')}>
         <Flex wrap gap={4}>{(request.modules ?? []).map((m) => <Tag key={m}>{names.module(request.product, m)}</Tag>)}</Flex>
@@ -197,7 +203,7 @@ function Review({ form, products }: { form: FormInstance<WizardValues>; products
         <Descriptions.Item key={name} label={t(`limitName.${name}`)}>{limitText(limit)}</Descriptions.Item>
       ))}
       <Descriptions.Item label={t('licenseWizard.period')}>
-        {dayjs(request.starts_on).format('DD.MM.YYYY')} — {dayjs(request.ends_on).format('DD.MM.YYYY')} · {t('licenseWizard.graceShort', { count: request.grace_days })}
+        {day(request.starts_on)} — {day(request.ends_on)} · {t('licenseWizard.graceShort', { count: request.grace_days })}
       </Descriptions.Item>
       <Descriptions.Item label={t('licenseWizard.domain')}>{request.domain}</Descriptions.Item>
       <Descriptions.Item label={t('licenseWizard.versionRange')}>{request.version_min} — {request.version_max ?? t('licenseWizard.anyNewer')}</Descriptions.Item>

@@ -10,7 +10,9 @@ import { queryKeys } from '../../../api/queryKeys';
 import { CustomerPicker } from '../../../components/CustomerPicker';
 import { PagedTable, usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
+import { useDay } from '../../../lib/format';
 import { LicenseStateTag, PAYMENT_COLOR, useCatalog, useCatalogNames } from '../../../lib/licensing';
+import { NameWithId } from '../../../lib/names';
 import { useCan } from '../../../lib/permissions';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -47,6 +49,7 @@ export function LicenseTable({ orgId, filters = {}, emptyText }: { orgId?: strin
   const { t } = useTranslation();
   const catalog = useCatalog();
   const names = useCatalogNames(catalog.data);
+  const day = useDay();
   const query: LicenseFilters = orgId ? { ...filters, org_id: orgId } : filters;
   const licenses = usePagedQuery(queryKeys.licenseList(query), (cursor) => listLicenses(query, cursor));
   return (
@@ -54,41 +57,39 @@ export function LicenseTable({ orgId, filters = {}, emptyText }: { orgId?: strin
       query={licenses}
       rowKey="id"
       emptyText={emptyText}
+      size="small"
+      minWidth={orgId ? 860 : 1040}
       columns={[
         {
           key: 'license',
           title: t('licenses.license'),
+          fixed: 'left',
           render: (_, l) => (
-            <Flex vertical>
-              <Link to={`/console/licenses/${l.id}`}>{names.plan(l.product, l.plan)} · {l.domain}</Link>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>{l.id}</Typography.Text>
-            </Flex>
+            <NameWithId name={<Link to={`/console/licenses/${l.id}`}>{names.plan(l.product, l.plan)} · {l.domain}</Link>} id={l.id} hint={names.product(l.product)} />
           ),
         },
         ...(orgId ? [] : [{
           key: 'customer',
           title: t('licenses.customer'),
           render: (_: unknown, l: LicenseRow) => (
-            <Link to={`/console/customers/${l.org_id}`}>{l.customer_name ?? l.org_id}</Link>
+            <Typography.Text ellipsis={{ tooltip: l.customer_name }}>
+              <Link to={`/console/customers/${l.org_id}`}>{l.customer_name ?? l.org_id}</Link>
+            </Typography.Text>
           ),
         }]),
-        { key: 'product', title: t('licenses.product'), render: (_, l) => names.product(l.product) },
-        {
-          key: 'period',
-          title: t('licenses.period'),
-          render: (_, l) => `${dayjs(l.starts_on).format('DD.MM.YYYY')} — ${dayjs(l.ends_on).format('DD.MM.YYYY')}`,
-        },
-        { key: 'state', title: t('licenses.state'), render: (_, l) => <LicenseStateTag state={l.state} /> },
+        { key: 'period', title: t('licenses.period'), width: 180, render: (_, l) => `${day(l.starts_on)} — ${day(l.ends_on)}` },
+        { key: 'state', title: t('licenses.state'), width: 140, render: (_, l) => <LicenseStateTag state={l.state} /> },
         {
           key: 'payment',
           title: t('licenses.payment'),
+          width: 130,
           render: (_, l) => l.payment_status
             ? <Tag color={PAYMENT_COLOR[l.payment_status]}>{t(`paymentStatus.${l.payment_status}`)}</Tag>
             : <Typography.Text type="secondary">—</Typography.Text>,
         },
-        { key: 'version', title: t('licenses.version'), render: (_, l) => `v${l.version}` },
-        { key: 'modules', title: t('licenses.modules'), render: (_, l) => l.modules.length },
-        { key: 'key', title: t('licenses.key'), render: (_, l) => <Typography.Text code>…{l.key_hint}</Typography.Text> },
+        { key: 'version', title: t('licenses.version'), width: 72, render: (_, l) => `v${l.version}` },
+        { key: 'modules', title: t('licenses.modules'), width: 72, render: (_, l) => l.modules.length },
+        { key: 'key', title: t('licenses.key'), width: 84, render: (_, l) => <Typography.Text code>…{l.key_hint}</Typography.Text> },
       ]}
     />
   );

@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Checkbox, Flex, Input, Segmented, Typography } from 'antd';
+import { Alert, Button, Checkbox, Flex, Input, Segmented } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -12,6 +12,7 @@ import { describeError, ErrorState } from '../../../components/errors';
 import { usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { LicenseStateTag, useCatalog, useCatalogNames } from '../../../lib/licensing';
+import { NameWithId } from '../../../lib/names';
 
 type StateFilter = ActivationState | 'all';
 const VERSION = /^\d+\.\d+(\.\d+)?$/;
@@ -75,10 +76,14 @@ export default function Monitoring() {
             extraColumns={[{
               key: 'license',
               title: t('monitoring.license'),
+              fixed: 'left',
               render: (_, row) => (
-                <Flex vertical gap={2}>
-                  <Link to={`/console/licenses/${row.license_id}`}>{names.plan(row.product ?? 'itbm', row.plan ?? '')} · {row.license_id}</Link>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{row.customer ?? row.org_id}</Typography.Text>
+                <Flex vertical gap={2} style={{ minWidth: 0 }}>
+                  <NameWithId
+                    name={<Link to={`/console/licenses/${row.license_id}`}>{row.customer ?? row.org_id}</Link>}
+                    id={row.license_id ?? ''}
+                    hint={names.plan(row.product ?? 'itbm', row.plan ?? '')}
+                  />
                   {row.license_state && <LicenseStateTag state={row.license_state as LicenseState} />}
                 </Flex>
               ),

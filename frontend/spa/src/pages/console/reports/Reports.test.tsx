@@ -124,12 +124,13 @@ describe('the reports page', { timeout: 30_000 }, () => {
   it('shows the renewal forecast by month with its licenses', async () => {
     stubFetch(backend);
     show('renewals');
-    const march = (await screen.findByText('2026-03')).closest('tr') as HTMLElement;
+    const march = (await screen.findByText('март 2026 г.')).closest('tr') as HTMLElement;
     expect(within(march).getAllByText('1')).toHaveLength(2);
     expect(screen.getByRole('img', { name: 'Истекающие лицензии по месяцам' })).toBeTruthy();
     await userEvent.click(within(march).getByRole('button'));
     expect(await screen.findByText('ООО «Ромашка»')).toBeTruthy();
-    expect(screen.getByText('Продлено → 2027-03-20')).toBeTruthy();
+    expect(screen.getByText('Продлено → 20.03.2027')).toBeTruthy();
+    expect(screen.getByText('01.03.2026')).toBeTruthy(); // the lapsed license's last day
     expect(screen.getAllByText('Не продлено').length).toBeGreaterThan(0);
   });
 

@@ -36,12 +36,3 @@ export async function downloadReport(report: ReportName, format: FileFormat, per
   }));
   saveBlob(blob, filename ?? `${report}.${format}`);
 }
-
-/** Kopecks as rubles for a table cell: 1 234 567,00 ₽ / RUB 1,234,567.00. */
-export function formatRubles(kopecks: number | null | undefined, language: string): string {
-  if (kopecks === null || kopecks === undefined) return '—';
-  const value = kopecks / 100;
-  return language === 'en'
-    ? `RUB ${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
-    : `${value.toLocaleString('ru-RU', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ₽`;
-}
