@@ -90,8 +90,8 @@ export default function CustomersList() {
             ),
           },
           { key: 'inn', title: t('customers.innKpp'), width: 210, render: (_, c) => (c.inn ? `${c.inn}${c.kpp ? ` / ${c.kpp}` : ''}` : '—') },
-          { key: 'segment', title: t('customers.segment'), width: 180, ellipsis: true, render: (_, c) => (c.segment ? t(`segment.${c.segment}`) : '—') },
-          { key: 'deployment', title: t('customers.deployment'), width: 140, ellipsis: true, render: (_, c) => (c.deployment ? t(`deployment.${c.deployment}`) : '—') },
+          { key: 'segment', title: t('customers.segment'), width: 180, render: (_, c) => (c.segment ? t(`segment.${c.segment}`) : '—') },
+          { key: 'deployment', title: t('customers.deployment'), width: 140, render: (_, c) => (c.deployment ? t(`deployment.${c.deployment}`) : '—') },
           { key: 'status', title: t('customers.status'), width: 150, render: (_, c) => <Tag color={STATUS_COLOR[c.status]}>{t(`customerStatus.${c.status}`)}</Tag> },
         ]}
       />

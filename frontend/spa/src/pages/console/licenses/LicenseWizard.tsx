@@ -183,7 +183,8 @@ function Wizard({ products }: { products: Product[] }) {
   );
 }
 
-function Review({ form, products }: { form: FormInstance<WizardValues>; products: Product[] }) {
+/** The last step: what will be signed, as people read it (the customer by name). */
+export function Review({ form, products }: { form: FormInstance<WizardValues>; products: Product[] }) {
   const { t } = useTranslation();
   const names = useCatalogNames(products);
   const limitText = useLimitText();

@@ -1,0 +1,96 @@
+import { configure, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AuditEvent } from '../../api/audit';
+import { MeContext } from '../../auth/session';
+import i18n from '../../i18n';
+import { ITBM, LICENSE_ID, ORG } from '../../test/catalog';
+import { card, pathOf } from '../../test/customers';
+import { json, stubFetch } from '../../test/fetch';
+import { renderRoutes, staffMe } from '../../test/render';
+import AuditLog from './AuditLog';
+
+// The first render loads antd's table, form and date pickers: slow on a busy machine.
+vi.setConfig({ testTimeout: 30_000 });
+configure({ asyncUtilTimeout: 5_000 });
+afterEach(() => vi.unstubAllGlobals());
+
+const SALES = 'usr_01JSALESSALESSALESSALESSA1';
+
+function event(overrides: Partial<AuditEvent>): AuditEvent {
+  return {
+    id: 'aud_1', chain: 'main', seq: 1, at: '2026-03-10T09:00:00Z', prev_at: null, prev_hash: '', hash: '',
+    actor: { id: SALES, kind: 'staff', display: null, roles: ['sales'] }, action: 'license.revoke', entity_type: 'license',
+    entity_id: LICENSE_ID, org_id: ORG, before: null, after: null, diff: {}, reason: null, request_id: null, ip: '10.0.0.7',
+    user_agent: null, ...overrides,
+  };
+}
+
+const REVOKE = event({
+  id: 'aud_2', seq: 2, reason: 'договор расторгнут',
+  diff: { status: ['active', 'revoked'], ends_on: ['2026-12-31', '2026-03-10'], 'limits.users.mode': ['soft', 'hard'] },
+});
+const CREATE = event({
+  id: 'aud_1', action: 'customer.create', entity_type: 'organization', entity_id: ORG,
+  actor: { id: 'usr_01JCUSTOMERCUSTOMERCUSTOMER', kind: 'customer', display: null, roles: [] },
+});
+
+function backend() {
+  return stubFetch((call) => {
+    const path = pathOf(call.url);
+    if (path === '/api/console/audit') return json({ items: [REVOKE, CREATE], next_cursor: null });
+    if (path === '/api/console/staff') {
+      return json({ items: [{ id: SALES, email: 'sales@vendor.example', name: 'Марина Продажина', roles: ['sales'], status: 'active',
+        mfa_enabled: false, created_at: '2026-01-01T00:00:00Z', last_login_at: null }], next_cursor: null });
+    }
+    if (path === `/api/console/customers/${ORG}`) return json(card());
+    if (path === '/api/console/catalog/products') return json([ITBM]);
+    return json({}, 404);
+  });
+}
+
+function show() {
+  return renderRoutes([
+    { path: '/console/audit', element: <MeContext.Provider value={staffMe({ roles: ['auditor'] })}><AuditLog /></MeContext.Provider> },
+  ], '/console/audit');
+}
+
+const row = (text: string) => screen.getAllByRole('row').find((r) => within(r).queryByText(text)) as HTMLElement;
+
+describe('the audit log', () => {
+  it('names who did what to which customer, with the ids under the names', async () => {
+    backend();
+    show();
+    expect(await screen.findByText('Отзыв лицензии')).toBeTruthy();
+    const revoke = row('Отзыв лицензии');
+    // the event recorded no name: the staff list has it
+    expect(await within(revoke).findByText('Марина Продажина')).toBeTruthy();
+    expect(within(revoke).getByText(`сотрудник · ${SALES}`)).toBeTruthy();
+    expect(within(revoke).getByText('Лицензия')).toBeTruthy();
+    expect(within(revoke).getByText(LICENSE_ID)).toBeTruthy();
+    expect(within(revoke).getByRole('link', { name: 'ООО «Ромашка»' }).getAttribute('href')).toBe(`/console/customers/${ORG}`);
+
+    const create = row('Создание клиента');
+    expect(within(create).getByText('Клиент')).toBeTruthy(); // a customer's user without a recorded name
+    expect(within(create).getAllByText('ООО «Ромашка»')).toHaveLength(2); // the object and the customer column
+    expect(within(create).getByText(`Клиент · ${ORG}`)).toBeTruthy();
+    expect(screen.queryByText(/organization:org_|license:lic_/)).toBeNull();
+  });
+
+  it('labels each change in the UI language: field, old and new value', async () => {
+    backend();
+    show();
+    await userEvent.click(within(await screen.findByRole('row', { name: /Отзыв лицензии/ })).getByRole('button'));
+    const changes = (await screen.findByRole('columnheader', { name: 'Поле' })).closest('table') as HTMLElement;
+    const line = (field: string) => within(changes).getByText(field).closest('tr') as HTMLElement;
+    expect(within(line('Статус')).getByText('Активна')).toBeTruthy();
+    expect(within(line('Статус')).getByText('Отозвана')).toBeTruthy();
+    expect(within(line('Окончание')).getByText('31.12.2026')).toBeTruthy();
+    expect(within(line('Лимиты · Пользователи · режим')).getByText('мягкий')).toBeTruthy();
+    expect(within(changes).queryByText('revoked')).toBeNull();
+
+    await i18n.changeLanguage('en');
+    expect(await within(changes).findByText('Status')).toBeTruthy();
+    expect(within(line('Status')).getByText('Revoked')).toBeTruthy();
+  });
+});
