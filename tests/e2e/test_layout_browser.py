@@ -92,7 +92,8 @@ def test_every_console_list_page_fits_a_1440_px_screen(console: BrowserContext, 
         "/console/reports", "/console/reports?tab=renewals", "/console/reports?tab=usage",
         "/console/notifications?tab=log", "/console/staff", "/console/access-grants", "/console/audit",
         "/console/profile", f"/console/licenses/{license_id}",
-        *(f"/console/customers/{org_id}?tab={tab}" for tab in ("licenses", "payments", "contacts", "documents", "activity")),
+        *(f"/console/customers/{org_id}?tab={tab}"
+          for tab in ("licenses", "payments", "contacts", "documents", "activity")),
     ]
     measured = [fits(page, path) for path in paths]
     assert [m for m in measured if m["page"] > 0 or m["tables"]] == []
