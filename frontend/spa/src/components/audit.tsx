@@ -83,18 +83,30 @@ export function useAuditLabels() {
 
 export type AuditDiff = Record<string, unknown[]> | null | undefined;
 
-/** Each changed field on its own line: "Статус: Активна → Отозвана". */
-export function AuditChanges({ entityType, diff }: { entityType: string; diff: AuditDiff }) {
+const unset = (value: unknown) => value === null || value === undefined;
+
+/**
+ * Each changed field on its own line: "Статус: Активна → Отозвана", a field that was set for the first
+ * time as "Домен: budget.romashka.ru"; past `limit` lines, how many more there are.
+ */
+export function AuditChanges({ entityType, diff, limit }: { entityType: string; diff: AuditDiff; limit?: number }) {
+  const { t } = useTranslation();
   const labels = useAuditLabels();
   const changes = Object.entries(diff ?? {});
   if (changes.length === 0) return <Typography.Text type="secondary">—</Typography.Text>;
+  const shown = limit ? changes.slice(0, limit) : changes;
   return (
     <Flex vertical>
-      {changes.map(([path, [before, after]]) => (
+      {shown.map(([path, [before, after]]) => (
         <Typography.Text key={path}>
-          <span title={path}>{labels.field(entityType, path)}</span>: {labels.value(entityType, path, before)} → {labels.value(entityType, path, after)}
+          <span title={path}>{labels.field(entityType, path)}</span>:{' '}
+          {unset(before) ? labels.value(entityType, path, after)
+            : `${labels.value(entityType, path, before)} → ${labels.value(entityType, path, after)}`}
         </Typography.Text>
       ))}
+      {shown.length < changes.length && (
+        <Typography.Text type="secondary">{t('audit.moreChanges', { count: changes.length - shown.length })}</Typography.Text>
+      )}
     </Flex>
   );
 }

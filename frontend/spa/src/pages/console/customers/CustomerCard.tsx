@@ -444,7 +444,7 @@ function Activity({ orgId }: { orgId: string }) {
             ),
           },
           { key: 'entity', title: t('audit.entity'), render: (_, e) => <AuditEntity entityType={e.entity_type} entityId={e.entity_id} /> },
-          { key: 'changes', title: t('audit.changes'), render: (_, e) => <AuditChanges entityType={e.entity_type} diff={e.diff} /> },
+          { key: 'changes', title: t('audit.changes'), width: '34%', render: (_, e) => <AuditChanges entityType={e.entity_type} diff={e.diff} limit={4} /> },
           { key: 'reason', title: t('licenses.reason'), ellipsis: true, render: (_, e) => e.reason ?? '—' },
         ]}
       />
