@@ -3,9 +3,7 @@ import { Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { listCustomers } from '../api/customers';
-import { useCustomer } from '../lib/names';
-
-const ORG_ID = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
+import { ORG_ID, useCustomer } from '../lib/names';
 
 /** A pasted organization id in any letter case, as the API spells it. */
 export function asOrgId(text: string): string | undefined {

@@ -7,7 +7,8 @@ import { queryKeys } from '../api/queryKeys';
 import { listStaff } from '../api/staff';
 import { useCan } from './permissions';
 
-const ORG_ID = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
+/** An organization id as the API spells it. */
+export const ORG_ID = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /**
  * A customer's card by id, shared by every place that names a customer it only has the id of (the

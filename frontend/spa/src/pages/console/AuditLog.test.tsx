@@ -1,4 +1,4 @@
-import { configure, screen, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../api/audit';
@@ -92,5 +92,15 @@ describe('the audit log', () => {
     await i18n.changeLanguage('en');
     expect(await within(changes).findByText('Status')).toBeTruthy();
     expect(within(line('Status')).getByText('Revoked')).toBeTruthy();
+  });
+
+  it('filters by a staff member chosen by name, not by a pasted id', async () => {
+    const calls = backend();
+    show();
+    await screen.findByText('Отзыв лицензии');
+    await userEvent.click(screen.getByRole('combobox', { name: 'Кто' }));
+    await userEvent.click(await screen.findByTitle('Марина Продажина'));
+    await userEvent.click(screen.getByRole('button', { name: 'Применить' }));
+    await waitFor(() => expect(calls.map((c) => c.url)).toContain(`/api/console/audit?actor=${SALES}`));
   });
 });

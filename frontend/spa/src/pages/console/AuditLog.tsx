@@ -1,12 +1,13 @@
 import { DownloadOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
-import { App, AutoComplete, Button, DatePicker, Descriptions, Flex, Form, Input, Table, Typography } from 'antd';
+import { App, AutoComplete, Button, DatePicker, Descriptions, Flex, Form, Input, Select, Table, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { exportAudit, searchAudit, verifyAuditChain, type AuditEvent, type AuditFilters, type ExportFormat } from '../../api/audit';
 import { queryKeys } from '../../api/queryKeys';
 import { AuditActor, AuditEntity, useAuditLabels } from '../../components/audit';
+import { CustomerPicker } from '../../components/CustomerPicker';
 import { useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
 import { PageHeader } from '../../components/PageHeader';
@@ -14,10 +15,11 @@ import { saveBlob } from '../../lib/download';
 import { useDateTime } from '../../lib/format';
 import { KNOWN_AUDIT_ACTIONS } from '../../lib/auditActions';
 import { useLabels } from '../../lib/labels';
-import { CustomerName } from '../../lib/names';
+import { CustomerName, useStaffNames } from '../../lib/names';
 
 interface FilterValues {
   actor?: string;
+  org?: string;
   entity?: string;
   action?: string;
   range?: [Dayjs | null, Dayjs | null] | null;
@@ -26,7 +28,8 @@ interface FilterValues {
 function toFilters(values: FilterValues): AuditFilters {
   const [from, to] = values.range ?? [];
   return {
-    actor: values.actor?.trim() || undefined,
+    actor: values.actor || undefined,
+    org: values.org || undefined,
     entity: values.entity?.trim() || undefined,
     action: values.action?.trim() || undefined,
     from: from?.format('YYYY-MM-DD'),
@@ -38,6 +41,7 @@ export default function AuditLog() {
   const { t } = useTranslation();
   const labels = useLabels();
   const dateTime = useDateTime();
+  const staffNames = useStaffNames();
   const showError = useShowError();
   const { modal } = App.useApp();
   const [form] = Form.useForm<FilterValues>();
@@ -87,7 +91,17 @@ export default function AuditLog() {
       </PageHeader>
       <Form form={form} layout="inline" onFinish={(values) => setFilters(toFilters(values))} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item name="actor">
-          <Input allowClear placeholder={t('audit.actorPlaceholder')} aria-label={t('audit.actor')} style={{ width: 200 }} />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('audit.actorPlaceholder')}
+            aria-label={t('audit.actor')}
+            style={{ width: 220 }}
+            options={[...staffNames].map(([value, label]) => ({ value, label }))}
+          />
+        </Form.Item>
+        <Form.Item name="org">
+          <CustomerPicker style={{ width: 260 }} />
         </Form.Item>
         <Form.Item name="entity">
           <Input allowClear placeholder={t('audit.entityPlaceholder')} aria-label={t('audit.entity')} style={{ width: 220 }} />
