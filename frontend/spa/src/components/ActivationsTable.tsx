@@ -1,19 +1,11 @@
 import { Empty, Flex, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Activation, LimitViolation } from '../api/licensing';
+import type { Activation, FleetActivation, LimitViolation } from '../api/licensing';
 import { useDateTime } from '../lib/format';
 import { ActivationStateTag } from '../lib/licensing';
 
-export interface ActivationRow extends Activation {
-  /** On the fleet page: which license and customer the installation runs under. */
-  license_id?: string;
-  org_id?: string;
-  customer?: string | null;
-  product?: string;
-  plan?: string;
-  license_state?: string;
-  clone_suspected?: boolean;
-}
+/** An installation; on the fleet page also which license and customer it runs under. */
+export type ActivationRow = Activation & Partial<Omit<FleetActivation, keyof Activation>>;
 
 function ViolationTag({ violation }: { violation: LimitViolation }) {
   const { t } = useTranslation();
