@@ -41,6 +41,7 @@ include mk/*.mk
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 unit: deps
 	$(PYTEST) tests/unit -q

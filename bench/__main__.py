@@ -14,16 +14,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ALL = ["calls", "imports", "gateway", "ready", "spa", "sdk", "load", "snapstart", "audit"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", choices=["calls", "imports", "gateway", "ready", "spa", "sdk", "load"],
-                        action="append")
+    parser.add_argument("--only", choices=ALL, action="append")
     args = parser.parse_args(argv)
-    only = set(args.only or ["calls", "imports", "gateway", "ready", "spa", "sdk", "load"])
+    only = set(args.only or ALL)
 
     from localcloud.cloud import FAKE_CREDENTIALS
     from localcloud.moto_server import start_moto
@@ -107,6 +107,16 @@ def main(argv: list[str] | None = None) -> int:
         from bench import heartbeat_load
 
         out += heartbeat_load.report(heartbeat_load.run())
+
+    if "snapstart" in only:
+        from bench import snapstart
+
+        out += snapstart.report(snapstart.run())
+
+    if "audit" in only:
+        from bench import audit_concurrency
+
+        out += audit_concurrency.report(audit_concurrency.run())
 
     if "sdk" in only:
         from bench.sdk_verify import measure_offline_verification

@@ -1,9 +1,7 @@
 """(a) AWS calls per request, by service and operation.
 
-Counted where calls leave: the platform's own client (tessera.core.aws: DynamoDB, SQS, KMS, Secrets
-Manager) reports each call to its observers, and every botocore client created after `install()`
-(boto3's for S3 and SES, Powertools') gets a `before-call` hook, so nothing that reaches AWS goes
-uncounted. The handler runs in-process with
+Counted where calls leave: every botocore client's API call (boto3's, PynamoDB's, Powertools'), whenever
+the client was created, so nothing that reaches AWS goes uncounted. The handler runs in-process with
 its own template environment against an in-process moto server provisioned from template.yaml.
 """
 
@@ -20,39 +18,27 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import botocore.client
+from botocore.client import BaseClient
 
 from bench.scenarios import SCENARIOS, Scenario
-from tessera.core import aws
 
 
 class AwsCallCounter:
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
-        self._original = botocore.client.ClientCreator.create_client
+        self._original = BaseClient._make_api_call
 
     def install(self) -> None:
-        counter = self
+        counter, original = self, self._original
 
-        def create_client(creator: Any, *args: Any, **kwargs: Any) -> Any:
-            client = counter._original(creator, *args, **kwargs)
-            client.meta.events.register("before-call.*.*", counter._count)
-            return client
+        def counted(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+            counter.calls[f"{client.meta.service_model.service_name}:{operation}"] += 1
+            return original(client, operation, params)
 
-        botocore.client.ClientCreator.create_client = create_client  # type: ignore[method-assign]
-        aws.observers.append(self._observe)
+        BaseClient._make_api_call = counted  # type: ignore[method-assign]
 
     def uninstall(self) -> None:
-        botocore.client.ClientCreator.create_client = self._original  # type: ignore[method-assign]
-        aws.observers.remove(self._observe)
-
-    def _observe(self, service: str, operation: str, params: dict[str, Any]) -> None:
-        self.calls[f"{service}:{operation}"] += 1
-
-    def _count(self, event_name: str, **_: Any) -> None:
-        # event_name is "before-call.<service>.<Operation>"
-        _, service, operation = event_name.split(".", 2)
-        self.calls[f"{service}:{operation}"] += 1
+        BaseClient._make_api_call = self._original  # type: ignore[method-assign]
 
     def take(self) -> dict[str, int]:
         taken = dict(self.calls)

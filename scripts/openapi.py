@@ -1,8 +1,9 @@
-"""Build docs/openapi.json from the HTTP functions of template.yaml.
+"""Build docs/openapi.json from the HTTP functions of template.yaml, and the route table of the API's
+`$default` route (functions/unmatched_route/unmatched_route/routes.json: path → methods).
 
-Each function with HttpApi events exposes a module-level resolver `app` (tessera.core.http); its OpenAPI
-schema is merged into one document. `--check` fails (exit 1, with a diff) when the committed file
-has drifted from the code; `--write` rewrites it."""
+Each function with HttpApi events exposes a module-level Powertools resolver `app` (tessera.core.http);
+its OpenAPI schema is merged into one document. `--check` fails (exit 1, with a diff) when a committed file
+has drifted from the code; `--write` rewrites them."""
 
 from __future__ import annotations
 
@@ -18,12 +19,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "infra" / "local"))
 OUTPUT = ROOT / "docs" / "openapi.json"
+ROUTE_TABLE = ROOT / "functions" / "unmatched_route" / "unmatched_route" / "routes.json"
 
 
-def build() -> dict[str, Any]:
-    from localcloud.template import load_template
-
-    template = load_template(ROOT / "template.yaml")
+def build(template: Any) -> dict[str, Any]:
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "1")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "1")
     version = template.parameters.get("Version", "0.0.0")
@@ -34,7 +33,7 @@ def build() -> dict[str, Any]:
         "paths": {},
         "components": {"schemas": {}},
     }
-    functions = sorted({route.function for route in template.routes})
+    functions = sorted({route.function for route in template.routes if not route.is_default})
     for logical_id in functions:
         fn = template.functions[logical_id]
         for path in (str(fn.code_dir), *map(str, fn.layer_dirs)):
@@ -44,13 +43,14 @@ def build() -> dict[str, Any]:
         app = getattr(module, "app", None)
         if app is None:
             raise SystemExit(f"{logical_id}: {fn.handler} has HttpApi routes but no module-level `app` resolver")
-        schema = app.openapi()
+        schema = app.get_openapi_schema(title="Tessera API", version=version).model_dump(
+            mode="json", by_alias=True, exclude_none=True)
         for path, operations in (schema.get("paths") or {}).items():
             for method, operation in operations.items():
                 operation.setdefault("tags", [logical_id])
                 document["paths"].setdefault(path, {})[method] = operation
         document["components"]["schemas"].update((schema.get("components") or {}).get("schemas") or {})
-    return with_problems(document)
+    return _without_null_defaults(with_problems(document))
 
 
 PROBLEM_SCHEMA = {
@@ -71,21 +71,51 @@ PROBLEM_SCHEMA = {
 
 
 def with_problems(document: dict[str, Any]) -> dict[str, Any]:
-    """Document what the resolver answers on errors: problems, and 422 wherever there is input."""
+    """Document what the resolver really answers on errors: problems, not Powertools' default shapes."""
     problem = {"description": "Problem", "content": {"application/problem+json": {
         "schema": {"$ref": "#/components/schemas/Problem"}}}}
     for operations in document["paths"].values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
+            for powertools_shape in ("422", "500"):  # its validation errors: problems here, like every error
+                responses.pop(powertools_shape, None)
             if operation.get("parameters") or operation.get("requestBody"):
                 responses["422"] = {**problem, "description": "Validation failed"}
             responses["default"] = problem
-    document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
+    schemas = document["components"]["schemas"]
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(unused, None)
+    schemas["Problem"] = PROBLEM_SCHEMA
     return document
 
 
-def render(document: dict[str, Any]) -> str:
+def _without_null_defaults(value: Any) -> Any:
+    """`"default": null` says nothing an optional field does not, and typed-client generators read a
+    default as "always present"."""
+    if isinstance(value, dict):
+        return {k: _without_null_defaults(v) for k, v in value.items() if not (k == "default" and v is None)}
+    if isinstance(value, list):
+        return [_without_null_defaults(v) for v in value]
+    return value
+
+
+def route_table(template: Any) -> dict[str, list[str]]:
+    table: dict[str, set[str]] = {}
+    for route in template.routes:
+        if not route.is_default:
+            table.setdefault(route.path, set()).add(route.method)
+    return {path: sorted(methods) for path, methods in table.items()}
+
+
+def render(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def outputs() -> dict[Path, str]:
+    from localcloud.template import load_template
+
+    template = load_template(ROOT / "template.yaml")
+    return {OUTPUT: render(build(template)), ROUTE_TABLE: render(route_table(template))}
 
 
 def main() -> int:
@@ -94,18 +124,20 @@ def main() -> int:
     mode.add_argument("--check", action="store_true")
     mode.add_argument("--write", action="store_true")
     args = parser.parse_args()
-    text = render(build())
-    if args.write:
-        OUTPUT.write_text(text, encoding="utf-8")
-        print(f"wrote {OUTPUT.relative_to(ROOT)}")
-        return 0
-    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-    if current != text:
-        sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), text.splitlines(True),
-                                                   "docs/openapi.json (committed)", "docs/openapi.json (from code)"))
-        print("\ndocs/openapi.json has drifted from the routes: run `make openapi`", file=sys.stderr)
-        return 1
-    return 0
+    drifted = False
+    for output, text in outputs().items():
+        name = output.relative_to(ROOT)
+        if args.write:
+            output.write_text(text, encoding="utf-8")
+            print(f"wrote {name}")
+            continue
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != text:
+            drifted = True
+            sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), text.splitlines(True),
+                                                       f"{name} (committed)", f"{name} (from code)"))
+            print(f"\n{name} has drifted from the routes: run `make openapi`", file=sys.stderr)
+    return 1 if drifted else 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,4 @@
-"""Count the AWS calls code makes through tessera.core.aws (every DynamoDB, SQS, KMS and Secrets
-Manager request of the platform goes through it)."""
+"""Count the AWS calls code makes: every botocore client's (boto3's and PynamoDB's) API calls."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tessera.core import aws
+from botocore.client import BaseClient
 
 
 @dataclass
@@ -22,22 +21,25 @@ class Calls:
     def params(self, operation: str) -> list[dict[str, Any]]:
         return [p for _, o, p in self.made if o == operation]
 
-    def by_operation(self) -> dict[str, int]:
+    def by_operation(self, service: str | None = None) -> dict[str, int]:
         counted: dict[str, int] = {}
-        for _, operation, _ in self.made:
-            counted[operation] = counted.get(operation, 0) + 1
+        for made_by, operation, _ in self.made:
+            if service is None or made_by == service:
+                counted[operation] = counted.get(operation, 0) + 1
         return counted
 
 
 @contextmanager
 def recorded() -> Iterator[Calls]:
     calls = Calls()
+    original = BaseClient._make_api_call
 
-    def observe(service: str, operation: str, params: dict[str, Any]) -> None:
-        calls.made.append((service, operation, params))
+    def recording(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        calls.made.append((client.meta.service_model.service_name, operation, params))
+        return original(client, operation, params)
 
-    aws.observers.append(observe)
+    BaseClient._make_api_call = recording  # type: ignore[method-assign]
     try:
         yield calls
     finally:
-        aws.observers.remove(observe)
+        BaseClient._make_api_call = original  # type: ignore[method-assign]

@@ -223,7 +223,22 @@ def test_the_customer_sees_its_license_and_installations_and_downloads_the_file_
         card.get_by_role("button", name="Скачать файл лицензии").click()
     document = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
     assert document["license_id"] == license_id and document["version"] == 1
+    # The key to activate with: the owner asks for it (each view is audited).
+    card.get_by_role("button", name="Показать ключ").click()
+    expect(card.get_by_text(issued.json()["license_key"])).to_be_visible()
     context.close()
+
+    # Staff re-issue it with a reason: the console shows the new key once, the app shows the new one.
+    staff = console.new_page()
+    staff.goto(f"{cloud.url}/console/licenses/{license_id}")
+    staff.get_by_role("button", name="Новый ключ").click()
+    dialog = staff.get_by_role("dialog")
+    dialog.get_by_label("Причина").fill("ключ попал в переписку")
+    dialog.get_by_role("button", name="Новый ключ").click()
+    shown = staff.get_by_role("dialog", name="Новый ключ лицензии").locator("code")
+    expect(shown).to_have_text(re.compile(r"^ITBM-"))
+    assert shown.inner_text() != issued.json()["license_key"]
+    staff.close()
 
 
 def test_renewal_signs_version_two_and_the_history_shows_the_difference(cloud: Any, console: BrowserContext) -> None:

@@ -1,5 +1,6 @@
 """A simulated installation, using the SDK, against the local cloud: a license issued in the console
-activates, verifies offline, sends signed heartbeats, and learns of its revocation at the next one."""
+activates, verifies offline, sends signed heartbeats, learns of its revocation at the next one and keeps
+it."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.e2e.conftest import ROOT, demo_admin_code
 from tests.e2e.test_identity_http import Session, new_customer
 
 sys.path.insert(0, str(ROOT / "clients" / "agent"))
 
-from tessera_agent import Agent
+from tessera_agent import Agent, LicenseError
 
 
 def console_admin(cloud: Any) -> Session:
@@ -64,3 +66,15 @@ def test_installation_activates_beats_and_learns_of_revocation(cloud: Any, tmp_p
     assert clock.status_code == 303
     later = agent.heartbeat({"users": 18}, info.modules, "4.2.0")
     assert later["receipt"]["revoked"] is True
+    # The revocation sticks: after a restart, and for the signed license file of version 1 alone.
+    restarted = Agent(cloud.url, key, tmp_path / "state.json", jwks, domain="budget.sdk.ru")
+    for token in (None, issued.json()["token"]):
+        with pytest.raises(LicenseError) as caught:
+            restarted.verify(token)
+        assert caught.value.code == "REVOKED"
+    # and its file is no longer offered
+    refused = admin.get(f"/api/console/licenses/{license_id}/file")
+    assert (refused.status_code, refused.json()["code"]) == (410, "license-revoked-file")
+    with pytest.raises(LicenseError) as caught:
+        restarted.heartbeat({"users": -5}, info.modules, "4.2.0")
+    assert caught.value.code == "INVALID_USAGE"

@@ -36,10 +36,40 @@ def test_health_answers_version_and_commit(cloud):
     assert response.headers.get("apigw-requestid")
 
 
-def test_unknown_route_answers_like_api_gateway(cloud):
-    response = httpx.get(f"{cloud.url}/api/no-such-route")
-    assert response.status_code == 404
-    assert response.json() == {"message": "Not Found"}
+@pytest.fixture
+def api(cloud):
+    with httpx.Client(base_url=cloud.url, timeout=30) as client:  # a function's first request is a cold start
+        yield client
+
+
+def problem(response: httpx.Response) -> tuple[int, str, str]:
+    assert response.headers["content-type"] == "application/problem+json", response.text
+    body = response.json()
+    assert body["instance"] == response.headers["apigw-requestid"]  # the request id to quote to support
+    return response.status_code, body["type"], body["code"]
+
+
+def test_an_unknown_route_is_a_404_problem_and_a_wrong_method_a_405_with_allow(api):
+    assert problem(api.get("/api/no-such-route")) == (404, "/problems/not-found", "route-not-found")
+    wrong = api.delete("/api/health")
+    assert problem(wrong) == (405, "/problems/method-not-allowed", "method-not-allowed")
+    assert wrong.headers["allow"] == "GET"
+    assert api.put("/api/console/customers", json={}).headers["allow"] == "GET, POST"
+
+
+def test_a_console_route_without_a_session_is_a_401_problem(api):
+    json_type = {"content-type": "application/json"}
+    for response in (api.get("/api/console/customers"),
+                     api.post("/api/console/customers", content=b"{not json", headers=json_type),
+                     api.get("/api/app/orgs/org_x/members", headers={"authorization": "Bearer not-a-token"})):
+        status, kind, _ = problem(response)
+        assert (status, kind) == (401, "/problems/unauthorized")
+
+
+def test_a_body_that_is_not_utf8_is_a_400_problem(api):
+    response = api.post("/api/auth/login", content='{"email": "иван@пример.рф"}'.encode("cp1251"),
+                        headers={"content-type": "application/json"})
+    assert problem(response) == (400, "/problems/malformed-json", "body-not-utf8")
 
 
 def test_banner_lists_the_urls(cloud):

@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ def create_tables() -> dict[str, str]:
         if props.get("GlobalSecondaryIndexes"):
             args["GlobalSecondaryIndexes"] = [{k: gsi[k] for k in ("IndexName", "KeySchema", "Projection")}
                                               for gsi in props["GlobalSecondaryIndexes"]]
+        if props.get("StreamSpecification"):
+            args["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         client.create_table(**args)
         names[logical_id] = logical_id
     return names
@@ -56,6 +59,24 @@ class Platform:
 
     ids: dict[str, str]
     mailer: Any
+    audit_stream: Any = None
+
+    def chain_audit(self) -> None:
+        """What AuditChainFunction does behind every request: chain the new audit events (the table's stream)."""
+        from tests.audit_stream import Stream
+
+        if self.audit_stream is None:
+            self.audit_stream = Stream(self.ids["AuditTable"])
+        self.audit_stream.deliver()
+
+    def run_audit_jobs(self) -> None:
+        """What AuditVerifyWorkerFunction does: take the verification queue's messages until it is empty."""
+        sqs, url = boto3.client("sqs"), os.environ["AUDIT_VERIFY_QUEUE_URL"]
+        worker = handler_of("AuditVerifyWorkerFunction")
+        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1).get("Messages", []):
+            record = {"messageId": messages[0]["MessageId"], "body": messages[0]["Body"]}
+            assert worker({"Records": [record]}, LambdaContext()) == {"batchItemFailures": []}
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
 
     def mails_to(self, address: str) -> list[Any]:
         return [m for m in self.mailer.sent if m.to == address]
@@ -74,6 +95,7 @@ def platform() -> Platform:
     signing_key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
     secret = boto3.client("secretsmanager").create_secret(Name="jwt", SecretString="s" * 64)["ARN"]
     response_key = boto3.client("secretsmanager").create_secret(Name="response-key", SecretString="{}")["ARN"]
+    cursor_secret = boto3.client("secretsmanager").create_secret(Name="cursor", SecretString="c" * 64)["ARN"]
     queue = boto3.client("sqs").create_queue(QueueName="heartbeats")["QueueUrl"]
     notify_queue = boto3.client("sqs").create_queue(QueueName="notify")["QueueUrl"]
     boto3.client("ses").verify_email_identity(EmailAddress=BASE_ENV["SES_SENDER"])
@@ -82,14 +104,21 @@ def platform() -> Platform:
                                      CreateBucketConfiguration={"LocationConstraint": BASE_ENV["AWS_REGION"]})
     boto3.client("s3").put_bucket_versioning(Bucket=documents, VersioningConfiguration={"Status": "Enabled"})
     os.environ["DOCUMENTS_BUCKET"] = documents
+    audit_key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    audit_queue = boto3.client("sqs").create_queue(QueueName="audit-verify")["QueueUrl"]
+    boto3.client("s3").create_bucket(Bucket="tessera-audit-checkpoints", ObjectLockEnabledForBucket=True,
+                                     CreateBucketConfiguration={"LocationConstraint": BASE_ENV["AWS_REGION"]})
+    os.environ.update({"AUDIT_SIGNING_KEY_ID": audit_key, "AUDIT_VERIFY_QUEUE_URL": audit_queue,
+                       "AUDIT_CHECKPOINT_BUCKET": "tessera-audit-checkpoints"})
     ids = {**create_tables(), "DataKey": data_key, "LicenseSigningKey": signing_key, "JwtSigningSecret": secret}
     os.environ.update({"IDENTITY_TABLE": ids["IdentityTable"], "ACCOUNTS_TABLE": ids["AccountsTable"],
                        "AUDIT_TABLE": ids["AuditTable"],
                        "BACKOFFICE_TABLE": ids["BackofficeTable"], "LICENSING_TABLE": ids["LicensingTable"],
                        "CATALOG_TABLE": ids["CatalogTable"], "HEARTBEAT_QUEUE_URL": queue,
-                       "RESPONSE_KEY_SECRET_ARN": response_key, "IDEMPOTENCY_TABLE": ids["IdempotencyTable"],
+                       "RESPONSE_KEY_SECRET_ARN": response_key,
                        "JWT_SECRET_ARN": secret, "DATA_KEY_ID": data_key, "LICENSE_SIGNING_KEY_ID": signing_key,
-                       "NOTIFY_TABLE": ids["NotifyTable"], "NOTIFY_QUEUE_URL": notify_queue})
+                       "NOTIFY_TABLE": ids["NotifyTable"], "NOTIFY_QUEUE_URL": notify_queue,
+                       "CURSOR_SECRET_ARN": cursor_secret})
     from tessera.core.dynamo import rebind_from_env
     from tessera.core.settings import reset_settings_cache
     from tessera.identity import passwords, sessions
@@ -102,24 +131,23 @@ def platform() -> Platform:
     from tessera.licensing import signing, state
 
     signing.signer.cache_clear()
-    from tessera.accounts import storage
-
-    storage.forget()
     signing.public_key_jwk.cache_clear()
     state._status_cache.clear()
+    from tessera.core import clock
     from tessera.licensing import heartbeats, response_keys
 
     response_keys.forget()
+    with clock.frozen(datetime(2020, 1, 1, tzinfo=UTC)):  # what the hourly rotation does after a deploy, dated
+        response_keys.rotate()  # before every test's own frozen time, so a key is in turn for each of them
     heartbeats._seen.clear()
     heartbeats._licenses.clear()
-    heartbeats._sqs.cache_clear()
     catalog.save_product(catalog.demo_product())
     from tessera.core.crypto import data_cipher
 
     data_cipher.cache_clear()
-    from tessera.notify import service as notify
+    from tessera.audit import checkpoints
 
-    notify._sqs.cache_clear()
+    checkpoints.signer.cache_clear()
     passwords.COST = 4  # bcrypt cost 12 in production; tests only need it to work
     mailer = MemoryMailer()
     use_mailer(mailer)
@@ -135,14 +163,15 @@ def _route_table() -> list[tuple[str, str, str, bool]]:
         if resource["Type"] != "AWS::Serverless::Function":
             continue
         for event in (resource["Properties"].get("Events") or {}).values():
-            if event.get("Type") == "HttpApi":
-                props = event["Properties"]
+            props = event.get("Properties") or {}
+            if event.get("Type") == "HttpApi" and "Path" in props:  # not the $default route
                 routes.append((props["Method"].upper(), props["Path"], logical_id,
                                (props.get("Auth") or {}).get("Authorizer") == "SessionAuthorizer"))
     return routes
 
 
 ROUTES = _route_table()
+DEFAULT_ROUTE_FUNCTION = "UnmatchedRouteFunction"  # the API's $default route: what no route matches
 
 
 def handler_of(logical_id: str) -> Any:
@@ -160,7 +189,7 @@ def route_functions() -> dict[tuple[str, str], Any]:
     for function in {fn for _, _, fn, _ in ROUTES}:
         module = sys.modules[handler_of(function).__module__]
         app = module.app
-        for route in app.routes:
+        for route in [*app._static_routes, *app._dynamic_routes]:
             found[(route.method, route.openapi_path)] = route.func
     return found
 
@@ -188,6 +217,9 @@ class LambdaContext:
     invoked_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:test"
     aws_request_id = "req-1"
 
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
+
 
 @dataclass
 class Answer:
@@ -213,11 +245,11 @@ class Client:
         self.as_principal: dict[str, Any] | None = None  # skip the authorizer: this is its answer
 
     def call(self, method: str, path: str, body: Any = None, *, query: dict[str, str] | None = None,
-             headers: dict[str, str] | None = None, raw_body: str | None = None) -> Answer:
+             headers: dict[str, str] | None = None, raw_body: str | bytes | None = None) -> Answer:
+        """`raw_body` as bytes goes base64-encoded, as API Gateway passes a body that is not UTF-8 text."""
         found = match(method, path)
-        if found is None:
-            return Answer(404, {}, {"message": "Not Found"})
-        template, function, params, authorized = found
+        template, function, params, authorized = found or ("$default", DEFAULT_ROUTE_FUNCTION, {}, False)
+        route_key = f"{method} {template}" if found else "$default"
         all_headers = {"content-type": "application/json", "accept-language": self.language,
                        "user-agent": "pytest", **(headers or {})}
         if self.bearer:
@@ -225,26 +257,28 @@ class Client:
         if method in ("POST", "PUT", "PATCH", "DELETE") and "tessera_csrf" in self.cookies:
             all_headers.setdefault("x-csrf-token", self.cookies["tessera_csrf"])
         event: dict[str, Any] = {
-            "version": "2.0", "routeKey": f"{method} {template}", "rawPath": path,
+            "version": "2.0", "routeKey": route_key, "rawPath": path,
             "rawQueryString": urlencode(query or {}), "headers": all_headers,
             "cookies": [f"{k}={v}" for k, v in self.cookies.items()],
             "requestContext": {"http": {"method": method, "path": path, "sourceIp": self.ip, "protocol": "HTTP/1.1",
                                         "userAgent": "pytest"},
-                               "requestId": "req-1", "routeKey": f"{method} {template}",
+                               "requestId": "req-1", "routeKey": route_key,
                                "stage": "$default", "accountId": "123456789012", "apiId": "local",
                                "domainName": "localhost", "timeEpoch": 0, "time": ""},
             "pathParameters": params, "isBase64Encoded": False,
         }
         if query:
             event["queryStringParameters"] = query
-        if raw_body is not None or body is not None:
+        if isinstance(raw_body, bytes):
+            event["body"], event["isBase64Encoded"] = base64.b64encode(raw_body).decode(), True
+        elif raw_body is not None or body is not None:
             event["body"] = raw_body if raw_body is not None else json.dumps(body)
         if authorized and self.as_principal is not None:
             event["requestContext"]["authorizer"] = {"lambda": self.as_principal}
         elif authorized:
-            verdict = handler_of("AuthorizerFunction")(event, LambdaContext())
+            verdict = handler_of("AuthorizerFunction")({**event, "type": "REQUEST"}, LambdaContext())  # as API GW sends
             if not verdict.get("isAuthorized"):
-                return Answer(401, {}, {"message": "Unauthorized"})
+                return Answer(403, {}, {"message": "Forbidden"})  # API Gateway's own answer
             event["requestContext"]["authorizer"] = {"lambda": verdict.get("context", {})}
         result = handler_of(function)(event, LambdaContext())
         for cookie in result.get("cookies") or []:

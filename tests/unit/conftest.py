@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
                    "AWS_DEFAULT_REGION": "eu-central-1", "AWS_REGION": "eu-central-1",
                    "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Tessera",
-                   "POWERTOOLS_SERVICE_NAME": "tessera-test", "TESSERA_STAGE": "test"}.items():
+                   "POWERTOOLS_SERVICE_NAME": "tessera-test", "TESSERA_STAGE": "test",
+                   "CURSOR_SECRET_ARN": "tessera-test-cursor-secret"}.items():
     os.environ[key] = value
 for key in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "TESSERA_CLOCK_FILE"):
     os.environ.pop(key, None)
@@ -35,6 +36,10 @@ def aws() -> Iterator[None]:
     from moto import mock_aws
 
     with mock_aws():
+        import boto3
+
+        # List cursors are signed with the deployment's secret (tessera.core.pagination).
+        boto3.client("secretsmanager").create_secret(Name=os.environ["CURSOR_SECRET_ARN"], SecretString="c" * 64)
         yield
 
 

@@ -24,6 +24,7 @@ from tessera_agent.license import LicenseError, LicenseInfo, verify_token
 from tessera_agent.state import State
 
 OFFLINE_GRACE_SECONDS = 7 * 86400  # how long the installation trusts its last good answer without the portal
+MAX_USAGE = 1_000_000_000  # the portal's bound on a usage value
 
 
 class PortalUnavailable(Exception):
@@ -70,18 +71,40 @@ class Agent:
     # --- license -----------------------------------------------------------------------------------
 
     def verify(self, token: str | None = None) -> LicenseInfo:
-        """Verify the license offline (the stored newest token by default) and remember what was seen."""
+        """Verify the license offline (the stored newest token by default) and remember what was seen.
+
+        A revocation is a signed license version: once seen it is the stored newest token, so REVOKED is the
+        answer from then on — after a restart, and for any older version, a license file's included — until
+        a newer signed version says otherwise. Editing the stored token breaks its signature (BAD_SIGNATURE)."""
         token = token or self.state.token
         if not token:
             raise LicenseError("NOT_A_LICENSE", "no license token yet: activate first")
         now = int(self.clock())
-        info = verify_token(token, self.keys, now, highest_version=self.state.highest_version,
-                            latest_time=self.state.latest_time, domain=self.domain)
-        self.state.highest_version = max(self.state.highest_version, info.version)
+        try:
+            info = verify_token(token, self.keys, now, highest_version=self.state.highest_version,
+                                latest_time=self.state.latest_time, domain=self.domain)
+        except LicenseError as exc:
+            if exc.code == "REVOKED" and exc.version is not None:
+                self._keep(token, exc.version, now)
+            elif exc.code == "ROLLBACK" and self.state.token and token != self.state.token:
+                self.verify(self.state.token)  # REVOKED when the newest version seen revokes the license
+            raise
+        self._keep(token, info.version, now)
+        return info
+
+    def _keep(self, token: str, version: int, now: int) -> None:
+        self.state.highest_version = max(self.state.highest_version, version)
         self.state.latest_time = max(self.state.latest_time, now)
         self.state.token = token
         self._save()
-        return info
+
+    def _take(self, token: str) -> None:
+        """A newer version from the portal (status, receipt); a revocation is kept, not raised here."""
+        try:
+            self.verify(token)
+        except LicenseError as exc:
+            if exc.code != "REVOKED":
+                raise
 
     def activate(self, fingerprint: str, software_version: str, active_modules: list[str] | None = None
                  ) -> dict[str, Any]:
@@ -118,7 +141,7 @@ class Agent:
             raise
         self._trust_time(_epoch(answer["server_time"]))
         if answer.get("token") and int(answer.get("version") or 0) >= self.state.highest_version:
-            self.verify(answer["token"])  # a newer version arrives with the check: modules switch on here
+            self._take(answer["token"])  # a newer version arrives with the check: modules switch on here
         self.state.last_status = {k: answer.get(k) for k in ("valid", "code", "modules", "limits", "version")}
         self._save()
         return {**self.state.last_status, "offline": False}
@@ -128,6 +151,11 @@ class Agent:
         """Send a heartbeat signed by this installation's key; verify the receipt's chain to the vendor key."""
         if not (self.state.private_key_pem and self.state.installation_id and self.state.certificate):
             raise LicenseError("NOT_A_LICENSE", "activate first")
+        wrong = sorted(name for name, value in usage.items()  # a count: not a float, not a bool
+                       if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_USAGE)
+        if wrong:  # refused here, before a sequence number is spent; the portal answers INVALID_USAGE alike
+            raise LicenseError("INVALID_USAGE", f"usage must be whole numbers from 0 to {MAX_USAGE:,}: "
+                                                f"{', '.join(wrong)}")
         key = serialization.load_pem_private_key(self.state.private_key_pem.encode(), password=None)
         assert isinstance(key, ec.EllipticCurvePrivateKey)
         _, certificate = verify(self.state.certificate, self.keys)
@@ -149,7 +177,7 @@ class Agent:
             raise LicenseError("BAD_SIGNATURE", "the receipt is not signed by the vendor") from exc
         self._trust_time(int(receipt["server_time"]))
         if receipt.get("update"):
-            self.verify(receipt["update"])
+            self._take(receipt["update"])
         self.state.last_status = {**self.state.last_status, "code": receipt["state"],
                                   "valid": receipt["state"] in ("VALID", "IN_GRACE")}
         self._save()

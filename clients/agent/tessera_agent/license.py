@@ -14,11 +14,13 @@ CLOCK_SKEW_SECONDS = 300
 
 
 class LicenseError(Exception):
-    """`code`: BAD_SIGNATURE, UNKNOWN_KEY, NOT_A_LICENSE, ROLLBACK, CLOCK_BACKWARDS, NOT_YET_VALID, EXPIRED."""
+    """`code`: BAD_SIGNATURE, UNKNOWN_KEY, NOT_A_LICENSE, ROLLBACK, REVOKED, CLOCK_BACKWARDS, NOT_YET_VALID,
+    EXPIRED; INVALID_USAGE from `Agent.heartbeat`. `version`: the license version a REVOKED refers to."""
 
-    def __init__(self, code: str, detail: str) -> None:
+    def __init__(self, code: str, detail: str, version: int | None = None) -> None:
         super().__init__(detail)
         self.code = code
+        self.version = version
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,9 @@ class LicenseInfo:
 
 def verify_token(token: str, keys: Mapping[str, ec.EllipticCurvePublicKey], now: int, *,
                  highest_version: int = 0, latest_time: int = 0, domain: str | None = None) -> LicenseInfo:
-    """Check the signature, the type, anti-rollback (a version older than one seen is refused), the
-    clock (earlier than a trusted time already seen means it was moved back) and the dates."""
+    """Check the signature, the type, anti-rollback (a version older than one seen is refused), revocation
+    (a version that revokes the license), the clock (earlier than a trusted time already seen means it was
+    moved back) and the dates."""
     try:
         header, claims = verify(token, keys)
     except SignatureError as exc:
@@ -50,6 +53,8 @@ def verify_token(token: str, keys: Mapping[str, ec.EllipticCurvePublicKey], now:
         raise LicenseError("NOT_A_LICENSE", "this token is not a license")
     if int(claims["ver"]) < highest_version:
         raise LicenseError("ROLLBACK", f"version {claims['ver']} is older than version {highest_version} seen before")
+    if claims.get("revoked"):
+        raise LicenseError("REVOKED", f"version {claims['ver']} revokes the license", version=int(claims["ver"]))
     if latest_time and now < latest_time - CLOCK_SKEW_SECONDS:
         raise LicenseError("CLOCK_BACKWARDS", "the system clock is earlier than a time already seen")
     if domain is not None and claims.get("domain") != domain:

@@ -1,12 +1,17 @@
 """The HTTP API Lambda authorizer (payload 2.0, simple responses) for /api/console/* and /api/app/*.
 
-Staff tokens pass only on /api/console, customer tokens only on /api/app. One DynamoDB read per
-uncached token (the session: not revoked, roles current); answers are cached in-process for 60 s,
-so a revocation takes effect within a minute. API Gateway's own cache is off because the identity
-is either a header or a cookie and API Gateway requires every identity source to be present.
+It lets every request through and tells the function who is calling: the principal, or why nobody
+(`refused`: not-signed-in, session-expired, throttled). The route's `guard` then answers 401, 403 or
+503 as problem+json; a denial here would be API Gateway's bare `{"message":"Forbidden"}` instead.
+Staff tokens count only on /api/console, customer tokens only on /api/app.
+
+One DynamoDB read per uncached token (the session: not revoked, roles current); answers are cached
+in-process for 60 s, so a revocation takes effect within a minute. The authorizer has no identity
+source and API Gateway's cache is off: the identity is either a header or a cookie, and with an
+identity source API Gateway itself answers 401 `{"message":"Unauthorized"}` when one is missing.
 
 Cookie-authenticated writes must carry X-CSRF-Token equal to the tessera_csrf cookie; a failure is
-passed on (`csrf_ok: false`) so the function answers a clear problem instead of a bare 403."""
+passed on (`csrf_ok: false`) so the function answers a clear problem."""
 
 from __future__ import annotations
 
@@ -14,8 +19,10 @@ import hmac
 from collections import OrderedDict
 from typing import Any
 
+from snapshot_restore_py import register_after_restore
+
 from tessera.core import clock
-from tessera.core.errors import Problem
+from tessera.core.errors import Problem, is_throttling
 from tessera.core.observability import lambda_entry, logger
 from tessera.identity.principal import Principal
 from tessera.identity.sessions import authenticate
@@ -26,6 +33,7 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 AREAS = {"/api/console/": "console", "/api/app/": "app", "/api/licenses/revoke": "console"}
 
 _cache: OrderedDict[str, tuple[float, Principal | None]] = OrderedDict()
+register_after_restore(_cache.clear)  # SnapStart: a session revoked since the snapshot must not pass
 
 
 def _cookies(event: dict[str, Any]) -> dict[str, str]:
@@ -53,6 +61,10 @@ def _principal(token: str, audience: str) -> Principal | None:
     return principal
 
 
+def _passed(context: dict[str, Any]) -> dict[str, Any]:
+    return {"isAuthorized": True, "context": context}
+
+
 def authorize(event: dict[str, Any]) -> dict[str, Any]:
     path = event.get("rawPath") or ""
     audience = next((area for prefix, area in AREAS.items() if path.startswith(prefix)), None)
@@ -62,21 +74,26 @@ def authorize(event: dict[str, Any]) -> dict[str, Any]:
     from_cookie = not bearer.lower().startswith("bearer ")
     token = cookies.get("tessera_at", "") if from_cookie else bearer[7:].strip()
     if audience is None or not token:
-        return {"isAuthorized": False}
-    principal = _principal(token, audience)
+        return _passed({"refused": "not-signed-in"})
+    try:
+        principal = _principal(token, audience)
+    except Exception as exc:
+        if not is_throttling(exc):
+            raise
+        return _passed({"refused": "throttled"})
     if principal is None:
-        return {"isAuthorized": False}
+        return _passed({"refused": "session-expired"})
     context: dict[str, Any] = principal.to_context()
     method = ((event.get("requestContext") or {}).get("http") or {}).get("method", "GET")
     if from_cookie and method in WRITES:
         header, cookie = headers.get("x-csrf-token") or "", cookies.get("tessera_csrf") or ""
         context["csrf_ok"] = bool(header and cookie and hmac.compare_digest(header, cookie))
-    return {"isAuthorized": True, "context": context}
+    return _passed(context)
 
 
 @lambda_entry(correlation_path="requestContext.requestId", measured=False)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     answer = authorize(event)
-    if not answer["isAuthorized"]:
-        logger.info("denied", extra={"route": event.get("routeKey")})
+    if "refused" in answer["context"]:
+        logger.info("anonymous", extra={"route": event.get("routeKey"), "refused": answer["context"]["refused"]})
     return answer

@@ -139,6 +139,7 @@ class LocalCloud:
         self.scheduler, self.events, self.gateway, self.pages = scheduler, events, gateway, pages
 
         seed_lines = cfg.seed(self) if cfg.seed else []
+        invoker.publish_snapshots()
         self.ready_seconds = time.perf_counter() - started
         self._print_banner(seed_lines)
         return self

@@ -1,21 +1,29 @@
 """Deliver the template's event sources to their functions, as Lambda's event source mappings do:
 SQS batches with partial batch failures (moto redrives to the DLQ after maxReceiveCount) and
-DynamoDB Streams records with filters, retries and bisecting on reported failures."""
+DynamoDB Streams records with filters, retries from the first reported failure, and the on-failure
+destination told of the records given up on. SNS topics invoke their subscribed functions asynchronously,
+as Lambda does (two retries, then the function's dead-letter queue), and an alarm whose state is set
+(nothing evaluates metrics here) notifies its actions' topics in CloudWatch's own message format."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 
-from localcloud.template import REGION, SqsSource, StreamSource, Template
+from localcloud.template import ACCOUNT_ID, REGION, SnsSource, SqsSource, StreamSource, Template
 
 POLL_SECONDS = 0.1
 STREAM_MAX_ATTEMPTS = 3
+ASYNC_RETRY_SECONDS = 1  # Lambda waits a minute, then two, between retries of an asynchronous event
+ALARM_POLL_SECONDS = 0.2
+REGION_NAMES = {"eu-central-1": "EU (Frankfurt)"}  # how CloudWatch names the region in alarm messages
 
 
 class EventSources:
@@ -38,6 +46,10 @@ class EventSources:
         for stream in self.template.stream_sources:
             if stream.enabled:
                 self._spawn(f"stream:{stream.table}->{stream.function}", self._poll_stream, stream)
+        for sns in self.template.sns_sources:
+            self._spawn(f"sns:{sns.topic}->{sns.function}", self._poll_sns, sns)
+        if self.template.alarms:  # the states now, so a change made right after start() is noticed
+            self._spawn("alarm-actions", self._watch_alarms, _alarm_states())
 
     def _spawn(self, name: str, target: Callable[..., None], source: Any) -> None:
         self._busy[name] = True
@@ -100,6 +112,74 @@ class EventSources:
                 sqs.delete_message_batch(QueueUrl=url, Entries=[
                     {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
 
+    # SNS → asynchronous invocation
+
+    def _poll_sns(self, name: str, source: SnsSource) -> None:
+        sqs = self._client("sqs")
+        fn = self.template.functions[source.function]
+        while not self._stop.is_set():
+            try:
+                messages = sqs.receive_message(
+                    QueueUrl=source.delivery_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
+                    VisibilityTimeout=ASYNC_RETRY_SECONDS, AttributeNames=["ApproximateReceiveCount"],
+                ).get("Messages", [])
+            except Exception as exc:
+                self.log(f"localcloud: {name}: receive failed: {exc}")
+                self._stop.wait(1)
+                continue
+            self._busy[name] = bool(messages)
+            if not messages:
+                self._stop.wait(POLL_SECONDS)
+                continue
+            for message in messages:  # Lambda gets one SNS record per invocation
+                event = {"Records": [_sns_record(json.loads(message["Body"]), source.subscription_arn)]}
+                result = self.invoker.invoke(source.function, event)
+                attempt = int(message["Attributes"]["ApproximateReceiveCount"])
+                if result.function_error and attempt <= fn.async_retries:
+                    self.log(f"localcloud: {name}: attempt {attempt} failed ({result.error_type}); retried")
+                    continue  # back after the visibility timeout
+                if result.function_error:
+                    self._dead_letter(name, fn.dead_letter_queue, event, result)
+                sqs.delete_message(QueueUrl=source.delivery_queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def _dead_letter(self, name: str, queue: str | None, event: dict[str, Any], result: Any) -> None:
+        if queue is None:
+            self.log(f"localcloud: {name}: event dropped after its retries (the function has no DeadLetterQueue)")
+            return
+        error = result.json() or {}
+        self._client("sqs").send_message(
+            QueueUrl=self.template.names.get(queue).ref,  # type: ignore[union-attr]
+            MessageBody=json.dumps(event), MessageAttributes={
+                "RequestID": {"DataType": "String", "StringValue": result.request_id},
+                "ErrorCode": {"DataType": "Number", "StringValue": "200"},
+                "ErrorMessage": {"DataType": "String", "StringValue": str(error.get("errorMessage"))[:1000]},
+            })
+        self.log(f"localcloud: {name}: event sent to {queue} after its retries")
+
+    # Alarm actions
+
+    def _watch_alarms(self, name: str, known: dict[str, str]) -> None:
+        cloudwatch, sns = self._client("cloudwatch"), self._client("sns")
+        while not self._stop.is_set():
+            try:
+                states = _alarm_states()
+                changed = {alarm: known.get(alarm, state) for alarm, state in states.items()
+                           if known.get(alarm, state) != state}
+                known.update(states)
+                for alarm_name, before in changed.items():
+                    (alarm,) = cloudwatch.describe_alarms(AlarmNames=[alarm_name])["MetricAlarms"]
+                    if not alarm.get("ActionsEnabled", True):
+                        continue
+                    actions = alarm.get({"ALARM": "AlarmActions", "OK": "OKActions"}.get(
+                        alarm["StateValue"], "InsufficientDataActions")) or []
+                    message, subject = _alarm_message(alarm, before)
+                    for topic in (a for a in actions if a.startswith("arn:aws:sns:")):
+                        sns.publish(TopicArn=topic, Message=message, Subject=subject)
+            except Exception as exc:
+                self.log(f"localcloud: {name}: {exc}")
+            self._busy[name] = False
+            self._stop.wait(ALARM_POLL_SECONDS)
+
     # DynamoDB Streams
 
     def _poll_stream(self, name: str, source: StreamSource) -> None:
@@ -142,6 +222,7 @@ class EventSources:
                     self._stop.wait(POLL_SECONDS)
                     continue
                 self.log(f"localcloud: {name}: batch of {len(batch)} skipped after {attempts} failed attempts")
+                self._gave_up(source, arn, batch, attempts)
                 pending, attempts = pending[len(batch):], 0
                 continue
             resume_at = len(batch)
@@ -158,10 +239,28 @@ class EventSources:
                     else:
                         self.log(f"localcloud: {name}: record {sequence_numbers[min(failed)]} skipped after "
                                  f"{attempts} failed attempts")
+                        self._gave_up(source, arn, [batch[min(failed)]], attempts)
                         attempts = 0
             if resume_at == len(batch):
                 attempts = 0
             pending = pending[resume_at:]
+
+
+    def _gave_up(self, source: StreamSource, stream_arn: str, records: list[dict[str, Any]], attempts: int) -> None:
+        """What Lambda sends the on-failure destination: where the records are, not the records."""
+        if source.on_failure_queue is None:
+            return
+        queue = self.template.names.get(source.on_failure_queue)
+        numbers = [r["dynamodb"]["SequenceNumber"] for r in records]
+        body = {"version": "1.0", "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                "requestContext": {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": attempts,
+                                   "functionArn": source.function},
+                "DDBStreamBatchInfo": {"streamArn": stream_arn, "batchSize": len(records),
+                                       "startSequenceNumber": numbers[0], "endSequenceNumber": numbers[-1]}}
+        try:
+            self._client("sqs").send_message(QueueUrl=queue.ref, MessageBody=json.dumps(body))  # type: ignore[union-attr]
+        except Exception as exc:
+            self.log(f"localcloud: the on-failure destination of {source.function} failed: {exc}")
 
 
 def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
@@ -182,6 +281,64 @@ def _sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
         "eventSourceARN": arn,
         "awsRegion": REGION,
     }
+
+
+def _alarm_states() -> dict[str, str]:
+    """Every alarm's state, read from moto's backend in this process (as the mailbox reads SES): free, where
+    DescribeAlarms a few times a second would keep a core busy."""
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    return {name: alarm.state_value for name, alarm in list(cloudwatch_backends[ACCOUNT_ID][REGION].alarms.items())}
+
+
+def _sns_record(envelope: dict[str, Any], subscription_arn: str | None) -> dict[str, Any]:
+    """The Lambda SNS record from the notification SNS delivers to a queue (its key names differ)."""
+    return {
+        "EventSource": "aws:sns",
+        "EventVersion": "1.0",
+        "EventSubscriptionArn": subscription_arn,
+        "Sns": {
+            "Type": envelope.get("Type", "Notification"),
+            "MessageId": envelope.get("MessageId"),
+            "TopicArn": envelope.get("TopicArn"),
+            "Subject": envelope.get("Subject"),
+            "Message": envelope.get("Message"),
+            "Timestamp": envelope.get("Timestamp"),
+            "SignatureVersion": envelope.get("SignatureVersion"),
+            "Signature": envelope.get("Signature"),
+            "SigningCertUrl": envelope.get("SigningCertURL"),
+            "UnsubscribeUrl": envelope.get("UnsubscribeURL"),
+            "MessageAttributes": envelope.get("MessageAttributes") or {},
+        },
+    }
+
+
+def _alarm_message(alarm: dict[str, Any], old_state: str) -> tuple[str, str]:
+    """CloudWatch's notification of a state change: the JSON message and its subject."""
+    region = REGION_NAMES.get(REGION, REGION)
+    changed = alarm.get("StateUpdatedTimestamp") or datetime.now(UTC)
+    trigger: dict[str, Any] = {
+        "Period": alarm.get("Period"), "EvaluationPeriods": alarm.get("EvaluationPeriods"),
+        "ComparisonOperator": alarm.get("ComparisonOperator"), "Threshold": alarm.get("Threshold"),
+        "TreatMissingData": alarm.get("TreatMissingData", "missing"),
+    }
+    if alarm.get("Metrics"):
+        trigger["Metrics"] = alarm["Metrics"]
+    else:
+        trigger.update({"MetricName": alarm.get("MetricName"), "Namespace": alarm.get("Namespace"),
+                        "Statistic": alarm.get("Statistic") or alarm.get("ExtendedStatistic"),
+                        "Dimensions": [{"value": d["Value"], "name": d["Name"]} for d in alarm.get("Dimensions", [])]})
+    message = {
+        "AlarmName": alarm["AlarmName"], "AlarmDescription": alarm.get("AlarmDescription"),
+        "AWSAccountId": ACCOUNT_ID, "NewStateValue": alarm["StateValue"],
+        "NewStateReason": alarm.get("StateReason", ""),
+        "StateChangeTime": changed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000",
+        "Region": region, "AlarmArn": alarm["AlarmArn"], "OldStateValue": old_state,
+        "OKActions": alarm.get("OKActions", []), "AlarmActions": alarm.get("AlarmActions", []),
+        "InsufficientDataActions": alarm.get("InsufficientDataActions", []), "Trigger": trigger,
+    }
+    subject = f'{alarm["StateValue"]}: "{alarm["AlarmName"]}" in {region}'
+    return json.dumps(message, default=str), subject[:100]
 
 
 def _matches_filters(record: dict[str, Any], filters: list[dict[str, Any]]) -> bool:

@@ -1,8 +1,10 @@
 """One port for everything a browser or client reaches: the template's HttpApi routes (payload 2.0,
-Lambda authorizers), static files (SPA, marketing site, widget) and the /_local developer pages.
+Lambda authorizers, a `$default` route for what no route matches), static files (SPA, marketing site,
+widget) and the /_local developer pages.
 
 Errors are answered the way API Gateway HTTP APIs answer them, so clients behave the same locally
-and on AWS: 404 {"message":"Not Found"}, 500 {"message":"Internal Server Error"}, 503 on timeouts.
+and on AWS: 404 {"message":"Not Found"} (no route and no `$default` route), 500 {"message":"Internal
+Server Error"}, 503 on timeouts.
 """
 
 from __future__ import annotations
@@ -84,7 +86,9 @@ class Gateway:
         self.pages = pages
         self.log = log
         self.access_log = access_log
-        self.routes = [(route, route.regex()) for route in template.routes]
+        self.routes = [(route, route.regex()) for route in template.routes if not route.is_default]
+        # Static files stand in for CloudFront in front of the API: they come before the `$default` route.
+        self.default_route = next((route for route in template.routes if route.is_default), None)
         self.cors = self._cors_configs()
         self._auth_cache: dict[tuple[str, str, tuple[str, ...]], tuple[float, bool, dict[str, Any]]] = {}
         self._server: ThreadingHTTPServer | None = None
@@ -124,6 +128,7 @@ class Gateway:
         class Server(ThreadingHTTPServer):
             daemon_threads = True
             allow_reuse_address = True
+            request_queue_size = 128  # socketserver's 5 resets a burst of browsers or a load run
 
         self._server = Server((self.host, self.port), Handler)
         threading.Thread(target=self._server.serve_forever, name="localcloud-gateway", daemon=True).start()
@@ -162,6 +167,9 @@ class Gateway:
                     if static is not None:
                         label = "static"
                         response = static
+                    elif self.default_route is not None:
+                        label = self.default_route.route_key
+                        response = self.call_route(self.default_route, {}, request, request_id)
                     else:
                         response = _json_response(*NOT_FOUND)
         except Exception as exc:

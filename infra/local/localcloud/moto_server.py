@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import threading
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,7 @@ class MotoServer:
 def start_moto(host: str = "127.0.0.1", port: int = 0) -> MotoServer:
     from moto.server import ThreadedMotoServer
 
+    _isolate_dynamodb_writes()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
@@ -40,3 +43,28 @@ def start_moto(host: str = "127.0.0.1", port: int = 0) -> MotoServer:
     )
     urllib.request.urlopen(request, timeout=10).read()
     return moto
+
+
+_write_lock = threading.RLock()
+
+
+def _isolate_dynamodb_writes() -> None:
+    """One DynamoDB write at a time, as DynamoDB isolates them. moto's server answers requests on many
+    threads, and a transaction deep-copies every table it touches (to undo itself): a put landing
+    during that copy fails it ("dictionary changed size during iteration")."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        method = getattr(DynamoDBBackend, name)
+        if not getattr(method, "isolated", False):
+            setattr(DynamoDBBackend, name, _isolated(method))
+
+
+def _isolated(method: Any) -> Any:
+    @functools.wraps(method)
+    def isolated(*args: Any, **kwargs: Any) -> Any:
+        with _write_lock:
+            return method(*args, **kwargs)
+
+    isolated.isolated = True  # type: ignore[attr-defined]
+    return isolated

@@ -50,6 +50,13 @@ def _page(title: str, active: str, body: str) -> bytes:
             f"</body></html>").encode()
 
 
+def _snapstart(stats: dict[str, Any]) -> str:
+    if not stats["snap_start"]:
+        return "—"
+    init = "not initialised yet" if stats["init_ms"] is None else f"init {stats['init_ms']:.0f} ms"
+    return f"{init}, {stats['restores']} restored"
+
+
 def _table(headers: list[str], rows: list[list[str]], empty: str) -> str:
     if not rows:
         return f"<p class=muted>{escape(empty)}</p>"
@@ -147,13 +154,17 @@ class LocalPages:
         if path == "/_local/resources/fire":
             self.scheduler.fire(form["schedule"])
             return 303, {"Location": "/_local/resources#schedules"}, b""
+        if path == "/_local/resources/alarm":  # nothing evaluates metrics locally: set a state to try the actions
+            self._client("cloudwatch").set_alarm_state(AlarmName=form["alarm"], StateValue=form["state"],
+                                                       StateReason="Set by hand on /_local/resources")
+            return 303, {"Location": "/_local/resources#alarms"}, b""
         return 404, {"Content-Type": "text/plain"}, b"no such local action"
 
     def _index(self) -> str:
         return ("<h1>Local cloud</h1><ul><li><a href=/_local/mailbox>Mailbox</a>: every e-mail sent through SES"
                 "</li><li><a href=/_local/chats>Telegram &amp; Slack</a>: every message sent to the fake Bot API and "
                 "webhooks</li><li><a href=/_local/clock>Clock</a>: move platform time forward</li><li>"
-                "<a href=/_local/resources>Resources</a>: tables, queues, executions, schedules, functions</li>"
+                "<a href=/_local/resources>Resources</a>: tables, queues, executions, schedules, functions, alarms</li>"
                 "<li><a href=/api/health>/api/health</a></li></ul>")
 
     # Mailbox
@@ -294,6 +305,7 @@ class LocalPages:
             target = redrive.get("deadLetterTargetArn")
             if isinstance(target, dict) and "Fn::GetAtt" in target:
                 dlq_targets.add(target["Fn::GetAtt"][0])
+        dlq_targets.update(fn.dead_letter_queue for fn in self.template.functions.values() if fn.dead_letter_queue)
         for logical_id in self.template.queues:
             url = self.template.names.get(logical_id).ref  # type: ignore[union-attr]
             attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
@@ -317,6 +329,9 @@ class LocalPages:
             "schedules": [{"name": name, "next": when.isoformat() if when else None}
                           for name, when in self.scheduler.upcoming()],
             "functions": [{"logical_id": logical_id, **stats} for logical_id, stats in self.invoker.stats().items()],
+            "alarms": [{"name": a["AlarmName"], "state": a["StateValue"], "reason": a.get("StateReason", "")}
+                       for page in self._client("cloudwatch").get_paginator("describe_alarms").paginate()
+                       for a in page["MetricAlarms"]] if self.template.alarms else [],
         }
 
     def _peek(self, url: str) -> list[dict[str, Any]]:
@@ -348,12 +363,21 @@ class LocalPages:
              f"<form method=post action=/_local/resources/fire><input type=hidden name=schedule "
              f"value='{escape(s['name'])}'><button>Fire now</button></form>"] for s in data["schedules"]],
             "The template has no schedules.")
-        functions = _table(["function", "invocations", "errors", "cold starts", "warm workers", "last error"], [
+        headers = ["function", "invocations", "errors", "cold starts", "warm workers", "SnapStart", "last error"]
+        functions = _table(headers, [
             [escape(f["logical_id"]), str(f["invocations"]), str(f["errors"]), str(f["cold_starts"]),
-             str(f["warm_workers"]), f"<span class=error>{escape(f['last_error'] or '')}</span>"]
+             str(f["warm_workers"]), _snapstart(f), f"<span class=error>{escape(f['last_error'] or '')}</span>"]
             for f in data["functions"]], "The template has no functions.")
+        alarms = _table(["alarm", "state", "reason", ""], [
+            [escape(a["name"]), escape(a["state"]), escape(a["reason"]), "".join(
+                f"<form method=post action=/_local/resources/alarm style='display:inline'><input type=hidden "
+                f"name=alarm value='{escape(a['name'])}'><input type=hidden name=state value={state}>"
+                f"<button>Set {state}</button></form> " for state in ("ALARM", "OK") if state != a["state"])]
+            for a in data["alarms"]], "The template has no alarms.")
         return (f"<h1>Resources</h1><h2>Tables</h2>{tables}<h2>Queues</h2>{queues}<h2>State machines</h2>"
-                f"{machines}<h2 id=schedules>Schedules</h2>{schedules}<h2>Functions</h2>{functions}")
+                f"{machines}<h2 id=schedules>Schedules</h2>{schedules}<h2>Functions</h2>{functions}"
+                f"<h2 id=alarms>Alarms</h2><p class=muted>Nothing evaluates metrics locally; setting a state "
+                f"notifies the alarm's topics as CloudWatch does (AlarmTopic ends in the Slack fake).</p>{alarms}")
 
     def execution(self, arn: str) -> dict[str, Any]:
         sfn = self._client("stepfunctions")

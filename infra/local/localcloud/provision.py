@@ -24,13 +24,16 @@ def provision(template: Template, endpoint_url: str, log: Callable[[str], None] 
     _keys(template, endpoint_url)
     _tables(template, endpoint_url)
     _queues(template, endpoint_url)
+    _topics(template, endpoint_url)
     _buckets(template, endpoint_url)
     _email(template, endpoint_url)
     _secrets(template, endpoint_url)
     _state_machines(template, endpoint_url)
+    _alarms(template, endpoint_url)
     log(f"localcloud: provisioned {len(template.tables)} tables, {len(template.queues)} queues, "
-        f"{len(template.keys)} keys, {len(template.buckets)} buckets, {len(template.secrets)} secrets, "
-        f"{len(template.state_machines)} state machines in {time.perf_counter() - started:.2f} s")
+        f"{len(template.topics)} topics, {len(template.keys)} keys, {len(template.buckets)} buckets, "
+        f"{len(template.secrets)} secrets, {len(template.state_machines)} state machines, "
+        f"{len(template.alarms)} alarms in {time.perf_counter() - started:.2f} s")
 
 
 def _fail(logical_id: str, exc: Exception) -> TemplateError:
@@ -97,12 +100,52 @@ def _queues(template: Template, endpoint_url: str) -> None:
             raise TemplateError(f"queues {sorted(pending)}: their dead-letter queues form a cycle")
 
 
+def _topics(template: Template, endpoint_url: str) -> None:
+    """Topics, and for each subscribed function a delivery queue of the cloud's own: moto delivers SNS to
+    SQS itself, and the event pollers turn what arrives into Lambda's SNS events."""
+    sns, sqs = _client("sns", endpoint_url), _client("sqs", endpoint_url)
+    for topic in template.topics.values():
+        try:
+            arn = sns.create_topic(Name=topic.name)["TopicArn"]
+        except Exception as exc:
+            raise _fail(topic.logical_id, exc) from exc
+        template.names.update(topic.logical_id, ref=arn, TopicArn=arn)
+    for index, source in enumerate(template.sns_sources):
+        queue = f"{template.stack_name}-sns-{index}-{source.function}"[:80]
+        try:
+            url = sqs.create_queue(QueueName=queue)["QueueUrl"]
+            queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            attributes = {}
+            if source.filter_policy:
+                attributes = {"FilterPolicy": json.dumps(source.filter_policy),
+                              "FilterPolicyScope": source.filter_policy_scope}
+            subscription = sns.subscribe(TopicArn=template.names.get(source.topic).ref,  # type: ignore[union-attr]
+                                         Protocol="sqs", Endpoint=queue_arn, Attributes=attributes,
+                                         ReturnSubscriptionArn=True)["SubscriptionArn"]
+        except Exception as exc:
+            raise _fail(f"{source.function} (SNS event of {source.topic})", exc) from exc
+        source.delivery_queue_url, source.subscription_arn = url, subscription
+
+
+def _alarms(template: Template, endpoint_url: str) -> None:
+    """Alarms exist locally (their state can be set; nothing evaluates metrics here), so alarm actions can
+    be tried end to end: the event pollers publish a state change to the alarm's topics."""
+    cloudwatch = _client("cloudwatch", endpoint_url)
+    for alarm in template.alarms.values():
+        props = template.resolve(alarm.properties, where=alarm.logical_id)
+        try:
+            cloudwatch.put_metric_alarm(**props)
+        except Exception as exc:
+            raise _fail(alarm.logical_id, exc) from exc
+
+
 def _buckets(template: Template, endpoint_url: str) -> None:
     s3 = _client("s3", endpoint_url)
     for bucket in template.buckets.values():
         try:
-            s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": REGION})
             props = template.resolve(bucket.properties, where=bucket.logical_id)
+            s3.create_bucket(Bucket=bucket.name, CreateBucketConfiguration={"LocationConstraint": REGION},
+                             ObjectLockEnabledForBucket=bool(props.get("ObjectLockEnabled")))
             cors = (props.get("CorsConfiguration") or {}).get("CorsRules")
             if cors:
                 rules = [{k: v for k, v in {
@@ -113,6 +156,9 @@ def _buckets(template: Template, endpoint_url: str) -> None:
                 s3.put_bucket_cors(Bucket=bucket.name, CORSConfiguration={"CORSRules": rules})
             if (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
                 s3.put_bucket_versioning(Bucket=bucket.name, VersioningConfiguration={"Status": "Enabled"})
+            lock = props.get("ObjectLockConfiguration")
+            if lock:
+                s3.put_object_lock_configuration(Bucket=bucket.name, ObjectLockConfiguration=lock)
         except Exception as exc:
             raise _fail(bucket.logical_id, exc) from exc
 

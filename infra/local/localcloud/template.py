@@ -70,6 +70,9 @@ def load_yaml(path: Path) -> dict[str, Any]:
 # --- Model ------------------------------------------------------------------------------------
 
 
+DEFAULT_ROUTE = "$default"
+
+
 @dataclass
 class HttpRoute:
     method: str  # upper case, or "ANY"
@@ -84,8 +87,13 @@ class HttpRoute:
         return re.compile(f"^{pattern}$")
 
     @property
+    def is_default(self) -> bool:
+        """The `$default` route: what no other route of its API matches."""
+        return self.path == DEFAULT_ROUTE
+
+    @property
     def route_key(self) -> str:
-        return f"{self.method} {self.path}"
+        return DEFAULT_ROUTE if self.is_default else f"{self.method} {self.path}"
 
     def specificity(self) -> tuple[int, int, int]:
         """Sort key: greedy routes last, then routes with fewer variables first, then longer paths."""
@@ -124,6 +132,20 @@ class StreamSource:
     report_batch_item_failures: bool
     filters: list[dict[str, Any]] = field(default_factory=list)  # parsed FilterCriteria patterns
     enabled: bool = True
+    on_failure_queue: str | None = None  # logical id: DestinationConfig.OnFailure, told of skipped records
+
+
+@dataclass
+class SnsSource:
+    """A function subscribed to a topic (SAM `Type: SNS`). Locally the topic delivers to a queue of the
+    cloud's own (moto does SNS to SQS), which a poller turns into Lambda's SNS events."""
+
+    function: str
+    topic: str  # logical id
+    filter_policy: dict[str, Any] | None
+    filter_policy_scope: str  # MessageAttributes | MessageBody
+    delivery_queue_url: str | None = None  # set by provisioning
+    subscription_arn: str | None = None  # set by provisioning
 
 
 @dataclass
@@ -146,10 +168,19 @@ class FunctionDef:
     raw_environment: dict[str, Any]  # unresolved; see Template.environment()
     timeout: int
     memory: int
+    alias: str | None = None  # AutoPublishAlias: events and `!Ref <Function>.Alias` reach this alias
+    snap_start: bool = False  # SnapStart on the published version the alias points at
+    dead_letter_queue: str | None = None  # logical id of the queue failed asynchronous events go to
+    async_retries: int = 2  # EventInvokeConfig.MaximumRetryAttempts
 
     @property
     def arn(self) -> str:
         return f"arn:{PARTITION}:lambda:{REGION}:{ACCOUNT_ID}:function:{self.name}"
+
+    @property
+    def invoked_arn(self) -> str:
+        """What a handler's context.invoked_function_arn says: the alias when events go through one."""
+        return f"{self.arn}:{self.alias}" if self.alias else self.arn
 
 
 @dataclass
@@ -199,6 +230,22 @@ class StateMachineDef:
 
 
 @dataclass
+class TopicDef:
+    logical_id: str
+    name: str
+
+    @property
+    def arn(self) -> str:
+        return f"arn:{PARTITION}:sns:{REGION}:{ACCOUNT_ID}:{self.name}"
+
+
+@dataclass
+class AlarmDef:
+    logical_id: str
+    properties: dict[str, Any]  # unresolved; PutMetricAlarm takes CloudFormation's property names
+
+
+@dataclass
 class SecretDef:
     logical_id: str
     name: str
@@ -234,6 +281,9 @@ class Template:
     stream_sources: list[StreamSource]
     schedules: list[Schedule]
     names: Names
+    topics: dict[str, TopicDef] = field(default_factory=dict)
+    sns_sources: list[SnsSource] = field(default_factory=list)
+    alarms: dict[str, AlarmDef] = field(default_factory=dict)
 
     def resolve(self, value: Any, *, where: str = "") -> Any:
         return Resolver(self, where).resolve(value)
@@ -360,6 +410,9 @@ class Resolver:
         pseudo = self.pseudo(name)
         if pseudo != "\0missing":
             return pseudo
+        resource, _, published = name.partition(".")
+        if published in ("Alias", "Version"):  # SAM: a function's AutoPublishAlias and its version
+            return self.get_att(resource, published)
         physical = self.t.names.get(name)
         if physical is not None:
             return physical.ref
@@ -443,6 +496,11 @@ class Resolver:
             return self.t.document["Mappings"][name][top][second]
         except KeyError as exc:
             raise self.fail(f"!FindInMap {name}/{top}/{second}: no such entry") from exc
+
+
+def _published(layer: Any) -> bool:
+    arn = layer.get("Fn::Sub") if isinstance(layer, dict) else layer
+    return isinstance(arn, str) and arn.startswith("arn:")
 
 
 class _NoValue:
@@ -572,6 +630,8 @@ class _Parser:
                 "AWS::SES::ConfigurationSet": self.configuration_set,
                 "AWS::Scheduler::Schedule": self.scheduler_schedule,
                 "AWS::Events::Rule": self.events_rule,
+                "AWS::SNS::Topic": self.topic,
+                "AWS::CloudWatch::Alarm": self.alarm,
             }.get(kind)
             if parse is not None:
                 parse(logical_id, props)
@@ -688,6 +748,16 @@ class _Parser:
                     target=logical_id, input=ep.get("Input"), enabled=_enabled(ep),
                 ))
 
+    def topic(self, logical_id: str, props: dict[str, Any]) -> None:
+        topic = TopicDef(logical_id, self.name_of(logical_id, props, "TopicName"))
+        self.t.topics[logical_id] = topic
+        self.t.names.set(logical_id, topic.arn, TopicArn=topic.arn, TopicName=topic.name)
+
+    def alarm(self, logical_id: str, props: dict[str, Any]) -> None:
+        name = self.name_of(logical_id, props, "AlarmName")
+        self.t.alarms[logical_id] = AlarmDef(logical_id, {**props, "AlarmName": name})
+        self.t.names.set(logical_id, name, Arn=f"arn:{PARTITION}:cloudwatch:{REGION}:{ACCOUNT_ID}:alarm:{name}")
+
     def secret(self, logical_id: str, props: dict[str, Any]) -> None:
         name = self.name_of(logical_id, props, "Name")
         self.t.secrets[logical_id] = SecretDef(logical_id, name, props)
@@ -708,7 +778,7 @@ class _Parser:
         if isinstance(arn, dict) and "Fn::GetAtt" in arn:
             logical = arn["Fn::GetAtt"][0]
         elif isinstance(arn, dict) and "Ref" in arn:
-            logical = arn["Ref"]
+            logical = str(arn["Ref"]).removesuffix(".Alias").removesuffix(".Version")
         if logical in self.t.state_machines:
             return "statemachine", logical
         if logical is not None and self.resources.get(logical, {}).get("Type") == "AWS::Serverless::Function":
@@ -757,17 +827,32 @@ class _Parser:
         )
         if "Layers" in props and "Layers" not in self.globals_fn:
             layers = list(props["Layers"])
-        layer_dirs = [self.layer_dir(where, layer) for layer in layers]
+        # A published layer (an ARN, e.g. the ADOT collector extension) has nothing to run here
+        layer_dirs = [self.layer_dir(where, layer) for layer in layers if not _published(layer)]
         env = dict(((self.globals_fn.get("Environment") or {}).get("Variables")) or {})
         env.update(((props.get("Environment") or {}).get("Variables")) or {})
         name = self.name_of(logical_id, props, "FunctionName")
+        alias = self.early(merged.get("AutoPublishAlias"), f"{where}.AutoPublishAlias")
+        alias = str(alias) if alias and alias is not _NO_VALUE else None
+        # SAM merges maps from Globals: a function's own `SnapStart: {ApplyOn: None}` turns it off.
+        snap_start = {**(self.globals_fn.get("SnapStart") or {}), **(props.get("SnapStart") or {})}
+        dlq = (merged.get("DeadLetterQueue") or {}).get("TargetArn")
+        dlq_logical = dlq["Fn::GetAtt"][0] if isinstance(dlq, dict) and "Fn::GetAtt" in dlq else None
+        if dlq is not None and dlq_logical not in self.t.queues:
+            raise TemplateError(f"{where}.DeadLetterQueue: TargetArn must be !GetAtt <Queue>.Arn of this template")
+        retries = (merged.get("EventInvokeConfig") or {}).get("MaximumRetryAttempts", 2)
         fn = FunctionDef(
             logical_id=logical_id, name=name, handler=str(merged["Handler"]), code_dir=code_dir,
             layer_dirs=layer_dirs, raw_environment=env, timeout=int(merged.get("Timeout", 3)),
-            memory=int(merged.get("MemorySize", 128)),
+            memory=int(merged.get("MemorySize", 128)), alias=alias,
+            # Lambda applies SnapStart to published versions only; without an alias events reach $LATEST.
+            snap_start=alias is not None and snap_start.get("ApplyOn") == "PublishedVersions",
+            dead_letter_queue=dlq_logical, async_retries=int(retries),
         )
         self.t.functions[logical_id] = fn
-        self.t.names.set(logical_id, name, Arn=fn.arn)
+        # SAM's `!Ref <Function>.Alias` and `.Version` (see Resolver.ref); locally the alias is on version 1.
+        published = {"Alias": fn.invoked_arn, "Version": f"{fn.arn}:1"} if fn.alias else {}
+        self.t.names.set(logical_id, name, Arn=fn.arn, **published)
         for event_name, event in (props.get("Events") or {}).items():
             self.function_event(fn, event_name, event)
 
@@ -821,11 +906,26 @@ class _Parser:
             for flt in ((props.get("FilterCriteria") or {}).get("Filters") or []):
                 pattern = flt.get("Pattern")
                 filters.append(json.loads(pattern) if isinstance(pattern, str) else pattern)
+            on_failure = ((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+            failure_queue = on_failure["Fn::GetAtt"][0] if isinstance(on_failure, dict) and "Fn::GetAtt" in on_failure \
+                else None
+            if on_failure is not None and failure_queue not in self.t.queues:
+                raise TemplateError(f"{where}: DestinationConfig.OnFailure must be !GetAtt <Queue>.Arn of this "
+                                    "template")
             self.t.stream_sources.append(StreamSource(
                 function=fn.logical_id, table=logical, batch_size=int(props.get("BatchSize", 100)),
                 starting_position=props.get("StartingPosition", "LATEST"),
                 report_batch_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
-                filters=filters, enabled=_enabled(props),
+                filters=filters, enabled=_enabled(props), on_failure_queue=failure_queue,
+            ))
+        elif kind == "SNS":
+            topic = props.get("Topic")
+            logical = topic.get("Ref") if isinstance(topic, dict) else None
+            if logical not in self.t.topics:
+                raise TemplateError(f"{where}: Topic must be !Ref to an AWS::SNS::Topic of this template")
+            self.t.sns_sources.append(SnsSource(
+                function=fn.logical_id, topic=logical, filter_policy=props.get("FilterPolicy"),
+                filter_policy_scope=str(props.get("FilterPolicyScope", "MessageAttributes")),
             ))
         elif kind in ("Schedule", "ScheduleV2"):
             expression = props.get("Schedule") or props.get("ScheduleExpression")

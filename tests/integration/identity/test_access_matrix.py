@@ -5,6 +5,7 @@ disagrees with PERMISSIONS, fails here."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from tessera.core import clock
 from tessera.identity.principal import Principal
 from tessera.identity.roles import PERMISSIONS, CustomerRole, StaffRole, allowed
 from tests.integration.identity.flows import admin, customer
-from tests.integration.stack import ROUTES, Client, Platform, route_functions
+from tests.integration.stack import ROOT, ROUTES, Client, Platform, route_functions
 
 # A valid request for each route that takes a body, so the answer shows the authorization decision
 # and not request validation.
@@ -33,6 +34,7 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("POST", "/api/console/licenses/{license_id}/resume"): lambda w: {"reason": "matrix check"},
     ("POST", "/api/licenses/revoke"): lambda w: {"license_id": w["license_id"], "reason": "matrix check"},
     ("POST", "/api/console/licenses/{license_id}/send"): lambda w: {},
+    ("POST", "/api/console/licenses/{license_id}/reissue-key"): lambda w: {"reason": "matrix check"},
     ("PUT", "/api/console/notifications/preferences"): lambda w: {"events": ["license.expiry"]},
     ("POST", "/api/console/notifications/preferences/test"): lambda w: {"channel": "email"},
     ("PUT", "/api/console/notifications/customers/{org_id}/preferences"): lambda w: {"events": ["license.expiry"]},
@@ -178,3 +180,76 @@ def test_other_tenants_data_answers_404_on_every_tenant_route(world: dict[str, A
             if answer.status != 404:
                 leaks.append(f"{method} {template} as {role.value} of another org → {answer.status}")
     assert leaks == []
+
+
+def _takes_a_body() -> set[tuple[str, str]]:
+    document = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    return {(method.upper(), path) for path, operations in document["paths"].items()
+            for method, operation in operations.items() if "requestBody" in operation}
+
+
+BAD_BODIES: dict[str, Any] = {"invalid": {"unexpected": 1}, "not JSON": "{not json",
+                              "not UTF-8": b'{"name": "\xff\xfe"}'}
+
+
+def _send(client: Client, method: str, path: str, bad: Any) -> Any:
+    if isinstance(bad, dict):
+        return client.call(method, path, bad)
+    return client.call(method, path, raw_body=bad)
+
+
+def test_anonymous_callers_get_a_401_problem_on_every_guarded_route(world: dict[str, Any]) -> None:
+    with_body = _takes_a_body()
+    wrong = []
+    for method, template in GUARDED:
+        path = _path(template, world)
+        attempts = [Client().call(method, path, body_for(method, template, world))]  # through the real authorizer
+        if (method, template) in with_body:
+            attempts += [_send(Client(), method, path, bad) for bad in BAD_BODIES.values()]
+        for answer in attempts:
+            if (answer.status, answer.headers.get("content-type"), answer.code) != (
+                    401, "application/problem+json", "not-signed-in"):
+                wrong.append(f"{method} {template} → {answer.status} {answer.code}")
+    assert wrong == []
+
+
+def test_bad_input_from_a_caller_who_may_not_call_the_route_is_refused_before_it_is_judged(
+        world: dict[str, Any]) -> None:
+    """Request validation runs before any route code: a guarded route's precheck answers for the caller
+    first, so a wrong role gets its 403 and another tenant its 404, never what the input lacks."""
+    refused = []
+    routes = [(m, p) for m, p in GUARDED if (m, p) in _takes_a_body()]
+    assert len(routes) > 20
+    for method, template in routes:
+        action = route_functions()[(method, template)].__tessera_action__
+        app_route = template.startswith("/api/app/")
+        kind, roles = ("customer", CustomerRole) if app_route else ("staff", StaffRole)
+        callers = [(_caller(kind, role.value, world["org_id"]), 403) for role in roles if not allowed({role}, action)]
+        callers.append((_caller("staff" if app_route else "customer", "admin" if app_route else "owner",
+                                world["org_id"]), 403))  # the other area's account
+        if "{org_id}" in template and app_route:
+            callers.append((_caller("customer", "owner", world["other_org_id"]), 404))  # another tenant
+        for client, expected in callers:
+            for name, bad in BAD_BODIES.items():
+                answer = _send(client, method, _path(template, world), bad)
+                if answer.status != expected:
+                    refused.append(f"{method} {template}, {name} body → {answer.status} {answer.code}, not {expected}")
+    assert refused == []
+
+
+def test_a_body_that_is_not_utf8_is_a_400_problem_on_every_json_route(world: dict[str, Any]) -> None:
+    wrong = []
+    for method, template, _, authorized in ROUTES:
+        if (method, template) not in _takes_a_body():
+            continue
+        if not authorized:
+            client = Client()
+        elif template.startswith("/api/app/"):
+            client = _caller("customer", "owner", world["org_id"])
+        else:
+            client = _caller("staff", "admin", world["org_id"])
+        answer = client.call(method, _path(template, world), raw_body='{"name": "Иван"}'.encode("cp1251"))
+        if (answer.status, answer.headers.get("content-type"), answer.code) != (
+                400, "application/problem+json", "body-not-utf8"):
+            wrong.append(f"{method} {template} → {answer.status} {answer.code}")
+    assert wrong == []

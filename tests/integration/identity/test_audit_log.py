@@ -2,6 +2,7 @@
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import boto3
 from openpyxl import load_workbook
@@ -46,18 +47,44 @@ def test_changes_are_searchable_exportable_and_verifiable(stack: Platform) -> No
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("at", "actor", "action") and any(r[2] == "staff.update_roles" for r in rows[1:])
     assert csv.raw.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads Cyrillic
-    verified = console.post("/api/console/audit/verify").body
-    assert verified["valid"] is True and verified["code"] == "ok" and verified["checked"] > 5
     del owner
+
+
+def verification(stack: Platform, console: Client) -> dict[str, Any]:
+    """Start a verification from the console, let the worker run it, and read its result."""
+    stack.chain_audit()
+    started = console.post("/api/console/audit/verify")
+    assert started.status == 202 and started.body["status"] == "queued", started.body
+    assert started.headers["location"] == f"/api/console/audit/verify/{started.body['id']}"
+    stack.run_audit_jobs()
+    job = console.get(f"/api/console/audit/verify/{started.body['id']}").body
+    assert job["status"] == "done", job
+    return job
+
+
+def test_the_chains_verify_as_a_job(stack: Platform) -> None:
+    console = admin(stack)
+    customer(stack, "owner@example.com")
+    job = verification(stack, console)
+    assert job["result"]["valid"] is True and job["result"]["code"] == "ok" and job["progress"]["checked"] > 5
+    assert job["progress"]["chains_done"] == 2  # the platform's and the new organization's
+    started = console.get("/api/console/audit", query={"action": "audit.verify"}).body["items"][0]
+    assert (started["entity_id"], started["after"]) == (job["id"], {"full": False})
+    unknown = console.get("/api/console/audit/verify/vjob_01ARZ3NDEKTSV4RRFFQ69G5FAV")
+    assert (unknown.status, unknown.code) == (404, "verification-unknown")
+    assert console.get("/api/console/audit/verify/not-a-job").status == 422
+    assert console.post("/api/console/audit/verify", {"full": "yes please"}).status == 422
 
 
 def test_tampering_is_detected(stack: Platform) -> None:
     console = admin(stack)
+    stack.chain_audit()
     table = boto3.resource("dynamodb").Table(stack.ids["AuditTable"])
-    table.update_item(Key={"pk": "CHAIN#main", "sk": f"{2:012d}"}, UpdateExpression="SET reason = :r",
+    table.update_item(Key={"pk": "CHAIN#platform", "sk": f"{2:012d}"}, UpdateExpression="SET reason = :r",
                       ExpressionAttributeValues={":r": "edited afterwards"})
-    verdict = console.post("/api/console/audit/verify").body
-    assert (verdict["valid"], verdict["code"], verdict["first_bad_seq"]) == (False, "hash_mismatch", 2)
+    verdict = verification(stack, console)["result"]
+    assert (verdict["valid"], verdict["code"], verdict["chain"], verdict["first_bad_seq"]) == (
+        False, "hash_mismatch", "platform", 2)
 
 
 def test_bad_filters_and_access(stack: Platform) -> None:

@@ -1,6 +1,9 @@
 """Sign-up to sign-out through the real handlers on moto."""
 
+import json
 from datetime import timedelta
+
+import pytest
 
 from tessera.core import clock
 from tessera.identity import totp
@@ -68,28 +71,88 @@ def test_errors_are_localized(stack: Platform) -> None:
     assert answer.body["detail"] == "Wrong e-mail or password."
 
 
-def test_throttling_per_account_and_per_ip(stack: Platform) -> None:
+def _fail(client: Client, email: str, times: int = 1) -> None:
+    for _ in range(times):
+        answer = client.post("/api/auth/login", {"email": email, "password": "wrong-password"})
+        assert (answer.status, answer.code) == (401, "invalid-credentials"), answer.body
+
+
+def test_five_failures_lock_the_pair_not_the_office(stack: Platform) -> None:
     customer(stack, "f@example.com")
-    attacker = Client(ip="198.51.100.1")
-    for _ in range(5):
-        assert attacker.post("/api/auth/login", {"email": "f@example.com", "password": "wrong-password"}).status == 401
-    blocked = attacker.post("/api/auth/login", {"email": "f@example.com", "password": PASSWORD})
+    customer(stack, "colleague@example.com")
+    office = Client(ip="198.51.100.1")  # one NAT address for everybody in the office
+    _fail(office, "f@example.com", 5)
+    blocked = office.post("/api/auth/login", {"email": "f@example.com", "password": PASSWORD})
     assert (blocked.status, blocked.code) == (429, "too-many-attempts")
     assert 0 < int(blocked.headers["retry-after"]) <= 900
-    # The account is throttled from any address too.
-    other_ip = Client(ip="198.51.100.2").post("/api/auth/login", {"email": "f@example.com", "password": PASSWORD})
-    assert other_ip.status == 429
-    # After 15 minutes the owner gets in.
+    # A colleague behind the same address signs in; so does the owner from another address.
+    assert office.post("/api/auth/login", {"email": "colleague@example.com", "password": PASSWORD}).status == 200
+    assert Client(ip="198.51.100.2").post("/api/auth/login", {"email": "f@example.com",
+                                                              "password": PASSWORD}).status == 200
+    # A good password clears its own pair: the office address gets its 5 tries back.
     with clock.frozen(clock.now() + timedelta(minutes=16)):
-        assert Client().post("/api/auth/login", {"email": "f@example.com", "password": PASSWORD}).status == 200
+        assert office.post("/api/auth/login", {"email": "f@example.com", "password": PASSWORD}).status == 200
+        _fail(office, "f@example.com", 4)
+        assert office.post("/api/auth/login", {"email": "f@example.com", "password": PASSWORD}).status == 200
 
 
-def test_ip_throttle_covers_unknown_accounts(stack: Platform) -> None:
+def test_an_account_guessed_from_many_addresses_is_throttled(stack: Platform) -> None:
+    customer(stack, "g1@example.com")
+    for n in range(4):  # 4 addresses × 5 = the account's 20
+        _fail(Client(ip=f"198.51.100.{10 + n}"), "g1@example.com", 5)
+    fresh = Client(ip="198.51.100.50").post("/api/auth/login", {"email": "g1@example.com", "password": PASSWORD})
+    assert (fresh.status, fresh.code) == (429, "too-many-attempts")
+    with clock.frozen(clock.now() + timedelta(minutes=16)):
+        assert Client().post("/api/auth/login", {"email": "g1@example.com", "password": PASSWORD}).status == 200
+
+
+def test_one_address_has_a_much_higher_ceiling(stack: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tessera.identity import passwords, service
+
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", passwords.hash_password("x").encode())  # cost 4, as in tests
     sprayer = Client(ip="198.51.100.9")
-    for i in range(5):
-        sprayer.post("/api/auth/login", {"email": f"x{i}@example.com", "password": "wrong-password"})
+    for n in range(service.ADDRESS_LIMIT):  # 100 accounts, 1 guess each: no pair or account limit is reached
+        _fail(sprayer, f"x{n}@example.com")
     answer = sprayer.post("/api/auth/login", {"email": "y@example.com", "password": "wrong-password"})
     assert (answer.status, answer.code) == (429, "too-many-attempts")
+    assert Client(ip="198.51.100.10").post("/api/auth/login", {"email": "y@example.com", "password": "wrong-password"}
+                                           ).status == 401
+
+
+def test_what_a_sign_in_costs_in_dynamodb_calls(stack: Platform) -> None:
+    """A good password: 3 calls (the throttles come in the e-mail's BatchGetItem; the audit event joins the
+    session's transaction without a read). A wrong one: 3 (2 for an unknown e-mail: no user to read). A
+    throttled attempt reads and writes nothing more."""
+    from tests.aws_calls import recorded
+
+    customer(stack, "cost@example.com")
+    attempts = Client(ip="198.51.100.60")
+    cases = [("cost@example.com", PASSWORD, 200), ("cost@example.com", "wrong-password", 401),
+             ("nobody@example.com", "wrong-password", 401)]
+    for email, password, status in cases:
+        with recorded() as calls:
+            assert attempts.post("/api/auth/login", {"email": email, "password": password}).status == status
+        wanted = {"BatchGetItem": 1, "GetItem": 1, "TransactWriteItems": 1}
+        if email.startswith("nobody"):
+            del wanted["GetItem"]
+        assert calls.by_operation() == wanted, (email, status)
+    _fail(attempts, "cost@example.com", 4)
+    with recorded() as calls:
+        assert attempts.post("/api/auth/login", {"email": "cost@example.com", "password": PASSWORD}).status == 429
+    assert calls.by_operation() == {"BatchGetItem": 1}
+
+
+def test_failed_logins_of_unknown_accounts_are_audited_masked(stack: Platform) -> None:
+    from tessera.audit import service as audit
+
+    _fail(Client(ip="198.51.100.77"), "Nobody.Here@example.com", 2)
+    events, _ = audit.search(action="auth.login_failed")
+    assert len(events) == 2
+    event = events[0]
+    assert event.entity_type == "login" and event.entity_id.startswith("sha256:") and event.ip == "198.51.100.77"
+    assert event.after == {"account": "n***@example.com", "known": False}
+    assert events[1].entity_id == event.entity_id  # one typed account, one entity: repeats can be followed
+    assert "nobody.here" not in json.dumps([e.model_dump(mode="json") for e in events]).lower()
 
 
 def test_refresh_rotates_and_reuse_revokes_the_family(stack: Platform) -> None:

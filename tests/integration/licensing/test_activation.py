@@ -72,3 +72,14 @@ def test_expired_and_malformed(license_key: str) -> None:
     bad_key = Client().post("/api/licenses/activate", {**_activation(license_key, LocalSigner.generate()),
                                                         "public_key": {"kty": "RSA", "n": "x", "e": "AQAB"}})
     assert bad_key.status == 422
+
+
+def test_activation_costs_one_read_one_transaction_and_one_signature(license_key: str) -> None:
+    # the audit event is one more item of the activation's own transaction: no chain head to read (issue 9)
+    from tests.aws_calls import recorded
+
+    with clock.frozen(NOW), recorded() as calls:
+        answer = Client().post("/api/licenses/activate", _activation(license_key, LocalSigner.generate()))
+    assert answer.body["activated"] is True
+    assert {k: v for k, v in calls.by_operation().items() if k != "GetPublicKey"} == {
+        "GetItem": 1, "TransactWriteItems": 1, "Sign": 1}

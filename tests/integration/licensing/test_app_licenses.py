@@ -49,6 +49,19 @@ def test_the_customer_sees_its_licenses_installations_and_downloads_the_file(wor
     assert products.status == 200 and products.body[0]["code"] == "itbm"
 
 
+def test_a_revoked_license_s_file_is_refused(world: dict[str, Any], stack: Platform) -> None:
+    license_id = world["license"]["license"]["id"]
+    with clock.frozen(datetime(2026, 3, 2, 12, tzinfo=UTC)):
+        revoked = admin(stack, "second.admin@tessera.local").post(
+            "/api/licenses/revoke", {"license_id": license_id, "reason": "contract terminated"})
+    assert revoked.status == 200, revoked.body
+    answer = Client(language="ru")
+    answer.cookies = world["owner"].cookies
+    file = answer.get(f"/api/app/orgs/{world['org_id']}/licenses/{license_id}/file")
+    assert (file.status, file.code) == (410, "license-revoked-file")
+    assert file.body["detail"] == "Лицензия отозвана: её файл больше не выдаётся."
+
+
 def test_another_organizations_license_answers_404(world: dict[str, Any]) -> None:
     owner: Client = world["owner"]
     org_id, theirs = world["org_id"], world["their_license_id"]

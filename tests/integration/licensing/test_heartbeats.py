@@ -37,11 +37,12 @@ class Installation:
         self.seq = 0
 
     def beat(self, *, signer: LocalSigner | None = None, sent_at: datetime | None = None, seq: int | None = None,
-             users: int = 10) -> Any:
+             users: int = 10, usage: dict[str, Any] | None = None, **fields: Any) -> Any:
         self.seq = seq if seq is not None else self.seq + 1
         payload = {"lic": self.license_id, "ins": self.id, "seq": self.seq,
                    "sent_at": int((sent_at or clock.now()).timestamp()), "software_version": "4.2.0",
-                   "active_modules": ["core"], "usage": {"users": users}, "seen_version": 1}
+                   "active_modules": ["core"], "usage": {"users": users} if usage is None else usage,
+                   "seen_version": 1, **fields}
         token = jws_sign(payload, signer or self.signer, kid=self.id)
         return Client().post("/api/licenses/heartbeat", {"heartbeat": token, "certificate": self.certificate})
 
@@ -59,8 +60,10 @@ def world(stack: Platform) -> dict[str, Any]:
 def drain() -> dict[str, Any]:
     """What the SQS event source does: receive a batch and hand it to the worker."""
     sqs = boto3.client("sqs")
-    messages = sqs.receive_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MaxNumberOfMessages=10)
-    records = [{"messageId": m["MessageId"], "body": m["Body"]} for m in messages.get("Messages", [])]
+    messages = sqs.receive_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MaxNumberOfMessages=10,
+                                   MessageSystemAttributeNames=["All"])
+    records = [{"messageId": m["MessageId"], "body": m["Body"], "attributes": m.get("Attributes", {})}
+               for m in messages.get("Messages", [])]
     answer = handler_of("HeartbeatWorkerFunction")({"Records": records}, LambdaContext())
     for m in messages.get("Messages", []):
         sqs.delete_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], ReceiptHandle=m["ReceiptHandle"])
@@ -164,6 +167,7 @@ def test_revocation_reaches_the_installation_at_its_next_heartbeat(world: dict[s
         answer = installation.beat()
         receipt = claims_of(answer.body["receipt"])
         assert (receipt["state"], receipt["revoked"]) == ("REVOKED", True)
+        assert claims_of(receipt["update"])["revoked"] is True  # the signed revocation the SDK keeps
 
 
 def test_monitoring_flags_clones_and_limit_violations(world: dict[str, Any]) -> None:
@@ -178,3 +182,51 @@ def test_monitoring_flags_clones_and_limit_violations(world: dict[str, Any]) -> 
     over = rows[installation.id]["violations"][0]
     assert (over["limit"], over["used"], over["allowed_up_to"], over["over"]) == ("users", 230, 220, True)
     assert rows[twin.id]["violations"] == []
+
+
+@pytest.mark.parametrize("usage, loc", [
+    ({"users": -5}, "usage.users"),
+    ({"users": 1e30}, "usage.users"),
+    ({"users": 12.5}, "usage.users"),
+    ({"users": 12.0}, "usage.users"),  # a count is a JSON integer
+    ({"users": True}, "usage.users"),
+    ({"users": "12"}, "usage.users"),
+    ({"departments": 1_000_000_001}, "usage.departments"),
+    ({"seats": 3}, "usage.seats"),  # no such limit
+])
+def test_bad_usage_in_a_signed_heartbeat_answers_invalid_usage_and_changes_nothing(
+        world: dict[str, Any], usage: dict[str, Any], loc: str) -> None:
+    installation: Installation = world["installation"]
+    with clock.frozen(NOW + timedelta(minutes=1)):
+        assert installation.beat(users=7).body["accepted"]
+        answer = installation.beat(usage=usage)
+        assert answer.status == 200 and not answer.body["accepted"] and answer.body["receipt"] is None
+        assert answer.body["code"] == "INVALID_USAGE" and [e["loc"] for e in answer.body["errors"]] == [loc]
+        forged = installation.beat(usage=usage, signer=LocalSigner.generate())
+        assert (forged.body["code"], forged.body["errors"]) == ("BAD_SIGNATURE", [])  # nothing told to a forger
+    assert drain()["count"] == 1
+    assert activation(installation) == {"last_seq": 1, "usage": {"users": 7}, "heartbeats": 1}
+
+
+def test_other_bad_fields_answer_invalid_report(world: dict[str, Any]) -> None:
+    installation: Installation = world["installation"]
+    with clock.frozen(NOW + timedelta(minutes=1)):
+        answer = installation.beat(usage={"users": -1}, software_version="four")
+    assert answer.body["code"] == "INVALID_REPORT"
+    assert {e["loc"] for e in answer.body["errors"]} == {"usage.users", "software_version"}
+    assert drain()["count"] == 0
+
+
+def test_a_violation_inside_a_batch_is_not_lost_when_the_newest_is_fine(world: dict[str, Any]) -> None:
+    """The worker writes only the newest heartbeat of an installation, but alerts on the worst."""
+    installation: Installation = world["installation"]
+    with clock.frozen(NOW + timedelta(minutes=1)):
+        for users in (10, 230, 12):  # the advanced plan allows 200 users (soft, up to 220)
+            assert installation.beat(users=users).body["accepted"]
+        assert drain() == {"count": 3, "batchItemFailures": []}
+    assert activation(installation)["usage"] == {"users": 12}
+    sqs = boto3.client("sqs")
+    queued = sqs.receive_message(QueueUrl=os.environ["NOTIFY_QUEUE_URL"], MaxNumberOfMessages=10).get("Messages", [])
+    alerts = [json.loads(m["Body"]) for m in queued]
+    assert len(alerts) == 1 and alerts[0]["installation_id"] == installation.id
+    assert [(v["limit"], v["used"], v["over"]) for v in alerts[0]["violations"]] == [("users", 230, True)]

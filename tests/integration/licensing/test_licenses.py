@@ -108,6 +108,27 @@ def test_dates_grace_suspension_and_revocation(world: dict[str, Any]) -> None:
         assert history[0]["reason"] == "contract terminated"
 
 
+def test_revocation_is_a_signed_version_and_its_file_is_no_longer_issued(world: dict[str, Any]) -> None:
+    console: Client = world["console"]
+    with clock.frozen(datetime(2026, 3, 1, 12, tzinfo=UTC)):
+        issued = console.post("/api/console/licenses", {"org_id": world["org_id"], **TERMS}).body
+        license_id, key = issued["license"]["id"], issued["license_key"]
+        assert console.post("/api/licenses/revoke", {"license_id": license_id, "reason": "contract terminated"}
+                            ).body["version"] == 2
+        newest = _check(key)
+        assert (newest["code"], newest["version"]) == ("REVOKED", 2)
+        keys = {k["kid"]: jwk_to_public_key(k) for k in Client().get("/api/licenses/jwks.json").body["keys"]}
+        _, claims = jws_verify(newest["token"], keys)  # the revocation, signed: installations keep it as proof
+        assert (claims["ver"], claims["revoked"], claims["lic"]) == (2, True, license_id)
+        versions = console.get(f"/api/console/licenses/{license_id}").body["versions"]
+        assert (versions[0]["reason"], versions[0]["diff"]) == ("contract terminated", {"revoked": [False, True]})
+        file = console.get(f"/api/console/licenses/{license_id}/file")
+        assert (file.status, file.code) == (410, "license-revoked-file")
+        assert file.body["detail"] == "The license is revoked: its file is no longer issued."
+        sent = console.post(f"/api/console/licenses/{license_id}/send", {})
+        assert (sent.status, sent.code) == (410, "license-revoked-file")
+
+
 @pytest.mark.parametrize("change, field", [
     ({"ends_on": "2025-12-01"}, "body"),
     ({"plan": "platinum"}, "body.plan"),

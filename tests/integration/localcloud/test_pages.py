@@ -115,3 +115,18 @@ def test_resources_show_tables_queues_dlq_and_executions(lc: Running, api: httpx
 def test_unknown_local_page(api: httpx.Client) -> None:
     assert api.get("/_local/nothing-here").status_code == 404
     assert api.get("/_local").status_code == 200
+
+
+def test_resources_list_alarms_and_setting_a_state_notifies_the_alarms_topic(lc: Running, api: httpx.Client) -> None:
+    data = api.get("/_local/resources", params={"format": "json"}).json()
+    name = "tessera-local-work-queue-depth"
+    assert {a["name"]: a["state"] for a in data["alarms"]}[name] == "OK"
+    assert {q["logical_id"]: q["is_dlq"] for q in data["queues"]}["NoticesDlq"] is True  # a function's DLQ
+
+    response = api.post("/_local/resources/alarm", data={"alarm": name, "state": "ALARM"}, headers={"Origin": lc.url})
+    assert response.status_code == 303 and response.headers["location"] == "/_local/resources#alarms"
+    wait_until(lambda: [r for r in lc.records("notices") if '"NewStateValue": "ALARM"' in r["Message"]
+                        and name in r["Message"]], what="the notification")
+    after = api.get("/_local/resources", params={"format": "json"}).json()
+    assert {a["name"]: a["reason"] for a in after["alarms"]}[name] == "Set by hand on /_local/resources"
+    assert "Set OK" in api.get("/_local/resources").text

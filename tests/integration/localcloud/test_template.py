@@ -139,6 +139,46 @@ def test_intrinsics_conditions_and_overrides(tmp_path: Path) -> None:
     assert staging.environment("Fn")["WIDE"] == "wide"
 
 
+def test_snapstart_and_published_aliases(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+        Globals:
+          Function:
+            Runtime: python3.13
+            CodeUri: src/
+            Handler: app.handler
+            AutoPublishAlias: live
+            SnapStart: {ApplyOn: PublishedVersions}
+        Resources:
+          Api:
+            Type: AWS::Serverless::HttpApi
+            Properties:
+              Auth:
+                Authorizers:
+                  Session: {FunctionArn: !Ref Authorizer.Alias, AuthorizerPayloadFormatVersion: "2.0"}
+          Authorizer: {Type: AWS::Serverless::Function}
+          Worker:
+            Type: AWS::Serverless::Function
+            Properties:
+              SnapStart: {ApplyOn: None}
+              Environment:
+                Variables: {AUTHORIZER: !Ref Authorizer.Alias, VERSION: !Ref Authorizer.Version,
+                            IN_SUB: !Sub "${Authorizer.Alias}/x"}
+          Unpublished:
+            Type: AWS::Serverless::Function
+            Properties: {AutoPublishAlias: !Ref AWS::NoValue}
+    """)
+    template = load_template(path)
+    authorizer, worker = template.functions["Authorizer"], template.functions["Worker"]
+    assert (authorizer.alias, authorizer.snap_start) == ("live", True)
+    assert (worker.alias, worker.snap_start) == ("live", False)  # its own SnapStart merges over Globals'
+    # SnapStart applies to published versions: without an alias, invocations reach $LATEST.
+    assert (template.functions["Unpublished"].alias, template.functions["Unpublished"].snap_start) == (None, False)
+    assert template.authorizers[("Api", "Session")].function == "Authorizer"
+    assert template.environment("Worker") == {"AUTHORIZER": f"{authorizer.arn}:live",
+                                              "VERSION": f"{authorizer.arn}:1", "IN_SUB": f"{authorizer.arn}:live/x"}
+    assert authorizer.invoked_arn == f"{authorizer.arn}:live" and worker.invoked_arn == f"{worker.arn}:live"
+
+
 FUNCTION = """\
     Resources:
       Fn:

@@ -100,9 +100,10 @@ def drain_notify() -> dict[str, Any]:
     import boto3
 
     sqs = boto3.client("sqs")
-    messages = sqs.receive_message(QueueUrl=os.environ["NOTIFY_QUEUE_URL"], MaxNumberOfMessages=10).get(
-        "Messages", [])
-    records = [{"messageId": m["MessageId"], "body": m["Body"]} for m in messages]
+    messages = sqs.receive_message(QueueUrl=os.environ["NOTIFY_QUEUE_URL"], MaxNumberOfMessages=10,
+                                   MessageSystemAttributeNames=["All"]).get("Messages", [])
+    records = [{"messageId": m["MessageId"], "body": m["Body"], "attributes": m.get("Attributes", {})}
+               for m in messages]
     answer = handler_of("NotifyWorkerFunction")({"Records": records}, LambdaContext()) if records else {}
     for m in messages:
         sqs.delete_message(QueueUrl=os.environ["NOTIFY_QUEUE_URL"], ReceiptHandle=m["ReceiptHandle"])

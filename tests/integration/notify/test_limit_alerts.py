@@ -13,7 +13,7 @@ import boto3
 
 from tests.integration.licensing.test_heartbeats import Installation, drain
 from tests.integration.notify.conftest import NOW, Outside, as_staff, at, drain_notify
-from tests.integration.stack import Platform
+from tests.integration.stack import LambdaContext, Platform, handler_of
 
 
 def notify_queue_depth() -> int:
@@ -77,3 +77,21 @@ def test_a_replayed_heartbeat_does_not_alert(stack: Platform, world: dict[str, A
         drain()
         assert notify_queue_depth() == 0
     assert outside.mails() == [] and json.dumps(outside.telegram()) == "[]"
+
+
+def test_a_redelivered_notify_message_sends_nothing_twice(stack: Platform, world: dict[str, Any],
+                                                          outside: Outside) -> None:
+    """SQS delivers at least once. The worker needs no idempotency store for that: a limit alert claims
+    its once-marker in the transaction that writes its deliveries, so the same message again is a no-op."""
+    worker = handler_of("NotifyWorkerFunction")
+    with at(NOW.date().isoformat()):
+        installation = Installation(world["license"]["license_key"])
+        assert installation.beat(users=230).body["accepted"]
+        drain()
+        messages = boto3.client("sqs").receive_message(QueueUrl=os.environ["NOTIFY_QUEUE_URL"],
+                                                       MaxNumberOfMessages=10)["Messages"]
+        records = [{"messageId": m["MessageId"], "body": m["Body"]} for m in messages]
+        assert worker({"Records": records}, LambdaContext()) == {"batchItemFailures": []}
+        assert len(outside.mails("anna@romashka.ru")) == 1
+        assert worker({"Records": records}, LambdaContext()) == {"batchItemFailures": []}  # delivered again
+    assert len(outside.mails("anna@romashka.ru")) == 1

@@ -177,7 +177,11 @@ def test_fleet_lists_every_installation_with_filters_and_pages(world: dict[str, 
             assert seen == expected
 
         bad = console.get("/api/console/licensing/activations", query={"cursor": "bm90LWEtY3Vyc29y"})
-        assert bad.status == 422 and bad.code == "invalid-cursor"
+        assert bad.status == 400 and bad.code == "invalid-cursor"
+        # a genuine cursor of the whole fleet does not continue another state's query (its key range differs)
+        whole = console.get("/api/console/licensing/activations", query={"limit": "1"}).body["next_cursor"]
+        other = console.get("/api/console/licensing/activations", query={"state": "inactive", "cursor": whole})
+        assert (other.status, other.code) == (400, "invalid-cursor")
 
 
 def test_sales_plan_vs_fact_by_month(world: dict[str, Any]) -> None:

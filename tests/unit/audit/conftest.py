@@ -25,3 +25,31 @@ def audit_table(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setattr(DynamoDBBackend, "transact_write_items", serialized)
     create_audit_table()
     yield "audit"
+
+
+@pytest.fixture
+def audit_aws(audit_table: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """What the audit functions have beside the table (template.yaml): the signing key, the checkpoint
+    bucket (versioned, Object Lock) and the verification queue, in the environment they read."""
+    import boto3
+
+    from tessera.audit import checkpoints
+    from tessera.core.settings import reset_settings_cache
+
+    key = boto3.client("kms").create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="checkpoints", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
+                     ObjectLockEnabledForBucket=True)
+    s3.put_bucket_versioning(Bucket="checkpoints", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object_lock_configuration(Bucket="checkpoints", ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 400}}})
+    queue = boto3.client("sqs").create_queue(QueueName="audit-verify")["QueueUrl"]
+    names = {"AUDIT_TABLE": audit_table, "AUDIT_SIGNING_KEY_ID": key, "AUDIT_CHECKPOINT_BUCKET": "checkpoints",
+             "AUDIT_VERIFY_QUEUE_URL": queue}
+    for name, value in names.items():
+        monkeypatch.setenv(name, value)
+    reset_settings_cache()
+    checkpoints.signer.cache_clear()
+    yield names
+    reset_settings_cache()
+    checkpoints.signer.cache_clear()

@@ -1,13 +1,13 @@
+import base64
 import json
-import logging
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from pydantic import BaseModel
 
-from tessera.core.errors import Conflict, ProblemCatalog, RateLimited, ValidationFailed
-from tessera.core.http import clamp_limit, decode_cursor, encode_cursor, make_resolver, page
-from tessera.core.observability import MASK, RedactingFilter, redact
+from tessera.core.errors import BadRequest, Conflict, ProblemCatalog, RateLimited, ValidationFailed
+from tessera.core.http import Query, make_resolver
+from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.core.ru_ids import INN
 from tessera.core.validation import Email
 from tests.unit.conftest import LambdaContext, http_event
@@ -87,48 +87,45 @@ def test_every_problem_type_is_documented() -> None:
         assert f"/problems/{problem.slug}" in doc, problem.slug
 
 
-def test_cursor_helpers() -> None:
+def test_cursors_are_opaque_and_tamper_evident(aws: None) -> None:
     position = {"pk": "ORG#1", "sk": "NOTE#5"}
-    assert decode_cursor(encode_cursor(position)) == position
+    cursor = encode_cursor(position, "notes:ORG#1")
+    assert cursor is not None and "ORG#1" not in cursor
+    assert decode_cursor(cursor, "notes:ORG#1") == position
     assert encode_cursor(None) is None and decode_cursor(None) is None
-    assert page([1], None) == {"items": [1], "next_cursor": None}
     assert clamp_limit(None) == 25
-    for bad in ("bm90IGpzb24", encode_cursor({"a": 1})[:-2] + "!!", "WzFd"):  # not JSON, garbage, a list
-        with pytest.raises(ValidationFailed):
-            decode_cursor(bad)
+    payload, tag = cursor.split(".")
+    other = encode_cursor({"pk": "ORG#2", "sk": "NOTE#1"}, "notes:ORG#1")
+    assert other is not None
+    bad = ["bm90IGpzb24", payload, f"{payload}.", f"{payload}.{tag[:-2]}", f"{payload}.{tag}x", f"{payload}!.{tag}",
+           f"{other.split('.')[0]}.{tag}",  # another position under this cursor's tag
+           "%%%", "Ωmega.tag"]
+    for forged in bad:
+        with pytest.raises(BadRequest) as caught:
+            decode_cursor(forged, "notes:ORG#1")
+        assert caught.value.code == "invalid-cursor" and caught.value.status == 400
+    with pytest.raises(BadRequest):  # genuine, but issued for another list
+        decode_cursor(cursor, "notes:ORG#2")
     with pytest.raises(ValidationFailed):
         clamp_limit(0)
 
 
-def test_redaction_of_keys_and_inline_pii() -> None:
-    data = {"email": "a@b.ru", "password": "x", "note": "call +7 (916) 123-45-67 or ivan.petrov@mail.ru",
-            "nested": [{"refresh_token": "t"}], "inn": "7707083893", "count": 3, "business_inn_id": "k"}
-    cleaned = redact(data)
-    assert cleaned["email"] == MASK and cleaned["password"] == MASK and cleaned["inn"] == MASK
-    assert cleaned["note"] == f"call {MASK} or {MASK}"
-    assert cleaned["nested"] == [{"refresh_token": MASK}] and cleaned["count"] == 3
+def test_a_forged_cursor_is_a_400_problem(aws: None) -> None:
+    listing = make_resolver()
 
+    @listing.get("/items")
+    def items(cursor: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+        return {"position": decode_cursor(cursor)}
 
-def test_log_records_are_redacted() -> None:
-    record = logging.LogRecord("t", logging.INFO, __file__, 1, "signup for %s", ("ivan@example.com",), None)
-    record.__dict__["password"] = "hunter2"
-    record.__dict__["user_id"] = "usr_1"
-    RedactingFilter().filter(record)
-    assert record.getMessage() == f"signup for {MASK}"
-    assert record.__dict__["password"] == MASK and record.__dict__["user_id"] == "usr_1"
+    def call_listing(cursor: str) -> tuple[int, dict[str, Any]]:
+        answer = listing.resolve(http_event("GET", "/items", query={"cursor": cursor}), LambdaContext())
+        return answer["statusCode"], json.loads(answer["body"])
 
-
-def test_logger_output_has_no_pii(monkeypatch: pytest.MonkeyPatch) -> None:
-    import io
-
-    from tessera.core.observability import logger
-
-    stream = io.StringIO()
-    monkeypatch.setattr(logger.registered_handler, "stream", stream)
-    logger.info("login failed for ivan@example.com", extra={"password": "hunter2", "ip": "203.0.113.7"})
-    out = stream.getvalue()
-    assert out
-    assert "ivan@example.com" not in out and "hunter2" not in out and "203.0.113.7" in out
+    genuine = encode_cursor({"pk": "ORG#1"})
+    assert genuine is not None and call_listing(genuine) == (200, {"position": {"pk": "ORG#1"}})
+    status, body = call_listing(genuine.replace(".", "x."))
+    assert (status, body["type"], body["code"]) == (400, "/problems/bad-request", "invalid-cursor")
+    assert [e["loc"] for e in body["errors"]] == ["query.cursor"]
 
 
 def test_problems_are_localized_by_accept_language() -> None:
@@ -159,3 +156,92 @@ def test_our_validators_speak_the_callers_language_and_never_repeat_the_value() 
         errors = json.loads(app.resolve(event, LambdaContext())["body"])["errors"]
         assert [(e["loc"], e["code"]) for e in errors] == [("body.inn", "inn_invalid")]
         assert errors[0]["msg"].startswith(text) and "7707083894" not in errors[0]["msg"]
+
+
+def encoded(method: str, path: str, raw: bytes, content_type: str = "application/json") -> dict[str, Any]:
+    event = http_event(method, path, body=base64.b64encode(raw).decode(), headers={"content-type": content_type})
+    event["isBase64Encoded"] = True
+    return event
+
+
+def test_a_body_that_is_not_utf8_or_not_base64_is_a_400() -> None:
+    for event in (encoded("POST", "/things", '{"email": "ivan@example.com"}'.encode("cp1251") + b"\xff\xfe"),
+                  {**http_event("POST", "/things", body="eyJhIjo"), "isBase64Encoded": True}):
+        answer = app.resolve(event, LambdaContext())
+        body = json.loads(answer["body"])
+        assert answer["statusCode"] == 400 and answer["headers"]["Content-Type"] == "application/problem+json"
+        assert (body["type"], body["code"]) == ("/problems/malformed-json", "body-not-utf8")
+    well_formed = encoded("POST", "/things", json.dumps({"email": "ok@example.com", "password": "x"}).encode())
+    assert app.resolve(well_formed, LambdaContext())["statusCode"] == 200
+
+
+def test_a_decoding_error_of_our_own_is_still_a_500() -> None:
+    @app.get("/decodes")
+    def decodes() -> dict[str, Any]:
+        return {"text": b"\xff".decode("utf-8")}
+
+    status, _, body = call("GET", "/decodes")
+    assert (status, body["code"]) == (500, "internal")
+
+
+def test_a_body_that_is_not_json_by_its_type_is_a_415() -> None:
+    answer = app.resolve(http_event("POST", "/things", body="email=a", headers={"content-type": "text/plain"}),
+                         LambdaContext())
+    body = json.loads(answer["body"])
+    assert (answer["statusCode"], body["type"]) == (415, "/problems/unsupported-media-type")
+
+
+@pytest.mark.parametrize("code", ["ThrottlingException", "ProvisionedThroughputExceededException",
+                                  "RequestLimitExceeded"])
+def test_aws_throttling_past_the_retries_is_a_503_with_retry_after(code: str) -> None:
+    from botocore.exceptions import ClientError
+
+    throttled = ClientError({"Error": {"Code": code, "Message": "Rate exceeded"}}, "PutItem")
+
+    class PutError(Exception):  # PynamoDB's wrapper: the botocore error as `cause`, its code as a property
+        def __init__(self, msg: str, cause: ClientError) -> None:
+            super().__init__(msg)
+            self.cause = cause
+
+        @property
+        def cause_response_code(self) -> str:
+            return str(self.cause.response["Error"]["Code"])
+
+    class ServiceFailure(Exception):
+        pass
+
+    raw = make_resolver()
+
+    @raw.get("/raw")
+    def raw_route() -> dict[str, Any]:
+        raise throttled
+
+    @raw.get("/wrapped")
+    def wrapped_route() -> dict[str, Any]:
+        raise PutError("Failed to put item", throttled)
+
+    @raw.get("/caused")
+    def caused_route() -> dict[str, Any]:
+        try:
+            raise PutError("Failed to put item", throttled)
+        except PutError as exc:
+            raise ServiceFailure("could not save") from exc
+
+    for path in ("/raw", "/wrapped", "/caused"):
+        answer = raw.resolve(http_event("GET", path), LambdaContext())
+        body = json.loads(answer["body"])
+        assert answer["statusCode"] == 503 and answer["headers"]["Retry-After"] == "2", path
+        assert (body["type"], body["code"], body["retry_after"]) == ("/problems/unavailable", "throttled", 2)
+
+
+def test_other_aws_errors_stay_500() -> None:
+    from botocore.exceptions import ClientError
+
+    failing = make_resolver()
+
+    @failing.get("/denied")
+    def denied() -> dict[str, Any]:
+        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "Sign")
+
+    answer = failing.resolve(http_event("GET", "/denied"), LambdaContext())
+    assert answer["statusCode"] == 500 and "Retry-After" not in answer["headers"]

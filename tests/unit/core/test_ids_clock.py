@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from ulid import ULID
 
-from tessera.core import clock
+from tessera.core import clock, ids
 from tessera.core.errors import ValidationFailed
-from tessera.core.ids import CROCKFORD, new_id, new_secret_token, parse_id, sha256_hex, ulid
+from tessera.core.ids import new_id, new_secret_token, parse_id, sha256_hex
 
 
 def test_ids_are_prefixed_and_ordered_by_platform_time() -> None:
@@ -20,19 +21,25 @@ def test_ids_are_prefixed_and_ordered_by_platform_time() -> None:
     assert parse_id(late, "acc") == late
 
 
-def test_ulid_layout_per_the_spec() -> None:
-    """48 bits of milliseconds then 80 random bits, Crockford base32: the first 10 characters are the time."""
-    milliseconds = int(datetime(2026, 12, 1, 5, 0, tzinfo=UTC).timestamp() * 1000)
-    value, later = ulid(milliseconds), ulid(milliseconds)  # the same millisecond: the next still sorts after
-    assert later > value and later[:10] == value[:10]
-    assert len(value) == 26 and set(value) <= set(CROCKFORD)
-    decoded = 0
-    for char in value[:10]:
-        decoded = decoded * 32 + CROCKFORD.index(char)
-    assert decoded == milliseconds
-    assert ulid(0).startswith("0000000000") and ulid(2**48 - 1).startswith("7ZZZZZZZZZ")
-    made = [ulid(milliseconds) for _ in range(1000)]
+def test_ids_are_monotonic_ulids_of_platform_time() -> None:
+    """The ULID after the prefix carries platform time; within one millisecond (a frozen clock) each id
+    is the previous plus one, so ids made one after another keep their order."""
+    moment = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
+    with clock.frozen(moment):
+        made = [new_id("acc") for _ in range(1000)]
     assert made == sorted(made) and len(set(made)) == 1000
+    first, second = ULID.from_str(made[0][4:]), ULID.from_str(made[1][4:])
+    assert first.datetime == moment and int(second) == int(first) + 1
+
+
+def test_a_reset_generator_draws_new_randomness() -> None:
+    """After a SnapStart restore each worker resets the generator; otherwise restored copies would
+    continue the snapshot's sequence and mint the same ids."""
+    with clock.frozen(datetime(2026, 12, 1, 5, 0, tzinfo=UTC)):
+        before = ULID.from_str(new_id("acc")[4:])
+        ids.reset()
+        after = ULID.from_str(new_id("acc")[4:])
+    assert after.milliseconds == before.milliseconds and int(after) != int(before) + 1
 
 
 @pytest.mark.parametrize("bad", ["", "acc_", "lic_01J00000000000000000000000", "acc_01j0000000000000000000000U"])

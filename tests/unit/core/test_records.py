@@ -1,5 +1,6 @@
-"""tessera.core.dynamo against moto: types round-trip, optimistic locking, updates, queries that stop
-at a limit and continue, transactions that say which write failed, batches past their size limits."""
+"""tessera.core.dynamo on PynamoDB against moto: one shared client, types round-trip, optimistic locking,
+updates, cursors that continue where a page stopped, transactions whose failed write is found by its
+item (PynamoDB reorders a transaction's writes), batches past their size limits, the repository helpers."""
 
 from __future__ import annotations
 
@@ -8,27 +9,34 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-
-from tessera.core.dynamo import (
-    AllProjection,
-    BaseRecord,
+from pynamodb.attributes import (
     BooleanAttribute,
-    GlobalSecondaryIndex,
     JSONAttribute,
     ListAttribute,
     NumberAttribute,
-    PutError,
-    TransactWrite,
-    TransactWriteError,
     TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
-    UpdateError,
     UTCDateTimeAttribute,
     VersionAttribute,
-    bind_table,
-    record_meta,
 )
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core import dynamo
+from tessera.core.dynamo import (
+    BaseRecord,
+    bind_table,
+    get_or_404,
+    put_new,
+    query_page,
+    record_meta,
+    refused,
+    set_or_remove,
+    transaction,
+)
+from tessera.core.errors import Conflict, NotFound, ValidationFailed
+from tessera.core.pagination import InvalidCursor
 from tests.aws_calls import recorded
 
 
@@ -58,6 +66,11 @@ class Thing(BaseRecord):
     by_owner = ByOwner()
 
 
+class Note(BaseRecord):
+    Meta = record_meta("NOTES_TABLE")
+    text = UnicodeAttribute()
+
+
 @pytest.fixture
 def things(aws: None) -> Iterator[None]:
     strings = [{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "owner", "rank")]
@@ -68,11 +81,31 @@ def things(aws: None) -> Iterator[None]:
                                  "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"},
                                                {"AttributeName": "rank", "KeyType": "RANGE"}]}])
     bind_table(Thing, "things")
+    bind_table(Note, "things")
     yield
 
 
 def thing(number: int, **values: object) -> Thing:
     return Thing(pk="P", sk=f"T#{number:03d}", owner="o", rank=f"{number:03d}", **values)
+
+
+def test_meta_reads_the_table_name_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_TABLE", "tessera-x")
+    assert record_meta("X_TABLE").table_name == "tessera-x"
+    monkeypatch.delenv("X_TABLE")
+    assert record_meta("X_TABLE").table_name == "unset-X_TABLE"
+
+
+def test_every_record_and_transaction_calls_through_the_one_client_made_at_import(things: None) -> None:
+    thing(1).save()
+    with transaction() as tx:
+        tx.save(Note(pk="N", sk="1", text="x"))
+    assert Thing._get_connection().connection.client is dynamo.dynamodb
+    assert Note._get_connection().connection.client is dynamo.dynamodb
+    assert dynamo._connection.client is dynamo.dynamodb
+    bind_table(Note, "elsewhere")  # a new table name: PynamoDB reconnects, on the same client
+    assert Note._get_connection().table_name == "elsewhere"
+    assert Note._get_connection().connection.client is dynamo.dynamodb
 
 
 def test_every_attribute_type_round_trips(things: None) -> None:
@@ -89,7 +122,7 @@ def test_every_attribute_type_round_trips(things: None) -> None:
     assert raw["expires_at"] == {"N": str(int((at + timedelta(days=1)).timestamp()))}  # what TTL reads
     with pytest.raises(Thing.DoesNotExist):
         Thing.get("P", "T#404")
-    with pytest.raises(ValueError, match="owner is required"):
+    with pytest.raises(ValueError, match="owner"):
         Thing(pk="P", sk="T#x", rank="1").save()
 
 
@@ -114,11 +147,12 @@ def test_a_stale_copy_cannot_overwrite_a_newer_version(things: None) -> None:
 def test_update_actions_and_the_answer_taken_back(things: None) -> None:
     record = thing(1, ratio=0.5, tags={"a"})
     record.save()
-    record.update(actions=[Thing.n.add(2), Thing.ratio.set(None), Thing.tags.add({"b"}),
-                           Thing.words.set(["x"]), Thing.title.set("t")])
+    record.update(actions=[Thing.n.add(2), set_or_remove(Thing.ratio, None), Thing.tags.add({"b"}),
+                           Thing.words.set(["x"]), set_or_remove(Thing.title, "t")])
     assert (record.n, record.ratio, record.tags, record.words, record.version) == (2, None, {"a", "b"}, ["x"], 2)
-    record.update(actions=[Thing.n.set(Thing.n + 5), Thing.tags.delete({"a"})],
-                  condition=Thing.n == 2)
+    raw = boto3.client("dynamodb").get_item(TableName="things", Key={"pk": {"S": "P"}, "sk": {"S": "T#001"}})["Item"]
+    assert "ratio" not in raw and raw["t"] == {"S": "t"}  # removed, not stored as NULL
+    record.update(actions=[Thing.n.set(Thing.n + 5), Thing.tags.delete({"a"})], condition=Thing.n == 2)
     assert (record.n, record.tags) == (7, {"b"})
     with pytest.raises(UpdateError):
         record.update(actions=[Thing.n.add(1)], condition=Thing.flag == True)  # noqa: E712
@@ -144,40 +178,76 @@ def test_a_query_stops_at_its_limit_and_continues_from_the_last_item(things: Non
     assert Thing.count("P", filter_condition=Thing.n > 4) == 2
 
 
-def test_pages_can_change_size_between_requests(things: None) -> None:
-    for n in range(6):
-        thing(n).save()
-    pages = Thing.query("P", page_size=2).page_iter
-    sizes = [len(next(pages)["Items"])]
-    pages.page_size = 3
-    sizes.append(len(next(pages)["Items"]))
-    assert sizes == [2, 3] and pages.last_evaluated_key == {"pk": {"S": "P"}, "sk": {"S": "T#004"}}
-    assert len(next(pages)["Items"]) == 1 and pages.last_evaluated_key is None
-    assert next(pages, None) is None
+def test_query_page_walks_every_item_once_through_opaque_cursors(things: None) -> None:
+    for n in range(7):
+        thing(n, n=n).save()
+    Note(pk="P", sk="OTHER#1", text="x").save()
+    seen: list[int] = []
+    cursor = None
+    while True:
+        items, cursor = query_page(Thing, "P", sk_prefix="T#", limit=3, cursor=cursor)
+        seen += [t.n for t in items]
+        if cursor is None:
+            break
+    assert seen == list(range(7))
+    newest, _ = query_page(Thing, "P", sk_prefix="T#", limit=2, newest_first=True)
+    assert [t.n for t in newest] == [6, 5]
+    with pytest.raises(InvalidCursor):
+        query_page(Thing, "P", cursor="%%%")
+    with pytest.raises(InvalidCursor):  # a genuine cursor of another list
+        query_page(Thing, "P", sk_prefix="OTHER#", cursor=query_page(Thing, "P", sk_prefix="T#", limit=1)[1])
+    with pytest.raises(ValidationFailed):
+        query_page(Thing, "P", limit=1000)
 
 
-def test_a_transaction_writes_all_or_nothing_and_names_the_failed_write(things: None) -> None:
+def test_put_new_never_overwrites_and_get_or_404(things: None) -> None:
+    put_new(Note(pk="ORG#1", sk="NOTE#1", text="first"), "note")
+    with pytest.raises(Conflict, match="This note already exists"):
+        put_new(Note(pk="ORG#1", sk="NOTE#1", text="second"), "note")
+    assert get_or_404(Note, "ORG#1", "NOTE#1").text == "first"
+    with pytest.raises(NotFound, match="No such note"):
+        get_or_404(Note, "ORG#1", "NOTE#2", "note")
+
+
+def test_a_transaction_writes_all_or_nothing(things: None) -> None:
     thing(1).save()
-    with pytest.raises(TransactWriteError) as caught, TransactWrite() as tx:
+    with pytest.raises(TransactWriteError), transaction() as tx:
         tx.save(thing(2))
-        tx.save(thing(1, title="again"), condition=Thing.pk.does_not_exist(), return_values="ALL_OLD")
-        tx.update(thing(3), actions=[Thing.n.add(1)])
-    reasons = caught.value.cancellation_reasons
-    assert reasons[0] is None and reasons[2] is None
-    assert reasons[1] is not None and reasons[1].code == "ConditionalCheckFailed"
-    assert reasons[1].raw_item is not None and reasons[1].raw_item["sk"] == {"S": "T#001"}
+        tx.save(thing(1, title="again"), condition=Thing.pk.does_not_exist())
     assert [t.sk for t in Thing.query("P")] == ["T#001"]
     thing(3).save()
-    with TransactWrite() as tx:
+    with transaction() as tx:
         tx.save(thing(2))
         tx.condition_check(Thing, "P", "T#001", condition=Thing.version == 1)
-        tx.delete(Thing(pk="P", sk="T#003"))
+        tx.delete(Thing.get("P", "T#003"))
     assert [t.sk for t in Thing.query("P")] == ["T#001", "T#002"]
-    with pytest.raises(TransactWriteError) as caught, TransactWrite() as tx:
-        tx.save(thing(4))
-        tx.condition_check(Thing, "P", "T#001", condition=Thing.version == 2)
-    assert [r and r.code for r in caught.value.cancellation_reasons] == [None, "ConditionalCheckFailed"]
-    assert [t.sk for t in Thing.query("P")] == ["T#001", "T#002"]
+
+
+def test_the_write_that_failed_is_found_by_its_item_not_its_position(things: None) -> None:
+    """PynamoDB sends condition checks, deletes, puts, then updates: the unique item added third here is
+    the fourth write sent. `refused` finds it by the item its cancellation reason carries."""
+    Note(pk="UNIQUE", sk="taken", text="someone else's").save()
+    Note(pk="OLD", sk="1", text="to go").save()
+    stale = thing(7)
+    stale.save()
+    stale.version = 1  # what we read; the stored one moves on below
+    Thing.get("P", "T#007").save()
+    unique = Note(pk="UNIQUE", sk="taken", text="ours")
+    with pytest.raises(TransactWriteError) as caught, transaction() as tx:
+        tx.update(thing(8), actions=[Thing.n.add(1)])
+        tx.save(Note(pk="N", sk="new", text="fine"))
+        tx.save(unique, condition=Note.pk.does_not_exist(), return_values="ALL_OLD")
+        tx.delete(Note(pk="OLD", sk="1", text="to go"))
+    codes = [reason and reason.code for reason in caught.value.cancellation_reasons]
+    assert codes == [None, None, "ConditionalCheckFailed", None]  # delete, put, put (ours), update
+    assert refused(caught.value, unique)
+    assert not refused(caught.value, Note(pk="N", sk="new", text="fine"))
+
+    with pytest.raises(TransactWriteError) as caught, transaction() as tx:
+        tx.save(stale, return_values="ALL_OLD")  # a concurrent change: the version check fails
+        tx.save(Note(pk="UNIQUE", sk="free", text="x"), condition=Note.pk.does_not_exist(), return_values="ALL_OLD")
+    assert refused(caught.value, stale) and not refused(caught.value, Note(pk="UNIQUE", sk="free", text="x"))
+    assert Note.get("OLD", "1").text == "to go" and Note.count("UNIQUE") == 1
 
 
 def test_batches_go_in_chunks_the_service_accepts(things: None) -> None:

@@ -72,6 +72,9 @@ def test_license_file_mail() -> None:
     assert ru.subject == "Файл лицензии lic_01JTEST0000000000000000000 (версия 3)"
     assert "с 01.01.2026 по 31.12.2026" in ru.text and "lic_01JTEST-v3.lic" in ru.html
     assert render("license_file", "en", FILE).subject == "License file lic_01JTEST0000000000000000000 (version 3)"
+    assert "Ключ лицензии" not in ru.text  # no key known: no key paragraph
+    keyed = render("license_file", "en", {**FILE, "license_key": "ITBM-AAAA-BBBB-CCCC-DDDD-EEEE"})
+    assert "ITBM-AAAA-BBBB-CCCC-DDDD-EEEE" in keyed.text and "ITBM-AAAA-BBBB-CCCC-DDDD-EEEE" in keyed.html
 
 
 def test_unknown_language_falls_back_to_russian() -> None:

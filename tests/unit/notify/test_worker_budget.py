@@ -49,7 +49,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         return True
 
     monkeypatch.setattr(heartbeats.repository, "record_heartbeat", record)
-    monkeypatch.setattr(heartbeats, "_sqs", lambda: sqs)
+    monkeypatch.setattr(heartbeats, "sqs", sqs)
     monkeypatch.setenv("NOTIFY_QUEUE_URL", "https://sqs.example/notify")
     return {"writes": writes, "sqs": sqs, "recorded": newest_recorded}
 
@@ -85,5 +85,5 @@ def test_a_queue_outage_does_not_fail_the_heartbeats(calls: dict[str, Any], monk
         def send_message_batch(self, **kwargs: Any) -> None:
             raise ConnectionError("sqs unreachable")
 
-    monkeypatch.setattr(heartbeats, "_sqs", lambda: Down())
+    monkeypatch.setattr(heartbeats, "sqs", Down())
     assert heartbeats.apply_batch([message(1, "ins_" + "A" * 26, 1, OVER)]) == []

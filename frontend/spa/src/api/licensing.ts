@@ -54,6 +54,9 @@ export const resumeLicense = (licenseId: string, reason: string) =>
 /** E-mails the newest .lic file to the given addresses, or to the customer's license recipients. */
 export const sendLicense = (licenseId: string, body: SendLicenseRequest) =>
   answer(api.POST('/api/console/licenses/{license_id}/send', { ...license(licenseId), body }));
+/** A new license key (shown once here); the old one activates nothing new. */
+export const reissueLicenseKey = (licenseId: string, reason: string) =>
+  answer(api.POST('/api/console/licenses/{license_id}/reissue-key', { ...license(licenseId), body: { reason } }));
 /** The seed's staff path; the installation learns of it at its next check. */
 export const revokeLicense = (licenseId: string, reason: string) =>
   answer(api.POST('/api/licenses/revoke', { body: { license_id: licenseId, reason } }));

@@ -13,6 +13,7 @@ export const queryKeys = {
   staffOptions: ['staff', 'options'] as const,
   grants: ['grants'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
+  auditVerification: (id: string) => ['audit', 'verification', id] as const,
   members: (orgId: string) => ['members', orgId] as const,
   staffAccess: (orgId: string) => ['staff-access', orgId] as const,
   customer: (orgId: string) => ['customers', 'one', orgId] as const,

@@ -11,5 +11,5 @@ export const KNOWN_AUDIT_ACTIONS = [
   'customer.contact_delete', 'customer.contract_add', 'customer.contract_update', 'customer.document_add', 'customer.document_store',
   'customer.document_link', 'customer.document_download', 'customer.document_delete', 'customer.note_add',
   'license.issue', 'license.renew', 'license.suspend', 'license.resume', 'license.revoke', 'license.send', 'license.activate',
-  'license.payment_terms', 'payment.record', 'notify.preferences.update', 'notify.delivery.retry', 'sales_plan.set',
+  'license.payment_terms', 'license.key_read', 'license.key_reissue', 'payment.record', 'notify.preferences.update', 'notify.delivery.retry', 'sales_plan.set',
 ] as const;

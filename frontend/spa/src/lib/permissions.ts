@@ -49,6 +49,7 @@ export const PERMISSIONS = {
   'console.licenses.suspend': ['admin', 'sales'],
   'console.licenses.revoke': ['admin'],
   'console.licenses.download': ['admin', 'sales', 'implementation', 'support'],
+  'console.licenses.reissue_key': ['admin', 'sales'],
   'console.licenses.send': ['admin', 'sales'],
   'console.licensing.dashboard': ALL_STAFF,
   'console.reports.read': ['admin', 'sales', 'billing', 'auditor'],
@@ -68,6 +69,7 @@ export const PERMISSIONS = {
   'app.staff_access.read': ['owner', 'admin'],
   'app.licenses.read': ALL_CUSTOMER,
   'app.licenses.download': ['owner', 'admin', 'operator'],
+  'app.licenses.key': ['owner', 'admin'],
   'app.notifications.read': ALL_CUSTOMER,
   'app.notifications.update': ['owner', 'admin'],
 } as const satisfies Record<string, readonly string[]>;

@@ -39,10 +39,10 @@ from tessera.accounts.models import (
     StatusChange,
 )
 from tessera.accounts.repository import fold
+from tessera.audit import service as audit
 from tessera.core import clock
 from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
-from tessera.identity.audit_log import audit
 from tessera.identity.principal import UNMASKED_ROLES, current, guard, pii_masked
 
 router = Router()
@@ -90,9 +90,9 @@ def export(format: Literal["csv", "xlsx"] = "csv", segment: SEGMENT = None, stat
                "search": fold(q) if q and q.strip() else None}
     body, count = transfer.export(filters, format)
     principal = current()
-    audit("customer.export", "organization", "customers", actor_id=principal.user_id, actor_kind="staff",
-          actor_display=principal.display, request=_request(),
-          after={"format": format, "customers": count, **{k: v for k, v in filters.items() if v}})
+    audit.record("customer.export", "organization", "customers", actor_id=principal.user_id, actor_kind="staff",
+                 actor_display=principal.display, request=_request(),
+                 after={"format": format, "customers": count, **{k: v for k, v in filters.items() if v}})
     name = f"tessera-customers-{clock.today().isoformat()}.{format}"
     media = "text/csv; charset=utf-8" if format == "csv" else XLSX
     return Response(200, media, body, headers={"Content-Disposition": f'attachment; filename="{name}"'})

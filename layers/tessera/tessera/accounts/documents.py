@@ -29,7 +29,7 @@ from tessera.core import clock
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
-from tessera.core.observability import logger
+from tessera.core.observability import count, logger
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
 
@@ -145,12 +145,13 @@ def confirm(org_id: str, document_id: str, actor: Principal, request: RequestInf
     record.state, record.stored_at, record.s3_version_id = "stored", clock.now(), stored.version_id
     _commit(actor, request, "customer.document_store", "document", document_id, org_id, before=before,
             after=_snapshot(record), saves=[record])
+    count("document_uploaded")
     return view(record)
 
 
 def download(org_id: str, document_id: str, actor: Principal, request: RequestInfo) -> DownloadLink:
     """A presigned GET for five minutes (or the external link); the download is audited."""
-    from tessera.identity.audit_log import audit
+    from tessera.audit import service as audit
 
     record = _document(org_id, document_id)
     if record.source == "link":
@@ -159,8 +160,8 @@ def download(org_id: str, document_id: str, actor: Principal, request: RequestIn
         raise Conflict("The document has not been uploaded yet.", code="document-not-stored")
     url, expires_at = storage.download_url(record.s3_key or "", record.file_name or "document",
                                            record.s3_version_id)
-    audit("customer.document_download", "document", document_id, actor_id=actor.user_id, actor_kind="staff",
-          actor_display=actor.display or None, request=request, org_id=org_id)
+    audit.record("customer.document_download", "document", document_id, actor_id=actor.user_id,
+                 actor_kind="staff", actor_display=actor.display or None, request=request, org_id=org_id)
     return DownloadLink(url=url, expires_at=expires_at)
 
 

@@ -20,18 +20,17 @@ GSIs: `by_name` (list_key = "ORG", name_key = `<folded name>#<org_id>`): every c
 console's list (filters by segment and status narrow it); `by_manager` (manager_key = `MGR#<user_id>`,
 name_key): one manager's customers."""
 
-from tessera.core.dynamo import (
-    AllProjection,
-    BaseRecord,
+from pynamodb.attributes import (
     BooleanAttribute,
-    GlobalSecondaryIndex,
     NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
-    record_meta,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
 
 META = record_meta("ACCOUNTS_TABLE")
 

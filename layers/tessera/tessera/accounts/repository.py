@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.models import Model
+
 from tessera.accounts.records import (
     ContactRecord,
     ContractNumberRecord,
@@ -17,7 +20,6 @@ from tessera.accounts.records import (
     PaymentRecord,
     PaymentReferenceRecord,
 )
-from tessera.core.dynamo import DoesNotExist, Model
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 
 R = TypeVar("R", bound=Model)
@@ -96,10 +98,11 @@ def license_payments(org_id: str) -> list[LicensePaymentRecord]:
 
 
 def notes(org_id: str, cursor: str | None, limit: int | None) -> tuple[Sequence[NoteRecord], str | None]:
+    scope = f"notes:{org_pk(org_id)}"
     result = NoteRecord.query(org_pk(org_id), NoteRecord.sk.startswith("NOTE#"), scan_index_forward=False,
-                              limit=clamp_limit(limit), last_evaluated_key=decode_cursor(cursor))
+                              limit=clamp_limit(limit), last_evaluated_key=decode_cursor(cursor, scope))
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, scope)
 
 
 def list_organizations(*, manager_id: str | None, segment: str | None, status: str | None, search: str | None,
@@ -153,11 +156,11 @@ def add_saves(tx: Any, saves: Iterable[Model] = (), *, new: Iterable[Model] = ()
               checks: Iterable[tuple[Model, Any]] = ()) -> None:
     """Put changed items into someone else's transaction (the audit append carries them). `new` items
     must not exist yet (a unique ИНН, contract number, payment reference): otherwise the transaction
-    is cancelled."""
+    is cancelled, and `tessera.core.dynamo.refused` finds which."""
     for item in saves:
         tx.save(item)
     for item in new:
-        tx.save(item, condition=type(item).pk.does_not_exist())  # type: ignore[attr-defined]
+        tx.save(item, condition=type(item).pk.does_not_exist(), return_values="ALL_OLD")  # type: ignore[attr-defined]
     for item in deletes:
         tx.delete(item)
     for item, condition in checks:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
 
 from tessera.accounts import repository
 from tessera.accounts.models import (
@@ -51,13 +54,18 @@ from tessera.accounts.records import (
 )
 from tessera.core import clock
 from tessera.core import models as core_models
-from tessera.core.dynamo import Model, TransactWriteError
+from tessera.core.dynamo import refused
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
 from tessera.core.masking import mask_email, mask_name, mask_phone
+from tessera.core.observability import count
 from tessera.core.request import RequestInfo
-from tessera.identity.principal import Principal
+from tessera.identity import directory
+from tessera.identity.models import StaffView
+
+if TYPE_CHECKING:
+    from tessera.identity.principal import Principal
 
 register({
     "customer-unknown": {"ru": "Такого клиента нет.", "en": "No such customer."},
@@ -153,13 +161,8 @@ def _commit(actor: Principal, request: RequestInfo, action: str, entity_type: st
             extra: Callable[[Any], None] | None = None) -> None:
     """The change and its audit event in one transaction. `new` items must not exist yet; if one does,
     its exception is raised (a taken ИНН, contract number, payment reference) and nothing is written."""
-    from tessera.audit import service as audit_service
+    from tessera.audit import service as audit
 
-    entry = audit_service.AuditEntry(
-        actor=audit_service.AuditActor(id=actor.user_id, kind="staff", display=actor.display or None,
-                                       roles=sorted(actor.roles)),
-        action=action, entity_type=entity_type, entity_id=entity_id, org_id=org_id, before=before, after=after,
-        reason=reason, request_id=request.request_id, ip=request.ip, user_agent=request.user_agent)
     new_items = [item for item, _ in new]
 
     def write(tx: Any) -> None:
@@ -168,14 +171,12 @@ def _commit(actor: Principal, request: RequestInfo, action: str, entity_type: st
             extra(tx)
 
     try:
-        audit_service.append(entry, also=write)
+        audit.record_change(write, action, entity_type, entity_id, actor_id=actor.user_id, actor_kind="staff",
+                            actor_display=actor.display or None, actor_roles=sorted(actor.roles), request=request,
+                            org_id=org_id, before=before, after=after, reason=reason)
     except TransactWriteError as exc:
-        reasons = getattr(exc, "cancellation_reasons", None) or []
-        # DynamoDB answers a reason per item in request order, which is the order they were added:
-        # ours (saves, new, deletes) come before the audit event's
-        for position, (_, problem) in enumerate(new, start=len(saves)):
-            if len(reasons) > position and reasons[position] is not None \
-                    and reasons[position].code == "ConditionalCheckFailed":
+        for item, problem in new:
+            if refused(exc, item):
                 raise problem from exc
         raise Conflict("Someone changed this at the same time. Reload and try again.",
                        code="concurrent-change") from exc
@@ -188,11 +189,9 @@ def _organization(org_id: str) -> OrganizationRecord:
     return record
 
 
-def _validate_manager(manager_id: str, field: str = "body.manager_id") -> Any:
-    from tessera.identity import repository as people
-
-    user = people.find_user(manager_id)
-    if user is None or user.kind != "staff" or user.status != "active":
+def _validate_manager(manager_id: str, field: str = "body.manager_id") -> StaffView:
+    user = directory.find_staff(manager_id)
+    if user is None or user.status != "active":
         raise ValidationFailed("The manager must be an active staff user.", code="manager-unknown",
                                errors=[FieldError(field, "not an active staff user", "manager-unknown")])
     return user
@@ -224,11 +223,9 @@ def _summary_fields(record: OrganizationRecord, masked: bool) -> dict[str, Any]:
             "manager_id": record.manager_id, "created_at": record.created_at}
 
 
-def card_view(record: OrganizationRecord, masked: bool = False, manager: Any = None) -> CustomerCard:
+def card_view(record: OrganizationRecord, masked: bool = False, manager: StaffView | None = None) -> CustomerCard:
     if manager is None and record.manager_id:
-        from tessera.identity import repository as people
-
-        manager = people.find_user(record.manager_id)
+        manager = directory.find_staff(record.manager_id)
     return CustomerCard(
         **_summary_fields(record, masked), source=record.source,
         manager=ManagerView(id=record.manager_id, name=manager.name if manager else None,
@@ -280,6 +277,7 @@ def create_customer(command: CustomerCreate, actor: Principal, request: RequestI
             after=_card_snapshot(record), reason=reason,
             new=[(record, Conflict("Try again.", code="concurrent-change")),
                  (repository.new_inn(command.inn, record.org_id), _inn_taken(command.inn))])
+    count("customer_created", source=source)
     return card_view(record, manager=manager)
 
 
@@ -362,13 +360,13 @@ def _contact_snapshot(record: ContactRecord) -> dict[str, Any]:
 def contacts(org_id: str, actor: Principal, request: RequestInfo, masked: bool = False) -> ContactList:
     """Personal data of the customer's people: every staff read is in the audit log (152-ФЗ), with the role it
     relied on; the customer sees it on its staff-access page."""
-    from tessera.identity.audit_log import audit
+    from tessera.audit import service as audit
 
     _organization(org_id)
     items = sorted(repository.contacts(org_id), key=lambda c: c.created_at)
-    audit("customer.contacts_read", "organization", org_id, actor_id=actor.user_id, actor_kind="staff",
-          actor_display=actor.display or None, request=request, org_id=org_id,
-          reason=f"role: {', '.join(sorted(actor.roles))}", after={"contacts": len(items)})
+    audit.record("customer.contacts_read", "organization", org_id, actor_id=actor.user_id, actor_kind="staff",
+                 actor_display=actor.display or None, request=request, org_id=org_id,
+                 reason=f"role: {', '.join(sorted(actor.roles))}", after={"contacts": len(items)})
     return ContactList(items=[contact_view(c, masked) for c in items])
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 from urllib.parse import quote
 
+from botocore.config import Config
+from botocore.exceptions import ClientError
 from pydantic import Field
 
-from tessera.core import clock
+from tessera.core import aws, clock
 from tessera.core.settings import CoreSettings, get_settings
 
 UPLOAD_SECONDS = 15 * 60
@@ -37,26 +38,17 @@ CONTENT_TYPES = {
 
 
 class StorageSettings(CoreSettings):
-    documents_bucket: str = Field(validation_alias="DOCUMENTS_BUCKET")
+    documents_bucket: str = Field(alias="DOCUMENTS_BUCKET")
 
 
-@cache
-def _s3() -> Any:
-    import boto3
-    from botocore.config import Config
-
-    region = get_settings(StorageSettings).region
-    endpoint = None
-    if not (os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")):
-        endpoint = f"https://s3.{region}.amazonaws.com"  # regional: no redirect for browser uploads
-    return boto3.client("s3", region_name=region, endpoint_url=endpoint,
-                        config=Config(signature_version="s3v4", retries={"max_attempts": 3},
-                                      connect_timeout=2, read_timeout=5))
+def _regional_endpoint() -> str | None:
+    """The regional endpoint (presigned URLs on it need no redirect), unless one is configured (the local cloud)."""
+    if os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL"):
+        return None
+    return f"https://s3.{get_settings(CoreSettings).region}.amazonaws.com"
 
 
-def forget() -> None:
-    """Drop the cached client (tests that start a new mocked AWS)."""
-    _s3.cache_clear()
+s3 = aws.client("s3", endpoint_url=_regional_endpoint(), config=Config(signature_version="s3v4"))
 
 
 def _bucket() -> str:
@@ -78,7 +70,7 @@ class Stored:
 
 
 def upload_url(key: str, content_type: str, size: int) -> Upload:
-    url = _s3().generate_presigned_url(
+    url = s3.generate_presigned_url(
         "put_object", Params={"Bucket": _bucket(), "Key": key, "ContentType": content_type, "ContentLength": size},
         ExpiresIn=UPLOAD_SECONDS)
     return Upload(url=url, headers={"Content-Type": content_type},
@@ -86,10 +78,8 @@ def upload_url(key: str, content_type: str, size: int) -> Upload:
 
 
 def head(key: str) -> Stored | None:
-    from botocore.exceptions import ClientError
-
     try:
-        answer = _s3().head_object(Bucket=_bucket(), Key=key)
+        answer = s3.head_object(Bucket=_bucket(), Key=key)
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
             return None
@@ -99,7 +89,7 @@ def head(key: str) -> Stored | None:
 
 
 def delete(key: str) -> None:
-    _s3().delete_object(Bucket=_bucket(), Key=key)
+    s3.delete_object(Bucket=_bucket(), Key=key)
 
 
 def download_url(key: str, file_name: str, version_id: str | None) -> tuple[str, datetime]:
@@ -107,5 +97,5 @@ def download_url(key: str, file_name: str, version_id: str | None) -> tuple[str,
                               "ResponseContentDisposition": f"attachment; filename*=UTF-8''{quote(file_name)}"}
     if version_id:
         params["VersionId"] = version_id
-    url = _s3().generate_presigned_url("get_object", Params=params, ExpiresIn=DOWNLOAD_SECONDS)
+    url = s3.generate_presigned_url("get_object", Params=params, ExpiresIn=DOWNLOAD_SECONDS)
     return url, clock.now() + timedelta(seconds=DOWNLOAD_SECONDS)

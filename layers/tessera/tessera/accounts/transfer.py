@@ -32,6 +32,7 @@ from tessera.core.errors import FieldError, Problem, ValidationFailed
 from tessera.core.i18n import field_message, register
 from tessera.core.request import RequestInfo
 from tessera.core.validation import normalize_email
+from tessera.identity import directory
 from tessera.identity.principal import Principal
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -71,14 +72,12 @@ def _text(code: str, language: str, **fields: Any) -> str:
 # --- export ----------------------------------------------------------------------------------------
 
 def rows(records: Iterable[OrganizationRecord]) -> Iterator[list[str]]:
-    from tessera.identity import repository as people
-
     emails: dict[str, str] = {}
     for record in records:
         manager = ""
         if record.manager_id:
             if record.manager_id not in emails:
-                user = people.find_user(record.manager_id)
+                user = directory.find_staff(record.manager_id)
                 emails[record.manager_id] = user.email if user is not None else ""
             manager = emails[record.manager_id]
         values = {"inn": record.inn, "kpp": record.kpp, "name": record.name, "legal_name": record.legal_name,
@@ -175,8 +174,6 @@ def _field_of(location: tuple[Any, ...]) -> str | None:
 
 
 def run(command: ImportRequest, actor: Principal, request: RequestInfo) -> ImportReport:
-    from tessera.identity import repository as people
-
     language = request.language
     lines = read(command)
     errors: list[ImportError_] = []
@@ -216,9 +213,8 @@ def run(command: ImportRequest, actor: Principal, request: RequestInfo) -> Impor
                                                message=_text("email", language)))
                 email = ""
             if email and email not in managers:
-                user = people.find_user_by_email(email)
-                managers[email] = user.user_id if user is not None and user.kind == "staff" \
-                    and user.status == "active" else None
+                user = directory.find_staff_by_email(email)
+                managers[email] = user.id if user is not None and user.status == "active" else None
             if email and managers[email] is None:
                 row_errors.append(ImportError_(line=line, field="manager_email", code="manager-unknown",
                                                message=_text("manager-unknown", language)))

@@ -1,4 +1,4 @@
-"""/api/console/audit: search, export and hash-chain verification (admin and auditor)."""
+"""/api/console/audit: search, export and verification jobs of the hash chains (admin and auditor)."""
 
 import itertools
 from datetime import date
@@ -7,15 +7,14 @@ from typing import Annotated, Literal
 from pydantic import ValidationError as PydanticValidationError
 
 from tessera.audit import export as exporting
-from tessera.audit import service
-from tessera.audit.models import AuditEvent, AuditFilters, VerifyResult
+from tessera.audit import service, verification
+from tessera.audit.models import AuditEvent, AuditFilters, VerifyJob, VerifyRequest
 from tessera.core import clock
 from tessera.core.errors import FieldError, PayloadTooLarge, ValidationFailed
-from tessera.core.http import Query, Response, Router
+from tessera.core.http import Path, Query, Response, Router
 from tessera.core.i18n import register
 from tessera.core.models import Model
 from tessera.core.request import RequestInfo
-from tessera.identity.audit_log import audit
 from tessera.identity.principal import current, guard
 
 router = Router()
@@ -28,8 +27,7 @@ register({
                                    "не больше {max_days} дней.",
                              "en": "Without an actor, entity or organization the range is at most {max_days} days."},
     "invalid-filters": {"ru": "Проверьте фильтры.", "en": "Some filters are not valid."},
-    "audit-busy": {"ru": "Журнал аудита занят, повторите через секунду.",
-                   "en": "The audit log is busy; try again in a second."},
+    "verification-unknown": {"ru": "Такой проверки нет.", "en": "No such verification."},
 })
 
 
@@ -86,21 +84,33 @@ def export(format: Literal["csv", "xlsx"] = "csv", actor: ACTOR = None, entity: 
     if len(events) > MAX_EXPORT_EVENTS:
         raise PayloadTooLarge("Too many events to export.", code="export-too-large", max_events=MAX_EXPORT_EVENTS)
     principal = current()
-    audit("audit.export", "audit", "main", actor_id=principal.user_id, actor_kind="staff",
-          actor_display=principal.display, request=RequestInfo.from_event(router.current_event),
-          after={"format": format, "events": len(events), **filters.model_dump(mode="json", exclude_none=True)})
+    service.record("audit.export", "audit", "log", actor_id=principal.user_id, actor_kind="staff",
+                   actor_display=principal.display, request=RequestInfo.from_event(router.current_event),
+                   after={"format": format, "events": len(events),
+                          **filters.model_dump(mode="json", exclude_none=True)})
     body = exporting.to_csv(events) if format == "csv" else exporting.to_xlsx(events)
     name = f"tessera-audit-{clock.today().isoformat()}.{format}"
     media = "text/csv; charset=utf-8" if format == "csv" else XLSX
     return Response(200, media, body, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.post("/api/console/audit/verify", summary="Verify the audit hash chain", tags=["audit"])
+JOB_ID = Annotated[str, Path(pattern=r"^vjob_[0-9A-HJKMNP-TV-Z]{26}$")]
+
+
+@router.post("/api/console/audit/verify", summary="Start verifying the audit chains", tags=["audit"],
+             responses={202: {"description": "the verification job, started; GET its URL for its progress"}})
 @guard(router, "console.audit.verify")
-def verify() -> VerifyResult:
-    result = service.verify()
+def verify(body: VerifyRequest | None = None) -> Response[VerifyJob]:
     principal = current()
-    audit("audit.verify", "audit", "main", actor_id=principal.user_id, actor_kind="staff",
-          actor_display=principal.display, request=RequestInfo.from_event(router.current_event),
-          after={"valid": result.valid, "checked": result.checked, "code": result.code})
-    return result
+    full = body is not None and body.full
+    job = verification.start_job(full=full, requested_by=principal.user_id)
+    service.record("audit.verify", "audit", job.id, actor_id=principal.user_id, actor_kind="staff",
+                   actor_display=principal.display, request=RequestInfo.from_event(router.current_event),
+                   after={"full": full})
+    return Response(202, "application/json", job, headers={"Location": f"/api/console/audit/verify/{job.id}"})
+
+
+@router.get("/api/console/audit/verify/<job_id>", summary="A verification's progress and result", tags=["audit"])
+@guard(router, "console.audit.verify")
+def verification_job(job_id: JOB_ID) -> VerifyJob:
+    return verification.find_job(job_id)

@@ -21,9 +21,12 @@ register_fields({
 })
 
 ActorKind = Literal["staff", "customer", "installation", "system"]
-VerifyCode = Literal["ok", "hash_mismatch", "seq_gap", "head_mismatch"]  # stable: scripts and alarms match on them
+# stable: scripts, alarms and the console match on them
+VerifyCode = Literal["ok", "hash_mismatch", "seq_gap", "head_mismatch", "checkpoint_mismatch", "checkpoint_invalid",
+                     "unchained"]
+JobStatus = Literal["queued", "running", "done"]
 ACTION_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"  # "staff.invite", "customer_data.read"
-CHAIN_PATTERN = r"^[A-Za-z0-9_-]{1,80}$"  # "main", "org_01J…"
+CHAIN_PATTERN = r"^[A-Za-z0-9_-]{1,80}$"  # "platform", "org_01J…"
 GENESIS_HASH = "0" * 64  # the prev_hash of seq 1
 _AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so it sorts as text and hashes the same every time
 
@@ -56,15 +59,17 @@ class AuditEntry(Model):
 
 
 class AuditEvent(AuditEntry):
-    """A stored event. `before`/`after` are masked snapshots; `diff` was computed from the unmasked ones."""
+    """A stored event. `before`/`after` are masked snapshots; `diff` was computed from the unmasked ones.
+    seq, prev_hash and hash are null until the chainer has given the event its place in its chain,
+    seconds after it was written."""
 
     id: str  # aud_<ULID>
     chain: str
-    seq: int
+    seq: int | None = None
     at: datetime
-    prev_at: datetime | None  # `at` of seq-1: lets verification tell an expired (TTL) gap from a deletion
-    prev_hash: str
-    hash: str
+    prev_at: datetime | None = None  # `at` of seq-1: tells an expired (TTL) gap from a deletion
+    prev_hash: str | None = None
+    hash: str | None = None
     diff: dict[str, list[Any]] = Field(default_factory=dict)
 
     def document(self) -> dict[str, Any]:
@@ -77,7 +82,7 @@ class AuditEvent(AuditEntry):
                 "request_id": self.request_id, "ip": self.ip, "user_agent": self.user_agent}
 
     def computed_hash(self) -> str:
-        return chain_hash(self.prev_hash, self.document())
+        return chain_hash(self.prev_hash or "", self.document())
 
 
 class AuditFilters(Model):
@@ -103,9 +108,33 @@ class AuditFilters(Model):
 class VerifyResult(Model):
     valid: bool
     checked: int  # events whose hash was recomputed
+    chain: str | None = None  # where the problem is
     first_bad_seq: int | None = None
     code: VerifyCode
     detail: str
+
+
+class VerifyRequest(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    full: bool = Field(False, description="from each chain's first event instead of its newest signed checkpoint")
+
+
+class VerifyProgress(Model):
+    checked: int = Field(description="events whose hash was recomputed so far")
+    chains_done: int
+    chain: str | None = Field(None, description="the chain being verified")
+    day: date | None = Field(None, description="the day of the last event checked")
+
+
+class VerifyJob(Model):
+    id: str
+    status: JobStatus
+    full: bool
+    created_at: datetime
+    updated_at: datetime
+    progress: VerifyProgress
+    result: VerifyResult | None = None
 
 
 def format_at(moment: datetime) -> str:

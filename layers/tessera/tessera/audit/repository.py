@@ -1,63 +1,49 @@
-"""The only code that touches the audit table.
+"""The only code that touches the audit table (the layout is in tessera.audit.records).
 
-Appending to a chain: read the head (1 GetItem), then write the event and move the head in one
-TransactWriteItems, on condition that the head is still where it was read. A writer that loses the
-race reads the head again (at most MAX_ATTEMPTS times, with jitter).
+Writing: an event is one PutItem of its own key, alone or as one more item of the caller's
+transaction (`write_with`), with no read: nothing a request writes is shared with another request.
 
-Another context can write its own change and the audit event in the same transaction, so neither
-exists without the other:
-
-    from tessera.audit import service as audit
-    audit.append(entry, also=lambda tx: tx.save(license_record, condition=...))
-
-`also` is called again on each attempt, so its conditions are evaluated afresh. A failure of the
-caller's own condition is raised to the caller unchanged (its TransactWriteError, its items' reasons
-first, in the order it added them). A caller building the transaction
-itself uses `transact_items(entry)` and `PreparedAppend.add_to(tx)`, and `lost_race(exc, prepared)` to
-tell "another audit append came first, prepare again" from its own failure."""
+Chaining (the stream consumer only): `write_chained` writes the event at its seq, leaves a marker at the key
+it was written under and moves the head, in one transaction whose conditions make it happen once."""
 
 from __future__ import annotations
 
 import json
-import random
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from tessera.audit.models import (
-    GENESIS_HASH,
-    AuditActor,
-    AuditEntry,
-    AuditEvent,
-    diff,
-    format_at,
-    mask_snapshot,
-    parse_at,
-)
-from tessera.audit.records import RETENTION_DAYS, SEQ_WIDTH, AuditEventRecord, ChainHeadRecord
-from tessera.core import clock
-from tessera.core.dynamo import DoesNotExist, TransactWrite, TransactWriteError, bind_table
-from tessera.core.errors import FieldError, ServiceUnavailable, ValidationFailed
-from tessera.core.http import clamp_limit, decode_cursor, encode_cursor
-from tessera.core.ids import new_id
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
 
-# Six writers racing for one chain head need up to six attempts now and then (measured with moto):
-# ten, with each wait capped, keeps a busy chain answering within a few seconds instead of failing.
-MAX_ATTEMPTS = 10
-MIN_BACKOFF_SECONDS = 0.01
-MAX_BACKOFF_SECONDS = 0.5
+from tessera.audit.models import AuditActor, AuditEvent, format_at, parse_at
+from tessera.audit.records import (
+    JOB_DAYS,
+    MARKER_DAYS,
+    RETENTION_DAYS,
+    SEQ_WIDTH,
+    AuditEventRecord,
+    ChainedMarkerRecord,
+    ChainHeadRecord,
+    ChainRecord,
+    VerifyJobRecord,
+)
+from tessera.core import clock
+from tessera.core.dynamo import bind_table, transaction
+from tessera.core.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
+
 FILTERED_PAGE = 100  # items read per query when a filter may drop most of them
 MAX_QUERIES_PER_PAGE = 100  # bounds one search call (≥ 92, so an empty 92-day range answers in one call)
-
-AlsoWrite = Callable[[TransactWrite], None]
+WALK_PAGE = 200  # events per query when walking a chain
+CHAINS = "CHAINS"
+NEW = "NEW#"
 
 
 def bind(table_name: str) -> None:
     """Point every audit record at `table_name` (tests, the verify script)."""
-    bind_table(AuditEventRecord, table_name)
-    bind_table(ChainHeadRecord, table_name)
+    for record in (AuditEventRecord, ChainedMarkerRecord, ChainHeadRecord, ChainRecord, VerifyJobRecord):
+        bind_table(record, table_name)
 
 
 def chain_pk(chain: str) -> str:
@@ -68,98 +54,10 @@ def seq_sk(seq: int) -> str:
     return f"{seq:0{SEQ_WIDTH}d}"
 
 
-# --- append ----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Head:
-    seq: int
-    hash: str
-    at: str
+def new_sk(event_id: str) -> str:
+    return f"{NEW}{event_id}"
 
 
-@dataclass
-class PreparedAppend:
-    """The event and the moved head, ready to join a TransactWrite."""
-
-    event: AuditEvent
-    record: AuditEventRecord
-    head: ChainHeadRecord
-    read_seq: int  # the head's seq when read; 0 = the chain did not exist
-
-    def add_to(self, tx: TransactWrite) -> None:
-        # ALL_OLD: a lost race shows up as a cancellation reason carrying this chain's item (see lost_race)
-        tx.save(self.record, condition=AuditEventRecord.pk.does_not_exist(), return_values="ALL_OLD")
-        head_condition = (ChainHeadRecord.pk.does_not_exist() if self.read_seq == 0
-                          else ChainHeadRecord.seq == self.read_seq)
-        tx.save(self.head, condition=head_condition, return_values="ALL_OLD")
-
-
-def read_head(chain: str) -> Head | None:
-    try:
-        head = ChainHeadRecord.get(chain_pk(chain), "HEAD", consistent_read=True)
-    except DoesNotExist:
-        return None
-    return Head(seq=int(head.seq), hash=head.hash, at=head.at)
-
-
-def transact_items(entry: AuditEntry, chain: str = "main") -> PreparedAppend:
-    """Read the head and build the next event of `chain` (1 GetItem, nothing written)."""
-    head = read_head(chain)
-    at = clock.now()
-    seq = (head.seq if head else 0) + 1
-    event = AuditEvent(**entry.model_dump(exclude={"before", "after"}), before=mask_snapshot(entry.before),
-                       after=mask_snapshot(entry.after), diff=diff(entry.before, entry.after),
-                       id=new_id("aud"), chain=chain, seq=seq, at=at,
-                       prev_at=parse_at(head.at) if head else None,
-                       prev_hash=head.hash if head else GENESIS_HASH, hash="")
-    event.hash = event.computed_hash()
-    at_text = format_at(at)
-    record = AuditEventRecord(
-        pk=chain_pk(chain), sk=seq_sk(seq), event_id=event.id, chain=chain, seq=seq, at=at_text,
-        prev_at=head.at if head else None, prev_hash=event.prev_hash, hash=event.hash,
-        actor_id=entry.actor.id, actor_kind=entry.actor.kind, actor_display=entry.actor.display,
-        actor_roles=list(entry.actor.roles), action=entry.action, entity_type=entry.entity_type,
-        entity_id=entry.entity_id, org_id=entry.org_id, before=_json(event.before), after=_json(event.after),
-        diff=json.dumps(event.diff, ensure_ascii=False, sort_keys=True), reason=entry.reason,
-        request_id=entry.request_id, ip=entry.ip, user_agent=entry.user_agent,
-        at_key=f"{at_text}#{event.id}", actor_key=f"ACTOR#{entry.actor.id}",
-        entity_key=f"ENTITY#{entry.entity_type}#{entry.entity_id}",
-        org_key=f"ORG#{entry.org_id}" if entry.org_id else None, day_key=f"DAY#{at_text[:10]}",
-        expires_at=at + timedelta(days=RETENTION_DAYS))
-    new_head = ChainHeadRecord(pk=chain_pk(chain), sk="HEAD", seq=seq, hash=event.hash, at=at_text)
-    return PreparedAppend(event=event, record=record, head=new_head, read_seq=head.seq if head else 0)
-
-
-def lost_race(exc: TransactWriteError, prepared: PreparedAppend) -> bool:
-    """True when the transaction failed because another append moved this chain first."""
-    pk = {"S": prepared.head.pk}
-    return any(reason is not None and reason.code == "ConditionalCheckFailed"
-               and (reason.raw_item or {}).get("pk") == pk for reason in exc.cancellation_reasons)
-
-
-def append(entry: AuditEntry, chain: str = "main", *, also: AlsoWrite | None = None) -> AuditEvent:
-    for attempt in range(MAX_ATTEMPTS):
-        started = time.monotonic()
-        prepared = transact_items(entry, chain)
-        try:
-            with TransactWrite() as tx:
-                if also is not None:
-                    also(tx)
-                prepared.add_to(tx)
-        except TransactWriteError as exc:
-            if not lost_race(exc, prepared):
-                raise
-            if attempt + 1 < MAX_ATTEMPTS:
-                # Exponential backoff with full jitter, in units of what an attempt took here, so it
-                # fits DynamoDB, the local cloud and slower compatible stores alike (random: not security).
-                unit = max(time.monotonic() - started, MIN_BACKOFF_SECONDS)
-                time.sleep(random.uniform(0, min(unit * 2**attempt, MAX_BACKOFF_SECONDS)))  # noqa: S311
-            continue
-        return prepared.event
-    raise ServiceUnavailable("The audit log is busy. Try again.", code="audit-busy")
-
-
-# --- reading ---------------------------------------------------------------------------------------
 
 def _json(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -169,10 +67,109 @@ def _loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+def to_record(event: AuditEvent) -> AuditEventRecord:
+    """The event's item: under its own new key until it is chained, at its seq once it is."""
+    at_text = format_at(event.at)
+    return AuditEventRecord(
+        pk=chain_pk(event.chain), sk=new_sk(event.id) if event.seq is None else seq_sk(event.seq),
+        event_id=event.id, chain=event.chain, seq=event.seq, at=at_text,
+        prev_at=format_at(event.prev_at) if event.prev_at else None, prev_hash=event.prev_hash, hash=event.hash,
+        actor_id=event.actor.id, actor_kind=event.actor.kind, actor_display=event.actor.display,
+        actor_roles=list(event.actor.roles), action=event.action, entity_type=event.entity_type,
+        entity_id=event.entity_id, org_id=event.org_id, before=_json(event.before), after=_json(event.after),
+        diff=json.dumps(event.diff, ensure_ascii=False, sort_keys=True), reason=event.reason,
+        request_id=event.request_id, ip=event.ip, user_agent=event.user_agent,
+        at_key=f"{at_text}#{event.id}", actor_key=f"ACTOR#{event.actor.id}",
+        entity_key=f"ENTITY#{event.entity_type}#{event.entity_id}",
+        org_key=f"ORG#{event.org_id}" if event.org_id else None, day_key=f"DAY#{at_text[:10]}",
+        expires_at=event.at + timedelta(days=RETENTION_DAYS))
+
+
+# The event's key is its own: the condition fails only if this very event was written already.
+
+def save_event(event: AuditEvent) -> None:
+    """An event that comes with no other change: one PutItem."""
+    to_record(event).save(condition=AuditEventRecord.pk.does_not_exist())
+
+
+def write_with(change: Callable[[TransactWrite], None], event: AuditEvent) -> None:
+    """The caller's writes (`change` adds them) and the event in one TransactWriteItems."""
+    with transaction() as tx:
+        change(tx)
+        tx.save(to_record(event), condition=AuditEventRecord.pk.does_not_exist())
+
+
+# --- chaining --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    hash: str
+    at: str
+
+
+def _head(record: ChainHeadRecord) -> Head:
+    return Head(seq=int(record.seq), hash=record.hash, at=record.at)
+
+
+def read_head(chain: str) -> Head | None:
+    try:
+        return _head(ChainHeadRecord.get(chain_pk(chain), "HEAD", consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def read_heads(names: Iterable[str]) -> dict[str, Head]:
+    """The heads of the chains `names` that exist (BatchGetItem, 100 a call, strongly consistent)."""
+    keys = [(chain_pk(name), "HEAD") for name in dict.fromkeys(names)]
+    return {record.pk.removeprefix("CHAIN#"): _head(record)
+            for record in ChainHeadRecord.batch_get(keys, consistent_read=True)}
+
+
+def new_event_from_image(image: dict[str, Any]) -> AuditEvent | None:
+    """The event a stream record's NewImage carries, or None when it is not a new event (a marker)."""
+    sk = (image.get("sk") or {}).get("S", "")
+    if not sk.startswith(NEW) or "chained_seq" in image:
+        return None
+    return to_event(AuditEventRecord.from_raw_data(image))
+
+
+def write_chained(event: AuditEvent, previous: Head | None) -> None:
+    """Write the chained `event` at its seq, replace its new item with a marker and move the head from
+    `previous`, all or nothing. Fails (TransactWriteError) when the event was chained already (the
+    marker is there) or the head moved; `chained_seq` tells the two apart."""
+    assert event.seq is not None and event.hash is not None
+    record = to_record(event)
+    marker = ChainedMarkerRecord(pk=record.pk, sk=new_sk(event.id), chained_seq=event.seq,
+                                 expires_at=clock.now() + timedelta(days=MARKER_DAYS))
+    head = ChainHeadRecord(pk=record.pk, sk="HEAD", seq=event.seq, hash=event.hash, at=record.at)
+    with transaction() as tx:
+        tx.save(record, condition=AuditEventRecord.pk.does_not_exist())
+        # a Put, not a Delete: if the new item was deleted before it was chained, the marker still stops a
+        # redelivery, and the event is chained from the stream's copy all the same
+        tx.save(marker, condition=ChainedMarkerRecord.chained_seq.does_not_exist())
+        tx.save(head, condition=ChainHeadRecord.pk.does_not_exist() if previous is None
+                else ChainHeadRecord.seq == previous.seq)
+        if previous is None:
+            tx.save(ChainRecord(pk=CHAINS, sk=event.chain, created_at=record.at))
+
+
+def chained_seq(chain: str, event_id: str) -> int | None:
+    """The seq the event was chained as, from its marker; None if it is not chained (yet)."""
+    try:
+        marker = ChainedMarkerRecord.get(chain_pk(chain), new_sk(event_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    return None if marker.chained_seq is None else int(marker.chained_seq)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
 def to_event(record: AuditEventRecord) -> AuditEvent:
     return AuditEvent(
-        id=record.event_id, chain=record.chain, seq=int(record.seq), at=parse_at(record.at),
-        prev_at=parse_at(record.prev_at) if record.prev_at else None, prev_hash=record.prev_hash, hash=record.hash,
+        id=record.event_id, chain=record.chain, seq=None if record.seq is None else int(record.seq),
+        at=parse_at(record.at), prev_at=parse_at(record.prev_at) if record.prev_at else None,
+        prev_hash=record.prev_hash, hash=record.hash,
         actor=AuditActor(id=record.actor_id, kind=record.actor_kind, display=record.actor_display,
                          roles=list(record.actor_roles or [])),
         action=record.action, entity_type=record.entity_type, entity_id=record.entity_id, org_id=record.org_id,
@@ -188,18 +185,70 @@ class Unreadable:
     error: str
 
 
-def walk_chain(chain: str, upto_seq: int | None = None) -> Iterator[AuditEvent | Unreadable]:
-    """Events of `chain` in seq order, strongly consistent, page by page (never the whole chain in memory)."""
-    upper = seq_sk(upto_seq) if upto_seq is not None else "9" * SEQ_WIDTH  # "HEAD" sorts above every seq
-    pages = AuditEventRecord.query(chain_pk(chain), AuditEventRecord.sk <= upper, consistent_read=True,
-                                   page_size=500).page_iter
+def walk_chain(chain: str, from_seq: int = 1, upto_seq: int | None = None) -> Iterator[AuditEvent | Unreadable]:
+    """Chained events of `chain` from `from_seq` in seq order, strongly consistent, page by page."""
+    upper = seq_sk(upto_seq) if upto_seq is not None else "9" * SEQ_WIDTH  # "HEAD", "NEW#…" sort above
+    pages = AuditEventRecord.query(chain_pk(chain), AuditEventRecord.sk.between(seq_sk(from_seq), upper),
+                                   consistent_read=True, page_size=WALK_PAGE).page_iter
     for page in pages:
         for raw in page.get("Items", []):
             try:  # raw items, so that one bad attribute type is a finding, not a crash
-                yield to_event(AuditEventRecord.from_raw_data(raw))
+                event = to_event(AuditEventRecord.from_raw_data(raw))
+                if event.seq is None:
+                    raise ValueError("no seq")
+                yield event
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 sk = raw.get("sk", {}).get("S", "")
                 yield Unreadable(seq=int(sk) if sk.isdigit() else -1, error=type(exc).__name__)
+
+
+def last_chained_before(chain: str, upto_seq: int, before: datetime) -> AuditEvent | None:
+    """The newest chained event of `chain` at or below `upto_seq` written before `before` (walking back
+    from `upto_seq`: a checkpoint's position at the end of a day)."""
+    bound = format_at(before)
+    for record in AuditEventRecord.query(chain_pk(chain), AuditEventRecord.sk <= seq_sk(upto_seq),
+                                         scan_index_forward=False, consistent_read=True, page_size=WALK_PAGE):
+        if record.at < bound:
+            return to_event(record)
+    return None
+
+
+def unchained_before(chain: str, before: datetime) -> list[AuditEvent]:
+    """New events of `chain` written before `before` and still not chained."""
+    bound = format_at(before)
+    records = AuditEventRecord.query(chain_pk(chain), AuditEventRecord.sk.startswith(NEW),
+                                     filter_condition=AuditEventRecord.at < bound, consistent_read=True)
+    return [to_event(record) for record in records]
+
+
+def chains(after: str | None = None, limit: int = 100) -> list[str]:
+    """Chain names in order, `limit` after `after`."""
+    condition = ChainRecord.sk > after if after is not None else None
+    return [record.sk for record in ChainRecord.query(CHAINS, condition, limit=limit, consistent_read=True)]
+
+
+# --- verification jobs -----------------------------------------------------------------------------
+
+def new_job(job_id: str, full: bool, requested_by: str) -> VerifyJobRecord:
+    now = clock.now()
+    record = VerifyJobRecord(pk=f"JOB#{job_id}", sk="JOB", job_id=job_id, status="queued", full=full,
+                             requested_by=requested_by, created_at=now, updated_at=now,
+                             expires_at=now + timedelta(days=JOB_DAYS))
+    record.save(condition=VerifyJobRecord.pk.does_not_exist())
+    return record
+
+
+def find_job(job_id: str) -> VerifyJobRecord | None:
+    try:
+        return VerifyJobRecord.get(f"JOB#{job_id}", "JOB", consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def save_job(record: VerifyJobRecord) -> None:
+    """Save progress; fails (optimistic locking) if another worker saved the job since it was read."""
+    record.updated_at = clock.now()
+    record.save()
 
 
 # --- search ----------------------------------------------------------------------------------------
@@ -288,6 +337,5 @@ def _resume(cursor: str | None, pattern: str, partitions: list[str], hash_attr: 
     # the cursor must continue this very search: same index, a partition of it, a key inside that partition
     if (position.get("q") != pattern or pk not in partitions
             or (lek is not None and (not isinstance(lek, dict) or lek.get(hash_attr) != {"S": pk}))):
-        raise ValidationFailed("The cursor belongs to another search.", code="invalid-cursor",
-                               errors=[FieldError("query.cursor", "issued for other filters", "invalid")])
+        raise InvalidCursor("issued for other filters")
     return partitions.index(pk), lek

@@ -1,72 +1,94 @@
-"""The way into audit: record an event, search, verify a chain, export."""
+"""The way into audit: record an event (alone, or with the change it describes in one transaction),
+search, export. Chaining, checkpoints and verification are the audit functions' own
+(tessera.audit.chaining, .checkpoints, .verification)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from pydantic import ValidationError as PydanticValidationError
+from pynamodb.transactions import TransactWrite
 
 from tessera.audit import export as exporting
 from tessera.audit import repository
 from tessera.audit.models import (
     CHAIN_PATTERN,
-    GENESIS_HASH,
     AuditActor,
     AuditEntry,
     AuditEvent,
     AuditFilters,
-    VerifyCode,
-    VerifyResult,
-    parse_at,
+    diff,
+    mask_snapshot,
 )
-from tessera.audit.records import RETENTION_DAYS
-from tessera.audit.repository import AlsoWrite, PreparedAppend, Unreadable, lost_race
+from tessera.audit.records import PLATFORM_CHAIN
 from tessera.core import clock
 from tessera.core.errors import FieldError, ValidationFailed
+from tessera.core.ids import new_id
 from tessera.core.request import RequestInfo
 
 MAX_RANGE_DAYS = 92  # a day-by-day search queries one partition per day
 DEFAULT_DAYS = 7
 EXPORT_PAGE = 100
 
-__all__ = ["AuditActor", "AuditEntry", "AuditEvent", "AuditFilters", "PreparedAppend", "VerifyResult", "append",
-           "export", "lost_race", "record", "search", "search_filtered", "transact_items", "verify"]
+__all__ = ["AuditActor", "AuditEvent", "AuditFilters", "export", "iterate", "record", "record_change", "search",
+           "search_filtered"]
+
+Change = Callable[[TransactWrite], None]
 
 
 def record(action: str, entity_type: str, entity_id: str, *, actor_id: str, actor_kind: str,
            actor_display: str | None = None, actor_roles: Sequence[str] = (), request: RequestInfo | None = None,
            org_id: str | None = None, before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-           reason: str | None = None, chain: str = "main") -> AuditEvent:
-    """Write the audit event of a mutation (or a staff read of customer data), after it was validated,
-    in the request that makes it. 1 GetItem + 1 TransactWriteItems of 2 items."""
+           reason: str | None = None) -> AuditEvent:
+    """The audit event of something that changes nothing else (a sign-in, a staff read of customer
+    data, an export): one PutItem of its own, no read."""
+    event = _new_event(action, entity_type, entity_id, actor_id=actor_id, actor_kind=actor_kind,
+                       actor_display=actor_display, actor_roles=actor_roles, request=request, org_id=org_id,
+                       before=before, after=after, reason=reason)
+    repository.save_event(event)
+    return event
+
+
+def record_change(change: Change, action: str, entity_type: str, entity_id: str, *, actor_id: str,
+                  actor_kind: str, actor_display: str | None = None, actor_roles: Sequence[str] = (),
+                  request: RequestInfo | None = None, org_id: str | None = None,
+                  before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+                  reason: str | None = None) -> AuditEvent:
+    """A change and its audit event in one TransactWriteItems: both are written or neither. `change`
+    adds the caller's writes to the transaction (its repository's `add_…` functions). The event is one
+    more item under a key of its own, with no read and no condition another writer could fail, so a
+    TransactWriteError is always the caller's: it is raised unchanged, for the caller to tell its
+    conflicts apart."""
+    event = _new_event(action, entity_type, entity_id, actor_id=actor_id, actor_kind=actor_kind,
+                       actor_display=actor_display, actor_roles=actor_roles, request=request, org_id=org_id,
+                       before=before, after=after, reason=reason)
+    repository.write_with(change, event)
+    return event
+
+
+def _new_event(action: str, entity_type: str, entity_id: str, *, actor_id: str, actor_kind: str,
+               actor_display: str | None, actor_roles: Sequence[str], request: RequestInfo | None,
+               org_id: str | None, before: dict[str, Any] | None, after: dict[str, Any] | None,
+               reason: str | None) -> AuditEvent:
+    """The event as validated and stored (snapshots masked, the diff taken from the unmasked ones);
+    seq and hashes come when the chainer chains it."""
     request = request or RequestInfo()
     entry = AuditEntry(actor=AuditActor(id=actor_id, kind=actor_kind, display=actor_display,
                                         roles=list(actor_roles)),
                        action=action, entity_type=entity_type, entity_id=entity_id, org_id=org_id, before=before,
                        after=after, reason=reason, request_id=request.request_id, ip=request.ip,
                        user_agent=request.user_agent)
-    return append(entry, chain)
+    return AuditEvent(**entry.model_dump(exclude={"before", "after"}), before=mask_snapshot(entry.before),
+                      after=mask_snapshot(entry.after), diff=diff(entry.before, entry.after),
+                      id=new_id("aud"), chain=chain_of(org_id), at=clock.now())
 
 
-def append(entry: AuditEntry, chain: str = "main", *, also: AlsoWrite | None = None) -> AuditEvent:
-    """Append `entry` to `chain`; with `also`, the caller's own writes go in the same transaction
-    (see tessera.audit.repository for how conflicts are told apart)."""
-    return repository.append(entry, _chain(chain), also=also)
-
-
-def transact_items(entry: AuditEntry, chain: str = "main") -> PreparedAppend:
-    """The audit event and head move for a transaction the caller builds: `prepared.add_to(tx)`; on a
-    TransactWriteError for which `lost_race(exc, prepared)` is true, prepare again and retry."""
-    return repository.transact_items(entry, _chain(chain))
-
-
-def _chain(name: str) -> str:
-    if not re.fullmatch(CHAIN_PATTERN, name):
-        raise ValidationFailed("Not a valid audit chain name.", code="invalid-chain")
-    return name
+def chain_of(org_id: str | None) -> str:
+    """One chain per organization, one for everything else."""
+    return org_id if org_id and re.fullmatch(CHAIN_PATTERN, org_id) else PLATFORM_CHAIN
 
 
 # --- search ----------------------------------------------------------------------------------------
@@ -138,41 +160,3 @@ def export(filters: AuditFilters | None = None, format: Literal["csv", "xlsx"] =
     if format == "xlsx":
         return exporting.to_xlsx(events)
     raise ValidationFailed("format must be csv or xlsx.", code="invalid-format")
-
-
-# --- verification ----------------------------------------------------------------------------------
-
-def verify(chain: str = "main") -> VerifyResult:
-    """Walk `chain` in seq order: each event's hash recomputed from its stored fields and its
-    predecessor's hash, no seq missing, and the head pointing at the last event. Gaps left by TTL
-    (events older than the retention) are accepted: the event after the gap says when its
-    predecessor was written."""
-    head = repository.read_head(_chain(chain))  # first: appends after this moment are not checked
-    expected, prev_hash, checked = 1, GENESIS_HASH, 0
-    for event in repository.walk_chain(chain, head.seq if head else None):
-        if isinstance(event, Unreadable):
-            return _bad("hash_mismatch", event.seq, checked, f"event {event.seq} cannot be read ({event.error})")
-        if event.seq != expected:
-            if not (event.seq > expected and event.prev_at is not None and _expired(event.prev_at)):
-                return _bad("seq_gap", expected, checked, f"event {expected} is missing (next is {event.seq})")
-            prev_hash = event.prev_hash  # aged out by TTL: continue from what the survivor says
-        if event.prev_hash != prev_hash or event.hash != event.computed_hash():
-            return _bad("hash_mismatch", event.seq, checked, f"event {event.seq} does not match its hash")
-        prev_hash, expected, checked = event.hash, event.seq + 1, checked + 1
-    if head is None:
-        if checked:
-            return _bad("head_mismatch", 1, checked, "the chain has events but no head")
-        return VerifyResult(valid=True, checked=0, code="ok", detail="the chain is empty")
-    if expected - 1 != head.seq and not _expired(parse_at(head.at)):
-        return _bad("head_mismatch", expected, checked, f"the head is at {head.seq}, the events end at {expected - 1}")
-    if expected - 1 == head.seq and prev_hash != head.hash:
-        return _bad("head_mismatch", head.seq, checked, "the head's hash differs from the last event's")
-    return VerifyResult(valid=True, checked=checked, code="ok", detail=f"{checked} events verified up to {head.seq}")
-
-
-def _expired(at: datetime) -> bool:
-    return at + timedelta(days=RETENTION_DAYS) <= clock.now()
-
-
-def _bad(code: VerifyCode, seq: int, checked: int, detail: str) -> VerifyResult:
-    return VerifyResult(valid=False, checked=checked, first_bad_seq=seq, code=code, detail=detail)

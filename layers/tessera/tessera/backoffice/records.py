@@ -8,14 +8,10 @@ GSIs: `by_grantee` (`GRANTEE#<user_id>#<org_id>`, created_key): checking a staff
 organization is one query; `by_created` ("GRANT", created_key = `<created_at>#<grant_id>`): every grant,
 newest first, for the console."""
 
-from tessera.core.dynamo import (
-    AllProjection,
-    BaseRecord,
-    GlobalSecondaryIndex,
-    UnicodeAttribute,
-    UTCDateTimeAttribute,
-    record_meta,
-)
+from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
 
 
 class ByCreatedIndex(GlobalSecondaryIndex["GrantRecord"]):

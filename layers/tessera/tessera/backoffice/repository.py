@@ -2,13 +2,16 @@
 
 from collections.abc import Sequence
 
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
+
 from tessera.backoffice.records import GrantRecord
-from tessera.core.dynamo import DoesNotExist
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 
 
-def save(grant: GrantRecord) -> None:
-    grant.save()
+def add_grant(tx: TransactWrite, grant: GrantRecord) -> None:
+    """The grant as it is now, into a transaction that carries its audit event."""
+    tx.save(grant)
 
 
 def find(grant_id: str) -> GrantRecord | None:

@@ -1,9 +1,13 @@
 """Staff access to a customer's data: grants with a reason that expire, the check every customer-data
 route makes, and the customer's view of who accessed its data and why."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from tessera.accounts.service import find_organization
+from tessera.audit import service as audit
 from tessera.backoffice import repository
 from tessera.backoffice.models import GrantPage, GrantRequest, GrantView, StaffAccessPage, StaffAccessView
 from tessera.backoffice.records import GrantRecord
@@ -11,10 +15,13 @@ from tessera.core import clock
 from tessera.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
+from tessera.core.observability import count
 from tessera.core.request import RequestInfo
-from tessera.identity.audit_log import audit
-from tessera.identity.principal import Principal
+from tessera.identity import directory
 from tessera.identity.roles import GRANT_ROLES
+
+if TYPE_CHECKING:  # identity's principal asks this module for grants: no import back at run time
+    from tessera.identity.principal import Principal
 
 MAX_GRANT = timedelta(days=30)
 MAX_SELF_GRANT = timedelta(hours=8)  # support's read-only self-grant, by policy
@@ -46,8 +53,6 @@ def _active(grant: GrantRecord, write: bool = False) -> bool:
 
 
 def create(command: GrantRequest, actor: Principal, request: RequestInfo) -> GrantView:
-    from tessera.identity import repository as people
-
     now = clock.now()
     grantee_id = command.grantee_id or actor.user_id
     by_admin = "admin" in actor.roles
@@ -61,9 +66,8 @@ def create(command: GrantRequest, actor: Principal, request: RequestInfo) -> Gra
         hours = int(longest.total_seconds() // 3600)
         raise ValidationFailed("The access is too long.", code="grant-too-long", hours=hours,
                                errors=[FieldError("body.expires_at", f"at most {hours} h", "grant-too-long")])
-    grantee = people.find_user(grantee_id)
-    if grantee is None or grantee.kind != "staff" or grantee.status != "active" \
-            or not GRANT_ROLES & set(grantee.staff_roles or ()):
+    grantee = directory.find_staff(grantee_id)
+    if grantee is None or grantee.status != "active" or not GRANT_ROLES & set(grantee.roles):
         raise ValidationFailed("Grants go to active support or developer staff.", code="grantee-invalid",
                                errors=[FieldError("body.grantee_id", "not support or developer", "grantee-invalid")])
     organization = find_organization(command.org_id)
@@ -76,10 +80,11 @@ def create(command: GrantRequest, actor: Principal, request: RequestInfo) -> Gra
                         reason=command.reason, scope=command.scope, created_at=now, expires_at=command.expires_at,
                         grantee_key=f"GRANTEE#{grantee_id}#{organization.id}",
                         created_key=f"{now.isoformat()}#{grant_id}")
-    repository.save(grant)
-    audit("grant.create", "grant", grant_id, actor_id=actor.user_id, actor_kind="staff", request=request,
-          org_id=organization.id, reason=command.reason,
-          after={"grantee": grantee.email, "scope": command.scope, "expires_at": command.expires_at.isoformat()})
+    audit.record_change(lambda tx: repository.add_grant(tx, grant), "grant.create", "grant", grant_id,
+                        actor_id=actor.user_id, actor_kind="staff", request=request, org_id=organization.id,
+                        reason=command.reason, after={"grantee": grantee.email, "scope": command.scope,
+                                                      "expires_at": command.expires_at.isoformat()})
+    count("access_grant_created", scope=command.scope)
     return view(grant)
 
 
@@ -89,9 +94,9 @@ def revoke(grant_id: str, actor: Principal, request: RequestInfo) -> GrantView:
         raise NotFound("No such grant.", code="not-found")
     if grant.revoked_at is None:
         grant.revoked_at, grant.revoked_by = clock.now(), actor.user_id
-        repository.save(grant)
-        audit("grant.revoke", "grant", grant_id, actor_id=actor.user_id, actor_kind="staff", request=request,
-              org_id=grant.org_id, before={"active": True}, after={"active": False})
+        audit.record_change(lambda tx: repository.add_grant(tx, grant), "grant.revoke", "grant", grant_id,
+                            actor_id=actor.user_id, actor_kind="staff", request=request, org_id=grant.org_id,
+                            before={"active": True}, after={"active": False})
     return view(grant)
 
 
@@ -115,9 +120,7 @@ def access_reason(actor: Principal, org_id: str, write: bool) -> str | None:
 
 def staff_access(org_id: str, cursor: str | None, limit: int | None) -> StaffAccessPage:
     """What the customer sees: every staff access to its data and every grant, newest first."""
-    from tessera.audit import service as audit_service
-
-    events, next_cursor = audit_service.search(org=org_id, actor_kind="staff", cursor=cursor, limit=limit)
+    events, next_cursor = audit.search(org=org_id, actor_kind="staff", cursor=cursor, limit=limit)
     return StaffAccessPage(items=[StaffAccessView(at=e.at, staff=e.actor.display or e.actor.id, action=e.action,
                                                   reason=e.reason) for e in events],
                            next_cursor=next_cursor)

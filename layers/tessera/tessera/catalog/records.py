@@ -1,14 +1,9 @@
 """Catalog items (env CATALOG_TABLE): `CATALOG` / `PRODUCT#<code>` holds the whole product with its
 modules and plans as one document: small, read together, changed rarely; one query lists them all."""
 
-from tessera.core.dynamo import (
-    BaseRecord,
-    JSONAttribute,
-    UnicodeAttribute,
-    UTCDateTimeAttribute,
-    VersionAttribute,
-    record_meta,
-)
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+
+from tessera.core.dynamo import BaseRecord, record_meta
 
 
 class ProductRecord(BaseRecord):

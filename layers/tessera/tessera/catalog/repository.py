@@ -1,8 +1,9 @@
 """The only code that touches the catalog table."""
 
+from pynamodb.exceptions import DoesNotExist
+
 from tessera.catalog.records import ProductRecord
 from tessera.core import clock
-from tessera.core.dynamo import DoesNotExist
 
 
 def products() -> list[ProductRecord]:

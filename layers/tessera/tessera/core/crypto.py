@@ -16,7 +16,7 @@ import os
 import struct
 from collections.abc import Mapping
 from functools import cache, cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -26,7 +26,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from tessera.core import aws
 
+if TYPE_CHECKING:
+    from mypy_boto3_kms import KMSClient
+
 COORDINATE = 32  # P-256
+kms = aws.client("kms")
 
 
 def b64url(data: bytes) -> str:
@@ -55,13 +59,9 @@ class Signer(Protocol):
 
 
 class KmsSigner:
-    def __init__(self, key_id: str, client: Any = None) -> None:
+    def __init__(self, key_id: str, client: KMSClient | None = None) -> None:
         self.key_id = key_id
-        self._client = client
-
-    @cached_property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("kms")
+        self.client = client or kms
 
     def sign(self, message: bytes) -> bytes:
         # MessageType RAW: KMS hashes (≤ 4096 bytes); moto does not implement DIGEST.
@@ -168,13 +168,9 @@ _VERSION = "v1"
 
 
 class EnvelopeCipher:
-    def __init__(self, key_id: str, client: Any = None) -> None:
+    def __init__(self, key_id: str, client: KMSClient | None = None) -> None:
         self.key_id = key_id
-        self._client = client
-
-    @cached_property
-    def client(self) -> Any:
-        return self._client if self._client is not None else aws.client("kms")
+        self.client = client or kms
 
     @staticmethod
     def _aad(context: Mapping[str, str]) -> bytes:
@@ -197,12 +193,8 @@ class EnvelopeCipher:
             blob, nonce, ciphertext = raw[2:2 + size], raw[2 + size:14 + size], raw[14 + size:]
             key = self.client.decrypt(CiphertextBlob=blob, EncryptionContext=dict(context))["Plaintext"]
             return AESGCM(key).decrypt(nonce, ciphertext, self._aad(context))
-        except (InvalidTag, ValueError, struct.error) as exc:
+        except (InvalidTag, ValueError, struct.error, self.client.exceptions.InvalidCiphertextException) as exc:
             raise DecryptionError("the secret cannot be decrypted in this context") from exc
-        except Exception as exc:
-            if isinstance(exc, aws.AwsError) or type(exc).__name__ in ("InvalidCiphertextException", "ClientError"):
-                raise DecryptionError("the secret cannot be decrypted in this context") from exc
-            raise
 
 
 @cache

@@ -85,8 +85,19 @@ class Gone(Problem):
     status, slug, title = 410, "gone", "Gone"
 
 
+class MethodNotAllowed(Problem):
+    status, slug, title = 405, "method-not-allowed", "Method not allowed"
+
+    def __init__(self, detail: str | None = None, *, allow: list[str], **kwargs: Any) -> None:
+        super().__init__(detail, headers={"Allow": ", ".join(allow)}, allow=allow, **kwargs)
+
+
 class PayloadTooLarge(Problem):
     status, slug, title = 413, "payload-too-large", "Payload too large"
+
+
+class UnsupportedMediaType(Problem):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
 
 
 class ValidationFailed(Problem):
@@ -103,6 +114,51 @@ class RateLimited(Problem):
 class ServiceUnavailable(Problem):
     status, slug, title = 503, "unavailable", "Temporarily unavailable"
 
+    def __init__(self, detail: str | None = None, *, retry_after: int | None = None, **kwargs: Any) -> None:
+        if retry_after is not None:
+            kwargs.update(headers={"Retry-After": str(retry_after)}, retry_after=retry_after)
+        super().__init__(detail, **kwargs)
+
+
+class Throttled(ServiceUnavailable):
+    """AWS throttled a call after the SDK's own retries: the caller should come back shortly, not see a 500."""
+
+    RETRY_AFTER_SECONDS = 2
+
+    def __init__(self) -> None:
+        super().__init__("We are busy right now. Try again in a moment.", code="throttled",
+                         retry_after=self.RETRY_AFTER_SECONDS)
+
+
+# The error codes botocore's standard retry mode treats as throttling.
+THROTTLING_CODES = frozenset({
+    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+    "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+    "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
+    "PriorRequestNotComplete", "EC2ThrottledException",
+})
+
+
+def aws_error_code(exc: BaseException) -> str | None:
+    """The AWS error code behind an exception: a botocore `ClientError`, PynamoDB's wrapper of one
+    (`cause_response_code`), or either one as the cause of what was raised."""
+    current: BaseException | None = exc
+    for _ in range(5):
+        if current is None:
+            break
+        code = getattr(current, "cause_response_code", None)
+        response = getattr(current, "response", None)
+        if code is None and isinstance(response, dict):
+            code = (response.get("Error") or {}).get("Code")
+        if isinstance(code, str):
+            return code
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def is_throttling(exc: BaseException) -> bool:
+    return aws_error_code(exc) in THROTTLING_CODES
+
 
 class Internal(Problem):
     pass
@@ -113,6 +169,6 @@ class ProblemCatalog:
     """Every problem type, for docs/problems.md and the OpenAPI components."""
 
     types: list[type[Problem]] = field(default_factory=lambda: [
-        BadRequest, MalformedJson, Unauthorized, Forbidden, NotFound, Conflict, Gone, PayloadTooLarge,
-        ValidationFailed, RateLimited, ServiceUnavailable, Internal,
+        BadRequest, MalformedJson, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, Gone,
+        PayloadTooLarge, UnsupportedMediaType, ValidationFailed, RateLimited, ServiceUnavailable, Internal,
     ])

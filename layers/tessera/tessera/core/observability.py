@@ -1,28 +1,45 @@
-"""One Logger and Metrics per process, and the decorator every handler wears (with its X-Ray subsegment).
+"""One Logger, one Metrics and one tracer per process, and the decorator every handler wears.
 
-The logger writes one JSON object per line (what CloudWatch Logs Insights queries), with the Lambda
-context and the request's correlation id; the metrics are CloudWatch embedded metric format lines;
-traces go to the X-Ray daemon through tessera.core.tracing. All three are small and ours: Powertools'
-Logger and Metrics cost ~30 ms of cold import each function pays, and the X-Ray SDK behind its Tracer
-more than boto3 on a traced function's first request.
+Logs: Powertools Logger, one JSON object per line with the Lambda context, the correlation id (the API
+Gateway request id; an event record's id while a worker handles it) and the caller's org / workspace
+when known. Every HTTP request ends with one access line (route, status, latency, org).
 
-PII never reaches the logs: keys that name secrets or personal data are masked, and e-mail addresses
-and phone numbers inside messages are masked too."""
+Metrics: Powertools Metrics, CloudWatch EMF in the namespace `Tessera` with the `service` dimension;
+`count()` records a business event.
+
+Traces: OpenTelemetry. Each invocation is a span under Lambda's X-Ray segment (`_X_AMZN_TRACE_ID`), with
+X-Ray trace ids; each boto3 call is a span (the botocore instrumentation, which also hands AWS the
+X-Ray header). An SQS message carries the trace to its worker (`sqs_trace_header`, `handling`). On AWS
+the spans go by OTLP/HTTP to the ADOT collector extension (a layer, template.yaml), which sends them to
+X-Ray; without OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (the local cloud, tests) nothing is exported.
+
+PII never leaves the function: log lines and exported spans pass through `redact`, which masks the
+values of keys that name secrets or personal data and e-mail addresses and phone numbers inside any
+text (messages, exception messages, tracebacks, AWS error messages)."""
 
 from __future__ import annotations
 
 import functools
 import json
-import logging
 import os
 import re
-import sys
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from tessera.core import tracing
+from aws_lambda_powertools import Logger, Metrics, single_metric
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.instrumentation.botocore import BotocoreInstrumentor
+from opentelemetry.propagators.aws import AwsXRayLambdaPropagator, AwsXRayPropagator
+from opentelemetry.sdk.extension.aws.trace import AwsXRayIdGenerator
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import Event, ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 SENSITIVE_KEYS = re.compile(
     r"pass(word)?|token|secret|authorization|cookie|totp|api[_-]?key|private|card|phone|e_?mail|"
@@ -31,148 +48,219 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 # International numbers written with "+", and Russian ones (7/8 and ten digits) however they are grouped;
 # not dates, times or ids, which are digits too.
 PHONE = re.compile(r"\+\d[\d\s()-]{8,}\d|(?<![\w-])[78][\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?![\w-])")
+# Log-only: the audit log (which shares SENSITIVE_KEYS) records the client's address on purpose
+CLIENT_ADDRESS_KEYS = re.compile(r"(?:^|_)ip(?:$|_)", re.I)
 MASK = "***"
 
 
+@functools.lru_cache(maxsize=1024)  # every log line has the same dozen keys
+def _secret_key(key: str) -> bool:
+    return bool(SENSITIVE_KEYS.search(key) or CLIENT_ADDRESS_KEYS.search(key))
+
+
 def redact(value: Any, key: str | None = None) -> Any:
-    if key is not None and SENSITIVE_KEYS.search(key):
+    if key is not None and _secret_key(key):
         return MASK
     if isinstance(value, dict):
         return {k: redact(v, str(k)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [redact(v) for v in value]
-    if isinstance(value, str):
-        return PHONE.sub(MASK, EMAIL.sub(MASK, value))
-    return value
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    # anything else is logged as its text (an exception in a stack trace, a datetime): mask that text
+    text = str(value)
+    return PHONE.sub(MASK, EMAIL.sub(MASK, text) if "@" in text else text)
 
 
-class RedactingFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, (str, dict)):
-            record.msg = redact(record.msg)
-        if record.args:
-            record.args = tuple(redact(a) for a in record.args) if isinstance(record.args, tuple) else record.args
-        for key, value in list(record.__dict__.items()):
-            if key not in _STANDARD_ATTRS:
-                record.__dict__[key] = redact(value, key)
-        return True
+def _redacted_json(log: dict[str, Any]) -> str:
+    return json.dumps(redact(log), separators=(",", ":"), ensure_ascii=False)
 
 
-_STANDARD_ATTRS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "tessera")
+logger = Logger(service=SERVICE, json_serializer=_redacted_json, utc=True, use_rfc3339=True)
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Tessera"), service=SERVICE)
 
 
-class JsonFormatter(logging.Formatter):
-    def __init__(self, service: str) -> None:
-        super().__init__()
-        self.service = service
-        self.keys: dict[str, Any] = {}
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "level": record.levelname,
-            "location": f"{record.funcName}:{record.lineno}",
-            "message": record.getMessage() if not isinstance(record.msg, dict) else record.msg,
-            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "service": self.service,
-            **self.keys,
-        }
-        entry.update((k, v) for k, v in record.__dict__.items() if k not in _STANDARD_ATTRS)
-        if record.exc_info:
-            entry["exception_name"] = record.exc_info[0].__name__ if record.exc_info[0] else None
-            entry["exception"] = self.formatException(record.exc_info)
-        trace = os.environ.get("_X_AMZN_TRACE_ID", "")
-        if trace.startswith("Root="):
-            entry["xray_trace_id"] = trace.split(";", 1)[0][5:]
-        return json.dumps(entry, default=str, ensure_ascii=False)
+def count(event: str, **dimensions: str) -> None:
+    """One business event (`user_registered`, `license_issued`, …) as an EMF count. Dimensions only with
+    few values (channel, outcome): each combination is a metric CloudWatch bills."""
+    if not dimensions:
+        metrics.add_metric(name=event, unit=MetricUnit.Count, value=1)
+        return
+    with single_metric(name=event, unit=MetricUnit.Count, value=1, namespace=metrics.namespace,
+                       default_dimensions=metrics.default_dimensions) as metric:
+        for name, value in dimensions.items():
+            metric.add_dimension(name=name, value=value)
 
 
-class Logger(logging.LoggerAdapter):
-    """The process's logger: `logger.info("message", extra={...})`, keys appended per invocation."""
+# --- traces ---------------------------------------------------------------------------------------
 
-    def __init__(self, service: str) -> None:
-        base = logging.getLogger(service)
-        base.propagate = False
-        base.setLevel(os.environ.get("POWERTOOLS_LOG_LEVEL", os.environ.get("LOG_LEVEL", "INFO")).upper())
-        self.formatter = JsonFormatter(service)
-        self.registered_handler = logging.StreamHandler(sys.stdout)
-        self.registered_handler.setFormatter(self.formatter)
-        base.handlers = [self.registered_handler]
-        super().__init__(base, {})
+class RedactingExporter(SpanExporter):
+    """Hands spans on with `redact` applied to attributes, events and status: the botocore
+    instrumentation records AWS error messages, which can quote an address (SES does)."""
 
-    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
-        return msg, kwargs
+    def __init__(self, exporter: SpanExporter) -> None:
+        self.exporter = exporter
 
-    def addFilter(self, log_filter: logging.Filter) -> None:
-        self.logger.addFilter(log_filter)
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self.exporter.export([_redacted(span) for span in spans])
 
-    def append_keys(self, **keys: Any) -> None:
-        self.formatter.keys.update(redact(keys))
+    def shutdown(self) -> None:
+        self.exporter.shutdown()
 
-    def clear_keys(self) -> None:
-        self.formatter.keys.clear()
+    def force_flush(self, timeout_millis: int = 30_000) -> bool:
+        return self.exporter.force_flush(timeout_millis)
 
 
-class Metrics:
-    """CloudWatch embedded metric format: `add_metric` during an invocation, one line flushed at its end."""
-
-    def __init__(self, namespace: str, service: str) -> None:
-        self.namespace, self.service = namespace, service
-        self.values: dict[str, tuple[str, list[float]]] = {}
-
-    def add_metric(self, name: str, unit: str, value: float) -> None:
-        self.values.setdefault(name, (unit, []))[1].append(value)
-
-    def flush(self) -> None:
-        if not self.values:
-            return
-        document: dict[str, Any] = {"_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{
-            "Namespace": self.namespace, "Dimensions": [["service"]],
-            "Metrics": [{"Name": name, "Unit": unit} for name, (unit, _) in self.values.items()]}]},
-            "service": self.service}
-        document.update((name, values if len(values) > 1 else values[0]) for name, (_, values) in self.values.items())
-        self.values = {}
-        print(json.dumps(document), flush=True)
+def _redacted(span: ReadableSpan) -> ReadableSpan:
+    status = span.status
+    if status.description:
+        status = Status(status.status_code, redact(status.description))
+    return ReadableSpan(
+        name=span.name, context=span.context, parent=span.parent, resource=span.resource,
+        attributes=redact(dict(span.attributes or {})), links=span.links, kind=span.kind, status=status,
+        events=[Event(e.name, redact(dict(e.attributes or {})), e.timestamp) for e in span.events],
+        start_time=span.start_time, end_time=span.end_time, instrumentation_scope=span.instrumentation_scope)
 
 
-_SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "tessera")
-logger = Logger(_SERVICE)
-logger.addFilter(RedactingFilter())
-metrics = Metrics(os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "Tessera"), _SERVICE)
-_cold_start = True
+# Not AwsLambdaResourceDetector: it needs AWS_LAMBDA_LOG_STREAM_NAME, which SnapStart functions lack
+_resource = Resource.create({"service.name": SERVICE, "cloud.provider": "aws", **{
+    attribute: os.environ[variable] for attribute, variable in (
+        ("cloud.region", "AWS_REGION"), ("faas.name", "AWS_LAMBDA_FUNCTION_NAME"),
+        ("faas.version", "AWS_LAMBDA_FUNCTION_VERSION")) if variable in os.environ}})
+# X-Ray takes only trace ids that start with the time
+tracer_provider = TracerProvider(id_generator=AwsXRayIdGenerator(), resource=_resource)
+_TRACES_ENDPOINT = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+if _TRACES_ENDPOINT:
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    # The collector is on localhost: a short timeout, and the batch leaves at the end of each invocation
+    tracer_provider.add_span_processor(BatchSpanProcessor(RedactingExporter(
+        OTLPSpanExporter(endpoint=_TRACES_ENDPOINT, timeout=2))))
+trace.set_tracer_provider(tracer_provider)
+BotocoreInstrumentor().instrument(tracer_provider=tracer_provider, skip_dep_check=True)
+tracer = tracer_provider.get_tracer("tessera")
+_XRAY = AwsXRayPropagator()
+_LAMBDA_XRAY = AwsXRayLambdaPropagator()  # the parent is the invocation's segment, in _X_AMZN_TRACE_ID
 
 
-def _dig(event: Any, path: str) -> Any:
-    for part in path.split("."):
-        event = event.get(part) if isinstance(event, dict) else None
-    return event
+def sqs_trace_header() -> dict[str, Any]:
+    """`send_message(…, **sqs_trace_header())`: the current span as the message's AWSTraceHeader, so its
+    worker continues the trace. On AWS, SQS also takes it from the X-Amzn-Trace-Id header the botocore
+    instrumentation adds to the request; moto (tests, the local cloud) takes only the attribute."""
+    carrier: dict[str, str] = {}
+    _XRAY.inject(carrier)
+    header = carrier.get("X-Amzn-Trace-Id")
+    if not header:
+        return {}
+    return {"MessageSystemAttributes": {"AWSTraceHeader": {"DataType": "String", "StringValue": header}}}
 
 
-def lambda_entry(correlation_path: str | None = "requestContext.requestId", *, traced: bool = True,
+def _queued_context(record: dict[str, Any]) -> Context | None:
+    header = (record.get("attributes") or {}).get("AWSTraceHeader")
+    return _XRAY.extract({"X-Amzn-Trace-Id": header}) if header else None
+
+
+@contextmanager
+def handling(*records: dict[str, Any]) -> Iterator[None]:
+    """Work on event records (SQS messages, stream records): a span that continues the trace of the first
+    record (whose work this is; SQS records carry one) and links the invocation and the other records;
+    meanwhile the log's correlation id is the first record's id."""
+    first, *others = [_queued_context(record) for record in records]
+    linked = [trace.get_current_span().get_span_context()]
+    linked += [trace.get_current_span(other).get_span_context() for other in others if other is not None]
+    record_id = str(records[0].get("messageId") or records[0].get("eventID") or "")
+    previous = logger.get_correlation_id()
+    logger.set_correlation_id(record_id)
+    try:
+        with tracer.start_as_current_span(
+                "process", context=first, kind=SpanKind.CONSUMER,
+                links=[Link(span_context) for span_context in linked if span_context.is_valid],
+                attributes={"messaging.message.id": record_id, "messaging.batch.message_count": len(records)}):
+            yield
+    finally:
+        logger.set_correlation_id(previous)
+
+
+def _flush_traces() -> None:
+    # Lambda freezes the process between invocations: the batch must leave before the answer does
+    if _TRACES_ENDPOINT:
+        tracer_provider.force_flush(timeout_millis=2_000)
+
+
+# --- the handler decorator ------------------------------------------------------------------------
+
+def _caller_keys(event: dict[str, Any]) -> dict[str, Any]:
+    """The org / workspace the request acts for: the signed-in customer's, or the one in the path."""
+    request = event.get("requestContext") or {}
+    authorized = (request.get("authorizer") or {}).get("lambda") or {}
+    path = event.get("pathParameters") or {}
+    return {"org_id": authorized.get("org_id") or path.get("org_id"), "workspace_id": path.get("workspace_id")}
+
+
+def _is_http_request(event: Any) -> bool:
+    """API Gateway's payload 2.0 (an authorizer's event has the same shape, with "type": "REQUEST")."""
+    return isinstance(event, dict) and "http" in (event.get("requestContext") or {}) and event.get("type") != "REQUEST"
+
+
+@contextmanager
+def _invocation_span(name: str, event: Any, context: Any) -> Iterator[trace.Span]:
+    http = _is_http_request(event)
+    with tracer.start_as_current_span(
+            event["routeKey"] if http and event.get("routeKey") else name, context=_LAMBDA_XRAY.extract({}),
+            kind=SpanKind.SERVER if http else SpanKind.INTERNAL,
+            # the exception's type only: its message can carry personal data
+            record_exception=False, set_status_on_exception=False,
+            attributes={"faas.invocation_id": getattr(context, "aws_request_id", "")}) as span:
+        try:
+            yield span
+        except Exception as exc:
+            span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+            raise
+
+
+def _access_line(event: dict[str, Any], answer: Any, started: float, span: trace.Span | None) -> None:
+    status = answer.get("statusCode", 200) if isinstance(answer, dict) else 500
+    if span is not None:
+        span.set_attribute("http.response.status_code", status)
+        if status >= 500:
+            span.set_status(Status(StatusCode.ERROR))
+    # the route key, never the raw path or query (ids, tokens); the client's address is not logged
+    logger.info("request", extra={"route": event.get("routeKey"), "status": status,
+                                  "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
+
+
+def lambda_entry(correlation_path: str | None = correlation_paths.API_GATEWAY_HTTP, *, traced: bool = True,
                  measured: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Log keys from the Lambda context and the correlation id, EMF metrics flushed (when `measured`),
-    and an X-Ray subsegment (when `traced` and tracing is on)."""
+    """Log keys from the Lambda context, the correlation id and the caller; one access line per HTTP
+    request; EMF metrics flushed (when `measured`); a span for the invocation (when `traced`)."""
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
-        def logged(event: Any, context: Any) -> Any:
-            global _cold_start
-            logger.clear_keys()
-            logger.append_keys(cold_start=_cold_start, function_name=getattr(context, "function_name", None),
-                               function_request_id=getattr(context, "aws_request_id", None),
-                               correlation_id=_dig(event, correlation_path) if correlation_path else None)
-            _cold_start = False
-            try:
-                return handler(event, context)
-            finally:
-                if measured:
-                    metrics.flush()
+        def with_caller(event: Any, context: Any) -> Any:
+            if isinstance(event, dict):
+                logger.append_keys(**_caller_keys(event))
+            return handler(event, context)
+
+        logged = logger.inject_lambda_context(correlation_id_path=correlation_path, clear_state=True)(with_caller)
 
         @functools.wraps(handler)
         def entry(event: Any, context: Any) -> Any:
-            if not traced:
-                return logged(event, context)
-            with tracing.subsegment(f"## {handler.__name__}") as segment:
-                segment.annotations.update(ColdStart=_cold_start, Service=_SERVICE)
-                return logged(event, context)
+            started = time.perf_counter()
+            answer: Any = None
+            span = None
+            try:
+                with _invocation_span(handler.__name__, event, context) if traced else nullcontext() as span:
+                    try:
+                        answer = logged(event, context)
+                        return answer
+                    finally:
+                        if _is_http_request(event):
+                            _access_line(event, answer, started, span)
+            finally:
+                if measured and metrics.metric_set:
+                    metrics.flush_metrics()
+                if traced:
+                    _flush_traces()
 
         return entry
 

@@ -1,37 +1,78 @@
-"""Cursor pagination: an opaque base64url token of the repository's last evaluated key. Kept apart
-from the HTTP resolver so repositories (and the authorizer) do not import the web framework."""
+"""Cursor pagination. A cursor is where a list stopped (DynamoDB's LastEvaluatedKey, or what a
+repository needs to resume), as base64url JSON with an HMAC-SHA256 tag under the deployment's cursor
+secret: callers cannot read meaning into it, and one that was altered, forged, or issued for another
+list (`scope`: the partition and conditions of the query) answers 400 `invalid-cursor` instead of
+steering a query somewhere else. Kept apart from the HTTP resolver so repositories use it too."""
 
 from __future__ import annotations
 
 import base64
-import binascii
+import hashlib
+import hmac
 import json
 from typing import Any
 
-from tessera.core.errors import FieldError, ValidationFailed
+from pydantic import Field
+
+from tessera.core.errors import BadRequest, FieldError, ValidationFailed
+from tessera.core.settings import CoreSettings, get_settings
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
+TAG_BYTES = 16
+# Read once a day at most: rotating the secret only ends the paging of lists opened before it.
+SECRET_MAX_AGE_SECONDS = 86_400
 
 
-def encode_cursor(position: dict[str, Any] | None) -> str | None:
-    if not position:
-        return None
-    raw = json.dumps(position, separators=(",", ":"), sort_keys=True).encode()
+class PaginationSettings(CoreSettings):
+    cursor_secret_arn: str = Field(validation_alias="CURSOR_SECRET_ARN")
+
+
+class InvalidCursor(BadRequest):
+    def __init__(self, why: str = "not a cursor this API issued") -> None:
+        super().__init__("The cursor is not valid: start the list from the beginning.", code="invalid-cursor",
+                         errors=[FieldError("query.cursor", why, "invalid")])
+
+
+def _secret() -> bytes:
+    from aws_lambda_powertools.utilities import parameters
+
+    value = parameters.get_secret(get_settings(PaginationSettings).cursor_secret_arn, max_age=SECRET_MAX_AGE_SECONDS)
+    return value.encode() if isinstance(value, str) else value
+
+
+def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _tag(payload: str, scope: str) -> bytes:
+    return hmac.new(_secret(), f"{scope}\n{payload}".encode(), hashlib.sha256).digest()[:TAG_BYTES]
+
+
+def encode_cursor(position: dict[str, Any] | None, scope: str = "") -> str | None:
+    if not position:
+        return None
+    payload = _b64(json.dumps(position, separators=(",", ":"), sort_keys=True).encode())
+    return f"{payload}.{_b64(_tag(payload, scope))}"
+
+
+def decode_cursor(cursor: str | None, scope: str = "") -> dict[str, Any] | None:
     if not cursor:
         return None
+    payload, _, tag = cursor.partition(".")
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error) as exc:
-        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor",
-                               errors=[FieldError("query.cursor", "not a cursor this API issued", "invalid")]) from exc
+        genuine = hmac.compare_digest(_unb64(tag), _tag(payload, scope))
+    except ValueError:  # not base64 (binascii.Error), or not ASCII
+        genuine = False
+    if not genuine:
+        raise InvalidCursor()
+    value = json.loads(_unb64(payload))
     if not isinstance(value, dict):
-        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor")
+        raise InvalidCursor()
     return value
 
 
@@ -42,7 +83,3 @@ def clamp_limit(limit: int | None) -> int:
         raise ValidationFailed(f"limit must be between 1 and {MAX_LIMIT}.", code="invalid-limit",
                                errors=[FieldError("query.limit", f"between 1 and {MAX_LIMIT}", "range")])
     return limit
-
-
-def page(items: list[Any], next_position: dict[str, Any] | None) -> dict[str, Any]:
-    return {"items": items, "next_cursor": encode_cursor(next_position)}

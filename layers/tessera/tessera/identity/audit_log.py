@@ -1,12 +1,15 @@
 """Identity's side of the audit: every mutation and sign-in event, written in the request that makes it
-— and, with `also_save`, in the same DynamoDB transaction as the change itself."""
+— and, with `also_save`, in the same DynamoDB transaction as the change itself (tessera.audit.service)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from tessera.core.dynamo import Model, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
+
+from tessera.audit import service as audit_service
 from tessera.core.errors import Conflict
 from tessera.core.request import RequestInfo
 
@@ -15,21 +18,17 @@ def audit(action: str, entity_type: str, entity_id: str, *, actor_id: str | None
           request: RequestInfo, org_id: str | None = None, before: dict[str, Any] | None = None,
           after: dict[str, Any] | None = None, reason: str | None = None, actor_display: str | None = None,
           also_save: Sequence[Model] = ()) -> None:
-    from tessera.audit import service as audit_service
-
+    event: dict[str, Any] = {"actor_id": actor_id or "anonymous", "actor_kind": actor_kind,
+                             "actor_display": actor_display, "request": request, "org_id": org_id,
+                             "before": before, "after": after, "reason": reason}
     if not also_save:
-        audit_service.record(action=action, entity_type=entity_type, entity_id=entity_id,
-                             actor_id=actor_id or "anonymous", actor_kind=actor_kind, actor_display=actor_display,
-                             request=request, org_id=org_id, before=before, after=after, reason=reason)
+        audit_service.record(action, entity_type, entity_id, **event)
         return
-    entry = audit_service.AuditEntry(
-        actor=audit_service.AuditActor(id=actor_id or "anonymous", kind=actor_kind, display=actor_display),
-        action=action, entity_type=entity_type, entity_id=entity_id, org_id=org_id, before=before, after=after,
-        reason=reason, request_id=request.request_id, ip=request.ip, user_agent=request.user_agent)
     from tessera.identity import repository
 
     try:
-        audit_service.append(entry, also=lambda tx: repository.add_saves(tx, also_save))
+        audit_service.record_change(lambda tx: repository.add_saves(tx, also_save), action, entity_type, entity_id,
+                                    **event)
     except TransactWriteError as exc:
         raise Conflict("Someone changed this at the same time. Reload and try again.",
                        code="concurrent-change") from exc

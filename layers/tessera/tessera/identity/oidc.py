@@ -20,15 +20,19 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
-from tessera.core import clock
+from snapshot_restore_py import register_after_restore
+
+from tessera.core import aws, clock
 from tessera.core.errors import NotFound, Unauthorized
 from tessera.core.ids import new_id
+from tessera.core.observability import count
 from tessera.core.request import RequestInfo
 from tessera.identity import repository, sessions, tokens
 from tessera.identity.audit_log import audit
 from tessera.identity.records import MemberRecord, OidcLinkRecord, UserRecord
 
 STATE_TTL_SECONDS = 10 * 60
+secretsmanager = aws.client("secretsmanager")
 
 
 @dataclass(frozen=True)
@@ -120,10 +124,11 @@ def providers() -> dict[str, Provider]:
 
 @cache
 def _client_secrets() -> dict[str, str]:
-    from tessera.core import aws
-
-    value = aws.client("secretsmanager").get_secret_value(SecretId=os.environ["OIDC_SECRETS_ARN"])["SecretString"]
+    value = secretsmanager.get_secret_value(SecretId=os.environ["OIDC_SECRETS_ARN"])["SecretString"]
     return dict(json.loads(value))
+
+
+register_after_restore(_client_secrets.cache_clear)  # SnapStart: read secrets set since the snapshot
 
 
 def _provider(name: str) -> Provider:
@@ -225,6 +230,8 @@ def _user_for(provider: str, identity: Identity, request: RequestInfo) -> UserRe
     repository.create_user(user, organization, member, link_item)
     audit("user.register", "user", user_id, actor_id=user_id, actor_kind="customer", request=request,
           after={"email": identity.email, "provider": provider, "status": "active"})
+    count("user_registered")
+    count("customer_created", source="signup")
     return user
 
 

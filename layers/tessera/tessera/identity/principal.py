@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tessera.core import clock
-from tessera.core.errors import Forbidden, NotFound, RateLimited, Unauthorized
+from tessera.core.errors import Forbidden, NotFound, RateLimited, Throttled, Unauthorized
 from tessera.core.routes import public
 from tessera.identity import repository
 from tessera.identity.roles import allowed
@@ -55,10 +55,19 @@ class Principal:
                    mfa=context.get("mfa") in (True, "true", "True"), display=str(context.get("display") or ""))
 
 
+REFUSALS = {"not-signed-in": "Sign in first.", "session-expired": "Your session has ended. Sign in again."}
+
+
 def principal_of(event: Any) -> Principal:
-    """From a Powertools APIGatewayProxyEventV2 that passed the Lambda authorizer."""
+    """From a Powertools APIGatewayProxyEventV2 that passed the Lambda authorizer, which lets every
+    request through and says who is calling, or why nobody (`refused`)."""
     authorizer = (event.raw_event.get("requestContext") or {}).get("authorizer") or {}
     context = authorizer.get("lambda") or {}
+    refused = context.get("refused")
+    if refused == "throttled":
+        raise Throttled()
+    if refused:
+        raise Unauthorized(REFUSALS.get(refused, REFUSALS["not-signed-in"]), code=refused)
     if context.get("csrf_ok") in (False, "false"):
         # The authorizer lets the request through so the caller gets a clear problem, not a bare 403.
         raise Forbidden("The request was refused by CSRF protection.", code="csrf")

@@ -8,18 +8,15 @@
 | session (= refresh-token family) | `USER#<user_id>` | `SESSION#<session_id>` |
 | organization member | `ORG#<org_id>` | `MEMBER#<email>` |
 | one-time token (confirm, reset, invite) | `TOKEN#<sha256>` | `TOKEN` |
-| login throttle | `THROTTLE#<account|ip>#<key>` | `LOGIN` |
+| login throttle: an address; an (address, e-mail hash) | `THROTTLE#IP#<ip>`; `THROTTLE#PAIR#<ip>#<hash>` | `LOGIN` |
 | API rate counter | `RATE#<user_id>` | `<minute>` |
 
 GSI `by_kind` (kind_key, email): staff users listed by e-mail without a scan."""
 
 from __future__ import annotations
 
-from tessera.core.dynamo import (
-    AllProjection,
-    BaseRecord,
+from pynamodb.attributes import (
     BooleanAttribute,
-    GlobalSecondaryIndex,
     JSONAttribute,
     NumberAttribute,
     TTLAttribute,
@@ -27,8 +24,10 @@ from tessera.core.dynamo import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
-    record_meta,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
 
 META = record_meta("IDENTITY_TABLE")
 
@@ -60,7 +59,8 @@ class UserRecord(BaseRecord):
     mfa_pending_secret = UnicodeAttribute(null=True)  # envelope-encrypted, until verified
     last_totp_step = NumberAttribute(null=True)
     recovery_hashes = UnicodeSetAttribute(null=True)
-    login_failures = JSONAttribute(null=True)  # [epoch seconds] of recent failures, oldest first
+    login_failures = JSONAttribute(null=True)  # [epoch seconds] of recent failed passwords, oldest first
+    second_factor_failures = JSONAttribute(null=True)  # [epoch seconds] of recent wrong 2FA codes
     oidc_subjects = UnicodeSetAttribute(null=True)  # "google:<sub>"
     created_at = UTCDateTimeAttribute()
     confirmed_at = UTCDateTimeAttribute(null=True)

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
 from tessera.core import clock
-from tessera.core.dynamo import (
-    DoesNotExist,
-    Model,
-    TransactWrite,
-    TransactWriteError,
-    UpdateError,
-    dynamodb,
-    query_page,
-)
+from tessera.core.dynamo import dynamodb, query_page, refused, set_or_remove, transaction
 from tessera.core.errors import Conflict
+from tessera.core.ids import sha256_hex
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.identity.records import (
     ByKindIndex,
@@ -69,21 +67,47 @@ def find_oidc_link(provider: str, subject: str) -> OidcLinkRecord | None:
         return None
 
 
-def login_lookup(email: str, ip: str | None) -> tuple[EmailRecord | None, ThrottleRecord | None]:
-    """The e-mail's account link and the address's failed sign-ins, in one BatchGetItem."""
-    keys = [dict(zip(("pk", "sk"), email_key(email), strict=True))]
+@dataclass
+class LoginThrottles:
+    """The failed sign-ins an attempt is judged by: from its address, and from its address on this account."""
+
+    address: list[int] | None
+    pair: list[int] | None
+    pair_record: ThrottleRecord | None = None
+
+    def cleared(self) -> ThrottleRecord:
+        """The pair's record emptied, to save after a good password."""
+        assert self.pair_record is not None
+        self.pair_record.failures = None
+        return self.pair_record
+
+
+def pair_key(ip: str, email: str) -> str:
+    """(address, account) by the e-mail as typed, hashed: unknown accounts are throttled alike."""
+    return f"{ip}#{sha256_hex(email.lower())[:32]}"
+
+
+def login_lookup(email: str, ip: str | None) -> tuple[EmailRecord | None, LoginThrottles]:
+    """The e-mail's account link and the failed sign-ins from this address, overall and on this e-mail,
+    in one BatchGetItem."""
+    wanted = [email_key(email)]
     if ip:
-        keys.append(dict(zip(("pk", "sk"), throttle_key("IP", ip), strict=True)))
+        wanted += [throttle_key("IP", ip), throttle_key("PAIR", pair_key(ip, email))]
     table = UserRecord.Meta.table_name
-    answer = dynamodb().batch_get_item(RequestItems={table: {
-        "Keys": [{k: {"S": v} for k, v in key.items()} for key in keys], "ConsistentRead": True}})
-    link = throttle = None
+    answer = dynamodb.batch_get_item(RequestItems={table: {
+        "Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted], "ConsistentRead": True}})
+    link = None
+    throttles = LoginThrottles(None, None)
     for item in answer.get("Responses", {}).get(table, []):
-        if item["pk"]["S"].startswith("EMAIL#"):
+        pk = item["pk"]["S"]
+        if pk.startswith("EMAIL#"):
             link = EmailRecord.from_raw_data(item)
+        elif pk.startswith("THROTTLE#IP#"):
+            throttles.address = ThrottleRecord.from_raw_data(item).failures
         else:
-            throttle = ThrottleRecord.from_raw_data(item)
-    return link, throttle
+            throttles.pair_record = ThrottleRecord.from_raw_data(item)
+            throttles.pair = throttles.pair_record.failures
+    return link, throttles
 
 
 def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None = None) -> None:
@@ -91,7 +115,7 @@ def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None
     with `token`, only if that one-time token is still unused."""
     pk, sk = email_key(user.email)
     try:
-        with TransactWrite() as tx:
+        with transaction() as tx:
             if token is not None:
                 _spend(tx, token)
             tx.save(EmailRecord(pk=pk, sk=sk, user_id=user.user_id), condition=EmailRecord.pk.does_not_exist())
@@ -99,7 +123,7 @@ def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None
             for item in also:
                 tx.save(item)
     except TransactWriteError as exc:
-        if token is not None and _failed_at(exc, 0):
+        if token is not None and refused(exc, token):
             raise Conflict("This link is not valid or was already used.", code="token-invalid") from exc
         _conflict_or_raise(exc, "An account with this e-mail already exists.", "email-taken")
 
@@ -107,24 +131,19 @@ def create_user(user: UserRecord, *also: Model, token: OneTimeTokenRecord | None
 def save_with_token(token: OneTimeTokenRecord, *items: Model) -> None:
     """Spend a one-time token and save what it authorizes, together: a second click changes nothing."""
     try:
-        with TransactWrite() as tx:
+        with transaction() as tx:
             _spend(tx, token)
             for item in items:
                 tx.save(item)
     except TransactWriteError as exc:
-        if _failed_at(exc, 0):
+        if refused(exc, token):
             raise Conflict("This link is not valid or was already used.", code="token-invalid") from exc
         _conflict_or_raise(exc, "Someone changed this at the same time. Reload and try again.", "concurrent-change")
 
 
 def _spend(tx: TransactWrite, token: OneTimeTokenRecord) -> None:
     token.used_at = clock.now()
-    tx.save(token, condition=OneTimeTokenRecord.used_at.does_not_exist())
-
-
-def _failed_at(exc: TransactWriteError, index: int) -> bool:
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return len(reasons) > index and reasons[index] is not None and reasons[index].code == "ConditionalCheckFailed"
+    tx.save(token, condition=OneTimeTokenRecord.used_at.does_not_exist(), return_values="ALL_OLD")
 
 
 def add_saves(tx: TransactWrite, items: Iterable[Model]) -> None:
@@ -136,7 +155,7 @@ def add_saves(tx: TransactWrite, items: Iterable[Model]) -> None:
 def save(*items: Model, delete: Iterable[Model] = ()) -> None:
     """Save changed items together; a concurrent change to a versioned item answers 409."""
     try:
-        with TransactWrite() as tx:
+        with transaction() as tx:
             for item in items:
                 tx.save(item)
             for item in delete:
@@ -148,10 +167,11 @@ def save(*items: Model, delete: Iterable[Model] = ()) -> None:
 def list_staff(cursor: str | None, limit: int | None, email_prefix: str | None = None
                ) -> tuple[Sequence[UserRecord], str | None]:
     condition = ByKindIndex.email.startswith(email_prefix.lower()) if email_prefix else None
+    scope = f"staff:{email_prefix or ''}"
     result = UserRecord.by_kind.query("STAFF", range_key_condition=condition, limit=clamp_limit(limit),
-                                      last_evaluated_key=decode_cursor(cursor))
+                                      last_evaluated_key=decode_cursor(cursor, scope))
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, scope)
 
 
 # --- sessions --------------------------------------------------------------------------------------
@@ -181,7 +201,7 @@ def rotate_session(session: SessionRecord, new_hash: str, expected_generation: i
                                 SessionRecord.rotated_at.set(clock.epoch_seconds()),
                                 SessionRecord.last_used_at.set(clock.now()),
                                 SessionRecord.expires_at.set(expires_at),
-                                SessionRecord.ip.set(ip)],
+                                set_or_remove(SessionRecord.ip, ip)],
                        condition=(SessionRecord.generation == expected_generation)
                        & SessionRecord.revoked_at.does_not_exist())
         return True
@@ -202,7 +222,8 @@ def revoke_sessions(sessions: Iterable[SessionRecord], reason: str) -> int:
 
 
 def update_session_grants(session: SessionRecord, roles: list[str], org_id: str | None) -> None:
-    session.update(actions=[SessionRecord.roles.set(set(roles) or None), SessionRecord.org_id.set(org_id)])
+    session.update(actions=[set_or_remove(SessionRecord.roles, set(roles) or None),
+                            set_or_remove(SessionRecord.org_id, org_id)])
 
 
 # --- one-time tokens ---------------------------------------------------------------------------------

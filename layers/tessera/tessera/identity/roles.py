@@ -75,6 +75,7 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.licenses.suspend": frozenset({_S.ADMIN, _S.SALES}),
     "console.licenses.revoke": frozenset({_S.ADMIN}),
     "console.licenses.download": frozenset({_S.ADMIN, _S.SALES, _S.IMPLEMENTATION, _S.SUPPORT}),
+    "console.licenses.reissue_key": frozenset({_S.ADMIN, _S.SALES}),
     # licensing dashboard and reports (plan vs fact, renewal forecast, module usage, their files)
     "console.licensing.dashboard": _ALL_STAFF,
     "console.reports.read": frozenset({_S.ADMIN, _S.SALES, _S.BILLING, _S.AUDITOR}),
@@ -96,6 +97,7 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     # the organization's own licenses, their installations and license files
     "app.licenses.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.licenses.download": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR}),
+    "app.licenses.key": frozenset({_C.OWNER, _C.ADMIN}),  # it activates new servers: who manages the org
     "app.notifications.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.notifications.update": frozenset({_C.OWNER, _C.ADMIN}),
 }

@@ -18,6 +18,8 @@ from tessera.core.errors import (
     ValidationFailed,
 )
 from tessera.core.ids import new_id, new_secret_token, sha256_hex
+from tessera.core.masking import mask_email
+from tessera.core.observability import count
 from tessera.core.request import RequestInfo
 from tessera.core.settings import web_url
 from tessera.identity import messages as _messages  # noqa: F401  (registers the localized texts)
@@ -40,8 +42,6 @@ from tessera.identity.records import MemberRecord, OneTimeTokenRecord, ThrottleR
 from tessera.identity.roles import StaffRole
 from tessera.notify.mail import send_template
 
-THROTTLE_WINDOW = 15 * 60
-THROTTLE_LIMIT = 5
 CONFIRM_TTL = timedelta(hours=48)
 RESET_TTL = timedelta(hours=1)
 INVITE_TTL = timedelta(days=7)
@@ -115,6 +115,7 @@ def register(command: RegisterRequest, request: RequestInfo) -> str:
     repository.create_user(user, token)  # the confirmation token is new: a plain put
     audit("user.register", "user", user_id, actor_id=user_id, actor_kind="customer", request=request,
           after={"email": email, "name": command.name, "status": "pending"})
+    count("user_registered")
     send_template(email, "confirm_email", command.locale, name=command.name,
                   link=web_url(f"/app/confirm?token={raw}"), hours=int(CONFIRM_TTL.total_seconds() // 3600))
     return user_id
@@ -140,9 +141,25 @@ def confirm(raw: str, request: RequestInfo) -> None:
           before={"status": "pending"}, after={"status": "active"})
     audit("organization.create", "organization", organization.org_id, actor_id=user.user_id, actor_kind="customer",
           request=request, org_id=organization.org_id, after={"name": organization.name, "owner": user.email})
+    count("customer_created", source="signup")
 
 
 # --- sign-in ---------------------------------------------------------------------------------------
+# Failed sign-ins are throttled three ways, each a sliding 15-minute window:
+# - per (address, account), 5 failures: ARCHITECTURE §7's figure, aimed at the guesser's own address;
+# - per account, 20 failures from any address: a guesser spread over many addresses gets 20 tries per
+#   window, while the owner's 5 from their own address still fit next to ≤ 3 hostile addresses;
+# - per address, 100 failures across all accounts: an office of hundreds behind one NAT mistyping at
+#   9:00 stays far below it, and a sprayer at one address still stops after 100 guesses.
+# The second factor has its own 5 per account: only someone who knows the password reaches it.
+# Throttled attempts are refused before any password check and write nothing.
+
+THROTTLE_WINDOW = 15 * 60
+PAIR_LIMIT = 5
+ACCOUNT_LIMIT = 20
+ADDRESS_LIMIT = 100
+SECOND_FACTOR_LIMIT = 5
+
 
 def _recent(failures: list[Any] | None) -> list[int]:
     """The failures inside the throttle window, oldest first."""
@@ -150,49 +167,58 @@ def _recent(failures: list[Any] | None) -> list[int]:
     return sorted(int(f) for f in failures or () if int(f) > horizon)
 
 
-def _throttled(failures: list[int]) -> None:
-    if len(failures) >= THROTTLE_LIMIT:
-        wait = max(1, failures[-THROTTLE_LIMIT] + THROTTLE_WINDOW - clock.epoch_seconds())
+def _throttled(failures: list[int], limit: int) -> None:
+    if len(failures) >= limit:
+        wait = max(1, failures[-limit] + THROTTLE_WINDOW - clock.epoch_seconds())
         raise RateLimited("Too many failed sign-in attempts.", code="too-many-attempts", retry_after=wait,
                           minutes=(wait + 59) // 60)
 
 
-def _record_failure(user: UserRecord | None, ip_failures: list[int] | None, request: RequestInfo) -> None:
-    """Count a failed attempt against the account and the address (None: leave the address alone)."""
-    now = clock.epoch_seconds()
+def _counted(scope: str, key: str, failures: list[int], limit: int) -> ThrottleRecord:
+    pk, sk = repository.throttle_key(scope, key)
+    return ThrottleRecord(pk=pk, sk=sk, failures=[*failures, clock.epoch_seconds()][-limit:],
+                          expires_at=clock.now() + timedelta(seconds=THROTTLE_WINDOW))
+
+
+def _record_failure(email: str, audience: str, user: UserRecord | None, throttles: repository.LoginThrottles,
+                    request: RequestInfo) -> None:
+    """Count a failed password against the address, the (address, account) pair and the account, and
+    audit it; an e-mail without an account is audited masked, with a short hash to tell repeats apart."""
+    count("login_failed")
     items: list[Any] = []
-    if request.ip and ip_failures is not None:
-        pk, sk = repository.throttle_key("IP", request.ip)
-        items.append(ThrottleRecord(pk=pk, sk=sk, failures=[*ip_failures, now][-THROTTLE_LIMIT:],
-                                    expires_at=clock.now() + timedelta(seconds=THROTTLE_WINDOW)))
-    if user is not None:
-        user.login_failures = [*_recent(user.login_failures), now][-THROTTLE_LIMIT:]
-        items.append(user)
+    if request.ip:
+        items.append(_counted("IP", request.ip, _recent(throttles.address), ADDRESS_LIMIT))
+        items.append(_counted("PAIR", repository.pair_key(request.ip, email), _recent(throttles.pair), PAIR_LIMIT))
     with suppress(Conflict):  # a concurrent attempt recorded its own failure; the window still fills up
         if user is not None:
+            user.login_failures = [*_recent(user.login_failures), clock.epoch_seconds()][-ACCOUNT_LIMIT:]
             audit("auth.login_failed", "user", user.user_id, actor_id=user.user_id, actor_kind=user.kind,
-                  request=request, also_save=items)
-        elif items:
-            repository.save(*items)
+                  request=request, also_save=[*items, user])
+        else:  # nobody's account: the event is about what was typed, kept masked
+            audit("auth.login_failed", "login", f"sha256:{sha256_hex(email.lower())[:16]}", actor_id=None,
+                  actor_kind="staff" if audience == "console" else "customer", request=request,
+                  after={"account": mask_email(email), "known": False}, also_save=items)
 
 
 def login(command: LoginRequest, request: RequestInfo) -> tuple[str, Any]:
     """("ok", Issued) or ("mfa_required" | "mfa_enrolment_required", mfa_token)."""
-    link, ip_throttle = repository.login_lookup(command.email, request.ip)
-    ip_failures = _recent(ip_throttle.failures if ip_throttle else None)
-    _throttled(ip_failures)
+    link, throttles = repository.login_lookup(command.email, request.ip)
+    _throttled(_recent(throttles.address), ADDRESS_LIMIT)
+    _throttled(_recent(throttles.pair), PAIR_LIMIT)
     user = repository.find_user(link.user_id) if link else None
     if user is not None:
-        _throttled(_recent(user.login_failures))
+        _throttled(_recent(user.login_failures), ACCOUNT_LIMIT)
     if not passwords.verify_password(command.password, user.password_hash if user else None) or user is None:
-        _record_failure(user, ip_failures, request)
+        _record_failure(command.email, command.audience, user, throttles, request)
         raise Unauthorized("Wrong e-mail or password.", code="invalid-credentials")
     _check_can_sign_in(user, command.audience)
     if user.mfa_enabled:
         return "mfa_required", _mfa_token(user, command.audience, "login")
     if user.kind == "staff" and StaffRole.ADMIN in (user.staff_roles or []):
         return "mfa_enrolment_required", _mfa_token(user, command.audience, "enrol")
-    return "ok", _start_session(user, command.audience, request, mfa=False)
+    # a good password clears this address's failures on the account (in the session's own transaction)
+    cleared = [throttles.cleared()] if _recent(throttles.pair) else []
+    return "ok", _start_session(user, command.audience, request, mfa=False, also=tuple(cleared))
 
 
 def _check_can_sign_in(user: UserRecord, audience: str) -> None:
@@ -208,10 +234,11 @@ def _check_can_sign_in(user: UserRecord, audience: str) -> None:
 def _start_session(user: UserRecord, audience: str, request: RequestInfo, *, mfa: bool,
                    org_id: str | None = None, also: tuple[Any, ...] = ()) -> sessions.Issued:
     session, refresh = sessions.new_session(user, audience, request, mfa=mfa, org_id=org_id)
-    user.login_failures = None
+    user.login_failures = user.second_factor_failures = None
     user.last_login_at = clock.now()
     audit("auth.login", "session", session.session_id, actor_id=user.user_id, actor_kind=user.kind,
           request=request, after={"audience": audience, "mfa": mfa}, also_save=[user, session, *also])
+    count("user_logged_in")
     return sessions.issue(session, refresh, user)
 
 
@@ -237,7 +264,7 @@ def _read_mfa_token(mfa_token: str, purpose: str) -> tuple[UserRecord, str]:
 def _check_second_factor(user: UserRecord, code: str | None, recovery_code: str | None,
                          request: RequestInfo) -> None:
     """Verify a TOTP code (not replayed) or spend a recovery code; the user record carries the change."""
-    _throttled(_recent(user.login_failures))
+    _throttled(_recent(user.second_factor_failures), SECOND_FACTOR_LIMIT)
     if code:
         step = totp.matching_step(_decrypt_secret(user, user.mfa_secret), code,
                                   int(user.last_totp_step) if user.last_totp_step is not None else None)
@@ -249,7 +276,10 @@ def _check_second_factor(user: UserRecord, code: str | None, recovery_code: str 
         if digest in (user.recovery_hashes or []):
             user.recovery_hashes = (user.recovery_hashes or set()) - {digest} or None
             return
-    _record_failure(user, None, request)
+    user.second_factor_failures = [*_recent(user.second_factor_failures), clock.epoch_seconds()][-SECOND_FACTOR_LIMIT:]
+    with suppress(Conflict):  # a concurrent attempt recorded its own failure
+        audit("auth.login_failed", "user", user.user_id, actor_id=user.user_id, actor_kind=user.kind,
+              request=request, after={"step": "second-factor"}, also_save=[user])
     raise Unauthorized("The code is wrong or was already used.", code="mfa-invalid")
 
 
@@ -415,7 +445,7 @@ def reset_password(raw: str, password: str, request: RequestInfo) -> None:
         raise NotFound("This link is not valid or was already used.", code="token-invalid")
     passwords.check_policy(password, email=user.email, name=user.name)
     user.password_hash = passwords.hash_password(password)
-    user.login_failures = None
+    user.login_failures = user.second_factor_failures = None
     repository.save_with_token(token, user)
     repository.revoke_sessions(repository.sessions_of(user.user_id), "password-reset")
     audit("auth.password_reset", "user", user.user_id, actor_id=user.user_id, actor_kind=user.kind, request=request)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
+from snapshot_restore_py import register_after_restore
+
 from tessera.core import clock
 from tessera.core.errors import Unauthorized
 from tessera.core.ids import new_id, new_secret_token, sha256_hex
@@ -29,6 +31,9 @@ def keys() -> tokens.KeySource:
     from tessera.identity.settings import IdentitySettings
 
     return tokens.secrets_manager_source(get_settings(IdentitySettings).jwt_secret_arn)
+
+
+register_after_restore(keys.cache_clear)  # SnapStart: the signing key may have rotated since the snapshot
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from tessera.core.settings import CoreSettings
 
 
 class IdentitySettings(CoreSettings):
-    identity_table: str = Field(validation_alias="IDENTITY_TABLE")
-    jwt_secret_arn: str = Field(validation_alias="JWT_SECRET_ARN")
+    identity_table: str = Field(alias="IDENTITY_TABLE")
+    jwt_secret_arn: str = Field(alias="JWT_SECRET_ARN")
 
     @property
     def cookie_secure(self) -> bool:

@@ -9,6 +9,7 @@ from tessera.core.ids import new_id
 from tessera.core.request import RequestInfo
 from tessera.identity import passwords, repository
 from tessera.identity.audit_log import audit
+from tessera.identity.directory import staff_view as view
 from tessera.identity.models import StaffInvite, StaffPage, StaffUpdate, StaffView
 from tessera.identity.principal import Principal
 from tessera.identity.records import UserRecord
@@ -19,13 +20,6 @@ ROLE_LABELS = {"ru": {"admin": "администратор", "sales": "прод�
                       "support": "поддержка", "billing": "биллинг", "developer": "разработчик",
                       "auditor": "аудитор"},
                "en": {r.value: r.value for r in StaffRole}}
-
-
-def view(user: UserRecord) -> StaffView:
-    return StaffView(id=user.user_id, email=user.email, name=user.name,
-                     roles=sorted(StaffRole(r) for r in user.staff_roles or ()),
-                     status=user.status,
-                     mfa_enabled=bool(user.mfa_enabled), created_at=user.created_at, last_login_at=user.last_login_at)
 
 
 def list_staff(cursor: str | None, limit: int | None, query: str | None, role: str | None) -> StaffPage:

@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tessera.core import clock
+from tessera.core import aws, clock
 
 ACCESS_TTL_SECONDS = 15 * 60
 MFA_TTL_SECONDS = 5 * 60
 ISSUER = "tessera"
+secretsmanager = aws.client("secretsmanager")
 
 
 class TokenError(Exception):
@@ -82,15 +83,10 @@ class KeySource:
         return secret
 
 
-def secrets_manager_source(secret_arn: str, client: Any = None) -> KeySource:
+def secrets_manager_source(secret_arn: str) -> KeySource:
     def fetch(kid: str | None) -> tuple[str, bytes]:
-        nonlocal client
-        if client is None:
-            from tessera.core import aws
-
-            client = aws.client("secretsmanager")
         args = {"SecretId": secret_arn, **({"VersionId": kid} if kid else {})}
-        answer = client.get_secret_value(**args)
+        answer = secretsmanager.get_secret_value(**args)
         return answer["VersionId"], answer["SecretString"].encode()
 
     return KeySource(fetch)

@@ -12,12 +12,15 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
+from pynamodb.exceptions import TransactWriteError
+
 from tessera.catalog.models import Limit
 from tessera.core import clock
 from tessera.core.crypto import jwk_thumbprint
-from tessera.core.dynamo import TransactWriteError
+from tessera.core.dynamo import refused
 from tessera.core.errors import Conflict
 from tessera.core.ids import sha256_hex
+from tessera.core.observability import count
 from tessera.core.request import RequestInfo
 from tessera.licensing import repository, signing
 from tessera.licensing.models import ActivateAnswer, ActivateRequest, version_key
@@ -35,6 +38,8 @@ REFUSALS = {
                      "en": "This server was activated with another installation key."},
     "PAYMENT_OVERDUE": {"ru": "Оплата лицензии просрочена: активация невозможна до поступления оплаты.",
                         "en": "The license's payment is overdue: it cannot be activated until it is paid."},
+    "KEY_REISSUED": {"ru": "Этот ключ заменён новым: активируйте установку новым ключом из личного кабинета.",
+                     "en": "This key was replaced by a new one: activate with the new key from your account."},
 }
 
 
@@ -46,6 +51,7 @@ def installation_id(license_id: str, fingerprint: str) -> str:
 
 def _refused(code: Any, language: str, view: InstallationViewRecord | None = None) -> ActivateAnswer:
     text = REFUSALS.get(code) or DETAILS[code]
+    count("license_activation_refused", outcome=code)
     return ActivateAnswer(activated=False, code=code, detail=text[language],
                           version=int(view.version) if view else None, server_time=clock.now())
 
@@ -55,6 +61,8 @@ def activate(command: ActivateRequest, request: RequestInfo) -> ActivateAnswer:
     view = repository.find_by_key_hash(sha256_hex(command.license_key))
     if view is None:
         return _refused("UNKNOWN_LICENSE", language)
+    if view.key_retired:
+        return _refused("KEY_REISSUED", language, view)
     code = state_of(view.status, view)
     if code not in ("VALID", "IN_GRACE"):
         return _refused(code, language, view)
@@ -84,6 +92,7 @@ def activate(command: ActivateRequest, request: RequestInfo) -> ActivateAnswer:
         "iss": "tessera", "typ": "installation", "lic": view.license_id, "ins": ins_id, "fp": command.fingerprint,
         "jwk": jwk, "thumbprint": thumbprint, "iat": int(now.timestamp()), "exp": int(grace_until)},
         CERTIFICATE_TYPE)
+    count("license_activated")
     return ActivateAnswer(activated=True, code=code, detail=DETAILS[code][language], installation_id=ins_id,
                           modules=list(view.modules),
                           limits={k: Limit.model_validate(v) for k, v in view.limits.items()},
@@ -92,20 +101,16 @@ def activate(command: ActivateRequest, request: RequestInfo) -> ActivateAnswer:
 
 def _record(record: ActivationRecord, request: RequestInfo) -> bool:
     """Write the activation with its audit event; False when this server is known with another key."""
-    from tessera.audit import service as audit_service
-
-    entry = audit_service.AuditEntry(
-        actor=audit_service.AuditActor(id=record.installation_id, kind="installation"),
-        action="license.activate", entity_type="license", entity_id=record.license_id,
-        after={"installation": record.installation_id, "version": record.software_version,
-               "domain": record.domain, "modules": record.active_modules},
-        request_id=request.request_id, ip=request.ip, user_agent=request.user_agent)
+    from tessera.audit import service as audit
 
     try:
-        audit_service.append(entry, also=lambda tx: repository.add_activation(tx, record))
+        audit.record_change(lambda tx: repository.add_activation(tx, record), "license.activate", "license",
+                            record.license_id, actor_id=record.installation_id, actor_kind="installation",
+                            request=request, after={"installation": record.installation_id,
+                                                    "version": record.software_version, "domain": record.domain,
+                                                    "modules": record.active_modules})
     except TransactWriteError as exc:
-        reasons = getattr(exc, "cancellation_reasons", None) or []
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+        if refused(exc, record):
             return False
         raise Conflict("Try the activation again.", code="concurrent-change") from exc
     return True

@@ -14,12 +14,14 @@ from tessera.licensing.models import (
     IssuedLicense,
     LicenseDetail,
     LicenseFilters,
+    LicenseKey,
     LicenseListPage,
     LicensePage,
     LicenseRequest,
     LicenseState,
     LicenseView,
     ReasonRequest,
+    ReissuedKey,
     RenewRequest,
     RevokeRequest,
 )
@@ -84,6 +86,14 @@ def download(license_id: LICENSE_ID):  # a file: no return annotation, so the by
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@router.post("/api/console/licenses/<license_id>/reissue-key",
+             summary="A new license key; the old one activates nothing new (audited with the reason)",
+             tags=["licenses"])
+@guard(router, "console.licenses.reissue_key")
+def reissue_key(license_id: LICENSE_ID, body: ReasonRequest) -> ReissuedKey:
+    return service.reissue_key(license_id, body.reason, current(), _request())
+
+
 @router.post("/api/console/licenses/<license_id>/renew", summary="Renew or upgrade: version + 1", tags=["licenses"])
 @guard(router, "console.licenses.renew")
 def renew(license_id: LICENSE_ID, body: RenewRequest) -> LicenseView:
@@ -137,6 +147,14 @@ def my_license_file(org_id: ORG_ID, license_id: LICENSE_ID):  # a file: the byte
     name, body = service.license_file(license_id, org_id)
     return Response(200, "application/octet-stream", body,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/api/app/orgs/<org_id>/licenses/<license_id>/key",
+            summary="The license key, to activate an installation (a secret: each read is audited)", tags=["licenses"])
+@guard(router, "app.licenses.key")
+def my_license_key(org_id: ORG_ID, license_id: LICENSE_ID) -> Response[LicenseKey]:
+    return Response(200, "application/json", service.reveal_key(license_id, org_id, current(), _request()),
+                    headers={"Cache-Control": "no-store"})
 
 
 @router.get("/api/app/orgs/<org_id>/catalog/products", summary="Product, module and plan names for the app",

@@ -26,9 +26,8 @@ from pydantic import Field
 from tessera.accounts.service import find_organization
 from tessera.catalog import service as catalog
 from tessera.core import clock
-from tessera.core.errors import FieldError, ValidationFailed
 from tessera.core.models import Model
-from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
+from tessera.core.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
 from tessera.licensing import repository
 from tessera.licensing.models import ActivationView, version_key
 from tessera.licensing.records import ActivationRecord, LicenseRecord
@@ -142,14 +141,17 @@ def kpis() -> Dashboard:
     months = sorted({f"{since:%Y-%m}", f"{now:%Y-%m}"})
     activated = sum(repository.activated_count(month, since) for month in months)
 
-    total = repository.fleet_count()
-    recent = repository.fleet_count(now - timedelta(seconds=STALE_AFTER_SECONDS))
-    alive = repository.fleet_count(now - timedelta(seconds=INACTIVE_AFTER_SECONDS))
+    # three disjoint ranges of last contact: each installation is read once
+    stale_at = now - timedelta(seconds=STALE_AFTER_SECONDS)
+    inactive_at = now - timedelta(seconds=INACTIVE_AFTER_SECONDS)
+    active = repository.fleet_count(seen_from=stale_at)
+    stale = repository.fleet_count(seen_from=inactive_at, seen_before=stale_at)
+    inactive = repository.fleet_count(seen_before=inactive_at)
     return Dashboard(
         as_of=now, today=today, licenses=licenses,
         new_requests=NewRequests(days=NEW_REQUEST_DAYS, issued=issued, first_activations=activated,
                                  total=issued + activated),
-        activations=ActivationStates(active=recent, stale=alive - recent, inactive=total - alive, total=total),
+        activations=ActivationStates(active=active, stale=stale, inactive=inactive, total=active + stale + inactive),
         expiring_by_day=dict(sorted(by_day.items())))
 
 
@@ -268,8 +270,9 @@ def _matches(row: FleetActivation, filters: FleetFilters) -> bool:
 def fleet(filters: FleetFilters, cursor: str | None, limit: int | None) -> FleetPage:
     """Every installation across licenses, newest contact first, filtered.
 
-    The state is a key condition on the fleet index; the other filters apply to what the index yields,
-    at most MAX_EXAMINED installations per page (the cursor continues after the last one looked at).
+    The state is a key condition on the fleet index's shards, merged into one order; the other filters
+    apply to what the index yields, at most MAX_EXAMINED installations per page (the cursor continues
+    after the last one looked at, in every shard at once).
     With a customer, its licenses (by_org) and their installations are read instead."""
     size = clamp_limit(limit)
     now_dt = clock.now()
@@ -281,15 +284,12 @@ def fleet(filters: FleetFilters, cursor: str | None, limit: int | None) -> Fleet
     inactive_at = now_dt - timedelta(seconds=INACTIVE_AFTER_SECONDS)
     seen_from, seen_before = {None: (None, None), "active": (stale_at, None), "stale": (inactive_at, stale_at),
                               "inactive": (None, inactive_at)}[filters.state]
-    position = decode_cursor(cursor)
-    if position is not None and set(position) != {"pk", "sk", "fleet_key", "last_seen_at"}:
-        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor",
-                               errors=[FieldError("query.cursor", "not a cursor of this listing", "invalid")])
+    scope = f"fleet:{filters.state or ''}"  # the state bounds the query's range: another state's key is not in it
     items: list[FleetActivation] = []
     examined, last, exhausted = 0, None, True
-    for record in repository.fleet(seen_from, seen_before, position):
-        if seen_before is not None and record.last_seen_at >= seen_before:
-            continue  # `between` includes its upper bound
+    filtered = filters.model_dump(exclude_none=True).keys() - {"state"}
+    for record in repository.fleet(seen_from, seen_before, _fleet_cursor(cursor, scope),
+                                   page_size=MAX_EXAMINED if filtered else size):
         examined, last = examined + 1, record
         row = _row(record, context, now)
         if row is not None and _matches(row, filters):
@@ -297,8 +297,28 @@ def fleet(filters: FleetFilters, cursor: str | None, limit: int | None) -> Fleet
         if len(items) >= size or examined >= MAX_EXAMINED:
             exhausted = False
             break
-    next_cursor = None if exhausted or last is None else encode_cursor(repository.fleet_position(last))
+    next_cursor = None if exhausted or last is None else _encode_fleet_cursor(repository.fleet_position(last), scope)
     return FleetPage(items=items, next_cursor=next_cursor)
+
+
+def _encode_fleet_cursor(position: repository.FleetPosition, scope: str) -> str | None:
+    return encode_cursor({"seen": position.last_seen_at.isoformat(), "pk": position.pk, "sk": position.sk}, scope)
+
+
+def _fleet_cursor(cursor: str | None, scope: str) -> repository.FleetPosition | None:
+    """The position a fleet cursor names: one place in the order over every shard."""
+    position = decode_cursor(cursor, scope)
+    if position is None:
+        return None
+    try:
+        if set(position) != {"seen", "pk", "sk"} or not all(isinstance(v, str) for v in position.values()):
+            raise ValueError("not a fleet cursor")
+        seen = datetime.fromisoformat(position["seen"])
+        if seen.tzinfo is None:
+            raise ValueError("no time zone")
+    except ValueError as exc:
+        raise InvalidCursor("not a cursor of this listing") from exc
+    return repository.FleetPosition(seen, position["pk"], position["sk"])
 
 
 def _fleet_of_org(filters: FleetFilters, cursor: str | None, size: int, context: _Context, now: float) -> FleetPage:
@@ -310,11 +330,11 @@ def _fleet_of_org(filters: FleetFilters, cursor: str | None, size: int, context:
             if row is not None and _matches(row, filters):
                 rows.append(row)
     rows.sort(key=lambda r: r.last_seen_at, reverse=True)
-    position = decode_cursor(cursor) or {"offset": 0}
+    scope = f"fleet-org:{filters.org_id}"
+    position = decode_cursor(cursor, scope) or {"offset": 0}
     offset = position.get("offset")
     if not isinstance(offset, int) or offset < 0:
-        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor",
-                               errors=[FieldError("query.cursor", "not a cursor of this listing", "invalid")])
+        raise InvalidCursor("not a cursor of this listing")
     page = rows[offset:offset + size]
     more = offset + size < len(rows)
-    return FleetPage(items=page, next_cursor=encode_cursor({"offset": offset + size}) if more else None)
+    return FleetPage(items=page, next_cursor=encode_cursor({"offset": offset + size}, scope) if more else None)

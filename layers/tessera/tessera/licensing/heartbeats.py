@@ -15,17 +15,24 @@ import json
 import os
 from collections import OrderedDict
 from datetime import UTC, datetime
-from functools import cache
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
+from snapshot_restore_py import register_after_restore
 
 from tessera.core import aws, clock
 from tessera.core.crypto import JwsError, jwk_to_public_key, jws_sign, jws_verify
+from tessera.core.observability import count, handling, logger, sqs_trace_header
 from tessera.core.request import RequestInfo
 from tessera.licensing import repository, response_keys, signing
-from tessera.licensing.models import HeartbeatAnswer, HeartbeatCode, HeartbeatReport, HeartbeatRequest
+from tessera.licensing.models import (
+    HeartbeatAnswer,
+    HeartbeatCode,
+    HeartbeatReport,
+    HeartbeatRequest,
+    ReportError,
+)
 from tessera.licensing.state import state_of, violations
 
 MOSCOW = ZoneInfo("Europe/Moscow")  # the day of a limit alert (one alert per installation × limit × day)
@@ -41,15 +48,18 @@ DETAILS: dict[str, dict[str, str]] = {
     "CLOCK_SKEW": {"ru": "Часы сервера установки расходятся с порталом больше чем на 5 минут.",
                    "en": "The installation's clock is more than 5 minutes off."},
     "REPLAY": {"ru": "Этот heartbeat уже получен.", "en": "This heartbeat was already received."},
+    "INVALID_USAGE": {"ru": "Показатели использования должны быть целыми числами от 0 до 1 000 000 000 "
+                            "по известным лимитам (users, departments, integrations, api_rate).",
+                      "en": "Usage values must be whole numbers from 0 to 1,000,000,000 for known limits "
+                            "(users, departments, integrations, api_rate)."},
+    "INVALID_REPORT": {"ru": "Heartbeat подписан верно, но его поля не прошли проверку.",
+                       "en": "The heartbeat is signed correctly, but some of its fields are not valid."},
 }
 
 _seen: OrderedDict[tuple[str, int], None] = OrderedDict()  # (installation, seq) recently accepted here
 _licenses: dict[str, tuple[float, Any]] = {}
-
-
-@cache
-def _sqs() -> Any:
-    return aws.client("sqs")
+sqs = aws.client("sqs")
+register_after_restore(_licenses.clear)  # SnapStart: licenses cached before the snapshot are stale
 
 
 def _license(license_id: str) -> Any:
@@ -62,8 +72,18 @@ def _license(license_id: str) -> Any:
     return record
 
 
-def _refuse(code: HeartbeatCode, language: str) -> HeartbeatAnswer:
-    return HeartbeatAnswer(accepted=False, code=code, detail=DETAILS[code][language], server_time=clock.now())
+def _refuse(code: HeartbeatCode, language: str, errors: list[ReportError] | None = None) -> HeartbeatAnswer:
+    count("heartbeat_received", outcome=code)
+    return HeartbeatAnswer(accepted=False, code=code, detail=DETAILS[code][language], errors=errors or [],
+                           server_time=clock.now())
+
+
+def _invalid(exc: ValidationError, language: str) -> HeartbeatAnswer:
+    """INVALID_USAGE when only usage values are wrong, else INVALID_REPORT; each error names its field."""
+    errors = [ReportError(loc=".".join(str(part) for part in error["loc"] if part != "[key]"), msg=error["msg"])
+              for error in exc.errors(include_url=False)]
+    usage_only = all(error.loc.startswith("usage.") for error in errors)
+    return _refuse("INVALID_USAGE" if usage_only else "INVALID_REPORT", language, errors)
 
 
 def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
@@ -78,26 +98,30 @@ def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
         return _refuse("BAD_CERTIFICATE", language)
     try:
         _, payload = jws_verify(command.heartbeat, {str(certificate["ins"]): installation_key})
-        report = HeartbeatReport.model_validate(payload)
     except JwsError as exc:
         return _refuse("FOREIGN_KEY" if exc.code == "unknown_kid" else "BAD_SIGNATURE", language)
-    except ValidationError:
-        return _refuse("BAD_SIGNATURE", language)
-    if (report.lic, report.ins) != (certificate.get("lic"), certificate.get("ins")):
+    if (payload.get("lic"), payload.get("ins")) != (certificate.get("lic"), certificate.get("ins")):
         return _refuse("FOREIGN_KEY", language)
+    # Only now, with the signature proven, say what is wrong in the report: it cannot help a forger.
+    try:
+        report = HeartbeatReport.model_validate(payload)
+    except ValidationError as exc:
+        return _invalid(exc, language)
     now = clock.now()
     if abs(report.sent_at - int(now.timestamp())) > MAX_SKEW_SECONDS:
         return _refuse("CLOCK_SKEW", language)
     if (report.ins, report.seq) in _seen:
         return _refuse("REPLAY", language)
 
+    key = response_keys.current()  # before queueing: without a key (503) nothing is queued
     record = _license(report.lic)
     queued: dict[str, Any] = {"report": report.model_dump(), "received_at": now.isoformat(), "ip": request.ip}
     if record is not None and report.usage:  # limits from the cached license: no extra call
-        found = violations(report.usage, record.limits)
+        found = violations(cast(dict[str, int], report.usage), record.limits)
         if found:
             queued["violations"] = [v.model_dump() for v in found]
-    _sqs().send_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MessageBody=json.dumps(queued))
+    sqs.send_message(QueueUrl=os.environ["HEARTBEAT_QUEUE_URL"], MessageBody=json.dumps(queued),
+                       **sqs_trace_header())
     _seen[(report.ins, report.seq)] = None
     if len(_seen) > 50_000:
         _seen.popitem(last=False)
@@ -109,61 +133,86 @@ def receive(command: HeartbeatRequest, request: RequestInfo) -> HeartbeatAnswer:
                       "revoked": state == "REVOKED", "suspended": state == "SUSPENDED", "newest_version": newest,
                       "update": record.token if record is not None and newest and newest > report.seen_version
                       else None}
-    key = response_keys.current()
     receipt = jws_sign(receipt_claims, key.signer, kid=key.kid, typ="heartbeat-receipt+jws")
+    count("heartbeat_received", outcome="ACCEPTED")
     return HeartbeatAnswer(accepted=True, code="ACCEPTED", detail=DETAILS["ACCEPTED"][language], receipt=receipt,
                            signing_certificate=key.certificate, server_time=now)
 
 
 # --- the worker -----------------------------------------------------------------------------------
 
+class _Coalesced:
+    """One installation's heartbeats in a batch: the newest report is written, every sequence number is
+    counted, and each limit keeps the worst violation any of them reported (a violation inside the batch
+    still alerts when a later heartbeat is back under the limit)."""
+
+    def __init__(self, report: HeartbeatReport, body: dict[str, Any], message_id: str) -> None:
+        self.report, self.body, self.newest_id = report, body, message_id
+        self.message_ids: list[str] = []
+        self.seqs: set[int] = set()
+        self.violations: dict[str, dict[str, Any]] = {}
+
+    def add(self, message_id: str, report: HeartbeatReport, body: dict[str, Any]) -> None:
+        self.message_ids.append(message_id)
+        self.seqs.add(report.seq)
+        if report.seq > self.report.seq:
+            self.report, self.body, self.newest_id = report, body, message_id
+        for violation in body.get("violations") or ():
+            held = self.violations.get(violation["limit"])
+            if held is None or _severity(violation) > _severity(held):
+                self.violations[violation["limit"]] = violation
+
+
+def _severity(violation: dict[str, Any]) -> tuple[bool, int, int]:
+    return bool(violation["over"]), int(violation["threshold"]), int(violation["used"])
+
+
 def apply_batch(messages: list[dict[str, Any]]) -> list[str]:
     """Apply queued heartbeats; answers the message ids that failed (SQS partial batch failure)."""
-    newest: dict[str, tuple[HeartbeatReport, dict[str, Any], list[str], set[int]]] = {}
-    failed: list[str] = []
+    newest: dict[str, _Coalesced] = {}
     for message in messages:
         try:
             body = json.loads(message["body"])
             report = HeartbeatReport.model_validate(body["report"])
         except (ValueError, KeyError, ValidationError):
             continue  # malformed: retrying cannot fix it; the endpoint never queues such a message
-        ids = [message["messageId"]]
-        held = newest.get(report.ins)
-        seqs = {report.seq} | (held[3] if held else set())
-        if held is None or report.seq > held[0].seq:
-            newest[report.ins] = (report, body, ids + (held[2] if held else []), seqs)
-        else:
-            held[2].extend(ids)
-            held[3].add(report.seq)
-    alerts: list[dict[str, Any]] = []
-    for report, body, ids, seqs in newest.values():
+        held = newest.setdefault(report.ins, _Coalesced(report, body, message["messageId"]))
+        held.add(message["messageId"], report, body)
+    failed: list[str] = []
+    alerts: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (alert, the trace of its heartbeat)
+    by_id = {message["messageId"]: message for message in messages}
+    for held in newest.values():
+        report, body = held.report, held.body
         received_at = datetime.fromisoformat(body["received_at"]).astimezone(UTC)
-        try:
-            applied = repository.record_heartbeat(report, received_at, body.get("ip"), sorted(seqs))
-        except Exception:  # one installation's failure must not redo the others
-            failed.extend(ids)
-            continue
-        if applied and body.get("violations"):
-            alerts.append({"kind": "limit", "license_id": report.lic, "installation_id": report.ins,
-                           "day": received_at.astimezone(MOSCOW).date().isoformat(),
-                           "violations": body["violations"]})
+        others = (by_id[i] for i in held.message_ids if i != held.newest_id)
+        with handling(by_id[held.newest_id], *others):  # the trace of the heartbeat whose report is applied
+            try:
+                applied = repository.record_heartbeat(report, received_at, body.get("ip"), sorted(held.seqs))
+            except Exception:  # one installation's failure must not redo the others
+                failed.extend(held.message_ids)
+                continue
+            if applied:
+                count("heartbeat_recorded")
+            if applied and held.violations:
+                alerts.append(({"kind": "limit", "license_id": report.lic, "installation_id": report.ins,
+                                "day": received_at.astimezone(MOSCOW).date().isoformat(),
+                                "violations": list(held.violations.values())}, sqs_trace_header()))
     if alerts:
         _queue_alerts(alerts)
     return failed
 
 
-def _queue_alerts(alerts: list[dict[str, Any]]) -> None:
+def _queue_alerts(alerts: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
     """Limit violations go to the notify queue (SendMessageBatch, 10 a call); the notify worker
     deduplicates and sends. Best effort: a lost alert must not fail the heartbeats."""
     url = os.environ.get("NOTIFY_QUEUE_URL")
     if not url:
         return
-    from tessera.core.observability import logger
-
     for start in range(0, len(alerts), 10):
         chunk = alerts[start:start + 10]
+        entries: list[Any] = [{"Id": str(i), "MessageBody": json.dumps(alert), **trace}
+                              for i, (alert, trace) in enumerate(chunk)]
         try:
-            _sqs().send_message_batch(QueueUrl=url, Entries=[
-                {"Id": str(i), "MessageBody": json.dumps(alert)} for i, alert in enumerate(chunk)])
+            sqs.send_message_batch(QueueUrl=url, Entries=entries)
         except Exception:
             logger.exception("limit alerts could not be queued", extra={"count": len(chunk)})

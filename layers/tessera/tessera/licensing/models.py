@@ -134,6 +134,19 @@ class IssuedLicense(Model):
     token: str
 
 
+class LicenseKey(Model):
+    """The key an installation activates with (GET …/licenses/{id}/key): a secret, shown on demand and audited."""
+
+    license_key: str
+    key_hint: str
+
+
+class ReissuedKey(Model):
+    license: LicenseView
+    license_key: str = Field(description="the new key, shown here once to staff; the customer sees it in the app "
+                                         "and in the license e-mail. The previous key activates nothing from now on")
+
+
 class LicensePage(Model):
     items: list[LicenseView]
     next_cursor: str | None
@@ -192,6 +205,8 @@ class StatusAnswer(Model):
     grace_until: datetime | None = None
     version: int | None = None
     token: str | None = None
+    key_reissued: bool = Field(False, description="this key was replaced by a new one: it still answers status "
+                                                  "checks, but activates nothing; enter the new key")
     server_time: datetime
 
 
@@ -220,7 +235,8 @@ class ActivateRequest(Model):
 
 class ActivateAnswer(Model):
     activated: bool
-    code: StatusCode | Literal["DOMAIN_MISMATCH", "VERSION_NOT_ALLOWED", "KEY_MISMATCH", "PAYMENT_OVERDUE"]
+    code: StatusCode | Literal["DOMAIN_MISMATCH", "VERSION_NOT_ALLOWED", "KEY_MISMATCH", "PAYMENT_OVERDUE",
+                               "KEY_REISSUED"]
     detail: str
     installation_id: str | None = None
     modules: list[str] = Field(default_factory=list)
@@ -241,6 +257,11 @@ class HeartbeatRequest(Model):
     certificate: str = Field(min_length=20, max_length=8_000)
 
 
+MAX_USAGE = 1_000_000_000
+# A count: a JSON integer (not 5.0, not true) from 0 to a billion.
+UsageValue = Annotated[int, Field(strict=True, ge=0, le=MAX_USAGE)]
+
+
 class HeartbeatReport(Model):
     """The heartbeat's signed payload."""
 
@@ -252,18 +273,27 @@ class HeartbeatReport(Model):
     sent_at: int
     software_version: Version
     active_modules: list[str] = Field(default_factory=list, max_length=50)
-    usage: dict[str, int] = Field(default_factory=dict)
+    usage: dict[LimitName, UsageValue] = Field(default_factory=dict, description="what is in use, per limit")
     errors: list[str] = Field(default_factory=list, max_length=20)
     seen_version: int = Field(0, ge=0, description="the newest license version this installation holds")
 
 
-HeartbeatCode = Literal["ACCEPTED", "BAD_SIGNATURE", "BAD_CERTIFICATE", "FOREIGN_KEY", "CLOCK_SKEW", "REPLAY"]
+HeartbeatCode = Literal["ACCEPTED", "BAD_SIGNATURE", "BAD_CERTIFICATE", "FOREIGN_KEY", "CLOCK_SKEW", "REPLAY",
+                        "INVALID_USAGE", "INVALID_REPORT"]
+
+
+class ReportError(Model):
+    """What is wrong in a correctly signed heartbeat (INVALID_USAGE, INVALID_REPORT)."""
+
+    loc: str = Field(description='the field, e.g. "usage.users"')
+    msg: str
 
 
 class HeartbeatAnswer(Model):
     accepted: bool
     code: HeartbeatCode
     detail: str
+    errors: list[ReportError] = Field(default_factory=list)
     receipt: str | None = Field(None, description="JWS by the response key: server time, license state, updates")
     signing_certificate: str | None = Field(None, description="the response key's certificate, by the KMS key")
     server_time: datetime

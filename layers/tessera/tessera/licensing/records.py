@@ -4,7 +4,7 @@
 |---|---|---|
 | license (staff view, current terms) | `LIC#<license_id>` | `LICENSE` |
 | signed version (immutable) | `LIC#<license_id>` | `VER#<000001>` |
-| installation view, by the key's SHA-256 | `KEY#<sha256>` | `LICENSE` |
+| installation view, by the key's SHA-256 (also of keys replaced by a re-issue) | `KEY#<sha256>` | `LICENSE` |
 | activation (an installation) | `LIC#<license_id>` | `ACT#<installation_id>` |
 
 The installation view repeats what a status check needs (status, terms, newest token), so a check is
@@ -15,27 +15,26 @@ all licenses (sparse: only license items carry list_key; kept in the license's o
 GSI `by_month` (month_key, month_sort): the reports' items by calendar month: licenses sold
 (`SALE#<YYYY-MM>`), renewed terms by the month they would have ended (`RENEWED#<YYYY-MM>`), installations
 by the month of their activation (`ACTIVATED#<YYYY-MM>`).
-GSI `fleet` (fleet_key `FLEET`, last_seen_at): every installation by its last contact, so the fleet's
-states (active / stale / inactive are ranges of last_seen_at) are key conditions; the heartbeat worker's
-one UpdateItem keeps it current.
+GSI `fleet` (fleet_key `FLEET#<0-7>`, last_seen_at): every installation by its last contact, written in 8
+shards (repository.FLEET_SHARDS says why), so the fleet's states (active / stale / inactive are ranges of
+last_seen_at) are key conditions on each shard; the heartbeat worker's one UpdateItem keeps it current.
 Counters `STATS#LICENSES` / `D#<YYYY-MM-DD>#<END|GRACE|START|NEW>` and `STATUS#<status>`: the dashboard's
 read model, changed in the same transaction as the license (tessera.licensing.dashboard).
 Sales plans `SALESPLAN` / `<YYYY-MM>#<product>` (tessera.licensing.reports).
 GSI `by_expiry` (expiry_month `EXP#<YYYY-MM>`, expiry_key `<ends_on>#<license_id>`): licenses whose last day
 falls in a month, for the daily expiry notices (tessera.notify.expiry) without a scan."""
 
-from tessera.core.dynamo import (
-    AllProjection,
-    BaseRecord,
+from pynamodb.attributes import (
     BooleanAttribute,
-    GlobalSecondaryIndex,
     JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
-    record_meta,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
 
 META = record_meta("LICENSING_TABLE")
 
@@ -113,6 +112,8 @@ class LicenseRecord(_Terms):
     org_id = UnicodeAttribute()
     key_hash = UnicodeAttribute()
     key_hint = UnicodeAttribute()
+    key_sealed = UnicodeAttribute(null=True)  # the key, envelope-encrypted: shown to the customer on demand
+    retired_key_hashes = JSONAttribute(null=True)  # keys replaced by a re-issue, newest first: status only
     created_at = UTCDateTimeAttribute()
     created_by = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -130,6 +131,7 @@ class LicenseRecord(_Terms):
 
 class InstallationViewRecord(_Terms):
     Meta = META
+    key_retired = BooleanAttribute(null=True)  # a re-issued key's view: answers status checks, activates nothing
 
 
 class VersionRecord(BaseRecord):
@@ -164,7 +166,7 @@ class ActivationRecord(BaseRecord):
     usage = JSONAttribute(null=True)  # {users: n, departments: n, …} from the newest heartbeat
     errors = JSONAttribute(null=True)
     seen_version = NumberAttribute(null=True)  # the newest license version the installation holds
-    fleet_key = UnicodeAttribute(null=True)  # "FLEET": every installation in the fleet index
+    fleet_key = UnicodeAttribute(null=True)  # "FLEET#<shard>": every installation in the fleet index
     month_key = UnicodeAttribute(null=True)  # ACTIVATED#<YYYY-MM>
     month_sort = UnicodeAttribute(null=True)  # <activated_at>#<installation_id>
     fleet = FleetIndex()

@@ -17,12 +17,13 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
+from pynamodb.exceptions import TransactWriteError
 
 from tessera.accounts.service import find_organization
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Product
 from tessera.core import clock
-from tessera.core.errors import FieldError, ValidationFailed
+from tessera.core.errors import Conflict, FieldError, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.models import Model
 from tessera.core.money import Money
@@ -143,7 +144,7 @@ class SalesPlan(Model):
 
 def set_plan(month: str, command: SalesPlanRequest, actor: Principal, request: RequestInfo) -> SalesPlan:
     """Replace one month's plan of a product; audited in the same transaction."""
-    from tessera.identity.audit_log import audit
+    from tessera.audit import service as audit
 
     product = _product(command.product)
     unknown = sorted(set(command.modules) - product.module_codes())
@@ -157,8 +158,13 @@ def set_plan(month: str, command: SalesPlanRequest, actor: Principal, request: R
     after = {code: line.model_dump() for code, line in sorted(command.modules.items())}
     record = SalesPlanRecord(pk=repository.SALES_PLAN, sk=f"{month}#{product.code}", month=month,
                              product=product.code, modules=after, updated_at=now, updated_by=actor.user_id)
-    audit("sales_plan.set", "sales_plan", f"{month}#{product.code}", actor_id=actor.user_id, actor_kind="staff",
-          actor_display=actor.display or None, request=request, before=before, after=after, also_save=[record])
+    try:
+        audit.record_change(lambda tx: repository.add_records(tx, [record]), "sales_plan.set", "sales_plan",
+                            f"{month}#{product.code}", actor_id=actor.user_id, actor_kind="staff",
+                            actor_display=actor.display or None, request=request, before=before, after=after)
+    except TransactWriteError as exc:
+        raise Conflict("Someone changed this at the same time. Reload and try again.",
+                       code="concurrent-change") from exc
     return SalesPlan(month=month, product=product.code, modules=command.modules, updated_at=now,
                      updated_by=actor.user_id)
 

@@ -1,7 +1,7 @@
 """/api/console/licensing/*: the dashboard's KPIs, fleet-wide monitoring of installations, and the reports
 (module sales plan vs fact, renewal forecast, module usage) as JSON and as XLSX / PDF files."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
@@ -20,7 +20,7 @@ from tessera.licensing.reports import (
 router = Router()
 MONTH = Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
 PRODUCT = Annotated[str, Query(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
-FILE = {200: {"description": "the report as a file", "content": {
+FILE: dict[int, Any] = {200: {"description": "the report as a file", "content": {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}, "application/pdf": {}}}}
 
 

@@ -1,10 +1,17 @@
 """The only code that touches the licensing table."""
 
+import hashlib
+import heapq
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from typing import Any, cast
 
-from tessera.core.dynamo import Condition, DoesNotExist
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.expressions.condition import Condition
+
+from tessera.core.dynamo import set_or_remove
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.licensing.records import (
     ActivationRecord,
@@ -27,29 +34,37 @@ LIST_PAGES = 10  # query pages one listing request reads at most (then its curso
 IN_LIMIT = 100  # DynamoDB's IN takes at most 100 values
 
 
-def installation_view(record: LicenseRecord) -> InstallationViewRecord:
-    view = InstallationViewRecord(pk=f"KEY#{record.key_hash}", sk="LICENSE")
+def installation_view(record: LicenseRecord, retired_key_hash: str | None = None) -> InstallationViewRecord:
+    view = InstallationViewRecord(pk=f"KEY#{retired_key_hash or record.key_hash}", sk="LICENSE")
     for name in TERMS:
         setattr(view, name, getattr(record, name))
+    view.key_retired = True if retired_key_hash else None
     return view
 
 
-def add_license_changes(tx: Any, record: LicenseRecord, new_version: VersionRecord | None) -> None:
-    """The license, its installation view and (when signed anew) the immutable version, into `tx`."""
+def add_license_changes(tx: Any, record: LicenseRecord, new_version: VersionRecord | None,
+                        dropped_key_hashes: Sequence[str] = ()) -> None:
+    """The license, the installation views of its key and its retired keys (every view tells the current
+    terms, a revocation included) and, when signed anew, the immutable version, into `tx`; the views of
+    `dropped_key_hashes` go."""
     record.list_key = ALL_LICENSES  # the all_licenses index (a license written before it joins it here)
     tx.save(record)
     tx.save(installation_view(record))
+    for retired in record.retired_key_hashes or ():
+        tx.save(installation_view(record, retired))
+    for dropped in dropped_key_hashes:
+        tx.delete(InstallationViewRecord(pk=f"KEY#{dropped}", sk="LICENSE"))
     if new_version is not None:
         tx.save(new_version, condition=VersionRecord.pk.does_not_exist())
 
 
 def add_activation(tx: Any, record: ActivationRecord) -> None:
     """A new installation, or the same server with the same key again; another key fails the condition."""
-    record.fleet_key = FLEET  # the fleet index (monitoring, dashboard) and the month of activation
+    record.fleet_key = fleet_shard(record.installation_id)  # the fleet index (monitoring, dashboard)
     record.month_key = f"ACTIVATED#{record.activated_at:%Y-%m}"
     record.month_sort = f"{record.activated_at.isoformat()}#{record.installation_id}"
     tx.save(record, condition=ActivationRecord.pk.does_not_exist()
-            | (ActivationRecord.key_thumbprint == record.key_thumbprint))
+            | (ActivationRecord.key_thumbprint == record.key_thumbprint), return_values="ALL_OLD")
 
 
 def find(license_id: str) -> LicenseRecord | None:
@@ -71,10 +86,11 @@ def versions(license_id: str) -> list[VersionRecord]:
 
 
 def of_org(org_id: str, cursor: str | None, limit: int | None) -> tuple[Sequence[LicenseRecord], str | None]:
+    scope = f"licenses:ORG#{org_id}"
     result = LicenseRecord.by_org.query(f"ORG#{org_id}", scan_index_forward=False, limit=clamp_limit(limit),
-                                        last_evaluated_key=decode_cursor(cursor))
+                                        last_evaluated_key=decode_cursor(cursor, scope))
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, scope)
 
 
 def list_licenses(*, org_id: str | None, after: str | None, wanted: int, statuses: Sequence[str] = (),
@@ -149,14 +165,14 @@ def record_heartbeat(report: Any, received_at: datetime, ip: str | None, seqs: l
     above the recorded one are counted, so a redelivered or replayed heartbeat never counts twice: when
     some of `seqs` are already recorded, the condition fails and the next attempt counts fewer.
     False when none is newer than what is recorded: nothing changes."""
-    from tessera.core.dynamo import UpdateError
+    from pynamodb.exceptions import UpdateError
 
     record = ActivationRecord(pk=f"LIC#{report.lic}", sk=f"ACT#{report.ins}")
     newest = [ActivationRecord.last_seq.set(report.seq), ActivationRecord.last_seen_at.set(received_at),
               ActivationRecord.software_version.set(report.software_version),
               ActivationRecord.active_modules.set(report.active_modules), ActivationRecord.usage.set(report.usage),
-              ActivationRecord.errors.set(report.errors[-20:]), ActivationRecord.server_ip.set(ip),
-              ActivationRecord.seen_version.set(report.seen_version)]
+              ActivationRecord.errors.set(report.errors[-20:]), set_or_remove(ActivationRecord.server_ip, ip),
+              set_or_remove(ActivationRecord.seen_version, report.seen_version)]
     for position, oldest in enumerate(seqs):
         try:
             record.update(actions=[*newest, ActivationRecord.heartbeats.add(len(seqs) - position)],
@@ -197,30 +213,80 @@ def counters_from(first_sk: str) -> dict[str, int]:
     return {r.sk: int(r.value) for r in CounterRecord.query(STATS, CounterRecord.sk >= first_sk)}
 
 
-def fleet_count(seen_since: datetime | None = None) -> int:
-    """Installations (seen since a time): a COUNT query of the fleet index."""
-    condition = ActivationRecord.last_seen_at >= seen_since if seen_since is not None else None
-    return ActivationRecord.fleet.count(FLEET, condition)
+# The fleet index is written in FLEET_SHARDS partitions (`FLEET#0` … `FLEET#7`), an installation always in
+# the same one. A heartbeat moves its installation in the index (last_seen_at is the sort key): a delete
+# and a put of a ~1-2 KB item, ~4 WCU. 100 000 installations heartbeating every 15 minutes are ~110 such
+# writes a second, ~450 WCU/s, and bursts of ten times that (every server after a portal outage, cron
+# on the hour) must stay under one partition key's 1 000 WCU/s: 8 shards give ~550 WCU/s each at such a
+# burst. Every read fans out to all 8 (sequential queries, merged), so more shards would cost reads.
+FLEET_SHARDS = 8
+MICROSECOND = timedelta(microseconds=1)  # last_seen_at is stored to the microsecond: "< t" is "≤ t - 1 µs"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def fleet(seen_from: datetime | None, seen_before: datetime | None, start: dict[str, Any] | None
-          ) -> Iterator[ActivationRecord]:
-    """Installations by last contact, newest first, from `start` (a fleet key), paged lazily."""
-    condition: Condition | None = None
-    if seen_from is not None and seen_before is not None:
-        condition = ActivationRecord.last_seen_at.between(seen_from, seen_before)
-    elif seen_from is not None:
-        condition = ActivationRecord.last_seen_at >= seen_from
-    elif seen_before is not None:
-        condition = ActivationRecord.last_seen_at < seen_before
-    return iter(ActivationRecord.fleet.query(FLEET, condition, scan_index_forward=False, last_evaluated_key=start,
-                                             page_size=100))
+def fleet_shard(installation_id: str) -> str:
+    digest = hashlib.sha256(installation_id.encode()).digest()
+    return f"{FLEET}#{int.from_bytes(digest[:4], 'big') % FLEET_SHARDS}"
 
 
-def fleet_position(record: ActivationRecord) -> dict[str, Any]:
-    """The fleet index key of an installation, to continue a listing after it."""
-    seen = ActivationRecord.last_seen_at.serialize(record.last_seen_at)
-    return {"pk": {"S": record.pk}, "sk": {"S": record.sk}, "fleet_key": {"S": FLEET}, "last_seen_at": {"S": seen}}
+def fleet_shards() -> list[str]:
+    return [f"{FLEET}#{n}" for n in range(FLEET_SHARDS)]
+
+
+def fleet_count(seen_from: datetime | None = None, seen_before: datetime | None = None) -> int:
+    """Installations last seen in [seen_from, seen_before): a COUNT query of each shard."""
+    up_to = seen_before - MICROSECOND if seen_before is not None else None
+    return sum(ActivationRecord.fleet.count(shard, _seen_between(seen_from, up_to)) for shard in fleet_shards())
+
+
+def _seen_between(seen_from: datetime | None, up_to: datetime | None) -> Condition | None:
+    """last_seen_at in [seen_from, up_to]."""
+    if seen_from is not None and up_to is not None:
+        return ActivationRecord.last_seen_at.between(seen_from, up_to)
+    if seen_from is not None:
+        return ActivationRecord.last_seen_at >= seen_from
+    if up_to is not None:
+        return ActivationRecord.last_seen_at <= up_to
+    return None
+
+
+@dataclass(frozen=True)
+class FleetPosition:
+    """Where a fleet listing stopped: the last installation answered. The listing's order is one order
+    over every shard (last contact newest first, then pk and sk), so this one place continues them all."""
+
+    last_seen_at: datetime
+    pk: str
+    sk: str
+
+
+def _fleet_order(item: "ActivationRecord | FleetPosition") -> tuple[int, str, str]:
+    return -((item.last_seen_at - EPOCH) // MICROSECOND), item.pk, item.sk
+
+
+def _shard(shard: str, seen_from: datetime | None, seen_before: datetime | None, after: FleetPosition | None,
+           page_size: int) -> Iterator[ActivationRecord]:
+    """One shard in the listing's order: DynamoDB orders by last_seen_at only, so equal ones are sorted here."""
+    bounds = [t for t in (seen_before - MICROSECOND if seen_before else None, after.last_seen_at if after else None)
+              if t is not None]
+    found = ActivationRecord.fleet.query(shard, _seen_between(seen_from, min(bounds) if bounds else None),
+                                         scan_index_forward=False, page_size=page_size)
+    for _, same_time in groupby(found, key=lambda r: r.last_seen_at):
+        for record in sorted(same_time, key=_fleet_order):
+            if after is None or _fleet_order(record) > _fleet_order(after):
+                yield record
+
+
+def fleet(seen_from: datetime | None, seen_before: datetime | None, after: FleetPosition | None,
+          page_size: int = 100) -> Iterator[ActivationRecord]:
+    """Installations last seen in [seen_from, seen_before), newest first, after `after`: every shard
+    queried lazily (`page_size` items a page) and merged."""
+    return heapq.merge(*(_shard(shard, seen_from, seen_before, after, page_size) for shard in fleet_shards()),
+                       key=_fleet_order)
+
+
+def fleet_position(record: ActivationRecord) -> FleetPosition:
+    return FleetPosition(record.last_seen_at, record.pk, record.sk)
 
 
 def activated_count(month: str, since: datetime) -> int:

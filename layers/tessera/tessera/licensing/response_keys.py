@@ -1,10 +1,13 @@
 """The short-lived response-signing key (ARCHITECTURE §7): heartbeat receipts are signed in-process by
 a P-256 key whose certificate the KMS license key signs, so a heartbeat costs no KMS call.
 
-The key lives encrypted in Secrets Manager (JSON: private key PEM, certificate, created). A container
-reads it at most once a minute; when it is missing or older than a day, the container that notices
-makes a new one (one KMS Sign) and stores it: receipts carry their key's certificate, so receipts
-signed by the previous key stay verifiable."""
+The keys live encrypted in Secrets Manager (JSON `{"keys": [...]}`: private key PEM, kid, certificate,
+use_from). A scheduled function (`rotate`, hourly) keeps two there: the key in use and the next one,
+made a day ahead with its certificate. The request path only reads (`current`, cached ten minutes per
+container) and signs with the newest key whose `use_from` has come, so the switch happens on time in
+every container without a write, a KMS call or a wait; a container still holding the previous key
+until its next read signs with it, and that key's certificate stays valid a day past its turn.
+Receipts carry their key's certificate, so receipts signed by an older key stay verifiable."""
 
 import json
 import os
@@ -15,14 +18,18 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from snapshot_restore_py import register_after_restore
 
 from tessera.core import aws, clock
 from tessera.core.crypto import LocalSigner, jwk_thumbprint, public_jwk
+from tessera.core.errors import ServiceUnavailable
 from tessera.licensing import signing
 
-ROTATE_AFTER_SECONDS = 24 * 3600
+ROTATE_EVERY_SECONDS = 24 * 3600
+VALID_AFTER_TURN_SECONDS = 24 * 3600  # a certificate outlives its key's turn: late schedules, cached keys
 CERTIFICATE_TYPE = "response-key-cert+jws"
-REFRESH_SECONDS = 60
+REFRESH_SECONDS = 600
+RETRY_MISSING_SECONDS = 30  # before the first rotation ever ran: ask again soon, not on every request
 
 
 @dataclass(frozen=True)
@@ -30,61 +37,105 @@ class ResponseKey:
     signer: LocalSigner
     kid: str
     certificate: str  # JWS by the KMS key over the public JWK
-    created: int
+    use_from: int  # epoch seconds: signs receipts from then until a newer key's turn
 
 
 _lock = threading.Lock()
-_cached: tuple[float, ResponseKey] | None = None
+_cached: tuple[float, list[ResponseKey]] | None = None
+secretsmanager = aws.client("secretsmanager")
 
 
-def _client() -> Any:
-    return aws.client("secretsmanager")
+def _secret_id() -> str:
+    return os.environ["RESPONSE_KEY_SECRET_ARN"]
 
 
 def _load(document: dict[str, Any]) -> ResponseKey | None:
     try:
         key = serialization.load_pem_private_key(document["private_key"].encode(), password=None)
+        kid, certificate, use_from = str(document["kid"]), str(document["certificate"]), int(document["use_from"])
     except (KeyError, ValueError, TypeError):
         return None
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         return None
-    signer = LocalSigner(key)
-    return ResponseKey(signer, document["kid"], document["certificate"], int(document["created"]))
+    return ResponseKey(LocalSigner(key), kid, certificate, use_from)
 
 
-def _create() -> tuple[ResponseKey, dict[str, Any]]:
-    signer = LocalSigner.generate()
-    jwk = public_jwk(signer.public_key(), kid="")
-    kid = jwk_thumbprint(jwk)
-    jwk["kid"] = kid
-    now = clock.epoch_seconds()
-    certificate = signing.sign_document({"iss": "tessera", "typ": "response-key", "jwk": jwk, "iat": now,
-                                         "exp": now + 2 * ROTATE_AFTER_SECONDS}, CERTIFICATE_TYPE)
-    pem = signer.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()).decode()
-    document = {"private_key": pem, "kid": kid, "certificate": certificate, "created": now}
-    return ResponseKey(signer, kid, certificate, now), document
+def _read() -> list[ResponseKey]:
+    """The stored keys, oldest turn first; none when the secret holds none (yet)."""
+    try:
+        document = json.loads(secretsmanager.get_secret_value(SecretId=_secret_id())["SecretString"])
+        stored = document.get("keys") if isinstance(document, dict) else None
+    except ValueError:
+        return []
+    keys = [_load(item) for item in stored or () if isinstance(item, dict)]
+    return sorted((k for k in keys if k is not None), key=lambda k: k.use_from)
+
+
+def _in_turn(keys: list[ResponseKey], now: int) -> ResponseKey | None:
+    started = [k for k in keys if k.use_from <= now]
+    return started[-1] if started else None
 
 
 def current() -> ResponseKey:
+    """The key to sign with now. Reads the secret at most every ten minutes per container (an error
+    keeps the keys already read); never writes. 503 only before the first rotation ever ran."""
     global _cached
+    now = clock.epoch_seconds()
     with _lock:
-        if _cached is not None and _cached[0] > time.monotonic():
-            return _cached[1]
-        secret_id = os.environ["RESPONSE_KEY_SECRET_ARN"]
-        client = _client()
-        try:
-            key = _load(json.loads(client.get_secret_value(SecretId=secret_id)["SecretString"]))
-        except (ValueError, KeyError):
-            key = None
-        if key is None or clock.epoch_seconds() - key.created > ROTATE_AFTER_SECONDS:
-            key, document = _create()
-            client.put_secret_value(SecretId=secret_id, SecretString=json.dumps(document))
-        _cached = (time.monotonic() + REFRESH_SECONDS, key)
-        return key
+        if _cached is None or _cached[0] <= time.monotonic():
+            held = _cached[1] if _cached else []
+            try:
+                keys = _read()
+            except Exception:
+                if not held:
+                    raise
+                keys = held  # Secrets Manager is unreachable: the keys read before still sign
+            _cached = (time.monotonic() + (REFRESH_SECONDS if keys else RETRY_MISSING_SECONDS), keys)
+        key = _in_turn(_cached[1], now)
+    if key is None:
+        raise ServiceUnavailable("Receipts cannot be signed yet: the response key is being made.",
+                                 code="response-key-missing", headers={"Retry-After": str(RETRY_MISSING_SECONDS)})
+    return key
 
 
+def _make(use_from: int) -> dict[str, Any]:
+    """A new key and its certificate (one KMS Sign), as stored."""
+    signer = LocalSigner.generate()
+    jwk = public_jwk(signer.public_key(), kid="")
+    jwk["kid"] = kid = jwk_thumbprint(jwk)
+    certificate = signing.sign_document(
+        {"iss": "tessera", "typ": "response-key", "jwk": jwk, "iat": clock.epoch_seconds(), "nbf": use_from,
+         "exp": use_from + ROTATE_EVERY_SECONDS + VALID_AFTER_TURN_SECONDS}, CERTIFICATE_TYPE)
+    pem = signer.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()).decode()
+    return {"private_key": pem, "kid": kid, "certificate": certificate, "use_from": use_from}
+
+
+def _stored(key: ResponseKey) -> dict[str, Any]:
+    pem = key.signer.private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()).decode()
+    return {"private_key": pem, "kid": key.kid, "certificate": key.certificate, "use_from": key.use_from}
+
+
+def rotate() -> dict[str, Any]:
+    """The scheduled run: keep the key in turn and make the next one ahead of its turn. Idempotent: most
+    hourly runs find both and change nothing; once a day the next key's turn has come, and a new next
+    one is made (one KMS Sign, one PutSecretValue)."""
+    now = clock.epoch_seconds()
+    keys = _read()
+    in_turn = _in_turn(keys, now)
+    upcoming = [k for k in keys if k.use_from > now]
+    if in_turn is not None and upcoming:
+        return {"changed": False, "in_turn": in_turn.kid, "next": upcoming[0].kid}
+    documents = [_stored(in_turn) if in_turn is not None else _make(now)]
+    documents.append(_make(max(documents[0]["use_from"] + ROTATE_EVERY_SECONDS, now + REFRESH_SECONDS)))
+    secretsmanager.put_secret_value(SecretId=_secret_id(), SecretString=json.dumps({"keys": documents}))
+    return {"changed": True, "in_turn": documents[0]["kid"], "next": documents[1]["kid"]}
+
+
+@register_after_restore
 def forget() -> None:
-    """Tests: read the secret again on the next use."""
+    """Read the secret again on the next use: after a SnapStart restore (the monotonic deadline of a key
+    cached in the snapshot says nothing about the days since), and in tests."""
     global _cached
     _cached = None

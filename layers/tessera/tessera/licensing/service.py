@@ -7,15 +7,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pynamodb.exceptions import TransactWriteError
+
 from tessera.accounts.service import find_organization, matching_organization_ids, organization_names
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Limit, Product
 from tessera.core import clock
-from tessera.core.dynamo import TransactWriteError
-from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from tessera.core.crypto import data_cipher
+from tessera.core.errors import Conflict, FieldError, Gone, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id, sha256_hex
-from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
+from tessera.core.observability import count
+from tessera.core.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
 from tessera.licensing import repository, signing
@@ -26,12 +29,14 @@ from tessera.licensing.models import (
     IssuedLicense,
     LicenseDetail,
     LicenseFilters,
+    LicenseKey,
     LicenseListItem,
     LicenseListPage,
     LicensePage,
     LicenseRequest,
     LicenseTerms,
     LicenseView,
+    ReissuedKey,
     VersionView,
     version_key,
 )
@@ -45,6 +50,12 @@ register({
     "license-terms-invalid": {"ru": "Проверьте параметры лицензии.", "en": "Check the license terms."},
     "license-revoked": {"ru": "Лицензия отозвана: её нельзя изменить.",
                         "en": "The license is revoked: it cannot change."},
+    "license-revoked-file": {"ru": "Лицензия отозвана: её файл больше не выдаётся.",
+                             "en": "The license is revoked: its file is no longer issued."},
+    "license-revoked-key": {"ru": "Лицензия отозвана: её ключ больше ничего не активирует.",
+                            "en": "The license is revoked: its key activates nothing."},
+    "license-key-unavailable": {"ru": "Ключ этой лицензии не сохранён: попросите менеджера выпустить новый.",
+                                "en": "This license's key was not kept: ask your manager to re-issue it."},
 })
 
 def new_license_key() -> str:
@@ -92,7 +103,8 @@ def _sign_version(record: LicenseRecord, reason: str, actor: Principal) -> Versi
         starts_on=datetime.fromisoformat(record.starts_on).date(),
         ends_on=datetime.fromisoformat(record.ends_on).date(),
         grace_days=int(record.grace_days), domain=record.domain, version_min=record.version_min,
-        version_max=record.version_max, mandatory_updates=bool(record.mandatory_updates), issued_at=now)
+        version_max=record.version_max, mandatory_updates=bool(record.mandatory_updates), issued_at=now,
+        revoked=record.status == "revoked")
     token = signing.sign(payload)
     record.token = token
     return VersionRecord(pk=f"LIC#{record.license_id}", sk=f"VER#{int(record.version):06d}",
@@ -112,19 +124,6 @@ def _apply_terms(record: LicenseRecord, product: Product, terms: LicenseTerms) -
     record.mandatory_updates = terms.mandatory_updates
 
 
-def _audit_entry(actor: Principal, request: RequestInfo, action: str, record: LicenseRecord,
-           before: dict[str, Any] | None, reason: str | None = None) -> Any:
-    """The audit event as a part of the license's own transaction."""
-    from tessera.audit import service as audit_service
-
-    entry = audit_service.AuditEntry(
-        actor=audit_service.AuditActor(id=actor.user_id, kind="staff", display=actor.display or None),
-        action=action, entity_type="license", entity_id=record.license_id, org_id=record.org_id, before=before,
-        after=_snapshot(record), reason=reason, request_id=request.request_id, ip=request.ip,
-        user_agent=request.user_agent)
-    return entry
-
-
 def _snapshot(record: LicenseRecord) -> dict[str, Any]:
     return {"plan": record.plan, "modules": list(record.modules), "limits": record.limits,
             "starts_on": record.starts_on, "ends_on": record.ends_on, "grace_days": int(record.grace_days),
@@ -132,21 +131,27 @@ def _snapshot(record: LicenseRecord) -> dict[str, Any]:
             "status": record.status, "version": int(record.version)}
 
 
-def _commit(record: LicenseRecord, version: VersionRecord | None, entry: Any) -> None:
-    from tessera.audit import service as audit_service
+def _commit(actor: Principal, request: RequestInfo, action: str, record: LicenseRecord, version: VersionRecord | None,
+            before: dict[str, Any] | None, reason: str | None = None, *, after: dict[str, Any] | None = None,
+            dropped_key_hashes: list[str] | None = None) -> None:
+    """The license, the dashboard's counters, the reports' sales and the audit event in one transaction."""
+    from tessera.audit import service as audit
     from tessera.licensing import dashboard, reports
 
-    # the dashboard's counters and the reports' sales change with the license, in its transaction
-    counters = dashboard.counter_changes(entry.action, entry.before, entry.after)
-    sales = reports.sale_records(entry.action, entry.before, record) if version is not None else []
+    after = after or _snapshot(record)
+    counters = dashboard.counter_changes(action, before, after)
+    sells = version is not None and action in ("license.issue", "license.renew")
+    sales = reports.sale_records(action, before, record) if sells else []
 
     def writes(tx: Any) -> None:
-        repository.add_license_changes(tx, record, version)
+        repository.add_license_changes(tx, record, version, dropped_key_hashes or ())
         repository.add_counters(tx, counters)
         repository.add_records(tx, sales)
 
     try:
-        audit_service.append(entry, also=writes)
+        audit.record_change(writes, action, "license", record.license_id, actor_id=actor.user_id, actor_kind="staff",
+                            actor_display=actor.display or None, request=request, org_id=record.org_id,
+                            before=before, after=after, reason=reason)
     except TransactWriteError as exc:
         raise Conflict("Someone changed this license at the same time. Reload and try again.",
                        code="concurrent-change") from exc
@@ -162,13 +167,74 @@ def issue(command: LicenseRequest, actor: Principal, request: RequestInfo) -> Is
     license_id = new_id("lic")
     now = clock.now()
     record = LicenseRecord(pk=f"LIC#{license_id}", sk="LICENSE", license_id=license_id, org_id=organization.id,
-                           product=product.code, status="active", version=1, key_hash=sha256_hex(key),
-                           key_hint=key[-4:], created_at=now, created_by=actor.user_id, updated_at=now,
-                           org_key=f"ORG#{organization.id}", created_key=f"{now.isoformat()}#{license_id}")
+                           product=product.code, status="active", version=1, created_at=now, created_by=actor.user_id,
+                           updated_at=now, org_key=f"ORG#{organization.id}",
+                           created_key=f"{now.isoformat()}#{license_id}")
+    _set_key(record, key)
     _apply_terms(record, product, command)
     version = _sign_version(record, "issue", actor)
-    _commit(record, version, _audit_entry(actor, request, "license.issue", record, None))
+    _commit(actor, request, "license.issue", record, version, None)
+    count("license_issued")
     return IssuedLicense(license=view(record), license_key=key, token=record.token)
+
+
+# --- the license key: stored as SHA-256 (what installations are looked up by) and envelope-encrypted with
+# the data key (what the customer is shown); a re-issue retires the old key --------------------------------
+
+MAX_RETIRED_KEYS = 3  # retired keys that still answer status checks; an older one stops answering at all
+
+
+def _key_context(license_id: str) -> dict[str, str]:
+    return {"license": license_id, "field": "license_key"}
+
+
+def _set_key(record: LicenseRecord, key: str) -> None:
+    record.key_hash, record.key_hint = sha256_hex(key), key[-4:]
+    record.key_sealed = data_cipher().encrypt(key.encode(), _key_context(record.license_id))
+
+
+def license_key(license_id: str, org_id: str | None = None) -> str | None:
+    """The key in clear, for the customer (the app, the license e-mail); None for a license issued before
+    keys were kept (re-issue gives it one). Never logged."""
+    record = _license(license_id, org_id)
+    if record.status == "revoked":
+        raise Gone("The license is revoked: its key activates nothing.", code="license-revoked-key")
+    if not record.key_sealed:
+        return None
+    return data_cipher().decrypt(record.key_sealed, _key_context(license_id)).decode()
+
+
+def reveal_key(license_id: str, org_id: str, actor: Principal, request: RequestInfo) -> LicenseKey:
+    """The key shown to a customer user on demand: audited as a read of a secret before it is returned."""
+    from tessera.audit import service as audit_service
+
+    key = license_key(license_id, org_id)
+    if key is None:
+        raise Conflict("This license's key was not kept: ask your manager to re-issue it.",
+                       code="license-key-unavailable")
+    audit_service.record("license.key_read", "license", license_id, actor_id=actor.user_id, actor_kind="customer",
+                         actor_display=actor.display or None, actor_roles=sorted(actor.roles), request=request,
+                         org_id=org_id, after={"key_hint": key[-4:]})
+    return LicenseKey(license_key=key, key_hint=key[-4:])
+
+
+def reissue_key(license_id: str, reason: str, actor: Principal, request: RequestInfo) -> ReissuedKey:
+    """A new key for the license (a leaked or lost one). The old key activates nothing from now on
+    (KEY_REISSUED); installations already activated keep working — heartbeats are signed by their own
+    keys, and their status checks with the old key still answer (key_reissued: true) — until the key is
+    MAX_RETIRED_KEYS re-issues old."""
+    record = _license(license_id)
+    if record.status == "revoked":
+        raise Conflict("The license is revoked.", code="license-revoked")
+    before = {**_snapshot(record), "key_hint": record.key_hint}
+    retired = [record.key_hash, *(record.retired_key_hashes or [])]
+    key = new_license_key()
+    _set_key(record, key)
+    record.retired_key_hashes, dropped = retired[:MAX_RETIRED_KEYS], retired[MAX_RETIRED_KEYS:]
+    record.updated_at = clock.now()
+    _commit(actor, request, "license.key_reissue", record, None, before, reason,
+            after={**_snapshot(record), "key_hint": record.key_hint}, dropped_key_hashes=dropped)
+    return ReissuedKey(license=view(record), license_key=key)
 
 
 def _license(license_id: str, org_id: str | None = None) -> LicenseRecord:
@@ -188,12 +254,14 @@ def renew(license_id: str, terms: LicenseTerms, reason: str, actor: Principal, r
     _apply_terms(record, catalog.get_product(record.product), terms)
     record.version, record.updated_at = int(record.version) + 1, clock.now()
     version = _sign_version(record, reason, actor)
-    _commit(record, version, _audit_entry(actor, request, "license.renew", record, before, reason))
+    _commit(actor, request, "license.renew", record, version, before, reason)
+    count("license_renewed")
     return view(record)
 
 
 def set_status(license_id: str, status: str, reason: str, actor: Principal, request: RequestInfo) -> LicenseView:
-    """suspend / resume / revoke. Revocation is final; the installation learns it at its next check."""
+    """suspend / resume / revoke. Revocation is final and signed as a new version, so an installation that
+    saw it keeps it (anti-rollback); it learns it at its next check or heartbeat."""
     record = _license(license_id)
     if record.status == "revoked":
         raise Conflict("The license is revoked.", code="license-revoked")
@@ -201,10 +269,14 @@ def set_status(license_id: str, status: str, reason: str, actor: Principal, requ
         return view(record)
     before = _snapshot(record)
     record.status, record.updated_at = status, clock.now()
+    version = None
     if status == "revoked":
         record.revoked_reason = reason
+        record.version = int(record.version) + 1
+        version = _sign_version(record, reason, actor)
     action = {"suspended": "license.suspend", "active": "license.resume", "revoked": "license.revoke"}[status]
-    _commit(record, None, _audit_entry(actor, request, action, record, before, reason))
+    _commit(actor, request, action, record, version, before, reason)
+    count({"suspended": "license_suspended", "active": "license_resumed", "revoked": "license_revoked"}[status])
     return view(record)
 
 
@@ -246,8 +318,7 @@ def _list_cursor(cursor: str | None) -> str | None:
         return None
     after = position.get("after")
     if not isinstance(after, str) or not after:
-        raise ValidationFailed("The cursor is not valid.", code="invalid-cursor",
-                               errors=[FieldError("query.cursor", "not a cursor of this listing", "invalid")])
+        raise InvalidCursor("not a cursor of this listing")
     return after
 
 
@@ -323,8 +394,11 @@ def _list_page(records: list[LicenseRecord], next_cursor: str | None) -> License
 
 
 def license_file(license_id: str, org_id: str | None = None) -> tuple[str, bytes]:
-    """The .lic file: the newest signed token and what an installation needs to verify it offline."""
+    """The .lic file: the newest signed token and what an installation needs to verify it offline. A revoked
+    license has none to offer: installations learn the revocation from the portal, not from a file."""
     record = _license(license_id, org_id)
+    if record.status == "revoked":
+        raise Gone("The license is revoked: its file is no longer issued.", code="license-revoked-file")
     document = {"format": "tessera-license/1", "license_id": record.license_id, "version": int(record.version),
                 "token": record.token, "jwks": signing.jwks()}
     return f"{record.license_id}-v{int(record.version)}.lic", json.dumps(document, indent=2).encode()

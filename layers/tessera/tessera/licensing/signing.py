@@ -41,7 +41,10 @@ def start_of(day: date) -> datetime:
 
 def claims(*, license_id: str, version: int, org_id: str, product: str, plan: str, modules: list[str],
            limits: dict[str, Any], starts_on: date, ends_on: date, grace_days: int, domain: str, version_min: str,
-           version_max: str | None, mandatory_updates: bool, issued_at: datetime) -> dict[str, Any]:
+           version_max: str | None, mandatory_updates: bool, issued_at: datetime, revoked: bool = False
+           ) -> dict[str, Any]:
+    """`revoked`: the version that revokes the license, so installations keep the revocation as signed
+    proof (anti-rollback refuses every older version) until a newer version says otherwise."""
     expires = end_of(ends_on)
     return {
         "iss": "tessera", "lic": license_id, "ver": version, "org": org_id, "product": product, "plan": plan,
@@ -49,6 +52,7 @@ def claims(*, license_id: str, version: int, org_id: str, product: str, plan: st
         "nbf": int(start_of(starts_on).timestamp()), "exp": int(expires.timestamp()),
         "grace_until": int((expires + timedelta(days=grace_days)).timestamp()), "domain": domain,
         "product_version_range": {"min": version_min, "max": version_max}, "mandatory_updates": mandatory_updates,
+        "revoked": revoked,
     }
 
 

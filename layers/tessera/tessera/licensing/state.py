@@ -7,6 +7,8 @@ heartbeat functions import only what they use."""
 from datetime import datetime
 from typing import Any
 
+from snapshot_restore_py import register_after_restore
+
 from tessera.catalog.models import Limit
 from tessera.core import clock
 from tessera.core.ids import sha256_hex
@@ -16,6 +18,7 @@ from tessera.licensing.records import InstallationViewRecord
 
 STATUS_CACHE_SECONDS = 30
 _status_cache: dict[str, tuple[float, InstallationViewRecord | None]] = {}
+register_after_restore(_status_cache.clear)  # SnapStart: answers cached before the snapshot are stale
 
 DETAILS: dict[StatusCode, dict[str, str]] = {
     "VALID": {"ru": "Лицензия действительна.", "en": "The license is valid."},
@@ -68,7 +71,7 @@ def status(license_key: str, language: str = "ru") -> StatusAnswer:
         modules=list(record.modules), limits={k: Limit.model_validate(v) for k, v in record.limits.items()},
         expires_at=expires, grace_until=datetime.fromtimestamp(expires.timestamp() + int(record.grace_days) * 86400,
                                                                 tz=expires.tzinfo),
-        version=int(record.version), token=record.token, server_time=now)
+        version=int(record.version), token=record.token, key_reissued=bool(record.key_retired), server_time=now)
 
 
 def violations(usage: dict[str, int], limits: dict[str, Any]) -> list[LimitViolation]:

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from tessera.core.models import Model
-from tessera.core.observability import logger
+from tessera.core.observability import count, logger
 from tessera.licensing.models import LimitViolation
 
 KEEP_MARKERS = timedelta(days=8)
@@ -59,5 +59,8 @@ def handle(body: dict[str, Any]) -> int:
                      "threshold": violation.threshold,
                      "percent": violation.used * 100 // violation.value if violation.value else 0,
                      "day": alert.day})
-        made += len(service.dispatch(notice))
+        deliveries = service.dispatch(notice)
+        if deliveries:
+            count("limit_alert_sent")
+        made += len(deliveries)
     return made

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from tessera.accounts.service import find_organization
 from tessera.core import clock
-from tessera.core.observability import logger
+from tessera.core.observability import count, logger
 from tessera.licensing import service as licensing
 from tessera.notify import service
 
@@ -88,6 +88,7 @@ def scan(now: datetime | None = None) -> dict[str, int]:
             logger.exception("expiry notice failed", extra={"license_id": view.id, "milestone": milestone.name})
             continue
         if sent:
+            count("expiry_notice_sent", milestone=milestone.name)
             counts["notices"] += 1
             counts["deliveries"] += len(sent)
     counts["retried"] = service.sweep_retries(now)

@@ -7,9 +7,15 @@ import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+from tessera.core import aws
+
+if TYPE_CHECKING:
+    from mypy_boto3_ses import SESClient
 
 TEMPLATES = Path(__file__).parent / "templates"
+ses = aws.client("ses")
 
 
 @dataclass(frozen=True)
@@ -34,16 +40,12 @@ class Mailer(Protocol):
 
 
 class SesMailer:
-    def __init__(self, sender: str, configuration_set: str | None = None, client: Any = None) -> None:
+    def __init__(self, sender: str, configuration_set: str | None = None, client: SESClient | None = None) -> None:
         self.sender = sender
         self.configuration_set = configuration_set
-        self._client = client
+        self._client = client or ses
 
     def send(self, email: Email) -> str:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("ses")
         if email.attachments:
             return self._send_raw(email)
         args: dict[str, Any] = {

@@ -15,19 +15,18 @@ GSIs:
 Channel secrets (Telegram bot token, Slack webhook URL) are envelope-encrypted (tessera.core.crypto) with
 the owner and channel as encryption context; only a hint is kept in clear."""
 
-from tessera.core.dynamo import (
-    AllProjection,
-    BaseRecord,
+from pynamodb.attributes import (
     BooleanAttribute,
-    GlobalSecondaryIndex,
     JSONAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
-    record_meta,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
 
 META = record_meta("NOTIFY_TABLE")
 

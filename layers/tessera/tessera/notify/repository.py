@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from tessera.core.dynamo import DoesNotExist, TransactWrite, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+
+from tessera.core.dynamo import refused, set_or_remove, transaction
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.notify.records import DeliveryRecord, OnceRecord, PreferencesRecord
 
@@ -47,13 +49,12 @@ def claim_and_save(marker: OnceRecord, deliveries: Sequence[DeliveryRecord]) -> 
     together. False when the marker exists: this notice already went out, nothing is written."""
     first, rest = list(deliveries[:MAX_TRANSACTION_ITEMS - 1]), list(deliveries[MAX_TRANSACTION_ITEMS - 1:])
     try:
-        with TransactWrite() as tx:
-            tx.save(marker, condition=OnceRecord.pk.does_not_exist())
+        with transaction() as tx:
+            tx.save(marker, condition=OnceRecord.pk.does_not_exist(), return_values="ALL_OLD")
             for delivery in first:
                 tx.save(delivery)
     except TransactWriteError as exc:
-        reasons = getattr(exc, "cancellation_reasons", None) or []
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+        if refused(exc, marker):
             return False
         raise
     for delivery in rest:  # more recipients than one transaction holds: rare, and the marker is written
@@ -71,11 +72,9 @@ def find_delivery(delivery_id: str) -> DeliveryRecord | None:
 def record_outcome(delivery: DeliveryRecord, expected_attempts: int) -> bool:
     """Save a send's outcome, unless another worker recorded an attempt meanwhile (then False)."""
     actions = [DeliveryRecord.status.set(delivery.status), DeliveryRecord.attempts.set(delivery.attempts),
-               DeliveryRecord.updated_at.set(delivery.updated_at)]
-    for name in ("provider_message_id", "error", "sent_at", "retry_key"):
-        value = getattr(delivery, name)
-        attribute = getattr(DeliveryRecord, name)
-        actions.append(attribute.set(value) if value is not None else attribute.remove())
+               DeliveryRecord.updated_at.set(delivery.updated_at),
+               *(set_or_remove(getattr(DeliveryRecord, name), getattr(delivery, name))
+                 for name in ("provider_message_id", "error", "sent_at", "retry_key"))]
     try:
         delivery.update(actions=actions, condition=DeliveryRecord.attempts == expected_attempts)
         return True
@@ -121,10 +120,12 @@ def deliveries(*, org_id: str | None, audience: str | None, channel: str | None,
     filter_condition = None
     for condition in conditions:
         filter_condition = condition if filter_condition is None else filter_condition & condition
+    scope = f"deliveries:{hash_key}:{since or ''}:{until or ''}"
     result = index.query(hash_key, range_key_condition=range_condition, filter_condition=filter_condition,
-                         scan_index_forward=False, limit=clamp_limit(limit), last_evaluated_key=decode_cursor(cursor))
+                         scan_index_forward=False, limit=clamp_limit(limit),
+                         last_evaluated_key=decode_cursor(cursor, scope))
     items = list(result)
-    return items, encode_cursor(result.last_evaluated_key)
+    return items, encode_cursor(result.last_evaluated_key, scope)
 
 
 def due_retries(until_key: str, limit: int = 100) -> list[DeliveryRecord]:

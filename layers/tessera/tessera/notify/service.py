@@ -12,16 +12,15 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from tessera.core import clock
+from tessera.core import aws, clock
 from tessera.core.crypto import DecryptionError, data_cipher, mask_secret
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
 from tessera.core.masking import mask_email
-from tessera.core.observability import logger
+from tessera.core.observability import count, logger, sqs_trace_header
 from tessera.core.request import RequestInfo
 from tessera.core.settings import web_url
 from tessera.notify import repository
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
 MAX_ATTEMPTS = 4  # the first send and three retries
 RETRY_DELAYS = (60, 300, 900)  # seconds before retry 1, 2, 3 (SQS delays reach 15 minutes)
 STUCK_AFTER = timedelta(minutes=20)  # the sweep takes over a delivery untouched this long
+sqs = aws.client("sqs")  # delayed retries
 
 register({
     "channel-incomplete": {"ru": "Канал «{channel}» включён, но не настроен: {missing}.",
@@ -206,16 +206,15 @@ def _audit(actor: Principal, request: RequestInfo, action: str, entity_type: str
            org_id: str | None, before: dict[str, Any] | None, after: dict[str, Any] | None,
            items: list[Any], reason: str | None = None) -> None:
     """The audit event and the changed items in one transaction."""
-    from tessera.audit import service as audit_service
-    from tessera.core.dynamo import TransactWriteError
+    from pynamodb.exceptions import TransactWriteError
 
-    entry = audit_service.AuditEntry(
-        actor=audit_service.AuditActor(id=actor.user_id, kind="staff" if actor.kind == "staff" else "customer",
-                                       display=actor.display or None),
-        action=action, entity_type=entity_type, entity_id=entity_id, org_id=org_id, before=before, after=after,
-        reason=reason, request_id=request.request_id, ip=request.ip, user_agent=request.user_agent)
+    from tessera.audit import service as audit
+
     try:
-        audit_service.append(entry, also=lambda tx: repository.add_saves(tx, items))
+        audit.record_change(lambda tx: repository.add_saves(tx, items), action, entity_type, entity_id,
+                            actor_id=actor.user_id, actor_kind="staff" if actor.kind == "staff" else "customer",
+                            actor_display=actor.display or None, request=request, org_id=org_id, before=before,
+                            after=after, reason=reason)
     except TransactWriteError as exc:
         raise Conflict("Someone changed this at the same time. Reload and try again.",
                        code="concurrent-change") from exc
@@ -353,12 +352,23 @@ def _attachments(delivery: DeliveryRecord) -> tuple[Any, ...]:
     return (Attachment(name, body, "application/json"),)
 
 
+def _with_secrets(delivery: DeliveryRecord) -> dict[str, Any]:
+    """The delivery's context and, for the license e-mail, the license key: read at send time, so it is
+    never stored with the delivery (a retry after a re-issue sends the new key)."""
+    context = dict(delivery.context)
+    if delivery.attach_license and delivery.license_id:
+        from tessera.licensing import service as licensing
+
+        context["license_key"] = licensing.license_key(delivery.license_id)
+    return context
+
+
 def send(delivery: DeliveryRecord) -> DeliveryRecord:
     """One attempt (the delivery's `attempts` already counts it); the outcome is saved on the delivery."""
     attempt = int(delivery.attempts)
     try:
         target = _target(delivery)
-        message = render(delivery.template, delivery.language, dict(delivery.context), _attachments(delivery))
+        message = render(delivery.template, delivery.language, _with_secrets(delivery), _attachments(delivery))
         delivery.provider_message_id = channels()[delivery.channel].send(message, target)
         delivery.status, delivery.error, delivery.sent_at, delivery.retry_key = "sent", None, clock.now(), None
     except DeliveryError as exc:
@@ -370,6 +380,7 @@ def send(delivery: DeliveryRecord) -> DeliveryRecord:
     if repository.record_outcome(delivery, attempt):
         logger.info("notification", extra={"delivery_id": delivery.delivery_id, "channel": delivery.channel,
                                            "event": delivery.event, "status": delivery.status, "attempt": attempt})
+        count("notification_sent" if delivery.status == "sent" else "notification_failed", channel=delivery.channel)
         if delivery.retry_key is not None and delivery.status == "failed":
             schedule_retry(delivery.delivery_id, attempt)
     return delivery
@@ -387,17 +398,10 @@ def schedule_retry(delivery_id: str, attempt: int) -> None:
     if not url:
         return
     try:
-        _sqs().send_message(QueueUrl=url, DelaySeconds=RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1],
-                            MessageBody=json.dumps({"kind": "retry", "delivery_id": delivery_id}))
+        sqs.send_message(QueueUrl=url, DelaySeconds=RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1],
+                         MessageBody=json.dumps({"kind": "retry", "delivery_id": delivery_id}), **sqs_trace_header())
     except Exception:
         logger.exception("could not queue a retry; the daily sweep will", extra={"delivery_id": delivery_id})
-
-
-@cache
-def _sqs() -> Any:
-    from tessera.core import aws
-
-    return aws.client("sqs")
 
 
 def retry(delivery_id: str, *, forced: bool = False) -> DeliveryRecord | None:
@@ -420,11 +424,11 @@ def retry_by_staff(delivery_id: str, actor: Principal, request: RequestInfo) -> 
         raise Conflict("This message was already delivered.", code="delivery-already-sent")
     if delivery.status == "pending" and clock.now() - delivery.updated_at < timedelta(minutes=2):
         raise Conflict("This message is being sent now.", code="delivery-in-progress")
-    from tessera.identity.audit_log import audit
+    from tessera.audit import service as audit
 
-    audit("notify.delivery.retry", "notification_delivery", delivery_id, actor_id=actor.user_id, actor_kind="staff",
-          actor_display=actor.display or None, request=request, org_id=delivery.org_id,
-          before={"status": delivery.status, "attempts": int(delivery.attempts)})
+    audit.record("notify.delivery.retry", "notification_delivery", delivery_id, actor_id=actor.user_id,
+                 actor_kind="staff", actor_display=actor.display or None, request=request, org_id=delivery.org_id,
+                 before={"status": delivery.status, "attempts": int(delivery.attempts)})
     done = retry(delivery_id, forced=True)
     if done is None:
         raise Conflict("This message is being sent now.", code="delivery-in-progress")
@@ -492,7 +496,7 @@ def send_license(license_id: str, recipients: list[str] | None, language: str | 
     deliveries = plan(notice)
     _audit(actor, request, "license.send", "license", license_id, license_view.org_id, None,
            {"version": license_view.version, "recipients": [d.recipient_masked for d in deliveries],
-            "deliveries": [d.delivery_id for d in deliveries]}, deliveries)
+            "deliveries": [d.delivery_id for d in deliveries], "with_license_key": True}, deliveries)
     return SendAnswer(deliveries=[delivery_view(send(d)) for d in deliveries])
 
 

@@ -1,9 +1,10 @@
-import { DownloadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, KeyOutlined } from '@ant-design/icons';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Button, Card, Col, Collapse, Descriptions, Empty, Flex, Row, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { downloadMyLicenseFile, listMyActivations, listMyLicenses, listMyProducts } from '../../api/appLicensing';
+import { downloadMyLicenseFile, listMyActivations, listMyLicenses, listMyProducts, revealMyLicenseKey } from '../../api/appLicensing';
 import type { License } from '../../api/licensing';
 import { queryKeys } from '../../api/queryKeys';
 import { useMe } from '../../auth/session';
@@ -79,13 +80,45 @@ function LicenseCard({ license, orgId, products }: { license: License; orgId: st
         {Object.entries(license.limits).map(([name, limit]) => (
           <Descriptions.Item key={name} label={t(`limitName.${name}`)}>{limitText(limit)}</Descriptions.Item>
         ))}
-        <Descriptions.Item label={t('licenses.key')}><Typography.Text code>…{license.key_hint}</Typography.Text></Descriptions.Item>
+        <Descriptions.Item label={t('licenses.key')}><LicenseKeyField license={license} orgId={orgId} /></Descriptions.Item>
       </Descriptions>
       <Collapse
         ghost
         items={[{ key: 'installations', label: t('appLicenses.installations'), children: <Installations orgId={orgId} license={license} moduleName={(m) => names.module(license.product, m)} /> }]}
       />
     </Card>
+  );
+}
+
+/** The key's hint; owners and admins ask for the key itself (each read is audited, so never fetched unasked). */
+function LicenseKeyField({ license, orgId }: { license: License; orgId: string }) {
+  const { t } = useTranslation();
+  const can = useCan();
+  const showError = useShowError();
+  const [key, setKey] = useState<string | null>(null);
+  const reveal = useMutation({
+    mutationFn: () => revealMyLicenseKey(orgId, license.id),
+    onSuccess: (answer) => setKey(answer.license_key),
+    onError: (e) => showError(e),
+  });
+  if (key) {
+    return (
+      <Flex vertical gap={4}>
+        <Flex wrap gap={8} align="center">
+          <Typography.Text code copyable>{key}</Typography.Text>
+          <Button size="small" type="link" onClick={() => setKey(null)}>{t('appLicenses.hideKey')}</Button>
+        </Flex>
+        <Typography.Text type="secondary">{t('appLicenses.keyHelp')}</Typography.Text>
+      </Flex>
+    );
+  }
+  return (
+    <Flex wrap gap={8} align="center">
+      <Typography.Text code>…{license.key_hint}</Typography.Text>
+      {can('app.licenses.key') && license.status !== 'revoked' && (
+        <Button size="small" icon={<KeyOutlined />} loading={reveal.isPending} onClick={() => reveal.mutate()}>{t('appLicenses.showKey')}</Button>
+      )}
+    </Flex>
   );
 }
 

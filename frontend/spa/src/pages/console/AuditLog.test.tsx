@@ -1,7 +1,7 @@
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AuditEvent } from '../../api/audit';
+import type { AuditEvent, AuditVerifyJob, AuditVerifyResult } from '../../api/audit';
 import { MeContext } from '../../auth/session';
 import i18n from '../../i18n';
 import { ITBM, LICENSE_ID, ORG } from '../../test/catalog';
@@ -30,15 +30,34 @@ const REVOKE = event({
   id: 'aud_2', seq: 2, reason: 'договор расторгнут',
   diff: { status: ['active', 'revoked'], ends_on: ['2026-12-31', '2026-03-10'], 'limits.users.mode': ['soft', 'hard'] },
 });
+// Written a moment ago: the chainer has not given it its place yet.
 const CREATE = event({
-  id: 'aud_1', action: 'customer.create', entity_type: 'organization', entity_id: ORG,
+  id: 'aud_1', seq: null, action: 'customer.create', entity_type: 'organization', entity_id: ORG,
   actor: { id: 'usr_01JCUSTOMERCUSTOMERCUSTOMER', kind: 'customer', display: null, roles: [] },
 });
 
-function backend() {
+const JOB_ID = 'vjob_01ARZ3NDEKTSV4RRFFQ69G5FAV';
+
+function job(status: AuditVerifyJob['status'], result: AuditVerifyResult | null = null): AuditVerifyJob {
+  return {
+    id: JOB_ID, status, full: false, created_at: '2026-03-10T09:00:00Z', updated_at: '2026-03-10T09:00:01Z',
+    progress: { checked: status === 'queued' ? 0 : 120, chains_done: 3, chain: 'platform', day: '2026-03-09' }, result,
+  };
+}
+
+/** The verification job's answers, one per poll: queued, running, then `last` for good. */
+function verificationAnswers(last: AuditVerifyJob) {
+  const answers = [job('queued'), job('running')];
+  return () => answers.shift() ?? last;
+}
+
+function backend(verification?: AuditVerifyJob) {
+  const nextVerification = verification && verificationAnswers(verification);
   return stubFetch((call) => {
     const path = pathOf(call.url);
     if (path === '/api/console/audit') return json({ items: [REVOKE, CREATE], next_cursor: null });
+    if (nextVerification && path === '/api/console/audit/verify' && call.method === 'POST') return json(job('queued'), 202);
+    if (nextVerification && path === `/api/console/audit/verify/${JOB_ID}`) return json(nextVerification());
     if (path === '/api/console/staff') {
       return json({ items: [{ id: SALES, email: 'sales@vendor.example', name: 'Марина Продажина', roles: ['sales'], status: 'active',
         mfa_enabled: false, created_at: '2026-01-01T00:00:00Z', last_login_at: null }], next_cursor: null });
@@ -77,6 +96,15 @@ describe('the audit log', () => {
     expect(screen.queryByText(/organization:org_|license:lic_/)).toBeNull();
   });
 
+  it('shows where an event sits in its chain, or that it is being chained', async () => {
+    backend();
+    show();
+    await userEvent.click(within(await screen.findByRole('row', { name: /Отзыв лицензии/ })).getByRole('button'));
+    expect((await screen.findByText('Номер в цепочке')).closest('tr')?.textContent).toContain('2');
+    await userEvent.click(within(screen.getByRole('row', { name: /Создание клиента/ })).getByRole('button'));
+    expect(await screen.findByText('ещё встраивается в цепочку')).toBeTruthy();
+  });
+
   it('labels each change in the UI language: field, old and new value', async () => {
     backend();
     show();
@@ -102,5 +130,30 @@ describe('the audit log', () => {
     await userEvent.click(await screen.findByTitle('Марина Продажина'));
     await userEvent.click(screen.getByRole('button', { name: 'Применить' }));
     await waitFor(() => expect(calls.map((c) => c.url)).toContain(`/api/console/audit?actor=${SALES}`));
+  });
+});
+
+describe('verifying the chains is a job the page follows', () => {
+  it('starts the job, shows its progress, then the result', async () => {
+    const calls = backend(job('done', { valid: true, checked: 240, chain: null, first_bad_seq: null, code: 'ok',
+                                        detail: '240 events in 3 chains verified' }));
+    show();
+    await userEvent.click(await screen.findByRole('button', { name: /Проверить цепочку/ }));
+    expect(await screen.findByText(/Идёт проверка цепочек: проверено событий — 120, цепочек — 3/)).toBeTruthy();
+    expect(screen.getByText(/Сейчас: цепочка платформа, события за 2026-03-09/)).toBeTruthy();
+    expect(await screen.findByText(/Проверено событий: 240\. Ни одна запись не удалена/)).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+    expect(calls.filter((c) => c.url.endsWith(JOB_ID)).length).toBeGreaterThanOrEqual(3);
+    expect(screen.queryByText(/Идёт проверка цепочек/)).toBeNull();
+  });
+
+  it('names the chain and the entry a tampered log breaks at', async () => {
+    backend(job('done', { valid: false, checked: 57, chain: 'org_01J9Z', first_bad_seq: 12,
+                          code: 'checkpoint_mismatch', detail: 'event 12 differs from the signed checkpoint' }));
+    show();
+    await userEvent.click(await screen.findByRole('button', { name: /Проверить цепочку/ }));
+    expect(await screen.findByText(/Запись №12 цепочки org_01J9Z расходится с подписанной суточной контрольной точкой/))
+      .toBeTruthy();
+    expect(screen.getAllByText('Цепочка нарушена').length).toBeGreaterThan(0);
   });
 });

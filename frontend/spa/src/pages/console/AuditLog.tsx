@@ -1,10 +1,13 @@
 import { DownloadOutlined, SafetyOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
-import { App, AutoComplete, Button, DatePicker, Descriptions, Flex, Form, Input, Select, Table, Typography } from 'antd';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Alert, App, AutoComplete, Button, DatePicker, Descriptions, Flex, Form, Input, Select, Table, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { exportAudit, searchAudit, verifyAuditChain, type AuditEvent, type AuditFilters, type ExportFormat } from '../../api/audit';
+import {
+  exportAudit, getAuditVerification, searchAudit, startAuditVerification, type AuditEvent, type AuditFilters, type AuditVerifyResult,
+  type ExportFormat,
+} from '../../api/audit';
 import { queryKeys } from '../../api/queryKeys';
 import { AuditActor, AuditEntity, useAuditLabels } from '../../components/audit';
 import { CustomerPicker } from '../../components/CustomerPicker';
@@ -16,6 +19,8 @@ import { useDateTime } from '../../lib/format';
 import { KNOWN_AUDIT_ACTIONS } from '../../lib/auditActions';
 import { useLabels } from '../../lib/labels';
 import { CustomerName, useStaffNames } from '../../lib/names';
+
+const VERIFY_POLL_MS = 1000;
 
 interface FilterValues {
   actor?: string;
@@ -53,26 +58,47 @@ export default function AuditLog() {
     onSuccess: ({ blob, filename }, format) => saveBlob(blob, filename ?? `audit.${format}`),
     onError: (e) => showError(e),
   });
-  const verify = useMutation({
-    mutationFn: verifyAuditChain,
-    onSuccess: (result) => {
-      const show = result.valid ? modal.success : modal.error;
-      show({
-        title: result.valid ? t('audit.verifyOk') : t('audit.verifyBroken'),
-        content: (
-          <>
-            <Typography.Paragraph>
-              {result.valid
-                ? t('audit.verifyOkText', { checked: result.checked })
-                : t(`audit.verifyCodes.${result.code}`, { seq: result.first_bad_seq ?? '—', checked: result.checked })}
-            </Typography.Paragraph>
-            {!result.valid && result.detail && <Typography.Paragraph type="secondary">{result.detail}</Typography.Paragraph>}
-          </>
-        ),
-      });
-    },
+  // Verification is a job on the server: start it, follow its progress, show its result once it is done.
+  const [verificationId, setVerificationId] = useState<string>();
+  const startVerification = useMutation({
+    mutationFn: startAuditVerification,
+    onSuccess: (job) => setVerificationId(job.id),
     onError: (e) => showError(e),
   });
+  const verification = useQuery({
+    queryKey: queryKeys.auditVerification(verificationId ?? ''),
+    queryFn: () => getAuditVerification(verificationId ?? ''),
+    enabled: verificationId !== undefined,
+    refetchInterval: (query) => (query.state.data?.status === 'done' ? false : VERIFY_POLL_MS),
+  });
+  const chainName = (chain?: string | null) => (chain === 'platform' ? t('audit.platformChain') : chain ?? '—');
+  const showResult = (result: AuditVerifyResult) => {
+    const show = result.valid ? modal.success : modal.error;
+    show({
+      title: result.valid ? t('audit.verifyOk') : t('audit.verifyBroken'),
+      content: (
+        <>
+          <Typography.Paragraph>
+            {result.valid
+              ? t('audit.verifyOkText', { checked: result.checked })
+              : t(`audit.verifyCodes.${result.code}`, { seq: result.first_bad_seq ?? '—', checked: result.checked, chain: chainName(result.chain) })}
+          </Typography.Paragraph>
+          {!result.valid && result.detail && <Typography.Paragraph type="secondary">{result.detail}</Typography.Paragraph>}
+        </>
+      ),
+    });
+  };
+  useEffect(() => {  // once per answer (not per render): the result, or the error, ends the polling
+    if (verification.error) {
+      setVerificationId(undefined);
+      showError(verification.error);
+    } else if (verification.data?.result) {
+      setVerificationId(undefined);
+      showResult(verification.data.result);
+    }
+  }, [verification.data, verification.error]);
+  const verifying = startVerification.isPending || verificationId !== undefined;
+  const progress = verification.data?.progress;
   const filtered = Object.values(filters).some(Boolean);
 
   return (
@@ -83,12 +109,21 @@ export default function AuditLog() {
           <>
             <Button icon={<DownloadOutlined />} loading={exporting.isPending && exporting.variables === 'csv'} onClick={() => exporting.mutate('csv')}>CSV</Button>
             <Button icon={<DownloadOutlined />} loading={exporting.isPending && exporting.variables === 'xlsx'} onClick={() => exporting.mutate('xlsx')}>XLSX</Button>
-            <Button icon={<SafetyOutlined />} loading={verify.isPending} onClick={() => verify.mutate()}>{t('audit.verify')}</Button>
+            <Button icon={<SafetyOutlined />} loading={verifying} onClick={() => startVerification.mutate()}>{t('audit.verify')}</Button>
           </>
         }
       >
         {t('audit.intro')}
       </PageHeader>
+      {verifying && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('audit.verifyRunning', { checked: progress?.checked ?? 0, chains: progress?.chains_done ?? 0 })}
+          description={progress?.chain ? t('audit.verifyAt', { chain: chainName(progress.chain), day: progress.day ?? '—' }) : undefined}
+        />
+      )}
       <Form form={form} layout="inline" onFinish={(values) => setFilters(toFilters(values))} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item name="actor">
           <Select
@@ -193,7 +228,7 @@ function AuditDetails({ event }: { event: AuditEvent }) {
         column={1}
         items={[
           { key: 'reason', label: t('audit.reason'), children: event.reason ?? '—' },
-          { key: 'seq', label: t('audit.seq'), children: event.seq },
+          { key: 'seq', label: t('audit.seq'), children: event.seq ?? t('audit.notChainedYet') },
           { key: 'ua', label: t('audit.userAgent'), children: event.user_agent ?? '—' },
         ]}
       />

@@ -23,6 +23,7 @@ function stubApi(overrides: Partial<ReturnType<typeof license>> = {}) {
   return stubFetch(({ url }) => {
     if (url.startsWith('/api/console/catalog/products')) return json([ITBM]);
     if (url === '/api/licenses/revoke') return json(license({ ...overrides, status: 'revoked', state: 'REVOKED' }));
+    if (url.endsWith('/reissue-key')) return json({ license: license({ ...overrides, key_hint: 'NEW4' }), license_key: 'ITBM-AAAA-BBBB-CCCC-DDDD-NEW4' });
     if (url.endsWith('/activations')) return json({ items: [], latest_version: '4.2.0', clone_suspected: false });
     if (url.startsWith(`/api/console/licenses/${LICENSE_ID}`)) return json({ license: license(overrides), versions });
     if (url.startsWith('/api/console/licenses')) return json({ items: [], next_cursor: null });
@@ -77,7 +78,8 @@ describe('license actions follow the permission table', () => {
     stubApi({ status: 'revoked', state: 'REVOKED', revoked_reason: 'contract terminated' });
     renderAs(['admin']);
     expect(await screen.findByText('contract terminated')).toBeTruthy();
-    expect(screen.queryByRole('button', { name: /Продлить|Приостановить|Отозвать/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Продлить|Приостановить|Отозвать|Новый ключ/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Скачать/ })).toBeNull(); // the API refuses a revoked license's file
   });
 
   it('only admin and sales see "Issue a license" on the list', async () => {
@@ -107,5 +109,19 @@ describe('revocation', () => {
     await user.click(within(dialog).getByRole('button', { name: /Отозвать/ }));
     await screen.findByText('Лицензия отозвана');
     expect(calls.find((c) => c.method === 'POST')).toMatchObject({ url: '/api/licenses/revoke', body: { license_id: LICENSE_ID, reason: 'contract terminated' } });
+  });
+});
+
+describe('a new license key', () => {
+  it('takes a reason, then shows the new key once', async () => {
+    const calls = stubApi();
+    renderAs(['sales']);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: /Новый ключ/ }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText('Причина'), 'leaked in a ticket');
+    await user.click(within(dialog).getByRole('button', { name: /Новый ключ/ }));
+    expect(await screen.findByText('ITBM-AAAA-BBBB-CCCC-DDDD-NEW4')).toBeTruthy();
+    expect(calls.find((c) => c.method === 'POST')).toMatchObject({ url: `/api/console/licenses/${LICENSE_ID}/reissue-key`, body: { reason: 'leaked in a ticket' } });
   });
 });

@@ -1,12 +1,12 @@
-import { DownloadOutlined, MailOutlined, PauseCircleOutlined, PlayCircleOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
+import { DownloadOutlined, KeyOutlined, MailOutlined, PauseCircleOutlined, PlayCircleOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Flex, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Flex, Modal, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import {
-  downloadLicenseFile, getLicense, listActivations, resumeLicense, revokeLicense, suspendLicense, type License,
+  downloadLicenseFile, getLicense, listActivations, reissueLicenseKey, resumeLicense, revokeLicense, suspendLicense, type License,
 } from '../../../api/licensing';
 import { queryKeys } from '../../../api/queryKeys';
 import { ErrorState, useShowError } from '../../../components/errors';
@@ -71,6 +71,17 @@ export default function LicenseDetail() {
     },
     onError: (e) => showError(e),
   });
+  const [reissuing, setReissuing] = useState(false);
+  const [newKey, setNewKey] = useState<string | null>(null);
+  const reissue = useMutation({
+    mutationFn: (reason: string) => reissueLicenseKey(licenseId, reason),
+    onSuccess: (answer) => {
+      setReissuing(false);
+      setNewKey(answer.license_key);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.licenses });
+    },
+    onError: (e) => showError(e),
+  });
 
   if (detail.isPending) return <PageSpin />;
   if (detail.isError) return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />;
@@ -81,7 +92,7 @@ export default function LicenseDetail() {
 
   const actions = (
     <>
-      {can('console.licenses.download') && (
+      {can('console.licenses.download') && !revoked && (
         <Button icon={<DownloadOutlined />} loading={download.isPending} onClick={() => download.mutate()}>{t('licenses.downloadFile')}</Button>
       )}
       {can('console.licenses.send') && !revoked && (
@@ -95,6 +106,9 @@ export default function LicenseDetail() {
       )}
       {can('console.licenses.suspend') && license.status === 'suspended' && (
         <Button icon={<PlayCircleOutlined />} onClick={() => setStatusAction('resume')}>{t('licenses.resume')}</Button>
+      )}
+      {can('console.licenses.reissue_key') && !revoked && (
+        <Button icon={<KeyOutlined />} onClick={() => setReissuing(true)}>{t('licenses.reissueKey')}</Button>
       )}
       {can('console.licenses.revoke') && !revoked && (
         <Button danger icon={<StopOutlined />} onClick={() => setStatusAction('revoke')}>{t('licenses.revoke')}</Button>
@@ -200,6 +214,21 @@ export default function LicenseDetail() {
         onOk={(reason) => statusAction && setStatus.mutate({ action: statusAction, reason })}
         onCancel={() => setStatusAction(null)}
       />
+      <ReasonDialog
+        open={reissuing}
+        title={t('licenses.reissueTitle')}
+        text={t('licenses.reissueText')}
+        okText={t('licenses.reissueKey')}
+        danger
+        loading={reissue.isPending}
+        onOk={(reason) => reissue.mutate(reason)}
+        onCancel={() => setReissuing(false)}
+      />
+      <Modal open={newKey !== null} title={t('licenses.reissuedTitle')} onOk={() => setNewKey(null)} onCancel={() => setNewKey(null)}
+        cancelButtonProps={{ style: { display: 'none' } }} destroyOnHidden>
+        <Typography.Paragraph><Typography.Text code copyable>{newKey}</Typography.Text></Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t('licenses.reissuedText')}</Typography.Paragraph>
+      </Modal>
     </>
   );
 }

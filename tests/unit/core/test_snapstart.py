@@ -1,0 +1,156 @@
+"""SnapStart: after a restore, the hooks each module registered with snapshot-restore-py leave no state
+of the snapshot that every restored environment would otherwise share. `restore()` runs the hooks as
+Lambda's runtime does. The local cloud's own restores (forked workers) are tested in
+tests/integration/localcloud/test_snapstart.py."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import snapshot_restore_py
+from ulid import ULID
+
+from tessera.core import clock
+from tessera.core.ids import new_id
+from tests.unit.conftest import ROOT, load_function
+
+
+def restore() -> None:
+    for func, args, kwargs in snapshot_restore_py.get_after_restore():
+        func(*args, **kwargs)
+
+
+def test_random_is_reseeded() -> None:
+    snapshot = random.getstate()
+    first_environment = random.random()
+    random.setstate(snapshot)
+    assert random.random() == first_environment  # what every restored environment would draw
+
+    random.setstate(snapshot)
+    restore()
+    assert random.random() != first_environment
+
+
+def _ulid_value(identifier: str) -> int:
+    return int(ULID.from_str(identifier.split("_", 1)[1]))
+
+
+def test_ids_do_not_go_on_from_the_snapshots_newest() -> None:
+    with clock.frozen(datetime(2026, 3, 1, 12, tzinfo=UTC)):  # one millisecond, as for ids minted close together
+        newest = new_id("tst")
+        assert _ulid_value(new_id("tst")) == _ulid_value(newest) + 1  # monotonic within the millisecond
+
+        restore()
+        after_restore = new_id("tst")
+    assert _ulid_value(after_restore) not in (_ulid_value(newest) + 1, _ulid_value(newest) + 2)
+
+
+def test_cached_answers_and_keys_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tessera.identity import sessions
+    from tessera.licensing import heartbeats, response_keys, state
+
+    monkeypatch.setenv("IDENTITY_TABLE", "identity")
+    monkeypatch.setenv("JWT_SECRET_ARN", "arn:aws:secretsmanager:eu-central-1:123456789012:secret:jwt")
+    authorizer = load_function("authorizer")
+    authorizer._cache["console:token"] = (time.time() + 60, None)
+    state._status_cache["key-hash"] = (time.time() + 30, None)
+    heartbeats._licenses["lic_1"] = (time.time() + 60, None)
+    response_keys._cached = (time.monotonic() + 60, object())  # type: ignore[assignment]
+    jwt_keys = sessions.keys()
+
+    restore()
+
+    assert authorizer._cache == {}
+    assert state._status_cache == {}
+    assert heartbeats._licenses == {}
+    assert response_keys._cached is None
+    assert sessions.keys() is not jwt_keys  # the signing secret is fetched again
+
+
+def test_oidc_client_secrets_are_read_again(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    from tessera.identity import oidc
+
+    arn = boto3.client("secretsmanager").create_secret(Name="oidc", SecretString='{"google": "one"}')["ARN"]
+    monkeypatch.setenv("OIDC_SECRETS_ARN", arn)
+    oidc._client_secrets.cache_clear()
+    assert oidc._client_secrets() == {"google": "one"}
+    boto3.client("secretsmanager").put_secret_value(SecretId=arn, SecretString='{"google": "two"}')
+    assert oidc._client_secrets() == {"google": "one"}  # cached for the environment's life
+
+    restore()
+    assert oidc._client_secrets() == {"google": "two"}
+
+
+def test_before_the_snapshot_lazy_imports_are_imported_and_models_built(tmp_path: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from tessera.core import snapstart
+
+    package = tmp_path / "snapprobe"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "handler.py").write_text("def handle():\n    from snapprobe import service\n    import json\n")
+    (package / "service.py").write_text("def send():\n    import snapprobe.models\n    import snapprobe.not_there\n")
+    (package / "models.py").write_text(
+        "from __future__ import annotations\nfrom pydantic import BaseModel\n\n"
+        "class Order(BaseModel):\n    line: Line\n\nclass Line(BaseModel):\n    sku: str\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(snapstart, "PACKAGE", "snapprobe")
+    import snapprobe.handler  # noqa: F401  (what the function's handler imports at init)
+
+    try:
+        snapstart.import_request_paths()
+        assert "snapprobe.service" in sys.modules and "snapprobe.models" in sys.modules  # lazily, two levels deep
+        assert sys.modules["snapprobe.models"].Order.__pydantic_complete__  # built now, not on the first request
+    finally:
+        for name in [n for n in sys.modules if n.startswith("snapprobe")]:
+            del sys.modules[name]
+
+
+def _snapstart_handlers() -> dict[str, str]:
+    from localcloud.template import load_template
+
+    template = load_template(ROOT / "template.yaml")
+    return {logical: fn.handler for logical, fn in template.functions.items() if fn.snap_start}
+
+
+# What each function's snapshot must refresh, beyond tessera.core's own (random, ids).
+CONTEXT_HOOKS = {
+    "AuthorizerFunction": {"OrderedDict.clear", "_lru_cache_wrapper.cache_clear"},  # its answers; the JWT key
+    "AuthFunction": {"_lru_cache_wrapper.cache_clear"},  # the JWT key, the OIDC client secrets
+    "LicenseStatusFunction": {"dict.clear"},  # status answers
+    "LicenseHeartbeatFunction": {"dict.clear", "forget"},  # licenses; the response-signing key
+}
+
+
+def test_every_snapstart_function_registers_its_hooks() -> None:
+    handlers = _snapstart_handlers()
+    assert "AuthorizerFunction" in handlers and "HeartbeatWorkerFunction" not in handlers
+    script = ("import json, sys; sys.path[:0] = [sys.argv[1], 'layers/tessera']; import importlib; "
+              "importlib.import_module(sys.argv[2]); import snapshot_restore_py; "
+              "hooks = [f.__qualname__ for f, _, _ in snapshot_restore_py.get_after_restore()]; "
+              "before = [f.__qualname__ for f, _, _ in snapshot_restore_py.get_before_snapshot()]; "
+              "print(json.dumps({'hooks': hooks, 'before': before, 'ids': 'tessera.core.ids' in sys.modules}))")
+
+    def registered(handler: str) -> dict[str, Any]:
+        module = handler.rpartition(".")[0]
+        code_dir = f"functions/{module.split('.')[0]}"
+        out = subprocess.run([sys.executable, "-c", script, code_dir, module], cwd=ROOT, capture_output=True,
+                             text=True, check=True, env={"PATH": "/usr/bin:/bin"})
+        return dict(json.loads(out.stdout))
+
+    with ThreadPoolExecutor(2) as pool:
+        found = dict(zip(handlers, pool.map(registered, handlers.values()), strict=True))
+    for logical, seen in found.items():
+        expected = {"reseed_random", *(["reset"] if seen["ids"] else []), *CONTEXT_HOOKS.get(logical, ())}
+        assert expected <= set(seen["hooks"]), logical
+        assert seen["before"] == ["import_request_paths"], logical
