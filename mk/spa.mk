@@ -5,7 +5,7 @@
 SPA := frontend/spa
 SPA_DEPS_STAMP := $(SPA)/node_modules/.installed
 SPA_BUILD_STAMP := $(SPA)/dist/.built
-SPA_SOURCES := $(shell find $(SPA)/src -type f ! -name '*.test.ts' ! -name '*.test.tsx' ! -path '$(SPA)/src/test/*' ! -name 'schema.d.ts' 2>/dev/null)
+SPA_SOURCES := $(shell find $(SPA)/src -type f ! -name '*.test.ts' ! -name '*.test.tsx' ! -path '$(SPA)/src/test/*' ! -name 'schema.ts' 2>/dev/null)
 
 .PHONY: spa-deps spa spa-test
 
@@ -15,7 +15,7 @@ $(SPA_DEPS_STAMP): $(SPA)/package-lock.json $(SPA)/package.json
 
 spa-deps: $(SPA_DEPS_STAMP)
 
-# `npm run build` regenerates src/api/schema.d.ts from docs/openapi.json first (prebuild).
+# `npm run build` regenerates src/api/schema.ts from docs/openapi.json first (prebuild).
 $(SPA_BUILD_STAMP): $(SPA_DEPS_STAMP) $(SPA_SOURCES) $(SPA)/package.json $(SPA)/index.html $(SPA)/vite.config.ts \
 		$(SPA)/tsconfig.json docs/openapi.json
 	cd $(SPA) && npm run --silent build

@@ -111,20 +111,19 @@ def test_demo_admin_manages_staff_grants_access_and_sees_it_in_the_audit_log(clo
     dialog.get_by_role("button", name="Отправить приглашение").click()
     expect(page.get_by_text("new.sales@tessera.local")).to_be_visible()
 
-    owner = httpx.Client(base_url=cloud.url)
-    owner.post("/api/auth/login", json={"email": "owner@demo.tessera.local", "password": DEMO_PASSWORD})
-    org_id = owner.get("/api/auth/me").json()["current"]["org_id"]
     page.goto(f"{cloud.url}/console/access-grants")
     page.get_by_role("button", name="Выдать доступ").click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_label("ID организации").fill(org_id)
+    dialog.get_by_label("Организация").fill("Демо Бюджет")  # a customer by name, not an org_… id
+    page.locator(".ant-select-dropdown:visible").get_by_text(re.compile("Демо Бюджет")).click()
     dialog.get_by_label("Кому").click()
     page.locator(".ant-select-dropdown").get_by_title(re.compile("support@tessera.local")).click()
     dialog.get_by_label("Причина и тикет").fill("SUP-2048 проверить команду клиента")
     dialog.get_by_label("Действует до").click()
     page.locator(".ant-picker-dropdown").get_by_role("button", name=re.compile("OK|Ок", re.I)).click()
     dialog.get_by_role("button", name="Выдать доступ").click()
-    expect(page.get_by_text("SUP-2048 проверить команду клиента")).to_be_visible()
+    grant = page.locator("tr", has_text="SUP-2048 проверить команду клиента")
+    expect(grant.get_by_role("link", name="ООО «Демо Бюджет»")).to_be_visible()
 
     page.goto(f"{cloud.url}/console/audit")
     expect(page.get_by_text("grant.create").or_(page.get_by_text("Выдан доступ")).first).to_be_visible()

@@ -182,7 +182,9 @@ def test_the_monitoring_page_shows_an_installation_after_the_sdk_activates_and_b
     expect(row.get_by_text("Отстаёт от выпуска")).to_be_visible()  # the newest release is 4.2.0
     expect(row.get_by_text("Пользователи: 190", exact=True)).to_be_visible()
     expect(row.get_by_text("Пользователи: 190/200")).to_be_visible()  # past the 80 % alert threshold
-    expect(row.get_by_role("link", name=re.compile(license_id))).to_be_visible()
+    # the customer by name, the license id under it
+    expect(row.get_by_role("link", name="ООО «Монитор»")).to_be_visible()
+    expect(row.get_by_text(re.compile(license_id))).to_be_visible()
 
     # The filters are the server's: "stale" does not list it, "active" does.
     page.get_by_text("Нет связи", exact=True).click()
@@ -191,7 +193,7 @@ def test_the_monitoring_page_shows_an_installation_after_the_sdk_activates_and_b
     expect(page.locator("tr", has_text="budget.monitor.ru")).to_be_visible()
 
     # And the license's own page lists the installation too.
-    row.get_by_role("link", name=re.compile(license_id)).click()
+    row.get_by_role("link", name="ООО «Монитор»").click()
     expect(page.get_by_role("tab", name="Установки (1)")).to_be_visible()
     expect(page.locator("tr", has_text="budget.monitor.ru").get_by_text("Активна")).to_be_visible()
     page.close()

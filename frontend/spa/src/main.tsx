@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
-import { setSessionExpiredHandler } from './api/http';
+import { setSessionExpiredHandler } from './api/client';
 import { AppProviders } from './AppProviders';
 import './i18n';
 import { createQueryClient } from './lib/queryClient';

@@ -1,16 +1,16 @@
-import type { Page } from './contract';
-import { api, download } from './http';
-import type { ActivationList, License, LicenseKey, Product } from './licensing';
+import { answer, api, file } from './client';
 
 /** The customer's own licenses (app area): every path carries the current organization. */
-const org = (orgId: string) => `/api/app/orgs/${encodeURIComponent(orgId)}`;
-const one = (orgId: string, licenseId: string) => `${org(orgId)}/licenses/${encodeURIComponent(licenseId)}`;
+const org = (orgId: string) => ({ params: { path: { org_id: orgId } } });
+const one = (orgId: string, licenseId: string) => ({ params: { path: { org_id: orgId, license_id: licenseId } } });
 
 export const listMyLicenses = (orgId: string, cursor?: string) =>
-  api<Page<License>>(`${org(orgId)}/licenses`, { query: { cursor } });
+  answer(api.GET('/api/app/orgs/{org_id}/licenses', { params: { path: { org_id: orgId }, query: { cursor } } }));
 export const listMyActivations = (orgId: string, licenseId: string) =>
-  api<ActivationList>(`${one(orgId, licenseId)}/activations`);
-export const downloadMyLicenseFile = (orgId: string, licenseId: string) => download(`${one(orgId, licenseId)}/file`);
+  answer(api.GET('/api/app/orgs/{org_id}/licenses/{license_id}/activations', one(orgId, licenseId)));
+export const downloadMyLicenseFile = (orgId: string, licenseId: string) =>
+  file(api.GET('/api/app/orgs/{org_id}/licenses/{license_id}/file', { ...one(orgId, licenseId), parseAs: 'blob' }));
 /** The key to activate an installation with: each read is audited, so it is asked for on demand only. */
-export const revealMyLicenseKey = (orgId: string, licenseId: string) => api<LicenseKey>(`${one(orgId, licenseId)}/key`);
-export const listMyProducts = (orgId: string) => api<Product[]>(`${org(orgId)}/catalog/products`);
+export const revealMyLicenseKey = (orgId: string, licenseId: string) =>
+  answer(api.GET('/api/app/orgs/{org_id}/licenses/{license_id}/key', one(orgId, licenseId)));
+export const listMyProducts = (orgId: string) => answer(api.GET('/api/app/orgs/{org_id}/catalog/products', org(orgId)));

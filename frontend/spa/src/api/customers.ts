@@ -1,83 +1,77 @@
-import type { Page } from './contract';
-import { api, download } from './http';
-import type { components } from './schema';
+import { answer, api, file, type Answer, type Body, type Query } from './client';
 
-type Schemas = components['schemas'];
-
-export type CustomerSummary = Schemas['CustomerSummary'];
-export type CustomerCard = Schemas['CustomerCard'];
-export type CustomerCreate = Schemas['CustomerCreate'];
-export type CustomerUpdate = Schemas['CustomerUpdate'];
+export type CustomerSummary = Answer<'/api/console/customers', 'get'>['items'][number];
+export type CustomerCard = Answer<'/api/console/customers/{org_id}', 'get'>;
+export type CustomerCreate = Body<'/api/console/customers', 'post'>;
+export type CustomerUpdate = Body<'/api/console/customers/{org_id}', 'patch'>;
 export type CustomerStatus = CustomerSummary['status'];
-export type ImportReport = Schemas['ImportReport'];
-export type Contact = Schemas['ContactView'];
-export type ContactCreate = Schemas['ContactCreate'];
-export type Contract = Schemas['ContractView'];
-export type ContractCreate = Schemas['ContractCreate'];
-export type CustomerDocument = Schemas['DocumentView'];
-export type DocumentCreated = Schemas['DocumentCreated'];
-export type DocumentUploadRequest = Schemas['DocumentUploadRequest'];
-export type DocumentLinkRequest = Schemas['DocumentLinkRequest'];
-export type PaymentsTab = Schemas['PaymentsTab'];
-export type PaymentCreate = Schemas['PaymentCreate'];
-export type ActivityItem = Schemas['ActivityItem'];
-export type Note = Schemas['NoteView'];
+export type ImportRequest = Body<'/api/console/customers/import', 'post'>;
+export type ImportReport = Answer<'/api/console/customers/import', 'post'>;
+export type Contact = Answer<'/api/console/customers/{org_id}/contacts', 'post'>;
+export type ContactCreate = Body<'/api/console/customers/{org_id}/contacts', 'post'>;
+export type Contract = Answer<'/api/console/customers/{org_id}/contracts', 'post'>;
+export type ContractCreate = Body<'/api/console/customers/{org_id}/contracts', 'post'>;
+export type CustomerDocument = Answer<'/api/console/customers/{org_id}/documents/{document_id}/confirm', 'post'>;
+export type DocumentUploadRequest = Body<'/api/console/customers/{org_id}/documents', 'post'>;
+export type DocumentLinkRequest = Body<'/api/console/customers/{org_id}/document-links', 'post'>;
+export type PaymentsTab = Answer<'/api/console/customers/{org_id}/payments', 'get'>;
+export type PaymentCreate = Body<'/api/console/customers/{org_id}/payments', 'post'>;
+export type ActivityItem = Answer<'/api/console/customers/{org_id}/activity', 'get'>['items'][number];
+export type Note = Answer<'/api/console/customers/{org_id}/notes', 'post'>;
 
-export const SEGMENTS = ['smb', 'mid_market', 'enterprise', 'public_sector'] as const;
-export const CUSTOMER_STATUSES: CustomerStatus[] = ['active', 'suspended', 'blocked', 'archived'];
-export const DEPLOYMENTS = ['on_prem', 'saas'] as const;
-export const DOCUMENT_KINDS = ['contract', 'act', 'specification', 'other'] as const;
-export const CONTACT_PURPOSES = ['billing', 'technical', 'license_delivery', 'legal', 'general'] as const;
+/** The list's filters (cursor and page size aside). */
+export type CustomerFilters = Omit<Query<'/api/console/customers', 'get'>, 'cursor' | 'limit'>;
 
-export interface CustomerFilters {
-  segment?: (typeof SEGMENTS)[number];
-  status?: CustomerStatus;
-  manager_id?: string;
-  q?: string;
-}
-
-const base = '/api/console/customers';
-const one = (orgId: string) => `${base}/${encodeURIComponent(orgId)}`;
+const card = (orgId: string) => ({ params: { path: { org_id: orgId } } });
 
 export const listCustomers = (filters: CustomerFilters, cursor?: string, limit?: number) =>
-  api<Page<CustomerSummary>>(base, { query: { ...filters, cursor, limit } });
-export const exportCustomers = (filters: CustomerFilters, format: 'csv' | 'xlsx') =>
-  download(`${base}/export`, { query: { ...filters, format } });
-export const importCustomers = (body: { format: 'csv' | 'xlsx'; content_base64: string; dry_run: boolean; file_name?: string }) =>
-  api<ImportReport>(`${base}/import`, { method: 'POST', body });
-export const createCustomer = (body: CustomerCreate) => api<CustomerCard>(base, { method: 'POST', body });
-export const getCustomer = (orgId: string) => api<CustomerCard>(one(orgId));
-export const updateCustomer = (orgId: string, body: CustomerUpdate) => api<CustomerCard>(one(orgId), { method: 'PATCH', body });
+  answer(api.GET('/api/console/customers', { params: { query: { ...filters, cursor, limit } } }));
+export const exportCustomers = (filters: CustomerFilters, format: NonNullable<Query<'/api/console/customers/export', 'get'>['format']>) =>
+  file(api.GET('/api/console/customers/export', { params: { query: { ...filters, format } }, parseAs: 'blob' }));
+export const importCustomers = (body: ImportRequest) => answer(api.POST('/api/console/customers/import', { body }));
+export const createCustomer = (body: CustomerCreate) => answer(api.POST('/api/console/customers', { body }));
+export const getCustomer = (orgId: string) => answer(api.GET('/api/console/customers/{org_id}', card(orgId)));
+export const updateCustomer = (orgId: string, body: CustomerUpdate) =>
+  answer(api.PATCH('/api/console/customers/{org_id}', { ...card(orgId), body }));
 export const changeCustomerStatus = (orgId: string, status: CustomerStatus, reason: string) =>
-  api<CustomerCard>(`${one(orgId)}/status`, { method: 'POST', body: { status, reason } });
+  answer(api.POST('/api/console/customers/{org_id}/status', { ...card(orgId), body: { status, reason } }));
 
-export const listContacts = (orgId: string) => api<{ items: Contact[] }>(`${one(orgId)}/contacts`);
-export const addContact = (orgId: string, body: ContactCreate) => api<Contact>(`${one(orgId)}/contacts`, { method: 'POST', body });
+export const listContacts = (orgId: string) => answer(api.GET('/api/console/customers/{org_id}/contacts', card(orgId)));
+export const addContact = (orgId: string, body: ContactCreate) =>
+  answer(api.POST('/api/console/customers/{org_id}/contacts', { ...card(orgId), body }));
 export const deleteContact = (orgId: string, contactId: string) =>
-  api<void>(`${one(orgId)}/contacts/${encodeURIComponent(contactId)}`, { method: 'DELETE' });
+  answer(api.DELETE('/api/console/customers/{org_id}/contacts/{contact_id}', {
+    params: { path: { org_id: orgId, contact_id: contactId } },
+  }));
 
-export const listContracts = (orgId: string) => api<{ items: Contract[] }>(`${one(orgId)}/contracts`);
-export const addContract = (orgId: string, body: ContractCreate) => api<Contract>(`${one(orgId)}/contracts`, { method: 'POST', body });
+export const listContracts = (orgId: string) => answer(api.GET('/api/console/customers/{org_id}/contracts', card(orgId)));
+export const addContract = (orgId: string, body: ContractCreate) =>
+  answer(api.POST('/api/console/customers/{org_id}/contracts', { ...card(orgId), body }));
 
-export const listDocuments = (orgId: string) => api<{ items: CustomerDocument[] }>(`${one(orgId)}/documents`);
+const documentOf = (orgId: string, documentId: string) => ({ params: { path: { org_id: orgId, document_id: documentId } } });
+
+export const listDocuments = (orgId: string) => answer(api.GET('/api/console/customers/{org_id}/documents', card(orgId)));
 export const startUpload = (orgId: string, body: DocumentUploadRequest) =>
-  api<DocumentCreated>(`${one(orgId)}/documents`, { method: 'POST', body });
+  answer(api.POST('/api/console/customers/{org_id}/documents', { ...card(orgId), body }));
 export const addDocumentLink = (orgId: string, body: DocumentLinkRequest) =>
-  api<DocumentCreated>(`${one(orgId)}/document-links`, { method: 'POST', body });
+  answer(api.POST('/api/console/customers/{org_id}/document-links', { ...card(orgId), body }));
 export const confirmUpload = (orgId: string, documentId: string) =>
-  api<CustomerDocument>(`${one(orgId)}/documents/${encodeURIComponent(documentId)}/confirm`, { method: 'POST' });
+  answer(api.POST('/api/console/customers/{org_id}/documents/{document_id}/confirm', documentOf(orgId, documentId)));
 export const deleteDocument = (orgId: string, documentId: string) =>
-  api<void>(`${one(orgId)}/documents/${encodeURIComponent(documentId)}`, { method: 'DELETE' });
+  answer(api.DELETE('/api/console/customers/{org_id}/documents/{document_id}', documentOf(orgId, documentId)));
 export const documentLink = (orgId: string, documentId: string) =>
-  api<{ url: string; expires_at?: string | null }>(`${one(orgId)}/documents/${encodeURIComponent(documentId)}/download`);
+  answer(api.GET('/api/console/customers/{org_id}/documents/{document_id}/download', documentOf(orgId, documentId)));
 
-export const listPayments = (orgId: string) => api<PaymentsTab>(`${one(orgId)}/payments`);
-export const recordPayment = (orgId: string, body: PaymentCreate) => api<unknown>(`${one(orgId)}/payments`, { method: 'POST', body });
+export const listPayments = (orgId: string) => answer(api.GET('/api/console/customers/{org_id}/payments', card(orgId)));
+export const recordPayment = (orgId: string, body: PaymentCreate) =>
+  answer(api.POST('/api/console/customers/{org_id}/payments', { ...card(orgId), body }));
 
 export const listActivity = (orgId: string, cursor?: string) =>
-  api<Page<ActivityItem>>(`${one(orgId)}/activity`, { query: { cursor } });
-export const listNotes = (orgId: string, cursor?: string) => api<Page<Note>>(`${one(orgId)}/notes`, { query: { cursor } });
-export const addNote = (orgId: string, text: string) => api<Note>(`${one(orgId)}/notes`, { method: 'POST', body: { text } });
+  answer(api.GET('/api/console/customers/{org_id}/activity', { params: { path: { org_id: orgId }, query: { cursor } } }));
+export const listNotes = (orgId: string, cursor?: string) =>
+  answer(api.GET('/api/console/customers/{org_id}/notes', { params: { path: { org_id: orgId }, query: { cursor } } }));
+export const addNote = (orgId: string, text: string) =>
+  answer(api.POST('/api/console/customers/{org_id}/notes', { ...card(orgId), body: { text } }));
 
 /** The storage refused the presigned PUT (status 0: no answer at all). */
 export class UploadFailed extends Error {
@@ -86,7 +80,10 @@ export class UploadFailed extends Error {
   }
 }
 
-/** The presigned upload: PUT the file's bytes to the URL with exactly the headers the server signed. */
+/**
+ * The presigned upload: PUT the file's bytes to the URL with exactly the headers the server signed.
+ * Not an API call (the URL is the storage's), so plain fetch.
+ */
 export async function putToPresignedUrl(url: string, headers: Record<string, string>, file: Blob): Promise<void> {
   let response: Response;
   try {

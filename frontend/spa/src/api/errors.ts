@@ -1,7 +1,25 @@
-import type { components } from './schema';
+import i18next from 'i18next';
 
-type Problem = components['schemas']['Problem'];
-export type FieldError = NonNullable<Problem['errors']>[number];
+/**
+ * One field error of a problem: where (`body.email`, `query.cursor`), what (the server's text) and a
+ * stable code.
+ */
+export interface FieldError {
+  loc: string;
+  msg: string;
+  code: string;
+}
+
+/** An RFC 9457 problem as the API sends it (application/problem+json), with our `code` and `errors`. */
+interface Problem {
+  type: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  instance?: string;
+  errors?: FieldError[];
+}
 
 /**
  * Any failed API call: an RFC 9457 problem as the API sends it, API Gateway's own `{"message"}`
@@ -47,30 +65,35 @@ const GATEWAY_CODES: Record<number, string> = {
   503: 'unavailable',
 };
 
-/** Reads the error body of a failed response; never throws. */
-export async function problemFromResponse(response: Response): Promise<ApiError> {
-  const fallbackCode = GATEWAY_CODES[response.status] ?? 'http-error';
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
+/**
+ * A field error in the UI language. Where the server refuses with a reason code rather than a text for
+ * people (the password policy, taken numbers, ranges), the SPA says it; any other message stays the
+ * server's (already in the request's Accept-Language).
+ */
+function localized(error: FieldError): FieldError {
+  const field = error.loc.split('.').at(-1);
+  const msg = i18next.t([`fieldErrors.${field}.${error.code}`, `fieldErrors.${error.code}`], { defaultValue: error.msg });
+  return { ...error, msg };
+}
+
+/** The ApiError of a failed answer from its status and body (parsed JSON, text, or nothing). */
+export function problemFrom(status: number, body: unknown): ApiError {
+  const fallbackCode = GATEWAY_CODES[status] ?? 'http-error';
   if (body && typeof body === 'object') {
     const problem = body as Partial<Problem> & { message?: string };
     if (typeof problem.type === 'string') {
       return new ApiError({
-        status: problem.status ?? response.status,
+        status: problem.status ?? status,
         type: problem.type,
         code: problem.code ?? fallbackCode,
         detail: problem.detail ?? problem.title ?? '',
-        errors: Array.isArray(problem.errors) ? problem.errors : [],
+        errors: Array.isArray(problem.errors) ? problem.errors.map(localized) : [],
         instance: problem.instance,
       });
     }
     if (typeof problem.message === 'string') {
-      return new ApiError({ status: response.status, type: 'gateway', code: fallbackCode, detail: problem.message });
+      return new ApiError({ status, type: 'gateway', code: fallbackCode, detail: problem.message });
     }
   }
-  return new ApiError({ status: response.status, type: 'about:blank', code: fallbackCode, detail: '' });
+  return new ApiError({ status, type: 'about:blank', code: fallbackCode, detail: '' });
 }

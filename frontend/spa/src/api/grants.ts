@@ -1,9 +1,10 @@
-import type { AccessGrant, GrantRequest, Page } from './contract';
-import { api } from './http';
+import { answer, api, type Answer, type Body } from './client';
 
-const base = '/api/console/access-grants';
+export type AccessGrant = Answer<'/api/console/access-grants', 'post'>;
+export type GrantRequest = Body<'/api/console/access-grants', 'post'>;
+export type GrantScope = AccessGrant['scope'];
 
-export const listGrants = (cursor?: string) => api<Page<AccessGrant>>(base, { query: { cursor } });
-export const createGrant = (body: GrantRequest) => api<AccessGrant>(base, { method: 'POST', body });
+export const listGrants = (cursor?: string) => answer(api.GET('/api/console/access-grants', { params: { query: { cursor } } }));
+export const createGrant = (body: GrantRequest) => answer(api.POST('/api/console/access-grants', { body }));
 export const revokeGrant = (grantId: string) =>
-  api<AccessGrant>(`${base}/${encodeURIComponent(grantId)}/revoke`, { method: 'POST' });
+  answer(api.POST('/api/console/access-grants/{grant_id}/revoke', { params: { path: { grant_id: grantId } } }));

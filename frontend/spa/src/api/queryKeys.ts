@@ -1,5 +1,6 @@
-import type { AuditFilters, StaffQuery } from './contract';
+import type { AuditFilters } from './audit';
 import type { FleetFilters, LicenseFilters } from './licensing';
+import type { StaffQuery } from './staff';
 
 /** One place for cache keys, so invalidations name exactly what they mean. */
 export const queryKeys = {
@@ -15,9 +16,11 @@ export const queryKeys = {
   auditVerification: (id: string) => ['audit', 'verification', id] as const,
   members: (orgId: string) => ['members', orgId] as const,
   staffAccess: (orgId: string) => ['staff-access', orgId] as const,
+  customer: (orgId: string) => ['customers', 'one', orgId] as const,
   catalog: ['catalog'] as const,
   licenses: ['licenses'] as const,
   licenseList: (filters: LicenseFilters) => ['licenses', 'list', filters] as const,
+  customerLicenses: (orgId: string) => ['licenses', 'customer', orgId] as const,
   license: (licenseId: string) => ['licenses', 'one', licenseId] as const,
   activations: (licenseId: string) => ['licenses', 'activations', licenseId] as const,
   fleet: (filters: FleetFilters) => ['licenses', 'fleet', filters] as const,

@@ -1,12 +1,15 @@
-import type { Page, StaffInviteRequest, StaffQuery, StaffUpdateRequest, StaffUser } from './contract';
-import { api } from './http';
+import { answer, api, type Answer, type Body, type Query } from './client';
 
-const base = '/api/console/staff';
-const one = (userId: string) => `${base}/${encodeURIComponent(userId)}`;
+export type StaffUser = Answer<'/api/console/staff', 'post'>;
+export type StaffRole = StaffUser['roles'][number];
+export type StaffStatus = StaffUser['status'];
+export type StaffQuery = Query<'/api/console/staff', 'get'>;
 
-export const listStaff = (query: StaffQuery) => api<Page<StaffUser>>(base, { query: { ...query } });
-export const inviteStaff = (body: StaffInviteRequest) => api<StaffUser>(base, { method: 'POST', body });
-export const updateStaffRoles = (userId: string, body: StaffUpdateRequest) =>
-  api<StaffUser>(one(userId), { method: 'PATCH', body });
-export const deactivateStaff = (userId: string) => api<StaffUser>(`${one(userId)}/deactivate`, { method: 'POST' });
-export const resetStaffMfa = (userId: string) => api<StaffUser>(`${one(userId)}/reset-mfa`, { method: 'POST' });
+const user = (userId: string) => ({ params: { path: { user_id: userId } } });
+
+export const listStaff = (query: StaffQuery) => answer(api.GET('/api/console/staff', { params: { query } }));
+export const inviteStaff = (body: Body<'/api/console/staff', 'post'>) => answer(api.POST('/api/console/staff', { body }));
+export const updateStaffRoles = (userId: string, body: Body<'/api/console/staff/{user_id}', 'patch'>) =>
+  answer(api.PATCH('/api/console/staff/{user_id}', { ...user(userId), body }));
+export const deactivateStaff = (userId: string) => answer(api.POST('/api/console/staff/{user_id}/deactivate', user(userId)));
+export const resetStaffMfa = (userId: string) => answer(api.POST('/api/console/staff/{user_id}/reset-mfa', user(userId)));

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { Me } from '../api/contract';
+import type { Me } from '../api/auth';
 
 export const MeContext = createContext<Me | null>(null);
 
@@ -20,7 +20,5 @@ export function mfaIsMandatory(me: Me): boolean {
 }
 
 export function currentMembership(me: Me) {
-  return me.memberships.find(
-    (m) => m.org_id === me.current.org_id && (m.workspace_id ?? null) === (me.current.workspace_id ?? null),
-  ) ?? me.memberships.find((m) => m.org_id === me.current.org_id);
+  return me.memberships.find((m) => m.org_id === me.current.org_id);
 }

@@ -1,19 +1,11 @@
 import { Empty, Flex, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Activation, LimitViolation } from '../api/licensing';
+import type { Activation, FleetActivation, LimitViolation } from '../api/licensing';
 import { useDateTime } from '../lib/format';
 import { ActivationStateTag } from '../lib/licensing';
 
-export interface ActivationRow extends Activation {
-  /** On the fleet page: which license and customer the installation runs under. */
-  license_id?: string;
-  org_id?: string;
-  customer?: string | null;
-  product?: string;
-  plan?: string;
-  license_state?: string;
-  clone_suspected?: boolean;
-}
+/** An installation; on the fleet page also which license and customer it runs under. */
+export type ActivationRow = Activation & Partial<Omit<FleetActivation, keyof Activation>>;
 
 function ViolationTag({ violation }: { violation: LimitViolation }) {
   const { t } = useTranslation();
@@ -29,7 +21,8 @@ function ViolationTag({ violation }: { violation: LimitViolation }) {
 
 /**
  * Installations of a license (or of the whole fleet): version and whether it is behind the newest
- * release, server IP, last heartbeat, modules in use, state, limit violations.
+ * release, server IP, last heartbeat, modules in use, state, limit violations. It fits a 1440 px
+ * screen; narrower, it scrolls sideways with the installation pinned.
  */
 export function ActivationsTable({ rows, loading, moduleName, extraColumns = [], emptyText }: {
   rows: ActivationRow[];
@@ -45,12 +38,13 @@ export function ActivationsTable({ rows, loading, moduleName, extraColumns = [],
     {
       key: 'installation',
       title: t('activations.installation'),
+      fixed: extraColumns.length === 0 ? 'left' : undefined,
       render: (_, a) => (
-        <Flex vertical>
-          <Typography.Text>{a.domain}</Typography.Text>
-          <Tooltip title={a.fingerprint}>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{a.installation_id}</Typography.Text>
-          </Tooltip>
+        <Flex vertical style={{ minWidth: 0 }}>
+          <Typography.Text ellipsis={{ tooltip: a.domain }}>{a.domain}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis={{ tooltip: a.fingerprint }}>
+            {`${a.server_ip ?? '—'} · ${a.installation_id}`}
+          </Typography.Text>
           {a.clone_suspected && <Tag color="error" style={{ width: 'fit-content' }}>{t('activations.cloneSuspected')}</Tag>}
         </Flex>
       ),
@@ -58,6 +52,7 @@ export function ActivationsTable({ rows, loading, moduleName, extraColumns = [],
     {
       key: 'version',
       title: t('activations.version'),
+      width: 90,
       render: (_, a) => (
         <Flex vertical gap={2}>
           <Typography.Text>{a.software_version}</Typography.Text>
@@ -65,10 +60,10 @@ export function ActivationsTable({ rows, loading, moduleName, extraColumns = [],
         </Flex>
       ),
     },
-    { key: 'ip', title: t('activations.ip'), dataIndex: 'server_ip', render: (ip: string | null) => ip ?? '—' },
     {
       key: 'seen',
       title: t('activations.lastHeartbeat'),
+      width: 165,
       render: (_, a) => (
         <Flex vertical>
           <Typography.Text>{dateTime(a.last_seen_at)}</Typography.Text>
@@ -80,12 +75,13 @@ export function ActivationsTable({ rows, loading, moduleName, extraColumns = [],
       key: 'modules',
       title: t('activations.modules'),
       render: (_, a) => a.active_modules.length === 0 ? '—' : (
-        <Flex wrap gap={4} style={{ maxWidth: 260 }}>{a.active_modules.map((m) => <Tag key={m}>{moduleName(m)}</Tag>)}</Flex>
+        <Flex wrap gap={4}>{a.active_modules.map((m) => <Tag key={m}>{moduleName(m)}</Tag>)}</Flex>
       ),
     },
     {
       key: 'usage',
       title: t('activations.usage'),
+      width: 140,
       render: (_, a) => {
         const entries = Object.entries(a.usage);
         return entries.length === 0 ? '—' : (
@@ -95,10 +91,11 @@ export function ActivationsTable({ rows, loading, moduleName, extraColumns = [],
         );
       },
     },
-    { key: 'state', title: t('activations.state'), render: (_, a) => <ActivationStateTag state={a.state} /> },
+    { key: 'state', title: t('activations.state'), width: 110, render: (_, a) => <ActivationStateTag state={a.state} /> },
     {
       key: 'violations',
       title: t('activations.violations'),
+      width: 160,
       render: (_, a) => a.violations.length === 0 ? <Typography.Text type="secondary">{t('activations.noViolations')}</Typography.Text> : (
         <Flex wrap gap={4}>{a.violations.map((v) => <ViolationTag key={v.limit} violation={v} />)}</Flex>
       ),
@@ -112,7 +109,8 @@ export function ActivationsTable({ rows, loading, moduleName, extraColumns = [],
       dataSource={rows}
       loading={loading}
       pagination={rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
-      scroll={{ x: 'max-content' }}
+      tableLayout="fixed"
+      scroll={{ x: extraColumns.length > 0 ? 1060 : 900 }}
       locale={{ emptyText: loading ? ' ' : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText} /> }}
     />
   );

@@ -2,9 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { getCustomer, listCustomers } from '../api/customers';
-
-const ORG_ID = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
+import { listCustomers } from '../api/customers';
+import { ORG_ID, useCustomer } from '../lib/names';
 
 /** A pasted organization id in any letter case, as the API spells it. */
 export function asOrgId(text: string): string | undefined {
@@ -63,13 +62,7 @@ export function CustomerPicker({ value, onChange, id, style }: {
   const { t } = useTranslation();
   const search = useCustomerSearch();
   // The chosen customer's name, when it came from the address or a pasted id.
-  const chosen = useQuery({
-    queryKey: ['customers', 'one', value],
-    queryFn: () => getCustomer(value!),
-    enabled: !!value && ORG_ID.test(value),
-    staleTime: 60_000,
-    retry: false,
-  });
+  const chosen = useCustomer(value);
   const options = [...search.options];
   if (value && !options.some((o) => o.value === value)) options.unshift({ value, label: chosen.data?.name ?? value });
   return (

@@ -1,8 +1,13 @@
 import { useInfiniteQuery, type InfiniteData, type QueryKey, type UseInfiniteQueryResult } from '@tanstack/react-query';
 import { Alert, Button, Empty, Flex, Grid, Table, type TableProps } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Page } from '../api/contract';
 import { ErrorState, describeError } from './errors';
+
+/** A page of any list the API answers: `{items, next_cursor}`. */
+export interface Page<T> {
+  items: T[];
+  next_cursor?: string | null;
+}
 
 export type PagedQuery<T> = UseInfiniteQueryResult<InfiniteData<Page<T>>, Error>;
 
@@ -21,10 +26,16 @@ interface PagedTableProps<T> extends Omit<TableProps<T>, 'dataSource' | 'paginat
   query: PagedQuery<T>;
   /** Says why the list is empty and what to do about it. */
   emptyText: string;
+  /**
+   * The narrowest the table gets before it scrolls sideways inside itself, its `fixed` key column
+   * pinned. Wider, its columns share the page (fixed layout: columns without a width split what the
+   * others leave, and long texts end in "…" where the cell says so).
+   */
+  minWidth: number;
 }
 
 /** The loading, empty, error and "Load more" states every list shares. */
-export function PagedTable<T extends object>({ query, emptyText, columns, ...table }: PagedTableProps<T>) {
+export function PagedTable<T extends object>({ query, emptyText, minWidth, columns, ...table }: PagedTableProps<T>) {
   const { t } = useTranslation();
   // A pinned actions column helps wide tables; on a phone it would cover the rest.
   const wide = Grid.useBreakpoint().md;
@@ -39,7 +50,8 @@ export function PagedTable<T extends object>({ query, emptyText, columns, ...tab
         dataSource={rows}
         loading={query.isPending}
         pagination={false}
-        scroll={{ x: 'max-content' }}
+        tableLayout="fixed"
+        scroll={{ x: minWidth }}
         locale={{ emptyText: query.isPending ? ' ' : <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText} /> }}
       />
       {query.isFetchNextPageError && (

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CUSTOMER_ROLES, STAFF_ROLES } from '../api/contract';
+import {
+  ACTIVATION_STATES, CONTACT_PURPOSES, CUSTOMER_ROLES, CUSTOMER_STATUSES, DEPLOYMENTS, DOCUMENT_KINDS, LICENSE_STATES,
+  LICENSE_STATUSES, LIMIT_MODES, OIDC_PROVIDERS, PAYMENT_METHODS, SEGMENTS, STAFF_ROLES,
+} from '../api/enums';
 import { KNOWN_AUDIT_ACTIONS } from '../lib/auditActions';
 import { flatten } from '../test/i18nNamespace';
 import en from './en.json';
@@ -47,6 +50,17 @@ describe('translations', () => {
       ...CUSTOMER_ROLES.map((role) => `roles.customer.${role}`),
       ...KNOWN_AUDIT_ACTIONS.map((action) => `auditAction.${action}`),
     ];
+    expect(wanted.filter((key) => !ruKeys.has(key))).toEqual([]);
+  });
+
+  it('name every value of the enumerations the API lists and the pages offer', () => {
+    const labelled: [string, readonly string[]][] = [
+      ['segment', SEGMENTS], ['customerStatus', CUSTOMER_STATUSES], ['deployment', DEPLOYMENTS],
+      ['contactPurpose', CONTACT_PURPOSES], ['documentKind', DOCUMENT_KINDS], ['paymentMethod', PAYMENT_METHODS],
+      ['licenses.statuses', LICENSE_STATUSES], ['licenseState', LICENSE_STATES], ['limitMode', LIMIT_MODES],
+      ['activationState', ACTIVATION_STATES], ['monitoring.states', ACTIVATION_STATES], ['signIn', OIDC_PROVIDERS],
+    ];
+    const wanted = labelled.flatMap(([prefix, values]) => values.map((value) => `${prefix}.${value}`));
     expect(wanted.filter((key) => !ruKeys.has(key))).toEqual([]);
   });
 });

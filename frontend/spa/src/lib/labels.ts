@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { UserKind } from '../api/contract';
+import type { UserKind } from '../api/auth';
 
 /** Role and audit action names as people read them; an unknown name shows as it is. */
 export function useLabels() {

@@ -1,8 +1,9 @@
-import type { Me } from '../api/contract';
+import type { Me } from '../api/auth';
+import { CUSTOMER_ROLES, STAFF_ROLES } from '../api/enums';
 import { useMe } from '../auth/session';
 
-const ALL_STAFF = ['admin', 'sales', 'implementation', 'support', 'billing', 'developer', 'auditor'] as const;
-const ALL_CUSTOMER = ['owner', 'admin', 'operator', 'analyst'] as const;
+const ALL_STAFF = STAFF_ROLES;
+const ALL_CUSTOMER = CUSTOMER_ROLES;
 
 /**
  * The backend's permission table (layers/tessera/tessera/identity/roles.py, PERMISSIONS), every console and

@@ -1,6 +1,6 @@
 import { render } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider, type RouteObject } from 'react-router';
-import type { Me } from '../api/contract';
+import type { Me } from '../api/auth';
 import { AppProviders } from '../AppProviders';
 import { createQueryClient } from '../lib/queryClient';
 

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { downloadMyLicenseFile, listMyActivations, listMyLicenses, listMyProducts, revealMyLicenseKey } from '../../api/appLicensing';
-import { LIMIT_NAMES, type License } from '../../api/licensing';
+import type { License } from '../../api/licensing';
 import { queryKeys } from '../../api/queryKeys';
 import { useMe } from '../../auth/session';
 import { ErrorState, useShowError } from '../../components/errors';
@@ -77,8 +77,8 @@ function LicenseCard({ license, orgId, products }: { license: License; orgId: st
         <Descriptions.Item label={t('licenses.modules')}>
           <Flex wrap gap={4}>{license.modules.map((m) => <Tag key={m}>{names.module(license.product, m)}</Tag>)}</Flex>
         </Descriptions.Item>
-        {LIMIT_NAMES.filter((n) => license.limits[n]).map((n) => (
-          <Descriptions.Item key={n} label={t(`limitName.${n}`)}>{limitText(license.limits[n])}</Descriptions.Item>
+        {Object.entries(license.limits).map(([name, limit]) => (
+          <Descriptions.Item key={name} label={t(`limitName.${name}`)}>{limitText(limit)}</Descriptions.Item>
         ))}
         <Descriptions.Item label={t('licenses.key')}><LicenseKeyField license={license} orgId={orgId} /></Descriptions.Item>
       </Descriptions>

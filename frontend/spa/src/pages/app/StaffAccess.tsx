@@ -1,8 +1,7 @@
 import { Empty } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { StaffAccessEntry } from '../../api/contract';
 import { queryKeys } from '../../api/queryKeys';
-import { listStaffAccess } from '../../api/team';
+import { listStaffAccess, type StaffAccessEntry } from '../../api/team';
 import { useMe } from '../../auth/session';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
 import { PageHeader } from '../../components/PageHeader';
@@ -32,11 +31,12 @@ function StaffAccessTable({ orgId }: { orgId: string }) {
       query={entries}
       rowKey={(e) => `${e.at}|${e.staff}|${e.action}`}
       emptyText={t('staffAccess.empty')}
+      minWidth={720}
       columns={[
-        { key: 'at', title: t('staffAccess.when'), dataIndex: 'at', render: dateTime },
-        { key: 'who', title: t('staffAccess.who'), dataIndex: 'staff' },
-        { key: 'what', title: t('staffAccess.what'), render: (_, e) => labels.auditAction(e.action) },
-        { key: 'why', title: t('staffAccess.why'), dataIndex: 'reason', render: (reason: string | null) => reason ?? '—' },
+        { key: 'at', title: t('staffAccess.when'), dataIndex: 'at', width: 180, render: dateTime },
+        { key: 'who', title: t('staffAccess.who'), dataIndex: 'staff', ellipsis: true },
+        { key: 'what', title: t('staffAccess.what'), ellipsis: true, render: (_, e) => labels.auditAction(e.action) },
+        { key: 'why', title: t('staffAccess.why'), dataIndex: 'reason', ellipsis: true, render: (reason: string | null) => reason ?? '—' },
       ]}
     />
   );

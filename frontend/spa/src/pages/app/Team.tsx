@@ -3,9 +3,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CUSTOMER_ROLES, type CustomerRole, type Member } from '../../api/contract';
+import { CUSTOMER_ROLES } from '../../api/enums';
 import { queryKeys } from '../../api/queryKeys';
-import { inviteMember, listMembers, removeMember, updateMemberRole } from '../../api/team';
+import { inviteMember, listMembers, removeMember, updateMemberRole, type CustomerRole, type Member } from '../../api/team';
 import { currentMembership, useMe } from '../../auth/session';
 import { settled, useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
@@ -69,20 +69,23 @@ function TeamTable({ orgId }: { orgId: string }) {
         query={members}
         rowKey="id"
         emptyText={t('team.empty')}
+        minWidth={760}
         columns={[
           {
             key: 'member',
             title: t('team.member'),
+            fixed: 'left',
             render: (_, m) => (
-              <Flex vertical>
-                <Typography.Text strong>{m.name || '—'} {isMe(m) && <Tag>{t('team.you')}</Tag>}</Typography.Text>
-                <Typography.Text type="secondary">{m.email}</Typography.Text>
+              <Flex vertical style={{ minWidth: 0 }}>
+                <Typography.Text strong ellipsis>{m.name || '—'} {isMe(m) && <Tag>{t('team.you')}</Tag>}</Typography.Text>
+                <Typography.Text type="secondary" ellipsis={{ tooltip: m.email }}>{m.email}</Typography.Text>
               </Flex>
             ),
           },
           {
             key: 'role',
             title: t('team.role'),
+            width: 200,
             render: (_, m) => editable(m) ? (
               <Select<CustomerRole>
                 size="small"
@@ -95,12 +98,13 @@ function TeamTable({ orgId }: { orgId: string }) {
               />
             ) : <Tag>{labels.role('customer', m.role)}</Tag>,
           },
-          { key: 'status', title: t('team.status'), render: (_, m) => <Tag color={m.status === 'active' ? 'success' : 'processing'}>{t(`memberStatus.${m.status}`)}</Tag> },
-          { key: 'since', title: t('team.since'), dataIndex: 'created_at', render: dateTime },
+          { key: 'status', title: t('team.status'), width: 140, render: (_, m) => <Tag color={m.status === 'active' ? 'success' : 'processing'}>{t(`memberStatus.${m.status}`)}</Tag> },
+          { key: 'since', title: t('team.since'), dataIndex: 'created_at', width: 180, render: dateTime },
           ...(canManage ? [{
             key: 'actions',
             title: '',
             fixed: 'right' as const,
+            width: 120,
             render: (_: unknown, m: Member) => !editable(m) ? null : (
               <Popconfirm
                 title={t(m.status === 'invited' ? 'team.withdrawConfirm' : 'team.removeConfirm', { email: m.email })}

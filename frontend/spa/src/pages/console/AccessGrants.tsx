@@ -4,15 +4,16 @@ import { App, Button, DatePicker, Form, Input, Modal, Popconfirm, Radio, Select,
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccessGrant, GrantScope } from '../../api/contract';
-import { createGrant, listGrants, revokeGrant } from '../../api/grants';
+import { createGrant, listGrants, revokeGrant, type AccessGrant, type GrantScope } from '../../api/grants';
 import { queryKeys } from '../../api/queryKeys';
 import { listStaff } from '../../api/staff';
 import { hasStaffRole, useMe } from '../../auth/session';
+import { CustomerPicker } from '../../components/CustomerPicker';
 import { settled, useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
 import { PageHeader } from '../../components/PageHeader';
 import { useDateTime } from '../../lib/format';
+import { CustomerName, useCustomer } from '../../lib/names';
 import { useCan } from '../../lib/permissions';
 
 type GrantState = 'active' | 'expired' | 'revoked';
@@ -22,6 +23,12 @@ function stateOf(grant: AccessGrant, now: number): GrantState {
   if (grant.revoked_at) return 'revoked';
   if (grant.active !== undefined) return grant.active ? 'active' : 'expired';
   return new Date(grant.expires_at).getTime() <= now ? 'expired' : 'active';
+}
+
+function RevokeQuestion({ orgId }: { orgId: string }) {
+  const { t } = useTranslation();
+  const customer = useCustomer(orgId);
+  return <>{t('grants.revokeConfirm', { org: customer.data?.name ?? orgId })}</>;
 }
 
 export default function AccessGrants() {
@@ -58,20 +65,22 @@ export default function AccessGrants() {
         query={grants}
         rowKey="id"
         emptyText={t('grants.empty')}
+        minWidth={960}
         columns={[
-          { key: 'org', title: t('grants.organization'), dataIndex: 'org_id', render: (id: string) => <Typography.Text code>{id}</Typography.Text> },
-          { key: 'grantee', title: t('grants.grantee'), render: (_, g) => g.grantee_email || g.grantee_id },
-          { key: 'scope', title: t('grants.scope'), render: (_, g) => <Tag color={g.scope === 'write' ? 'orange' : 'blue'}>{t(`grants.scopes.${g.scope}`)}</Tag> },
-          { key: 'reason', title: t('grants.reason'), dataIndex: 'reason', render: (reason: string) => <Typography.Text style={{ maxWidth: 360 }} ellipsis={{ tooltip: reason }}>{reason}</Typography.Text> },
-          { key: 'expires', title: t('grants.expires'), dataIndex: 'expires_at', render: dateTime },
-          { key: 'state', title: t('grants.state'), render: (_, g) => { const state = stateOf(g, now); return <Tag color={STATE_COLOR[state]}>{t(`grants.states.${state}`)}</Tag>; } },
+          { key: 'org', title: t('grants.organization'), dataIndex: 'org_id', fixed: 'left', render: (id: string) => <CustomerName orgId={id} /> },
+          { key: 'grantee', title: t('grants.grantee'), ellipsis: true, render: (_, g) => g.grantee_email || g.grantee_id },
+          { key: 'scope', title: t('grants.scope'), width: 170, render: (_, g) => <Tag color={g.scope === 'write' ? 'orange' : 'blue'}>{t(`grants.scopes.${g.scope}`)}</Tag> },
+          { key: 'reason', title: t('grants.reason'), dataIndex: 'reason', render: (reason: string) => <Typography.Text ellipsis={{ tooltip: reason }}>{reason}</Typography.Text> },
+          { key: 'expires', title: t('grants.expires'), dataIndex: 'expires_at', width: 180, render: dateTime },
+          { key: 'state', title: t('grants.state'), width: 130, render: (_, g) => { const state = stateOf(g, now); return <Tag color={STATE_COLOR[state]}>{t(`grants.states.${state}`)}</Tag>; } },
           ...(can('console.grants.revoke') ? [{
             key: 'actions',
             title: '',
             fixed: 'right' as const,
+            width: 110,
             render: (_: unknown, g: AccessGrant) => stateOf(g, now) !== 'active' ? null : (
               <Popconfirm
-                title={t('grants.revokeConfirm', { org: g.org_id })}
+                title={<RevokeQuestion orgId={g.org_id} />}
                 okText={t('grants.revoke')}
                 okButtonProps={{ danger: true }}
                 cancelText={t('common.cancel')}
@@ -119,7 +128,7 @@ function CreateGrantDialog({ open, onClose, onCreated }: { open: boolean; onClos
   });
   const create = useMutation({
     mutationFn: (values: GrantValues) => createGrant({
-      org_id: values.org_id.trim(),
+      org_id: values.org_id,
       // without a grantee the grant is the caller's own (support's self-grant)
       ...(isAdmin ? { grantee_id: values.grantee_id } : {}),
       scope: values.scope,
@@ -152,8 +161,8 @@ function CreateGrantDialog({ open, onClose, onCreated }: { open: boolean; onClos
         initialValues={{ scope: 'read', grantee_id: isAdmin ? undefined : me.user.id, expires_at: dayjs().add(1, 'day') }}
         onFinish={(values) => create.mutate(values)}
       >
-        <Form.Item name="org_id" label={t('grants.organizationId')} rules={[{ required: true, message: t('validation.required') }]}>
-          <Input placeholder="org_…" autoComplete="off" />
+        <Form.Item name="org_id" label={t('grants.organization')} rules={[{ required: true, message: t('validation.required') }]}>
+          <CustomerPicker />
         </Form.Item>
         <Form.Item name="grantee_id" label={t('grants.grantee')} rules={[{ required: true, message: t('validation.required') }]}>
           <Select

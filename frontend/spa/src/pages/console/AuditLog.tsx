@@ -1,12 +1,16 @@
 import { DownloadOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, App, AutoComplete, Button, DatePicker, Descriptions, Flex, Form, Input, Table, Typography } from 'antd';
+import { Alert, App, AutoComplete, Button, DatePicker, Descriptions, Flex, Form, Input, Select, Table, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { exportAudit, getAuditVerification, searchAudit, startAuditVerification, type ExportFormat } from '../../api/audit';
-import type { AuditEvent, AuditFilters, AuditVerifyResult } from '../../api/contract';
+import {
+  exportAudit, getAuditVerification, searchAudit, startAuditVerification, type AuditEvent, type AuditFilters, type AuditVerifyResult,
+  type ExportFormat,
+} from '../../api/audit';
 import { queryKeys } from '../../api/queryKeys';
+import { AuditActor, AuditEntity, useAuditLabels } from '../../components/audit';
+import { CustomerPicker } from '../../components/CustomerPicker';
 import { useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
 import { PageHeader } from '../../components/PageHeader';
@@ -14,11 +18,13 @@ import { saveBlob } from '../../lib/download';
 import { useDateTime } from '../../lib/format';
 import { KNOWN_AUDIT_ACTIONS } from '../../lib/auditActions';
 import { useLabels } from '../../lib/labels';
+import { CustomerName, useStaffNames } from '../../lib/names';
 
 const VERIFY_POLL_MS = 1000;
 
 interface FilterValues {
   actor?: string;
+  org?: string;
   entity?: string;
   action?: string;
   range?: [Dayjs | null, Dayjs | null] | null;
@@ -27,7 +33,8 @@ interface FilterValues {
 function toFilters(values: FilterValues): AuditFilters {
   const [from, to] = values.range ?? [];
   return {
-    actor: values.actor?.trim() || undefined,
+    actor: values.actor || undefined,
+    org: values.org || undefined,
     entity: values.entity?.trim() || undefined,
     action: values.action?.trim() || undefined,
     from: from?.format('YYYY-MM-DD'),
@@ -39,6 +46,7 @@ export default function AuditLog() {
   const { t } = useTranslation();
   const labels = useLabels();
   const dateTime = useDateTime();
+  const staffNames = useStaffNames();
   const showError = useShowError();
   const { modal } = App.useApp();
   const [form] = Form.useForm<FilterValues>();
@@ -63,7 +71,7 @@ export default function AuditLog() {
     enabled: verificationId !== undefined,
     refetchInterval: (query) => (query.state.data?.status === 'done' ? false : VERIFY_POLL_MS),
   });
-  const chainName = (chain: string | null) => (chain === 'platform' ? t('audit.platformChain') : chain ?? '—');
+  const chainName = (chain?: string | null) => (chain === 'platform' ? t('audit.platformChain') : chain ?? '—');
   const showResult = (result: AuditVerifyResult) => {
     const show = result.valid ? modal.success : modal.error;
     show({
@@ -118,7 +126,17 @@ export default function AuditLog() {
       )}
       <Form form={form} layout="inline" onFinish={(values) => setFilters(toFilters(values))} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item name="actor">
-          <Input allowClear placeholder={t('audit.actorPlaceholder')} aria-label={t('audit.actor')} style={{ width: 200 }} />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('audit.actorPlaceholder')}
+            aria-label={t('audit.actor')}
+            style={{ width: 220 }}
+            options={[...staffNames].map(([value, label]) => ({ value, label }))}
+          />
+        </Form.Item>
+        <Form.Item name="org">
+          <CustomerPicker style={{ width: 260 }} />
         </Form.Item>
         <Form.Item name="entity">
           <Input allowClear placeholder={t('audit.entityPlaceholder')} aria-label={t('audit.entity')} style={{ width: 220 }} />
@@ -149,43 +167,35 @@ export default function AuditLog() {
         size="small"
         emptyText={filtered ? t('audit.emptyFiltered') : t('audit.empty')}
         expandable={{ expandedRowRender: (event) => <AuditDetails event={event} /> }}
+        minWidth={980}
         columns={[
-          { key: 'at', title: t('audit.at'), dataIndex: 'at', render: dateTime },
-          {
-            key: 'actor',
-            title: t('audit.actor'),
-            render: (_, e) => (
-              <Flex vertical>
-                <Typography.Text>{e.actor.display || e.actor.id}</Typography.Text>
-                <Typography.Text type="secondary">{t(`actorKind.${e.actor.kind}`, { defaultValue: e.actor.kind })}</Typography.Text>
-              </Flex>
-            ),
-          },
+          { key: 'at', title: t('audit.at'), dataIndex: 'at', render: dateTime, width: 170, fixed: 'left' },
+          { key: 'actor', title: t('audit.actor'), render: (_, e) => <AuditActor actor={e.actor} /> },
           {
             key: 'action',
             title: t('audit.action'),
             render: (_, e) => (
-              <Flex vertical>
-                <Typography.Text>{labels.auditAction(e.action)}</Typography.Text>
-                <Typography.Text type="secondary" code>{e.action}</Typography.Text>
+              <Flex vertical style={{ minWidth: 0 }}>
+                <Typography.Text ellipsis>{labels.auditAction(e.action)}</Typography.Text>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>{e.action}</Typography.Text>
               </Flex>
             ),
           },
-          { key: 'entity', title: t('audit.entity'), render: (_, e) => <Typography.Text code>{`${e.entity_type}:${e.entity_id}`}</Typography.Text> },
-          { key: 'org', title: t('audit.organization'), dataIndex: 'org_id', render: (id: string | null) => id ?? '—' },
-          { key: 'ip', title: 'IP', dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
+          { key: 'entity', title: t('audit.entity'), render: (_, e) => <AuditEntity entityType={e.entity_type} entityId={e.entity_id} /> },
+          { key: 'org', title: t('audit.organization'), dataIndex: 'org_id', render: (id: string | null) => <CustomerName orgId={id} /> },
+          { key: 'ip', title: 'IP', dataIndex: 'ip', width: 130, render: (ip: string | null) => ip ?? '—' },
         ]}
       />
     </>
   );
 }
 
-const show = (value: unknown) => (value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
-
 /** What changed: field by field from `diff`; the raw snapshots when there is no diff (creations, deletions). */
 function AuditDetails({ event }: { event: AuditEvent }) {
   const { t } = useTranslation();
+  const labels = useAuditLabels();
   const changes = Object.entries(event.diff ?? {}).map(([field, [before, after]]) => ({ field, before, after }));
+  const value = (field: string) => (v: unknown) => labels.value(event.entity_type, field, v);
   // Bounded: the list is as wide as its widest content, and a user agent is one long line.
   return (
     <Flex vertical gap={12} style={{ maxWidth: 960, overflowWrap: 'anywhere' }}>
@@ -196,9 +206,9 @@ function AuditDetails({ event }: { event: AuditEvent }) {
           pagination={false}
           dataSource={changes}
           columns={[
-            { key: 'field', title: t('audit.field'), dataIndex: 'field', render: (f: string) => <Typography.Text code>{f}</Typography.Text> },
-            { key: 'before', title: t('audit.before'), dataIndex: 'before', render: show },
-            { key: 'after', title: t('audit.after'), dataIndex: 'after', render: show },
+            { key: 'field', title: t('audit.field'), dataIndex: 'field', render: (f: string) => <span title={f}>{labels.field(event.entity_type, f)}</span> },
+            { key: 'before', title: t('audit.before'), render: (_, c) => value(c.field)(c.before) },
+            { key: 'after', title: t('audit.after'), render: (_, c) => value(c.field)(c.after) },
           ]}
         />
       ) : (

@@ -3,9 +3,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Form, Input, Modal, Popconfirm, Select, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { STAFF_ROLES, type StaffRole, type StaffStatus, type StaffUser } from '../../api/contract';
+import { STAFF_ROLES } from '../../api/enums';
 import { queryKeys } from '../../api/queryKeys';
-import { deactivateStaff, inviteStaff, listStaff, resetStaffMfa, updateStaffRoles } from '../../api/staff';
+import {
+  deactivateStaff, inviteStaff, listStaff, resetStaffMfa, updateStaffRoles, type StaffRole, type StaffStatus, type StaffUser,
+} from '../../api/staff';
 import { useMe } from '../../auth/session';
 import { settled, useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
@@ -68,14 +70,16 @@ export default function StaffUsers() {
         query={staff}
         rowKey="id"
         emptyText={search || role ? t('staff.emptyFiltered') : t('staff.empty')}
+        minWidth={900}
         columns={[
           {
             key: 'user',
             title: t('staff.user'),
+            fixed: 'left',
             render: (_, u) => (
-              <Flex vertical>
-                <Typography.Text strong>{u.name || '—'}</Typography.Text>
-                <Typography.Text type="secondary">{u.email}</Typography.Text>
+              <Flex vertical style={{ minWidth: 0 }}>
+                <Typography.Text strong ellipsis>{u.name || '—'}</Typography.Text>
+                <Typography.Text type="secondary" ellipsis={{ tooltip: u.email }}>{u.email}</Typography.Text>
               </Flex>
             ),
           },
@@ -84,16 +88,16 @@ export default function StaffUsers() {
             title: t('staff.roles'),
             render: (_, u) => <Flex wrap gap={4}>{u.roles.map((r) => <Tag key={r}>{labels.role('staff', r)}</Tag>)}</Flex>,
           },
-          { key: 'status', title: t('staff.status'), render: (_, u) => <Tag color={STATUS_COLOR[u.status]}>{t(`staffStatus.${u.status}`)}</Tag> },
-          { key: 'mfa', title: t('staff.mfa'), render: (_, u) => (u.mfa_enabled ? <Tag color="success">{t('mfa.on')}</Tag> : <Tag>{t('mfa.off')}</Tag>) },
-          { key: 'lastLogin', title: t('staff.lastLogin'), dataIndex: 'last_login_at', render: dateTime },
+          { key: 'status', title: t('staff.status'), width: 130, render: (_, u) => <Tag color={STATUS_COLOR[u.status]}>{t(`staffStatus.${u.status}`)}</Tag> },
+          { key: 'mfa', title: t('staff.mfa'), width: 110, render: (_, u) => (u.mfa_enabled ? <Tag color="success">{t('mfa.on')}</Tag> : <Tag>{t('mfa.off')}</Tag>) },
+          { key: 'lastLogin', title: t('staff.lastLogin'), dataIndex: 'last_login_at', width: 180, render: dateTime },
           ...(can('console.staff.update') ? [{
             key: 'actions',
             title: '',
             fixed: 'right' as const,
-            width: 200,
+            width: 220,
             render: (_: unknown, u: StaffUser) => (
-              <Flex wrap gap={4} style={{ maxWidth: 200 }}>
+              <Flex wrap gap={4}>
                 <Button size="small" disabled={u.status === 'deactivated'} onClick={() => setEditing(u)}>{t('staff.changeRoles')}</Button>
                 <Popconfirm
                   title={t('staff.resetMfaConfirm', { email: u.email })}

@@ -1,12 +1,11 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
 import { Button, Divider, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { getCustomer } from '../../api/customers';
 import { ErrorState } from '../../components/errors';
 import { PageHeader } from '../../components/PageHeader';
 import { PageSpin } from '../../components/PageSpin';
+import { useCustomer } from '../../lib/names';
 import { useCan } from '../../lib/permissions';
 import type { Owner } from './api';
 import { DeliveryLog } from './DeliveryLog';
@@ -23,7 +22,7 @@ export default function CustomerNotifications() {
   const can = useCan();
   const owner: Owner = { kind: 'customer', orgId };
   const preferences = usePreferences(owner, !!orgId);
-  const card = useQuery({ queryKey: ['customers', 'one', orgId], queryFn: () => getCustomer(orgId), enabled: !!orgId, staleTime: 60_000, retry: false });
+  const card = useCustomer(orgId);
   const name = card.data?.name ?? orgId;
   return (
     <>

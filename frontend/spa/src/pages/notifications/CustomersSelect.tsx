@@ -2,6 +2,7 @@ import { useQueries } from '@tanstack/react-query';
 import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { getCustomer } from '../../api/customers';
+import { queryKeys } from '../../api/queryKeys';
 import { useCustomerSearch } from '../../components/CustomerPicker';
 
 /** Several customer organizations (values are `org_…` ids): search by name or ИНН, or paste an id. */
@@ -17,7 +18,7 @@ export function CustomersSelect({ value, onChange, id, disabled }: {
   // The chosen customers' names (the same cache entries the customer picker fills).
   const names = useQueries({
     queries: chosen.map((orgId) => ({
-      queryKey: ['customers', 'one', orgId],
+      queryKey: queryKeys.customer(orgId),
       queryFn: () => getCustomer(orgId),
       staleTime: 60_000,
       retry: false,

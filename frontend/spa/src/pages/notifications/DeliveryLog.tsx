@@ -1,17 +1,17 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, DatePicker, Flex, Form, Popconfirm, Select, Tag, Tooltip, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { getCustomer } from '../../api/customers';
+import { CHANNELS, DELIVERY_AUDIENCES, DELIVERY_EVENTS, DELIVERY_STATUSES } from '../../api/enums';
 import { CustomerPicker } from '../../components/CustomerPicker';
 import { settled, useShowError } from '../../components/errors';
 import { PagedTable, usePagedQuery } from '../../components/PagedTable';
 import { useDateTime } from '../../lib/format';
+import { CustomerName } from '../../lib/names';
 import {
-  CHANNELS, DELIVERY_EVENTS, DELIVERY_STATUSES, listConsoleDeliveries, listOrgDeliveries, moscowDayBounds,
+  listConsoleDeliveries, listOrgDeliveries, moscowDayBounds,
   notificationKeys, retryDelivery, type Delivery, type DeliveryFilters,
 } from './api';
 
@@ -49,13 +49,6 @@ export function StatusTag({ delivery }: { delivery: Delivery }) {
       {delivery.attempts > 1 && <Typography.Text type="secondary">{n('log.attempts', { count: delivery.attempts })}</Typography.Text>}
     </Flex>
   );
-}
-
-/** A customer's name from its card (cached), linking to its notification settings; the id when unknown. */
-function CustomerCell({ orgId }: { orgId: string | null }) {
-  const card = useQuery({ queryKey: ['customers', 'one', orgId], queryFn: () => getCustomer(orgId!), enabled: !!orgId, staleTime: 60_000, retry: false });
-  if (!orgId) return <>—</>;
-  return <Link to={`/console/customers/${orgId}/notifications`}>{card.data?.name ?? orgId}</Link>;
 }
 
 /**
@@ -108,7 +101,7 @@ export function DeliveryLog({ scope, canRetry = false }: { scope: LogScope; canR
         </Form.Item>
         {inConsole && (
           <Form.Item name="audience">
-            <Select allowClear placeholder={n('log.audience')} aria-label={n('log.audience')} style={{ width: 170 }} options={(['customer', 'staff'] as const).map(option('audience'))} />
+            <Select allowClear placeholder={n('log.audience')} aria-label={n('log.audience')} style={{ width: 170 }} options={DELIVERY_AUDIENCES.map(option('audience'))} />
           </Form.Item>
         )}
         {inConsole && !fixedOrg && (
@@ -132,34 +125,36 @@ export function DeliveryLog({ scope, canRetry = false }: { scope: LogScope; canR
         rowKey="id"
         size="small"
         emptyText={filtered ? n('log.emptyFiltered') : n(inConsole ? 'log.empty' : 'log.emptyOrg')}
+        minWidth={1000}
         columns={[
-          { key: 'at', title: n('log.at'), dataIndex: 'created_at', render: dateTime },
+          { key: 'at', title: n('log.at'), dataIndex: 'created_at', width: 160, fixed: 'left', render: dateTime },
           {
             key: 'event',
             title: n('log.event'),
             render: (_, d) => (
-              <Flex vertical>
-                <Typography.Text>{n(`event.${d.event}`)}</Typography.Text>
-                {inConsole && <Typography.Text type="secondary">{n(`audience.${d.audience}`)}</Typography.Text>}
+              <Flex vertical style={{ minWidth: 0 }}>
+                <Typography.Text ellipsis>{n(`event.${d.event}`)}</Typography.Text>
+                {inConsole && <Typography.Text type="secondary" ellipsis>{n(`audience.${d.audience}`)}</Typography.Text>}
               </Flex>
             ),
           },
-          { key: 'channel', title: n('log.channel'), render: (_, d) => n(`channel.${d.channel}`) },
-          { key: 'recipient', title: n('log.recipient'), render: (_, d) => <Typography.Text code>{d.recipient}</Typography.Text> },
-          ...(inConsole && !fixedOrg ? [{ key: 'org', title: n('log.customer'), render: (_: unknown, d: Delivery) => <CustomerCell orgId={d.org_id} /> }] : []),
-          { key: 'status', title: n('log.status'), render: (_, d) => <StatusTag delivery={d} /> },
+          { key: 'channel', title: n('log.channel'), width: 110, render: (_, d) => n(`channel.${d.channel}`) },
+          { key: 'recipient', title: n('log.recipient'), render: (_, d) => <Typography.Text code ellipsis={{ tooltip: d.recipient }}>{d.recipient}</Typography.Text> },
+          ...(inConsole && !fixedOrg ? [{ key: 'org', title: n('log.customer'), render: (_: unknown, d: Delivery) => <CustomerName orgId={d.org_id} to={`/console/customers/${d.org_id}/notifications`} /> }] : []),
+          { key: 'status', title: n('log.status'), width: 130, render: (_, d) => <StatusTag delivery={d} /> },
           {
             key: 'error',
             title: n('log.error'),
             render: (_, d) => (d.error
-              ? <Typography.Paragraph type="danger" style={{ margin: 0, maxWidth: 320 }} ellipsis={{ rows: 2, tooltip: d.error }}>{d.error}</Typography.Paragraph>
+              ? <Typography.Paragraph type="danger" style={{ margin: 0 }} ellipsis={{ rows: 2, tooltip: d.error }}>{d.error}</Typography.Paragraph>
               : '—'),
           },
-          { key: 'sent', title: n('log.sentAt'), dataIndex: 'sent_at', render: (iso: string | null) => (iso ? dateTime(iso) : '—') },
+          { key: 'sent', title: n('log.sentAt'), dataIndex: 'sent_at', width: 160, render: (iso: string | null) => (iso ? dateTime(iso) : '—') },
           ...(canRetry ? [{
             key: 'actions',
             title: '',
             fixed: 'right' as const,
+            width: 130,
             render: (_: unknown, d: Delivery) => d.status === 'failed' && (
               <Popconfirm
                 title={n('log.retryConfirm', { recipient: d.recipient })}

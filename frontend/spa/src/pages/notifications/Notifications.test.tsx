@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Me } from '../../api/contract';
+import type { Me } from '../../api/auth';
 import { MeContext } from '../../auth/session';
 import i18n from '../../i18n';
 import { ORG } from '../../test/catalog';
@@ -199,7 +199,8 @@ describe('my notification preferences (console)', () => {
         return new Response(JSON.stringify({
           type: '/problems/validation-failed', title: 'Invalid', status: 422, code: 'channel-incomplete',
           detail: 'Канал telegram включён, но не настроен.',
-          errors: [{ loc: 'body.telegram.bot_token', msg: 'обязателен, пока Telegram включён', code: 'required' }],
+          // as tessera.notify sends it: an English text and a code the SPA says in the UI language
+          errors: [{ loc: 'body.telegram.bot_token', msg: 'required when Telegram is on', code: 'required' }],
         }), { status: 422, headers: { 'Content-Type': 'application/problem+json' } });
       }
       return json(staffView());
@@ -208,7 +209,7 @@ describe('my notification preferences (console)', () => {
     await screen.findByText('Сохранён: ••••jk12');
     await userEvent.click(screen.getByRole('checkbox', { name: 'Превышение лимитов' }));
     await userEvent.click(screen.getByRole('button', { name: 'Сохранить' }));
-    const message = await screen.findByText('обязателен, пока Telegram включён');
+    const message = await screen.findByText('Нужно, пока канал включён');
     // under the token field, not somewhere else on the page
     expect(message.closest('.ant-form-item')?.querySelector('input')?.id).toBe(secretInput('Токен бота').id);
     expect(puts(calls)).toHaveLength(1);

@@ -4,11 +4,12 @@ import { Alert, App, Button, Card, Checkbox, Col, Flex, Form, Input, Radio, Row,
 import type { FormRule as Rule } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { NOTICE_EVENTS } from '../../api/enums';
 import { isApiError } from '../../api/errors';
 import { useShowError } from '../../components/errors';
 import { useDateTime } from '../../lib/format';
 import {
-  EVENTS, notificationKeys, savePreferences, sendTest,
+  notificationKeys, savePreferences, sendTest,
   type Channel, type Delivery, type Owner, type PreferencesView,
 } from './api';
 import { CustomersSelect } from './CustomersSelect';
@@ -244,7 +245,7 @@ export function PreferencesEditor({ owner, view, canEdit, canTest }: {
             <Form.Item name="events" label={n('prefs.events')} extra={n(staff ? 'prefs.eventsHintSelf' : 'prefs.eventsHint')}>
               <Checkbox.Group>
                 <Flex vertical gap={4}>
-                  {EVENTS.map((event) => <Checkbox key={event} value={event}>{n(`event.${event}`)}</Checkbox>)}
+                  {NOTICE_EVENTS.map((event) => <Checkbox key={event} value={event}>{n(`event.${event}`)}</Checkbox>)}
                 </Flex>
               </Checkbox.Group>
             </Form.Item>

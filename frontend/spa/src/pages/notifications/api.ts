@@ -1,14 +1,9 @@
-import type { Page } from '../../api/contract';
-import { api } from '../../api/http';
-import type { components } from '../../api/schema';
+import { answer, api, type Answer, type Body, type Query } from '../../api/client';
 
-type Schemas = components['schemas'];
-
-export type PreferencesView = Schemas['PreferencesView'];
-export type PreferencesUpdate = Schemas['PreferencesUpdate'];
-export type StaffPreferencesUpdate = Schemas['StaffPreferencesUpdate'];
-export type Delivery = Schemas['DeliveryView'];
-export type DeliveryPage = Schemas['DeliveryPage'];
+export type PreferencesView = Answer<'/api/console/notifications/preferences', 'get'>;
+export type PreferencesUpdate = Body<'/api/app/orgs/{org_id}/notifications/preferences', 'put'>;
+export type StaffPreferencesUpdate = Body<'/api/console/notifications/preferences', 'put'>;
+export type Delivery = Answer<'/api/console/notifications/deliveries/{delivery_id}/retry', 'post'>;
 
 export type Channel = Delivery['channel'];
 export type DeliveryEvent = Delivery['event'];
@@ -16,41 +11,13 @@ export type DeliveryStatus = Delivery['status'];
 export type EventName = PreferencesView['events'][number];
 export type NoticeLanguage = PreferencesView['language'];
 
-export const CHANNELS: Channel[] = ['email', 'telegram', 'slack'];
-/** What a person can subscribe to; the log also shows license files and channel tests. */
-export const EVENTS: EventName[] = ['license.expiry', 'license.limit'];
-export const DELIVERY_EVENTS: DeliveryEvent[] = ['license.expiry', 'license.limit', 'license.file', 'channel.test'];
-export const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sent', 'failed'];
-
 /** The log's filters as the API takes them (`from`/`to`: ISO instants, UTC). */
-export interface DeliveryFilters {
-  org_id?: string;
-  audience?: Delivery['audience'];
-  channel?: Channel;
-  event?: DeliveryEvent;
-  status?: DeliveryStatus;
-  from?: string;
-  to?: string;
-}
+export type DeliveryFilters = Omit<Query<'/api/console/notifications/deliveries', 'get'>, 'cursor' | 'limit'>;
 
 /** Whose preferences a page shows: the signed-in staff user, a customer seen from the console, or one's own organization. */
 export type Owner = { kind: 'staff' } | { kind: 'customer'; orgId: string } | { kind: 'org'; orgId: string };
 
-const enc = encodeURIComponent;
-const consoleBase = '/api/console/notifications';
-const appBase = (orgId: string) => `/api/app/orgs/${enc(orgId)}/notifications`;
-
-function preferencesPath(owner: Owner): string {
-  if (owner.kind === 'staff') return `${consoleBase}/preferences`;
-  if (owner.kind === 'customer') return `${consoleBase}/customers/${enc(owner.orgId)}/preferences`;
-  return `${appBase(owner.orgId)}/preferences`;
-}
-
-function testPath(owner: Owner): string | null {
-  if (owner.kind === 'staff') return `${consoleBase}/preferences/test`;
-  if (owner.kind === 'org') return `${appBase(owner.orgId)}/preferences/test`;
-  return null; // staff do not send tests over a customer's channels
-}
+const org = (orgId: string) => ({ params: { path: { org_id: orgId } } });
 
 export const notificationKeys = {
   all: ['notifications'] as const,
@@ -60,25 +27,36 @@ export const notificationKeys = {
   orgLog: (orgId: string, filters: DeliveryFilters) => ['notifications', 'deliveries', 'org', orgId, filters] as const,
 };
 
-export const getPreferences = (owner: Owner) => api<PreferencesView>(preferencesPath(owner));
+export function getPreferences(owner: Owner): Promise<PreferencesView> {
+  if (owner.kind === 'staff') return answer(api.GET('/api/console/notifications/preferences'));
+  if (owner.kind === 'customer') return answer(api.GET('/api/console/notifications/customers/{org_id}/preferences', org(owner.orgId)));
+  return answer(api.GET('/api/app/orgs/{org_id}/notifications/preferences', org(owner.orgId)));
+}
 
-export const savePreferences = (owner: Owner, body: PreferencesUpdate | StaffPreferencesUpdate) =>
-  api<PreferencesView>(preferencesPath(owner), { method: 'PUT', body });
+/** `body` as `toUpdate` builds it for the owner: a staff user's own, or an organization's with its recipients. */
+export function savePreferences(owner: Owner, body: PreferencesUpdate | StaffPreferencesUpdate): Promise<PreferencesView> {
+  if (owner.kind === 'staff') {
+    return answer(api.PUT('/api/console/notifications/preferences', { body: body as StaffPreferencesUpdate }));
+  }
+  const update = { ...org(owner.orgId), body: body as PreferencesUpdate };
+  if (owner.kind === 'customer') return answer(api.PUT('/api/console/notifications/customers/{org_id}/preferences', update));
+  return answer(api.PUT('/api/app/orgs/{org_id}/notifications/preferences', update));
+}
 
 export function sendTest(owner: Owner, channel: Channel): Promise<Delivery> {
-  const path = testPath(owner);
-  if (!path) return Promise.reject(new Error('no test over a customer’s channels from the console'));
-  return api<Delivery>(path, { method: 'POST', body: { channel } });
+  if (owner.kind === 'staff') return answer(api.POST('/api/console/notifications/preferences/test', { body: { channel } }));
+  if (owner.kind === 'org') return answer(api.POST('/api/app/orgs/{org_id}/notifications/preferences/test', { ...org(owner.orgId), body: { channel } }));
+  return Promise.reject(new Error('no test over a customer’s channels from the console'));
 }
 
 export const listConsoleDeliveries = (filters: DeliveryFilters, cursor?: string) =>
-  api<DeliveryPage>(`${consoleBase}/deliveries`, { query: { ...filters, cursor } }) as Promise<Page<Delivery>>;
+  answer(api.GET('/api/console/notifications/deliveries', { params: { query: { ...filters, cursor } } }));
 
 export const listOrgDeliveries = (orgId: string, filters: Omit<DeliveryFilters, 'org_id' | 'audience'>, cursor?: string) =>
-  api<DeliveryPage>(`${appBase(orgId)}/deliveries`, { query: { ...filters, cursor } }) as Promise<Page<Delivery>>;
+  answer(api.GET('/api/app/orgs/{org_id}/notifications/deliveries', { params: { path: { org_id: orgId }, query: { ...filters, cursor } } }));
 
 export const retryDelivery = (deliveryId: string) =>
-  api<Delivery>(`${consoleBase}/deliveries/${enc(deliveryId)}/retry`, { method: 'POST' });
+  answer(api.POST('/api/console/notifications/deliveries/{delivery_id}/retry', { params: { path: { delivery_id: deliveryId } } }));
 
 /**
  * A day range picked in Moscow time as the instants the API compares with (its log keys are UTC ISO

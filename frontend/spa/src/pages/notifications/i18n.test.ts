@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CHANNELS, DELIVERY_AUDIENCES, DELIVERY_EVENTS, DELIVERY_STATUSES, NOTICE_EVENTS } from '../../api/enums';
 import { expectSameKeysAndPlaceholders, flatten, keysUsed } from '../../test/i18nNamespace';
 import en from '../../i18n/notifications.en.json';
 import ru from '../../i18n/notifications.ru.json';
@@ -20,12 +21,13 @@ describe('the notifications namespace', () => {
     expect(used.size).toBeGreaterThan(40);
     expect([...used].filter((key) => !ruKeys.has(key))).toEqual([]);
     const dynamic = [
-      ...['license.expiry', 'license.limit', 'license.file', 'channel.test'].map((e) => `event.${e}`),
-      ...['pending', 'sent', 'failed'].map((s) => `status.${s}`),
-      ...['email', 'telegram', 'slack'].flatMap((c) => [`channel.${c}`, `prefs.sendBy.${c}`]),
+      ...[...DELIVERY_EVENTS, ...NOTICE_EVENTS].map((e) => `event.${e}`),
+      ...DELIVERY_STATUSES.map((s) => `status.${s}`),
+      ...CHANNELS.flatMap((c) => [`channel.${c}`, `prefs.sendBy.${c}`]),
+      ...DELIVERY_AUDIENCES.map((a) => `audience.${a}`),
       'confirm.replace.telegram', 'confirm.replace.slack', 'secret.keep.token', 'secret.keep.webhook',
       'secret.none.token', 'secret.none.webhook', 'secret.forget.token', 'secret.forget.webhook',
-      'secret.forgetTitle.telegram', 'secret.forgetTitle.slack', 'audience.customer', 'audience.staff',
+      'secret.forgetTitle.telegram', 'secret.forgetTitle.slack',
     ];
     expect(dynamic.filter((key) => !ruKeys.has(key))).toEqual([]);
   });

@@ -3,8 +3,8 @@ import { Alert, Button, Divider, Flex, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { login, loginMfa, oidcStartUrl, type OidcProvider } from '../../api/auth';
-import type { LoginAnswer, MfaLoginRequest } from '../../api/contract';
+import { login, loginMfa, oidcStartUrl, type LoginAnswer, type MfaLoginRequest } from '../../api/auth';
+import { OIDC_PROVIDERS } from '../../api/enums';
 import { isApiError } from '../../api/errors';
 import { describeError, useShowError } from '../../components/errors';
 import { safeReturnTo, type Area } from '../../lib/area';
@@ -28,8 +28,8 @@ export default function SignIn({ area }: { area: Area }) {
 
   function next(answer: LoginAnswer) {
     if (answer.status === 'ok') signedIn();
-    else if (answer.status === 'mfa_required') setStep({ kind: 'mfa', mfaToken: answer.mfa_token });
-    else setStep({ kind: 'enrol', mfaToken: answer.mfa_token });
+    else if (answer.status === 'mfa_required') setStep({ kind: 'mfa', mfaToken: answer.mfa_token ?? '' });
+    else setStep({ kind: 'enrol', mfaToken: answer.mfa_token ?? '' });
   }
 
   const restart = () => setStep({ kind: 'password' });
@@ -83,16 +83,12 @@ function PasswordStep({ area, returnTo, onAnswer }: { area: Area; returnTo: stri
 
 function OidcButtons({ returnTo }: { returnTo: string }) {
   const { t } = useTranslation();
-  const providers: { id: OidcProvider; label: string }[] = [
-    { id: 'google', label: t('signIn.google') },
-    { id: 'yandex', label: t('signIn.yandex') },
-  ];
   return (
     <>
       <Divider plain>{t('signIn.or')}</Divider>
       <Flex vertical gap={8}>
-        {providers.map((provider) => (
-          <Button key={provider.id} block href={oidcStartUrl(provider.id, 'app', returnTo)}>{provider.label}</Button>
+        {OIDC_PROVIDERS.map((provider) => (
+          <Button key={provider} block href={oidcStartUrl(provider, 'app', returnTo)}>{t(`signIn.${provider}`)}</Button>
         ))}
       </Flex>
     </>

@@ -4,9 +4,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import {
-  disableTotp, listSessions, logoutEverywhere, regenerateRecoveryCodes, revokeSession, updateProfile,
+  disableTotp, listSessions, logoutEverywhere, regenerateRecoveryCodes, revokeSession, updateProfile, type Language, type Session,
 } from '../../api/auth';
-import type { Language, Session } from '../../api/contract';
 import { queryKeys } from '../../api/queryKeys';
 import { mfaIsMandatory, useMe } from '../../auth/session';
 import { ErrorState, settled, useShowError } from '../../components/errors';
@@ -217,27 +216,29 @@ function SessionsCard({ area }: { area: Area }) {
           loading={sessions.isPending}
           dataSource={sessions.data?.items ?? []}
           pagination={false}
-          scroll={{ x: 'max-content' }}
+          tableLayout="fixed"
+          scroll={{ x: 720 }}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('sessions.empty')} /> }}
           columns={[
             {
               key: 'device',
               title: t('sessions.device'),
               render: (_, s) => (
-                <Flex gap={8} align="center" wrap>
-                  <Typography.Text ellipsis style={{ maxWidth: 320 }} title={s.user_agent ?? undefined}>
+                <Flex vertical align="start" style={{ minWidth: 0 }}>
+                  <Typography.Text ellipsis={{ tooltip: s.user_agent }} style={{ maxWidth: '100%' }}>
                     {s.user_agent || t('sessions.unknownDevice')}
                   </Typography.Text>
                   {s.current && <Tag color="blue">{t('sessions.current')}</Tag>}
                 </Flex>
               ),
             },
-            { key: 'ip', title: t('sessions.ip'), dataIndex: 'ip', render: (ip: string | null) => ip ?? '—' },
-            { key: 'created', title: t('sessions.created'), dataIndex: 'created_at', render: dateTime },
-            { key: 'used', title: t('sessions.lastUsed'), dataIndex: 'last_used_at', render: dateTime },
+            { key: 'ip', title: t('sessions.ip'), dataIndex: 'ip', width: 130, render: (ip: string | null) => ip ?? '—' },
+            { key: 'created', title: t('sessions.created'), dataIndex: 'created_at', width: 170, render: dateTime },
+            { key: 'used', title: t('sessions.lastUsed'), dataIndex: 'last_used_at', width: 170, render: dateTime },
             {
               key: 'actions',
               title: '',
+              width: 110,
               render: (_, s) => s.current ? null : (
                 <Popconfirm
                   title={t('sessions.revokeConfirm')}

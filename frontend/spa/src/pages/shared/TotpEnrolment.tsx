@@ -2,8 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { Button, Flex, Form, Input, QRCode, Steps, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { enrollTotp, verifyTotp } from '../../api/auth';
-import type { EnrollAnswer, VerifyTotpAnswer } from '../../api/contract';
+import { enrollTotp, verifyTotp, type EnrollAnswer, type VerifyTotpAnswer } from '../../api/auth';
 import { useShowError } from '../../components/errors';
 import { RecoveryCodes } from './RecoveryCodes';
 
@@ -67,7 +66,7 @@ export function TotpEnrolment({ mfaToken, onDone }: { mfaToken?: string; onDone:
       )}
       {step === 2 && verified && (
         <>
-          <RecoveryCodes codes={verified.recovery_codes} />
+          <RecoveryCodes codes={verified.recovery_codes ?? []} />
           <Button type="primary" onClick={() => onDone(verified)}>{t('mfa.savedContinue')}</Button>
         </>
       )}

@@ -114,7 +114,8 @@ describe('the customer card', () => {
     await userEvent.click(tab('Активность'));
     expect(await within(panel()).findByText('Звонить после 15:00')).toBeTruthy();
     expect(within(panel()).getByText('Анна <anna@vendor.example>')).toBeTruthy();
-    expect(within(panel()).getByText(`organization:${ORG}`)).toBeTruthy();
+    // the object by name, its kind and id under it
+    expect(within(panel()).getByText(`Клиент · ${ORG}`)).toBeTruthy();
     expect(within(panel()).getByText('Создание клиента')).toBeTruthy();  // the action's label, its code under it
   });
 

@@ -8,18 +8,22 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
-  addContact, addDocumentLink, addNote, changeCustomerStatus, confirmUpload, CONTACT_PURPOSES, CUSTOMER_STATUSES, deleteContact, deleteDocument, DOCUMENT_KINDS,
-  documentLink,
+  addContact, addDocumentLink, addNote, changeCustomerStatus, confirmUpload, deleteContact, deleteDocument, documentLink,
   getCustomer, listActivity, listContacts, listDocuments, listNotes, listPayments, putToPresignedUrl, recordPayment, startUpload, updateCustomer, UploadFailed,
   type ContactCreate, type CustomerCard as Card_, type CustomerDocument, type CustomerStatus,
 } from '../../../api/customers';
+import { CONTACT_PURPOSES, CUSTOMER_STATUSES, DOCUMENT_KINDS, PAYMENT_METHODS } from '../../../api/enums';
+import { listLicenses } from '../../../api/licensing';
+import { queryKeys } from '../../../api/queryKeys';
+import { AuditChanges, AuditEntity } from '../../../components/audit';
 import { ErrorState, settled, useShowError } from '../../../components/errors';
 import { PagedTable, usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { PageSpin } from '../../../components/PageSpin';
-import { useDateTime } from '../../../lib/format';
+import { useDateTime, useDay } from '../../../lib/format';
 import { useLabels } from '../../../lib/labels';
-import { PAYMENT_COLOR } from '../../../lib/licensing';
+import { PAYMENT_COLOR, useCatalog, useCatalogNames } from '../../../lib/licensing';
+import { NameWithId } from '../../../lib/names';
 import { useCan } from '../../../lib/permissions';
 import { LicenseTable } from '../licenses/LicensesList';
 import { ReasonDialog } from '../licenses/ReasonDialog';
@@ -150,6 +154,8 @@ function Payments({ orgId }: { orgId: string }) {
   const [recording, setRecording] = useState(false);
   const [form] = Form.useForm<{ license_id: string; rubles: number; paid_on: Dayjs; reference: string; method: string }>();
   const payments = useQuery({ queryKey: ['customers', 'payments', orgId], queryFn: () => listPayments(orgId) });
+  const licenseName = useLicenseNames(orgId);
+  const day = useDay();
   const record = useMutation({
     mutationFn: (v: { license_id: string; rubles: number; paid_on: Dayjs; reference: string; method: string }) => recordPayment(orgId, {
       license_id: v.license_id, amount: { kopecks: Math.round(v.rubles * 100), currency: 'RUB' }, paid_on: v.paid_on.format('YYYY-MM-DD'),
@@ -171,9 +177,9 @@ function Payments({ orgId }: { orgId: string }) {
       <Table size="small" rowKey="license_id" loading={payments.isPending} pagination={false} scroll={{ x: 'max-content' }} dataSource={data?.licenses ?? []}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customerCard.noPaymentTerms')} /> }}
         columns={[
-          { key: 'license', title: t('licenses.license'), dataIndex: 'license_id' },
+          { key: 'license', title: t('licenses.license'), render: (_, l) => <LicenseName id={l.license_id} name={licenseName(l.license_id)} /> },
           { key: 'due', title: t('customerCard.amountDue'), render: (_, l) => l.amount_due?.formatted ?? '—' },
-          { key: 'dueOn', title: t('customerCard.dueOn'), render: (_, l) => l.due_on ?? '—' },
+          { key: 'dueOn', title: t('customerCard.dueOn'), render: (_, l) => day(l.due_on) },
           { key: 'paid', title: t('customerCard.paid'), render: (_, l) => l.paid.formatted },
           { key: 'status', title: t('licenses.payment'), render: (_, l) => <Tag color={PAYMENT_COLOR[l.status]}>{t(`paymentStatus.${l.status}`)}</Tag> },
         ]} />
@@ -181,9 +187,9 @@ function Payments({ orgId }: { orgId: string }) {
       <Table size="small" rowKey="id" loading={payments.isPending} pagination={false} scroll={{ x: 'max-content' }} dataSource={data?.payments ?? []}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customerCard.noPayments')} /> }}
         columns={[
-          { key: 'paidOn', title: t('customerCard.paidOn'), dataIndex: 'paid_on' },
+          { key: 'paidOn', title: t('customerCard.paidOn'), dataIndex: 'paid_on', render: day },
           { key: 'amount', title: t('customerCard.amount'), render: (_, p) => p.amount.formatted },
-          { key: 'license', title: t('licenses.license'), dataIndex: 'license_id' },
+          { key: 'license', title: t('licenses.license'), render: (_, p) => <LicenseName id={p.license_id} name={licenseName(p.license_id)} /> },
           { key: 'method', title: t('customerCard.method'), render: (_, p) => t(`paymentMethod.${p.method}`) },
           { key: 'reference', title: t('customerCard.reference'), dataIndex: 'reference' },
         ]} />
@@ -191,7 +197,7 @@ function Payments({ orgId }: { orgId: string }) {
         onOk={() => form.submit()} onCancel={() => setRecording(false)} destroyOnHidden>
         <Form form={form} layout="vertical" preserve={false} initialValues={{ method: 'bank_transfer' }} onFinish={(v) => record.mutate(v)}>
           <Form.Item name="license_id" label={t('licenses.license')} rules={[{ required: true, message: t('validation.required') }]}>
-            <Select options={(data?.licenses ?? []).map((l) => ({ value: l.license_id, label: l.license_id }))} />
+            <Select options={(data?.licenses ?? []).map((l) => ({ value: l.license_id, label: licenseName(l.license_id) ?? l.license_id }))} />
           </Form.Item>
           <Form.Item name="rubles" label={t('customerCard.amountRub')} rules={[{ required: true, message: t('validation.required') }]}>
             <InputNumber min={0.01} precision={2} style={{ width: 200 }} />
@@ -201,12 +207,27 @@ function Payments({ orgId }: { orgId: string }) {
           </Form.Item>
           <Form.Item name="reference" label={t('customerCard.reference')} rules={[{ required: true, message: t('validation.required') }]}><Input maxLength={200} /></Form.Item>
           <Form.Item name="method" label={t('customerCard.method')}>
-            <Select options={['bank_transfer', 'card', 'sbp', 'other'].map((value) => ({ value, label: t(`paymentMethod.${value}`) }))} />
+            <Select options={PAYMENT_METHODS.map((value) => ({ value, label: t(`paymentMethod.${value}`) }))} />
           </Form.Item>
         </Form>
       </Modal>
     </>
   );
+}
+
+/** The customer's licenses as "plan · domain" by id (payments name a license only by its id). */
+function useLicenseNames(orgId: string): (licenseId: string) => string | undefined {
+  const licenses = useQuery({ queryKey: queryKeys.customerLicenses(orgId), queryFn: () => listLicenses({ org_id: orgId }) });
+  const names = useCatalogNames(useCatalog().data);
+  return (licenseId) => {
+    const license = licenses.data?.items.find((l) => l.id === licenseId);
+    return license && `${names.plan(license.product, license.plan)} · ${license.domain}`;
+  };
+}
+
+function LicenseName({ id, name }: { id: string; name: string | undefined }) {
+  const link = <Link to={`/console/licenses/${id}`}>{name ?? id}</Link>;
+  return name ? <NameWithId name={link} id={id} /> : link;
 }
 
 function Contacts({ orgId }: { orgId: string }) {
@@ -409,12 +430,22 @@ function Activity({ orgId }: { orgId: string }) {
         rowKey="id"
         size="small"
         emptyText={t('customerCard.noActivity')}
+        minWidth={960}
         columns={[
-          { key: 'at', title: t('audit.at'), dataIndex: 'at', render: dateTime },
-          { key: 'actor', title: t('audit.actor'), dataIndex: 'actor' },
-          { key: 'action', title: t('audit.action'), render: (_, e) => <Flex vertical><span>{labels.auditAction(e.action)}</span><Typography.Text type="secondary" code>{e.action}</Typography.Text></Flex> },
-          { key: 'entity', title: t('audit.entity'), render: (_, e) => <Typography.Text code>{`${e.entity_type}:${e.entity_id}`}</Typography.Text> },
-          { key: 'reason', title: t('licenses.reason'), render: (_, e) => e.reason ?? '—' },
+          { key: 'at', title: t('audit.at'), dataIndex: 'at', width: 170, render: dateTime },
+          { key: 'actor', title: t('audit.actor'), dataIndex: 'actor', ellipsis: true },
+          {
+            key: 'action', title: t('audit.action'),
+            render: (_, e) => (
+              <Flex vertical style={{ minWidth: 0 }}>
+                <Typography.Text ellipsis>{labels.auditAction(e.action)}</Typography.Text>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>{e.action}</Typography.Text>
+              </Flex>
+            ),
+          },
+          { key: 'entity', title: t('audit.entity'), render: (_, e) => <AuditEntity entityType={e.entity_type} entityId={e.entity_id} /> },
+          { key: 'changes', title: t('audit.changes'), width: '34%', render: (_, e) => <AuditChanges entityType={e.entity_type} diff={e.diff} limit={4} /> },
+          { key: 'reason', title: t('licenses.reason'), ellipsis: true, render: (_, e) => e.reason ?? '—' },
         ]}
       />
     </Flex>

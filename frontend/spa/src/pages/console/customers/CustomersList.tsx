@@ -5,9 +5,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import {
-  createCustomer, CUSTOMER_STATUSES, DEPLOYMENTS, exportCustomers, listCustomers, SEGMENTS,
-  type CustomerCreate, type CustomerFilters, type CustomerSummary,
+  createCustomer, exportCustomers, listCustomers, type CustomerCreate, type CustomerFilters, type CustomerSummary,
 } from '../../../api/customers';
+import { CUSTOMER_EXPORT_FORMATS, CUSTOMER_STATUSES, DEPLOYMENTS, SEGMENTS } from '../../../api/enums';
 import { listStaff } from '../../../api/staff';
 import { useMe } from '../../../auth/session';
 import { useShowError } from '../../../components/errors';
@@ -46,7 +46,7 @@ export default function CustomersList() {
         title={t('customers.title')}
         extra={
           <>
-            {can('console.customers.export') && (['csv', 'xlsx'] as const).map((format) => (
+            {can('console.customers.export') && CUSTOMER_EXPORT_FORMATS.map((format) => (
               <Button key={format} icon={<DownloadOutlined />} loading={exporting.isPending && exporting.variables === format} onClick={() => exporting.mutate(format)}>
                 {format.toUpperCase()}
               </Button>
@@ -76,20 +76,23 @@ export default function CustomersList() {
         query={customers}
         rowKey="id"
         emptyText={filtered ? t('customers.emptyFiltered') : t('customers.empty')}
+        minWidth={860}
         columns={[
           {
-            key: 'name', title: t('customers.name'),
+            key: 'name', title: t('customers.name'), fixed: 'left',
             render: (_, c) => (
-              <Flex vertical>
-                <Link to={`/console/customers/${c.id}`}>{c.name}</Link>
-                {c.legal_name && c.legal_name !== c.name && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{c.legal_name}</Typography.Text>}
+              <Flex vertical style={{ minWidth: 0 }}>
+                <Typography.Text ellipsis={{ tooltip: c.name }}><Link to={`/console/customers/${c.id}`}>{c.name}</Link></Typography.Text>
+                {c.legal_name && c.legal_name !== c.name && (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis={{ tooltip: c.legal_name }}>{c.legal_name}</Typography.Text>
+                )}
               </Flex>
             ),
           },
-          { key: 'inn', title: t('customers.innKpp'), render: (_, c) => (c.inn ? `${c.inn}${c.kpp ? ` / ${c.kpp}` : ''}` : '—') },
-          { key: 'segment', title: t('customers.segment'), render: (_, c) => (c.segment ? t(`segment.${c.segment}`) : '—') },
-          { key: 'deployment', title: t('customers.deployment'), render: (_, c) => (c.deployment ? t(`deployment.${c.deployment}`) : '—') },
-          { key: 'status', title: t('customers.status'), render: (_, c) => <Tag color={STATUS_COLOR[c.status]}>{t(`customerStatus.${c.status}`)}</Tag> },
+          { key: 'inn', title: t('customers.innKpp'), width: 210, render: (_, c) => (c.inn ? `${c.inn}${c.kpp ? ` / ${c.kpp}` : ''}` : '—') },
+          { key: 'segment', title: t('customers.segment'), width: 180, render: (_, c) => (c.segment ? t(`segment.${c.segment}`) : '—') },
+          { key: 'deployment', title: t('customers.deployment'), width: 140, render: (_, c) => (c.deployment ? t(`deployment.${c.deployment}`) : '—') },
+          { key: 'status', title: t('customers.status'), width: 150, render: (_, c) => <Tag color={STATUS_COLOR[c.status]}>{t(`customerStatus.${c.status}`)}</Tag> },
         ]}
       />
       {importing && <ImportDialog onClose={() => setImporting(false)} onApplied={() => void queryClient.invalidateQueries({ queryKey: ['customers'] })} />}

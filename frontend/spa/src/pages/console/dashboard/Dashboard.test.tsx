@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Me } from '../../../api/contract';
+import type { Me } from '../../../api/auth';
 import { MeContext } from '../../../auth/session';
 import i18n from '../../../i18n';
 import { json, problem, stubFetch } from '../../../test/fetch';
@@ -42,7 +42,11 @@ describe('the console dashboard', { timeout: 30_000 }, () => {
     expect(within(requests).getByText('выпущено 6, активаций 2 за 7 дн.')).toBeTruthy();
     expect(screen.getByText('Установки: 10')).toBeTruthy();
     expect(screen.getByRole('img', { name: 'Установки по состоянию' })).toBeTruthy();
-    expect(screen.getByText('2026-03-20')).toBeTruthy();
+    // dates for people, in Moscow time: not the API's ISO strings
+    expect(screen.getByText('Показатели на 10.03.2026, 12:00 МСК, обновляются раз в минуту.')).toBeTruthy();
+    expect(screen.getByText('20.03.2026')).toBeTruthy();
+    expect(screen.getByText('01.04.2026')).toBeTruthy();
+    expect(screen.queryByText(/2026-03/)).toBeNull();
     expect(screen.getByRole('link', { name: 'Прогноз продлений' }).getAttribute('href')).toBe('/console/reports?tab=renewals');
     expect(calls[0].url).toBe('/api/console/licensing/dashboard');
   });
@@ -53,6 +57,8 @@ describe('the console dashboard', { timeout: 30_000 }, () => {
     show(staffMe({ roles: ['support'] }));
     expect(await screen.findByText('Active licenses')).toBeTruthy();
     expect(screen.getByText('Expiring within 30 days')).toBeTruthy();
+    expect(screen.getByText('Figures as of 10/03/2026, 12:00 MSK, refreshed every minute.')).toBeTruthy();
+    expect(screen.getByText('20/03/2026')).toBeTruthy();
     expect(screen.queryByRole('link', { name: 'Renewal forecast' })).toBeNull();
   });
 

@@ -1,42 +1,34 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Col, Empty, List, Result, Row, Statistic, Typography } from 'antd';
-import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ACTIVATION_STATES } from '../../../api/enums';
 import { ErrorState } from '../../../components/errors';
 import { PageHeader } from '../../../components/PageHeader';
+import { useDateTime, useDay } from '../../../lib/format';
 import { useCan } from '../../../lib/permissions';
-import { getDashboard, reportKeys, type Dashboard as Kpis } from '../reports/api';
+import { getDashboard, reportKeys } from '../reports/api';
+import { installationsChart } from '../reports/chartOptions';
 import { EChart } from '../reports/EChart';
 
 const REFRESH_MS = 60_000;
-
-function statesOption(kpis: Kpis, r: (key: string) => string): EChartsCoreOption {
-  return {
-    tooltip: { trigger: 'item' },
-    legend: { bottom: 0 },
-    color: ['#52c41a', '#faad14', '#bfbfbf'],
-    series: [{
-      type: 'pie', radius: ['45%', '70%'], label: { formatter: '{b}: {c}' },
-      data: (['active', 'stale', 'inactive'] as const).map((state) => ({ name: r(`states.${state}`), value: kpis.activations[state] })),
-    }],
-  };
-}
 
 /** The console's home: licensing KPIs and the fleet's installations by state, refreshed every minute. */
 export default function Dashboard() {
   const { t } = useTranslation();
   const { t: r } = useTranslation('reports');
   const can = useCan();
+  const dateTime = useDateTime();
+  const day = useDay();
   const seesDashboard = can('console.licensing.dashboard');
   const seesReports = can('console.reports.read');
   const seesMonitoring = can('console.licenses.read');
   const kpis = useQuery({
     queryKey: reportKeys.dashboard, queryFn: getDashboard, refetchInterval: REFRESH_MS, enabled: seesDashboard,
   });
-  const option = useMemo(() => (kpis.data ? statesOption(kpis.data, r) : null), [kpis.data, r]);
+  const option = useMemo(() => (kpis.data ? installationsChart(kpis.data, r) : null), [kpis.data, r]);
   const data = kpis.data;
   const card = (key: string, value: number | undefined, color?: string, hint?: string) => (
     <Col xs={12} md={8} xl={6} key={key}>
@@ -53,7 +45,7 @@ export default function Dashboard() {
         title={r('dashboard.title')}
         extra={<Button icon={<ReloadOutlined />} loading={kpis.isRefetching} onClick={() => void kpis.refetch()}>{r('refresh')}</Button>}
       >
-        {data ? r('dashboard.asOf', { day: data.today }) : r('dashboard.intro')}
+        {data ? r('dashboard.asOf', { at: dateTime(data.as_of) }) : r('dashboard.intro')}
       </PageHeader>
       {kpis.isError ? <ErrorState error={kpis.error} onRetry={() => void kpis.refetch()} /> : (
         <>
@@ -74,7 +66,7 @@ export default function Dashboard() {
                 {data && data.activations.total === 0 ? <Empty description={r('dashboard.noInstallations')} /> : (
                   <>
                     <Row gutter={8} style={{ marginBottom: 8 }}>
-                      {(['active', 'stale', 'inactive'] as const).map((state) => (
+                      {ACTIVATION_STATES.map((state) => (
                         <Col span={8} key={state}><Statistic title={r(`states.${state}`)} value={data?.activations[state] ?? 0} /></Col>
                       ))}
                     </Row>
@@ -89,8 +81,8 @@ export default function Dashboard() {
                   size="small"
                   locale={{ emptyText: r('dashboard.noneExpiring') }}
                   dataSource={Object.entries(data?.expiring_by_day ?? {})}
-                  renderItem={([day, count]) => (
-                    <List.Item extra={<Typography.Text strong>{count}</Typography.Text>}>{day}</List.Item>
+                  renderItem={([ends, count]) => (
+                    <List.Item extra={<Typography.Text strong>{count}</Typography.Text>}>{day(ends)}</List.Item>
                   )}
                 />
               </Card>

@@ -1,6 +1,6 @@
 import { Card, Empty, Flex, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { LIMIT_NAMES, type Plan, type Product } from '../../../api/licensing';
+import type { Plan, Product } from '../../../api/licensing';
 import { ErrorState } from '../../../components/errors';
 import { PageHeader } from '../../../components/PageHeader';
 import { PageSpin } from '../../../components/PageSpin';
@@ -61,11 +61,12 @@ function ProductCard({ product, products }: { product: Product; products: Produc
             key: 'modules', title: t('catalog.defaultModules'),
             render: (_, p) => <Flex wrap gap={4} style={{ maxWidth: 320 }}>{p.modules.map((m) => <Tag key={m}>{names.module(product.code, m)}</Tag>)}</Flex>,
           },
-          ...LIMIT_NAMES.map((name) => ({
-            key: name,
-            title: t(`limitName.${name}`),
-            render: (_: unknown, p: Plan) => (p.limits[name] ? limitText(p.limits[name]) : '—'),
-          })),
+          {
+            key: 'limits', title: t('catalog.limits'),
+            render: (_, p) => Object.entries(p.limits).map(([name, limit]) => (
+              <div key={name}><Typography.Text type="secondary">{t(`limitName.${name}`)}: </Typography.Text>{limitText(limit)}</div>
+            )),
+          },
         ]}
       />
     </Card>

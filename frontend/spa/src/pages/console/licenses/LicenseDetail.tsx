@@ -6,8 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import {
-  downloadLicenseFile, getLicense, LIMIT_NAMES, listActivations, reissueLicenseKey, resumeLicense, revokeLicense, suspendLicense,
-  type License,
+  downloadLicenseFile, getLicense, listActivations, reissueLicenseKey, resumeLicense, revokeLicense, suspendLicense, type License,
 } from '../../../api/licensing';
 import { queryKeys } from '../../../api/queryKeys';
 import { ErrorState, useShowError } from '../../../components/errors';
@@ -148,8 +147,8 @@ export default function LicenseDetail() {
           <Descriptions.Item label={t('licenses.modules')} span="filled">
             <Flex wrap gap={4}>{license.modules.map((m) => <Tag key={m}>{moduleName(m)}</Tag>)}</Flex>
           </Descriptions.Item>
-          {LIMIT_NAMES.filter((n) => license.limits[n]).map((n) => (
-            <Descriptions.Item key={n} label={t(`limitName.${n}`)}>{limitText(license.limits[n])}</Descriptions.Item>
+          {Object.entries(license.limits).map(([name, limit]) => (
+            <Descriptions.Item key={name} label={t(`limitName.${name}`)}>{limitText(limit)}</Descriptions.Item>
           ))}
         </Descriptions>
       </Card>

@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../../../api/errors';
-import { downloadLicenseFile, issueLicense, LIMIT_NAMES, type IssuedLicense, type Product } from '../../../api/licensing';
+import { downloadLicenseFile, issueLicense, limitNames, type IssuedLicense, type Product } from '../../../api/licensing';
 import { queryKeys } from '../../../api/queryKeys';
 import { CustomerPicker } from '../../../components/CustomerPicker';
 import { ErrorState, useShowError } from '../../../components/errors';
@@ -15,6 +15,8 @@ import { PageHeader } from '../../../components/PageHeader';
 import { PageSpin } from '../../../components/PageSpin';
 import { saveBlob } from '../../../lib/download';
 import { findProduct, useCatalog, useCatalogNames, useLimitText } from '../../../lib/licensing';
+import { useDay } from '../../../lib/format';
+import { NameWithId, useCustomer } from '../../../lib/names';
 import { useCan } from '../../../lib/permissions';
 import {
   placeServerErrors, planDefaults, STEPS, stepIndex, toLicenseRequest, validateStep, firstInvalidStep,
@@ -46,6 +48,7 @@ function Wizard({ products }: { products: Product[] }) {
   const narrow = !Grid.useBreakpoint().md;
   const productCode = Form.useWatch('product', form);
   const product = findProduct(products, productCode);
+  const limits = limitNames(product);
 
   const initialValues = useMemo<WizardValues>(() => {
     const first = products[0];
@@ -77,7 +80,7 @@ function Wizard({ products }: { products: Product[] }) {
     },
     onError: (error) => {
       if (isApiError(error) && error.status === 422 && error.errors.length > 0) {
-        const placed = placeServerErrors(error.errors);
+        const placed = placeServerErrors(error.errors, limits);
         form.setFields(placed.fields as Parameters<typeof form.setFields>[0]);
         setUnmatched(placed.unmatched.map((e) => e.msg));
         if (placed.step) setStep(placed.step);
@@ -94,7 +97,7 @@ function Wizard({ products }: { products: Product[] }) {
     if (stepIndex(target) > stepIndex(step)) {
       for (const s of STEPS.slice(stepIndex(step), stepIndex(target))) {
         try {
-          await form.validateFields(fieldsOfStep(s));
+          await form.validateFields(fieldsOfStep(s, limits));
         } catch {
           setStep(s);
           return;
@@ -110,7 +113,7 @@ function Wizard({ products }: { products: Product[] }) {
     const invalid = firstInvalidStep(values, product);
     if (invalid) {
       setStep(invalid);
-      await form.validateFields(fieldsOfStep(invalid)).catch(() => undefined);
+      await form.validateFields(fieldsOfStep(invalid, limits)).catch(() => undefined);
       return;
     }
     issue.mutate();
@@ -154,7 +157,7 @@ function Wizard({ products }: { products: Product[] }) {
             <ModulesStep product={product} form={form} rule={rule} />
           </div>
           <div hidden={step !== 'limits'}>
-            <LimitsStep form={form} rule={rule} />
+            <LimitsStep form={form} rule={rule} names={limits} />
           </div>
           <div hidden={step !== 'dates'}>
             <DatesStep form={form} rule={rule} />
@@ -180,23 +183,28 @@ function Wizard({ products }: { products: Product[] }) {
   );
 }
 
-function Review({ form, products }: { form: FormInstance<WizardValues>; products: Product[] }) {
+/** The last step: what will be signed, as people read it (the customer by name). */
+export function Review({ form, products }: { form: FormInstance<WizardValues>; products: Product[] }) {
   const { t } = useTranslation();
   const names = useCatalogNames(products);
   const limitText = useLimitText();
+  const day = useDay();
   const request = toLicenseRequest(form.getFieldsValue(true) as WizardValues);
+  const customer = useCustomer(request.org_id);
   return (
     <Descriptions bordered size="small" column={1} style={{ marginBottom: 16 }} title={t('licenseWizard.reviewTitle')}>
-      <Descriptions.Item label={t('licenseWizard.customer')}><Typography.Text code>{request.org_id}</Typography.Text></Descriptions.Item>
+      <Descriptions.Item label={t('licenseWizard.customer')}>
+        {customer.data ? <NameWithId name={customer.data.name} id={request.org_id} /> : <Typography.Text code>{request.org_id}</Typography.Text>}
+      </Descriptions.Item>
       <Descriptions.Item label={t('licenseWizard.plan')}>{names.product(request.product)} · {names.plan(request.product, request.plan)}</Descriptions.Item>
       <Descriptions.Item label={t('licenseWizard.modules')}>
         <Flex wrap gap={4}>{(request.modules ?? []).map((m) => <Tag key={m}>{names.module(request.product, m)}</Tag>)}</Flex>
       </Descriptions.Item>
-      {LIMIT_NAMES.filter((n) => request.limits?.[n]).map((n) => (
-        <Descriptions.Item key={n} label={t(`limitName.${n}`)}>{limitText(request.limits![n])}</Descriptions.Item>
+      {Object.entries(request.limits ?? {}).map(([name, limit]) => (
+        <Descriptions.Item key={name} label={t(`limitName.${name}`)}>{limitText(limit)}</Descriptions.Item>
       ))}
       <Descriptions.Item label={t('licenseWizard.period')}>
-        {dayjs(request.starts_on).format('DD.MM.YYYY')} — {dayjs(request.ends_on).format('DD.MM.YYYY')} · {t('licenseWizard.graceShort', { count: request.grace_days })}
+        {day(request.starts_on)} — {day(request.ends_on)} · {t('licenseWizard.graceShort', { count: request.grace_days })}
       </Descriptions.Item>
       <Descriptions.Item label={t('licenseWizard.domain')}>{request.domain}</Descriptions.Item>
       <Descriptions.Item label={t('licenseWizard.versionRange')}>{request.version_min} — {request.version_max ?? t('licenseWizard.anyNewer')}</Descriptions.Item>

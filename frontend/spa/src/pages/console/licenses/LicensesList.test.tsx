@@ -64,16 +64,16 @@ describe('the licenses list', () => {
   it('lists every customer\'s licenses by default, with the customer linking to its card, and loads more', async () => {
     const calls = backend();
     const { router } = show();
-    const grace = (await screen.findByText('lic_01JCCCCCCCCCCCCCCCCCCCCCC2')).closest('tr') as HTMLElement;
+    const grace = (await screen.findByText('IT Budget Manager · lic_01JCCCCCCCCCCCCCCCCCCCCCC2')).closest('tr') as HTMLElement;
     expect(lastQuery(calls)).toEqual({});  // no customer to choose first
     expect(within(grace).getByText('Льготный период')).toBeTruthy();
     expect(within(grace).getByText('Просрочена')).toBeTruthy();
-    const future = screen.getByText('lic_01JCCCCCCCCCCCCCCCCCCCCCC3').closest('tr') as HTMLElement;
+    const future = screen.getByText('IT Budget Manager · lic_01JCCCCCCCCCCCCCCCCCCCCCC3').closest('tr') as HTMLElement;
     expect(within(future).getByText('Enterprise · budget.lyutik.ru')).toBeTruthy();
     expect(within(future).getByRole('link', { name: 'ООО «Лютик»' }).getAttribute('href')).toBe(`/console/customers/${LYUTIK}`);
 
     await userEvent.click(screen.getByRole('button', { name: 'Загрузить ещё' }));
-    const last = (await screen.findByText('lic_01JCCCCCCCCCCCCCCCCCCCCCC1')).closest('tr') as HTMLElement;
+    const last = (await screen.findByText('IT Budget Manager · lic_01JCCCCCCCCCCCCCCCCCCCCCC1')).closest('tr') as HTMLElement;
     expect(lastQuery(calls)).toEqual({ cursor: 'page-2' });
     expect(within(last).getByRole('link', { name: LYUTIK })).toBeTruthy();  // a customer without a name: its id
     expect(screen.getAllByRole('row')).toHaveLength(4);  // the header and three licenses
@@ -87,7 +87,7 @@ describe('the licenses list', () => {
   it('sends the search and each filter to the server and keeps them in the address', async () => {
     const calls = backend();
     const { router } = show();
-    await screen.findByText('lic_01JCCCCCCCCCCCCCCCCCCCCCC2');
+    await screen.findByText('IT Budget Manager · lic_01JCCCCCCCCCCCCCCCCCCCCCC2');
 
     await userEvent.type(screen.getByRole('searchbox', { name: 'Поиск лицензий' }), 'Ромашка{Enter}');
     await waitFor(() => expect(lastQuery(calls)).toEqual({ q: 'Ромашка' }));
@@ -110,7 +110,7 @@ describe('the licenses list', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Сбросить фильтры' }));
     await waitFor(() => expect(lastQuery(calls)).toEqual({}));
-    expect(await screen.findByText('lic_01JCCCCCCCCCCCCCCCCCCCCCC2')).toBeTruthy();
+    expect(await screen.findByText('IT Budget Manager · lic_01JCCCCCCCCCCCCCCCCCCCCCC2')).toBeTruthy();
     expect((screen.getByRole('searchbox', { name: 'Поиск лицензий' }) as HTMLInputElement).value).toBe('');
   });
 
@@ -128,7 +128,7 @@ describe('the licenses list', () => {
     await i18n.changeLanguage('en');
     backend();
     show('/console/licenses', ['auditor']);
-    const grace = (await screen.findByText('lic_01JCCCCCCCCCCCCCCCCCCCCCC2')).closest('tr') as HTMLElement;
+    const grace = (await screen.findByText('IT Budget Manager · lic_01JCCCCCCCCCCCCCCCCCCCCCC2')).closest('tr') as HTMLElement;
     expect(within(grace).getByText('Grace period')).toBeTruthy();
     expect(screen.getByRole('searchbox', { name: 'Search licenses' })).toBeTruthy();
     expect(screen.getByRole('columnheader', { name: 'Customer' })).toBeTruthy();

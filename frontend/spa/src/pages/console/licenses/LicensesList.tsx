@@ -4,19 +4,23 @@ import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import {
-  LICENSE_STATES, LICENSE_STATUSES, listLicenses, type LicenseFilters, type LicenseRow, type LicenseStatus, type ListedState,
-} from '../../../api/licensing';
+import { LICENSE_STATES, LICENSE_STATUSES } from '../../../api/enums';
+import { listLicenses, type LicenseFilters, type LicenseRow } from '../../../api/licensing';
 import { queryKeys } from '../../../api/queryKeys';
 import { CustomerPicker } from '../../../components/CustomerPicker';
 import { PagedTable, usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
+import { useDay } from '../../../lib/format';
 import { LicenseStateTag, PAYMENT_COLOR, useCatalog, useCatalogNames } from '../../../lib/licensing';
+import { NameWithId } from '../../../lib/names';
 import { useCan } from '../../../lib/permissions';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const PLAN = /^[a-z][a-z0-9_]{1,39}$/;
 const ORG = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+type ListedStatus = (typeof LICENSE_STATUSES)[number];
+type ListedState = (typeof LICENSE_STATES)[number];
 
 /** The list's filters from the address (?q=…&state=…), so a filtered list can be linked to; bad values are ignored. */
 export function filtersFrom(params: URLSearchParams): LicenseFilters {
@@ -29,7 +33,7 @@ export function filtersFrom(params: URLSearchParams): LicenseFilters {
   const q = get('q');
   return {
     ...(orgId && ORG.test(orgId) ? { org_id: orgId } : {}),
-    ...(status && LICENSE_STATUSES.includes(status as LicenseStatus) ? { status: status as LicenseStatus } : {}),
+    ...(status && LICENSE_STATUSES.includes(status as ListedStatus) ? { status: status as ListedStatus } : {}),
     ...(state && LICENSE_STATES.includes(state as ListedState) ? { state: state as ListedState } : {}),
     ...(plan && PLAN.test(plan) ? { plan } : {}),
     ...(expires && DAY.test(expires) && dayjs(expires).format('YYYY-MM-DD') === expires ? { expires_before: expires } : {}),
@@ -45,6 +49,7 @@ export function LicenseTable({ orgId, filters = {}, emptyText }: { orgId?: strin
   const { t } = useTranslation();
   const catalog = useCatalog();
   const names = useCatalogNames(catalog.data);
+  const day = useDay();
   const query: LicenseFilters = orgId ? { ...filters, org_id: orgId } : filters;
   const licenses = usePagedQuery(queryKeys.licenseList(query), (cursor) => listLicenses(query, cursor));
   return (
@@ -52,41 +57,39 @@ export function LicenseTable({ orgId, filters = {}, emptyText }: { orgId?: strin
       query={licenses}
       rowKey="id"
       emptyText={emptyText}
+      size="small"
+      minWidth={orgId ? 860 : 1040}
       columns={[
         {
           key: 'license',
           title: t('licenses.license'),
+          fixed: 'left',
           render: (_, l) => (
-            <Flex vertical>
-              <Link to={`/console/licenses/${l.id}`}>{names.plan(l.product, l.plan)} · {l.domain}</Link>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>{l.id}</Typography.Text>
-            </Flex>
+            <NameWithId name={<Link to={`/console/licenses/${l.id}`}>{names.plan(l.product, l.plan)} · {l.domain}</Link>} id={l.id} hint={names.product(l.product)} />
           ),
         },
         ...(orgId ? [] : [{
           key: 'customer',
           title: t('licenses.customer'),
           render: (_: unknown, l: LicenseRow) => (
-            <Link to={`/console/customers/${l.org_id}`}>{l.customer_name ?? l.org_id}</Link>
+            <Typography.Text ellipsis={{ tooltip: l.customer_name }}>
+              <Link to={`/console/customers/${l.org_id}`}>{l.customer_name ?? l.org_id}</Link>
+            </Typography.Text>
           ),
         }]),
-        { key: 'product', title: t('licenses.product'), render: (_, l) => names.product(l.product) },
-        {
-          key: 'period',
-          title: t('licenses.period'),
-          render: (_, l) => `${dayjs(l.starts_on).format('DD.MM.YYYY')} — ${dayjs(l.ends_on).format('DD.MM.YYYY')}`,
-        },
-        { key: 'state', title: t('licenses.state'), render: (_, l) => <LicenseStateTag state={l.state} /> },
+        { key: 'period', title: t('licenses.period'), width: 180, render: (_, l) => `${day(l.starts_on)} — ${day(l.ends_on)}` },
+        { key: 'state', title: t('licenses.state'), width: 140, render: (_, l) => <LicenseStateTag state={l.state} /> },
         {
           key: 'payment',
           title: t('licenses.payment'),
+          width: 130,
           render: (_, l) => l.payment_status
             ? <Tag color={PAYMENT_COLOR[l.payment_status]}>{t(`paymentStatus.${l.payment_status}`)}</Tag>
             : <Typography.Text type="secondary">—</Typography.Text>,
         },
-        { key: 'version', title: t('licenses.version'), render: (_, l) => `v${l.version}` },
-        { key: 'modules', title: t('licenses.modules'), render: (_, l) => l.modules.length },
-        { key: 'key', title: t('licenses.key'), render: (_, l) => <Typography.Text code>…{l.key_hint}</Typography.Text> },
+        { key: 'version', title: t('licenses.version'), width: 72, render: (_, l) => `v${l.version}` },
+        { key: 'modules', title: t('licenses.modules'), width: 72, render: (_, l) => l.modules.length },
+        { key: 'key', title: t('licenses.key'), width: 84, render: (_, l) => <Typography.Text code>…{l.key_hint}</Typography.Text> },
       ]}
     />
   );
@@ -144,7 +147,7 @@ export default function LicensesList() {
           onSearch={(value) => change('q', value.trim() || undefined)}
           style={{ width: 320 }}
         />
-        <Select<LicenseStatus>
+        <Select<ListedStatus>
           allowClear
           value={filters.status}
           placeholder={t('licenses.statusFilter')}
@@ -178,7 +181,7 @@ export default function LicensesList() {
           aria-label={t('licenses.expiresBefore')}
           onChange={(day) => change('expires_before', day ? day.format('YYYY-MM-DD') : undefined)}
         />
-        <CustomerPicker value={filters.org_id} onChange={(next) => change('org_id', next)} style={{ width: 320 }} />
+        <CustomerPicker value={filters.org_id ?? undefined} onChange={(next) => change('org_id', next)} style={{ width: 320 }} />
         {filtered && <Button onClick={() => setParams({}, { replace: true })}>{t('licenses.resetFilters')}</Button>}
       </Flex>
       <LicenseTable filters={filters} emptyText={filtered ? t('licenses.emptyFiltered') : t('licenses.empty')} />

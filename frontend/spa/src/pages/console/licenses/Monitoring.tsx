@@ -1,8 +1,9 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Checkbox, Flex, Input, Segmented, Typography } from 'antd';
+import { Alert, Button, Checkbox, Flex, Input, Segmented } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ACTIVATION_STATES } from '../../../api/enums';
 import { listFleet, type ActivationState, type FleetFilters, type LicenseState } from '../../../api/licensing';
 import { queryKeys } from '../../../api/queryKeys';
 import { ActivationsTable } from '../../../components/ActivationsTable';
@@ -11,6 +12,7 @@ import { describeError, ErrorState } from '../../../components/errors';
 import { usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { LicenseStateTag, useCatalog, useCatalogNames } from '../../../lib/licensing';
+import { NameWithId } from '../../../lib/names';
 
 type StateFilter = ActivationState | 'all';
 const VERSION = /^\d+\.\d+(\.\d+)?$/;
@@ -43,9 +45,9 @@ export default function Monitoring() {
         <Segmented<StateFilter>
           value={state}
           onChange={setState}
-          options={(['all', 'active', 'stale', 'inactive'] as const).map((value) => ({ value, label: t(`monitoring.states.${value}`) }))}
+          options={(['all', ...ACTIVATION_STATES] as const).map((value) => ({ value, label: t(`monitoring.states.${value}`) }))}
         />
-        <CustomerPicker value={filters.org_id} onChange={(org_id) => setFilters((f) => ({ ...f, org_id }))} style={{ width: 320 }} />
+        <CustomerPicker value={filters.org_id ?? undefined} onChange={(org_id) => setFilters((f) => ({ ...f, org_id }))} style={{ width: 320 }} />
         <Input.Search
           allowClear
           placeholder={t('monitoring.version')}
@@ -74,10 +76,14 @@ export default function Monitoring() {
             extraColumns={[{
               key: 'license',
               title: t('monitoring.license'),
+              fixed: 'left',
               render: (_, row) => (
-                <Flex vertical gap={2}>
-                  <Link to={`/console/licenses/${row.license_id}`}>{names.plan(row.product ?? 'itbm', row.plan ?? '')} · {row.license_id}</Link>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>{row.customer ?? row.org_id}</Typography.Text>
+                <Flex vertical gap={2} style={{ minWidth: 0 }}>
+                  <NameWithId
+                    name={<Link to={`/console/licenses/${row.license_id}`}>{row.customer ?? row.org_id}</Link>}
+                    id={row.license_id ?? ''}
+                    hint={names.plan(row.product ?? 'itbm', row.plan ?? '')}
+                  />
                   {row.license_state && <LicenseStateTag state={row.license_state as LicenseState} />}
                 </Flex>
               ),

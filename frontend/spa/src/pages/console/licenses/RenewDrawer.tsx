@@ -5,7 +5,7 @@ import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../../api/errors';
-import { LIMIT_NAMES, renewLicense, type License, type LimitName, type Product } from '../../../api/licensing';
+import { limitNames, renewLicense, type License, type Product } from '../../../api/licensing';
 import { useShowError } from '../../../components/errors';
 import { placeServerErrors, planDefaults, toLicenseRequest, validateStep, type FieldName, type LimitValues, type StepKey, type WizardValues } from './wizardModel';
 import { DatesStep, fieldsOfStep, InstallationStep, LimitsStep, ModulesStep, sameName } from './WizardSteps';
@@ -14,10 +14,9 @@ const RENEW_STEPS: StepKey[] = ['plan', 'modules', 'limits', 'dates', 'installat
 
 /** The current terms as the starting point of a renewal: the same start, the end a year later. */
 export function renewalValues(license: License): WizardValues {
-  const limits: Partial<Record<LimitName, LimitValues>> = {};
-  for (const name of LIMIT_NAMES) {
-    const limit = license.limits[name];
-    if (limit) limits[name] = { ...limit, alert_thresholds: [...(limit.alert_thresholds ?? [])] };
+  const limits: Record<string, LimitValues> = {};
+  for (const [name, limit] of Object.entries(license.limits)) {
+    limits[name] = { ...limit, alert_thresholds: [...(limit.alert_thresholds ?? [])] };
   }
   return {
     org_id: license.org_id, product: license.product, plan: license.plan, modules: [...license.modules], limits,
@@ -40,6 +39,7 @@ export function RenewDrawer({ license, product, open, onClose, onDone }: {
   const showError = useShowError();
   const [unmatched, setUnmatched] = useState<string[]>([]);
   const wide = Grid.useBreakpoint().md;
+  const limits = product ? limitNames(product) : Object.keys(license.limits);
   const initialValues = useMemo(() => ({ ...renewalValues(license), reason: '' }), [license]);
 
   const rule = (owner: StepKey, name: FieldName): Rule => ({
@@ -58,7 +58,7 @@ export function RenewDrawer({ license, product, open, onClose, onDone }: {
     onSuccess: onDone,
     onError: (error) => {
       if (isApiError(error) && error.status === 422 && error.errors.length > 0) {
-        const placed = placeServerErrors(error.errors);
+        const placed = placeServerErrors(error.errors, limits);
         form.setFields(placed.fields as Parameters<typeof form.setFields>[0]);
         setUnmatched(placed.unmatched.map((e) => e.msg));
         return;
@@ -70,7 +70,7 @@ export function RenewDrawer({ license, product, open, onClose, onDone }: {
   const submit = async () => {
     setUnmatched([]);
     try {
-      await form.validateFields([...RENEW_STEPS.flatMap(fieldsOfStep), ['reason']] as Parameters<typeof form.validateFields>[0]);
+      await form.validateFields([...RENEW_STEPS.flatMap((step) => fieldsOfStep(step, limits)), ['reason']] as Parameters<typeof form.validateFields>[0]);
     } catch {
       return;
     }
@@ -97,7 +97,7 @@ export function RenewDrawer({ license, product, open, onClose, onDone }: {
           <Select options={(product?.plans ?? []).map((p) => ({ value: p.code, label: p.name }))} style={{ maxWidth: 320 }} />
         </Form.Item>
         <ModulesStep product={product} form={form} rule={rule} />
-        <LimitsStep form={form} rule={rule} />
+        <LimitsStep form={form} rule={rule} names={limits} />
         <DatesStep form={form} rule={rule} />
         <InstallationStep product={product} rule={rule} />
         <Form.Item name="reason" label={t('licenses.renewReason')}

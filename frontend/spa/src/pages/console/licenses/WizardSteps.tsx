@@ -2,7 +2,8 @@ import { Button, Card, Checkbox, Col, DatePicker, Flex, Form, Input, InputNumber
 import type { Rule } from 'antd/es/form';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { LIMIT_MODES, LIMIT_NAMES, type LimitName, type Product } from '../../../api/licensing';
+import { LIMIT_MODES } from '../../../api/enums';
+import type { Product } from '../../../api/licensing';
 import { useCatalogNames, useLimitText } from '../../../lib/licensing';
 import type { FieldName, StepKey, WizardValues } from './wizardModel';
 
@@ -11,12 +12,12 @@ import type { FieldName, StepKey, WizardValues } from './wizardModel';
 const LIMIT_FIELDS = ['value', 'mode', 'overage_ratio', 'alert_thresholds'] as const;
 
 /** Every form field of a step, as antd names (the limits step has one per limit and property). */
-export function fieldsOfStep(step: StepKey): FieldName[] {
+export function fieldsOfStep(step: StepKey, limits: readonly string[]): FieldName[] {
   switch (step) {
     case 'customer': return [['org_id']];
     case 'plan': return [['product'], ['plan']];
     case 'modules': return [['modules']];
-    case 'limits': return LIMIT_NAMES.flatMap((name) => LIMIT_FIELDS.map((field) => ['limits', name, field]));
+    case 'limits': return limits.flatMap((name) => LIMIT_FIELDS.map((field) => ['limits', name, field]));
     case 'dates': return [['starts_on'], ['ends_on'], ['grace_days']];
     case 'installation': return [['domain'], ['version_min'], ['version_max'], ['mandatory_updates']];
     default: return [];
@@ -48,8 +49,8 @@ export function PlanStep({ products, product, rule }: { products: Product[]; pro
                   <Flex wrap gap={4} style={{ margin: '4px 0 8px' }}>
                     {plan.modules.map((m) => <Tag key={m}>{names.module(product!.code, m)}</Tag>)}
                   </Flex>
-                  {LIMIT_NAMES.filter((n) => plan.limits[n]).map((n) => (
-                    <div key={n}><Typography.Text type="secondary">{t(`limitName.${n}`)}: </Typography.Text>{limitText(plan.limits[n]!)}</div>
+                  {Object.entries(plan.limits).map(([name, limit]) => (
+                    <div key={name}><Typography.Text type="secondary">{t(`limitName.${name}`)}: </Typography.Text>{limitText(limit)}</div>
                   ))}
                 </Card>
               </Col>
@@ -83,13 +84,13 @@ export function ModulesStep({ product, form, rule }: { product: Product | undefi
   );
 }
 
-export function LimitsStep({ form, rule }: { form: FormInstance<WizardValues>; rule: RuleFor }) {
+export function LimitsStep({ form, rule, names }: { form: FormInstance<WizardValues>; rule: RuleFor; names: readonly string[] }) {
   const { t } = useTranslation();
   const limits = Form.useWatch('limits', form);
   return (
     <>
       <Typography.Paragraph type="secondary">{t('licenseWizard.limitsHint')}</Typography.Paragraph>
-      {LIMIT_NAMES.map((name: LimitName) => {
+      {names.map((name) => {
         const soft = limits?.[name]?.mode === 'soft';
         return (
           <Card key={name} size="small" title={t(`limitName.${name}`)} style={{ marginBottom: 12 }}>

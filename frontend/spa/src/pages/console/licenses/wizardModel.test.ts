@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import { describe, expect, it } from 'vitest';
 import { ITBM, ORG } from '../../../test/catalog';
+import { limitNames } from '../../../api/licensing';
 import { firstInvalidStep, placeServerErrors, planDefaults, toLicenseRequest, validateStep, type WizardValues } from './wizardModel';
 
 const valid: WizardValues = {
@@ -96,21 +97,22 @@ describe('the server’s 422 field errors', () => {
       { loc: 'body.domain', msg: 'not a host name', code: 'value_error' },
       { loc: 'body.limits.users.value', msg: 'less than or equal to 1000000', code: 'less_than_equal' },
       { loc: 'body.limits.departments', msg: 'overage_ratio applies to soft limits only', code: 'value_error' },
-    ]);
+      { loc: 'body.limits.seats.value', msg: 'unknown limit', code: 'value_error' },
+    ], limitNames(ITBM));
     expect(placed.step).toBe('limits');
     expect(placed.fields).toEqual([
       { name: ['domain'], errors: ['not a host name'] },
       { name: ['limits', 'users', 'value'], errors: ['less than or equal to 1000000'] },
       { name: ['limits', 'departments', 'value'], errors: ['overage_ratio applies to soft limits only'] },
     ]);
-    expect(placed.unmatched).toEqual([]);
+    expect(placed.unmatched.map((e) => e.loc)).toEqual(['body.limits.seats.value']);  // a limit the form does not have
   });
 
   it('keep what no field can show (the whole body, the query) apart', () => {
     const placed = placeServerErrors([
       { loc: 'body', msg: 'ends_on must be after starts_on', code: 'value_error' },
       { loc: 'body.org_id', msg: 'no such customer', code: 'unknown' },
-    ]);
+    ], limitNames(ITBM));
     expect(placed.step).toBe('customer');
     expect(placed.unmatched.map((e) => e.msg)).toEqual(['ends_on must be after starts_on']);
   });

@@ -1,6 +1,6 @@
 import type { Dayjs } from 'dayjs';
 import type { FieldError } from '../../../api/errors';
-import { LIMIT_NAMES, type LicenseRequest, type Limit, type LimitMode, type LimitName, type Product } from '../../../api/licensing';
+import { limitNames, type LicenseRequest, type Limit, type LimitMode, type Product } from '../../../api/licensing';
 
 /**
  * The license wizard without React: its steps, which field belongs to which step, the client-side
@@ -23,7 +23,8 @@ export interface WizardValues {
   product?: string;
   plan?: string;
   modules?: string[];
-  limits?: Partial<Record<LimitName, LimitValues>>;
+  /** By limit name (users, departments…: the plan's). */
+  limits?: Record<string, LimitValues>;
   starts_on?: Dayjs | null;
   ends_on?: Dayjs | null;
   grace_days?: number | null;
@@ -86,7 +87,7 @@ function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
 }
 
-function limitIssues(name: LimitName, limit: LimitValues | undefined): Issue[] {
+function limitIssues(name: string, limit: LimitValues | undefined): Issue[] {
   const issues: Issue[] = [];
   const at = (field: string): FieldName => ['limits', name, field];
   if (!isInteger(limit?.value) || limit.value < 0 || limit.value > MAX_LIMIT) {
@@ -129,7 +130,9 @@ export function validateStep(step: StepKey, values: WizardValues, product: Produ
       break;
     }
     case 'limits':
-      for (const name of LIMIT_NAMES) issues.push(...limitIssues(name, values.limits?.[name]));
+      for (const name of product ? limitNames(product) : Object.keys(values.limits ?? {})) {
+        issues.push(...limitIssues(name, values.limits?.[name]));
+      }
       break;
     case 'dates': {
       const { starts_on: starts, ends_on: ends, grace_days: grace } = values;
@@ -171,12 +174,9 @@ export function firstInvalidStep(values: WizardValues, product: Product | undefi
 export function planDefaults(product: Product, planCode: string): Pick<WizardValues, 'modules' | 'limits'> {
   const plan = product.plans.find((p) => p.code === planCode);
   if (!plan) return { modules: [], limits: {} };
-  const limits: Partial<Record<LimitName, LimitValues>> = {};
-  for (const name of LIMIT_NAMES) {
-    const limit = plan.limits[name];
-    if (limit) {
-      limits[name] = { value: limit.value, mode: limit.mode, overage_ratio: limit.overage_ratio ?? 1, alert_thresholds: [...(limit.alert_thresholds ?? [80, 100])] };
-    }
+  const limits: Record<string, LimitValues> = {};
+  for (const [name, limit] of Object.entries(plan.limits)) {
+    limits[name] = { value: limit.value, mode: limit.mode, overage_ratio: limit.overage_ratio ?? 1, alert_thresholds: [...(limit.alert_thresholds ?? [80, 100])] };
   }
   return { modules: [...plan.modules], limits };
 }
@@ -192,10 +192,9 @@ function toLimit(values: LimitValues): Limit {
 }
 
 /** The POST /api/console/licenses body. Modules and limits are always sent in full: what the review showed is what is signed. */
-export function toLicenseRequest(values: WizardValues): LicenseRequest {
+export function toLicenseRequest(values: WizardValues): LicenseRequest & { product: string } {
   const limits: Record<string, Limit> = {};
-  for (const name of LIMIT_NAMES) {
-    const limit = values.limits?.[name];
+  for (const [name, limit] of Object.entries(values.limits ?? {})) {
     if (limit) limits[name] = toLimit(limit);
   }
   const max = (values.version_max ?? '').trim();
@@ -227,9 +226,9 @@ export interface PlacedErrors {
 /**
  * The server's 422 field errors onto the wizard's fields: `body.limits.users.value` lands on that very
  * input; `body.limits.users` (a limit's own consistency) on the limit's value; the step of the first
- * error is where the wizard goes back to.
+ * error is where the wizard goes back to. `limits` names the limits the form has.
  */
-export function placeServerErrors(errors: FieldError[]): PlacedErrors {
+export function placeServerErrors(errors: FieldError[], limits: readonly string[]): PlacedErrors {
   const byField = new Map<string, { name: FieldName; errors: string[] }>();
   const unmatched: FieldError[] = [];
   let first: number | null = null;
@@ -242,9 +241,8 @@ export function placeServerErrors(errors: FieldError[]): PlacedErrors {
     }
     let name: FieldName = [top];
     if (top === 'limits') {
-      const limit = rest[0] as LimitName | undefined;
-      const field = rest[1];
-      if (limit && (LIMIT_NAMES as readonly string[]).includes(limit)) {
+      const [limit, field] = rest;
+      if (limit && limits.includes(limit)) {
         name = ['limits', limit, field && ['value', 'mode', 'overage_ratio', 'alert_thresholds'].includes(field) ? field : 'value'];
       } else {
         unmatched.push(error);

@@ -45,7 +45,7 @@ export function PlanDialog({ modules, rows, defaultMonth, onClose }: {
       {save.isError && <Alert type="error" showIcon message={describeError(save.error, t)} style={{ marginBottom: 12 }} />}
       <Form layout="vertical">
         <Form.Item label={r('month')}>
-          <DatePicker picker="month" allowClear={false} value={month} aria-label={r('month')}
+          <DatePicker picker="month" format="MMMM YYYY" allowClear={false} value={month} aria-label={r('month')}
             onChange={(value) => { if (value) { setMonth(value); setLines(planOf(value.format(MONTH))); } }} />
         </Form.Item>
       </Form>

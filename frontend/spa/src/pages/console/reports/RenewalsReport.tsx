@@ -1,32 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, DatePicker, Flex, Table, Tag } from 'antd';
-import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorState } from '../../../components/errors';
-import { formatRubles, getRenewals, reportKeys, type Period, type RenewalMonth, type RenewalReport } from './api';
+import { formatDay, formatMonth, formatRubles } from '../../../lib/format';
+import { renewalsChart } from './chartOptions';
+import { getRenewals, reportKeys, type Period, type RenewalMonth } from './api';
 import { DownloadButtons } from './DownloadButtons';
 import { EChart } from './EChart';
 import { fromRange, nextTwelveMonths, toRange } from './period';
 
 const STATUS_COLORS = { renewed: 'green', pending: 'blue', lapsed: 'red' } as const;
-
-function chartOption(report: RenewalReport, r: (key: string) => string): EChartsCoreOption {
-  const months = report.months.map((m) => m.month);
-  const series = (['renewed', 'pending', 'lapsed'] as const).map((status) => ({
-    name: r(`renewals.${status}`), type: 'bar', stack: 'licenses', data: report.months.map((m) => m[status]),
-  }));
-  return {
-    tooltip: { trigger: 'axis' },
-    legend: { data: series.map((s) => s.name) },
-    grid: { left: 48, right: 24, bottom: 32, top: 40 },
-    xAxis: { type: 'category', data: months },
-    yAxis: { type: 'value', minInterval: 1 },
-    color: ['#52c41a', '#1677ff', '#ff4d4f'],
-    series,
-  };
-}
 
 /** Licenses ending per month: renewed, pending or lapsed, with amounts. */
 export function RenewalsReport() {
@@ -34,12 +19,12 @@ export function RenewalsReport() {
   const [period, setPeriod] = useState<Period>(nextTwelveMonths);
   const report = useQuery({ queryKey: reportKeys.renewals(period), queryFn: () => getRenewals(period) });
   const language = i18n.resolvedLanguage ?? 'ru';
-  const option = useMemo(() => (report.data ? chartOption(report.data, r) : null), [report.data, r]);
+  const option = useMemo(() => (report.data ? renewalsChart(report.data, r, language) : null), [report.data, r, language]);
   const money = (v: number) => formatRubles(v, language);
   return (
     <>
       <Flex wrap gap={8} justify="space-between" style={{ marginBottom: 16 }}>
-        <DatePicker.RangePicker picker="month" allowClear={false} value={toRange(period)} aria-label={r('period')}
+        <DatePicker.RangePicker picker="month" format="MMM YYYY" allowClear={false} value={toRange(period)} aria-label={r('period')}
           onChange={(range) => setPeriod((current) => fromRange(range, current))} />
         <Flex wrap gap={8}><DownloadButtons report="renewals" period={period} /></Flex>
       </Flex>
@@ -63,12 +48,12 @@ export function RenewalsReport() {
                   columns={[
                     { title: r('customer'), dataIndex: 'customer', render: (name: string | null, item) => name ?? item.org_id },
                     { title: r('license'), dataIndex: 'license_id', render: (id: string) => <Link to={`/console/licenses/${id}`}>{id}</Link> },
-                    { title: r('renewals.endsOn'), dataIndex: 'ends_on' },
+                    { title: r('renewals.endsOn'), dataIndex: 'ends_on', render: (day: string) => formatDay(day, language) },
                     {
                       title: r('status'), dataIndex: 'status',
                       render: (status: keyof typeof STATUS_COLORS, item) => (
                         <Tag color={STATUS_COLORS[status]}>
-                          {r(`renewals.${status}`)}{item.renewed_until ? ` → ${item.renewed_until}` : ''}
+                          {r(`renewals.${status}`)}{item.renewed_until ? ` → ${formatDay(item.renewed_until, language)}` : ''}
                         </Tag>
                       ),
                     },
@@ -78,7 +63,7 @@ export function RenewalsReport() {
               ),
             }}
             columns={[
-              { title: r('month'), dataIndex: 'month' },
+              { title: r('month'), dataIndex: 'month', render: (month: string) => formatMonth(month, language) },
               { title: r('renewals.expiring'), dataIndex: 'expiring', align: 'right' },
               { title: r('renewals.renewed'), dataIndex: 'renewed', align: 'right' },
               { title: r('renewals.pending'), dataIndex: 'pending', align: 'right' },

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Me } from '../../../api/contract';
+import type { Me } from '../../../api/auth';
 import { MeContext } from '../../../auth/session';
 import i18n from '../../../i18n';
 import { json, stubFetch, type Call } from '../../../test/fetch';
@@ -124,12 +124,13 @@ describe('the reports page', { timeout: 30_000 }, () => {
   it('shows the renewal forecast by month with its licenses', async () => {
     stubFetch(backend);
     show('renewals');
-    const march = (await screen.findByText('2026-03')).closest('tr') as HTMLElement;
+    const march = (await screen.findByText('март 2026 г.')).closest('tr') as HTMLElement;
     expect(within(march).getAllByText('1')).toHaveLength(2);
     expect(screen.getByRole('img', { name: 'Истекающие лицензии по месяцам' })).toBeTruthy();
     await userEvent.click(within(march).getByRole('button'));
     expect(await screen.findByText('ООО «Ромашка»')).toBeTruthy();
-    expect(screen.getByText('Продлено → 2027-03-20')).toBeTruthy();
+    expect(screen.getByText('Продлено → 20.03.2027')).toBeTruthy();
+    expect(screen.getByText('01.03.2026')).toBeTruthy(); // the lapsed license's last day
     expect(screen.getAllByText('Не продлено').length).toBeGreaterThan(0);
   });
 

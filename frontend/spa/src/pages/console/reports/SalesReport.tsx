@@ -1,12 +1,13 @@
 import { EditOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, DatePicker, Flex, Table, Typography } from 'antd';
-import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '../../../components/errors';
+import { formatMonth, formatRubles } from '../../../lib/format';
 import { useCan } from '../../../lib/permissions';
-import { formatRubles, getSales, reportKeys, type Period, type PlanFactReport, type PlanFactRow } from './api';
+import { salesChart } from './chartOptions';
+import { getSales, reportKeys, type Period, type PlanFactRow } from './api';
 import { DownloadButtons } from './DownloadButtons';
 import { EChart } from './EChart';
 import { fromRange, thisYear, toRange } from './period';
@@ -14,20 +15,6 @@ import { PlanDialog } from './PlanDialog';
 
 export function percent(done: number, plan: number | null | undefined): string {
   return plan ? `${Math.round((done * 1000) / plan) / 10}%` : '—';
-}
-
-function chartOption(report: PlanFactReport, r: (key: string) => string): EChartsCoreOption {
-  return {
-    tooltip: { trigger: 'axis' },
-    legend: { data: [r('sales.planAmount'), r('sales.factAmount')] },
-    grid: { left: 80, right: 24, bottom: 32, top: 40 },
-    xAxis: { type: 'category', data: report.months },
-    yAxis: { type: 'value', name: '₽' },
-    series: [
-      { name: r('sales.planAmount'), type: 'bar', data: report.totals.map((t) => t.plan_amount / 100) },
-      { name: r('sales.factAmount'), type: 'bar', data: report.totals.map((t) => t.fact_amount / 100) },
-    ],
-  };
 }
 
 /** The month the plan editor opens on: this month when the report shows it, else the report's first. */
@@ -49,13 +36,14 @@ export function SalesReport() {
     () => new Map((report.data?.modules ?? []).map((m) => [m.code, language === 'en' ? m.name_en : m.name])),
     [report.data, language],
   );
-  const option = useMemo(() => (report.data ? chartOption(report.data, r) : null), [report.data, r]);
+  const option = useMemo(() => (report.data ? salesChart(report.data, r, language) : null), [report.data, r, language]);
 
   return (
     <>
       <Flex wrap gap={8} justify="space-between" style={{ marginBottom: 16 }}>
         <DatePicker.RangePicker
           picker="month"
+          format="MMM YYYY"
           allowClear={false}
           value={toRange(period)}
           aria-label={r('period')}
@@ -76,7 +64,7 @@ export function SalesReport() {
             pagination={{ pageSize: 50, hideOnSinglePage: true }}
             size="small"
             columns={[
-              { title: r('month'), dataIndex: 'month' },
+              { title: r('month'), dataIndex: 'month', render: (month: string) => formatMonth(month, language) },
               { title: r('module'), dataIndex: 'module', render: (code: string) => names.get(code) ?? code },
               { title: r('sales.planCount'), dataIndex: 'plan_count', align: 'right', render: (v: number | null) => v ?? '—' },
               { title: r('sales.factCount'), dataIndex: 'fact_count', align: 'right' },

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Flex, Table, Typography } from 'antd';
-import type { EChartsCoreOption } from 'echarts/core';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '../../../components/errors';
+import { usageChart } from './chartOptions';
 import { getUsage, reportKeys, type UsageReport as Usage } from './api';
 import { DownloadButtons } from './DownloadButtons';
 import { EChart } from './EChart';
@@ -16,22 +16,7 @@ export function UsageReport() {
   const { t: r, i18n } = useTranslation('reports');
   const report = useQuery({ queryKey: reportKeys.usage, queryFn: getUsage });
   const english = i18n.resolvedLanguage === 'en';
-  const option = useMemo<EChartsCoreOption | null>(() => {
-    if (!report.data) return null;
-    const names = report.data.modules.map((m) => (english ? m.name_en : m.name));
-    return {
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      legend: { data: [r('usage.used'), r('usage.idle')] },
-      grid: { left: 140, right: 24, bottom: 24, top: 40 },
-      xAxis: { type: 'value', minInterval: 1 },
-      yAxis: { type: 'category', data: names },
-      color: ['#52c41a', '#bfbfbf'],
-      series: [
-        { name: r('usage.used'), type: 'bar', stack: 'licensed', data: report.data.modules.map((m) => m.used) },
-        { name: r('usage.idle'), type: 'bar', stack: 'licensed', data: report.data.modules.map((m) => m.idle) },
-      ],
-    };
-  }, [report.data, english, r]);
+  const option = useMemo(() => (report.data ? usageChart(report.data, r, i18n.resolvedLanguage ?? 'ru') : null), [report.data, r, i18n.resolvedLanguage]);
   return (
     <>
       <Flex wrap gap={8} justify="space-between" align="center" style={{ marginBottom: 16 }}>

@@ -1,26 +1,18 @@
-import { api, download } from '../../../api/http';
-import type { components } from '../../../api/schema';
+import { answer, api, file, type Answer, type Body, type PathParams, type Query } from '../../../api/client';
 import { saveBlob } from '../../../lib/download';
 
-type Schemas = components['schemas'];
+export type Dashboard = Answer<'/api/console/licensing/dashboard', 'get'>;
+export type PlanFactReport = Answer<'/api/console/licensing/reports/sales', 'get'>;
+export type PlanFactRow = PlanFactReport['rows'][number];
+export type RenewalReport = Answer<'/api/console/licensing/reports/renewals', 'get'>;
+export type RenewalMonth = RenewalReport['months'][number];
+export type UsageReport = Answer<'/api/console/licensing/reports/usage', 'get'>;
+export type SalesPlanRequest = Body<'/api/console/licensing/sales-plan/{month}', 'put'>;
 
-export type Dashboard = Schemas['Dashboard'];
-export type PlanFactReport = Schemas['PlanFactReport'];
-export type PlanFactRow = Schemas['PlanFactRow'];
-export type RenewalReport = Schemas['RenewalReport'];
-export type RenewalMonth = Schemas['RenewalMonth'];
-export type UsageReport = Schemas['UsageReport'];
-export type SalesPlan = Schemas['SalesPlan'];
-export type SalesPlanRequest = Schemas['SalesPlanRequest'];
-
-export type ReportName = 'sales' | 'renewals' | 'usage';
-export type FileFormat = 'xlsx' | 'pdf';
-export interface Period {
-  from?: string;
-  to?: string;
-}
-
-const base = '/api/console/licensing';
+export type ReportName = PathParams<'/api/console/licensing/reports/{report}/export', 'get'>['report'];
+export type FileFormat = NonNullable<Query<'/api/console/licensing/reports/{report}/export', 'get'>['format']>;
+/** First and last month (YYYY-MM), as the sales and renewals reports take them. */
+export type Period = Pick<Query<'/api/console/licensing/reports/sales', 'get'>, 'from' | 'to'>;
 
 export const reportKeys = {
   dashboard: ['licensing', 'dashboard'] as const,
@@ -29,24 +21,18 @@ export const reportKeys = {
   usage: ['licensing', 'reports', 'usage'] as const,
 };
 
-export const getDashboard = () => api<Dashboard>(`${base}/dashboard`);
-export const getSales = (period: Period) => api<PlanFactReport>(`${base}/reports/sales`, { query: { ...period } });
-export const getRenewals = (period: Period) => api<RenewalReport>(`${base}/reports/renewals`, { query: { ...period } });
-export const getUsage = () => api<UsageReport>(`${base}/reports/usage`);
+export const getDashboard = () => answer(api.GET('/api/console/licensing/dashboard'));
+export const getSales = (period: Period) => answer(api.GET('/api/console/licensing/reports/sales', { params: { query: period } }));
+export const getRenewals = (period: Period) =>
+  answer(api.GET('/api/console/licensing/reports/renewals', { params: { query: period } }));
+export const getUsage = () => answer(api.GET('/api/console/licensing/reports/usage'));
 export const setSalesPlan = (month: string, body: SalesPlanRequest) =>
-  api<SalesPlan>(`${base}/sales-plan/${encodeURIComponent(month)}`, { method: 'PUT', body });
+  answer(api.PUT('/api/console/licensing/sales-plan/{month}', { params: { path: { month } }, body }));
 
 /** Downloads a report as a file named by the server (the language follows the interface's). */
 export async function downloadReport(report: ReportName, format: FileFormat, period: Period = {}): Promise<void> {
-  const { blob, filename } = await download(`${base}/reports/${report}/export`, { query: { format, ...period } });
+  const { blob, filename } = await file(api.GET('/api/console/licensing/reports/{report}/export', {
+    params: { path: { report }, query: { format, ...period } }, parseAs: 'blob',
+  }));
   saveBlob(blob, filename ?? `${report}.${format}`);
-}
-
-/** Kopecks as rubles for a table cell: 1 234 567,00 ₽ / RUB 1,234,567.00. */
-export function formatRubles(kopecks: number | null | undefined, language: string): string {
-  if (kopecks === null || kopecks === undefined) return '—';
-  const value = kopecks / 100;
-  return language === 'en'
-    ? `RUB ${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
-    : `${value.toLocaleString('ru-RU', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ₽`;
 }
