@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jwt.utils import base64url_decode
 from pynamodb.exceptions import TransactWriteError
 
 from tessera.accounts.service import find_organization, matching_organization_ids, organization_names
@@ -437,15 +438,13 @@ def get(license_id: str) -> LicenseView:
 
 def expiring(first_day: date, last_day: date) -> list[ExpiringLicense]:
     """Licenses whose last day is in [first_day, last_day]: one by_expiry query per calendar month."""
-    from tessera.core.crypto import b64url_decode
-
     found: list[ExpiringLicense] = []
     month = first_day.replace(day=1)
     while month <= last_day:
         following = (month + timedelta(days=32)).replace(day=1)
         low, high = max(first_day, month), min(last_day, following - timedelta(days=1))
         for record in repository.expiring_in_month(f"{month:%Y-%m}", low.isoformat(), high.isoformat()):
-            issued = json.loads(b64url_decode(record.token.split(".")[1])).get("iat")
+            issued = json.loads(base64url_decode(record.token.split(".")[1])).get("iat")
             found.append(ExpiringLicense(
                 license=view(record),
                 version_issued_at=datetime.fromtimestamp(int(issued), UTC) if issued else record.updated_at))
