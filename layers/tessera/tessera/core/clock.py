@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -25,8 +26,6 @@ def read_offset(path: str | Path) -> float:
 
 
 def write_offset(path: str | Path, seconds: float) -> None:
-    import tempfile  # the local cloud's clock page only
-
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".clock")

@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from aws_lambda_powertools.event_handler import Response
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -50,9 +52,7 @@ class Problem(Exception):
         body.update(self.extra)
         return body
 
-    def to_response(self, instance: str | None = None) -> Any:
-        from tessera.core.http import Response  # the resolver imports this module
-
+    def to_response(self, instance: str | None = None) -> Response[str]:
         return Response(status_code=self.status, content_type=PROBLEM_JSON,
                         body=json.dumps(self.to_dict(instance), ensure_ascii=False), headers=self.headers)
 

@@ -12,6 +12,7 @@ import hmac
 import json
 from typing import Any
 
+from aws_lambda_powertools.utilities import parameters
 from pydantic import Field
 
 from tessera.core.errors import BadRequest, FieldError, ValidationFailed
@@ -35,8 +36,6 @@ class InvalidCursor(BadRequest):
 
 
 def _secret() -> bytes:
-    from aws_lambda_powertools.utilities import parameters
-
     value = parameters.get_secret(get_settings(PaginationSettings).cursor_secret_arn, max_age=SECRET_MAX_AGE_SECONDS)
     return value.encode() if isinstance(value, str) else value
 
