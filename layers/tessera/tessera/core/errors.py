@@ -5,10 +5,11 @@ machine-readable `code` and a human `detail`. Never a stack trace."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from aws_lambda_powertools.event_handler import Response
+from botocore.retries.standard import RetryContext, ThrottledRetryableChecker
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -130,13 +131,7 @@ class Throttled(ServiceUnavailable):
                          retry_after=self.RETRY_AFTER_SECONDS)
 
 
-# The error codes botocore's standard retry mode treats as throttling.
-THROTTLING_CODES = frozenset({
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-    "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-    "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
-    "PriorRequestNotComplete", "EC2ThrottledException",
-})
+_THROTTLED = ThrottledRetryableChecker()  # what botocore's standard retry mode treats as throttling
 
 
 def aws_error_code(exc: BaseException) -> str | None:
@@ -157,18 +152,10 @@ def aws_error_code(exc: BaseException) -> str | None:
 
 
 def is_throttling(exc: BaseException) -> bool:
-    return aws_error_code(exc) in THROTTLING_CODES
+    error = {"Error": {"Code": aws_error_code(exc)}}
+    return bool(_THROTTLED.is_retryable(RetryContext(attempt_number=1, parsed_response=error)))
 
 
 class Internal(Problem):
     pass
 
-
-@dataclass
-class ProblemCatalog:
-    """Every problem type, for docs/problems.md and the OpenAPI components."""
-
-    types: list[type[Problem]] = field(default_factory=lambda: [
-        BadRequest, MalformedJson, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, Gone,
-        PayloadTooLarge, UnsupportedMediaType, ValidationFailed, RateLimited, ServiceUnavailable, Internal,
-    ])
