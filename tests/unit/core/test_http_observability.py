@@ -3,6 +3,7 @@ import json
 from typing import Annotated, Any
 
 import pytest
+from jwt.utils import base64url_encode
 from pydantic import BaseModel
 
 from tessera.core.errors import BadRequest, Conflict, Problem, RateLimited, ValidationFailed
@@ -97,12 +98,13 @@ def test_cursors_are_opaque_and_tamper_evident(aws: None) -> None:
     assert decode_cursor(cursor, "notes:ORG#1") == position
     assert encode_cursor(None) is None and decode_cursor(None) is None
     assert clamp_limit(None) == 25
-    payload, tag = cursor.split(".")
+    header, payload, tag = cursor.split(".")
     other = encode_cursor({"pk": "ORG#2", "sk": "NOTE#1"}, "notes:ORG#1")
     assert other is not None
-    bad = ["bm90IGpzb24", payload, f"{payload}.", f"{payload}.{tag[:-2]}", f"{payload}.{tag}x", f"{payload}!.{tag}",
-           f"{other.split('.')[0]}.{tag}",  # another position under this cursor's tag
-           "%%%", "Ωmega.tag"]
+    signed, unsigned = f"{header}.{payload}", base64url_encode(b'{"alg":"none"}').decode()
+    bad = ["bm90IGpzb24", payload, f"{signed}.", f"{signed}.{tag[:-2]}", f"{signed}.{tag}x", f"{signed}!.{tag}",
+           f"{header}.{other.split('.')[1]}.{tag}",  # another position under this cursor's tag
+           f"{unsigned}.{payload}.", "%%%", "Ωmega.tag"]
     for forged in bad:
         with pytest.raises(BadRequest) as caught:
             decode_cursor(forged, "notes:ORG#1")
