@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -23,15 +22,6 @@ def read_offset(path: str | Path) -> float:
         return float(json.loads(Path(path).read_text(encoding="utf-8"))["offset_seconds"])
     except (FileNotFoundError, ValueError, KeyError, TypeError):
         return 0.0
-
-
-def write_offset(path: str | Path, seconds: float) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".clock")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"offset_seconds": seconds}, handle)
-    os.replace(tmp, target)
 
 
 def _file_offset() -> float:
