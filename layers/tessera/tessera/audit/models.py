@@ -3,6 +3,7 @@ the hash that chains events together."""
 
 from __future__ import annotations
 
+import _strptime  # noqa: F401  (parse_at's datetime.strptime would import it on first use: at init instead)
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime

@@ -9,6 +9,8 @@ compatible stores in Russia point the same code elsewhere."""
 
 from __future__ import annotations
 
+import encodings.idna  # noqa: F401  (a client's first connection encodes the host with it: at init, then)
+
 import boto3
 import botocore.session
 from botocore.config import Config

@@ -21,6 +21,7 @@ from aws_encryption_sdk import Algorithm, CommitmentPolicy, EncryptionSDKClient
 from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
 from aws_encryption_sdk.key_providers.kms import KMSMasterKey
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.backends.openssl import backend  # noqa: F401  (PyJWT asks for it on first use)
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt import InvalidKeyError, InvalidSignatureError, PyJWS, PyJWTError

@@ -20,6 +20,7 @@ text (messages, exception messages, tracebacks, AWS error messages)."""
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 import re
@@ -139,6 +140,8 @@ if _TRACES_ENDPOINT:
         OTLPSpanExporter(endpoint=_TRACES_ENDPOINT, timeout=2))))
 trace.set_tracer_provider(tracer_provider)
 BotocoreInstrumentor().instrument(tracer_provider=tracer_provider, skip_dep_check=True)
+for service in ("dynamodb", "secretsmanager", "sqs"):  # imported on a service's first call otherwise
+    importlib.import_module(f"opentelemetry.instrumentation.botocore.extensions.{service}")
 tracer = tracer_provider.get_tracer("tessera")
 _XRAY = AwsXRayPropagator()
 _LAMBDA_XRAY = AwsXRayLambdaPropagator()  # the parent is the invocation's segment, in _X_AMZN_TRACE_ID

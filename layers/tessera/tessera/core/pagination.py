@@ -16,6 +16,7 @@ from pydantic import Field
 
 from tessera.core.errors import BadRequest, FieldError, ValidationFailed
 from tessera.core.settings import CoreSettings, get_settings
+from tessera.core.snapstart import fetched_ahead
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
@@ -36,6 +37,9 @@ class InvalidCursor(BadRequest):
 def _secret() -> bytes:
     value = parameters.get_secret(get_settings(PaginationSettings).cursor_secret_arn, max_age=SECRET_MAX_AGE_SECONDS)
     return value.encode() if isinstance(value, str) else value
+
+
+fetched_ahead(_secret)  # Powertools' cache expires by the wall clock: a restore reads it again only when due
 
 
 def _key(scope: str) -> bytes:

@@ -14,8 +14,8 @@ from typing import Any, Literal
 from tessera.backoffice.service import access_reason
 from tessera.core import clock
 from tessera.core.errors import Forbidden, NotFound, RateLimited, Throttled, Unauthorized
+from tessera.core.http import public
 from tessera.core.request import RequestInfo
-from tessera.core.routes import public
 from tessera.identity import repository
 from tessera.identity.audit_log import audit
 from tessera.identity.roles import allowed

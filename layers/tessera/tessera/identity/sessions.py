@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from snapshot_restore_py import register_after_restore
-
 from tessera.core import clock
 from tessera.core.errors import Unauthorized
 from tessera.core.ids import new_id, new_secret_token, sha256_hex
 from tessera.core.request import RequestInfo
 from tessera.core.settings import get_settings
+from tessera.core.snapstart import fetched_ahead
 from tessera.identity import repository, tokens
 from tessera.identity.audit_log import audit_system
 from tessera.identity.principal import Principal
@@ -33,7 +32,11 @@ def keys() -> tokens.KeySource:
     return tokens.secrets_manager_source(get_settings(IdentitySettings).jwt_secret_arn)
 
 
-register_after_restore(keys.cache_clear)  # SnapStart: the signing key may have rotated since the snapshot
+def current_key() -> None:
+    keys().current()
+
+
+fetched_ahead(current_key)
 
 
 @dataclass(frozen=True)
