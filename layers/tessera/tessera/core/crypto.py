@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from aws_encryption_sdk import Algorithm, CommitmentPolicy, EncryptionSDKClient
 from aws_encryption_sdk.exceptions import AWSEncryptionSDKClientError
@@ -31,9 +31,6 @@ from jwt.utils import base64url_encode, der_to_raw_signature
 from tessera.core import aws
 from tessera.core.settings import CoreSettings, get_settings
 
-if TYPE_CHECKING:
-    from mypy_boto3_kms import KMSClient
-
 kms = aws.client("kms")
 ES256 = ECAlgorithm(ECAlgorithm.SHA256, ec.SECP256R1)
 
@@ -45,19 +42,17 @@ class Signer(Protocol):
 
 
 class KmsSigner:
-    def __init__(self, key_id: str, client: KMSClient | None = None) -> None:
+    def __init__(self, key_id: str) -> None:
         self.key_id = key_id
-        self.client = client or kms
 
     def sign(self, message: bytes) -> bytes:
         # MessageType RAW: KMS hashes (≤ 4096 bytes); moto does not implement DIGEST.
-        answer = self.client.sign(KeyId=self.key_id, Message=message, MessageType="RAW",
-                                  SigningAlgorithm="ECDSA_SHA_256")
+        answer = kms.sign(KeyId=self.key_id, Message=message, MessageType="RAW", SigningAlgorithm="ECDSA_SHA_256")
         return der_to_raw_signature(answer["Signature"], ec.SECP256R1())
 
     @cached_property
     def _public_key(self) -> ec.EllipticCurvePublicKey:
-        der = self.client.get_public_key(KeyId=self.key_id)["PublicKey"]
+        der = kms.get_public_key(KeyId=self.key_id)["PublicKey"]
         key = serialization.load_der_public_key(der)
         if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
             raise ValueError(f"KMS key {self.key_id} is not an ECC_NIST_P256 key")
@@ -163,8 +158,8 @@ SUITE = Algorithm.AES_256_GCM_HKDF_SHA512_COMMIT_KEY
 
 
 class EnvelopeCipher:
-    def __init__(self, key_arn: str, client: KMSClient | None = None) -> None:
-        self.master_key = KMSMasterKey(key_id=key_arn, client=client or kms)
+    def __init__(self, key_arn: str) -> None:
+        self.master_key = KMSMasterKey(key_id=key_arn, client=kms)
 
     def encrypt(self, plaintext: bytes, context: Mapping[str, str]) -> str:
         message, _ = _encryption_sdk.encrypt(source=plaintext, key_provider=self.master_key,

@@ -5,7 +5,7 @@ machine-readable `code` and a human `detail`. Never a stack trace."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
 from aws_lambda_powertools.event_handler import Response
@@ -19,9 +19,6 @@ class FieldError:
     loc: str  # "body.email", "query.limit"
     msg: str
     code: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"loc": self.loc, "msg": self.msg, "code": self.code}
 
 
 class Problem(Exception):
@@ -49,7 +46,7 @@ class Problem(Exception):
         if instance:
             body["instance"] = instance
         if self.errors:
-            body["errors"] = [e.to_dict() for e in self.errors]
+            body["errors"] = [asdict(e) for e in self.errors]
         body.update(self.extra)
         return body
 

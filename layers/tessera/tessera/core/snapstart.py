@@ -1,15 +1,10 @@
-"""SnapStart: every API function is initialised once, when its version is published, and each new
-execution environment resumes from that snapshot. Imports and clients are at module scope, so the
-snapshot holds them; whatever init left in memory is then shared by every environment, however much
-later it starts. So each module that keeps state unique to an environment or valid for a while (ids,
-keys, secrets and answers with a TTL) registers, next to that state, an after-restore hook with
-snapshot-restore-py (Lambda's Python runtime runs them; the local cloud too), and what requests need
-from AWS for a while is fetched before the snapshot and refreshed after a restore (`fetched_ahead`).
-
-What concerns the whole process: Python's `random` (retry jitter, sampling) is re-seeded after a
-restore, or every restored environment would repeat the same sequence (secrets and ids draw on the
-kernel's entropy, which is new after a restore); and init's objects are frozen out of the garbage
-collector's sight, or a restored environment's first full collection walks (and pages in) all of them."""
+"""SnapStart: an API function is initialised once, when its version is published, and each new execution
+environment resumes from that snapshot, sharing whatever init left in memory, however much later it starts.
+Imports and clients are at module scope so that the snapshot holds them. Each module whose state must be
+unique to an environment or is valid only for a while registers an after-restore hook next to it
+(snapshot-restore-py; Lambda's runtime runs them, the local cloud too), or `fetched_ahead` for what
+requests need from AWS. For the whole process: `random` is re-seeded after a restore, and init's objects
+are frozen out of the garbage collector, whose first full pass would otherwise walk (and page in) them all."""
 
 import contextlib
 import functools
