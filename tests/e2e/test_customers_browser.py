@@ -20,9 +20,9 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import BrowserContext, FilePayload, Locator, Page, expect
+from stdnum.ru.inn import is_valid as valid_inn
 
 from tessera.core.crypto import jwk_to_public_key, jws_verify
-from tessera.core.ru_ids import valid_inn
 from tests.e2e.test_identity_browser import DEMO_PASSWORD, sign_in
 from tests.e2e.test_notify import mailbox, wait_for
 
@@ -37,7 +37,7 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
 
 
 def inn_pair() -> tuple[str, str]:
-    """A fresh organization ИНН (10 digits) whose check digit tessera.core.ru_ids accepts, and the same
+    """A fresh organization ИНН (10 digits) whose check digit the platform accepts (python-stdnum), and the same
     number with a wrong check digit."""
     while True:
         prefix = "77" + "".join(secrets.choice("0123456789") for _ in range(7))

@@ -91,7 +91,7 @@ def platform() -> Platform:
     os.environ.pop("AWS_ENDPOINT_URL", None)  # mock_aws intercepts AWS's own endpoints, not a local one
     os.environ.update(BASE_ENV)
     kms = boto3.client("kms")
-    data_key = kms.create_key(Description="data")["KeyMetadata"]["KeyId"]
+    data_key = kms.create_key(Description="data")["KeyMetadata"]["Arn"]
     signing_key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
     secret = boto3.client("secretsmanager").create_secret(Name="jwt", SecretString="s" * 64)["ARN"]
     response_key = boto3.client("secretsmanager").create_secret(Name="response-key", SecretString="{}")["ARN"]

@@ -8,9 +8,10 @@ from typing import Any
 
 import boto3
 import pytest
+from jwt.utils import base64url_decode
 
 from tessera.core import clock
-from tessera.core.crypto import LocalSigner, b64url_decode, jwk_to_public_key, jws_sign, jws_verify, public_jwk
+from tessera.core.crypto import LocalSigner, jwk_to_public_key, jws_sign, jws_verify, public_jwk
 from tests.integration.identity.flows import admin, customer
 from tests.integration.stack import Client, LambdaContext, Platform, handler_of
 
@@ -21,7 +22,7 @@ TERMS = {"plan": "advanced", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
 
 def claims_of(token: str) -> dict[str, Any]:
     """A JWS payload, unverified (the tests verify signatures where that is the point)."""
-    return dict(json.loads(b64url_decode(token.split(".")[1])))
+    return dict(json.loads(base64url_decode(token.split(".")[1])))
 
 
 class Installation:

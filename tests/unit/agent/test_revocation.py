@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jwt.utils import base64url_encode
 
-from tessera.core.crypto import LocalSigner, b64url, jws_sign, public_jwk
+from tessera.core.crypto import LocalSigner, jws_sign, public_jwk
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "clients" / "agent"))
 
@@ -123,7 +124,7 @@ def test_an_edited_revocation_is_not_taken_for_valid(tmp_path: Path, portal: Por
     header, payload, signature = saved["token"].split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
     claims["revoked"] = False
-    saved["token"] = ".".join([header, b64url(json.dumps(claims).encode()), signature])
+    saved["token"] = ".".join([header, base64url_encode(json.dumps(claims).encode()).decode(), signature])
     state_file.write_text(json.dumps(saved))
     with pytest.raises(LicenseError) as caught:
         agent(tmp_path, portal).verify()

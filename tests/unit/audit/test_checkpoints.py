@@ -12,13 +12,13 @@ from typing import Any
 import boto3
 import pytest
 from cryptography.hazmat.primitives import serialization
+from jwt.utils import base64url_decode, base64url_encode
 
 from tessera.audit import checkpoints, repository, service
 from tessera.audit.checkpoints import Checkpoint, InvalidCheckpoint, Store
 from tessera.audit.models import AuditEvent
 from tessera.audit.verification import verify_chain
 from tessera.core import clock
-from tessera.core.crypto import b64url, b64url_decode
 from tests.audit_stream import Stream
 
 DAY = date(2026, 2, 1)
@@ -52,8 +52,9 @@ def stored(chain: str, day: date = DAY) -> str:
 def forge(chain: str, day: date, **claims: Any) -> None:
     """Overwrite a checkpoint file with edited claims and the old signature (no access to the key)."""
     header, payload, signature = stored(chain, day).split(".")
-    edited = {**json.loads(b64url_decode(payload)), **claims}
-    token = f"{header}.{b64url(json.dumps(edited, separators=(',', ':'), sort_keys=True).encode())}.{signature}"
+    edited = {**json.loads(base64url_decode(payload)), **claims}
+    body = base64url_encode(json.dumps(edited, separators=(",", ":"), sort_keys=True).encode()).decode()
+    token = f"{header}.{body}.{signature}"
     boto3.client("s3").put_object(Bucket="checkpoints", Key=checkpoints.key(chain, day), Body=token.encode())
 
 

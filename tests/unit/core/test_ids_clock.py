@@ -8,8 +8,7 @@ import pytest
 from ulid import ULID
 
 from tessera.core import clock, ids
-from tessera.core.errors import ValidationFailed
-from tessera.core.ids import new_id, new_secret_token, parse_id, sha256_hex
+from tessera.core.ids import new_id, new_secret_token, sha256_hex
 
 
 def test_ids_are_prefixed_and_ordered_by_platform_time() -> None:
@@ -18,7 +17,6 @@ def test_ids_are_prefixed_and_ordered_by_platform_time() -> None:
     late = new_id("acc")
     assert early.startswith("acc_") and len(early) == 30
     assert early < late
-    assert parse_id(late, "acc") == late
 
 
 def test_ids_are_monotonic_ulids_of_platform_time() -> None:
@@ -40,13 +38,6 @@ def test_a_reset_generator_draws_new_randomness() -> None:
         ids.reset()
         after = ULID.from_str(new_id("acc")[4:])
     assert after.milliseconds == before.milliseconds and int(after) != int(before) + 1
-
-
-@pytest.mark.parametrize("bad", ["", "acc_", "lic_01J00000000000000000000000", "acc_01j0000000000000000000000U"])
-def test_parse_id_rejects(bad: str) -> None:
-    with pytest.raises(ValidationFailed) as caught:
-        parse_id(bad, "acc", field="path.account_id")
-    assert caught.value.errors[0].loc == "path.account_id"
 
 
 def test_bad_prefix() -> None:
@@ -76,7 +67,7 @@ def test_clock_file_offset_followed_when_it_changes(tmp_path: Path, monkeypatch:
     path = tmp_path / "clock.json"
     monkeypatch.setenv("TESSERA_CLOCK_FILE", str(path))
     assert abs((clock.now() - datetime.now(UTC)).total_seconds()) < 5  # no file yet: real time
-    clock.write_offset(path, 86_400)
+    path.write_text(json.dumps({"offset_seconds": 86_400}))  # as the local cloud's clock page writes it
     assert 86_390 < (clock.now() - datetime.now(UTC)).total_seconds() < 86_410
     time.sleep(0.01)
     path.write_text(json.dumps({"offset_seconds": 7 * 86_400}))

@@ -27,15 +27,13 @@ from tessera.core import dynamo
 from tessera.core.dynamo import (
     BaseRecord,
     bind_table,
-    get_or_404,
-    put_new,
     query_page,
     record_meta,
     refused,
     set_or_remove,
     transaction,
 )
-from tessera.core.errors import Conflict, NotFound, ValidationFailed
+from tessera.core.errors import ValidationFailed
 from tessera.core.pagination import InvalidCursor
 from tests.aws_calls import recorded
 
@@ -198,15 +196,6 @@ def test_query_page_walks_every_item_once_through_opaque_cursors(things: None) -
         query_page(Thing, "P", sk_prefix="OTHER#", cursor=query_page(Thing, "P", sk_prefix="T#", limit=1)[1])
     with pytest.raises(ValidationFailed):
         query_page(Thing, "P", limit=1000)
-
-
-def test_put_new_never_overwrites_and_get_or_404(things: None) -> None:
-    put_new(Note(pk="ORG#1", sk="NOTE#1", text="first"), "note")
-    with pytest.raises(Conflict, match="This note already exists"):
-        put_new(Note(pk="ORG#1", sk="NOTE#1", text="second"), "note")
-    assert get_or_404(Note, "ORG#1", "NOTE#1").text == "first"
-    with pytest.raises(NotFound, match="No such note"):
-        get_or_404(Note, "ORG#1", "NOTE#2", "note")
 
 
 def test_a_transaction_writes_all_or_nothing(things: None) -> None:

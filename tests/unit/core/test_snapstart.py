@@ -5,6 +5,7 @@ tests/integration/localcloud/test_snapstart.py."""
 
 from __future__ import annotations
 
+import ast
 import json
 import random
 import subprocess
@@ -14,13 +15,20 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+import boto3
 import pytest
 import snapshot_restore_py
 from ulid import ULID
 
 from tessera.core import clock
 from tessera.core.ids import new_id
+from tessera.core.settings import reset_settings_cache
+from tessera.identity import sessions
+from tessera.licensing import heartbeats, response_keys, state
+from tests.aws_calls import recorded
 from tests.unit.conftest import ROOT, load_function
+
+real_time = time.time
 
 
 def restore() -> None:
@@ -28,7 +36,12 @@ def restore() -> None:
         func(*args, **kwargs)
 
 
-def test_random_is_reseeded() -> None:
+def before_snapshot() -> None:
+    for func, args, kwargs in reversed(snapshot_restore_py.get_before_snapshot()):
+        func(*args, **kwargs)
+
+
+def test_random_is_reseeded(aws: None) -> None:
     snapshot = random.getstate()
     first_environment = random.random()
     random.setstate(snapshot)
@@ -43,7 +56,7 @@ def _ulid_value(identifier: str) -> int:
     return int(ULID.from_str(identifier.split("_", 1)[1]))
 
 
-def test_ids_do_not_go_on_from_the_snapshots_newest() -> None:
+def test_ids_do_not_go_on_from_the_snapshots_newest(aws: None) -> None:
     with clock.frozen(datetime(2026, 3, 1, 12, tzinfo=UTC)):  # one millisecond, as for ids minted close together
         newest = new_id("tst")
         assert _ulid_value(new_id("tst")) == _ulid_value(newest) + 1  # monotonic within the millisecond
@@ -53,26 +66,55 @@ def test_ids_do_not_go_on_from_the_snapshots_newest() -> None:
     assert _ulid_value(after_restore) not in (_ulid_value(newest) + 1, _ulid_value(newest) + 2)
 
 
-def test_cached_answers_and_keys_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tessera.identity import sessions
-    from tessera.licensing import heartbeats, response_keys, state
-
+def test_cached_answers_are_dropped(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IDENTITY_TABLE", "identity")
-    monkeypatch.setenv("JWT_SECRET_ARN", "arn:aws:secretsmanager:eu-central-1:123456789012:secret:jwt")
     authorizer = load_function("authorizer")
     authorizer._cache["console:token"] = (time.time() + 60, None)
     state._status_cache["key-hash"] = (time.time() + 30, None)
     heartbeats._licenses["lic_1"] = (time.time() + 60, None)
-    response_keys._cached = (time.monotonic() + 60, object())  # type: ignore[assignment]
-    jwt_keys = sessions.keys()
 
     restore()
 
-    assert authorizer._cache == {}
-    assert state._status_cache == {}
-    assert heartbeats._licenses == {}
-    assert response_keys._cached is None
-    assert sessions.keys() is not jwt_keys  # the signing secret is fetched again
+    assert authorizer._cache == {} and state._status_cache == {} and heartbeats._licenses == {}
+
+
+def test_keys_are_fetched_before_the_snapshot_and_read_again_after_a_restore_when_due(
+        aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = boto3.client("secretsmanager")
+    jwt = secrets.create_secret(Name="jwt", SecretString="one" * 11)
+    monkeypatch.setenv("JWT_SECRET_ARN", jwt["ARN"])
+    receipts = secrets.create_secret(Name="response-keys", SecretString='{"keys": []}')["ARN"]
+    monkeypatch.setenv("RESPONSE_KEY_SECRET_ARN", receipts)
+    monkeypatch.setenv("IDENTITY_TABLE", "identity")
+    reset_settings_cache()
+    sessions.keys.cache_clear()
+    response_keys.forget()
+    with recorded() as calls:
+        before_snapshot()
+    assert calls.count("GetSecretValue") == 2 and sessions.keys().current().kid == jwt["VersionId"]
+    rotated = secrets.put_secret_value(SecretId=jwt["ARN"], SecretString="two" * 11)["VersionId"]
+
+    with recorded() as calls:
+        restore()  # a young snapshot: still fresh (the empty response keys are asked for again after 30 s)
+    assert calls.count("GetSecretValue", "secretsmanager") == 0
+    assert sessions.keys().current().kid == jwt["VersionId"]
+
+    monkeypatch.setattr(time, "time", lambda: real_time() + 3600)  # the snapshot waited an hour
+    with recorded() as calls:
+        restore()
+        assert calls.count("GetSecretValue") == 2  # both read again by the hooks, before any request
+        assert sessions.keys().current().kid == rotated and response_keys._cached is not None
+    assert calls.count("GetSecretValue") == 2
+
+
+def test_a_failed_refresh_leaves_the_fetch_to_the_first_use(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JWT_SECRET_ARN", "arn:aws:secretsmanager:eu-central-1:123456789012:secret:gone")
+    monkeypatch.setenv("IDENTITY_TABLE", "identity")
+    reset_settings_cache()
+    sessions.keys.cache_clear()
+    restore()  # does not raise: the environment starts
+    with pytest.raises(Exception, match="ResourceNotFound"):
+        sessions.keys().current()
 
 
 def test_oidc_client_secrets_are_read_again(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,29 +133,27 @@ def test_oidc_client_secrets_are_read_again(aws: None, monkeypatch: pytest.Monke
     assert oidc._client_secrets() == {"google": "two"}
 
 
-def test_before_the_snapshot_lazy_imports_are_imported_and_models_built(tmp_path: Any,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from tessera.core import snapstart
+# Serve requests off the hot paths (spreadsheet and PDF exports, mail templates): imported when used, so
+# they stay out of the snapshots of functions that only share a module with them.
+LAZY_IMPORTS = {"openpyxl", "fpdf", "fontpkg_pt_sans", "jinja2"}
 
-    package = tmp_path / "snapprobe"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "handler.py").write_text("def handle():\n    from snapprobe import service\n    import json\n")
-    (package / "service.py").write_text("def send():\n    import snapprobe.models\n    import snapprobe.not_there\n")
-    (package / "models.py").write_text(
-        "from __future__ import annotations\nfrom pydantic import BaseModel\n\n"
-        "class Order(BaseModel):\n    line: Line\n\nclass Line(BaseModel):\n    sku: str\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(snapstart, "PACKAGE", "snapprobe")
-    import snapprobe.handler  # noqa: F401  (what the function's handler imports at init)
 
-    try:
-        snapstart.import_request_paths()
-        assert "snapprobe.service" in sys.modules and "snapprobe.models" in sys.modules  # lazily, two levels deep
-        assert sys.modules["snapprobe.models"].Order.__pydantic_complete__  # built now, not on the first request
-    finally:
-        for name in [n for n in sys.modules if n.startswith("snapprobe")]:
-            del sys.modules[name]
+def test_imports_are_at_module_scope_so_the_snapshot_holds_them() -> None:
+    inside: list[str] = []
+    for path in sorted((ROOT / "layers" / "tessera" / "tessera").rglob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom):
+                    names = [node.module or "."]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                else:
+                    continue
+                inside += [f"{path.relative_to(ROOT)}:{node.lineno} {name}" for name in names
+                           if name.split(".")[0] not in LAZY_IMPORTS]
+    assert inside == []
 
 
 def _snapstart_handlers() -> dict[str, str]:
@@ -125,10 +165,10 @@ def _snapstart_handlers() -> dict[str, str]:
 
 # What each function's snapshot must refresh, beyond tessera.core's own (random, ids).
 CONTEXT_HOOKS = {
-    "AuthorizerFunction": {"OrderedDict.clear", "_lru_cache_wrapper.cache_clear"},  # its answers; the JWT key
-    "AuthFunction": {"_lru_cache_wrapper.cache_clear"},  # the JWT key, the OIDC client secrets
+    "AuthorizerFunction": {"OrderedDict.clear", "current_key"},  # its answers; the JWT key
+    "AuthFunction": {"current_key", "_lru_cache_wrapper.cache_clear"},  # the JWT key, the OIDC client secrets
     "LicenseStatusFunction": {"dict.clear"},  # status answers
-    "LicenseHeartbeatFunction": {"dict.clear", "forget"},  # licenses; the response-signing key
+    "LicenseHeartbeatFunction": {"dict.clear", "current"},  # licenses; the response-signing key
 }
 
 
@@ -153,4 +193,6 @@ def test_every_snapstart_function_registers_its_hooks() -> None:
     for logical, seen in found.items():
         expected = {"reseed_random", *(["reset"] if seen["ids"] else []), *CONTEXT_HOOKS.get(logical, ())}
         assert expected <= set(seen["hooks"]), logical
-        assert seen["before"] == ["import_request_paths"], logical
+        assert seen["before"][0] == "freeze_init_objects", logical  # registered first: run last, after the fetches
+        fetched = {hook for hook in CONTEXT_HOOKS.get(logical, ()) if "clear" not in hook}
+        assert fetched <= set(seen["before"]), logical  # fetched before the snapshot too

@@ -25,6 +25,7 @@ from tessera.accounts.models import (
 )
 from tessera.accounts.records import DocumentRecord
 from tessera.accounts.service import _commit, _organization, contract_exists
+from tessera.audit import service as audit
 from tessera.core import clock
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
@@ -151,8 +152,6 @@ def confirm(org_id: str, document_id: str, actor: Principal, request: RequestInf
 
 def download(org_id: str, document_id: str, actor: Principal, request: RequestInfo) -> DownloadLink:
     """A presigned GET for five minutes (or the external link); the download is audited."""
-    from tessera.audit import service as audit
-
     record = _document(org_id, document_id)
     if record.source == "link":
         return DownloadLink(url=record.url or "", expires_at=None)

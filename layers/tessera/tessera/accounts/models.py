@@ -5,11 +5,10 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from tessera.core.i18n import register_fields
-from tessera.core.models import Model
 from tessera.core.money import Money
 from tessera.core.ru_ids import INN, KPP
 from tessera.core.validation import Email
@@ -75,7 +74,7 @@ Phone = Annotated[str, AfterValidator(_phone)]
 HttpsUrl = Annotated[str, AfterValidator(_https)]
 
 
-class Amount(Model):
+class Amount(BaseModel):
     """Money at the API boundary: integer kopecks and the currency (RUB)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -100,7 +99,7 @@ def _kpp_only_for_organizations(inn: str | None, kpp: str | None) -> None:
         raise PydanticCustomError("kpp_not_for_entrepreneur", "An individual entrepreneur (12-digit ИНН) has no КПП.")
 
 
-class _Card(Model):
+class _Card(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -141,20 +140,20 @@ class CustomerUpdate(_Card):
         return self
 
 
-class StatusChange(Model):
+class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     status: CustomerStatus
     reason: str = Field(min_length=3, max_length=500)
 
 
-class ManagerView(Model):
+class ManagerView(BaseModel):
     id: str
     name: str | None = None
     email: str | None = None
 
 
-class CustomerSummary(Model):
+class CustomerSummary(BaseModel):
     id: str
     name: str
     legal_name: str | None
@@ -177,14 +176,14 @@ class CustomerCard(CustomerSummary):
     complete: bool = Field(description="the card has ИНН, segment and deployment (a signed-up customer may not yet)")
 
 
-class CustomerPage(Model):
+class CustomerPage(BaseModel):
     items: list[CustomerSummary]
     next_cursor: str | None
 
 
 # --- contacts --------------------------------------------------------------------------------------
 
-class ContactCreate(Model):
+class ContactCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=2, max_length=200)
@@ -202,7 +201,7 @@ class ContactCreate(Model):
         return self
 
 
-class ContactUpdate(Model):
+class ContactUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str | None = Field(None, min_length=2, max_length=200)
@@ -212,7 +211,7 @@ class ContactUpdate(Model):
     purposes: list[Purpose] | None = Field(None, max_length=5)
 
 
-class ContactView(Model):
+class ContactView(BaseModel):
     id: str
     name: str
     position: str | None
@@ -223,11 +222,11 @@ class ContactView(Model):
     updated_at: datetime
 
 
-class ContactList(Model):
+class ContactList(BaseModel):
     items: list[ContactView]
 
 
-class LicenseRecipient(Model):
+class LicenseRecipient(BaseModel):
     """Whom another context e-mails a customer's license files to."""
 
     name: str
@@ -236,7 +235,7 @@ class LicenseRecipient(Model):
 
 # --- contracts -------------------------------------------------------------------------------------
 
-class ContractCreate(Model):
+class ContractCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     number: str = Field(min_length=1, max_length=60, pattern=r"^[\wА-Яа-яЁё][\w\-/.№ А-Яа-яЁё]*$")
@@ -254,7 +253,7 @@ class ContractCreate(Model):
         return self
 
 
-class ContractUpdate(Model):
+class ContractUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     number: str | None = Field(None, min_length=1, max_length=60, pattern=r"^[\wА-Яа-яЁё][\w\-/.№ А-Яа-яЁё]*$")
@@ -266,7 +265,7 @@ class ContractUpdate(Model):
     status: ContractStatus | None = None
 
 
-class ContractView(Model):
+class ContractView(BaseModel):
     id: str
     number: str
     signed_on: date
@@ -279,13 +278,13 @@ class ContractView(Model):
     updated_at: datetime
 
 
-class ContractList(Model):
+class ContractList(BaseModel):
     items: list[ContractView]
 
 
 # --- documents -------------------------------------------------------------------------------------
 
-class DocumentUploadRequest(Model):
+class DocumentUploadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: DocumentKind
@@ -296,7 +295,7 @@ class DocumentUploadRequest(Model):
     size: int = Field(ge=1, description="bytes; the upload URL accepts exactly this size")
 
 
-class DocumentLinkRequest(Model):
+class DocumentLinkRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: DocumentKind
@@ -305,7 +304,7 @@ class DocumentLinkRequest(Model):
     url: HttpsUrl
 
 
-class DocumentView(Model):
+class DocumentView(BaseModel):
     id: str
     kind: DocumentKind
     title: str
@@ -321,7 +320,7 @@ class DocumentView(Model):
     stored_at: datetime | None
 
 
-class UploadTicket(Model):
+class UploadTicket(BaseModel):
     url: str
     method: Literal["PUT"] = "PUT"
     headers: dict[str, str] = Field(description="send exactly these headers with the PUT")
@@ -329,23 +328,23 @@ class UploadTicket(Model):
     max_size: int
 
 
-class DocumentCreated(Model):
+class DocumentCreated(BaseModel):
     document: DocumentView
     upload: UploadTicket | None = Field(None, description="for uploads: where to PUT the file, then confirm")
 
 
-class DownloadLink(Model):
+class DownloadLink(BaseModel):
     url: str
     expires_at: datetime | None = Field(None, description="null for external links")
 
 
-class DocumentList(Model):
+class DocumentList(BaseModel):
     items: list[DocumentView]
 
 
 # --- payments --------------------------------------------------------------------------------------
 
-class PaymentCreate(Model):
+class PaymentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     license_id: str = Field(pattern=LICENSE_ID_PATTERN)
@@ -361,7 +360,7 @@ class PaymentCreate(Model):
         return self
 
 
-class PaymentTerms(Model):
+class PaymentTerms(BaseModel):
     """What is due for a license and by when; past that date an unpaid license is overdue and cannot
     be activated."""
 
@@ -371,7 +370,7 @@ class PaymentTerms(Model):
     due_on: date
 
 
-class PaymentView(Model):
+class PaymentView(BaseModel):
     id: str
     license_id: str
     amount: AmountView
@@ -382,7 +381,7 @@ class PaymentView(Model):
     created_by: str
 
 
-class LicensePaymentView(Model):
+class LicensePaymentView(BaseModel):
     license_id: str
     amount_due: AmountView | None
     due_on: date | None
@@ -390,25 +389,25 @@ class LicensePaymentView(Model):
     status: PaymentStatus
 
 
-class PaymentsTab(Model):
+class PaymentsTab(BaseModel):
     payments: list[PaymentView]
     licenses: list[LicensePaymentView]
 
 
-class PaymentRecorded(Model):
+class PaymentRecorded(BaseModel):
     payment: PaymentView
     license: LicensePaymentView
 
 
 # --- notes and activity ----------------------------------------------------------------------------
 
-class NoteCreate(Model):
+class NoteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text: str = Field(min_length=1, max_length=5000)
 
 
-class NoteView(Model):
+class NoteView(BaseModel):
     id: str
     text: str
     author_id: str
@@ -416,12 +415,12 @@ class NoteView(Model):
     created_at: datetime
 
 
-class NotePage(Model):
+class NotePage(BaseModel):
     items: list[NoteView]
     next_cursor: str | None
 
 
-class ActivityItem(Model):
+class ActivityItem(BaseModel):
     id: str
     at: datetime
     actor: str
@@ -433,14 +432,14 @@ class ActivityItem(Model):
     diff: dict[str, list[object]] | None
 
 
-class ActivityPage(Model):
+class ActivityPage(BaseModel):
     items: list[ActivityItem]
     next_cursor: str | None
 
 
 # --- import ----------------------------------------------------------------------------------------
 
-class ImportRequest(Model):
+class ImportRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["csv", "xlsx"]
@@ -449,14 +448,14 @@ class ImportRequest(Model):
     file_name: str | None = Field(None, max_length=200)
 
 
-class ImportError_(Model):
+class ImportError_(BaseModel):
     line: int = Field(description="the line (CSV) or row (XLSX) number in the file, the header being 1")
     field: str | None
     code: str
     message: str
 
 
-class ImportRow(Model):
+class ImportRow(BaseModel):
     line: int
     inn: str
     name: str
@@ -465,7 +464,7 @@ class ImportRow(Model):
     changes: dict[str, list[str | None]] = Field(default_factory=dict)
 
 
-class ImportReport(Model):
+class ImportReport(BaseModel):
     dry_run: bool
     applied: bool
     rows: int

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
 
@@ -52,8 +53,8 @@ from tessera.accounts.records import (
     OrganizationRecord,
     PaymentRecord,
 )
+from tessera.audit import service as audit
 from tessera.core import clock
-from tessera.core import models as core_models
 from tessera.core.dynamo import refused
 from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from tessera.core.i18n import register
@@ -63,6 +64,8 @@ from tessera.core.observability import count
 from tessera.core.request import RequestInfo
 from tessera.identity import directory
 from tessera.identity.models import StaffView
+from tessera.licensing import payments as license_payments
+from tessera.licensing.payments import payment_state
 
 if TYPE_CHECKING:
     from tessera.identity.principal import Principal
@@ -93,7 +96,7 @@ register({
 UNSET: Any = object()
 
 
-class Organization(core_models.Model):
+class Organization(BaseModel):
     id: str
     name: str
     status: str
@@ -161,8 +164,6 @@ def _commit(actor: Principal, request: RequestInfo, action: str, entity_type: st
             extra: Callable[[Any], None] | None = None) -> None:
     """The change and its audit event in one transaction. `new` items must not exist yet; if one does,
     its exception is raised (a taken ИНН, contract number, payment reference) and nothing is written."""
-    from tessera.audit import service as audit
-
     new_items = [item for item, _ in new]
 
     def write(tx: Any) -> None:
@@ -360,8 +361,6 @@ def _contact_snapshot(record: ContactRecord) -> dict[str, Any]:
 def contacts(org_id: str, actor: Principal, request: RequestInfo, masked: bool = False) -> ContactList:
     """Personal data of the customer's people: every staff read is in the audit log (152-ФЗ), with the role it
     relied on; the customer sees it on its staff-access page."""
-    from tessera.audit import service as audit
-
     _organization(org_id)
     items = sorted(repository.contacts(org_id), key=lambda c: c.created_at)
     audit.record("customer.contacts_read", "organization", org_id, actor_id=actor.user_id, actor_kind="staff",
@@ -511,8 +510,6 @@ def _payment_view(record: PaymentRecord) -> PaymentView:
 
 
 def _license_payment_view(record: LicensePaymentRecord) -> LicensePaymentView:
-    from tessera.licensing.payments import payment_state
-
     due = record.amount_due_kopecks
     return LicensePaymentView(
         license_id=record.license_id, amount_due=AmountView.of(int(due)) if due is not None else None,
@@ -548,8 +545,6 @@ def payments(org_id: str) -> PaymentsTab:
 def record_payment(org_id: str, command: PaymentCreate, actor: Principal, request: RequestInfo) -> PaymentRecorded:
     """A payment against a license: the license's total paid and payment status change with it, on
     the license too (activation reads it there)."""
-    from tessera.licensing import payments as license_payments
-
     _organization(org_id)
     terms = _license_payment(org_id, command.license_id)
     before = _payment_snapshot(terms)
@@ -581,8 +576,6 @@ def set_payment_terms(org_id: str, license_id: str, command: PaymentTerms, actor
                       request: RequestInfo) -> LicensePaymentView:
     """What is due for a license and by when. Unpaid past that date, the license is overdue and its
     activation is refused."""
-    from tessera.licensing import payments as license_payments
-
     _organization(org_id)
     terms = _license_payment(org_id, license_id)
     before = _payment_snapshot(terms)
@@ -620,10 +613,8 @@ def add_note(org_id: str, command: NoteCreate, actor: Principal, request: Reques
 
 def activity(org_id: str, cursor: str | None, limit: int | None, masked: bool = False) -> ActivityPage:
     """The customer's audit events, newest first (changes to its card, licenses, payments; staff access)."""
-    from tessera.audit import service as audit_service
-
     _organization(org_id)
-    events, next_cursor = audit_service.search(org=org_id, cursor=cursor, limit=limit)
+    events, next_cursor = audit.search(org=org_id, cursor=cursor, limit=limit)
     return ActivityPage(items=[ActivityItem(id=e.id, at=e.at, actor=e.actor.display or e.actor.id,
                                             actor_kind=e.actor.kind, action=e.action, entity_type=e.entity_type,
                                             entity_id=e.entity_id, reason=e.reason,

@@ -4,6 +4,7 @@ import itertools
 from datetime import date
 from typing import Annotated, Literal
 
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from tessera.audit import export as exporting
@@ -13,7 +14,6 @@ from tessera.core import clock
 from tessera.core.errors import FieldError, PayloadTooLarge, ValidationFailed
 from tessera.core.http import Path, Query, Response, Router
 from tessera.core.i18n import register
-from tessera.core.models import Model
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import current, guard
 
@@ -31,7 +31,7 @@ register({
 })
 
 
-class AuditPage(Model):
+class AuditPage(BaseModel):
     items: list[AuditEvent]
     next_cursor: str | None
 

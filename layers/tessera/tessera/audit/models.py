@@ -3,17 +3,17 @@ the hash that chains events together."""
 
 from __future__ import annotations
 
+import _strptime  # noqa: F401  (parse_at's datetime.strptime would import it on first use: at init instead)
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError, to_jsonable_python
 
 from tessera.core.i18n import register_fields
 from tessera.core.ids import sha256_hex
-from tessera.core.models import Model
 from tessera.core.observability import MASK, SENSITIVE_KEYS
 
 register_fields({
@@ -31,7 +31,7 @@ GENESIS_HASH = "0" * 64  # the prev_hash of seq 1
 _AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so it sorts as text and hashes the same every time
 
 
-class AuditActor(Model):
+class AuditActor(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(min_length=1, max_length=200)
@@ -40,7 +40,7 @@ class AuditActor(Model):
     roles: list[str] = Field(default_factory=list)
 
 
-class AuditEntry(Model):
+class AuditEntry(BaseModel):
     """What a mutation reports, after validation, in the request that makes it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -85,7 +85,7 @@ class AuditEvent(AuditEntry):
         return chain_hash(self.prev_hash or "", self.document())
 
 
-class AuditFilters(Model):
+class AuditFilters(BaseModel):
     """Search and export filters. One of actor / entity / org / days is the query; the rest filter it."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -105,7 +105,7 @@ class AuditFilters(Model):
         return self
 
 
-class VerifyResult(Model):
+class VerifyResult(BaseModel):
     valid: bool
     checked: int  # events whose hash was recomputed
     chain: str | None = None  # where the problem is
@@ -114,20 +114,20 @@ class VerifyResult(Model):
     detail: str
 
 
-class VerifyRequest(Model):
+class VerifyRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     full: bool = Field(False, description="from each chain's first event instead of its newest signed checkpoint")
 
 
-class VerifyProgress(Model):
+class VerifyProgress(BaseModel):
     checked: int = Field(description="events whose hash was recomputed so far")
     chains_done: int
     chain: str | None = Field(None, description="the chain being verified")
     day: date | None = Field(None, description="the day of the last event checked")
 
 
-class VerifyJob(Model):
+class VerifyJob(BaseModel):
     id: str
     status: JobStatus
     full: bool

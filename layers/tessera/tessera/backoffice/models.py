@@ -1,14 +1,12 @@
 from datetime import datetime
 from typing import Literal
 
-from pydantic import ConfigDict, Field
-
-from tessera.core.models import Model
+from pydantic import BaseModel, ConfigDict, Field
 
 Scope = Literal["read", "write"]
 
 
-class GrantRequest(Model):
+class GrantRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     org_id: str = Field(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")
@@ -19,7 +17,7 @@ class GrantRequest(Model):
     expires_at: datetime
 
 
-class GrantView(Model):
+class GrantView(BaseModel):
     id: str
     org_id: str
     grantee_id: str
@@ -33,18 +31,18 @@ class GrantView(Model):
     active: bool
 
 
-class GrantPage(Model):
+class GrantPage(BaseModel):
     items: list[GrantView]
     next_cursor: str | None
 
 
-class StaffAccessView(Model):
+class StaffAccessView(BaseModel):
     at: datetime
     staff: str
     action: str
     reason: str | None
 
 
-class StaffAccessPage(Model):
+class StaffAccessPage(BaseModel):
     items: list[StaffAccessView]
     next_cursor: str | None

@@ -1,10 +1,9 @@
 from typing import Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from tessera.core.i18n import register_fields
-from tessera.core.models import Model
 
 register_fields({
     "overage_ratio_not_soft": {"ru": "Коэффициент превышения задаётся только для мягких лимитов.",
@@ -14,7 +13,7 @@ register_fields({
 LimitName = Literal["users", "departments", "integrations", "api_rate"]
 
 
-class Limit(Model):
+class Limit(BaseModel):
     """One limit of a plan or license. `hard` refuses beyond the value, `soft` allows up to
     value × overage_ratio and alerts, `advisory` only alerts."""
 
@@ -32,7 +31,7 @@ class Limit(Model):
         return self
 
 
-class Module(Model):
+class Module(BaseModel):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
     name: str
     name_en: str
@@ -40,14 +39,14 @@ class Module(Model):
                               "None: not priced separately. Sales reports value modules with it.")
 
 
-class Plan(Model):
+class Plan(BaseModel):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
     name: str
     modules: list[str]  # included by default
     limits: dict[LimitName, Limit]
 
 
-class Product(Model):
+class Product(BaseModel):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
     name: str
     kind: Literal["on_prem", "saas", "storage"]

@@ -1,4 +1,4 @@
-"""Platform primitives every context and function shares. Import submodules directly
-(`from tessera.core import clock`), so a function pays only for what it uses at cold start."""
+"""Platform primitives every context and function shares; import submodules directly
+(`from tessera.core import clock`)."""
 
 from tessera.core import snapstart  # noqa: F401  (every function re-seeds `random` after a SnapStart restore)

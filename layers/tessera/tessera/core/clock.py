@@ -24,17 +24,6 @@ def read_offset(path: str | Path) -> float:
         return 0.0
 
 
-def write_offset(path: str | Path, seconds: float) -> None:
-    import tempfile  # the local cloud's clock page only
-
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".clock")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"offset_seconds": seconds}, handle)
-    os.replace(tmp, target)
-
-
 def _file_offset() -> float:
     global _file_state
     path = os.environ.get("TESSERA_CLOCK_FILE")

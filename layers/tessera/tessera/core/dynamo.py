@@ -17,13 +17,12 @@ from typing import Any
 from botocore.config import Config
 from pynamodb.attributes import Attribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from tessera.core import aws
-from tessera.core.errors import Conflict, NotFound
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 from tessera.core.settings import CoreSettings, get_settings
 
@@ -104,23 +103,6 @@ class BaseRecord(Model):
         table = super()._get_connection()
         _on_the_shared_client(table.connection)
         return table
-
-
-def put_new(record: BaseRecord, what: str = "record") -> None:
-    """Create, or raise Conflict if an item with the same key exists: no silent overwrite."""
-    try:
-        record.save(condition=type(record).pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise Conflict(f"This {what} already exists.", code="already-exists") from exc
-        raise
-
-
-def get_or_404[R: BaseRecord](model: type[R], pk: str, sk: str, what: str = "record") -> R:
-    try:
-        return model.get(pk, sk)
-    except model.DoesNotExist as exc:
-        raise NotFound(f"No such {what}.") from exc
 
 
 def query_page[R: BaseRecord](model: type[R], pk: str, *, sk_prefix: str | None = None, limit: int | None = None,

@@ -5,8 +5,11 @@ machine-readable `code` and a human `detail`. Never a stack trace."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
+
+from aws_lambda_powertools.event_handler import Response
+from botocore.retries.standard import RetryContext, ThrottledRetryableChecker
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -16,9 +19,6 @@ class FieldError:
     loc: str  # "body.email", "query.limit"
     msg: str
     code: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"loc": self.loc, "msg": self.msg, "code": self.code}
 
 
 class Problem(Exception):
@@ -46,13 +46,11 @@ class Problem(Exception):
         if instance:
             body["instance"] = instance
         if self.errors:
-            body["errors"] = [e.to_dict() for e in self.errors]
+            body["errors"] = [asdict(e) for e in self.errors]
         body.update(self.extra)
         return body
 
-    def to_response(self, instance: str | None = None) -> Any:
-        from tessera.core.http import Response  # the resolver imports this module
-
+    def to_response(self, instance: str | None = None) -> Response[str]:
         return Response(status_code=self.status, content_type=PROBLEM_JSON,
                         body=json.dumps(self.to_dict(instance), ensure_ascii=False), headers=self.headers)
 
@@ -130,13 +128,7 @@ class Throttled(ServiceUnavailable):
                          retry_after=self.RETRY_AFTER_SECONDS)
 
 
-# The error codes botocore's standard retry mode treats as throttling.
-THROTTLING_CODES = frozenset({
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-    "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-    "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
-    "PriorRequestNotComplete", "EC2ThrottledException",
-})
+_THROTTLED = ThrottledRetryableChecker()  # what botocore's standard retry mode treats as throttling
 
 
 def aws_error_code(exc: BaseException) -> str | None:
@@ -157,18 +149,10 @@ def aws_error_code(exc: BaseException) -> str | None:
 
 
 def is_throttling(exc: BaseException) -> bool:
-    return aws_error_code(exc) in THROTTLING_CODES
+    error = {"Error": {"Code": aws_error_code(exc)}}
+    return bool(_THROTTLED.is_retryable(RetryContext(attempt_number=1, parsed_response=error)))
 
 
 class Internal(Problem):
     pass
 
-
-@dataclass
-class ProblemCatalog:
-    """Every problem type, for docs/problems.md and the OpenAPI components."""
-
-    types: list[type[Problem]] = field(default_factory=lambda: [
-        BadRequest, MalformedJson, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict, Gone,
-        PayloadTooLarge, UnsupportedMediaType, ValidationFailed, RateLimited, ServiceUnavailable, Internal,
-    ])

@@ -1,15 +1,10 @@
 """The HTTP resolver every API function uses: Powertools' `APIGatewayHttpResolver` with request
-validation, whose every failure is an RFC 9457 problem (`tessera.core.errors`).
+validation; route modules import its names from here, never from Powertools.
 
-Route modules import `Router`, `Response`, `Query`, `Path`, `Cookie`, `SameSite` and `public` from here,
-never from Powertools, so the resolver can change in one place.
-
-Failures: domain `Problem`s as raised; request validation as 422 with field errors in the caller's
-language that never echo the submitted values (they may be secrets); a body that is not JSON, not
-UTF-8 or not base64 as 400; an unknown route as 404; AWS throttling that outlasted the SDK's retries
-as 503 with Retry-After; anything else as a 500 that carries only the request id (the exception goes
-to the log). On a guarded route, bad input is judged only after the caller: who may not call a route
-learns that, not what its input looks like (see `tessera.identity.principal.guard`)."""
+Every failure is an RFC 9457 problem (`tessera.core.errors`): validation as 422 with field errors in the
+caller's language that never echo the values; a body that is not JSON, UTF-8 or base64 as 400; AWS
+throttling past the SDK's retries as 503 with Retry-After; anything else as a 500 carrying only the
+request id. On a guarded route input is judged only after the caller (`tessera.identity.principal.guard`)."""
 
 from __future__ import annotations
 
@@ -45,9 +40,15 @@ from tessera.core.errors import (
 )
 from tessera.core.i18n import field_message, negotiate, translate
 from tessera.core.observability import logger
-from tessera.core.routes import public
 
 __all__ = ["Cookie", "Path", "Query", "Response", "Router", "SameSite", "make_resolver", "public"]
+
+
+def public(route: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a route that needs no signed-in caller (health, sign-in, public ingest). Every other route
+    declares its action with `tessera.identity.principal.guard`; a test checks each route has one."""
+    route.__tessera_action__ = None  # type: ignore[attr-defined]
+    return route
 
 
 def _body_decodes(event: Any) -> bool:

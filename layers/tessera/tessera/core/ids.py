@@ -11,10 +11,8 @@ from snapshot_restore_py import register_after_restore
 from ulid import LaxMonotonicPolicy, ULIDGenerator
 
 from tessera.core import clock
-from tessera.core.errors import FieldError, ValidationFailed
 
 _PREFIX = re.compile(r"^[a-z][a-z0-9]{1,7}$")
-_ID = re.compile(r"^(?P<prefix>[a-z][a-z0-9]{1,7})_(?P<ulid>[0-9A-HJKMNP-TV-Z]{26})$")
 
 
 def _platform_milliseconds() -> int:
@@ -42,14 +40,6 @@ def new_id(prefix: str) -> str:
     if not _PREFIX.match(prefix):
         raise ValueError(f"id prefix {prefix!r} must be 2–8 lowercase letters or digits")
     return f"{prefix}_{generator.generate()}"
-
-
-def parse_id(value: str, prefix: str, *, field: str = "id") -> str:
-    match = _ID.match(value or "")
-    if not match or match.group("prefix") != prefix:
-        raise ValidationFailed(f"{field} is not a valid {prefix}_… identifier.", code="invalid-id",
-                               errors=[FieldError(field, f"expected {prefix}_ followed by a ULID", "invalid-id")])
-    return value
 
 
 def new_secret_token(nbytes: int = 32) -> str:

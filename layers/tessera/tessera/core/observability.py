@@ -1,25 +1,20 @@
 """One Logger, one Metrics and one tracer per process, and the decorator every handler wears.
 
-Logs: Powertools Logger, one JSON object per line with the Lambda context, the correlation id (the API
-Gateway request id; an event record's id while a worker handles it) and the caller's org / workspace
-when known. Every HTTP request ends with one access line (route, status, latency, org).
+Logs: Powertools Logger, JSON lines with the correlation id (the API Gateway request id, or the event
+record's id in a worker), the caller's org / workspace, and one access line per HTTP request.
+Metrics: Powertools Metrics (EMF, namespace `Tessera`); `count()` records a business event.
+Traces: OpenTelemetry, one span per invocation under Lambda's X-Ray segment, one per boto3 call (the
+botocore instrumentation); SQS messages carry the trace to their worker (`sqs_trace_header`, `handling`).
+On AWS spans go by OTLP to the ADOT collector layer; without OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (the
+local cloud, tests) nothing is exported.
 
-Metrics: Powertools Metrics, CloudWatch EMF in the namespace `Tessera` with the `service` dimension;
-`count()` records a business event.
-
-Traces: OpenTelemetry. Each invocation is a span under Lambda's X-Ray segment (`_X_AMZN_TRACE_ID`), with
-X-Ray trace ids; each boto3 call is a span (the botocore instrumentation, which also hands AWS the
-X-Ray header). An SQS message carries the trace to its worker (`sqs_trace_header`, `handling`). On AWS
-the spans go by OTLP/HTTP to the ADOT collector extension (a layer, template.yaml), which sends them to
-X-Ray; without OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (the local cloud, tests) nothing is exported.
-
-PII never leaves the function: log lines and exported spans pass through `redact`, which masks the
-values of keys that name secrets or personal data and e-mail addresses and phone numbers inside any
-text (messages, exception messages, tracebacks, AWS error messages)."""
+PII never leaves the function: log lines and spans pass through `redact`, which masks values under keys
+naming secrets or personal data, and e-mail addresses and phone numbers inside any text."""
 
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 import re
@@ -139,6 +134,8 @@ if _TRACES_ENDPOINT:
         OTLPSpanExporter(endpoint=_TRACES_ENDPOINT, timeout=2))))
 trace.set_tracer_provider(tracer_provider)
 BotocoreInstrumentor().instrument(tracer_provider=tracer_provider, skip_dep_check=True)
+for service in ("dynamodb", "secretsmanager", "sqs"):  # imported on a service's first call otherwise
+    importlib.import_module(f"opentelemetry.instrumentation.botocore.extensions.{service}")
 tracer = tracer_provider.get_tracer("tessera")
 _XRAY = AwsXRayPropagator()
 _LAMBDA_XRAY = AwsXRayLambdaPropagator()  # the parent is the invocation's segment, in _X_AMZN_TRACE_ID
@@ -180,12 +177,6 @@ def handling(*records: dict[str, Any]) -> Iterator[None]:
             yield
     finally:
         logger.set_correlation_id(previous)
-
-
-def _flush_traces() -> None:
-    # Lambda freezes the process between invocations: the batch must leave before the answer does
-    if _TRACES_ENDPOINT:
-        tracer_provider.force_flush(timeout_millis=2_000)
 
 
 # --- the handler decorator ------------------------------------------------------------------------
@@ -259,8 +250,8 @@ def lambda_entry(correlation_path: str | None = correlation_paths.API_GATEWAY_HT
             finally:
                 if measured and metrics.metric_set:
                     metrics.flush_metrics()
-                if traced:
-                    _flush_traces()
+                if traced and _TRACES_ENDPOINT:  # Lambda freezes the process: spans leave before the answer
+                    tracer_provider.force_flush(timeout_millis=2_000)
 
         return entry
 

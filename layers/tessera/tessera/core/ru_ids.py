@@ -1,5 +1,6 @@
-"""Russian company identifiers with their checksums: ИНН (10 digits for organizations, 12 for
-individuals), КПП, ОГРН (13) and ОГРНИП (15). Pydantic types give clear messages at the boundary."""
+"""Russian company identifiers: ИНН (10 digits for organizations, 12 for individuals) and ОГРН (13) /
+ОГРНИП (15) with their checksums, by python-stdnum, and КПП (no checksum: its format). Pydantic types
+give clear messages at the boundary and keep the compact form (digits only)."""
 
 from __future__ import annotations
 
@@ -9,41 +10,19 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
+from stdnum.exceptions import ValidationError
+from stdnum.ru import inn, ogrn
 
 from tessera.core.i18n import FIELD_MESSAGES, register_fields
 
-_INN10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-_INN12_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-_INN12_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _KPP = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
 
 
-def _check(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
-
-
-def valid_inn(value: str) -> bool:
-    if not value.isdigit() or not value.isascii():
-        return False
-    if len(value) == 10:
-        return _check(value, _INN10) == int(value[9])
-    if len(value) == 12:
-        return _check(value, _INN12_1) == int(value[10]) and _check(value, _INN12_2) == int(value[11])
-    return False
-
-
-def valid_kpp(value: str) -> bool:
-    return bool(_KPP.match(value))
-
-
-def valid_ogrn(value: str) -> bool:
-    if not value.isdigit() or not value.isascii():
-        return False
-    if len(value) == 13:
-        return int(value[:12]) % 11 % 10 == int(value[12])
-    if len(value) == 15:
-        return int(value[:14]) % 13 % 10 == int(value[14])
-    return False
+def validate_kpp(value: str) -> str:
+    value = value.strip()
+    if not _KPP.match(value):
+        raise ValidationError()
+    return value
 
 
 register_fields({
@@ -56,16 +35,16 @@ register_fields({
 })
 
 
-def _validator(check: Callable[[str], bool], code: str) -> Callable[[str], str]:
-    def validate(value: str) -> str:
-        value = value.strip()
-        if not check(value):  # the message never repeats the value
-            raise PydanticCustomError(code, FIELD_MESSAGES[code]["en"])
-        return value
+def _validator(validate: Callable[[str], str], code: str) -> Callable[[str], str]:
+    def checked(value: str) -> str:
+        try:
+            return validate(value)
+        except ValidationError:  # the message never repeats the value
+            raise PydanticCustomError(code, FIELD_MESSAGES[code]["en"]) from None
 
-    return validate
+    return checked
 
 
-INN = Annotated[str, AfterValidator(_validator(valid_inn, "inn_invalid"))]
-KPP = Annotated[str, AfterValidator(_validator(valid_kpp, "kpp_invalid"))]
-OGRN = Annotated[str, AfterValidator(_validator(valid_ogrn, "ogrn_invalid"))]
+INN = Annotated[str, AfterValidator(_validator(inn.validate, "inn_invalid"))]
+KPP = Annotated[str, AfterValidator(_validator(validate_kpp, "kpp_invalid"))]
+OGRN = Annotated[str, AfterValidator(_validator(ogrn.validate, "ogrn_invalid"))]

@@ -1,33 +1,18 @@
-"""SnapStart: every API function is initialised once, when its version is published, and each new
-execution environment resumes from that snapshot. Whatever init left in memory is then shared by all of
-them, however much later they start. So each module that keeps state unique to an environment or valid
-for a while (ids, caches of keys, secrets and answers with a TTL) registers, next to that state, an
-after-restore hook with snapshot-restore-py (Lambda's Python runtime runs them; the local cloud too).
+"""SnapStart: an API function is initialised once, when its version is published, and each new execution
+environment resumes from that snapshot, sharing whatever init left in memory, however much later it starts.
+Imports and clients are at module scope so that the snapshot holds them. Each module whose state must be
+unique to an environment or is valid only for a while registers an after-restore hook next to it
+(snapshot-restore-py; Lambda's runtime runs them, the local cloud too), or `fetched_ahead` for what
+requests need from AWS. For the whole process: `random` is re-seeded after a restore, and init's objects
+are frozen out of the garbage collector, whose first full pass would otherwise walk (and page in) them all."""
 
-Here is what concerns the whole process:
-- before the snapshot, the platform's modules that its code imports inside functions (written when
-  cold imports were budgeted) are imported, and pydantic models whose build was deferred are built: a
-  restored environment's first request would otherwise pay for them. Third-party libraries imported
-  that way (the spreadsheet, PDF and mail stacks, boto3 for S3) stay off the snapshot: they serve
-  requests off the hot path, and would add them to every function that merely shares a module;
-- after a restore, Python's `random` (retry jitter, sampling) is re-seeded, or every restored
-  environment would repeat the same sequence. Secrets and ids draw on `secrets` and os.urandom, which
-  read the kernel's entropy after a restore as before it."""
-
-from __future__ import annotations
-
-import ast
 import contextlib
-import importlib
-import inspect
+import functools
+import gc
 import random
-import sys
-from collections.abc import Iterator
-from types import ModuleType
+from collections.abc import Callable
 
 from snapshot_restore_py import register_after_restore, register_before_snapshot
-
-PACKAGE = "tessera"
 
 
 @register_after_restore
@@ -35,51 +20,22 @@ def reseed_random() -> None:
     random.seed()  # from os.urandom
 
 
-@register_before_snapshot
-def import_request_paths() -> None:
-    """Import the package's modules that its loaded modules import lazily, until nothing new appears. A
-    module this function cannot import (its settings are not in this environment) it does not use either."""
-    done: set[str] = set()
-    while pending := [module for module in _loaded() if module.__name__ not in done]:
-        for module in pending:
-            done.add(module.__name__)
-            for name in _lazy_imports(module):
-                with contextlib.suppress(Exception):
-                    importlib.import_module(name)
-    for module in _loaded():
-        _complete_models(module)
+@register_before_snapshot  # the first registered, so the last to run
+def freeze_init_objects() -> None:
+    gc.collect()
+    gc.freeze()
 
 
-def _loaded() -> list[ModuleType]:
-    return [module for name, module in list(sys.modules.items()) if module is not None and _ours(name)]
+def fetched_ahead(ensure: Callable[[], object]) -> None:
+    """What requests need from AWS and keep for a while (a key, a secret): `ensure`, which fetches only what
+    is missing or expired by the wall clock, runs before the snapshot, so restored environments start with
+    it, and again after each restore, so the first request finds it fresh. If it fails, the first use
+    fetches (and fails) as it would have: a function without that setting, AWS unreachable for a moment."""
 
+    @functools.wraps(ensure)
+    def attempt() -> None:
+        with contextlib.suppress(Exception):
+            ensure()
 
-def _ours(name: str) -> bool:
-    return name == PACKAGE or name.startswith(f"{PACKAGE}.")
-
-
-def _lazy_imports(module: ModuleType) -> Iterator[str]:
-    """The package's modules imported inside the module's functions (`from a.b import c` may name a.b.c)."""
-    try:
-        tree = ast.parse(inspect.getsource(module))
-    except (OSError, TypeError):
-        return
-    for function in ast.walk(tree):
-        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
-        for node in ast.walk(function):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
-            yield from (name for name in names if _ours(name))
-
-
-def _complete_models(module: ModuleType) -> None:
-    from pydantic import BaseModel
-
-    for value in list(vars(module).values()):
-        if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module.__name__ \
-                and not value.__pydantic_complete__:
-            value.model_rebuild(raise_errors=False)
+    register_before_snapshot(attempt)
+    register_after_restore(attempt)

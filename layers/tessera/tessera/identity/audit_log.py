@@ -12,6 +12,7 @@ from pynamodb.models import Model
 from tessera.audit import service as audit_service
 from tessera.core.errors import Conflict
 from tessera.core.request import RequestInfo
+from tessera.identity import repository
 
 
 def audit(action: str, entity_type: str, entity_id: str, *, actor_id: str | None, actor_kind: str,
@@ -24,8 +25,6 @@ def audit(action: str, entity_type: str, entity_id: str, *, actor_id: str | None
     if not also_save:
         audit_service.record(action, entity_type, entity_id, **event)
         return
-    from tessera.identity import repository
-
     try:
         audit_service.record_change(lambda tx: repository.add_saves(tx, also_save), action, entity_type, entity_id,
                                     **event)

@@ -12,10 +12,15 @@ import argparse
 import getpass
 import sys
 
+from tessera.accounts.service import new_organization
 from tessera.core import clock
+from tessera.core.crypto import data_cipher
+from tessera.core.ids import new_id
 from tessera.core.request import RequestInfo
 from tessera.identity import passwords, repository, staff, totp
-from tessera.identity.records import UserRecord
+from tessera.identity.audit_log import audit
+from tessera.identity.records import MemberRecord, UserRecord
+from tessera.identity.service import _secret_context
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -29,9 +34,6 @@ def _password(args: argparse.Namespace) -> str:
 
 def enrol_totp(user_id: str, secret: str) -> list[str]:
     """Turn on 2FA with a known secret (demo accounts only), answering fresh recovery codes."""
-    from tessera.core.crypto import data_cipher
-    from tessera.identity.service import _secret_context
-
     user = repository.find_user(user_id)
     if user is None:
         raise SystemExit(f"no user {user_id}")
@@ -44,11 +46,6 @@ def enrol_totp(user_id: str, secret: str) -> list[str]:
 
 def customer(email: str, name: str, company: str, password: str) -> tuple[str, str, bool]:
     """A confirmed customer owning a new organization: (user id, org id, created)."""
-    from tessera.accounts.service import new_organization
-    from tessera.core.ids import new_id
-    from tessera.identity.audit_log import audit
-    from tessera.identity.records import MemberRecord
-
     existing = repository.find_user_by_email(email)
     if existing is not None:
         return existing.user_id, (existing.memberships or [{}])[0].get("org_id", ""), False

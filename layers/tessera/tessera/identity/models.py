@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from tessera.core.models import Model
 from tessera.core.validation import Email
 from tessera.identity.roles import CustomerRole, StaffRole
 
@@ -15,7 +14,7 @@ Language = Literal["ru", "en"]
 Audience = Literal["console", "app"]
 
 
-class Command(Model):
+class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -116,7 +115,7 @@ class TeamUpdate(Command):
 
 # --- views -------------------------------------------------------------------------------------------
 
-class UserView(Model):
+class UserView(BaseModel):
     id: str
     email: str
     name: str
@@ -125,17 +124,17 @@ class UserView(Model):
     mfa_enabled: bool
 
 
-class MembershipView(Model):
+class MembershipView(BaseModel):
     org_id: str
     org_name: str
     role: CustomerRole
 
 
-class CurrentView(Model):
+class CurrentView(BaseModel):
     org_id: str | None
 
 
-class MeView(Model):
+class MeView(BaseModel):
     user: UserView
     roles: list[str]
     memberships: list[MembershipView]
@@ -143,7 +142,7 @@ class MeView(Model):
     access_expires_in: int | None = None  # seconds until the access token ends: when to refresh it
 
 
-class LoginAnswer(Model):
+class LoginAnswer(BaseModel):
     status: Literal["ok", "mfa_required", "mfa_enrolment_required"]
     user: UserView | None = None
     csrf_token: str | None = None
@@ -155,32 +154,32 @@ class LoginAnswer(Model):
     recovery_codes: list[str] | None = None
 
 
-class RegisterAnswer(Model):
+class RegisterAnswer(BaseModel):
     user_id: str
     status: Literal["pending_confirmation"]
 
 
-class StatusAnswer(Model):
+class StatusAnswer(BaseModel):
     status: str
 
 
-class RefreshAnswer(Model):
+class RefreshAnswer(BaseModel):
     expires_in: int
     csrf_token: str | None = None
     access_token: str | None = None
     refresh_token: str | None = None
 
 
-class EnrollAnswer(Model):
+class EnrollAnswer(BaseModel):
     secret: str
     otpauth_uri: str
 
 
-class RecoveryCodesAnswer(Model):
+class RecoveryCodesAnswer(BaseModel):
     recovery_codes: list[str]
 
 
-class SessionView(Model):
+class SessionView(BaseModel):
     id: str
     created_at: datetime
     last_used_at: datetime
@@ -190,11 +189,11 @@ class SessionView(Model):
     current: bool
 
 
-class SessionList(Model):
+class SessionList(BaseModel):
     items: list[SessionView]
 
 
-class InviteView(Model):
+class InviteView(BaseModel):
     email: str
     kind: Literal["staff", "customer"]
     org_name: str | None
@@ -203,7 +202,7 @@ class InviteView(Model):
     existing_user: bool
 
 
-class StaffView(Model):
+class StaffView(BaseModel):
     id: str
     email: str
     name: str
@@ -214,12 +213,12 @@ class StaffView(Model):
     last_login_at: datetime | None
 
 
-class StaffPage(Model):
+class StaffPage(BaseModel):
     items: list[StaffView]
     next_cursor: str | None
 
 
-class MemberView(Model):
+class MemberView(BaseModel):
     id: str
     email: str
     user_id: str | None
@@ -229,6 +228,6 @@ class MemberView(Model):
     created_at: datetime
 
 
-class MemberPage(Model):
+class MemberPage(BaseModel):
     items: list[MemberView]
     next_cursor: str | None

@@ -15,21 +15,26 @@ import hashlib
 import json
 import os
 import secrets
+import urllib.error
 import urllib.parse
+import urllib.request
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
 from snapshot_restore_py import register_after_restore
 
+from tessera.accounts.service import new_organization
 from tessera.core import aws, clock
 from tessera.core.errors import NotFound, Unauthorized
 from tessera.core.ids import new_id
 from tessera.core.observability import count
 from tessera.core.request import RequestInfo
+from tessera.core.settings import web_url
 from tessera.identity import repository, sessions, tokens
 from tessera.identity.audit_log import audit
 from tessera.identity.records import MemberRecord, OidcLinkRecord, UserRecord
+from tessera.identity.service import _check_can_sign_in, _start_session
 
 STATE_TTL_SECONDS = 10 * 60
 secretsmanager = aws.client("secretsmanager")
@@ -78,9 +83,6 @@ class HttpTransport:
 
     @staticmethod
     def _send(url: str, headers: dict[str, str], data: bytes | None = None) -> dict[str, Any]:
-        import urllib.error  # only on the callback: http.client and friends cost ~10 ms at import
-        import urllib.request
-
         # https only, except the local cloud's fake provider
         if not url.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
             raise Unauthorized("The sign-in provider is misconfigured.", code="oidc-failed")
@@ -146,8 +148,6 @@ def safe_return_to(value: str | None) -> str:
 
 
 def redirect_uri(name: str) -> str:
-    from tessera.core.settings import web_url
-
     return web_url(f"/api/auth/oidc/{name}/callback")
 
 
@@ -188,8 +188,6 @@ def callback(name: str, code: str | None, state: str | None, cookie: str | None,
     if not identity.email or not identity.email_verified:
         raise Unauthorized("The provider did not confirm an e-mail address.", code="oidc-no-email")
     user = _user_for(name, identity, request)
-    from tessera.identity.service import _check_can_sign_in, _start_session
-
     _check_can_sign_in(user, "app")
     return _start_session(user, "app", request, mfa=False), str(saved["return_to"])
 
@@ -213,8 +211,6 @@ def _user_for(provider: str, identity: Identity, request: RequestInfo) -> UserRe
         audit("auth.oidc_link", "user", existing.user_id, actor_id=existing.user_id, actor_kind="customer",
               request=request, after={"provider": provider})
         return existing
-    from tessera.accounts.service import new_organization
-
     now = clock.now()
     user_id = new_id("usr")
     name = identity.name or identity.email.split("@")[0]

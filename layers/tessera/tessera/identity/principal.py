@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from tessera.backoffice.service import access_reason
 from tessera.core import clock
 from tessera.core.errors import Forbidden, NotFound, RateLimited, Throttled, Unauthorized
-from tessera.core.routes import public
+from tessera.core.http import public
+from tessera.core.request import RequestInfo
 from tessera.identity import repository
+from tessera.identity.audit_log import audit
 from tessera.identity.roles import allowed
 
 __all__ = ["Principal", "authorize", "current", "guard", "principal_of", "public"]
@@ -131,10 +134,6 @@ def guard(resolver: Any, action: str, *, customer_data: Literal["read", "write"]
 
 
 def _customer_data_access(resolver: Any, principal: Principal, org_id: str, mode: str) -> None:
-    from tessera.backoffice.service import access_reason
-    from tessera.core.request import RequestInfo
-    from tessera.identity.audit_log import audit
-
     reason = access_reason(principal, org_id, write=mode == "write")
     event = resolver.current_event
     audit(f"customer_data.{mode}", "organization", org_id, actor_id=principal.user_id, actor_kind="staff",

@@ -5,8 +5,11 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from tessera.accounts.service import new_organization
 from tessera.core import clock
+from tessera.core.crypto import data_cipher
 from tessera.core.errors import (
     Conflict,
     FieldError,
@@ -126,8 +129,6 @@ def confirm(raw: str, request: RequestInfo) -> None:
     user = repository.find_user(token.user_id or "")
     if user is None:
         raise NotFound("This link is not valid or was already used.", code="token-invalid")
-    from tessera.accounts.service import new_organization  # only at confirmation: the card is heavy to import
-
     organization = new_organization(str(token.data.get("company") or user.name), created_by=user.user_id)
     member = MemberRecord(pk=f"ORG#{organization.org_id}", sk=f"MEMBER#{user.email}", member_id=new_id("mem"),
                           org_id=organization.org_id,
@@ -300,8 +301,6 @@ def _secret_context(user: UserRecord) -> dict[str, str]:
 def _decrypt_secret(user: UserRecord, sealed: str | None) -> str:
     if not sealed:
         raise Unauthorized("Two-factor authentication is not enabled.", code="mfa-not-enrolled")
-    from tessera.core.crypto import data_cipher  # cryptography only when 2FA is touched
-
     return data_cipher().decrypt(sealed, _secret_context(user)).decode()
 
 
@@ -319,8 +318,6 @@ def enroll_totp(principal: Principal | None, mfa_token: str | None) -> EnrollAns
     if user.mfa_enabled:
         raise Conflict("Two-factor authentication is already enabled.", code="mfa-already-enabled")
     secret = totp.new_secret()
-    from tessera.core.crypto import data_cipher
-
     user.mfa_pending_secret = data_cipher().encrypt(secret.encode(), _secret_context(user))
     repository.save(user)
     return EnrollAnswer(secret=secret, otpauth_uri=totp.provisioning_uri(secret, user.email))
@@ -470,8 +467,6 @@ def send_invite(raw: str, token: OneTimeTokenRecord, inviter: str, role_label: s
 
 
 def _moscow() -> Any:
-    from zoneinfo import ZoneInfo
-
     return ZoneInfo("Europe/Moscow")
 
 

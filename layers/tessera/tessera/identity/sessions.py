@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from snapshot_restore_py import register_after_restore
-
 from tessera.core import clock
 from tessera.core.errors import Unauthorized
 from tessera.core.ids import new_id, new_secret_token, sha256_hex
 from tessera.core.request import RequestInfo
+from tessera.core.settings import get_settings
+from tessera.core.snapstart import fetched_ahead
 from tessera.identity import repository, tokens
+from tessera.identity.audit_log import audit_system
 from tessera.identity.principal import Principal
 from tessera.identity.records import SessionRecord, UserRecord
+from tessera.identity.settings import IdentitySettings
 
 REFRESH_TTL = timedelta(days=7)
 REUSE_GRACE_SECONDS = 30
@@ -27,13 +29,14 @@ REUSE_GRACE_SECONDS = 30
 
 @cache
 def keys() -> tokens.KeySource:
-    from tessera.core.settings import get_settings
-    from tessera.identity.settings import IdentitySettings
-
     return tokens.secrets_manager_source(get_settings(IdentitySettings).jwt_secret_arn)
 
 
-register_after_restore(keys.cache_clear)  # SnapStart: the signing key may have rotated since the snapshot
+def current_key() -> None:
+    keys().current()
+
+
+fetched_ahead(current_key)
 
 
 @dataclass(frozen=True)
@@ -106,8 +109,6 @@ def refresh(presented: str, request: RequestInfo) -> Issued:
     if not racing and (generation != current or digest != session.refresh_hash):
         if generation < current:
             repository.revoke_sessions([session], "refresh-reused")
-            from tessera.identity.audit_log import audit_system
-
             audit_system("auth.refresh_reused", "session", session_id, user_id, request)
             raise Unauthorized("Your session was ended for security reasons.", code="refresh-reused")
         raise Unauthorized("Your session has ended. Sign in again.", code="session-expired")

@@ -59,14 +59,20 @@ class KeySource:
         self._lock = threading.Lock()
 
     def current(self) -> SigningKey:
+        """Read again once `refresh_after` has passed on the wall clock, which, unlike the monotonic one,
+        also counts the time a SnapStart snapshot waited before this environment was restored from it."""
         with self._lock:
-            if self._current is None or time.monotonic() - self._fetched_at > self._refresh_after:
+            if self._current is None or time.time() - self._fetched_at > self._refresh_after:
                 kid, secret = self._fetch(None)
-                self._current, self._fetched_at = SigningKey(kid, secret), time.monotonic()
+                self._current, self._fetched_at = SigningKey(kid, secret), time.time()
                 self._by_kid[kid] = secret
             return self._current
 
     def by_kid(self, kid: str) -> bytes:
+        """A key by kid is a secret version, which never changes: one known verifies without a call."""
+        with self._lock:
+            if kid in self._by_kid:
+                return self._by_kid[kid]
         self.current()
         with self._lock:
             if kid in self._by_kid:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
+from tessera.audit import service as audit
 from tessera.catalog.models import Limit
 from tessera.core import clock
 from tessera.core.crypto import jwk_thumbprint
@@ -101,8 +102,6 @@ def activate(command: ActivateRequest, request: RequestInfo) -> ActivateAnswer:
 
 def _record(record: ActivationRecord, request: RequestInfo) -> bool:
     """Write the activation with its audit event; False when this server is known with another key."""
-    from tessera.audit import service as audit
-
     try:
         audit.record_change(lambda tx: repository.add_activation(tx, record), "license.activate", "license",
                             record.license_id, actor_id=record.installation_id, actor_kind="installation",

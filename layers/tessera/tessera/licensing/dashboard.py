@@ -21,22 +21,23 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from tessera.accounts.service import find_organization
 from tessera.catalog import service as catalog
 from tessera.core import clock
-from tessera.core.models import Model
 from tessera.core.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
 from tessera.licensing import repository
 from tessera.licensing.models import ActivationView, version_key
 from tessera.licensing.records import ActivationRecord, LicenseRecord
-from tessera.licensing.service import INACTIVE_AFTER_SECONDS, STALE_AFTER_SECONDS, violations
+from tessera.licensing.state import state_of, violations
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NEW_REQUEST_DAYS = 7
 EXPIRING_DAYS = 30
 MAX_EXAMINED = 300  # installations looked at for one page of a filtered fleet listing
+STALE_AFTER_SECONDS = 3 * 3600  # missed heartbeats for three hours: stale
+INACTIVE_AFTER_SECONDS = 3 * 86400  # for three days: inactive
 
 State = Literal["active", "stale", "inactive"]
 
@@ -73,7 +74,7 @@ def counter_changes(action: str, before: dict[str, Any] | None, after: dict[str,
 
 # --- the KPIs ----------------------------------------------------------------------------------------
 
-class LicenseKpis(Model):
+class LicenseKpis(BaseModel):
     active: int = Field(description="valid today")
     expiring_30d: int = Field(description="valid today, last day within 30 days (not yet valid ones included)")
     in_grace: int = Field(description="past the last day, inside the grace period")
@@ -84,21 +85,21 @@ class LicenseKpis(Model):
     total: int
 
 
-class NewRequests(Model):
+class NewRequests(BaseModel):
     days: int
     issued: int = Field(description="licenses issued in the window")
     first_activations: int = Field(description="installations activated in the window")
     total: int
 
 
-class ActivationStates(Model):
+class ActivationStates(BaseModel):
     active: int = Field(description="a heartbeat within 3 hours")
     stale: int = Field(description="silent 3 hours to 3 days")
     inactive: int = Field(description="silent longer than 3 days")
     total: int
 
 
-class Dashboard(Model):
+class Dashboard(BaseModel):
     as_of: datetime
     today: date = Field(description="the Moscow day the figures are for")
     licenses: LicenseKpis
@@ -188,7 +189,7 @@ class FleetActivation(ActivationView):
     clone_suspected: bool = Field(description="several servers heartbeat with this installation's license")
 
 
-class FleetFilters(Model):
+class FleetFilters(BaseModel):
     state: State | None = None
     org_id: str | None = None
     software_version: str | None = None
@@ -197,7 +198,7 @@ class FleetFilters(Model):
     with_violations: bool | None = None
 
 
-class FleetPage(Model):
+class FleetPage(BaseModel):
     items: list[FleetActivation]
     next_cursor: str | None
 
@@ -241,8 +242,6 @@ def state_of_installation(last_seen_at: datetime, now: float) -> State:
 
 
 def _row(a: ActivationRecord, context: _Context, now: float) -> FleetActivation | None:
-    from tessera.licensing.service import state_of
-
     record = context.license(a.license_id)
     if record is None:
         return None

@@ -4,12 +4,11 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from tessera.catalog.models import Limit, LimitName
 from tessera.core.i18n import register_fields
-from tessera.core.models import Model
 
 register_fields({
     "version_invalid": {"ru": "Версия в виде MAJOR.MINOR или MAJOR.MINOR.PATCH.",
@@ -50,7 +49,7 @@ def version_key(value: str) -> tuple[int, ...]:
     return tuple(int(part) for part in value.split("."))
 
 
-class LicenseTerms(Model):
+class LicenseTerms(BaseModel):
     """What a license grants; the wizard's steps, validated together."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -84,20 +83,20 @@ class RenewRequest(LicenseTerms):
     reason: str = Field("renewal", min_length=3, max_length=300)
 
 
-class RevokeRequest(Model):
+class RevokeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     license_id: str = Field(pattern=r"^lic_[0-9A-HJKMNP-TV-Z]{26}$")
     reason: str = Field(min_length=3, max_length=500)
 
 
-class ReasonRequest(Model):
+class ReasonRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: str = Field(min_length=3, max_length=500)
 
 
-class LicenseView(Model):
+class LicenseView(BaseModel):
     id: str
     org_id: str
     product: str
@@ -121,33 +120,33 @@ class LicenseView(Model):
         None, description="None: the license's payment is not tracked (accounts sets payment terms)")
 
 
-class ExpiringLicense(Model):
+class ExpiringLicense(BaseModel):
     """A license for the expiry notices: its terms and when its newest version was signed."""
 
     license: LicenseView
     version_issued_at: datetime
 
 
-class IssuedLicense(Model):
+class IssuedLicense(BaseModel):
     license: LicenseView
     license_key: str = Field(description="shown once: only its SHA-256 is stored")
     token: str
 
 
-class LicenseKey(Model):
+class LicenseKey(BaseModel):
     """The key an installation activates with (GET …/licenses/{id}/key): a secret, shown on demand and audited."""
 
     license_key: str
     key_hint: str
 
 
-class ReissuedKey(Model):
+class ReissuedKey(BaseModel):
     license: LicenseView
     license_key: str = Field(description="the new key, shown here once to staff; the customer sees it in the app "
                                          "and in the license e-mail. The previous key activates nothing from now on")
 
 
-class LicensePage(Model):
+class LicensePage(BaseModel):
     items: list[LicenseView]
     next_cursor: str | None
 
@@ -155,7 +154,7 @@ class LicensePage(Model):
 LicenseState = Literal["VALID", "NOT_YET_VALID", "IN_GRACE", "EXPIRED", "SUSPENDED", "REVOKED"]
 
 
-class LicenseFilters(Model):
+class LicenseFilters(BaseModel):
     """The console list's filters (query parameters); all optional, combined with AND."""
 
     org_id: str | None = None
@@ -170,14 +169,14 @@ class LicenseListItem(LicenseView):
     customer_name: str | None = Field(description="the customer's current name (None: no such customer any more)")
 
 
-class LicenseListPage(Model):
+class LicenseListPage(BaseModel):
     """The console's license list: newest first, each with its customer's name."""
 
     items: list[LicenseListItem]
     next_cursor: str | None = Field(description="more may follow (the page can be short when filters skip many)")
 
 
-class VersionView(Model):
+class VersionView(BaseModel):
     version: int
     created_at: datetime
     created_by: str
@@ -187,12 +186,12 @@ class VersionView(Model):
     diff: dict[str, list[Any]]
 
 
-class LicenseDetail(Model):
+class LicenseDetail(BaseModel):
     license: LicenseView
     versions: list[VersionView]
 
 
-class StatusAnswer(Model):
+class StatusAnswer(BaseModel):
     """GET /api/licenses/{license_key}: what an installation learns at each check."""
 
     valid: bool
@@ -210,7 +209,7 @@ class StatusAnswer(Model):
     server_time: datetime
 
 
-class InstallationKey(Model):
+class InstallationKey(BaseModel):
     """The installation's own P-256 public key (JWK); its heartbeats are signed with the private half."""
 
     model_config = ConfigDict(extra="ignore")
@@ -221,7 +220,7 @@ class InstallationKey(Model):
     y: str = Field(min_length=40, max_length=50)
 
 
-class ActivateRequest(Model):
+class ActivateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     license_key: str = Field(min_length=10, max_length=64)
@@ -233,7 +232,7 @@ class ActivateRequest(Model):
     active_modules: list[str] = Field(default_factory=list, max_length=50)
 
 
-class ActivateAnswer(Model):
+class ActivateAnswer(BaseModel):
     activated: bool
     code: StatusCode | Literal["DOMAIN_MISMATCH", "VERSION_NOT_ALLOWED", "KEY_MISMATCH", "PAYMENT_OVERDUE",
                                "KEY_REISSUED"]
@@ -247,7 +246,7 @@ class ActivateAnswer(Model):
     server_time: datetime
 
 
-class HeartbeatRequest(Model):
+class HeartbeatRequest(BaseModel):
     """Both parts are compact JWS: the heartbeat, signed by the installation's own key, and the
     installation certificate from the activation, which binds that key to the license."""
 
@@ -262,7 +261,7 @@ MAX_USAGE = 1_000_000_000
 UsageValue = Annotated[int, Field(strict=True, ge=0, le=MAX_USAGE)]
 
 
-class HeartbeatReport(Model):
+class HeartbeatReport(BaseModel):
     """The heartbeat's signed payload."""
 
     model_config = ConfigDict(extra="ignore")
@@ -282,14 +281,14 @@ HeartbeatCode = Literal["ACCEPTED", "BAD_SIGNATURE", "BAD_CERTIFICATE", "FOREIGN
                         "INVALID_USAGE", "INVALID_REPORT"]
 
 
-class ReportError(Model):
+class ReportError(BaseModel):
     """What is wrong in a correctly signed heartbeat (INVALID_USAGE, INVALID_REPORT)."""
 
     loc: str = Field(description='the field, e.g. "usage.users"')
     msg: str
 
 
-class HeartbeatAnswer(Model):
+class HeartbeatAnswer(BaseModel):
     accepted: bool
     code: HeartbeatCode
     detail: str
@@ -299,7 +298,7 @@ class HeartbeatAnswer(Model):
     server_time: datetime
 
 
-class LimitViolation(Model):
+class LimitViolation(BaseModel):
     limit: str
     used: int
     value: int
@@ -309,7 +308,7 @@ class LimitViolation(Model):
     threshold: int  # the highest alert threshold (percent) reached
 
 
-class ActivationView(Model):
+class ActivationView(BaseModel):
     installation_id: str
     fingerprint: str
     software_version: str
@@ -325,7 +324,7 @@ class ActivationView(Model):
     violations: list[LimitViolation]
 
 
-class ActivationList(Model):
+class ActivationList(BaseModel):
     items: list[ActivationView]
     latest_version: str
     clone_suspected: bool  # several servers heartbeat with one license at once

@@ -16,22 +16,23 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pynamodb.exceptions import TransactWriteError
 
 from tessera.accounts.service import find_organization
+from tessera.audit import service as audit
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Product
 from tessera.core import clock
 from tessera.core.errors import Conflict, FieldError, ValidationFailed
 from tessera.core.i18n import register
-from tessera.core.models import Model
 from tessera.core.money import Money
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
 from tessera.licensing import repository
 from tessera.licensing.dashboard import business_day, live_license_months, months_between
 from tessera.licensing.records import LicenseRecord, RenewedTermRecord, SaleRecord, SalesPlanRecord
+from tessera.licensing.state import state_of
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MAX_MONTHS = 24
@@ -120,21 +121,21 @@ def _product(code: str) -> Product:
 
 # --- plan vs fact ---------------------------------------------------------------------------------------
 
-class PlanLine(Model):
+class PlanLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     count: int = Field(0, ge=0, le=100_000, description="licenses with the module")
     amount: int = Field(0, ge=0, le=10**13, description="kopecks")
 
 
-class SalesPlanRequest(Model):
+class SalesPlanRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     product: str = Field("itbm", pattern=r"^[a-z][a-z0-9_]{1,39}$")
     modules: dict[str, PlanLine] = Field(description="module code → the month's plan; a module left out: no plan")
 
 
-class SalesPlan(Model):
+class SalesPlan(BaseModel):
     month: str
     product: str
     modules: dict[str, PlanLine]
@@ -144,8 +145,6 @@ class SalesPlan(Model):
 
 def set_plan(month: str, command: SalesPlanRequest, actor: Principal, request: RequestInfo) -> SalesPlan:
     """Replace one month's plan of a product; audited in the same transaction."""
-    from tessera.audit import service as audit
-
     product = _product(command.product)
     unknown = sorted(set(command.modules) - product.module_codes())
     if unknown:
@@ -169,14 +168,14 @@ def set_plan(month: str, command: SalesPlanRequest, actor: Principal, request: R
                      updated_by=actor.user_id)
 
 
-class ModuleInfo(Model):
+class ModuleInfo(BaseModel):
     code: str
     name: str
     name_en: str
     price: int | None
 
 
-class PlanFactRow(Model):
+class PlanFactRow(BaseModel):
     month: str
     module: str
     plan_count: int | None = Field(description="None: no plan set")
@@ -188,7 +187,7 @@ class PlanFactRow(Model):
     upgrades: int
 
 
-class MonthTotal(Model):
+class MonthTotal(BaseModel):
     month: str
     plan_count: int
     plan_amount: int
@@ -196,7 +195,7 @@ class MonthTotal(Model):
     fact_amount: int
 
 
-class PlanFactReport(Model):
+class PlanFactReport(BaseModel):
     product: str
     months: list[str]
     currency: str = "RUB"
@@ -253,7 +252,7 @@ def _modules(product: Product) -> list[ModuleInfo]:
 RenewalStatus = Literal["renewed", "pending", "lapsed"]
 
 
-class RenewalItem(Model):
+class RenewalItem(BaseModel):
     license_id: str
     org_id: str
     customer: str | None
@@ -263,7 +262,7 @@ class RenewalItem(Model):
     amount: int | None = Field(description="kopecks: the renewal's value (renewed) or a year at list prices")
 
 
-class RenewalMonth(Model):
+class RenewalMonth(BaseModel):
     month: str
     expiring: int
     renewed: int
@@ -275,7 +274,7 @@ class RenewalMonth(Model):
     items: list[RenewalItem]
 
 
-class RenewalReport(Model):
+class RenewalReport(BaseModel):
     months: list[RenewalMonth]
     currency: str = "RUB"
 
@@ -332,7 +331,7 @@ def renewals(first: str | None, last: str | None) -> RenewalReport:
 
 # --- module usage -----------------------------------------------------------------------------------------
 
-class ModuleUsage(Model):
+class ModuleUsage(BaseModel):
     module: str
     name: str
     name_en: str
@@ -343,7 +342,7 @@ class ModuleUsage(Model):
     unlicensed_installations: int = Field(description="installations reporting it although their license lacks it")
 
 
-class UsageReport(Model):
+class UsageReport(BaseModel):
     product: str
     as_of: datetime
     window_days: int = Field(description="installations heard from in this many days count")
@@ -353,8 +352,6 @@ class UsageReport(Model):
 
 
 def module_usage(product_code: str = "itbm") -> UsageReport:
-    from tessera.licensing.service import state_of
-
     product = _product(product_code)
     now = clock.now()
     live: dict[str, LicenseRecord] = {}

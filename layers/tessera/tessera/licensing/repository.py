@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from typing import Any, cast
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
 
 from tessera.core.dynamo import set_or_remove
@@ -165,8 +165,6 @@ def record_heartbeat(report: Any, received_at: datetime, ip: str | None, seqs: l
     above the recorded one are counted, so a redelivered or replayed heartbeat never counts twice: when
     some of `seqs` are already recorded, the condition fails and the next attempt counts fewer.
     False when none is newer than what is recorded: nothing changes."""
-    from pynamodb.exceptions import UpdateError
-
     record = ActivationRecord(pk=f"LIC#{report.lic}", sk=f"ACT#{report.ins}")
     newest = [ActivationRecord.last_seq.set(report.seq), ActivationRecord.last_seen_at.set(received_at),
               ActivationRecord.software_version.set(report.software_version),

@@ -18,11 +18,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from snapshot_restore_py import register_after_restore
 
 from tessera.core import aws, clock
 from tessera.core.crypto import LocalSigner, jwk_thumbprint, public_jwk
 from tessera.core.errors import ServiceUnavailable
+from tessera.core.snapstart import fetched_ahead
 from tessera.licensing import signing
 
 ROTATE_EVERY_SECONDS = 24 * 3600
@@ -82,7 +82,7 @@ def current() -> ResponseKey:
     global _cached
     now = clock.epoch_seconds()
     with _lock:
-        if _cached is None or _cached[0] <= time.monotonic():
+        if _cached is None or _cached[0] <= time.time():  # the wall clock counts a snapshot's wait too
             held = _cached[1] if _cached else []
             try:
                 keys = _read()
@@ -90,7 +90,7 @@ def current() -> ResponseKey:
                 if not held:
                     raise
                 keys = held  # Secrets Manager is unreachable: the keys read before still sign
-            _cached = (time.monotonic() + (REFRESH_SECONDS if keys else RETRY_MISSING_SECONDS), keys)
+            _cached = (time.time() + (REFRESH_SECONDS if keys else RETRY_MISSING_SECONDS), keys)
         key = _in_turn(_cached[1], now)
     if key is None:
         raise ServiceUnavailable("Receipts cannot be signed yet: the response key is being made.",
@@ -133,9 +133,10 @@ def rotate() -> dict[str, Any]:
     return {"changed": True, "in_turn": documents[0]["kid"], "next": documents[1]["kid"]}
 
 
-@register_after_restore
+fetched_ahead(current)
+
+
 def forget() -> None:
-    """Read the secret again on the next use: after a SnapStart restore (the monotonic deadline of a key
-    cached in the snapshot says nothing about the days since), and in tests."""
+    """Read the secret again on the next use (tests)."""
     global _cached
     _cached = None

@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from jwt.utils import base64url_decode
 from pynamodb.exceptions import TransactWriteError
 
 from tessera.accounts.service import find_organization, matching_organization_ids, organization_names
+from tessera.audit import service as audit
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Limit, Product
 from tessera.core import clock
@@ -21,7 +23,7 @@ from tessera.core.observability import count
 from tessera.core.pagination import InvalidCursor, clamp_limit, decode_cursor, encode_cursor
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
-from tessera.licensing import repository, signing
+from tessera.licensing import dashboard, reports, repository, signing
 from tessera.licensing.models import (
     ActivationList,
     ActivationView,
@@ -135,9 +137,6 @@ def _commit(actor: Principal, request: RequestInfo, action: str, record: License
             before: dict[str, Any] | None, reason: str | None = None, *, after: dict[str, Any] | None = None,
             dropped_key_hashes: list[str] | None = None) -> None:
     """The license, the dashboard's counters, the reports' sales and the audit event in one transaction."""
-    from tessera.audit import service as audit
-    from tessera.licensing import dashboard, reports
-
     after = after or _snapshot(record)
     counters = dashboard.counter_changes(action, before, after)
     sells = version is not None and action in ("license.issue", "license.renew")
@@ -206,13 +205,11 @@ def license_key(license_id: str, org_id: str | None = None) -> str | None:
 
 def reveal_key(license_id: str, org_id: str, actor: Principal, request: RequestInfo) -> LicenseKey:
     """The key shown to a customer user on demand: audited as a read of a secret before it is returned."""
-    from tessera.audit import service as audit_service
-
     key = license_key(license_id, org_id)
     if key is None:
         raise Conflict("This license's key was not kept: ask your manager to re-issue it.",
                        code="license-key-unavailable")
-    audit_service.record("license.key_read", "license", license_id, actor_id=actor.user_id, actor_kind="customer",
+    audit.record("license.key_read", "license", license_id, actor_id=actor.user_id, actor_kind="customer",
                          actor_display=actor.display or None, actor_roles=sorted(actor.roles), request=request,
                          org_id=org_id, after={"key_hint": key[-4:]})
     return LicenseKey(license_key=key, key_hint=key[-4:])
@@ -404,10 +401,6 @@ def license_file(license_id: str, org_id: str | None = None) -> tuple[str, bytes
     return f"{record.license_id}-v{int(record.version)}.lic", json.dumps(document, indent=2).encode()
 
 
-STALE_AFTER_SECONDS = 3 * 3600  # missed heartbeats for three hours: stale
-INACTIVE_AFTER_SECONDS = 3 * 86400  # for three days: inactive
-
-
 def activations(license_id: str, org_id: str | None = None) -> ActivationList:
     """The installations of a license for the monitoring table, newest contact first."""
     record = _license(license_id, org_id)
@@ -415,14 +408,11 @@ def activations(license_id: str, org_id: str | None = None) -> ActivationList:
     now = clock.now().timestamp()
     views = []
     for a in repository.activations(license_id):
-        silent = now - a.last_seen_at.timestamp()
-        state = "active" if silent < STALE_AFTER_SECONDS else "stale" if silent < INACTIVE_AFTER_SECONDS \
-            else "inactive"
         views.append(ActivationView(
             installation_id=a.installation_id, fingerprint=a.fingerprint, software_version=a.software_version,
             domain=a.domain, server_ip=a.server_ip, active_modules=list(a.active_modules or []),
             usage=dict(a.usage or {}), activated_at=a.activated_at, last_seen_at=a.last_seen_at,
-            heartbeats=int(a.heartbeats or 0), state=state,
+            heartbeats=int(a.heartbeats or 0), state=dashboard.state_of_installation(a.last_seen_at, now),
             behind_latest=version_key(a.software_version) < version_key(latest),
             violations=violations(dict(a.usage or {}), record.limits)))
     views.sort(key=lambda v: v.last_seen_at, reverse=True)
@@ -437,15 +427,13 @@ def get(license_id: str) -> LicenseView:
 
 def expiring(first_day: date, last_day: date) -> list[ExpiringLicense]:
     """Licenses whose last day is in [first_day, last_day]: one by_expiry query per calendar month."""
-    from tessera.core.crypto import b64url_decode
-
     found: list[ExpiringLicense] = []
     month = first_day.replace(day=1)
     while month <= last_day:
         following = (month + timedelta(days=32)).replace(day=1)
         low, high = max(first_day, month), min(last_day, following - timedelta(days=1))
         for record in repository.expiring_in_month(f"{month:%Y-%m}", low.isoformat(), high.isoformat()):
-            issued = json.loads(b64url_decode(record.token.split(".")[1])).get("iat")
+            issued = json.loads(base64url_decode(record.token.split(".")[1])).get("iat")
             found.append(ExpiringLicense(
                 license=view(record),
                 version_issued_at=datetime.fromtimestamp(int(issued), UTC) if issued else record.updated_at))

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
-from functools import cache
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from tessera.core import aws
 from tessera.core.observability import logger
 from tessera.notify.channels import Outgoing, Target, channels
 
@@ -20,6 +20,7 @@ STATE_MARKS = {"ALARM": "🔴", "OK": "✅", "INSUFFICIENT_DATA": "⚪"}
 BACKUP_MARKS = {"FAILED": "🔴", "ABORTED": "🔴", "EXPIRED": "🟠"}
 MOSCOW = ZoneInfo("Europe/Moscow")
 MAX_OTHER_TEXT = 1500
+secretsmanager = aws.client("secretsmanager")
 
 
 def chat_text(sns: dict[str, Any]) -> str:
@@ -84,18 +85,9 @@ def _when(value: Any) -> str:
     return text or "at an unknown time"
 
 
-@cache
-def _secrets() -> Any:  # on first use: this function is on no request path, and has nothing to snapshot
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("secretsmanager", config=Config(retries={"mode": "standard"}, connect_timeout=3,
-                                                          read_timeout=5))
-
-
 def webhook_url() -> str:
     """Read for every alarm: alarms are rare, and a webhook set after deploy then works at once."""
-    value = str(_secrets().get_secret_value(SecretId=os.environ["ALARM_SLACK_SECRET_ARN"])["SecretString"]).strip()
+    value = str(secretsmanager.get_secret_value(SecretId=os.environ["ALARM_SLACK_SECRET_ARN"])["SecretString"]).strip()
     if value.startswith("https://"):  # someone stored the bare URL
         return value
     try:

@@ -7,16 +7,19 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
-from tessera.core.models import Model
+from tessera.accounts.service import find_organization
+from tessera.core.errors import NotFound
 from tessera.core.observability import count, logger
+from tessera.licensing import service as licensing
 from tessera.licensing.models import LimitViolation
+from tessera.notify import service
 
 KEEP_MARKERS = timedelta(days=8)
 
 
-class LimitAlert(Model):
+class LimitAlert(BaseModel):
     """What the heartbeat worker queues (kind "limit")."""
 
     license_id: str = Field(pattern=r"^lic_[0-9A-HJKMNP-TV-Z]{26}$")
@@ -31,11 +34,6 @@ def level(violation: LimitViolation) -> str:
 
 def handle(body: dict[str, Any]) -> int:
     """Dispatch the alerts of one queued message; answers the number of deliveries made."""
-    from tessera.accounts.service import find_organization
-    from tessera.core.errors import NotFound
-    from tessera.licensing import service as licensing
-    from tessera.notify import service
-
     try:
         alert = LimitAlert.model_validate(body)
     except ValidationError:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -76,9 +78,6 @@ class UrllibHttp:
     print a token-bearing URL."""
 
     def post_json(self, url: str, body: dict[str, object], timeout: float) -> tuple[int, str]:
-        import urllib.error
-        import urllib.request
-
         if not url.startswith(("https://", "http://")):
             raise DeliveryError("the channel address is not an http(s) URL", retryable=False)
         request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode(),  # noqa: S310

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -61,8 +62,6 @@ class SesMailer:
 
     def _send_raw(self, email: Email) -> str:
         """SendRawEmail: a MIME message with the text and HTML bodies and the attachments."""
-        from email.message import EmailMessage
-
         message = EmailMessage()
         message["Subject"] = email.subject
         message["From"] = self.sender

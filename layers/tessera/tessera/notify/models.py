@@ -1,14 +1,14 @@
 """Commands and views of notifications. Secrets go in (bot token, webhook URL) and never come out:
 views carry only hints."""
 
+import re
 from datetime import datetime
 from typing import Literal, Self
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from tessera.core.i18n import register_fields
-from tessera.core.models import Model
 from tessera.core.validation import Email
 from tessera.notify.channels import SLACK_WEBHOOK, TELEGRAM_CHAT, TELEGRAM_TOKEN
 
@@ -30,7 +30,7 @@ Language = Literal["ru", "en"]
 Status = Literal["pending", "sent", "failed"]
 
 
-class _Strict(Model):
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -107,34 +107,32 @@ class StaffPreferencesUpdate(PreferencesUpdate):
     @field_validator("customers")
     @classmethod
     def _orgs(cls, value: list[str]) -> list[str]:
-        import re
-
         bad = [v for v in value if not re.fullmatch(r"org_[0-9A-HJKMNP-TV-Z]{26}", v)]
         if bad:
             raise PydanticCustomError("org_ids_invalid", "Organization ids (org_…).")
         return sorted(set(value))
 
 
-class EmailView(Model):
+class EmailView(BaseModel):
     enabled: bool
     recipients: list[str]
     effective_recipients: list[str] = Field(description="where e-mail notices go now")
 
 
-class TelegramView(Model):
+class TelegramView(BaseModel):
     enabled: bool
     chat_id: str | None
     configured: bool
     bot_token_hint: str | None = Field(description="the last characters only; the token is never returned")
 
 
-class SlackView(Model):
+class SlackView(BaseModel):
     enabled: bool
     configured: bool
     webhook_hint: str | None = Field(description="the last characters only; the URL is never returned")
 
 
-class PreferencesView(Model):
+class PreferencesView(BaseModel):
     owner: Literal["org", "staff"]
     owner_id: str
     events: list[EventName]
@@ -147,7 +145,7 @@ class PreferencesView(Model):
     updated_at: datetime | None = None
 
 
-class DeliveryView(Model):
+class DeliveryView(BaseModel):
     id: str
     event: DeliveryEvent
     channel: Literal["email", "telegram", "slack"]
@@ -165,7 +163,7 @@ class DeliveryView(Model):
     sent_at: datetime | None
 
 
-class DeliveryPage(Model):
+class DeliveryPage(BaseModel):
     items: list[DeliveryView]
     next_cursor: str | None
 
@@ -176,7 +174,7 @@ class SendLicenseRequest(_Strict):
     language: Language | None = Field(None, description="omitted: the customer's notification language")
 
 
-class SendAnswer(Model):
+class SendAnswer(BaseModel):
     deliveries: list[DeliveryView]
 
 

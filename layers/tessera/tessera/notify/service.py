@@ -14,17 +14,25 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from pynamodb.exceptions import TransactWriteError
+
+from tessera.accounts import service as accounts
+from tessera.audit import service as audit
 from tessera.core import aws, clock
 from tessera.core.crypto import DecryptionError, data_cipher, mask_secret
-from tessera.core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from tessera.core.errors import Conflict, FieldError, NotFound, Unauthorized, ValidationFailed
 from tessera.core.i18n import register
 from tessera.core.ids import new_id
 from tessera.core.masking import mask_email
 from tessera.core.observability import count, logger, sqs_trace_header
 from tessera.core.request import RequestInfo
 from tessera.core.settings import web_url
+from tessera.identity.service import active_user
+from tessera.identity.team import owner_emails
+from tessera.licensing import service as licensing
 from tessera.notify import repository
 from tessera.notify.channels import CHANNELS, DeliveryError, Target, channels
+from tessera.notify.mail import Attachment
 from tessera.notify.models import (
     EVENTS,
     DeliveryPage,
@@ -94,8 +102,6 @@ def _unseal(record: PreferencesRecord, channel: str) -> str | None:
 
 def customer_contacts(org_id: str) -> list[str]:
     """Where a customer's license mail goes: its license recipients (accounts), else its owners."""
-    from tessera.accounts import service as accounts
-
     finder = getattr(accounts, "license_recipients", None)
     found: list[str] = []
     if finder is not None:
@@ -104,8 +110,6 @@ def customer_contacts(org_id: str) -> list[str]:
             if address:
                 found.append(str(address).lower())
     if not found:
-        from tessera.identity.team import owner_emails
-
         found = owner_emails(org_id)
     return sorted(set(found))
 
@@ -116,9 +120,6 @@ def _email_recipients(record: PreferencesRecord) -> list[str]:
 
 def _staff_email(user_id: str) -> tuple[str, str] | None:
     """(e-mail, locale) of an active staff user."""
-    from tessera.core.errors import Unauthorized
-    from tessera.identity.service import active_user
-
     try:
         user = active_user(user_id)
     except Unauthorized:
@@ -206,10 +207,6 @@ def _audit(actor: Principal, request: RequestInfo, action: str, entity_type: str
            org_id: str | None, before: dict[str, Any] | None, after: dict[str, Any] | None,
            items: list[Any], reason: str | None = None) -> None:
     """The audit event and the changed items in one transaction."""
-    from pynamodb.exceptions import TransactWriteError
-
-    from tessera.audit import service as audit
-
     try:
         audit.record_change(lambda tx: repository.add_saves(tx, items), action, entity_type, entity_id,
                             actor_id=actor.user_id, actor_kind="staff" if actor.kind == "staff" else "customer",
@@ -345,9 +342,6 @@ def _target(delivery: DeliveryRecord) -> Target:
 def _attachments(delivery: DeliveryRecord) -> tuple[Any, ...]:
     if not delivery.attach_license or not delivery.license_id:
         return ()
-    from tessera.licensing import service as licensing
-    from tessera.notify.mail import Attachment
-
     name, body = licensing.license_file(delivery.license_id)
     return (Attachment(name, body, "application/json"),)
 
@@ -357,8 +351,6 @@ def _with_secrets(delivery: DeliveryRecord) -> dict[str, Any]:
     never stored with the delivery (a retry after a re-issue sends the new key)."""
     context = dict(delivery.context)
     if delivery.attach_license and delivery.license_id:
-        from tessera.licensing import service as licensing
-
         context["license_key"] = licensing.license_key(delivery.license_id)
     return context
 
@@ -424,8 +416,6 @@ def retry_by_staff(delivery_id: str, actor: Principal, request: RequestInfo) -> 
         raise Conflict("This message was already delivered.", code="delivery-already-sent")
     if delivery.status == "pending" and clock.now() - delivery.updated_at < timedelta(minutes=2):
         raise Conflict("This message is being sent now.", code="delivery-in-progress")
-    from tessera.audit import service as audit
-
     audit.record("notify.delivery.retry", "notification_delivery", delivery_id, actor_id=actor.user_id,
                  actor_kind="staff", actor_display=actor.display or None, request=request, org_id=delivery.org_id,
                  before={"status": delivery.status, "attempts": int(delivery.attempts)})
@@ -476,15 +466,12 @@ def send_license(license_id: str, recipients: list[str] | None, language: str | 
                  request: RequestInfo) -> SendAnswer:
     """The newest .lic file to the customer's license recipients (or the given addresses), audited with
     its deliveries in one transaction, then sent."""
-    from tessera.accounts.service import find_organization
-    from tessera.licensing import service as licensing
-
     license_view = licensing.get(license_id)
     addresses = sorted(set(recipients)) if recipients else customer_contacts(license_view.org_id)
     if not addresses:
         raise ValidationFailed("Nobody to send to.", code="no-recipients",
                                errors=[FieldError("body.recipients", "no license recipients", "required")])
-    organization = find_organization(license_view.org_id)
+    organization = accounts.find_organization(license_view.org_id)
     filename, _ = licensing.license_file(license_id)
     notice = Notice(event="license.file", org_id=license_view.org_id, template="license_file",
                     license_id=license_id, attach_license=True, emails=addresses, language=language,
