@@ -68,10 +68,13 @@ export function VersionHistory({ versions, moduleName }: { versions: LicenseVers
   const { t } = useTranslation();
   const dateTime = useDateTime();
   const newest = versions[0]?.version;
-  const [to, setTo] = useState<number | undefined>(newest);
-  const [from, setFrom] = useState<number | undefined>(versions[1]?.version);
+  // Until someone picks, the newest version against the one before: the list grows after a renewal.
+  const [pickedTo, setTo] = useState<number>();
+  const [pickedFrom, setFrom] = useState<number>();
+  const to = pickedTo ?? newest;
+  const from = pickedFrom ?? versions[1]?.version;
   const byNumber = useMemo(() => new Map(versions.map((v) => [v.version, v])), [versions]);
-  const target = byNumber.get(to ?? newest ?? 0);
+  const target = byNumber.get(to ?? 0);
   const base = from !== undefined ? byNumber.get(from) : undefined;
   const rows = useMemo(() => (target ? diffClaims(base?.claims ?? {}, target.claims) : []), [base, target]);
   const options = versions.map((v) => ({ value: v.version, label: t('licenses.versionN', { version: v.version }) }));
