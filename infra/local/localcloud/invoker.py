@@ -172,6 +172,7 @@ class _Snapshot:
         self.forked: set[int] = set()
         self.changed = threading.Condition()
         self.gone = False
+        self.initialised = False
         threading.Thread(target=self._listen, daemon=True).start()
 
     def _listen(self) -> None:
@@ -202,6 +203,7 @@ class _Snapshot:
             raise _InitFailed(True, seconds, None) from None
         if ready is None:
             raise _InitFailed(False, seconds, self.process.wait(timeout=5))
+        self.initialised = True
         return ready
 
     def restore(self) -> _RestoredWorker:
@@ -239,8 +241,9 @@ class _Snapshot:
         with contextlib.suppress(OSError):
             self.control.shutdown(socket.SHUT_RDWR)
         self.control.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
+        if self.initialised:  # it kills its restored workers, then ends; one still initialising has none
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=5)
@@ -364,6 +367,9 @@ class _Pool:
                 self.idle.get_nowait().kill()
             except queue.Empty:
                 break
+        initialising = self.snapshot
+        if initialising is not None and not initialising.initialised:
+            initialising.process.kill()  # its init ends now, and with it the wait that holds the lock
         with self.snapshot_lock:
             if self.snapshot is not None:
                 self.snapshot.close()
@@ -384,6 +390,7 @@ class Invoker:
         self._pools = {logical: _Pool(self, fn, max_workers_per_function)
                        for logical, fn in template.functions.items()}
         self._by_name = {fn.name: logical for logical, fn in template.functions.items()}
+        self._closing = threading.Event()
         atexit.register(self.close)
 
     def resolve(self, function: str) -> str:
@@ -498,6 +505,8 @@ class Invoker:
 
         def initialise() -> None:
             for pool in self._pools.values():
+                if self._closing.is_set():
+                    return
                 if pool.fn.snap_start:
                     with contextlib.suppress(_InitFailed):  # its first invocation answers the failure
                         pool.ready_snapshot()
@@ -520,6 +529,7 @@ class Invoker:
             pool.env = None
 
     def close(self) -> None:
+        self._closing.set()  # the snapshots still to publish are not
         for pool in self._pools.values():
             pool.close()
 

@@ -4,11 +4,13 @@ without the hooks two restored workers mint the same id and draw the same random
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import Any
 
 import httpx
+from localcloud.invoker import Invoker, _InitFailed
 
 from .conftest import Running, wait_until
 
@@ -123,3 +125,24 @@ def test_an_import_error_in_the_snapshot_is_answered(lc: Running) -> None:
 def test_the_gateway_reaches_a_snapstart_function(lc: Running) -> None:
     response = httpx.get(f"{lc.url}/snap", timeout=10)
     assert response.status_code == 200 and response.json()["id"].startswith("snap_")
+
+
+def test_closing_while_a_snapshot_initialises_is_prompt(lc: Running) -> None:
+    """Ctrl-C right after start: the snapshots still initialising are stopped, not awaited."""
+    invoker = Invoker(lc.cloud.template, dict(lc.cloud.invoker.common_env), log=lambda _line: None)
+    pool = invoker._pools["SnapFn"]
+    pool.env = {**pool.environment(), "INIT_SECONDS": "30"}
+
+    def publish() -> None:
+        with contextlib.suppress(_InitFailed):  # what a snapshot killed in its init answers
+            pool.ready_snapshot()
+
+    publishing = threading.Thread(target=publish)
+    publishing.start()
+    snapshot = wait_until(lambda: pool.snapshot, timeout=10, what="the snapshot process")
+    started = time.perf_counter()
+    invoker.close()
+    assert time.perf_counter() - started < 3
+    assert snapshot.process.poll() is not None
+    publishing.join(timeout=5)
+    assert not publishing.is_alive() and pool.snapshot is None

@@ -23,6 +23,7 @@ def refresh_settings() -> None:
     if os.environ.get("SNAPSHOT_HOOKS") == "failing":
         raise RuntimeError("the settings store is unreachable")
 
+time.sleep(float(os.environ.get("INIT_SECONDS", "0")))  # a slow init (e.g. fetching keys ahead)
 SNAPSHOT_MOMENT = clock.now()
 with clock.frozen(SNAPSHOT_MOMENT):
     ids.new_id("snap")
