@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import httpx
+
 from localcloud.invoker import Invoker, _InitFailed
 
 from .conftest import Running, wait_until
