@@ -38,7 +38,7 @@ from tessera.billing.providers.port import (
 @dataclass(frozen=True)
 class Outcome:
     status: PaymentStatus | None  # None: no answer
-    decline: Decline | None = None
+    reason: Decline | None = None  # why it was declined
     lost_answer: bool = False  # the operation happened, but the caller hears ResultUnknown
 
     @classmethod
@@ -97,7 +97,7 @@ class FakeProvider:
         payment_id = f"fake-{next(self._ids)}"
         payment = ProviderPayment(
             provider="fake", provider_payment_id=payment_id, status=outcome.status, amount=request.amount,
-            invoice_id=request.invoice_id, attempt=request.attempt, decline=outcome.decline,
+            invoice_id=request.invoice_id, attempt=request.attempt, decline=outcome.reason,
             confirmation_url=f"https://fake.invalid/checkout/{payment_id}" if outcome.status == "pending" else None)
         self.payments[payment_id] = payment
         self._by_key[key] = payment_id
@@ -112,7 +112,7 @@ class FakeProvider:
         saved = SavedMethod(provider="fake", token=f"method-{provider_payment_id}", title="*4242") \
             if save_method and outcome.status == "succeeded" else None
         payment = self.payments[provider_payment_id].model_copy(update={
-            "status": outcome.status, "decline": outcome.decline, "confirmation_url": None, "saved_method": saved})
+            "status": outcome.status, "decline": outcome.reason, "confirmation_url": None, "saved_method": saved})
         self.payments[provider_payment_id] = payment
         return payment
 

@@ -26,6 +26,7 @@ from tessera.billing.providers.port import (
     DeclineAction,
     PaymentRequest,
     PaymentStatus,
+    ProviderName,
     ProviderPayment,
     ProviderRefund,
     ProviderRejected,
@@ -130,7 +131,7 @@ def receipt_body(receipt: Receipt) -> dict[str, Any]:
 
 
 class TBank:
-    name = "tbank"
+    name: ProviderName = "tbank"
 
     def __init__(self, credentials: TBankCredentials, *, settings: ProviderSettings | None = None,
                  client: httpx.Client | None = None) -> None:

@@ -22,6 +22,7 @@ from tessera.billing.providers.port import (
     DeclineAction,
     PaymentRequest,
     PaymentStatus,
+    ProviderName,
     ProviderPayment,
     ProviderRefund,
     ProviderRejected,
@@ -104,7 +105,7 @@ def receipt_body(receipt: Receipt) -> dict[str, Any]:
 
 
 class YooKassa:
-    name = "yookassa"
+    name: ProviderName = "yookassa"
 
     def __init__(self, credentials: YooKassaCredentials, *, settings: ProviderSettings | None = None,
                  client: httpx.Client | None = None) -> None:
@@ -183,7 +184,8 @@ class YooKassa:
         saved = None
         if method.get("saved") and method.get("id"):
             card = method.get("card") or {}
-            title = method.get("title") or (f"{card.get('card_type', 'Card')} *{card['last4']}" if card.get("last4") else None)
+            title = method.get("title") or (
+                f"{card.get('card_type', 'Card')} *{card['last4']}" if card.get("last4") else None)
             saved = SavedMethod(provider="yookassa", token=str(method["id"]), title=title)
         decline = None
         if status == "canceled":
@@ -193,7 +195,8 @@ class YooKassa:
             provider="yookassa", provider_payment_id=str(payment["id"]), status=status,
             amount=_money(payment["amount"]), invoice_id=metadata.get("invoice_id"),
             attempt=int(attempt) if attempt.isdigit() else None,
-            confirmation_url=(payment.get("confirmation") or {}).get("confirmation_url") if status == "pending" else None,
+            confirmation_url=(payment.get("confirmation") or {}).get("confirmation_url")
+            if status == "pending" else None,
             saved_method=saved, decline=decline)
 
     # --- notifications -----------------------------------------------------------------------------
