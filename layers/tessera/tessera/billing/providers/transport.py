@@ -33,9 +33,12 @@ class ProviderSettings(CoreSettings):
     @field_validator("yookassa_extra_webhook_networks")
     @classmethod
     def _networks(cls, value: str) -> str:
-        for network in filter(None, (part.strip() for part in value.split(","))):
-            ipaddress.ip_network(network)  # a typo fails at cold start, not at the first webhook
+        cls.networks(value)  # a typo fails at cold start, not at the first webhook
         return value
+
+    @staticmethod
+    def networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(part.strip()) for part in value.split(",") if part.strip())
 
 
 @cache

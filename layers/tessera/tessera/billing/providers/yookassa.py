@@ -112,9 +112,7 @@ class YooKassa:
         self.settings = settings or get_settings(ProviderSettings)
         self.credentials = credentials
         self.client = client or client_from(self.settings, self.settings.yookassa_api_url)
-        self.networks = YOOKASSA_NETWORKS + tuple(
-            ipaddress.ip_network(network.strip())
-            for network in self.settings.yookassa_extra_webhook_networks.split(",") if network.strip())
+        self.networks = YOOKASSA_NETWORKS + ProviderSettings.networks(self.settings.yookassa_extra_webhook_networks)
 
     # --- payments ----------------------------------------------------------------------------------
 
