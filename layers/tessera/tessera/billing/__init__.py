@@ -1,0 +1,1 @@
+"""Billing and payments: plans, subscriptions, invoices and closing documents, payment providers."""
