@@ -71,8 +71,9 @@ def test_document_checks() -> None:
     with pytest.raises(ValidationError) as caught:
         line("1.00", quantity="0.0001")
     assert caught.value.errors()[0]["type"] == "quantity_precision"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         invoice(line("1.00"), line("1.00").model_copy(update={"unit_price": Money(100, "USD")}))
+    assert caught.value.errors()[0]["type"] == "currency_not_rub"
     with pytest.raises(ValidationError):
         invoice()  # no lines
     common = {"number": "7", "date": DAY, "seller": seller(), "buyer": buyer(), "basis": "Оферта", "lines": [line("1")]}

@@ -34,8 +34,7 @@ register_fields({
                                       "en": "An individual entrepreneur signs the documents himself."},
     "vat_not_for_usn": {"ru": "Продавец на УСН без НДС: ставка НДС в строке должна быть «Без НДС».",
                         "en": "The seller is on the simplified system without VAT: a line's VAT rate must be none."},
-    "currency_mixed": {"ru": "Все суммы документа — в одной валюте.",
-                       "en": "All amounts of a document are in one currency."},
+    "currency_not_rub": {"ru": "Документы выставляются в рублях.", "en": "Documents are issued in rubles."},
     "quantity_precision": {"ru": "Количество — не больше 3 знаков после запятой.",
                            "en": "A quantity has at most 3 decimal places."},
     "period_invalid": {"ru": "У периода есть первый и последний день, по порядку.",
@@ -231,20 +230,16 @@ class Document(_Model):
         if self.seller.tax_regime is TaxRegime.USN and any(line.vat_rate is not None for line in self.lines):
             raise PydanticCustomError("vat_not_for_usn", "The seller is on the simplified system without VAT: a "
                                                          "line's VAT rate must be none.")
-        if len({line.unit_price.currency for line in self.lines}) != 1:
-            raise PydanticCustomError("currency_mixed", "All amounts of a document are in one currency.")
+        if any(line.unit_price.currency != "RUB" for line in self.lines):
+            raise PydanticCustomError("currency_not_rub", "Documents are issued in rubles.")
         if self.due_date is not None and self.due_date < self.date:
             raise PydanticCustomError("due_before_date", "The payment due date cannot be before the document's date.")
         return self
 
-    @property
-    def currency(self) -> str:
-        return self.lines[0].unit_price.currency
-
     def line_totals(self, line: DocumentLine) -> LineTotals:
         amount = line.amount
         if line.vat_rate is None:
-            return LineTotals(net=amount, vat=Money.zero(amount.currency), gross=amount)
+            return LineTotals(net=amount, vat=Money.zero(), gross=amount)
         if self.prices_include_vat:
             vat = amount.vat_included(line.vat_rate)
             return LineTotals(net=amount - vat, vat=vat, gross=amount)
@@ -253,7 +248,7 @@ class Document(_Model):
 
     @cached_property
     def totals(self) -> Totals:
-        zero = Money.zero(self.currency)
+        zero = Money.zero()
         net, vat, gross = zero, zero, zero
         by_rate: dict[int, Money] = {}
         for line in self.lines:
