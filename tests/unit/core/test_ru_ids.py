@@ -38,3 +38,21 @@ def test_pydantic_types_explain_without_repeating_the_value() -> None:
         TypeAdapter(KPP).validate_python("x")
     with pytest.raises(ValidationError, match="ОГРН"):
         TypeAdapter(OGRN).validate_python("1")
+
+
+def test_bik_and_account_control_keys() -> None:
+    from tessera.core.ru_ids import BIK, correspondent_account_matches, settlement_account_matches
+
+    assert TypeAdapter(BIK).validate_python(" 044525225 ") == "044525225"
+    for bad in ("04452522", "0445252251", "04452522a"):
+        with pytest.raises(ValidationError, match="БИК"):
+            TypeAdapter(BIK).validate_python(bad)
+    # Сбербанк and Т-Банк (Moscow), with their published correspondent accounts
+    assert correspondent_account_matches("30101810400000000225", "044525225")
+    assert correspondent_account_matches("30101810145250000974", "044525974")
+    assert not correspondent_account_matches("30101810145250000974", "044525225")  # another bank's
+    assert not correspondent_account_matches("30101810500000000225", "044525225")  # key digit changed
+    assert settlement_account_matches("40702810438000034726", "044525225")
+    for changed in ("40702810438000034727", "40702810538000034726", "4070281043800003472", "4070281043800003472x"):
+        assert not settlement_account_matches(changed, "044525225")
+    assert not settlement_account_matches("40702810438000034726", "044525974")  # a Сбербанк account at Т-Банк

@@ -1,18 +1,14 @@
-"""The licensing reports as files for management: XLSX (openpyxl) and PDF (fpdf2, pure Python).
-
-The PDF embeds PT Sans (ParaType, SIL Open Font License; from the `fontpkg-pt-sans` package), made for
-Russian: Cyrillic text renders as text, not as boxes, and stays searchable. Only the glyphs used are
-embedded (fpdf2 subsets), so a report is tens of kilobytes."""
+"""The licensing reports as files for management: XLSX (openpyxl) and PDF (fpdf2 with PT Sans, set up by
+`tessera.core.pdf`)."""
 
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 from tessera.core import clock
 from tessera.core.money import Money
+from tessera.core.pdf import FONT, new_document
 from tessera.core.spreadsheet import defuse
 from tessera.licensing.reports import PlanFactReport, RenewalReport, UsageReport
 
@@ -176,13 +172,6 @@ def to_xlsx(table: Table) -> bytes:
 
 # --- PDF --------------------------------------------------------------------------------------------------
 
-@cache
-def _font_dir() -> Path:
-    import fontpkg_pt_sans
-
-    return Path(fontpkg_pt_sans.ROOT) / "files"
-
-
 def _format(value: Cell, money: bool, language: Language) -> str:
     if value is None:
         return "—"
@@ -196,28 +185,22 @@ def _format(value: Cell, money: bool, language: Language) -> str:
 
 
 def to_pdf(table: Table, language: Language, generated_at: datetime | None = None) -> bytes:
-    from fpdf import FPDF
     from fpdf.fonts import FontFace
 
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(table.title)
-    pdf.set_creator("Tessera")
-    pdf.add_font("PTSans", "", str(_font_dir() / "PT_Sans-Web-Regular.ttf"))
-    pdf.add_font("PTSans", "B", str(_font_dir() / "PT_Sans-Web-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf = new_document(table.title, orientation="landscape")
     stamp = (generated_at or clock.now()).strftime("%Y-%m-%d %H:%M UTC")
     for part in (table, table.details):
         if part is None or (part is not table and not part.rows):
             continue
         pdf.add_page()
-        pdf.set_font("PTSans", "B", 16)
+        pdf.set_font(FONT, "B", 16)
         pdf.cell(0, 10, part.title, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("PTSans", "", 10)
+        pdf.set_font(FONT, "", 10)
         if part.subtitle:
             pdf.multi_cell(0, 6, part.subtitle, new_x="LMARGIN", new_y="NEXT")
         pdf.cell(0, 6, f"{_t('generated', language)}: {stamp}", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
-        pdf.set_font("PTSans", "", 9)
+        pdf.set_font(FONT, "", 9)
         numeric = {i for i in range(len(part.headers))
                    if all(isinstance(r[i], (int, float)) or r[i] is None for r in part.rows)} if part.rows else set()
         with pdf.table(headings_style=FontFace(emphasis="BOLD", fill_color=(230, 236, 245)),

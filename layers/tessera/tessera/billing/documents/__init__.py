@@ -1,0 +1,1 @@
+"""Closing documents (счёт, акт, УПД): data, amounts in words, PDFs in Russian."""
