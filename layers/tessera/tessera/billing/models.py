@@ -14,7 +14,7 @@ PLAN_CODE = r"^[a-z][a-z0-9_]{1,39}$"
 PurposeKind = Literal["subscription_period", "plan_change", "license_renewal"]
 
 
-class Plan(BaseModel):
+class BillingPlan(BaseModel):
     code: str = Field(pattern=PLAN_CODE)
     product: str
     name_ru: str
@@ -78,7 +78,7 @@ class InvoiceView(BaseModel):
     paid_at: datetime | None
 
 
-class PaymentView(BaseModel):
+class BillingPaymentView(BaseModel):
     id: str
     org_id: str
     provider: str
@@ -102,8 +102,8 @@ class InvoicePage(BaseModel):
     next_cursor: str | None
 
 
-class PaymentPage(BaseModel):
-    items: list[PaymentView]
+class BillingPaymentPage(BaseModel):
+    items: list[BillingPaymentView]
     next_cursor: str | None
 
 

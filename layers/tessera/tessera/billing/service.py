@@ -18,13 +18,13 @@ from tessera.accounts.models import AmountView
 from tessera.audit import service as audit
 from tessera.billing import repository
 from tessera.billing.models import (
+    BillingPaymentPage,
+    BillingPaymentView,
+    BillingPlan,
     InvoiceLineView,
     InvoicePage,
     InvoiceView,
-    PaymentPage,
-    PaymentView,
     PendingChange,
-    Plan,
     PlanChangePreview,
     PlanChangeResult,
     PurposeKind,
@@ -111,15 +111,15 @@ def _money(kopecks: Any, currency: str = "RUB") -> Money:
     return Money(int(kopecks), currency)
 
 
-def plan_view(record: PlanRecord) -> Plan:
-    return Plan(code=record.code, product=record.product, name_ru=record.name_ru, name_en=record.name_en,
+def plan_view(record: PlanRecord) -> BillingPlan:
+    return BillingPlan(code=record.code, product=record.product, name_ru=record.name_ru, name_en=record.name_en,
                 price=AmountView.of(int(record.price), record.currency), period_months=int(record.period_months),
                 trial_days=int(record.trial_days),
                 vat_rate=None if record.vat_rate is None else int(record.vat_rate),
                 limits={name: None if value is None else int(value) for name, value in (record.limits or {}).items()})
 
 
-def list_plans(product: str | None = None) -> list[Plan]:
+def list_plans(product: str | None = None) -> list[BillingPlan]:
     return [plan_view(r) for r in repository.plans() if r.active and (product is None or r.product == product)]
 
 
@@ -450,11 +450,18 @@ def _issue(record: InvoiceRecord, actor: Actor,
 
 # --- payments --------------------------------------------------------------------------------------
 
-def payment_view(record: PaymentRecord) -> PaymentView:
-    return PaymentView(id=record.payment_id, org_id=record.org_id, provider=record.provider,
+def payment_view(record: PaymentRecord) -> BillingPaymentView:
+    return BillingPaymentView(id=record.payment_id, org_id=record.org_id, provider=record.provider,
                        provider_payment_id=record.provider_payment_id, invoice_id=record.invoice_id,
                        attempt=int(record.attempt), amount=AmountView.of(int(record.amount), record.currency),
                        status=record.status, created_at=record.created_at)
+
+
+def get_payment(provider: str, provider_payment_id: str) -> BillingPaymentView:
+    record = repository.find_payment(provider, provider_payment_id)
+    if record is None:
+        raise NotFound("No such payment.", code="not-found")
+    return payment_view(record)
 
 
 class _CannotApply(Exception):
@@ -489,7 +496,7 @@ def _paid_subscription(invoice: InvoiceRecord, now: datetime) -> SubscriptionRec
 
 
 def apply_payment(*, provider: str, provider_payment_id: str, invoice_id: str, attempt: int, amount: Money,
-                  actor: Actor = SYSTEM) -> PaymentView:
+                  actor: Actor = SYSTEM) -> BillingPaymentView:
     """A provider's succeeded payment, applied exactly once: recorded under (provider, provider payment id),
     the invoice paid, the subscription's period extended or its plan switched, and the audit event, in one
     transaction. Applying it again (a repeated webhook, a parallel one) answers the recorded payment.
@@ -569,12 +576,13 @@ def list_invoices(*, org_id: str | None = None, status: str | None = None, numbe
 
 
 def list_payments(*, org_id: str | None = None, provider: str | None = None, status: str | None = None,
-                  invoice_id: str | None = None, cursor: str | None = None, limit: int | None = None) -> PaymentPage:
+                  invoice_id: str | None = None, cursor: str | None = None, limit: int | None = None
+                  ) -> BillingPaymentPage:
     condition = _all_of((PaymentRecord.provider == provider) if provider else None,
                         (PaymentRecord.status == status) if status else None,
                         (PaymentRecord.invoice_id == invoice_id) if invoice_id else None)
     items, next_cursor = repository.page("PAY", org_id=org_id, condition=condition, cursor=cursor, limit=limit)
-    return PaymentPage(items=[payment_view(r) for r in items], next_cursor=next_cursor)
+    return BillingPaymentPage(items=[payment_view(r) for r in items], next_cursor=next_cursor)
 
 
 def _all_of(*conditions: Any) -> Any:
