@@ -56,6 +56,7 @@ from tessera.core.settings import get_settings
 MOSCOW = ZoneInfo("Europe/Moscow")
 PRODUCT_NAMES = {"fastlead": "Fast Lead", "storage": "Хранилище"}
 NUMBERING_ATTEMPTS = 40  # concurrent issuers of one seller each take a turn; 20 at once need far fewer
+APPLY_ATTEMPTS = 5  # after a lost race the next read finds the winner's payment
 
 register({
     "plan-unknown": {"ru": "Такого тарифа нет.", "en": "No such plan."},
@@ -162,8 +163,7 @@ def get_subscription(subscription_id: str, org_id: str | None = None) -> Subscri
 
 
 def start_trial(org_id: str, plan_code: str, actor: Actor) -> SubscriptionView:
-    """A new subscription in its trial (the plan's trial days; none: active at once is not offered, so
-    a plan without a trial starts a trial of zero days that the first payment ends)."""
+    """A new subscription in its trial of the plan's trial days; paying its first invoice makes it active."""
     plan = _plan(plan_code)
     now = clock.now()
     subscription_id = new_id("sub")
@@ -502,7 +502,7 @@ def apply_payment(*, provider: str, provider_payment_id: str, invoice_id: str, a
     transaction. Applying it again (a repeated webhook, a parallel one) answers the recorded payment.
     Money that cannot pay the invoice is recorded, not lost: `mismatch` (amount or currency differ) or
     `refund_due` (the invoice was paid or voided already, the subscription canceled)."""
-    for _ in range(NUMBERING_ATTEMPTS):
+    for _ in range(APPLY_ATTEMPTS):
         existing = repository.find_payment(provider, provider_payment_id)
         if existing is not None:
             return payment_view(existing)
@@ -541,7 +541,9 @@ def apply_payment(*, provider: str, provider_payment_id: str, invoice_id: str, a
                  "subscription": _snapshot(subscription) if subscription is not None else None}
         try:
             _commit(writes, actor, "payment.apply", "payment", payment.payment_id, invoice.org_id, before, after)
-        except TransactWriteError:
+        except TransactWriteError as exc:
+            if exc.cause_response_code != "TransactionCanceledException":
+                raise
             continue  # a parallel apply recorded it (answer that one), or the invoice or subscription changed
         count("payment_succeeded" if payment.status == "applied" else "payment_not_applied")
         return payment_view(payment)
