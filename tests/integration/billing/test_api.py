@@ -155,3 +155,15 @@ def test_the_console_lists_and_reads_subscriptions_invoices_and_payments(world: 
     bad = console.get("/api/console/billing/subscriptions", query={"state": "frozen"})
     assert (bad.status, bad.code) == (422, "validation-failed")
     assert console.get("/api/console/billing/plans").body[0]["price"]["kopecks"] == 1_999_000
+
+
+def test_the_console_searches_by_a_customer_s_name_or_inn(world: dict[str, Any], billing: Platform) -> None:
+    console = admin(billing)
+    found = console.get("/api/console/billing/subscriptions", query={"q": "лютик"})
+    assert found.status == 200, found.body
+    assert [s["id"] for s in found.body["items"]] == [world["their_subscription"]]
+    invoices = console.get("/api/console/billing/invoices", query={"q": "Лютик"}).body["items"]
+    assert [i["id"] for i in invoices] == [world["their_invoice"]]
+    assert console.get("/api/console/billing/invoices", query={"q": "Ромашка"}).body["items"] == []
+    assert console.get("/api/console/billing/payments", query={"q": "нет такого"}).body == {
+        "items": [], "next_cursor": None}

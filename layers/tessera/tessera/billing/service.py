@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from pynamodb.exceptions import TransactWriteError
 
 from tessera.accounts.models import AmountView
+from tessera.accounts.service import matching_organization_ids
 from tessera.audit import service as audit
 from tessera.billing import repository
 from tessera.billing.models import (
@@ -56,6 +57,7 @@ from tessera.core.settings import get_settings
 MOSCOW = ZoneInfo("Europe/Moscow")
 PRODUCT_NAMES = {"fastlead": "Fast Lead", "storage": "Хранилище"}
 NUMBERING_ATTEMPTS = 40  # concurrent issuers of one seller each take a turn; 20 at once need far fewer
+IN_LIMIT = 100  # DynamoDB's IN takes at most 100 values: a search names at most 100 customers
 APPLY_ATTEMPTS = 5  # after a lost race the next read finds the winner's payment
 
 register({
@@ -245,35 +247,30 @@ def change_plan(subscription_id: str, plan_code: str, actor: Actor, org_id: str 
                                     preview=_preview(target, quote))
         raise Conflict("A change to another plan awaits payment: pay it or cancel it first.",
                        code="plan-change-pending")
-    before, now = _snapshot(record), clock.now()
-    record.updated_at = now
+    before = _snapshot(record)
+    record.updated_at = clock.now()
+    if quote.kind == "upgrade" and quote.amount_now.kopecks > 0:
+        end_ru = record.period_end.astimezone(MOSCOW).strftime("%d.%m.%Y")
+        line = Line(f"Переход на тариф {PRODUCT_NAMES.get(record.product, record.product)} «{target.name_ru}» "
+                    f"до {end_ru}: {quote.days_left} дн. из {quote.period_days}", 1, quote.amount_now,
+                    _vat_rate(target))
+        invoice = _new_invoice(record.org_id, {"kind": "plan_change", "subscription_id": record.subscription_id,
+                                               "plan": target.code, "from_plan": record.plan}, [line])
+        record.pending_change = {"kind": "upgrade", "plan": target.code, "invoice_id": invoice.invoice_id}
+        _issue(invoice, actor, subscription=(record, before, "subscription.change_plan"))
+        return PlanChangeResult(subscription=subscription_view(record), invoice=invoice_view(invoice),
+                                preview=_preview(target, quote))
+    action = "subscription.change_plan"
     if target.code == record.plan:  # back to the current plan: the scheduled downgrade is dropped
         record.pending_change = None
-        _save_subscription(record, actor, "subscription.change_plan", before)
-        return PlanChangeResult(subscription=subscription_view(record), invoice=None, preview=_preview(target, quote))
-    if quote.kind in ("trial", "same"):
-        record.plan, record.pending_change = target.code, None
-        _save_subscription(record, actor, "subscription.change_plan", before)
-        return PlanChangeResult(subscription=subscription_view(record), invoice=None, preview=_preview(target, quote))
-    if quote.kind == "downgrade":
+    elif quote.kind == "downgrade":
         record.pending_change = {"kind": "downgrade", "plan": target.code,
                                  "effective_at": record.period_end.isoformat()}
-        _save_subscription(record, actor, "subscription.schedule_change", before)
-        return PlanChangeResult(subscription=subscription_view(record), invoice=None, preview=_preview(target, quote))
-    if quote.amount_now.kopecks == 0:  # an upgrade in the period's last moment: nothing left to charge
+        action = "subscription.schedule_change"
+    else:  # in a trial, at the same price, or an upgrade with nothing left of the period: at once, for free
         record.plan, record.pending_change = target.code, None
-        _save_subscription(record, actor, "subscription.change_plan", before)
-        return PlanChangeResult(subscription=subscription_view(record), invoice=None, preview=_preview(target, quote))
-    end_ru = record.period_end.astimezone(MOSCOW).strftime("%d.%m.%Y")
-    line = Line(f"Переход на тариф {PRODUCT_NAMES.get(record.product, record.product)} «{target.name_ru}» "
-                f"до {end_ru}: {quote.days_left} дн. из {quote.period_days}", 1, quote.amount_now,
-                _vat_rate(target))
-    invoice = _new_invoice(record.org_id, {"kind": "plan_change", "subscription_id": record.subscription_id,
-                                           "plan": target.code, "from_plan": record.plan}, [line])
-    record.pending_change = {"kind": "upgrade", "plan": target.code, "invoice_id": invoice.invoice_id}
-    _issue(invoice, actor, subscription=(record, before, "subscription.change_plan"))
-    return PlanChangeResult(subscription=subscription_view(record), invoice=invoice_view(invoice),
-                            preview=_preview(target, quote))
+    _save_subscription(record, actor, action, before)
+    return PlanChangeResult(subscription=subscription_view(record), invoice=None, preview=_preview(target, quote))
 
 
 def _save_subscription(record: SubscriptionRecord, actor: Actor, action: str, before: dict[str, Any],
@@ -439,6 +436,8 @@ def _issue(record: InvoiceRecord, actor: Actor,
                 _commit(writes, actor, action, "subscription", sub.subscription_id, sub.org_id, before,
                         {**_snapshot(sub), "invoice": issued})
         except TransactWriteError as exc:
+            if exc.cause_response_code != "TransactionCanceledException":
+                raise
             if not refused(exc, counter):
                 raise _concurrent() from exc
             time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # noqa: S311  (jitter: spread the issuers that collided)
@@ -560,27 +559,45 @@ def store_provider_event(provider: str, object_id: str, event: str, body: str, s
 
 # --- lists -----------------------------------------------------------------------------------------
 
-def list_subscriptions(*, org_id: str | None = None, state: SubscriptionState | None = None,
+def _customers(q: str | None, record: Any) -> Any:
+    """The search by a customer's name (part of it) or ИНН as a filter on the records' org_id; None when
+    there is no search, False when no customer matches."""
+    if not q:
+        return None
+    org_ids, _ = matching_organization_ids(q, most=IN_LIMIT)
+    return record.org_id.is_in(*org_ids) if org_ids else False
+
+
+def list_subscriptions(*, org_id: str | None = None, q: str | None = None, state: SubscriptionState | None = None,
                        plan: str | None = None, cursor: str | None = None, limit: int | None = None
                        ) -> SubscriptionPage:
-    condition = _all_of((SubscriptionRecord.state == state) if state else None,
+    customers = _customers(q, SubscriptionRecord)
+    if customers is False:
+        return SubscriptionPage(items=[], next_cursor=None)
+    condition = _all_of(customers, (SubscriptionRecord.state == state) if state else None,
                         (SubscriptionRecord.plan == plan) if plan else None)
     items, next_cursor = repository.page("SUB", org_id=org_id, condition=condition, cursor=cursor, limit=limit)
     return SubscriptionPage(items=[subscription_view(r) for r in items], next_cursor=next_cursor)
 
 
-def list_invoices(*, org_id: str | None = None, status: str | None = None, number: int | None = None,
-                  cursor: str | None = None, limit: int | None = None) -> InvoicePage:
-    condition = _all_of((InvoiceRecord.status == status) if status else None,
+def list_invoices(*, org_id: str | None = None, q: str | None = None, status: str | None = None,
+                  number: int | None = None, cursor: str | None = None, limit: int | None = None) -> InvoicePage:
+    customers = _customers(q, InvoiceRecord)
+    if customers is False:
+        return InvoicePage(items=[], next_cursor=None)
+    condition = _all_of(customers, (InvoiceRecord.status == status) if status else None,
                         (InvoiceRecord.number == number) if number is not None else None)
     items, next_cursor = repository.page("INV", org_id=org_id, condition=condition, cursor=cursor, limit=limit)
     return InvoicePage(items=[invoice_view(r) for r in items], next_cursor=next_cursor)
 
 
-def list_payments(*, org_id: str | None = None, provider: str | None = None, status: str | None = None,
-                  invoice_id: str | None = None, cursor: str | None = None, limit: int | None = None
-                  ) -> BillingPaymentPage:
-    condition = _all_of((PaymentRecord.provider == provider) if provider else None,
+def list_payments(*, org_id: str | None = None, q: str | None = None, provider: str | None = None,
+                  status: str | None = None, invoice_id: str | None = None, cursor: str | None = None,
+                  limit: int | None = None) -> BillingPaymentPage:
+    customers = _customers(q, PaymentRecord)
+    if customers is False:
+        return BillingPaymentPage(items=[], next_cursor=None)
+    condition = _all_of(customers, (PaymentRecord.provider == provider) if provider else None,
                         (PaymentRecord.status == status) if status else None,
                         (PaymentRecord.invoice_id == invoice_id) if invoice_id else None)
     items, next_cursor = repository.page("PAY", org_id=org_id, condition=condition, cursor=cursor, limit=limit)
