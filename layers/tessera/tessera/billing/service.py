@@ -115,11 +115,11 @@ def _money(kopecks: Any, currency: str = "RUB") -> Money:
 
 
 def plan_view(record: PlanRecord) -> BillingPlan:
-    return BillingPlan(code=record.code, product=record.product, name_ru=record.name_ru, name_en=record.name_en,
-                price=AmountView.of(int(record.price), record.currency), period_months=int(record.period_months),
-                trial_days=int(record.trial_days),
-                vat_rate=None if record.vat_rate is None else int(record.vat_rate),
-                limits={name: None if value is None else int(value) for name, value in (record.limits or {}).items()})
+    return BillingPlan(
+        code=record.code, product=record.product, name_ru=record.name_ru, name_en=record.name_en,
+        price=AmountView.of(int(record.price), record.currency), period_months=int(record.period_months),
+        trial_days=int(record.trial_days), vat_rate=_vat_rate(record),
+        limits={name: None if value is None else int(value) for name, value in (record.limits or {}).items()})
 
 
 def list_plans(product: str | None = None) -> list[BillingPlan]:
@@ -440,7 +440,8 @@ def _issue(record: InvoiceRecord, actor: Actor,
                 raise
             if not refused(exc, counter):
                 raise _concurrent() from exc
-            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # noqa: S311  (jitter: spread the issuers that collided)
+            # jitter spreads the issuers that collided (not a secret: S311 does not apply)
+            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # noqa: S311
             continue
         count("invoice_issued")
         return
@@ -451,9 +452,9 @@ def _issue(record: InvoiceRecord, actor: Actor,
 
 def payment_view(record: PaymentRecord) -> BillingPaymentView:
     return BillingPaymentView(id=record.payment_id, org_id=record.org_id, provider=record.provider,
-                       provider_payment_id=record.provider_payment_id, invoice_id=record.invoice_id,
-                       attempt=int(record.attempt), amount=AmountView.of(int(record.amount), record.currency),
-                       status=record.status, created_at=record.created_at)
+                              provider_payment_id=record.provider_payment_id, invoice_id=record.invoice_id,
+                              attempt=int(record.attempt), amount=AmountView.of(int(record.amount), record.currency),
+                              status=record.status, created_at=record.created_at)
 
 
 def get_payment(provider: str, provider_payment_id: str) -> BillingPaymentView:
