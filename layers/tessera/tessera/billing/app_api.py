@@ -10,8 +10,8 @@ from tessera.billing.models import (
     InvoicePage,
     InvoiceView,
     PlanChangePreview,
-    PlanChangeRequest,
     PlanChangeResult,
+    PlanChoice,
     SubscriptionPage,
     SubscriptionView,
 )
@@ -48,7 +48,7 @@ def subscriptions(org_id: ORG_ID, cursor: CURSOR = None, limit: LIMIT = None) ->
 
 @router.post(f"{BASE}/subscriptions", summary="Start a plan's trial", tags=["billing"])
 @guard(router, "app.billing.change")
-def start_trial(org_id: ORG_ID, body: PlanChangeRequest) -> Response[SubscriptionView]:
+def start_trial(org_id: ORG_ID, body: PlanChoice) -> Response[SubscriptionView]:
     return Response(201, "application/json", service.start_trial(org_id, body.plan, _actor()))
 
 
@@ -72,7 +72,7 @@ def preview_plan_change(org_id: ORG_ID, subscription_id: SUBSCRIPTION_ID,
              summary="Change the plan: an upgrade now with an invoice for the difference, a downgrade at the "
                      "period's end", tags=["billing"])
 @guard(router, "app.billing.change")
-def change_plan(org_id: ORG_ID, subscription_id: SUBSCRIPTION_ID, body: PlanChangeRequest) -> PlanChangeResult:
+def change_plan(org_id: ORG_ID, subscription_id: SUBSCRIPTION_ID, body: PlanChoice) -> PlanChangeResult:
     return service.change_plan(subscription_id, body.plan, _actor(), org_id)
 
 

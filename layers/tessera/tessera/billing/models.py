@@ -107,7 +107,7 @@ class BillingPaymentPage(BaseModel):
     next_cursor: str | None
 
 
-class PlanChangeRequest(BaseModel):
+class PlanChoice(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     plan: str = Field(pattern=PLAN_CODE)
