@@ -118,7 +118,7 @@ def platform() -> Platform:
                        "RESPONSE_KEY_SECRET_ARN": response_key,
                        "JWT_SECRET_ARN": secret, "DATA_KEY_ID": data_key, "LICENSE_SIGNING_KEY_ID": signing_key,
                        "NOTIFY_TABLE": ids["NotifyTable"], "NOTIFY_QUEUE_URL": notify_queue,
-                       "CURSOR_SECRET_ARN": cursor_secret})
+                       "CURSOR_SECRET_ARN": cursor_secret, "BILLING_TABLE": ids["BillingTable"]})
     from tessera.core.dynamo import rebind_from_env
     from tessera.core.settings import reset_settings_cache
     from tessera.identity import passwords, sessions

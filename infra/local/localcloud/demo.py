@@ -28,6 +28,7 @@ def load(cloud: LocalCloud) -> list[str]:
     plan = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.reports")
     customers = _run_seed(cloud, "AccountsApiFunction", "localcloud.seeds.accounts")
     licenses = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.licensing")
+    billing = _run_seed(cloud, "BillingApiFunction", "localcloud.seeds.billing")
     # On AWS the hourly schedule makes the first heartbeat receipt key within the hour of a deploy; here, now.
     rotation = cloud.invoker.invoke("ResponseKeyRotationFunction", {})
     if rotation.function_error:
@@ -48,4 +49,5 @@ def load(cloud: LocalCloud) -> list[str]:
         f"  sales plan  {plan['sales_plan']} (console → Reports)",
         f"  customers   {customers['customers']} with contacts and contracts",
         f"  licenses    {licenses['licenses']}",
+        f"  SaaS plans  {billing['plans']}",
     ]

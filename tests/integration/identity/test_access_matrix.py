@@ -65,6 +65,10 @@ BODIES: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
     ("PUT", "/api/console/customers/{org_id}/licenses/{license_id}/payment-terms"): lambda w: {
         "amount_due": {"kopecks": 100}, "due_on": "2027-01-01"},
     ("POST", "/api/console/customers/{org_id}/notes"): lambda w: {"text": "matrix"},
+    # billing
+    ("POST", "/api/app/orgs/{org_id}/billing/subscriptions"): lambda w: {"plan": "fastlead_pro"},
+    ("POST", "/api/app/orgs/{org_id}/billing/subscriptions/{subscription_id}/plan-change"): lambda w: {
+        "plan": "fastlead_pro"},
 }
 
 
@@ -72,6 +76,8 @@ QUERIES: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, str]]] = {
     ("GET", "/api/console/licenses"): lambda w: {"status": "active", "plan": "advanced", "expires_before": "2030-01-01",
                                                  "q": "example"},
     ("GET", "/api/console/licensing/reports/{report}/export"): lambda w: {"format": "xlsx"},
+    ("GET", "/api/app/orgs/{org_id}/billing/subscriptions/{subscription_id}/plan-change"): lambda w: {
+        "plan": "fastlead_pro"},
 }
 
 
@@ -128,11 +134,26 @@ def world(stack: Platform) -> dict[str, Any]:
                                     ).body["document"]["id"]}
     sent = console.post(f"/api/console/licenses/{issued.body['license']['id']}/send", {})  # a delivery to retry
     assert sent.status == 200, sent.body
-    return {**customer_ids,
+    return {**customer_ids, **billing_ids(org_id),
             "delivery_id": sent.body["deliveries"][0]["id"],
             "user_id": target["id"], "org_id": org_id, "member_id": member["id"], "grant_id": grant.body["id"],
             "license_id": issued.body["license"]["id"], "report": "sales", "month": "2026-03",
             "other_org_id": other_me["current"]["org_id"]}
+
+
+def billing_ids(org_id: str) -> dict[str, str]:
+    """A subscription paid out of its trial: its invoice and payment."""
+    from tessera.billing import service as billing
+    from tessera.core.money import Money
+
+    billing.seed_plans()
+    actor = billing.Actor("usr_01JTESTCALLER0000000000000", "customer")
+    subscription = billing.start_trial(org_id, "fastlead_start", actor)
+    invoice = billing.period_invoice(subscription.id, actor)
+    billing.apply_payment(provider="yookassa", provider_payment_id="matrix-1", invoice_id=invoice.id, attempt=1,
+                          amount=Money(invoice.total.kopecks))
+    return {"subscription_id": subscription.id, "invoice_id": invoice.id, "provider": "yookassa",
+            "provider_payment_id": "matrix-1"}
 
 
 def _path(template: str, values: dict[str, str]) -> str:

@@ -61,6 +61,8 @@ export const PERMISSIONS = {
   'console.notifications.customer.update': ['admin', 'sales'],
   'console.notifications.log.read': ALL_STAFF,
   'console.notifications.log.retry': ['admin', 'support'],
+  // billing
+  'console.billing.read': ['admin', 'billing', 'auditor'],
   // the customer's app
   'app.team.read': ALL_CUSTOMER,
   'app.team.invite': ['owner', 'admin'],
@@ -72,6 +74,8 @@ export const PERMISSIONS = {
   'app.licenses.key': ['owner', 'admin'],
   'app.notifications.read': ALL_CUSTOMER,
   'app.notifications.update': ['owner', 'admin'],
+  'app.billing.read': ['owner', 'admin'],
+  'app.billing.change': ['owner', 'admin'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Action = keyof typeof PERMISSIONS;

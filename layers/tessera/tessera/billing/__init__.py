@@ -1,1 +1,2 @@
-"""Billing and payments: plans, subscriptions, invoices and closing documents, payment providers."""
+"""Billing: plans, subscriptions, invoices and their numbering, payments (providers/ and documents/ are
+the payment providers and the closing documents)."""

@@ -88,6 +88,8 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.notifications.customer.update": frozenset({_S.ADMIN, _S.SALES}),
     "console.notifications.log.read": _ALL_STAFF,  # recipients are masked
     "console.notifications.log.retry": frozenset({_S.ADMIN, _S.SUPPORT}),
+    # billing: plans, subscriptions, invoices, payments
+    "console.billing.read": frozenset({_S.ADMIN, _S.BILLING, _S.AUDITOR}),
     # a customer's team
     "app.team.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.team.invite": frozenset({_C.OWNER, _C.ADMIN}),
@@ -100,6 +102,9 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "app.licenses.key": frozenset({_C.OWNER, _C.ADMIN}),  # it activates new servers: who manages the org
     "app.notifications.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.notifications.update": frozenset({_C.OWNER, _C.ADMIN}),
+    # the organization's plan, invoices and payments: who manages the organization
+    "app.billing.read": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.billing.change": frozenset({_C.OWNER, _C.ADMIN}),
 }
 
 # Customer data that staff reach only through an access grant (support, developer) unless their role

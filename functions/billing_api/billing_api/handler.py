@@ -1,0 +1,20 @@
+"""/api/console/billing/* (staff) and /api/app/orgs/{org_id}/billing/* (customers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tessera.billing.app_api import router as app_router
+from tessera.billing.console_api import router as console_router
+from tessera.core.http import make_resolver
+from tessera.core.observability import lambda_entry
+from tessera.identity import messages  # noqa: F401  (localized problems)
+
+app = make_resolver()
+app.include_router(console_router)
+app.include_router(app_router)
+
+
+@lambda_entry()
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,84 @@
+"""/api/console/billing/*: the billing staff's lists and cards of plans, subscriptions, invoices and payments."""
+
+from typing import Annotated
+
+from tessera.billing import service
+from tessera.billing.models import (
+    BillingPaymentPage,
+    BillingPaymentView,
+    BillingPlan,
+    InvoicePage,
+    InvoiceView,
+    SubscriptionPage,
+    SubscriptionView,
+)
+from tessera.billing.states import InvoiceStatus, SubscriptionState
+from tessera.core.http import Path, Query, Router
+from tessera.identity.principal import guard
+
+router = Router()
+ULID = r"[0-9A-HJKMNP-TV-Z]{26}"
+ORG_FILTER = Annotated[str | None, Query(pattern=rf"^org_{ULID}$", description="one customer's")]
+SEARCH = Annotated[str | None, Query(max_length=100, description="a customer's name (part of it) or ИНН")]
+CURSOR = Annotated[str | None, Query(max_length=500)]
+LIMIT = Annotated[int | None, Query(ge=1, le=100)]
+SUBSCRIPTION_ID = Annotated[str, Path(pattern=rf"^sub_{ULID}$")]
+INVOICE_ID = Annotated[str, Path(pattern=rf"^inv_{ULID}$")]
+PROVIDER = r"^[a-z][a-z0-9_]{1,19}$"
+
+
+@router.get("/api/console/billing/plans", summary="Plans on sale with prices and limits", tags=["billing"])
+@guard(router, "console.billing.read")
+def plans() -> list[BillingPlan]:
+    return service.list_plans()
+
+
+@router.get("/api/console/billing/subscriptions",
+            summary="Subscriptions, newest first; by customer (or a search), state, plan", tags=["billing"])
+@guard(router, "console.billing.read")
+def subscriptions(org_id: ORG_FILTER = None, q: SEARCH = None,
+                  state: Annotated[SubscriptionState | None, Query()] = None,
+                  plan: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]{1,39}$")] = None,
+                  cursor: CURSOR = None, limit: LIMIT = None) -> SubscriptionPage:
+    return service.list_subscriptions(org_id=org_id, q=q, state=state, plan=plan, cursor=cursor, limit=limit)
+
+
+@router.get("/api/console/billing/subscriptions/<subscription_id>", summary="A subscription", tags=["billing"])
+@guard(router, "console.billing.read")
+def subscription(subscription_id: SUBSCRIPTION_ID) -> SubscriptionView:
+    return service.get_subscription(subscription_id)
+
+
+@router.get("/api/console/billing/invoices",
+            summary="Invoices, newest first; by customer (or a search), status, number", tags=["billing"])
+@guard(router, "console.billing.read")
+def invoices(org_id: ORG_FILTER = None, q: SEARCH = None, status: Annotated[InvoiceStatus | None, Query()] = None,
+             number: Annotated[int | None, Query(ge=1, description="the seller's invoice number")] = None,
+             cursor: CURSOR = None, limit: LIMIT = None) -> InvoicePage:
+    return service.list_invoices(org_id=org_id, q=q, status=status, number=number, cursor=cursor, limit=limit)
+
+
+@router.get("/api/console/billing/invoices/<invoice_id>", summary="An invoice with its lines", tags=["billing"])
+@guard(router, "console.billing.read")
+def invoice(invoice_id: INVOICE_ID) -> InvoiceView:
+    return service.get_invoice(invoice_id)
+
+
+@router.get("/api/console/billing/payments",
+            summary="Payments, newest first; by customer (or a search), provider, status, invoice", tags=["billing"])
+@guard(router, "console.billing.read")
+def payments(org_id: ORG_FILTER = None, q: SEARCH = None,
+             provider: Annotated[str | None, Query(pattern=PROVIDER)] = None,
+             status: Annotated[str | None, Query(pattern=r"^(applied|refund_due|mismatch)$")] = None,
+             invoice_id: Annotated[str | None, Query(pattern=rf"^inv_{ULID}$")] = None,
+             cursor: CURSOR = None, limit: LIMIT = None) -> BillingPaymentPage:
+    return service.list_payments(org_id=org_id, q=q, provider=provider, status=status, invoice_id=invoice_id,
+                                 cursor=cursor, limit=limit)
+
+
+@router.get("/api/console/billing/payments/<provider>/<provider_payment_id>",
+            summary="A payment, by the provider's id of it", tags=["billing"])
+@guard(router, "console.billing.read")
+def payment(provider: Annotated[str, Path(pattern=PROVIDER)],
+            provider_payment_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]) -> BillingPaymentView:
+    return service.get_payment(provider, provider_payment_id)

@@ -1,0 +1,160 @@
+"""Billing items (env BILLING_TABLE).
+
+| item | pk | sk |
+|---|---|---|
+| plan | `PLANS` | `<plan code>` |
+| subscription | `SUB#<subscription_id>` | `SUBSCRIPTION` |
+| one subscription per organization and product | `ORG#<org_id>` | `PRODUCT#<product>` |
+| invoice | `INV#<invoice_id>` | `INVOICE` |
+| invoice counter of a seller (legal entity) | `SELLER#<seller_id>` | `COUNTER#INVOICE` |
+| payment (one per provider payment) | `PAY#<provider>#<provider_payment_id>` | `PAYMENT` |
+| raw provider event, as received | `EVT#<provider>#<object_id>` | `<event>` |
+
+GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY>`, created_key `<iso time>#<id>`): a customer's
+subscriptions, invoices or payments, newest first.
+GSI `by_kind` (list_key `SUBSCRIPTIONS|INVOICES|PAYMENTS`, created_key): every one of a kind, newest first,
+for the console (sparse: only those three kinds carry list_key)."""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
+
+META = record_meta("BILLING_TABLE")
+
+
+class ByOrgIndex(GlobalSecondaryIndex["BaseRecord"]):
+    class Meta:
+        index_name = "by_org"
+        projection = AllProjection()
+
+    org_key = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class ByKindIndex(GlobalSecondaryIndex["BaseRecord"]):
+    class Meta:
+        index_name = "by_kind"
+        projection = AllProjection()
+
+    list_key = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class _Listed(BaseRecord):
+    """An item both GSIs list: a customer's own, and everyone's for the console."""
+
+    class Meta:
+        abstract = True
+
+    org_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    org_key = UnicodeAttribute()
+    list_key = UnicodeAttribute()
+    created_key = UnicodeAttribute()
+
+
+class PlanRecord(BaseRecord):
+    """A plan customers subscribe to; prices in kopecks, VAT as data (None: without VAT, УСН)."""
+
+    Meta = META
+    code = UnicodeAttribute()
+    product = UnicodeAttribute()  # fastlead | storage
+    name_ru = UnicodeAttribute()
+    name_en = UnicodeAttribute()
+    price = NumberAttribute()  # kopecks per period, VAT included
+    currency = UnicodeAttribute(default="RUB")
+    period_months = NumberAttribute(default=1)
+    trial_days = NumberAttribute(default=0)
+    vat_rate = NumberAttribute(null=True)  # percent: 22 from 2026; None: "Без НДС"
+    limits = JSONAttribute(default=dict)
+    active = BooleanAttribute(default=True)
+
+
+class SubscriptionRecord(_Listed):
+    Meta = META
+    by_org = ByOrgIndex()  # index objects per class, so a query answers records of that class
+    by_kind = ByKindIndex()
+    subscription_id = UnicodeAttribute()
+    product = UnicodeAttribute()
+    plan = UnicodeAttribute()
+    state = UnicodeAttribute()  # trial | active | past_due | suspended | canceled
+    period_start = UTCDateTimeAttribute()
+    period_end = UTCDateTimeAttribute()
+    cancel_at_period_end = BooleanAttribute(default=False)
+    pending_change = JSONAttribute(null=True)  # {kind: upgrade | downgrade, plan, invoice_id?, effective_at?}
+    open_invoice_id = UnicodeAttribute(null=True)  # the renewal invoice awaiting payment
+    saved_method = JSONAttribute(null=True)  # {provider, method_id, title}: charged by the provider (MIT)
+    canceled_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+    row_version = VersionAttribute()
+
+
+class ProductSlotRecord(BaseRecord):
+    """Holds `ORG#<org>` / `PRODUCT#<product>`: an organization subscribes to a product once."""
+
+    Meta = META
+    subscription_id = UnicodeAttribute()
+
+
+class InvoiceRecord(_Listed):
+    Meta = META
+    by_org = ByOrgIndex()  # index objects per class, so a query answers records of that class
+    by_kind = ByKindIndex()
+    invoice_id = UnicodeAttribute()
+    seller_id = UnicodeAttribute()
+    number = NumberAttribute(null=True)  # per seller, gapless; given when issued
+    status = UnicodeAttribute()  # draft | issued | paid | void
+    purpose = JSONAttribute()  # {kind: subscription_period | plan_change | license_renewal, …}
+    lines = JSONAttribute()  # [{description, quantity, unit_price, amount, vat_rate, vat}] in kopecks
+    total = NumberAttribute()  # kopecks, VAT included
+    vat_total = NumberAttribute()
+    currency = UnicodeAttribute(default="RUB")
+    issued_at = UTCDateTimeAttribute(null=True)
+    due_at = UTCDateTimeAttribute(null=True)
+    paid_at = UTCDateTimeAttribute(null=True)
+    voided_at = UTCDateTimeAttribute(null=True)
+    payment_attempts = NumberAttribute(default=0)  # provider idempotency keys derive from (invoice, attempt)
+    updated_at = UTCDateTimeAttribute()
+    row_version = VersionAttribute()
+
+
+class InvoiceCounterRecord(BaseRecord):
+    """The last number a seller gave an invoice; raised in the same transaction that issues one."""
+
+    Meta = META
+    value = NumberAttribute()
+
+
+class PaymentRecord(_Listed):
+    Meta = META
+    by_org = ByOrgIndex()  # index objects per class, so a query answers records of that class
+    by_kind = ByKindIndex()
+    payment_id = UnicodeAttribute()
+    provider = UnicodeAttribute()  # yookassa | tbank | manual | external
+    provider_payment_id = UnicodeAttribute()
+    invoice_id = UnicodeAttribute()
+    attempt = NumberAttribute()
+    amount = NumberAttribute()  # kopecks
+    currency = UnicodeAttribute(default="RUB")
+    status = UnicodeAttribute()  # applied | refund_due | mismatch
+    applied_at = UTCDateTimeAttribute(null=True)
+
+
+class ProviderEventRecord(BaseRecord):
+    """A provider's notification as it came (the webhook is a hint; the provider's API is the truth)."""
+
+    Meta = META
+    provider = UnicodeAttribute()
+    object_id = UnicodeAttribute()
+    event = UnicodeAttribute()
+    body = UnicodeAttribute()
+    source_ip = UnicodeAttribute(null=True)
+    received_at = UTCDateTimeAttribute()

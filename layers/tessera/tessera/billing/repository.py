@@ -1,0 +1,185 @@
+"""The only code that touches the billing table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from tessera.billing.records import (
+    InvoiceCounterRecord,
+    InvoiceRecord,
+    PaymentRecord,
+    PlanRecord,
+    ProductSlotRecord,
+    ProviderEventRecord,
+    SubscriptionRecord,
+)
+from tessera.core.dynamo import transaction
+from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
+
+PLANS = "PLANS"
+Kind = Literal["SUB", "INV", "PAY"]
+LIST_KEYS: dict[Kind, str] = {"SUB": "SUBSCRIPTIONS", "INV": "INVOICES", "PAY": "PAYMENTS"}
+MODELS: dict[Kind, Any] = {"SUB": SubscriptionRecord, "INV": InvoiceRecord, "PAY": PaymentRecord}
+
+
+def list_keys(record: SubscriptionRecord | InvoiceRecord | PaymentRecord, kind: Kind, item_id: str) -> None:
+    """The GSI keys of a listed item: the customer's list and everyone's, newest first."""
+    record.org_key = f"ORG#{record.org_id}#{kind}"
+    record.list_key = LIST_KEYS[kind]
+    record.created_key = f"{record.created_at.isoformat()}#{item_id}"
+
+
+# --- plans -----------------------------------------------------------------------------------------
+
+def save_plans(records: Sequence[PlanRecord]) -> None:
+    with transaction() as tx:
+        for record in records:
+            record.pk, record.sk = PLANS, record.code
+            tx.save(record)
+
+
+def plans() -> list[PlanRecord]:
+    return list(PlanRecord.query(PLANS))
+
+
+def find_plan(code: str) -> PlanRecord | None:
+    try:
+        return PlanRecord.get(PLANS, code)
+    except DoesNotExist:
+        return None
+
+
+# --- subscriptions ---------------------------------------------------------------------------------
+
+def subscription_key(subscription_id: str) -> tuple[str, str]:
+    return f"SUB#{subscription_id}", "SUBSCRIPTION"
+
+
+def find_subscription(subscription_id: str) -> SubscriptionRecord | None:
+    try:
+        return SubscriptionRecord.get(*subscription_key(subscription_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def product_slot(org_id: str, product: str) -> ProductSlotRecord:
+    return ProductSlotRecord(pk=f"ORG#{org_id}", sk=f"PRODUCT#{product}")
+
+
+def find_product_slot(org_id: str, product: str) -> ProductSlotRecord | None:
+    slot = product_slot(org_id, product)
+    try:
+        return ProductSlotRecord.get(slot.pk, slot.sk, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def add_new_subscription(tx: Any, record: SubscriptionRecord, slot: ProductSlotRecord) -> None:
+    """A new subscription and its organization's slot for the product; a taken slot fails the transaction
+    (`refused(error, slot)`)."""
+    list_keys(record, "SUB", record.subscription_id)
+    tx.save(slot, condition=ProductSlotRecord.pk.does_not_exist(), return_values="ALL_OLD")
+    tx.save(record, condition=SubscriptionRecord.pk.does_not_exist())
+
+
+def add_subscription(tx: Any, record: SubscriptionRecord) -> None:
+    """A changed subscription; the version attribute makes a concurrent change fail the transaction."""
+    tx.save(record)
+
+
+def release_product_slot(tx: Any, slot: ProductSlotRecord) -> None:
+    tx.delete(slot)
+
+
+# --- invoices and their numbers --------------------------------------------------------------------
+
+def invoice_key(invoice_id: str) -> tuple[str, str]:
+    return f"INV#{invoice_id}", "INVOICE"
+
+
+def find_invoice(invoice_id: str) -> InvoiceRecord | None:
+    try:
+        return InvoiceRecord.get(*invoice_key(invoice_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def counter_key(seller_id: str) -> tuple[str, str]:
+    return f"SELLER#{seller_id}", "COUNTER#INVOICE"
+
+
+def last_invoice_number(seller_id: str) -> int:
+    try:
+        return int(InvoiceCounterRecord.get(*counter_key(seller_id), consistent_read=True).value)
+    except DoesNotExist:
+        return 0
+
+
+def invoice_counter(seller_id: str, last: int) -> InvoiceCounterRecord:
+    pk, sk = counter_key(seller_id)
+    return InvoiceCounterRecord(pk=pk, sk=sk, value=last + 1)
+
+
+def add_invoice_number(tx: Any, counter: InvoiceCounterRecord, last: int) -> None:
+    """The seller's counter from `last` to `last + 1`, only if it still is `last`: of two issuers that read
+    the same value one fails (`refused(error, counter)`), reads again and takes the next number, so numbers
+    have no gaps and no repeats."""
+    condition = InvoiceCounterRecord.pk.does_not_exist() if last == 0 else InvoiceCounterRecord.value == last
+    tx.save(counter, condition=condition, return_values="ALL_OLD")
+
+
+def add_new_invoice(tx: Any, record: InvoiceRecord) -> None:
+    list_keys(record, "INV", record.invoice_id)
+    tx.save(record, condition=InvoiceRecord.pk.does_not_exist())
+
+
+def add_invoice(tx: Any, record: InvoiceRecord) -> None:
+    tx.save(record)
+
+
+# --- payments and provider events ------------------------------------------------------------------
+
+def payment_key(provider: str, provider_payment_id: str) -> tuple[str, str]:
+    return f"PAY#{provider}#{provider_payment_id}", "PAYMENT"
+
+
+def find_payment(provider: str, provider_payment_id: str) -> PaymentRecord | None:
+    try:
+        return PaymentRecord.get(*payment_key(provider, provider_payment_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def add_new_payment(tx: Any, record: PaymentRecord) -> None:
+    """A provider payment, recorded once: a second record of it fails the transaction (`refused`)."""
+    list_keys(record, "PAY", record.payment_id)
+    tx.save(record, condition=PaymentRecord.pk.does_not_exist(), return_values="ALL_OLD")
+
+
+def save_provider_event(record: ProviderEventRecord) -> bool:
+    """Store a provider's notification as received; False when (provider, object, event) is already stored."""
+    try:
+        record.save(condition=ProviderEventRecord.pk.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+# --- lists -----------------------------------------------------------------------------------------
+
+def page(kind: Kind, *, org_id: str | None, condition: Any = None, cursor: str | None = None,
+         limit: int | None = None) -> tuple[Sequence[Any], str | None]:
+    """One page of subscriptions, invoices or payments, newest first: a customer's (by_org) or everyone's
+    (by_kind); `condition` filters the page (it can be short, with a cursor to go on)."""
+    model = MODELS[kind]
+    index, hash_key = (model.by_org, f"ORG#{org_id}#{kind}") if org_id else (model.by_kind, LIST_KEYS[kind])
+    scope = f"billing:{hash_key}"
+    result = index.query(hash_key, filter_condition=condition, scan_index_forward=False, limit=clamp_limit(limit),
+                         last_evaluated_key=decode_cursor(cursor, scope))
+    items = list(result)
+    return items, encode_cursor(result.last_evaluated_key, scope)
