@@ -37,9 +37,7 @@ ES256 = ECAlgorithm(ECAlgorithm.SHA256, ec.SECP256R1)
 
 
 @register_before_snapshot
-def set_up_openssl_ecdsa() -> None:
-    """OpenSSL sets ECDSA up on its first signature (~8 ms): in the snapshot, not in a restored
-    environment's first request."""
+def set_up_openssl_ecdsa() -> None:  # on its first signature (~8 ms): in the snapshot, not a first request
     key = ec.generate_private_key(ec.SECP256R1())
     ES256.verify(b"", key.public_key(), ES256.sign(b"", key))
 
