@@ -120,12 +120,12 @@ def platform() -> Platform:
                        "NOTIFY_TABLE": ids["NotifyTable"], "NOTIFY_QUEUE_URL": notify_queue,
                        "CURSOR_SECRET_ARN": cursor_secret, "BILLING_TABLE": ids["BillingTable"]})
     from tessera.core.dynamo import rebind_from_env
-    from tessera.core.settings import reset_settings_cache
+    from tessera.core.settings import get_settings
     from tessera.identity import passwords, sessions
     from tessera.notify.mail import MemoryMailer, use_mailer
 
     rebind_from_env()
-    reset_settings_cache()
+    get_settings.cache_clear()
     sessions.keys.cache_clear()
     from tessera.catalog import service as catalog
     from tessera.licensing import signing, state

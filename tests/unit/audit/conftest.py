@@ -34,7 +34,7 @@ def audit_aws(audit_table: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dic
     import boto3
 
     from tessera.audit import checkpoints
-    from tessera.core.settings import reset_settings_cache
+    from tessera.core.settings import get_settings
 
     key = boto3.client("kms").create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
     s3 = boto3.client("s3")
@@ -48,8 +48,8 @@ def audit_aws(audit_table: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dic
              "AUDIT_VERIFY_QUEUE_URL": queue}
     for name, value in names.items():
         monkeypatch.setenv(name, value)
-    reset_settings_cache()
+    get_settings.cache_clear()
     checkpoints.signer.cache_clear()
     yield names
-    reset_settings_cache()
+    get_settings.cache_clear()
     checkpoints.signer.cache_clear()

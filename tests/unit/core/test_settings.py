@@ -3,7 +3,7 @@ from typing import Literal
 import pytest
 from pydantic import Field
 
-from tessera.core.settings import CoreSettings, SettingsError, get_settings, reset_settings_cache
+from tessera.core.settings import CoreSettings, SettingsError, get_settings
 
 
 class LicensingSettings(CoreSettings):
@@ -12,7 +12,7 @@ class LicensingSettings(CoreSettings):
 
 
 def test_settings_read_env_and_fail_with_the_variable_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    reset_settings_cache()
+    get_settings.cache_clear()
     monkeypatch.delenv("LICENSES_TABLE", raising=False)
     with pytest.raises(SettingsError, match="LICENSES_TABLE"):
         get_settings(LicensingSettings)
@@ -24,5 +24,5 @@ def test_settings_read_env_and_fail_with_the_variable_name(monkeypatch: pytest.M
     settings = get_settings(LicensingSettings)
     assert settings.licenses_table == "tessera-licenses" and settings.stage == "test"
     assert get_settings(LicensingSettings) is settings
-    reset_settings_cache()
+    get_settings.cache_clear()
 

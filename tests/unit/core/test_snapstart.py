@@ -22,7 +22,7 @@ from ulid import ULID
 
 from tessera.core import clock
 from tessera.core.ids import new_id
-from tessera.core.settings import reset_settings_cache
+from tessera.core.settings import get_settings
 from tessera.identity import sessions
 from tessera.licensing import heartbeats, response_keys, state
 from tests.aws_calls import recorded
@@ -86,7 +86,7 @@ def test_keys_are_fetched_before_the_snapshot_and_read_again_after_a_restore_whe
     receipts = secrets.create_secret(Name="response-keys", SecretString='{"keys": []}')["ARN"]
     monkeypatch.setenv("RESPONSE_KEY_SECRET_ARN", receipts)
     monkeypatch.setenv("IDENTITY_TABLE", "identity")
-    reset_settings_cache()
+    get_settings.cache_clear()
     sessions.keys.cache_clear()
     response_keys.forget()
     with recorded() as calls:
@@ -110,7 +110,7 @@ def test_keys_are_fetched_before_the_snapshot_and_read_again_after_a_restore_whe
 def test_a_failed_refresh_leaves_the_fetch_to_the_first_use(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JWT_SECRET_ARN", "arn:aws:secretsmanager:eu-central-1:123456789012:secret:gone")
     monkeypatch.setenv("IDENTITY_TABLE", "identity")
-    reset_settings_cache()
+    get_settings.cache_clear()
     sessions.keys.cache_clear()
     restore()  # does not raise: the environment starts
     with pytest.raises(Exception, match="ResourceNotFound"):

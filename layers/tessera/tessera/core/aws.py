@@ -1,11 +1,8 @@
-"""boto3 clients with the platform's retries and timeouts.
-
-Each module that calls AWS creates its client at module scope (`kms = aws.client("kms")`), so Lambda's
-init phase, and with SnapStart the snapshot, pays for it instead of the first request. One boto3
-session makes them all: its loader reads the endpoint data once, and its default client config is the
-platform's (a `config` passed to `client` adds to it). boto3-stubs types each client. Like any boto3
-client they honour AWS_ENDPOINT_URL, which is how the local cloud and a 152-ФЗ deployment with
-compatible stores in Russia point the same code elsewhere."""
+"""boto3 clients with the platform's retries and timeouts, made at module scope by each module that calls
+AWS (`kms = aws.client("kms")`), so that init, and with SnapStart the snapshot, pays for them. One boto3
+session makes them all (its loader reads the endpoint data once; its default client config is the
+platform's); boto3-stubs types them. AWS_ENDPOINT_URL points them elsewhere: the local cloud, or a 152-ФЗ
+deployment on compatible stores in Russia."""
 
 from __future__ import annotations
 

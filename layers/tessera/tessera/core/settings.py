@@ -40,10 +40,6 @@ def get_settings[S: CoreSettings](model: type[S] = CoreSettings) -> S:  # type: 
         raise SettingsError(f"invalid environment for {model.__name__}: {problems}") from None
 
 
-def reset_settings_cache() -> None:
-    get_settings.cache_clear()
-
-
 def web_url(path: str) -> str:
     """An absolute link into the web app (for e-mails): the platform's public URL and `path`."""
     return get_settings(CoreSettings).web_base_url.rstrip("/") + path
