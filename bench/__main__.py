@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL = ["calls", "warm", "imports", "gateway", "ready", "spa", "sdk", "load", "snapstart", "audit"]
+ALL = ["calls", "warm", "imports", "gateway", "ready", "spa", "sdk", "load", "snapstart", "audit", "invoice"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,6 +130,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"{checks} verifications of a signed license token (ES256, P-256), median of 5 rounds: "
                 f"**{per_check * 1000:.3f} ms** per check (budget ≤ 1 ms {'ok' if per_check <= 0.001 else 'OVER'}).",
                 ""]
+
+    if "invoice" in only:
+        from bench.invoice_pdf import BUDGET_SECONDS, measure
+
+        median, worst = measure()
+        out += ["## Invoice PDF (warm render of a счёт, issue 10)", "",
+                f"Median **{median * 1000:.0f} ms**, worst {worst * 1000:.0f} ms of 30 renders after a first one "
+                f"(budget ≤ {BUDGET_SECONDS * 1000:.0f} ms {'ok' if median <= BUDGET_SECONDS else 'OVER'}).", ""]
 
     if "spa" in only:
         import subprocess
