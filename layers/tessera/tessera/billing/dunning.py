@@ -187,11 +187,13 @@ def suspend(invoice_id: str) -> dict[str, Any]:
     return {"settled": False}
 
 
-def restore(invoice_id: str) -> dict[str, Any]:
-    """The invoice was paid during the run: access back everywhere (billing did its part in apply_payment)."""
+def restore(invoice_id: str, tries: int, max_attempts: int) -> dict[str, Any]:
+    """The invoice was paid during the run: access back everywhere (billing did its part in apply_payment)
+    and an e-mail saying so."""
     invoice = _invoice(invoice_id)
     if invoice.status == "paid":
         restore_access(_subscription_of(invoice))
+        notify(invoice_id, "restored", tries, max_attempts)
     return {"settled": settled(invoice)}
 
 
@@ -295,7 +297,7 @@ def run(event: dict[str, Any]) -> dict[str, Any]:
         "notify": lambda: notify(invoice, step.step or "declined", step.tries, step.max_attempts,
                                  step.retry_interval, step.grace_period, step.decline),
         "suspend": lambda: suspend(invoice),
-        "restore": lambda: restore(invoice),
+        "restore": lambda: restore(invoice, step.tries, step.max_attempts),
         "trial_check": lambda: trial_check(subscription),
         "trial_read_only": lambda: trial_read_only(subscription, step.read_only_period),
         "trial_block": lambda: trial_block(subscription),
