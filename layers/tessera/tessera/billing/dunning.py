@@ -285,6 +285,7 @@ class Step(BaseModel):
     grace_period: int = Field(0, ge=0)
     read_only_period: int = Field(0, ge=0)
     decline: str | None = None
+    headers: dict[str, str] | None = None  # the trace context (traceparent) the invocation carries
 
 
 def run(event: dict[str, Any]) -> dict[str, Any]:
