@@ -33,7 +33,7 @@ STAFF = Actor("usr_billing", "staff", "Бухгалтер", ("billing",))
 class _Invoke(BaseHTTPRequestHandler):
     """Lambda's Invoke API for BillingDunningFunction, answered by its handler in this process."""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         name = unquote(self.path.split("/functions/")[1].split("/")[0])
         assert ":function:BillingDunningFunction" in name or name == "BillingDunningFunction", name
         event = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
