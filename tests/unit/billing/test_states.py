@@ -14,7 +14,7 @@ from tessera.billing.states import (
 from tessera.core.i18n import translate
 
 ALLOWED = {
-    ("trial", "trial"), ("trial", "active"), ("trial", "suspended"), ("trial", "canceled"),
+    ("trial", "trial"), ("trial", "active"), ("trial", "past_due"), ("trial", "suspended"), ("trial", "canceled"),
     ("active", "active"), ("active", "past_due"), ("active", "canceled"),
     ("past_due", "past_due"), ("past_due", "active"), ("past_due", "suspended"), ("past_due", "canceled"),
     ("suspended", "active"), ("suspended", "canceled"),

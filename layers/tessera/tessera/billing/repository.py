@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal, cast
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from tessera.billing.records import (
     InvoiceCounterRecord,
@@ -183,3 +183,29 @@ def page(kind: Kind, *, org_id: str | None, condition: Any = None, cursor: str |
                          last_evaluated_key=decode_cursor(cursor, scope))
     items = list(result)
     return items, encode_cursor(result.last_evaluated_key, scope)
+
+
+# --- dunning ---------------------------------------------------------------------------------------
+
+def take_payment_attempt(invoice_id: str) -> int:
+    """The invoice's next payment attempt number (1, 2, …), taken once: the provider's idempotency key is
+    derived from (invoice, attempt), so a new number is a new charge and a repeated number never is."""
+    for _ in range(5):
+        record = find_invoice(invoice_id)
+        if record is None:
+            raise LookupError(invoice_id)
+        try:
+            record.update(actions=[InvoiceRecord.payment_attempts.add(1)])
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                continue  # the invoice changed meanwhile (a payment, another attempt): read it again
+            raise
+        return int(record.payment_attempts)
+    raise RuntimeError(f"could not take a payment attempt of {invoice_id}")
+
+
+def subscriptions_in(states: Sequence[str]) -> Iterator[SubscriptionRecord]:
+    """Every subscription in one of `states` (the daily dunning and trial job), page by page."""
+    for record in SubscriptionRecord.by_kind.query(LIST_KEYS["SUB"],
+                                                   filter_condition=SubscriptionRecord.state.is_in(*states)):
+        yield cast(SubscriptionRecord, record)

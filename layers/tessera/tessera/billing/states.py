@@ -16,7 +16,8 @@ SUBSCRIPTION_STATES: tuple[SubscriptionState, ...] = get_args(SubscriptionState)
 # state → the states it may move to. A move to the same state (a plan change, a renewal) is listed when
 # the state allows changes at all. Canceled is final: a customer who comes back subscribes anew.
 SUBSCRIPTION_MOVES: dict[SubscriptionState, frozenset[SubscriptionState]] = {
-    "trial": frozenset({"trial", "active", "suspended", "canceled"}),  # paid; trial over unpaid; gave up
+    # paid; trial over unpaid (read-only, then blocked); gave up
+    "trial": frozenset({"trial", "active", "past_due", "suspended", "canceled"}),
     "active": frozenset({"active", "past_due", "canceled"}),  # renewed; renewal unpaid; canceled at period end
     "past_due": frozenset({"past_due", "active", "suspended", "canceled"}),  # paid during dunning; grace over
     "suspended": frozenset({"active", "canceled"}),  # a payment restores access

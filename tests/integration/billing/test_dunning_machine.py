@@ -1,0 +1,199 @@
+"""The real dunning and trial-lifecycle state machines executed by moto's Step Functions, their Lambda
+tasks served in-process (recipe A of serverless-local-aws.md), charges answered by the FakeProvider,
+timings in seconds, e-mails in the memory mailer."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from unittest import mock
+from urllib.parse import unquote
+
+import boto3
+import pytest
+from moto.core.config import default_user_config
+
+from tessera.billing import dunning, service
+from tessera.billing.providers.fake import FakeProvider, Outcome
+from tessera.billing.service import Actor
+from tessera.core.money import Money
+from tests.integration.stack import ROOT, LambdaContext, Platform, handler_of
+
+ORG = "org_01JAAAAAAAAAAAAAAAAAAAAAAA"
+OWNER = "owner@dunning.example"
+ACCOUNT, REGION = "123456789012", "eu-central-1"
+STAFF = Actor("usr_billing", "staff", "Бухгалтер", ("billing",))
+
+
+class _Invoke(BaseHTTPRequestHandler):
+    """Lambda's Invoke API for BillingDunningFunction, answered by its handler in this process."""
+
+    def do_POST(self) -> None:
+        name = unquote(self.path.split("/functions/")[1].split("/")[0])
+        assert ":function:BillingDunningFunction" in name or name == "BillingDunningFunction", name
+        event = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+        headers = {"Content-Type": "application/json"}
+        try:
+            body = handler_of("BillingDunningFunction")(event, LambdaContext())
+        except Exception as exc:  # the error envelope Step Functions matches Retry/Catch on
+            body = {"errorType": type(exc).__name__, "errorMessage": str(exc), "stackTrace": []}
+            headers["X-Amz-Function-Error"] = "Unhandled"
+        raw = json.dumps(body).encode()
+        self.send_response(200)
+        for key, value in {**headers, "Content-Length": str(len(raw))}.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def machines(billing: Platform) -> Iterator[dict[str, str]]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Invoke)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:BillingDunningFunction:live"
+    with mock.patch.dict(default_user_config["stepfunctions"], {"execute_state_machine": True}), \
+            mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL_LAMBDA": f"http://127.0.0.1:{server.server_port}"}):
+        sfn = boto3.client("stepfunctions")
+        arns = {}
+        for name in ("dunning", "trial_lifecycle"):
+            text = (ROOT / "statemachines" / f"{name}.asl.json").read_text(encoding="utf-8")
+            arns[name] = sfn.create_state_machine(
+                name=name, roleArn=f"arn:aws:iam::{ACCOUNT}:role/sfn",
+                definition=text.replace("${BillingDunningFunctionArn}", function_arn))["stateMachineArn"]
+        yield arns
+    server.shutdown()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeProvider]:
+    provider = FakeProvider()
+    dunning.use_provider(provider)
+    yield provider
+    dunning._providers.clear()
+
+
+@pytest.fixture(autouse=True)
+def owners() -> Iterator[None]:
+    """The organization's owner, who receives the e-mails (identity's team is not part of this test)."""
+    with mock.patch.object(dunning, "owner_emails", return_value=[OWNER]):
+        yield
+
+
+def _renewal_due(saved: bool = True) -> tuple[str, str]:
+    """An active subscription with a saved card whose period ended: its renewal invoice, unpaid."""
+    subscription = service.start_trial(ORG, "fastlead_pro", STAFF)
+    first = service.period_invoice(subscription.id, STAFF)
+    service.apply_payment(provider="fake", provider_payment_id="first", invoice_id=first.id, attempt=1,
+                          amount=Money(first.total.kopecks))
+    from tessera.billing import repository
+
+    record = repository.find_subscription(subscription.id)
+    assert record is not None
+    if saved:
+        record.saved_method = {"provider": "fake", "method_id": "method-1", "title": "*4242"}
+        record.save()
+    _, invoice = service.renew(subscription.id)
+    assert invoice is not None
+    return subscription.id, invoice.id
+
+
+def _run(arn: str, payload: dict[str, Any], *, during: Any = None, timeout: float = 60) -> dict[str, Any]:
+    sfn = boto3.client("stepfunctions")
+    execution = sfn.start_execution(stateMachineArn=arn, name=payload.get("invoice_id") or "trial",
+                                    input=json.dumps(payload))["executionArn"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        described = sfn.describe_execution(executionArn=execution)
+        if described["status"] != "RUNNING":
+            return {"status": described["status"], "output": json.loads(described.get("output") or "null"),
+                    "states": [e["stateEnteredEventDetails"]["name"] for e in
+                               sfn.get_execution_history(executionArn=execution)["events"]
+                               if "stateEnteredEventDetails" in e]}
+        if during is not None and during(sfn, execution):
+            during = None
+        time.sleep(0.1)
+    raise AssertionError("the execution did not end in time")
+
+
+def _subjects(billing: Platform) -> list[str]:
+    return [mail.subject for mail in billing.mails_to(OWNER)]
+
+
+def test_three_declines_then_grace_then_suspended(billing: Platform, machines: dict[str, str],
+                                                   fake: FakeProvider) -> None:
+    subscription_id, invoice_id = _renewal_due()
+    fake.will(*[Outcome.decline("insufficient_funds", "retry")] * 3)
+    run = _run(machines["dunning"], {"invoice_id": invoice_id, "max_attempts": 3, "retry_interval": 1,
+                                     "grace_period": 1})
+    assert run["status"] == "SUCCEEDED"
+    assert run["states"].count("Charge") == 3 and run["states"][-1] == "Suspended"
+    assert [op for op, _ in fake.calls] == ["charge_saved"] * 3
+    assert len({key for _, key in fake.calls}) == 3  # three attempts, three idempotency keys
+    assert service.get_subscription(subscription_id).state == "suspended"
+    subjects = _subjects(billing)
+    assert sum("Не удалось списать" in s or "could not charge" in s for s in subjects) == 2
+    assert any("до" in s or "by" in s for s in subjects if "Оплатите счёт" in s or "Please pay" in s)
+    assert any("приостановлен" in s or "suspended" in s for s in subjects)
+    assert len(subjects) == 4  # declined ×2, grace, suspended
+
+
+def test_an_expired_card_stops_charging_and_asks_for_another(billing: Platform, machines: dict[str, str],
+                                                             fake: FakeProvider) -> None:
+    subscription_id, invoice_id = _renewal_due()
+    fake.will(Outcome.decline("card_expired", "new_card"))
+    run = _run(machines["dunning"], {"invoice_id": invoice_id, "max_attempts": 3, "retry_interval": 1,
+                                     "grace_period": 1})
+    assert run["states"].count("Charge") == 1 and "NotifyNewCard" in run["states"]
+    assert len(fake.calls) == 1  # never charged again
+    assert service.get_subscription(subscription_id).state == "suspended"
+    assert any("другая карта" in s or "Another card" in s for s in _subjects(billing))
+
+
+def test_a_payment_in_the_middle_ends_the_run_and_restores(billing: Platform, machines: dict[str, str],
+                                                           fake: FakeProvider) -> None:
+    subscription_id, invoice_id = _renewal_due()
+    fake.will(Outcome.decline("insufficient_funds", "retry"))
+    invoice = service.get_invoice(invoice_id)
+
+    def pay_after_the_first_decline(sfn: Any, execution: str) -> bool:
+        if service.get_subscription(subscription_id).state != "past_due":
+            return False
+        service.apply_payment(provider="tbank", provider_payment_id="manual-1", invoice_id=invoice_id, attempt=99,
+                              amount=Money(invoice.total.kopecks))
+        return True
+
+    run = _run(machines["dunning"], {"invoice_id": invoice_id, "max_attempts": 3, "retry_interval": 2,
+                                     "grace_period": 1}, during=pay_after_the_first_decline)
+    assert run["status"] == "SUCCEEDED" and run["states"][-2:] == ["Restore", "Done"]
+    assert run["states"].count("Charge") == 1 and len(fake.calls) == 1
+    assert service.get_subscription(subscription_id).state == "active"
+    assert any("восстановлен" in s or "restored" in s for s in _subjects(billing))
+
+
+def test_a_first_charge_that_succeeds_renews_quietly(billing: Platform, machines: dict[str, str],
+                                                     fake: FakeProvider) -> None:
+    subscription_id, invoice_id = _renewal_due()
+    run = _run(machines["dunning"], {"invoice_id": invoice_id, "max_attempts": 3, "retry_interval": 1,
+                                     "grace_period": 1})
+    assert run["states"][-1] == "Done" and len(fake.charged) == 1
+    assert service.get_invoice(invoice_id).status == "paid"
+    assert service.get_subscription(subscription_id).state == "active"
+    assert _subjects(billing) == []
+
+
+def test_a_trial_ends_read_only_then_blocked_with_the_offer_mailed(billing: Platform, machines: dict[str, str]
+                                                                   ) -> None:
+    subscription = service.start_trial(ORG, "fastlead_pro", STAFF)
+    run = _run(machines["trial_lifecycle"], {"subscription_id": subscription.id, "trial_period": 0,
+                                             "read_only_period": 1})
+    assert run["status"] == "SUCCEEDED" and "Block" in run["states"]
+    assert service.get_subscription(subscription.id).state == "suspended"
+    assert len(_subjects(billing)) == 2
