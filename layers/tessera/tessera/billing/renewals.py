@@ -62,9 +62,10 @@ def _ru(day: date) -> str:
 
 def sign_paid_renewal(invoice: InvoiceView, actor: Actor) -> int | None:
     """The license's version the paid invoice bought: signed now, or already (a repeated payment event).
-    None when the invoice renews nothing."""
+    None when the invoice renews nothing by itself (not a renewal, or one issued without terms to sign:
+    staff renew that license by hand)."""
     purpose = invoice.purpose
-    if purpose.get("kind") != "license_renewal" or invoice.status != "paid":
+    if purpose.get("kind") != "license_renewal" or invoice.status != "paid" or "terms" not in purpose:
         return None
     license_id, target = purpose["license_id"], int(purpose["from_version"]) + 1
     if licensing.get(license_id).version >= target:
