@@ -1,4 +1,5 @@
-"""/api/console/billing/* (staff) and /api/app/orgs/{org_id}/billing/* (customers)."""
+"""/api/console/billing/* (staff), /api/app/orgs/{org_id}/billing/* (customers), the integration keys and
+/api/external/* (1С, CRM; signed with a key)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from tessera.billing.app_api import router as app_router
 from tessera.billing.console_api import router as console_router
+from tessera.billing.integrations_api import router as integrations_router
 from tessera.core.http import make_resolver
 from tessera.core.observability import lambda_entry
 from tessera.identity import messages  # noqa: F401  (localized problems)
@@ -13,6 +15,7 @@ from tessera.identity import messages  # noqa: F401  (localized problems)
 app = make_resolver()
 app.include_router(console_router)
 app.include_router(app_router)
+app.include_router(integrations_router)
 
 
 @lambda_entry()

@@ -63,6 +63,9 @@ export const PERMISSIONS = {
   'console.notifications.log.retry': ['admin', 'support'],
   // billing
   'console.billing.read': ['admin', 'billing', 'auditor'],
+  'console.billing.mark_paid': ['admin', 'billing'],
+  'console.integrations.read': ['admin', 'auditor'],
+  'console.integrations.manage': ['admin'],
   // the customer's app
   'app.team.read': ALL_CUSTOMER,
   'app.team.invite': ['owner', 'admin'],

@@ -9,6 +9,7 @@
 | invoice counter of a seller (legal entity) | `SELLER#<seller_id>` | `COUNTER#INVOICE` |
 | payment (one per provider payment) | `PAY#<provider>#<provider_payment_id>` | `PAYMENT` |
 | raw provider event, as received | `EVT#<provider>#<object_id>` | `<event>` |
+| integration credential (1С, CRM) | `CREDENTIALS` | `<credential_id>` |
 
 GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY>`, created_key `<iso time>#<id>`): a customer's
 subscriptions, invoices or payments, newest first.
@@ -158,3 +159,21 @@ class ProviderEventRecord(BaseRecord):
     body = UnicodeAttribute()
     source_ip = UnicodeAttribute(null=True)
     received_at = UTCDateTimeAttribute()
+
+
+class IntegrationCredentialRecord(BaseRecord):
+    """`CREDENTIALS` / `<credential_id>`: a 1С/CRM integration's HMAC key. The key is needed in clear to
+    check a signature, so it is sealed with the data key (not hashed); only its last 4 characters show."""
+
+    Meta = META
+    credential_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    secret_sealed = UnicodeAttribute()
+    secret_hint = UnicodeAttribute()
+    status = UnicodeAttribute()  # active | revoked
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+    rotated_at = UTCDateTimeAttribute(null=True)
+    revoked_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+    row_version = VersionAttribute()

@@ -8,6 +8,7 @@ from typing import Any, Literal, cast
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from tessera.billing.records import (
+    IntegrationCredentialRecord,
     InvoiceCounterRecord,
     InvoiceRecord,
     PaymentRecord,
@@ -168,6 +169,39 @@ def save_provider_event(record: ProviderEventRecord) -> bool:
             return False
         raise
     return True
+
+
+# --- integration credentials ---------------------------------------------------------------------
+
+CREDENTIALS = "CREDENTIALS"
+
+
+def credential_key(credential_id: str) -> tuple[str, str]:
+    return CREDENTIALS, credential_id
+
+
+def find_credential(credential_id: str) -> IntegrationCredentialRecord | None:
+    try:
+        return IntegrationCredentialRecord.get(*credential_key(credential_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def credentials() -> list[IntegrationCredentialRecord]:
+    return list(IntegrationCredentialRecord.query(CREDENTIALS))
+
+
+def add_credential(tx: Any, record: IntegrationCredentialRecord) -> None:
+    """A new credential, or a change of one (its row version checked: a concurrent change fails)."""
+    tx.save(record)
+
+
+def find_invoice_by_number(seller_id: str, number: int) -> InvoiceRecord | None:
+    """The seller's invoice of that number (1С knows the printed number): every invoice filtered, newest
+    first, as the console's number search does."""
+    condition = (InvoiceRecord.number == number) & (InvoiceRecord.seller_id == seller_id)
+    found = InvoiceRecord.by_kind.query(LIST_KEYS["INV"], filter_condition=condition, scan_index_forward=False)
+    return next((r for r in found if isinstance(r, InvoiceRecord)), None)
 
 
 # --- lists -----------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pynamodb.exceptions import TransactWriteError
 from tessera.accounts.models import AmountView
 from tessera.accounts.service import matching_organization_ids
 from tessera.audit import service as audit
-from tessera.billing import repository
+from tessera.billing import renewals, repository
 from tessera.billing.models import (
     BillingPaymentPage,
     BillingPaymentView,
@@ -505,6 +505,8 @@ def apply_payment(*, provider: str, provider_payment_id: str, invoice_id: str, a
     for _ in range(APPLY_ATTEMPTS):
         existing = repository.find_payment(provider, provider_payment_id)
         if existing is not None:
+            if existing.status == "applied":  # a repeat finishes what a failed first call may have left
+                _after_paid(_invoice(existing.invoice_id), actor)
             return payment_view(existing)
         invoice = _invoice(invoice_id)
         now = clock.now()
@@ -546,8 +548,16 @@ def apply_payment(*, provider: str, provider_payment_id: str, invoice_id: str, a
                 raise
             continue  # a parallel apply recorded it (answer that one), or the invoice or subscription changed
         count("payment_succeeded" if payment.status == "applied" else "payment_not_applied")
+        if payment.status == "applied":
+            _after_paid(invoice, actor)
         return payment_view(payment)
     raise _concurrent()
+
+
+def _after_paid(invoice: InvoiceRecord, actor: Actor) -> None:
+    """What a paid invoice sets off outside billing: a license renewal's next version, signed once."""
+    if invoice.purpose.get("kind") == "license_renewal":
+        renewals.sign_paid_renewal(invoice_view(invoice), actor)
 
 
 def store_provider_event(provider: str, object_id: str, event: str, body: str, source_ip: str | None) -> bool:

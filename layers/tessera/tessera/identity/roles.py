@@ -90,6 +90,10 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.notifications.log.retry": frozenset({_S.ADMIN, _S.SUPPORT}),
     # billing: plans, subscriptions, invoices, payments
     "console.billing.read": frozenset({_S.ADMIN, _S.BILLING, _S.AUDITOR}),
+    # integrations (1С, CRM): keys only admins make; billing staff mark a bank transfer paid
+    "console.billing.mark_paid": frozenset({_S.ADMIN, _S.BILLING}),
+    "console.integrations.read": frozenset({_S.ADMIN, _S.AUDITOR}),
+    "console.integrations.manage": frozenset({_S.ADMIN}),
     # a customer's team
     "app.team.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.team.invite": frozenset({_C.OWNER, _C.ADMIN}),
