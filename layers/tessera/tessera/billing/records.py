@@ -9,6 +9,8 @@
 | invoice counter of a seller (legal entity) | `SELLER#<seller_id>` | `COUNTER#INVOICE` |
 | payment (one per provider payment) | `PAY#<provider>#<provider_payment_id>` | `PAYMENT` |
 | raw provider event, as received | `EVT#<provider>#<object_id>` | `<event>` |
+| an attempt to pay an invoice through a provider | `INV#<invoice_id>` | `ATTEMPT#<n>` (zero-padded) |
+| the providers' credentials (envelope-encrypted) and which one is active | `SETTINGS` | `PROVIDERS` |
 
 GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY>`, created_key `<iso time>#<id>`): a customer's
 subscriptions, invoices or payments, newest first.
@@ -158,3 +160,37 @@ class ProviderEventRecord(BaseRecord):
     body = UnicodeAttribute()
     source_ip = UnicodeAttribute(null=True)
     received_at = UTCDateTimeAttribute()
+
+
+class PaymentAttemptRecord(BaseRecord):
+    """One attempt to pay an invoice (`InvoiceRecord.payment_attempts` counts them): the provider's
+    idempotency key derives from (invoice, n), so repeating the attempt never charges twice.
+    `starting`: the provider was asked but did not answer (a retry asks again with the same key)."""
+
+    Meta = META
+    invoice_id = UnicodeAttribute()
+    attempt = NumberAttribute()
+    provider = UnicodeAttribute()
+    status = UnicodeAttribute()  # starting | pending | succeeded | canceled
+    provider_payment_id = UnicodeAttribute(null=True)
+    confirmation_url = UnicodeAttribute(null=True)
+    decline_code = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    row_version = VersionAttribute()
+
+
+class ProviderSettingsRecord(BaseRecord):
+    """The payment providers' credentials: the public half in clear, the secret envelope-encrypted
+    (tessera.core.crypto, the provider as encryption context) with a masked hint; `active` takes payments."""
+
+    Meta = META
+    active = UnicodeAttribute(null=True)  # yookassa | tbank
+    yookassa_shop_id = UnicodeAttribute(null=True)
+    yookassa_secret_sealed = UnicodeAttribute(null=True)
+    yookassa_secret_hint = UnicodeAttribute(null=True)
+    tbank_terminal_key = UnicodeAttribute(null=True)
+    tbank_password_sealed = UnicodeAttribute(null=True)
+    tbank_password_hint = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+    row_version = VersionAttribute()

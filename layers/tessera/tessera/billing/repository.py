@@ -10,10 +10,12 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from tessera.billing.records import (
     InvoiceCounterRecord,
     InvoiceRecord,
+    PaymentAttemptRecord,
     PaymentRecord,
     PlanRecord,
     ProductSlotRecord,
     ProviderEventRecord,
+    ProviderSettingsRecord,
     SubscriptionRecord,
 )
 from tessera.core.dynamo import transaction
@@ -168,6 +170,51 @@ def save_provider_event(record: ProviderEventRecord) -> bool:
             return False
         raise
     return True
+
+
+# --- payment attempts and provider settings ---------------------------------------------------------
+
+def attempt_key(invoice_id: str, attempt: int) -> tuple[str, str]:
+    return f"INV#{invoice_id}", f"ATTEMPT#{attempt:06d}"
+
+
+def find_attempt(invoice_id: str, attempt: int) -> PaymentAttemptRecord | None:
+    try:
+        return PaymentAttemptRecord.get(*attempt_key(invoice_id, attempt), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def add_new_attempt(tx: Any, invoice: InvoiceRecord, attempt: PaymentAttemptRecord) -> None:
+    """The invoice's attempt counter raised (version-checked) with its new attempt: of two concurrent
+    clicks one fails the transaction and then finds the other's attempt."""
+    tx.save(invoice)
+    tx.save(attempt, condition=PaymentAttemptRecord.pk.does_not_exist())
+
+
+def save_attempt(attempt: PaymentAttemptRecord) -> PaymentAttemptRecord:
+    """The attempt as changed, or, when a concurrent writer changed it first (version), as that one left it."""
+    try:
+        attempt.save()
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return find_attempt(attempt.invoice_id, int(attempt.attempt)) or attempt
+    return attempt
+
+
+SETTINGS_KEY = ("SETTINGS", "PROVIDERS")
+
+
+def provider_settings() -> ProviderSettingsRecord:
+    try:
+        return ProviderSettingsRecord.get(*SETTINGS_KEY, consistent_read=True)
+    except DoesNotExist:
+        return ProviderSettingsRecord(pk=SETTINGS_KEY[0], sk=SETTINGS_KEY[1])
+
+
+def add_provider_settings(tx: Any, record: ProviderSettingsRecord) -> None:
+    tx.save(record)
 
 
 # --- lists -----------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from tessera.billing.models import (
 )
 from tessera.billing.plans import default_plans
 from tessera.billing.pricing import Line, PlanChangeQuote, add_months, quote_plan_change, totals
+from tessera.billing.providers.port import SavedMethod
 from tessera.billing.records import (
     InvoiceRecord,
     PaymentRecord,
@@ -548,6 +549,21 @@ def apply_payment(*, provider: str, provider_payment_id: str, invoice_id: str, a
         count("payment_succeeded" if payment.status == "applied" else "payment_not_applied")
         return payment_view(payment)
     raise _concurrent()
+
+
+def save_method(invoice_id: str, method: SavedMethod) -> None:
+    """The card the provider saved while paying this invoice, on the invoice's subscription (renewals and
+    dunning charge it); nothing when the invoice pays for no subscription or the method is already there."""
+    subscription_id = _invoice(invoice_id).purpose.get("subscription_id")
+    if not subscription_id:
+        return
+    record = _subscription(subscription_id)
+    saved = {"provider": method.provider, "method_id": method.token, "title": method.title or "•••"}
+    if record.saved_method == saved:
+        return
+    before = _snapshot(record)
+    record.saved_method, record.updated_at = saved, clock.now()
+    _save_subscription(record, SYSTEM, "subscription.save_method", before)
 
 
 def store_provider_event(provider: str, object_id: str, event: str, body: str, source_ip: str | None) -> bool:

@@ -90,6 +90,7 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.notifications.log.retry": frozenset({_S.ADMIN, _S.SUPPORT}),
     # billing: plans, subscriptions, invoices, payments
     "console.billing.read": frozenset({_S.ADMIN, _S.BILLING, _S.AUDITOR}),
+    "console.billing.providers": frozenset({_S.ADMIN, _S.BILLING}),  # payment providers' credentials
     # a customer's team
     "app.team.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.team.invite": frozenset({_C.OWNER, _C.ADMIN}),
