@@ -63,6 +63,7 @@ export const PERMISSIONS = {
   'console.notifications.log.retry': ['admin', 'support'],
   // billing
   'console.billing.read': ['admin', 'billing', 'auditor'],
+  'console.billing.providers': ['admin', 'billing'],
   // the customer's app
   'app.team.read': ALL_CUSTOMER,
   'app.team.invite': ['owner', 'admin'],
