@@ -15,7 +15,9 @@ import pytest
 
 from tessera.billing import checkout, repository, service
 from tessera.billing.providers import tbank, yookassa
+from tessera.billing.providers.port import ResultUnknown
 from tessera.billing.providers.transport import ProviderSettings
+from tessera.core.errors import Conflict
 from tessera.core.settings import get_settings
 from tests.integration.billing.conftest import T0  # noqa: F401  (the billing fixture's clock)
 from tests.integration.identity.flows import admin, customer
@@ -34,6 +36,7 @@ class FakeYooKassaApi:
         self.requests: list[tuple[str, str, dict[str, Any] | None]] = []
         self.keys: list[str] = []  # every POST's Idempotence-Key
         self.outage = 0
+        self.saved_card_declines: str | None = None  # a saved card's charge is declined with this reason
         self.lock = threading.Lock()
 
     def handle(self, request: httpx.Request) -> httpx.Response:
@@ -54,6 +57,11 @@ class FakeYooKassaApi:
                         "confirmation": {"type": "redirect",
                                          "confirmation_url": f"https://yoomoney.ru/checkout/{payment_id}"}}
                     self.by_key[key] = payment_id
+                    if "payment_method_id" in body:  # a saved card's charge: decided at once
+                        if self.saved_card_declines:
+                            self.decline(payment_id, self.saved_card_declines)
+                        else:
+                            self.pay(payment_id)
                 return httpx.Response(200, json=self.payments[self.by_key[key]])
             if request.method == "GET" and request.url.path.startswith("/v3/payments/"):
                 payment = self.payments.get(request.url.path.rsplit("/", 1)[1])
@@ -282,3 +290,59 @@ def test_tbank_notification_with_a_wrong_token_is_refused(billing: Platform) -> 
     refused = Client(ip="91.194.226.5").post("/api/webhooks/tbank", forged)
     assert (refused.status, refused.code) == (401, "webhook-rejected")
     assert repository.find_attempt("inv_x", 1) is None
+
+
+def _paid_with_a_saved_card(world: dict[str, Any], provider_api: FakeYooKassaApi) -> dict[str, Any]:
+    """The first invoice paid on the checkout page with the card saved, and the next period's invoice."""
+    owner: Client = world["owner"]
+    path = f"{world['base']}/invoices/{world['invoice']['id']}/pay"
+    payment_id = owner.post(path, {"save_method": True, "receipt_email": "buh@romashka.ru"}).body[
+        "confirmation_url"].rsplit("/", 1)[1]
+    provider_api.pay(payment_id, save_card=True)
+    assert _notify(payment_id).status == 200
+    return owner.post(f"{world['base']}/subscriptions/{world['subscription']['id']}/invoice").body
+
+
+def test_charge_saved_pays_the_next_invoice_with_the_saved_card(world: dict[str, Any],
+                                                                provider_api: FakeYooKassaApi) -> None:
+    renewal = _paid_with_a_saved_card(world, provider_api)
+    charged = checkout.charge_saved(renewal["id"])
+    assert (charged.status, charged.attempt, charged.confirmation_url) == ("succeeded", 1, None)
+    sent = provider_api.requests[-1][2]
+    assert sent is not None and sent["payment_method_id"] == next(iter(provider_api.payments))
+    assert "confirmation" not in sent and "save_payment_method" not in sent
+    assert sent["receipt"]["customer"] == {"email": "buh@romashka.ru"}  # where the customer asked receipts to go
+    assert service.get_invoice(renewal["id"]).status == "paid"
+    with pytest.raises(Conflict) as paid:
+        checkout.charge_saved(renewal["id"])
+    assert paid.value.code == "invoice-not-payable"
+
+
+def test_charge_saved_after_no_answer_repeats_the_same_attempt(world: dict[str, Any],
+                                                              provider_api: FakeYooKassaApi) -> None:
+    renewal = _paid_with_a_saved_card(world, provider_api)
+    provider_api.outage = 1
+    with pytest.raises(ResultUnknown):
+        checkout.charge_saved(renewal["id"])
+    assert checkout.charge_saved(renewal["id"]).status == "succeeded"
+    assert provider_api.keys[-1] == provider_api.keys[-2]  # the same Idempotence-Key both times
+    assert [p.status for p in service.list_payments(invoice_id=renewal["id"]).items] == ["applied"]
+
+
+def test_a_declined_saved_card_says_what_to_do_and_the_next_charge_is_a_new_attempt(
+        world: dict[str, Any], provider_api: FakeYooKassaApi) -> None:
+    renewal = _paid_with_a_saved_card(world, provider_api)
+    provider_api.saved_card_declines = "insufficient_funds"
+    declined = checkout.charge_saved(renewal["id"])
+    assert (declined.status, declined.decline_code, declined.decline_action) == (
+        "canceled", "insufficient_funds", "retry")
+    provider_api.saved_card_declines = "card_expired"
+    again = checkout.charge_saved(renewal["id"])
+    assert (again.attempt, again.decline_action) == (2, "new_card")
+    assert service.get_invoice(renewal["id"]).status == "issued"
+
+
+def test_charge_saved_without_a_saved_card_is_a_conflict(world: dict[str, Any]) -> None:
+    with pytest.raises(Conflict) as refused:
+        checkout.charge_saved(world["invoice"]["id"])
+    assert refused.value.code == "no-saved-method"

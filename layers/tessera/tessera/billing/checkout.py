@@ -4,6 +4,7 @@ the providers' notifications (a hint: the payment is re-fetched, then applied ex
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -12,6 +13,8 @@ from pynamodb.exceptions import TransactWriteError
 
 from tessera.billing import repository, service
 from tessera.billing.providers.port import (
+    ChargeRequest,
+    DeclineAction,
     PaymentProvider,
     PaymentRequest,
     ProviderPayment,
@@ -19,6 +22,7 @@ from tessera.billing.providers.port import (
     Receipt,
     ReceiptItem,
     ResultUnknown,
+    SavedMethod,
     TaxSystem,
     VatRate,
     WebhookAck,
@@ -49,6 +53,7 @@ register({
                                    "второго списания не будет.",
                              "en": "The payment provider did not answer. Try again in a few seconds: "
                                    "you will not be charged twice."},
+    "no-saved-method": {"ru": "Нет сохранённой карты для списания.", "en": "No saved card to charge."},
     "provider-refused": {"ru": "Платёжная система отклонила запрос.",
                          "en": "The payment provider refused the request."},
 })
@@ -176,6 +181,9 @@ class PayInvoice(BaseModel):
     save_method: bool = Field(False, description="save the card for automatic renewals (the customer's consent)")
 
 
+AttemptKind = Literal["checkout", "saved"]
+
+
 class CheckoutView(BaseModel):
     invoice_id: str
     attempt: int
@@ -183,12 +191,13 @@ class CheckoutView(BaseModel):
     status: Literal["starting", "pending", "succeeded", "canceled"]
     confirmation_url: str | None = Field(description="where to send the customer to pay")
     decline_code: str | None = None
+    decline_action: DeclineAction | None = Field(None, description="after a decline: retry, new_card or stop")
 
 
 def attempt_view(record: PaymentAttemptRecord) -> CheckoutView:
     return CheckoutView(invoice_id=record.invoice_id, attempt=int(record.attempt), provider=record.provider,
                         status=record.status, confirmation_url=record.confirmation_url,
-                        decline_code=record.decline_code)
+                        decline_code=record.decline_code, decline_action=record.decline_action)
 
 
 VAT_RATES = {None: VatRate.NONE, 0: VatRate.VAT0, 5: VatRate.VAT5, 7: VatRate.VAT7, 10: VatRate.VAT10,
@@ -204,29 +213,40 @@ def receipt_of(invoice: InvoiceRecord, email: str) -> Receipt:
         for line in invoice.lines])
 
 
-def _open_attempt(invoice: InvoiceRecord, actor: Actor, active: str | None) -> PaymentAttemptRecord:
-    """The invoice's attempt that is not over yet, or a new one (the counter raised with it, audited)."""
+def _payable(invoice_id: str, org_id: str | None = None) -> InvoiceRecord:
+    invoice = service._invoice(invoice_id, org_id)
+    if invoice.status != "issued":
+        raise Conflict("This invoice is paid or void already.", code="invoice-not-payable")
+    return invoice
+
+
+def _open_attempt(invoice: InvoiceRecord, actor: Actor, kind: AttemptKind, provider_name: str | None,
+                  receipt_email: str) -> PaymentAttemptRecord:
+    """The invoice's attempt of this kind that is not over yet, or a new one (the counter raised with it,
+    audited). An open attempt of the other kind is left to run out: if both are paid, the second payment is
+    recorded `refund_due` by apply_payment, never lost."""
     for _ in range(3):
         current = int(invoice.payment_attempts or 0)
         if current:
             attempt = repository.find_attempt(invoice.invoice_id, current)
-            if attempt is not None and attempt.status in ("starting", "pending"):
+            if attempt is not None and attempt.status in ("starting", "pending") and attempt.kind == kind:
                 return attempt
-        if active is None:
+        if provider_name is None:
             raise Conflict("Card payments are not set up yet. Try again later.", code="provider-not-configured")
         now = clock.now()
         pk, sk = repository.attempt_key(invoice.invoice_id, current + 1)
-        attempt = PaymentAttemptRecord(pk=pk, sk=sk, invoice_id=invoice.invoice_id, attempt=current + 1,
-                                       provider=active, status="starting", created_at=now, updated_at=now)
+        attempt = PaymentAttemptRecord(pk=pk, sk=sk, invoice_id=invoice.invoice_id, attempt=current + 1, kind=kind,
+                                       provider=provider_name, status="starting", receipt_email=receipt_email,
+                                       created_at=now, updated_at=now)
         invoice.payment_attempts, invoice.updated_at = current + 1, now
 
         def writes(tx: Any, invoice: InvoiceRecord = invoice, attempt: PaymentAttemptRecord = attempt) -> None:
             repository.add_new_attempt(tx, invoice, attempt)
 
         try:
-            service._commit(writes, actor,
-                            "invoice.payment_attempt", "invoice", invoice.invoice_id, invoice.org_id,
-                            {"payment_attempts": current}, {"payment_attempts": current + 1, "provider": active})
+            service._commit(writes, actor, "invoice.payment_attempt", "invoice", invoice.invoice_id, invoice.org_id,
+                            {"payment_attempts": current},
+                            {"payment_attempts": current + 1, "provider": provider_name, "kind": kind})
         except TransactWriteError as exc:
             if exc.cause_response_code != "TransactionCanceledException":
                 raise
@@ -243,50 +263,84 @@ def _record_answer(attempt: PaymentAttemptRecord, payment: ProviderPayment) -> P
     attempt.status = payment.status
     attempt.confirmation_url = payment.confirmation_url or attempt.confirmation_url
     attempt.decline_code = payment.decline.code if payment.decline else None
+    attempt.decline_action = payment.decline.action if payment.decline else None
     attempt.updated_at = clock.now()
     return repository.save_attempt(attempt)
 
 
+def _run(invoice: InvoiceRecord, attempt: PaymentAttemptRecord, adapter: PaymentProvider,
+         operation: Callable[[], ProviderPayment]) -> CheckoutView:
+    """The attempt's one operation with the provider: asked again with the same key until it answers (after
+    that the payment is fetched, never started again), the answer recorded, a success applied at once.
+    ResultUnknown leaves the attempt `starting` and is raised; a refusal closes the attempt and is raised."""
+    if attempt.provider_payment_id:
+        payment = adapter.fetch(attempt.provider_payment_id)
+    else:
+        try:
+            payment = operation()
+        except ResultUnknown as exc:
+            logger.warning("payment provider gave no answer", extra={
+                "provider": exc.provider, "invoice_id": invoice.invoice_id, "attempt": int(attempt.attempt)})
+            count("payment_result_unknown")
+            raise
+        except ProviderRejected as exc:
+            logger.error("payment provider refused the request",
+                         extra={"provider": exc.provider, "code": exc.code, "invoice_id": invoice.invoice_id})
+            attempt.status, attempt.decline_code, attempt.updated_at = "canceled", exc.code, clock.now()
+            repository.save_attempt(attempt)  # repeating it cannot help: the next try is a new attempt
+            raise
+    attempt = _record_answer(attempt, payment)
+    if payment.status == "succeeded":
+        service.apply_payment(provider=payment.provider, provider_payment_id=payment.provider_payment_id,
+                              invoice_id=invoice.invoice_id, attempt=int(attempt.attempt), amount=payment.amount)
+    return attempt_view(attempt)
+
+
+def _request(invoice: InvoiceRecord, attempt: PaymentAttemptRecord) -> dict[str, Any]:
+    return {"invoice_id": invoice.invoice_id, "attempt": int(attempt.attempt),
+            "amount": Money(int(invoice.total), invoice.currency),
+            "description": f"Оплата счёта № {int(invoice.number or 0)}", "customer_key": invoice.org_id,
+            "receipt": receipt_of(invoice, str(attempt.receipt_email)),
+            "return_url": web_url(f"/app/billing/invoices/{invoice.invoice_id}")}
+
+
 def pay_invoice(org_id: str, invoice_id: str, payer_email: str, command: PayInvoice, actor: Actor) -> CheckoutView:
-    """«Оплатить»: the invoice's open attempt (or a new one) started with the provider, answering where to
-    pay. A double click finds the same attempt and answers its URL; a provider that did not answer is 503
-    and the retry repeats the same attempt (same key: never a second payment)."""
-    invoice = service._invoice(invoice_id, org_id)
-    if invoice.status != "issued":
-        raise Conflict("This invoice is paid or void already.", code="invoice-not-payable")
+    """«Оплатить»: the invoice's open checkout attempt (or a new one) started with the active provider,
+    answering where to pay. A double click finds the same attempt and answers its URL; a provider that did
+    not answer is 503 and the retry repeats the same attempt (same key: never a second payment)."""
+    invoice = _payable(invoice_id, org_id)
     settings = repository.provider_settings()
-    attempt = _open_attempt(invoice, actor, settings.active)
+    attempt = _open_attempt(invoice, actor, "checkout", settings.active, command.receipt_email or payer_email)
     adapter = provider(attempt.provider, settings)
+    started = attempt.provider_payment_id is not None
     try:
-        if attempt.provider_payment_id:  # started before: the provider's truth, not a second start
-            payment = adapter.fetch(attempt.provider_payment_id)
-        else:
-            payment = adapter.start(PaymentRequest(
-                invoice_id=invoice_id, attempt=int(attempt.attempt), amount=Money(int(invoice.total), invoice.currency),
-                description=f"Оплата счёта № {int(invoice.number or 0)}", customer_key=org_id,
-                receipt=receipt_of(invoice, command.receipt_email or payer_email),
-                return_url=web_url(f"/app/billing/invoices/{invoice_id}"), save_method=command.save_method))
-    except ResultUnknown as exc:
-        logger.warning("payment provider gave no answer", extra={"provider": exc.provider, "invoice_id": invoice_id,
-                                                                 "attempt": int(attempt.attempt)})
-        count("payment_start_unknown")
+        request = PaymentRequest(**_request(invoice, attempt), save_method=command.save_method)
+        view = _run(invoice, attempt, adapter, lambda: adapter.start(request))
+    except ResultUnknown:
         raise ServiceUnavailable("The payment provider did not answer. Try again in a few seconds: you will not "
                                  "be charged twice.", code="provider-unavailable",
                                  retry_after=RETRY_AFTER_SECONDS) from None
-    except ProviderRejected as exc:
-        logger.error("payment provider refused the request",
-                     extra={"provider": exc.provider, "code": exc.code, "invoice_id": invoice_id})
-        attempt.status, attempt.decline_code, attempt.updated_at = "canceled", exc.code, clock.now()
-        repository.save_attempt(attempt)  # repeating it cannot help: the next click is a new attempt
+    except ProviderRejected:
         raise ValidationFailed("The payment provider refused the request.", code="provider-refused") from None
-    fetched = attempt.provider_payment_id is not None
-    attempt = _record_answer(attempt, payment)
-    if fetched and payment.status == "canceled":  # the customer left or the card declined: a new attempt
+    if started and view.status == "canceled":  # the customer left, or the card declined: a new attempt
         return pay_invoice(org_id, invoice_id, payer_email, command, actor)
-    if payment.status == "succeeded":
-        service.apply_payment(provider=payment.provider, provider_payment_id=payment.provider_payment_id,
-                              invoice_id=invoice_id, attempt=int(attempt.attempt), amount=payment.amount)
-    return attempt_view(attempt)
+    return view
+
+
+def charge_saved(invoice_id: str, actor: Actor = service.SYSTEM) -> CheckoutView:
+    """Charge the card saved on the invoice's subscription, without the customer (renewals, dunning). Call
+    again after `ResultUnknown` (raised as is, for a state machine's Retry): the same attempt is repeated
+    with the same key, so nobody is charged twice. A decline is a `canceled` answer with `decline_action`
+    (retry, new_card, stop); the next call after it is a new attempt. 409 `no-saved-method` without a card."""
+    invoice = _payable(invoice_id)
+    method = service.saved_method_of(invoice)
+    if method is None:
+        raise Conflict("No saved card to charge.", code="no-saved-method")
+    attempt = _open_attempt(invoice, actor, "saved", method["provider"], method.get("receipt_email") or "")
+    adapter = provider(attempt.provider)
+    saved = SavedMethod(provider=method["provider"], token=method["method_id"], title=method.get("title"))
+    request = ChargeRequest(**_request(invoice, attempt), saved_method=saved)
+    return _run(invoice, attempt, adapter, lambda: adapter.charge_saved(request))
 
 
 # --- notifications ---------------------------------------------------------------------------------
@@ -318,7 +372,8 @@ def handle_webhook(provider_name: Provider, source_ip: str, headers: dict[str, s
                                         invoice_id=payment.invoice_id, attempt=payment.attempt, amount=payment.amount)
         saved = payment.saved_method or hint.saved_method
         if saved is not None and applied.status == "applied":
-            service.save_method(payment.invoice_id, saved)
+            attempt = repository.find_attempt(payment.invoice_id, payment.attempt)
+            service.save_method(payment.invoice_id, saved, attempt.receipt_email if attempt else None)
     elif payment.status == "canceled":
         attempt = repository.find_attempt(payment.invoice_id, payment.attempt)
         if attempt is not None and attempt.status != "canceled":

@@ -93,7 +93,7 @@ class SubscriptionRecord(_Listed):
     cancel_at_period_end = BooleanAttribute(default=False)
     pending_change = JSONAttribute(null=True)  # {kind: upgrade | downgrade, plan, invoice_id?, effective_at?}
     open_invoice_id = UnicodeAttribute(null=True)  # the renewal invoice awaiting payment
-    saved_method = JSONAttribute(null=True)  # {provider, method_id, title}: charged by the provider (MIT)
+    saved_method = JSONAttribute(null=True)  # {provider, method_id, title, receipt_email}: charged (MIT)
     canceled_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
     row_version = VersionAttribute()
@@ -170,11 +170,14 @@ class PaymentAttemptRecord(BaseRecord):
     Meta = META
     invoice_id = UnicodeAttribute()
     attempt = NumberAttribute()
+    kind = UnicodeAttribute(default="checkout")  # checkout (the customer on the provider's page) | saved (MIT)
     provider = UnicodeAttribute()
     status = UnicodeAttribute()  # starting | pending | succeeded | canceled
     provider_payment_id = UnicodeAttribute(null=True)
     confirmation_url = UnicodeAttribute(null=True)
     decline_code = UnicodeAttribute(null=True)
+    decline_action = UnicodeAttribute(null=True)  # retry | new_card | stop: what dunning does next
+    receipt_email = UnicodeAttribute(null=True)  # where its 54-ФЗ receipt went (and a saved card's later ones)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     row_version = VersionAttribute()

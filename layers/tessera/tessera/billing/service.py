@@ -551,14 +551,22 @@ def apply_payment(*, provider: str, provider_payment_id: str, invoice_id: str, a
     raise _concurrent()
 
 
-def save_method(invoice_id: str, method: SavedMethod) -> None:
+def saved_method_of(invoice: InvoiceRecord) -> dict[str, Any] | None:
+    """The saved card of the subscription the invoice pays for (provider, method_id, title, receipt_email)."""
+    subscription_id = invoice.purpose.get("subscription_id")
+    return _subscription(subscription_id).saved_method if subscription_id else None
+
+
+def save_method(invoice_id: str, method: SavedMethod, receipt_email: str | None) -> None:
     """The card the provider saved while paying this invoice, on the invoice's subscription (renewals and
-    dunning charge it); nothing when the invoice pays for no subscription or the method is already there."""
+    dunning charge it, sending their receipts to `receipt_email`); nothing when the invoice pays for no
+    subscription or the method is already there."""
     subscription_id = _invoice(invoice_id).purpose.get("subscription_id")
     if not subscription_id:
         return
     record = _subscription(subscription_id)
-    saved = {"provider": method.provider, "method_id": method.token, "title": method.title or "•••"}
+    saved = {"provider": method.provider, "method_id": method.token, "title": method.title or "•••",
+             "receipt_email": receipt_email}
     if record.saved_method == saved:
         return
     before = _snapshot(record)
