@@ -91,7 +91,7 @@ class LocalPages:
             return self.oidc.handle(method, path, query, headers, body)
         if path.startswith(("/_local/telegram/", "/_local/slack/")):  # called by functions, like the providers
             return self.chats.handle(method, path, body)
-        if path.startswith("/_local/yookassa/"):  # the adapter's API calls and the customer's checkout page
+        if path.startswith(("/_local/yookassa/", "/_local/tbank/")):  # the adapters' calls, the checkout pages
             return self.payments.handle(method, path, headers, body)
         try:
             if method == "POST":

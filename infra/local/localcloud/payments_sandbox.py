@@ -1,17 +1,22 @@
 """The sandbox payment provider of the local cloud (off in production: only infra/local/parameters.json
-points the adapters here). It speaks ЮKassa's API v3 as the adapter calls it, shows a checkout page with
-test cards, and then sends our webhook ЮKassa's notification from 127.0.0.1 (allowed locally by
-YooKassaWebhookExtraNetworks), so the whole flow runs offline with the product's real adapter.
+points the adapters here). It speaks ЮKassa's API v3 and Т-Банк's API v2 as the adapters call them, shows a
+checkout page with test cards, and then sends our webhook each provider's notification: ЮKassa's from
+127.0.0.1 (allowed locally by YooKassaWebhookExtraNetworks), Т-Банк's signed with the terminal's Token. So
+the whole flow runs offline with the product's real adapters.
 
 - `POST /_local/yookassa/v3/payments` (Basic auth with the sandbox shop, `Idempotence-Key`: a repeated key
   answers the first payment), with `confirmation` (checkout) or `payment_method_id` (a saved card's charge,
   which succeeds or declines as that card does); `GET /_local/yookassa/v3/payments/<id>`.
 - `GET /_local/yookassa/checkout/<id>`: the card form; `POST` pays (or declines) it, a 3-DS card first asks
-  for confirmation, then the notification is sent and the customer goes back to the `return_url`."""
+  for confirmation, then the notification is sent and the customer goes back to the `return_url`.
+- `POST /_local/tbank/v2/{Init,CheckOrder,GetState,Charge,Cancel}` (every request's Token checked with the
+  sandbox terminal's password), `GET|POST /_local/tbank/checkout/<PaymentId>` the same card form; the
+  notification goes to the Init's NotificationURL, with a RebillId when the payment was `Recurrent`."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import threading
 import uuid
@@ -26,6 +31,9 @@ import httpx
 Answer = tuple[int, dict[str, str], bytes]
 SHOP_ID = "100500"  # the sandbox credentials the demo seed stores (envelope-encrypted, like real ones)
 SECRET_KEY = "test_local_sandbox_secret_key"  # noqa: S105  (the sandbox's own, public by design)
+TERMINAL_KEY = "LocalSandboxDEMO"
+TERMINAL_PASSWORD = "local_sandbox_password"  # noqa: S105  (the sandbox's own, public by design)
+TBANK_DECLINES = {"insufficient_funds": "1051", "card_expired": "1054"}  # the bank's ErrorCodes for them
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,9 @@ def _html(body: str, status: int = 200) -> Answer:
 
 class PaymentsSandbox:
     def __init__(self) -> None:
+        self.send = httpx.post  # how notifications go out (a test may record them instead)
+        self.tbank: dict[str, dict[str, Any]] = {}  # PaymentId -> the payment, with its Init's parameters
+        self._rebills: dict[str, TestCard] = {}  # RebillId -> the card saved under it
         self.payments: dict[str, dict[str, Any]] = {}
         self._by_key: dict[str, str] = {}
         self._return_urls: dict[str, str] = {}
@@ -70,6 +81,8 @@ class PaymentsSandbox:
         self._lock = threading.Lock()
 
     def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        if path.startswith("/_local/tbank/"):
+            return self._tbank(method, path.strip("/").split("/")[2:], headers, body)
         parts = path.strip("/").split("/")[2:]  # after _local / yookassa
         if parts[:2] == ["v3", "payments"]:
             if not self._authorized(headers):
@@ -175,13 +188,139 @@ class PaymentsSandbox:
     def _notify(self, payment: dict[str, Any], gateway: str) -> None:
         """ЮKassa's notification, as it sends one: our webhook then re-fetches the payment."""
         event = "payment.succeeded" if payment["status"] == "succeeded" else "payment.canceled"
-        notification = {"type": "notification", "event": event, "object": _public(payment)}
+        self._deliver(f"{gateway}/api/webhooks/yookassa",
+                      {"type": "notification", "event": event, "object": _public(payment)}, payment["id"])
+
+    def _deliver(self, url: str, notification: dict[str, Any], payment_id: str) -> None:
         try:
-            answer = httpx.post(f"{gateway}/api/webhooks/yookassa", json=notification, timeout=30)
+            answer = self.send(url, json=notification, timeout=30)
             status: int | str = answer.status_code
         except httpx.HTTPError as exc:
             status = type(exc).__name__
-        self.notifications.append({"event": event, "payment_id": payment["id"], "answer": status})
+        self.notifications.append({"url": url, "payment_id": payment_id, "answer": status})
+
+    # --- Т-Банк ------------------------------------------------------------------------------------
+
+    def _tbank(self, method: str, parts: list[str], headers: dict[str, str], body: bytes) -> Answer:
+        if parts[:1] == ["checkout"] and len(parts) == 2 and parts[1] in self.tbank:
+            if method == "GET":
+                return self._tbank_page(parts[1])
+            form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+            return self._tbank_pay(parts[1], form)
+        if parts[:1] != ["v2"] or len(parts) != 2 or method != "POST":
+            return _json(404, {"Success": False, "ErrorCode": "404", "Message": "Not found"})
+        try:
+            params = json.loads(body)
+        except ValueError:
+            return _json(200, {"Success": False, "ErrorCode": "215", "Message": "Неверный формат запроса"})
+        if params.get("TerminalKey") != TERMINAL_KEY or params.get("Token") != tbank_token(params):
+            return _json(200, {"Success": False, "ErrorCode": "204", "Message": "Неверный токен"})
+        with self._lock:
+            return self._tbank_method(parts[1], params, headers)
+
+    def _tbank_method(self, name: str, params: dict[str, Any], headers: dict[str, str]) -> Answer:
+        ok = {"Success": True, "ErrorCode": "0", "TerminalKey": TERMINAL_KEY}
+        if name == "Init":
+            payment_id = str(10_000_000 + len(self.tbank) + 1)
+            self.tbank[payment_id] = {"PaymentId": payment_id, "OrderId": params["OrderId"],
+                                      "Amount": int(params["Amount"]), "Status": "NEW", "_init": params}
+            url = f"http://{headers.get('host', '127.0.0.1')}/_local/tbank/checkout/{payment_id}"
+            return _json(200, ok | {"Status": "NEW", "PaymentId": payment_id, "OrderId": params["OrderId"],
+                                    "Amount": int(params["Amount"]), "PaymentURL": url})
+        if name == "CheckOrder":
+            found = [p for p in self.tbank.values() if p["OrderId"] == params.get("OrderId")]
+            if not found:
+                return _json(200, {"Success": False, "ErrorCode": "335",
+                                   "Message": f"OrderId {params.get('OrderId')} не найден"})
+            return _json(200, ok | {"OrderId": params["OrderId"], "Payments": [
+                {"PaymentId": p["PaymentId"], "Amount": p["Amount"], "Status": p["Status"], "Success": True,
+                 "ErrorCode": p.get("ErrorCode", "0")} for p in found]})
+        payment = self.tbank.get(str(params.get("PaymentId")))
+        if payment is None:
+            return _json(200, {"Success": False, "ErrorCode": "7", "Message": "Неверный статус транзакции"})
+        if name == "Charge":
+            card = self._rebills.get(str(params.get("RebillId")))
+            if card is None or payment["Status"] != "NEW":
+                return _json(200, {"Success": False, "ErrorCode": "7", "Message": "Неверный статус транзакции"})
+            self._tbank_finish(payment, card, card.saved_charge)
+        elif name == "Cancel":
+            if payment["Status"] in ("NEW", "FORM_SHOWED"):
+                payment["Status"] = "CANCELED"
+        elif name != "GetState":
+            return _json(200, {"Success": False, "ErrorCode": "9999", "Message": "Метод не поддерживается"})
+        answer = ok | {"Status": payment["Status"], "PaymentId": payment["PaymentId"], "OrderId": payment["OrderId"],
+                       "Amount": payment["Amount"], "ErrorCode": payment.get("ErrorCode", "0")}
+        if payment["Status"] in ("REJECTED",):
+            answer["Success"] = False
+        return _json(200, answer)
+
+    def _tbank_finish(self, payment: dict[str, Any], card: TestCard, decline: str | None) -> None:
+        payment["_card"] = card
+        if decline is None:
+            payment["Status"] = "CONFIRMED"
+            if payment["_init"].get("Recurrent") == "Y":
+                rebill = str(900_000 + len(self._rebills) + 1)
+                payment["RebillId"] = rebill
+                self._rebills[rebill] = card
+        else:
+            payment.update(Status="REJECTED", ErrorCode=TBANK_DECLINES.get(decline, "1051"))
+
+    def _tbank_page(self, payment_id: str, three_ds_for: str | None = None) -> Answer:
+        payment = self.tbank[payment_id]
+        if payment["Status"] != "NEW":
+            return _html(f"<h1>Платёж уже обработан</h1><p>Статус: <code>{escape(payment['Status'])}</code></p>")
+        rubles = f"{payment['Amount'] / 100:.2f}"
+        if three_ds_for:
+            return _html(f"<h1>3-D Secure</h1><p>Банк просит подтвердить оплату {rubles} ₽.</p>"
+                         f"<form method=post><input type=hidden name=card value='{escape(three_ds_for)}'>"
+                         "<input type=hidden name=confirmed value=1>"
+                         "<button type=submit>Подтвердить</button></form>")
+        buttons = "".join(
+            f"<button type=submit name=card value='{card.number}'><code>{card.number[:4]} {card.number[4:8]} "
+            f"{card.number[8:12]} {card.number[12:]}</code> — {escape(card.label)}</button>"
+            for card in CARDS.values())
+        return _html(f"<h1>Sandbox Т-Банк</h1><p>К оплате: <strong>{rubles} ₽</strong></p>"
+                     f"<p class=muted>Тестовые карты (деньги не списываются):</p><form method=post>{buttons}</form>")
+
+    def _tbank_pay(self, payment_id: str, form: dict[str, str]) -> Answer:
+        card = CARDS.get(form.get("card", "").replace(" ", ""))
+        if card is None:
+            return _html("<h1>Неизвестная карта</h1>", 400)
+        if card.three_ds and form.get("confirmed") != "1":
+            return self._tbank_page(payment_id, three_ds_for=card.number)
+        with self._lock:
+            payment = self.tbank[payment_id]
+            if payment["Status"] == "NEW":
+                self._tbank_finish(payment, card, card.checkout)
+        init = payment["_init"]
+        self._tbank_notify(payment)
+        back = init.get("SuccessURL") if payment["Status"] == "CONFIRMED" else init.get("FailURL")
+        return 303, {"Location": back or "/"}, b""
+
+    def _tbank_notify(self, payment: dict[str, Any]) -> None:
+        """Т-Банк's NotificationPayment, signed with the Token, to the Init's NotificationURL."""
+        card: TestCard = payment["_card"]
+        notification: dict[str, Any] = {
+            "TerminalKey": TERMINAL_KEY, "OrderId": payment["OrderId"], "Success": payment["Status"] == "CONFIRMED",
+            "Status": payment["Status"], "PaymentId": int(payment["PaymentId"]),
+            "ErrorCode": payment.get("ErrorCode", "0"), "Amount": payment["Amount"], "CardId": 322264,
+            "Pan": f"{card.number[:6]}******{card.number[-4:]}", "ExpDate": "1230"}
+        if payment.get("RebillId"):
+            notification["RebillId"] = int(payment["RebillId"])
+        notification["Token"] = tbank_token(notification)
+        url = payment["_init"].get("NotificationURL")
+        if url:
+            self._deliver(url, notification, payment["PaymentId"])
+
+
+def tbank_token(params: dict[str, Any]) -> str:
+    """Т-Банк's Token as the bank computes it (root scalars without Token, plus Password, sorted by key,
+    values concatenated, SHA-256): written here on its own so the sandbox checks the adapter, not itself."""
+    values = {key: value for key, value in params.items()
+              if key != "Token" and not isinstance(value, dict | list) and value is not None}
+    values["Password"] = TERMINAL_PASSWORD
+    text = "".join(("true" if v else "false") if isinstance(v, bool) else str(v) for _, v in sorted(values.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _public(payment: dict[str, Any]) -> dict[str, Any]:
