@@ -14,12 +14,13 @@ import httpx
 import pytest
 
 from tessera.billing import checkout, repository, service
+from tessera.billing.pricing import Line
 from tessera.billing.providers import tbank, yookassa
 from tessera.billing.providers.port import ResultUnknown
 from tessera.billing.providers.transport import ProviderSettings
 from tessera.core.errors import Conflict
+from tessera.core.money import Money
 from tessera.core.settings import get_settings
-from tests.integration.billing.conftest import T0  # noqa: F401  (the billing fixture's clock)
 from tests.integration.identity.flows import admin, customer
 from tests.integration.stack import Client, Platform
 
@@ -346,3 +347,50 @@ def test_charge_saved_without_a_saved_card_is_a_conflict(world: dict[str, Any]) 
     with pytest.raises(Conflict) as refused:
         checkout.charge_saved(world["invoice"]["id"])
     assert refused.value.code == "no-saved-method"
+
+
+def test_tbank_through_the_sandbox_signed_notification_is_answered_ok_and_applied(
+        billing: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Т-Банк end to end on the real adapter and the local sandbox: «Оплатить», the card page, the bank's
+    signed notification into our webhook (answered `OK`), GetState, the invoice paid and the RebillId saved."""
+    from localcloud import payments_sandbox
+
+    sandbox = payments_sandbox.PaymentsSandbox()
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        status, out, body = sandbox.handle(request.method, request.url.path, headers, request.content)
+        return httpx.Response(status, headers=out, content=body)
+
+    client = httpx.Client(transport=httpx.MockTransport(handle), base_url="http://127.0.0.1:8080/_local/tbank/v2/")
+    monkeypatch.setattr(tbank, "client_from", lambda _settings, _url: client)
+    answers: list[Any] = []
+
+    def deliver(url: str, *, json: dict[str, Any], timeout: float) -> httpx.Response:  # the bank's POST
+        assert url.endswith("/api/webhooks/tbank")
+        answers.append(Client(ip="91.194.226.5").post("/api/webhooks/tbank", json))
+        return httpx.Response(answers[-1].status, content=answers[-1].raw)
+
+    sandbox.send = deliver  # type: ignore[assignment]
+    checkout._adapter.cache_clear()
+    staff = admin(billing)
+    assert staff.call("PUT", "/api/console/billing/providers/tbank", {
+        "terminal_key": payments_sandbox.TERMINAL_KEY, "password": payments_sandbox.TERMINAL_PASSWORD}).status == 200
+    assert staff.call("PUT", "/api/console/billing/providers/active", {"provider": "tbank"}).status == 200
+    owner, me = customer(billing, "owner@vasilek.ru", company="ООО «Василёк»")
+    org = me["current"]["org_id"]
+    subscription = owner.post(f"/api/app/orgs/{org}/billing/subscriptions", {"plan": "fastlead_start"}).body
+    invoice = service.issue_invoice(org, "license_renewal", {"subscription_id": subscription["id"]},
+                                    [Line("Продление лицензии (УСН, без НДС)", 1, Money(1_500_000), None)],
+                                    service.SYSTEM)
+
+    started = owner.post(f"/api/app/orgs/{org}/billing/invoices/{invoice.id}/pay", {"save_method": True})
+    assert started.status == 200, started.body
+    assert started.body["provider"] == "tbank" and "/_local/tbank/checkout/" in started.body["confirmation_url"]
+    paid = client.post(started.body["confirmation_url"], data={"card": "4111111111111111"})
+    assert paid.status_code == 303
+    assert [(a.status, a.raw) for a in answers] == [(200, b"OK")]
+    assert service.get_invoice(invoice.id).status == "paid"
+    saved = repository.find_subscription(subscription["id"]).saved_method
+    assert saved is not None and saved["provider"] == "tbank" and saved["title"] == "*1111"
+    assert saved["receipt_email"] == "owner@vasilek.ru"
