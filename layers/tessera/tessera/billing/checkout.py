@@ -144,11 +144,11 @@ def save_credentials(provider: Provider, credentials: YooKassaCredentialsInput |
 def set_active_provider(provider: Provider, actor: Actor) -> ProviderSettingsView:
     """New payments go to `provider`; an attempt already started stays with the provider it started on."""
     record = repository.provider_settings()
-    if provider_settings_view(record).model_dump()[provider]["configured"] is False:
+    before = provider_settings_view(record)
+    if not getattr(before, provider).configured:
         raise Conflict("Card payments are not set up yet. Try again later.", code="provider-not-configured")
-    before = provider_settings_view(record).model_dump()
     record.active = provider
-    _save_settings(record, actor, "billing.provider_activate", before)
+    _save_settings(record, actor, "billing.provider_activate", before.model_dump())
     return provider_settings_view(record)
 
 
