@@ -394,3 +394,19 @@ def test_tbank_through_the_sandbox_signed_notification_is_answered_ok_and_applie
     saved = repository.find_subscription(subscription["id"]).saved_method
     assert saved is not None and saved["provider"] == "tbank" and saved["title"] == "*1111"
     assert saved["receipt_email"] == "owner@vasilek.ru"
+
+
+def test_bad_pay_requests_get_a_problem_and_start_nothing(world: dict[str, Any], billing: Platform,
+                                                          provider_api: FakeYooKassaApi) -> None:
+    owner: Client = world["owner"]
+    path = f"{world['base']}/invoices/{world['invoice']['id']}/pay"
+    extra = owner.post(path, {"amount": 1})
+    assert (extra.status, extra.code) == (422, "validation-failed")
+    bad_email = owner.post(path, {"receipt_email": "not-an-email"})
+    assert (bad_email.status, bad_email.code) == (422, "validation-failed")
+    stranger, me = customer(billing, "owner@lyutik.ru", company="ООО «Лютик»")
+    theirs = stranger.post(f"/api/app/orgs/{me['current']['org_id']}/billing/invoices/{world['invoice']['id']}/pay",
+                           {})
+    assert (theirs.status, theirs.code) == (404, "not-found")
+    assert provider_api.requests == []
+    assert repository.find_invoice(world["invoice"]["id"]).payment_attempts == 0
