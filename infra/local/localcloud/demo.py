@@ -50,4 +50,6 @@ def load(cloud: LocalCloud) -> list[str]:
         f"  customers   {customers['customers']} with contacts and contracts",
         f"  licenses    {licenses['licenses']}",
         f"  SaaS plans  {billing['plans']}",
+        "  payments    sandbox ЮKassa (active) and Т-Банк; test cards 4111 1111 1111 1111 (success), "
+        "5555 5555 5555 4477 (insufficient funds), more in docs/design/payments.md",
     ]

@@ -19,6 +19,7 @@ import boto3
 
 from localcloud.chat_fake import FakeChats
 from localcloud.oidc_fake import FakeOidcProvider
+from localcloud.payments_sandbox import PaymentsSandbox
 from localcloud.template import ACCOUNT_ID, REGION, Template
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -76,6 +77,7 @@ class LocalPages:
         self.totp_accounts: dict[str, str] = {}  # demo account -> TOTP secret, filled by the demo seed
         self.oidc = FakeOidcProvider()
         self.chats = FakeChats(clock.now)  # Telegram Bot API and Slack webhooks, called by functions
+        self.payments = PaymentsSandbox()  # ЮKassa's API (functions) and its checkout page (the browser)
 
     def _client(self, service: str) -> Any:
         return boto3.client(service, endpoint_url=self.endpoint_url, region_name=REGION)
@@ -89,6 +91,8 @@ class LocalPages:
             return self.oidc.handle(method, path, query, headers, body)
         if path.startswith(("/_local/telegram/", "/_local/slack/")):  # called by functions, like the providers
             return self.chats.handle(method, path, body)
+        if path.startswith(("/_local/yookassa/", "/_local/tbank/")):  # the adapters' calls, the checkout pages
+            return self.payments.handle(method, path, headers, body)
         try:
             if method == "POST":
                 if not self._same_origin(headers):

@@ -66,6 +66,7 @@ export const PERMISSIONS = {
   'console.billing.mark_paid': ['admin', 'billing'],
   'console.integrations.read': ['admin', 'auditor'],
   'console.integrations.manage': ['admin'],
+  'console.billing.providers': ['admin', 'billing'],
   // the customer's app
   'app.team.read': ALL_CUSTOMER,
   'app.team.invite': ['owner', 'admin'],

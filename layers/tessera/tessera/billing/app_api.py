@@ -3,7 +3,8 @@ organization comes from the token; another organization's, or its subscription o
 
 from typing import Annotated
 
-from tessera.billing import service
+from tessera.billing import checkout, service
+from tessera.billing.checkout import CheckoutView, PayInvoice
 from tessera.billing.models import (
     BillingPaymentPage,
     BillingPlan,
@@ -18,6 +19,7 @@ from tessera.billing.models import (
 from tessera.billing.service import Actor
 from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
+from tessera.identity import service as identity
 from tessera.identity.principal import current, guard
 
 router = Router()
@@ -101,6 +103,15 @@ def invoices(org_id: ORG_ID, cursor: CURSOR = None, limit: LIMIT = None) -> Invo
 @guard(router, "app.billing.read")
 def invoice(org_id: ORG_ID, invoice_id: INVOICE_ID) -> InvoiceView:
     return service.get_invoice(invoice_id, org_id)
+
+
+@router.post(f"{BASE}/invoices/<invoice_id>/pay",
+             summary="«Оплатить»: start (or repeat) the invoice's payment attempt; answers where to pay",
+             tags=["billing"])
+@guard(router, "app.billing.change")
+def pay(org_id: ORG_ID, invoice_id: INVOICE_ID, body: PayInvoice) -> CheckoutView:
+    payer = identity.active_user(current().user_id).email
+    return checkout.pay_invoice(org_id, invoice_id, payer, body, _actor())
 
 
 @router.get(f"{BASE}/payments", summary="The organization's payment history, newest first", tags=["billing"])

@@ -2,7 +2,13 @@
 
 from typing import Annotated
 
-from tessera.billing import service
+from tessera.billing import checkout, service
+from tessera.billing.checkout import (
+    ActiveProviderChoice,
+    ProviderSettingsView,
+    TBankCredentialsInput,
+    YooKassaCredentialsInput,
+)
 from tessera.billing.models import (
     BillingPaymentPage,
     BillingPaymentView,
@@ -14,7 +20,8 @@ from tessera.billing.models import (
 )
 from tessera.billing.states import InvoiceStatus, SubscriptionState
 from tessera.core.http import Path, Query, Router
-from tessera.identity.principal import guard
+from tessera.core.request import RequestInfo
+from tessera.identity.principal import current, guard
 
 router = Router()
 ULID = r"[0-9A-HJKMNP-TV-Z]{26}"
@@ -82,3 +89,36 @@ def payments(org_id: ORG_FILTER = None, q: SEARCH = None,
 def payment(provider: Annotated[str, Path(pattern=PROVIDER)],
             provider_payment_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]) -> BillingPaymentView:
     return service.get_payment(provider, provider_payment_id)
+
+
+# --- payment providers -----------------------------------------------------------------------------
+
+def _actor() -> service.Actor:
+    return service.Actor.of(current(), RequestInfo.from_event(router.current_event))
+
+
+@router.get("/api/console/billing/providers", summary="Payment providers: which is active, credentials masked",
+            tags=["billing"])
+@guard(router, "console.billing.read")
+def providers() -> ProviderSettingsView:
+    return checkout.provider_settings_view()
+
+
+@router.put("/api/console/billing/providers/yookassa",
+            summary="ЮKassa's shopId and secret key (the key is never shown again)", tags=["billing"])
+@guard(router, "console.billing.providers")
+def yookassa_credentials(body: YooKassaCredentialsInput) -> ProviderSettingsView:
+    return checkout.save_credentials("yookassa", body, _actor())
+
+
+@router.put("/api/console/billing/providers/tbank",
+            summary="Т-Банк's TerminalKey and password (the password is never shown again)", tags=["billing"])
+@guard(router, "console.billing.providers")
+def tbank_credentials(body: TBankCredentialsInput) -> ProviderSettingsView:
+    return checkout.save_credentials("tbank", body, _actor())
+
+
+@router.put("/api/console/billing/providers/active", summary="The provider new payments go to", tags=["billing"])
+@guard(router, "console.billing.providers")
+def active_provider(body: ActiveProviderChoice) -> ProviderSettingsView:
+    return checkout.set_active_provider(body.provider, _actor())

@@ -10,6 +10,8 @@
 | payment (one per provider payment) | `PAY#<provider>#<provider_payment_id>` | `PAYMENT` |
 | raw provider event, as received | `EVT#<provider>#<object_id>` | `<event>` |
 | integration credential (1С, CRM) | `CREDENTIALS` | `<credential_id>` |
+| an attempt to pay an invoice through a provider | `INV#<invoice_id>` | `ATTEMPT#<n>` (zero-padded) |
+| the providers' credentials (envelope-encrypted) and which one is active | `SETTINGS` | `PROVIDERS` |
 
 GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY>`, created_key `<iso time>#<id>`): a customer's
 subscriptions, invoices or payments, newest first.
@@ -92,7 +94,7 @@ class SubscriptionRecord(_Listed):
     cancel_at_period_end = BooleanAttribute(default=False)
     pending_change = JSONAttribute(null=True)  # {kind: upgrade | downgrade, plan, invoice_id?, effective_at?}
     open_invoice_id = UnicodeAttribute(null=True)  # the renewal invoice awaiting payment
-    saved_method = JSONAttribute(null=True)  # {provider, method_id, title}: charged by the provider (MIT)
+    saved_method = JSONAttribute(null=True)  # {provider, method_id, title, receipt_email}: charged (MIT)
     canceled_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
     row_version = VersionAttribute()
@@ -176,4 +178,41 @@ class IntegrationCredentialRecord(BaseRecord):
     rotated_at = UTCDateTimeAttribute(null=True)
     revoked_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
+    row_version = VersionAttribute()
+
+
+class PaymentAttemptRecord(BaseRecord):
+    """One attempt to pay an invoice (`InvoiceRecord.payment_attempts` counts them): the provider's
+    idempotency key derives from (invoice, n), so repeating the attempt never charges twice.
+    `starting`: the provider was asked but did not answer (a retry asks again with the same key)."""
+
+    Meta = META
+    invoice_id = UnicodeAttribute()
+    attempt = NumberAttribute()
+    kind = UnicodeAttribute(default="checkout")  # checkout (the customer on the provider's page) | saved (MIT)
+    provider = UnicodeAttribute()
+    status = UnicodeAttribute()  # starting | pending | succeeded | canceled
+    provider_payment_id = UnicodeAttribute(null=True)
+    confirmation_url = UnicodeAttribute(null=True)
+    decline_code = UnicodeAttribute(null=True)
+    decline_action = UnicodeAttribute(null=True)  # retry | new_card | stop: what dunning does next
+    receipt_email = UnicodeAttribute(null=True)  # where its 54-ФЗ receipt went (and a saved card's later ones)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    row_version = VersionAttribute()
+
+
+class ProviderSettingsRecord(BaseRecord):
+    """The payment providers' credentials: the public half in clear, the secret envelope-encrypted
+    (tessera.core.crypto, the provider as encryption context) with a masked hint; `active` takes payments."""
+
+    Meta = META
+    active = UnicodeAttribute(null=True)  # yookassa | tbank
+    yookassa_shop_id = UnicodeAttribute(null=True)
+    yookassa_secret_sealed = UnicodeAttribute(null=True)
+    yookassa_secret_hint = UnicodeAttribute(null=True)
+    tbank_terminal_key = UnicodeAttribute(null=True)
+    tbank_password_sealed = UnicodeAttribute(null=True)
+    tbank_password_hint = UnicodeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
     row_version = VersionAttribute()

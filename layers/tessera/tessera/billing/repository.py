@@ -11,10 +11,12 @@ from tessera.billing.records import (
     IntegrationCredentialRecord,
     InvoiceCounterRecord,
     InvoiceRecord,
+    PaymentAttemptRecord,
     PaymentRecord,
     PlanRecord,
     ProductSlotRecord,
     ProviderEventRecord,
+    ProviderSettingsRecord,
     SubscriptionRecord,
 )
 from tessera.core.dynamo import transaction
@@ -187,6 +189,19 @@ def find_credential(credential_id: str) -> IntegrationCredentialRecord | None:
         return None
 
 
+# --- payment attempts and provider settings ---------------------------------------------------------
+
+def attempt_key(invoice_id: str, attempt: int) -> tuple[str, str]:
+    return f"INV#{invoice_id}", f"ATTEMPT#{attempt:06d}"
+
+
+def find_attempt(invoice_id: str, attempt: int) -> PaymentAttemptRecord | None:
+    try:
+        return PaymentAttemptRecord.get(*attempt_key(invoice_id, attempt), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
 def credentials() -> list[IntegrationCredentialRecord]:
     return list(IntegrationCredentialRecord.query(CREDENTIALS))
 
@@ -202,6 +217,38 @@ def find_invoice_by_number(seller_id: str, number: int) -> InvoiceRecord | None:
     condition = (InvoiceRecord.number == number) & (InvoiceRecord.seller_id == seller_id)
     found = InvoiceRecord.by_kind.query(LIST_KEYS["INV"], filter_condition=condition, scan_index_forward=False)
     return next((r for r in found if isinstance(r, InvoiceRecord)), None)
+
+
+def add_new_attempt(tx: Any, invoice: InvoiceRecord, attempt: PaymentAttemptRecord) -> None:
+    """The invoice's attempt counter raised (version-checked) with its new attempt: of two concurrent
+    clicks one fails the transaction and then finds the other's attempt."""
+    tx.save(invoice)
+    tx.save(attempt, condition=PaymentAttemptRecord.pk.does_not_exist())
+
+
+def save_attempt(attempt: PaymentAttemptRecord) -> PaymentAttemptRecord:
+    """The attempt as changed, or, when a concurrent writer changed it first (version), as that one left it."""
+    try:
+        attempt.save()
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return find_attempt(attempt.invoice_id, int(attempt.attempt)) or attempt
+    return attempt
+
+
+SETTINGS_KEY = ("SETTINGS", "PROVIDERS")
+
+
+def provider_settings() -> ProviderSettingsRecord:
+    try:
+        return ProviderSettingsRecord.get(*SETTINGS_KEY, consistent_read=True)
+    except DoesNotExist:
+        return ProviderSettingsRecord(pk=SETTINGS_KEY[0], sk=SETTINGS_KEY[1])
+
+
+def add_provider_settings(tx: Any, record: ProviderSettingsRecord) -> None:
+    tx.save(record)
 
 
 # --- lists -----------------------------------------------------------------------------------------

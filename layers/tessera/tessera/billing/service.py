@@ -35,6 +35,7 @@ from tessera.billing.models import (
 )
 from tessera.billing.plans import default_plans
 from tessera.billing.pricing import Line, PlanChangeQuote, add_months, quote_plan_change, totals
+from tessera.billing.providers.port import SavedMethod
 from tessera.billing.records import (
     InvoiceRecord,
     PaymentRecord,
@@ -558,6 +559,29 @@ def _after_paid(invoice: InvoiceRecord, actor: Actor) -> None:
     """What a paid invoice sets off outside billing: a license renewal's next version, signed once."""
     if invoice.purpose.get("kind") == "license_renewal":
         renewals.sign_paid_renewal(invoice_view(invoice), actor)
+
+
+def saved_method_of(invoice: InvoiceRecord) -> dict[str, Any] | None:
+    """The saved card of the subscription the invoice pays for (provider, method_id, title, receipt_email)."""
+    subscription_id = invoice.purpose.get("subscription_id")
+    return _subscription(subscription_id).saved_method if subscription_id else None
+
+
+def save_method(invoice_id: str, method: SavedMethod, receipt_email: str | None) -> None:
+    """The card the provider saved while paying this invoice, on the invoice's subscription (renewals and
+    dunning charge it, sending their receipts to `receipt_email`); nothing when the invoice pays for no
+    subscription or the method is already there."""
+    subscription_id = _invoice(invoice_id).purpose.get("subscription_id")
+    if not subscription_id:
+        return
+    record = _subscription(subscription_id)
+    saved = {"provider": method.provider, "method_id": method.token, "title": method.title or "•••",
+             "receipt_email": receipt_email}
+    if record.saved_method == saved:
+        return
+    before = _snapshot(record)
+    record.saved_method, record.updated_at = saved, clock.now()
+    _save_subscription(record, SYSTEM, "subscription.save_method", before)
 
 
 def store_provider_event(provider: str, object_id: str, event: str, body: str, source_ip: str | None) -> bool:

@@ -94,6 +94,7 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.billing.mark_paid": frozenset({_S.ADMIN, _S.BILLING}),
     "console.integrations.read": frozenset({_S.ADMIN, _S.AUDITOR}),
     "console.integrations.manage": frozenset({_S.ADMIN}),
+    "console.billing.providers": frozenset({_S.ADMIN, _S.BILLING}),  # payment providers' credentials
     # a customer's team
     "app.team.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.team.invite": frozenset({_C.OWNER, _C.ADMIN}),
