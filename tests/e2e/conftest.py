@@ -3,6 +3,7 @@ data included), on free ports, once per session. Browser tests drive Debian's ch
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,3 +136,24 @@ def demo_admin_code(cloud: RunningCloud) -> str:
             _used_admin_steps.add(step)
             return str(answer["accounts"][0]["code"])
         time.sleep(answer["seconds_left"] + 0.3)
+
+
+def choose(page: Any, combobox: Any, option: str) -> None:
+    """Pick an option of an antd Select and wait until the select shows it. Under CPU load a click can land while
+    the dropdown is still sliding in and select nothing, so the pick is retried."""
+    from playwright.sync_api import expect
+
+    select = combobox.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' ant-select ')][1]")
+    chosen = select.locator(f".ant-select-selection-item[title={json.dumps(option)}]")
+    dropdown = page.locator(".ant-select-dropdown:visible")
+    for _ in range(3):
+        if not dropdown.is_visible():
+            combobox.click()
+        dropdown.get_by_title(option, exact=True).click()
+        try:
+            expect(chosen).to_be_visible(timeout=3000)
+            return
+        except AssertionError:
+            continue
+    expect(chosen).to_be_visible()
+

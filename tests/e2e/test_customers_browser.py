@@ -23,6 +23,7 @@ from playwright.sync_api import BrowserContext, FilePayload, Locator, Page, expe
 from stdnum.ru.inn import is_valid as valid_inn
 
 from tessera.core.crypto import jwk_to_public_key, jws_verify
+from tests.e2e.conftest import choose
 from tests.e2e.test_identity_browser import DEMO_PASSWORD, sign_in
 from tests.e2e.test_notify import mailbox, wait_for
 
@@ -64,11 +65,6 @@ def sales(cloud: Any, browser: Any) -> Iterator[BrowserContext]:
     context = staff_context(cloud, browser, "sales@tessera.local", "/console/customers")
     yield context
     context.close()
-
-
-def choose(page: Page, combobox: Locator, option: str) -> None:
-    combobox.click()
-    page.locator(".ant-select-dropdown:visible").get_by_title(option, exact=True).click()
 
 
 def form_item(dialog: Locator, label: str) -> Locator:

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tessera.core.crypto import jwk_to_public_key, jws_verify
-from tests.e2e.conftest import ROOT, demo_admin_code
+from tests.e2e.conftest import ROOT, choose, demo_admin_code
 from tests.e2e.test_identity_browser import DEMO_PASSWORD, sign_in
 from tests.e2e.test_identity_http import PASSWORD, new_customer
 
@@ -255,8 +255,7 @@ def test_renewal_signs_version_two_and_the_history_shows_the_difference(cloud: A
     page.get_by_role("button", name="Продлить или изменить").click()
     drawer = page.get_by_role("dialog")
     expect(drawer.get_by_text("Продление или изменение: версия 2")).to_be_visible()
-    drawer.get_by_role("combobox", name="Тариф").click()
-    page.locator(".ant-select-dropdown:visible").get_by_title("Advanced").click()
+    choose(page, drawer.get_by_role("combobox", name="Тариф"), "Advanced")
     drawer.get_by_role("button", name="Подписать новую версию").first.click()
     expect(drawer.get_by_text("Укажите причину (от 3 символов)")).to_be_visible()
     drawer.get_by_label("Основание").fill("Upgrade to Advanced, contract 12")
