@@ -1,5 +1,6 @@
-"""Demo data for `make run`. Each context's seed runs as one of its functions would (the same
-environment, the same service code paths a person uses) and reports what the banner prints."""
+"""Demo data for `make run`. Each context's seed goes through the same service code paths a person uses, in one
+process with its functions' environments together (they name the same tables and keys, each adds its own), and
+reports what the banner prints."""
 
 from __future__ import annotations
 
@@ -11,24 +12,37 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from localcloud.cloud import LocalCloud
 
+# In order: the customers need the sales manager (identity), the licenses need the customers and the catalog.
+SEEDS = (("identity", "AuthFunction"), ("catalog", "LicensingApiFunction"), ("reports", "LicensingApiFunction"),
+         ("billing", "BillingApiFunction"), ("accounts", "AccountsApiFunction"), ("licensing", "LicensingApiFunction"))
+_PATHS = ("PYTHONPATH", "LOCALCLOUD_SYS_PATH")
 
-def _run_seed(cloud: LocalCloud, function: str, module: str) -> dict[str, str]:
-    env = cloud.invoker.function_environment(function)
-    done = subprocess.run([sys.executable, "-m", module], env=env, capture_output=True, text=True, timeout=120,
-                          check=False)
+
+def _seed_environment(cloud: LocalCloud) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for _, function in SEEDS:
+        for key, value in cloud.invoker.function_environment(function).items():
+            if key in _PATHS and key in env:
+                known = env[key].split(":")
+                env[key] = ":".join(known + [p for p in value.split(":") if p not in known])
+            else:
+                env.setdefault(key, value)
+    return env
+
+
+def _run_seeds(cloud: LocalCloud) -> dict[str, dict[str, str]]:
+    done = subprocess.run([sys.executable, "-m", "localcloud.seeds", *(name for name, _ in SEEDS)],
+                          env=_seed_environment(cloud), capture_output=True, text=True, timeout=180, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"demo seed {module} failed:\n{done.stderr.strip()}")
+        raise RuntimeError(f"the demo seeds failed:\n{done.stderr.strip()}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def load(cloud: LocalCloud) -> list[str]:
-    people = _run_seed(cloud, "AuthFunction", "localcloud.seeds.identity")
+    seeds = _run_seeds(cloud)
+    people, catalog, plan = seeds["identity"], seeds["catalog"], seeds["reports"]
+    customers, licenses, billing = seeds["accounts"], seeds["licensing"], seeds["billing"]
     cloud.pages.totp_accounts["admin@tessera.local"] = people["admin_totp_secret"]
-    catalog = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.catalog")
-    plan = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.reports")
-    customers = _run_seed(cloud, "AccountsApiFunction", "localcloud.seeds.accounts")
-    licenses = _run_seed(cloud, "LicensingApiFunction", "localcloud.seeds.licensing")
-    billing = _run_seed(cloud, "BillingApiFunction", "localcloud.seeds.billing")
     # On AWS the hourly schedule makes the first heartbeat receipt key within the hour of a deploy; here, now.
     rotation = cloud.invoker.invoke("ResponseKeyRotationFunction", {})
     if rotation.function_error:

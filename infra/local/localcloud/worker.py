@@ -100,6 +100,9 @@ def serve(handler: Any, init_error: dict[str, Any] | None, channel_in: BinaryIO,
 
 
 def main() -> None:
+    # Ctrl-C in a terminal reaches the whole process group: stopping workers is the cloud's job (it closes them
+    # in order), and a traceback from each one would bury its "stopped".
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The protocol owns the real stdout; anything the handler prints goes to stderr.
     channel_in = sys.stdin.buffer
     channel_out = os.fdopen(os.dup(1), "wb")
