@@ -11,7 +11,7 @@ import httpx
 import pyotp
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import demo_admin_code
+from tests.e2e.conftest import choose, demo_admin_code
 from tests.e2e.test_identity_http import link
 
 PASSWORD = "browser-password-2026"
@@ -78,8 +78,7 @@ def test_customer_signs_up_confirms_enrols_2fa_signs_in_with_it_and_invites_a_te
     second.get_by_role("button", name="Пригласить").click()
     dialog = second.get_by_role("dialog")
     dialog.get_by_label("Электронная почта").fill("pavel.browser@example.com")
-    dialog.get_by_label("Роль").click()
-    second.locator(".ant-select-dropdown").get_by_title("Оператор").click()
+    choose(second, dialog.get_by_label("Роль"), "Оператор")
     dialog.get_by_role("button", name="Отправить приглашение").click()
     expect(second.get_by_text("pavel.browser@example.com")).to_be_visible()
 
@@ -105,8 +104,7 @@ def test_demo_admin_manages_staff_grants_access_and_sees_it_in_the_audit_log(clo
     page.get_by_role("button", name="Пригласить сотрудника").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Электронная почта").fill("new.sales@tessera.local")
-    dialog.get_by_label("Роли").click()
-    page.locator(".ant-select-dropdown").get_by_title("Продажи").click()
+    choose(page, dialog.get_by_label("Роли"), "Продажи")
     dialog.get_by_text("Приглашение сотрудника").click()  # a multiple select stays open: close it
     dialog.get_by_role("button", name="Отправить приглашение").click()
     expect(page.get_by_text("new.sales@tessera.local")).to_be_visible()

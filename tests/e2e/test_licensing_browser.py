@@ -80,8 +80,7 @@ def test_staff_issues_a_license_through_the_wizard_and_downloads_a_valid_signed_
     next_step(page)
     expect(page.get_by_text("Целое число от 0 до 1000000")).to_be_visible()
     users_value.fill("300")
-    page.get_by_label("Пользователи: Режим").click()
-    page.locator(".ant-select-dropdown:visible").get_by_title("мягкий").click()
+    choose(page, page.get_by_label("Пользователи: Режим"), "мягкий")
     page.get_by_label("Пользователи: Коэффициент превышения").fill("1.2")
     next_step(page)
 
