@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from tessera.billing import checkout, documents_service, service
 from tessera.billing.checkout import CheckoutView, PayInvoice
-from tessera.billing.documents_service import ActPage, PaymentMethodList, content_disposition
+from tessera.billing.documents_service import ActPage, PaymentMethodList, PdfFile
 from tessera.billing.models import (
     BillingPaymentPage,
     BillingPlan,
@@ -128,9 +128,8 @@ ACT_ID = Annotated[str, Path(pattern=rf"^act_{ULID}$")]
 METHOD_ID = Annotated[str, Path(pattern=rf"^pm_{ULID}$")]
 
 
-def _pdf(named: tuple[str, bytes]) -> Response[bytes]:
-    name, body = named
-    return Response(200, "application/pdf", body, headers={"Content-Disposition": content_disposition(name)})
+def _pdf(file: PdfFile) -> Response[bytes]:
+    return Response(200, "application/pdf", file.body, headers={"Content-Disposition": file.content_disposition})
 
 
 @router.get(f"{BASE}/invoices/<invoice_id>/pdf", summary="An invoice (счёт) of the organization as a PDF",

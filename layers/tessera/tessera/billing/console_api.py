@@ -10,7 +10,7 @@ from tessera.billing.checkout import (
     YooKassaCredentialsInput,
 )
 from tessera.billing.documents.model import Requisites
-from tessera.billing.documents_service import ActPage, SellerRequisitesView, content_disposition
+from tessera.billing.documents_service import ActPage, SellerRequisitesView, PdfFile
 from tessera.billing.models import (
     BillingPaymentPage,
     BillingPaymentView,
@@ -132,9 +132,8 @@ PDF: dict[int, Any] = {200: {"description": "the document as a PDF", "content": 
 ACT_ID = Annotated[str, Path(pattern=rf"^act_{ULID}$")]
 
 
-def _pdf(named: tuple[str, bytes]) -> Response[bytes]:
-    name, body = named
-    return Response(200, "application/pdf", body, headers={"Content-Disposition": content_disposition(name)})
+def _pdf(file: PdfFile) -> Response[bytes]:
+    return Response(200, "application/pdf", file.body, headers={"Content-Disposition": file.content_disposition})
 
 
 @router.get("/api/console/billing/invoices/<invoice_id>/pdf", summary="An invoice (счёт) as a PDF",

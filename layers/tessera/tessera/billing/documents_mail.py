@@ -11,12 +11,12 @@ from pydantic import Field
 
 from tessera.billing import repository
 from tessera.billing.documents_service import (
-    document_filename,
-    render_pdf,
-    current_seller_id,
+    PdfFile,
     act_document,
+    current_seller_id,
     invoice_document,
     make_act,
+    pdf_file,
 )
 from tessera.billing.records import ActRecord, InvoiceRecord
 from tessera.core import aws
@@ -35,23 +35,21 @@ class DocumentsStorageSettings(CoreSettings):
 s3 = aws.client("s3")  # the e-mailed PDFs, kept beside the customers' documents for notify's retries
 
 
-def _stored(kind: str, document_id: str, filename: str, body: bytes) -> dict[str, str]:
+def _stored(kind: str, document_id: str, pdf: PdfFile) -> dict[str, str]:
     """The PDF put where notify reads attachments (a retried send reads it again, never re-renders)."""
     key = f"billing/{current_seller_id()}/{kind}/{document_id}.pdf"
-    s3.put_object(Bucket=get_settings(DocumentsStorageSettings).documents_bucket, Key=key, Body=body,
+    s3.put_object(Bucket=get_settings(DocumentsStorageSettings).documents_bucket, Key=key, Body=pdf.body,
                   ContentType="application/pdf")
-    return {"key": key, "filename": filename, "content_type": "application/pdf"}
+    return {"key": key, "filename": pdf.filename, "content_type": "application/pdf"}
 
 
-def _mail(org_id: str, once_key: str, kind: str, document_id: str, filename: str, body: bytes,
-          context: dict[str, Any]) -> int:
+def _mail(org_id: str, once_key: str, kind: str, document_id: str, pdf: PdfFile, context: dict[str, Any]) -> int:
     """One e-mail with the document to the organization's owners, once per document."""
     owners = owner_emails(org_id)
     if not owners:
         return 0
-    attachment = _stored(kind, document_id, filename, body)
     notice = Notice(event="billing.document", org_id=org_id, template="billing_document", emails=owners,
-                    once_key=once_key, staff=False, attachment=attachment,
+                    once_key=once_key, staff=False, attachment=_stored(kind, document_id, pdf),
                     context={"kind": kind, "billing_link": web_url("/app/billing"), **context})
     return len(dispatch(notice))
 
@@ -63,19 +61,20 @@ def _amount(kopecks: int) -> str:
 def mail_invoice(invoice: InvoiceRecord) -> int:
     """The счёт to the owners when it is issued (a period's, a plan change's, a renewal's)."""
     document = invoice_document(invoice)
-    name = document_filename("invoice", int(invoice.number or 0), document.date)
+    number = int(invoice.number or 0)
     return _mail(invoice.org_id, f"billing-document:invoice:{invoice.invoice_id}", "invoice", invoice.invoice_id,
-                 name, render_pdf(document),
-                 {"number": int(invoice.number or 0), "document_date": document.date.isoformat(),
+                 pdf_file("invoice", number, document),
+                 {"number": number, "document_date": document.date.isoformat(),
                   "due_on": document.due_date.isoformat() if document.due_date else None,
                   "amount": _amount(int(invoice.total))})
 
 
 def mail_act(act: ActRecord, invoice: InvoiceRecord) -> int:
     document = act_document(act, invoice)
-    name = document_filename(act.kind, int(act.number), document.date)
-    return _mail(act.org_id, f"billing-document:act:{act.invoice_id}", act.kind, act.act_id, name, render_pdf(document),
-                 {"number": int(act.number), "document_date": document.date.isoformat(),
+    number = int(act.number)
+    return _mail(act.org_id, f"billing-document:act:{act.invoice_id}", act.kind, act.act_id,
+                 pdf_file(act.kind, number, document),
+                 {"number": number, "document_date": document.date.isoformat(),
                   "invoice_number": int(act.invoice_number), "amount": _amount(int(act.total))})
 
 

@@ -1,14 +1,14 @@
 """The closing documents of real invoices: the seller's requisites (a console setting, kept per seller with
 a dated copy of each save), the act of a paid invoice (an акт, or a УПД when the invoice bears VAT; numbered
-per seller without gaps), their PDFs rendered on demand, and the customer's
-saved payment methods. `tessera.billing.documents` draws the PDFs; this module says what goes on them;
-`documents_mail` e-mails them."""
+per seller without gaps), their PDFs rendered on demand, and the customer's saved payment methods.
+`tessera.billing.documents` draws the PDFs, this module says what goes on them, `documents_mail` e-mails them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
 import time
+from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -218,8 +218,13 @@ def _invoice(invoice_id: str, org_id: str | None) -> InvoiceRecord:
 
 
 def _buyer(org_id: str) -> Buyer:
+    """The customer's card as the buyer; a card whose ИНН/КПП do not fit together prints the name only."""
     card = accounts.card(org_id)
-    return Buyer(name=card.legal_name or card.name, inn=card.inn, kpp=card.kpp if card.inn else None)
+    name = card.legal_name or card.name
+    try:
+        return Buyer(name=name, inn=card.inn, kpp=card.kpp if card.inn else None)
+    except ValidationError:
+        return Buyer(name=name)
 
 
 def _lines(invoice: InvoiceRecord) -> tuple[DocumentLine, ...]:
@@ -258,33 +263,34 @@ def act_document(act: ActRecord, invoice: InvoiceRecord) -> Act | Upd:
     return _built(Act, **fields)
 
 
-def document_filename(kind: str, number: int, day: dt.date) -> str:
-    return f"{TITLES[kind]} № {number} от {day:%d.%m.%Y}.pdf"
+@dataclass(frozen=True)
+class PdfFile:
+    filename: str  # as the document is called: «Счёт № 12 от 03.12.2026.pdf»
+    fallback: str  # ASCII, for clients that do not read `filename*`
+    body: bytes
+
+    @property
+    def content_disposition(self) -> str:
+        """RFC 6266, the Russian name in `filename*` (RFC 8187 UTF-8 percent-encoding)."""
+        return f"attachment; filename=\"{self.fallback}\"; filename*=UTF-8''{quote(self.filename, safe='')}"
 
 
-def content_disposition(filename: str) -> str:
-    """RFC 6266: an ASCII fallback for old clients and the Russian name in `filename*` (RFC 8187)."""
-    fallback = "".join(c if c.isascii() and c.isalnum() or c in ".-" else "_" for c in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def render_pdf(document: Invoice | Act | Upd) -> bytes:
+def pdf_file(kind: str, number: int, document: Invoice | Act | Upd) -> PdfFile:
     from tessera.billing.documents.pdf import render  # fpdf2 is in the ReportsLayer: imported to render
 
-    return render(document)
+    return PdfFile(f"{TITLES[kind]} № {number} от {document.date:%d.%m.%Y}.pdf",
+                   f"{kind}-{number}-{document.date.isoformat()}.pdf", render(document))
 
 
-def invoice_pdf(invoice_id: str, org_id: str | None = None) -> tuple[str, bytes]:
-    """The счёт's file name and PDF; another organization's invoice does not exist."""
+def invoice_pdf(invoice_id: str, org_id: str | None = None) -> PdfFile:
+    """The счёт as a PDF; another organization's invoice does not exist."""
     invoice = _invoice(invoice_id, org_id)
-    document = invoice_document(invoice)
-    return document_filename("invoice", int(invoice.number or 0), document.date), render_pdf(document)
+    return pdf_file("invoice", int(invoice.number or 0), invoice_document(invoice))
 
 
-def act_pdf(act_id: str, org_id: str | None = None) -> tuple[str, bytes]:
+def act_pdf(act_id: str, org_id: str | None = None) -> PdfFile:
     act = _act(act_id, org_id)
-    document = act_document(act, _invoice(act.invoice_id, None))
-    return document_filename(act.kind, int(act.number), document.date), render_pdf(document)
+    return pdf_file(act.kind, int(act.number), act_document(act, _invoice(act.invoice_id, None)))
 
 
 # --- saved payment methods ---------------------------------------------------------------------------
