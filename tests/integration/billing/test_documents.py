@@ -174,7 +174,7 @@ def test_acts_are_numbered_without_gaps_and_print_the_requisites_in_force(world:
         assert as_staff("billing").call("PUT", SELLER_URL, {**SELLER, "name": "ООО «Тессера Новая»"}).status == 200
         _pay(theirs, "pp-theirs")
         _pay(ours, "pp-ours")
-    world["stream"].deliver()
+        world["stream"].deliver()
     numbers = {a.invoice_id: int(a.number) for a in repository.acts_page(org_id=None)[0]}
     assert numbers == {theirs["id"]: 1, ours["id"]: 2}
     record = repository.find_invoice(ours["id"])
@@ -244,3 +244,33 @@ def test_another_organization_s_documents_and_methods_answer_404(world: dict[str
     for suffix in ("acts", "payment-methods", f"invoices/{theirs['id']}/pdf"):
         assert owner.get(f"{world['their_base']}/{suffix}").status == 404, suffix
     assert world["other"].get(f"{world['their_base']}/payment-methods").body["items"] == [their_method]
+
+
+class _Down:
+    """SES out for a while: every send fails (retryable)."""
+
+    def send(self, email: Any) -> str:
+        raise ConnectionError("SES unreachable")
+
+
+def test_a_failed_document_e_mail_is_retried_with_the_same_attachment(world: dict[str, Any],
+                                                                      billing: Platform) -> None:
+    from tessera.notify import service as notify
+    from tessera.notify.mail import use_mailer
+
+    assert as_staff("billing").call("PUT", SELLER_URL, SELLER).status == 200
+    _invoice(world["owner"], world["base"], world["subscription"]["id"])
+    use_mailer(_Down())
+    try:
+        world["stream"].deliver()
+    finally:
+        use_mailer(billing.mailer)
+    assert not [m for m in billing.mails_to("owner@romashka.ru") if m.attachments]
+    [failed] = [d for d in notify.list_deliveries(org_id=world["org"]).items if d.template == "billing_document"]
+    assert failed.status == "failed"
+    assert notify.retry(failed.id) is not None  # what the notify worker does with the queued retry
+    [mail] = [m for m in billing.mails_to("owner@romashka.ru") if m.attachments]
+    assert [a.filename for a in mail.attachments] == ["Счёт № 1 от 01.03.2026.pdf"]
+    assert mail.attachments[0].content.startswith(b"%PDF-")
+    world["stream"].deliver()
+    assert len([m for m in billing.mails_to("owner@romashka.ru") if m.attachments]) == 1
