@@ -10,7 +10,7 @@ from tessera.billing.checkout import (
     YooKassaCredentialsInput,
 )
 from tessera.billing.documents.model import Requisites
-from tessera.billing.documents_service import ActPage, SellerRequisitesView, PdfFile
+from tessera.billing.documents_service import ActPage, PdfFile, SellerRequisitesView
 from tessera.billing.models import (
     BillingPaymentPage,
     BillingPaymentView,

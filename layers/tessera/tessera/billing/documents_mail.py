@@ -93,10 +93,10 @@ def on_invoice_change(event_name: str, invoice_id: str) -> None:
     invoice = repository.find_invoice(invoice_id)
     if invoice is None or invoice.number is None:
         return
-    act = make_act(invoice) if invoice.status == "paid" else None
-    if event_name == "INSERT" and invoice.status != "void":
-        _mailed(mail_invoice, invoice)
-    if act is not None:
+    if event_name == "INSERT":
+        if invoice.status != "void":  # voided before its e-mail went: nothing to pay
+            _mailed(mail_invoice, invoice)
+    elif (act := make_act(invoice)) is not None:  # acts take their numbers in the order invoices were paid
         _mailed(mail_act, act, invoice)
 
 

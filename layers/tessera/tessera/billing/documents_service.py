@@ -84,10 +84,6 @@ def _requisites_view(record: SellerRequisitesRecord) -> SellerRequisitesView:
                                                 "saved_at": record.saved_at, "saved_by": record.saved_by})
 
 
-def _missing() -> Conflict:
-    return Conflict("The seller's requisites are not set.", code="seller-requisites-missing")
-
-
 def get_requisites() -> SellerRequisitesView:
     record = repository.find_requisites(current_seller_id())
     if record is None:
@@ -124,7 +120,7 @@ def _requisites_at(seller_id: str, moment: dt.datetime) -> Requisites:
     """The requisites in force at `moment`; a document older than the first save prints the first."""
     record = repository.requisites_in_force(seller_id, _iso(moment)) or repository.find_requisites(seller_id)
     if record is None:
-        raise _missing()
+        raise Conflict("The seller's requisites are not set.", code="seller-requisites-missing")
     return Requisites.model_validate(record.requisites)
 
 
@@ -254,7 +250,8 @@ def invoice_document(invoice: InvoiceRecord) -> Invoice:
 
 def act_document(act: ActRecord, invoice: InvoiceRecord) -> Act | Upd:
     issued_on = dt.date.fromisoformat(act.issued_on)
-    basis = f"Счёт на оплату № {int(invoice.number or 0)} от {_moscow_day(invoice.issued_at or act.created_at):%d.%m.%Y}"
+    invoice_day = _moscow_day(invoice.issued_at or act.created_at)
+    basis = f"Счёт на оплату № {int(invoice.number or 0)} от {invoice_day:%d.%m.%Y}"
     fields: dict[str, Any] = {"number": str(int(act.number)), "date": issued_on, "buyer": _buyer(act.org_id),
                               "seller": _requisites_at(act.seller_id, act.created_at), "lines": _lines(invoice),
                               "basis": basis}
