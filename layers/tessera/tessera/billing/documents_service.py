@@ -143,7 +143,7 @@ class ActPage(BaseModel):
 
 
 def act_view(record: ActRecord) -> ActView:
-    return ActView(id=record.act_id, number=int(record.number), kind=record.kind,  # type: ignore[arg-type]
+    return ActView(id=record.act_id, number=int(record.number), kind=record.kind,
                    invoice_id=record.invoice_id, invoice_number=int(record.invoice_number), org_id=record.org_id,
                    issued_on=dt.date.fromisoformat(record.issued_on),
                    total=AmountView.of(int(record.total), record.currency))
@@ -174,9 +174,12 @@ def make_act(invoice: InvoiceRecord) -> ActRecord | None:
         record.number = last + 1
         counter = repository.act_counter(seller, last)
         after = {"id": act_id, "number": record.number, "kind": record.kind, "invoice_id": invoice.invoice_id}
+
+        def writes(tx: Any, counter: Any = counter, last: int = last) -> None:
+            repository.add_new_act(tx, record, guard, counter, last)
+
         try:
-            audit.record_change(lambda tx, c=counter, n=last: repository.add_new_act(tx, record, guard, c, n),
-                                "act.issue", "act", act_id, actor_id=SYSTEM.id, actor_kind=SYSTEM.kind,
+            audit.record_change(writes, "act.issue", "act", act_id, actor_id=SYSTEM.id, actor_kind=SYSTEM.kind,
                                 org_id=invoice.org_id, after=after)
         except TransactWriteError as exc:
             if exc.cause_response_code != "TransactionCanceledException":
