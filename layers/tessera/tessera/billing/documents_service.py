@@ -28,6 +28,7 @@ from tessera.billing.documents.model import (
     Requisites,
     Upd,
 )
+from tessera.billing.documents.pdf import render  # fpdf2 itself is imported when a PDF is made
 from tessera.billing.records import ActRecord, InvoiceRecord, SellerRequisitesRecord, SubscriptionRecord
 from tessera.billing.service import MOSCOW, NUMBERING_ATTEMPTS, SYSTEM, Actor
 from tessera.billing.settings import BillingSettings
@@ -276,8 +277,6 @@ class PdfFile:
 
 
 def pdf_file(kind: str, number: int, document: Invoice | Act | Upd) -> PdfFile:
-    from tessera.billing.documents.pdf import render  # fpdf2 is in the ReportsLayer: imported to render
-
     return PdfFile(f"{TITLES[kind]} № {number} от {document.date:%d.%m.%Y}.pdf",
                    f"{kind}-{number}-{document.date.isoformat()}.pdf", render(document))
 
