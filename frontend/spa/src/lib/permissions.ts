@@ -63,6 +63,7 @@ export const PERMISSIONS = {
   'console.notifications.log.retry': ['admin', 'support'],
   // billing
   'console.billing.read': ['admin', 'billing', 'auditor'],
+  'console.billing.seller': ['admin', 'billing'],  // the seller's requisites on documents
   'console.billing.mark_paid': ['admin', 'billing'],
   'console.integrations.read': ['admin', 'auditor'],
   'console.integrations.manage': ['admin'],

@@ -1,10 +1,11 @@
 """/api/app/orgs/{org_id}/billing/*: the customer's own plan, subscription, invoices and payments. The
 organization comes from the token; another organization's, or its subscription or invoice, answers 404."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from tessera.billing import checkout, service
+from tessera.billing import checkout, documents_service, service
 from tessera.billing.checkout import CheckoutView, PayInvoice
+from tessera.billing.documents_service import ActPage, PaymentMethodList, PdfFile
 from tessera.billing.models import (
     BillingPaymentPage,
     BillingPlan,
@@ -118,3 +119,51 @@ def pay(org_id: ORG_ID, invoice_id: INVOICE_ID, body: PayInvoice) -> CheckoutVie
 @guard(router, "app.billing.read")
 def payments(org_id: ORG_ID, cursor: CURSOR = None, limit: LIMIT = None) -> BillingPaymentPage:
     return service.list_payments(org_id=org_id, cursor=cursor, limit=limit)
+
+
+# --- documents and saved payment methods -----------------------------------------------------------
+
+PDF: dict[int, Any] = {200: {"description": "the document as a PDF", "content": {"application/pdf": {}}}}
+ACT_ID = Annotated[str, Path(pattern=rf"^act_{ULID}$")]
+METHOD_ID = Annotated[str, Path(pattern=rf"^pm_{ULID}$")]
+
+
+def _pdf(file: PdfFile) -> Response[bytes]:
+    return Response(200, "application/pdf", file.body, headers={"Content-Disposition": file.content_disposition})
+
+
+@router.get(f"{BASE}/invoices/<invoice_id>/pdf", summary="An invoice (счёт) of the organization as a PDF",
+            tags=["billing"], responses=PDF)
+@guard(router, "app.billing.read")
+def invoice_pdf(org_id: ORG_ID, invoice_id: INVOICE_ID):  # a file: no return annotation, so the bytes pass through
+    return _pdf(documents_service.invoice_pdf(invoice_id, org_id))
+
+
+@router.get(f"{BASE}/acts", summary="The organization's acts (акт, УПД) of paid invoices, newest first",
+            tags=["billing"])
+@guard(router, "app.billing.read")
+def acts(org_id: ORG_ID, cursor: CURSOR = None, limit: LIMIT = None) -> ActPage:
+    return documents_service.list_acts(org_id, cursor, limit)
+
+
+@router.get(f"{BASE}/acts/<act_id>/pdf", summary="An act (акт or УПД) of the organization as a PDF",
+            tags=["billing"], responses=PDF)
+@guard(router, "app.billing.read")
+def act_pdf(org_id: ORG_ID, act_id: ACT_ID):  # a file: the bytes pass through
+    return _pdf(documents_service.act_pdf(act_id, org_id))
+
+
+@router.get(f"{BASE}/payment-methods", summary="Saved payment methods (masked) charged for renewals",
+            tags=["billing"])
+@guard(router, "app.billing.read")
+def payment_methods(org_id: ORG_ID) -> PaymentMethodList:
+    return documents_service.payment_methods(org_id)
+
+
+@router.delete(f"{BASE}/payment-methods/<method_id>",
+               summary="Withdraw consent to automatic payments: the method is forgotten, renewals need a payment",
+               tags=["billing"])
+@guard(router, "app.billing.change")
+def withdraw_payment_method(org_id: ORG_ID, method_id: METHOD_ID) -> Response[None]:
+    documents_service.withdraw_method(org_id, method_id, _actor())
+    return Response(204)

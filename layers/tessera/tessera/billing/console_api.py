@@ -1,14 +1,16 @@
 """/api/console/billing/*: the billing staff's lists and cards of plans, subscriptions, invoices and payments."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from tessera.billing import checkout, service
+from tessera.billing import checkout, documents_service, service
 from tessera.billing.checkout import (
     ActiveProviderChoice,
     ProviderSettingsView,
     TBankCredentialsInput,
     YooKassaCredentialsInput,
 )
+from tessera.billing.documents.model import Requisites
+from tessera.billing.documents_service import ActPage, PdfFile, SellerRequisitesView
 from tessera.billing.models import (
     BillingPaymentPage,
     BillingPaymentView,
@@ -19,7 +21,7 @@ from tessera.billing.models import (
     SubscriptionView,
 )
 from tessera.billing.states import InvoiceStatus, SubscriptionState
-from tessera.core.http import Path, Query, Router
+from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import current, guard
 
@@ -122,3 +124,49 @@ def tbank_credentials(body: TBankCredentialsInput) -> ProviderSettingsView:
 @guard(router, "console.billing.providers")
 def active_provider(body: ActiveProviderChoice) -> ProviderSettingsView:
     return checkout.set_active_provider(body.provider, _actor())
+
+
+# --- documents and the seller's requisites ---------------------------------------------------------
+
+PDF: dict[int, Any] = {200: {"description": "the document as a PDF", "content": {"application/pdf": {}}}}
+ACT_ID = Annotated[str, Path(pattern=rf"^act_{ULID}$")]
+
+
+def _pdf(file: PdfFile) -> Response[bytes]:
+    return Response(200, "application/pdf", file.body, headers={"Content-Disposition": file.content_disposition})
+
+
+@router.get("/api/console/billing/invoices/<invoice_id>/pdf", summary="An invoice (счёт) as a PDF",
+            tags=["billing"], responses=PDF)
+@guard(router, "console.billing.read")
+def invoice_pdf(invoice_id: INVOICE_ID):  # a file: no return annotation, so the bytes pass through
+    return _pdf(documents_service.invoice_pdf(invoice_id))
+
+
+@router.get("/api/console/billing/acts", summary="Acts (акт, УПД) of paid invoices, newest first; by customer",
+            tags=["billing"])
+@guard(router, "console.billing.read")
+def acts(org_id: ORG_FILTER = None, cursor: CURSOR = None, limit: LIMIT = None) -> ActPage:
+    return documents_service.list_acts(org_id, cursor, limit)
+
+
+@router.get("/api/console/billing/acts/<act_id>/pdf", summary="An act (акт or УПД) as a PDF", tags=["billing"],
+            responses=PDF)
+@guard(router, "console.billing.read")
+def act_pdf(act_id: ACT_ID):  # a file: the bytes pass through
+    return _pdf(documents_service.act_pdf(act_id))
+
+
+@router.get("/api/console/billing/seller", summary="The seller's requisites printed on invoices and acts",
+            tags=["billing"])
+@guard(router, "console.billing.read")
+def seller() -> SellerRequisitesView:
+    return documents_service.get_requisites()
+
+
+@router.put("/api/console/billing/seller",
+            summary="Set the seller's requisites (documents issued before keep those then in force; audited)",
+            tags=["billing"])
+@guard(router, "console.billing.seller")
+def save_seller(body: Requisites) -> SellerRequisitesView:
+    return documents_service.save_requisites(body, _actor())

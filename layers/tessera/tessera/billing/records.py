@@ -12,11 +12,16 @@
 | integration credential (1С, CRM) | `CREDENTIALS` | `<credential_id>` |
 | an attempt to pay an invoice through a provider | `INV#<invoice_id>` | `ATTEMPT#<n>` (zero-padded) |
 | the providers' credentials (envelope-encrypted) and which one is active | `SETTINGS` | `PROVIDERS` |
+| the seller's requisites as last saved | `SELLER#<seller_id>` | `REQUISITES` |
+| the seller's requisites in force from a time (each save keeps one) | `SELLER#<seller_id>` | `REQUISITES#<iso time>` |
+| an act (акт or УПД) of a paid invoice | `ACT#<act_id>` | `ACT` |
+| one act per invoice | `INV#<invoice_id>` | `ACT` |
+| act counter of a seller (one series for акты and УПД) | `SELLER#<seller_id>` | `COUNTER#ACT` |
 
-GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY>`, created_key `<iso time>#<id>`): a customer's
+GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY|ACT>`, created_key `<iso time>#<id>`): a customer's
 subscriptions, invoices or payments, newest first.
-GSI `by_kind` (list_key `SUBSCRIPTIONS|INVOICES|PAYMENTS`, created_key): every one of a kind, newest first,
-for the console (sparse: only those three kinds carry list_key)."""
+GSI `by_kind` (list_key `SUBSCRIPTIONS|INVOICES|PAYMENTS|ACTS`, created_key): every one of a kind, newest
+first, for the console (sparse: only those kinds carry list_key)."""
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -216,3 +221,42 @@ class ProviderSettingsRecord(BaseRecord):
     tbank_password_hint = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
     row_version = VersionAttribute()
+
+
+class SellerRequisitesRecord(BaseRecord):
+    """The seller's requisites (`tessera.billing.documents.model.Requisites` as JSON). The current item
+    (`REQUISITES`, version-checked) is what the console edits; every save also writes a dated copy
+    (`REQUISITES#<iso time>`), so a document prints the requisites in force when it was issued."""
+
+    Meta = META
+    seller_id = UnicodeAttribute()
+    requisites = JSONAttribute()
+    saved_at = UTCDateTimeAttribute()
+    saved_by = UnicodeAttribute()
+    row_version = VersionAttribute()
+
+
+class ActRecord(_Listed):
+    """The closing document of a paid invoice: an акт, or a УПД when the invoice bears VAT. Numbered per
+    seller without gaps (its own counter); rendered on demand from the invoice and the requisites."""
+
+    Meta = META
+    by_org = ByOrgIndex()  # index objects per class, so a query answers records of that class
+    by_kind = ByKindIndex()
+    act_id = UnicodeAttribute()
+    seller_id = UnicodeAttribute()
+    number = NumberAttribute()
+    kind = UnicodeAttribute()  # act | upd
+    invoice_id = UnicodeAttribute()
+    invoice_number = NumberAttribute()
+    issued_on = UnicodeAttribute()  # ISO date (Moscow) the invoice was paid
+    total = NumberAttribute()  # kopecks, VAT included
+    currency = UnicodeAttribute(default="RUB")
+
+
+class InvoiceActRecord(BaseRecord):
+    """`INV#<invoice_id>` / `ACT`: holds the invoice's act id, so an invoice gets one act however often
+    its payment is reported."""
+
+    Meta = META
+    act_id = UnicodeAttribute()

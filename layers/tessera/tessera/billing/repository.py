@@ -8,7 +8,9 @@ from typing import Any, Literal, cast
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from tessera.billing.records import (
+    ActRecord,
     IntegrationCredentialRecord,
+    InvoiceActRecord,
     InvoiceCounterRecord,
     InvoiceRecord,
     PaymentAttemptRecord,
@@ -17,6 +19,7 @@ from tessera.billing.records import (
     ProductSlotRecord,
     ProviderEventRecord,
     ProviderSettingsRecord,
+    SellerRequisitesRecord,
     SubscriptionRecord,
 )
 from tessera.core.dynamo import transaction
@@ -285,8 +288,103 @@ def take_payment_attempt(invoice_id: str) -> int:
     raise RuntimeError(f"could not take a payment attempt of {invoice_id}")
 
 
+def subscriptions_of(org_id: str) -> Iterator[SubscriptionRecord]:
+    """Every subscription of an organization (a handful: one per product), newest first."""
+    for record in SubscriptionRecord.by_org.query(f"ORG#{org_id}#SUB", scan_index_forward=False):
+        yield cast(SubscriptionRecord, record)
+
+
 def subscriptions_in(states: Sequence[str]) -> Iterator[SubscriptionRecord]:
     """Every subscription in one of `states` (the daily dunning and trial job), page by page."""
     for record in SubscriptionRecord.by_kind.query(LIST_KEYS["SUB"],
                                                    filter_condition=SubscriptionRecord.state.is_in(*states)):
         yield cast(SubscriptionRecord, record)
+
+
+# --- the seller's requisites and the acts (closing documents) --------------------------------------
+
+def requisites_key(seller_id: str) -> tuple[str, str]:
+    return f"SELLER#{seller_id}", "REQUISITES"
+
+
+def find_requisites(seller_id: str) -> SellerRequisitesRecord | None:
+    try:
+        return SellerRequisitesRecord.get(*requisites_key(seller_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def requisites_in_force(seller_id: str, at: str) -> SellerRequisitesRecord | None:
+    """The dated copy saved last at or before `at` (an ISO time)."""
+    pk, sk = requisites_key(seller_id)
+    found = SellerRequisitesRecord.query(pk, SellerRequisitesRecord.sk.between(f"{sk}#", f"{sk}#{at}"),
+                                         scan_index_forward=False, limit=1)
+    return next(iter(found), None)
+
+
+def add_requisites(tx: Any, current: SellerRequisitesRecord, dated: SellerRequisitesRecord) -> None:
+    """The current requisites (version-checked: a concurrent save fails the transaction) and their dated copy."""
+    tx.save(current)
+    tx.save(dated)
+
+
+def act_key(act_id: str) -> tuple[str, str]:
+    return f"ACT#{act_id}", "ACT"
+
+
+def find_act(act_id: str) -> ActRecord | None:
+    try:
+        return ActRecord.get(*act_key(act_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def invoice_act(invoice_id: str) -> InvoiceActRecord:
+    return InvoiceActRecord(pk=f"INV#{invoice_id}", sk="ACT")
+
+
+def find_act_of_invoice(invoice_id: str) -> ActRecord | None:
+    guard = invoice_act(invoice_id)
+    try:
+        return find_act(InvoiceActRecord.get(guard.pk, guard.sk, consistent_read=True).act_id)
+    except DoesNotExist:
+        return None
+
+
+def act_counter_key(seller_id: str) -> tuple[str, str]:
+    return f"SELLER#{seller_id}", "COUNTER#ACT"
+
+
+def last_act_number(seller_id: str) -> int:
+    try:
+        return int(InvoiceCounterRecord.get(*act_counter_key(seller_id), consistent_read=True).value)
+    except DoesNotExist:
+        return 0
+
+
+def act_counter(seller_id: str, last: int) -> InvoiceCounterRecord:
+    pk, sk = act_counter_key(seller_id)
+    return InvoiceCounterRecord(pk=pk, sk=sk, value=last + 1)
+
+
+def add_new_act(tx: Any, record: ActRecord, guard: InvoiceActRecord, counter: InvoiceCounterRecord,
+                last: int) -> None:
+    """The act under the seller's next act number (the counter raised from `last` as invoices' is) and the
+    invoice's guard: an invoice that has its act fails the transaction (`refused(error, guard)`)."""
+    record.org_key = f"ORG#{record.org_id}#ACT"
+    record.list_key = "ACTS"
+    record.created_key = f"{record.created_at.isoformat()}#{record.act_id}"
+    add_invoice_number(tx, counter, last)
+    tx.save(guard, condition=InvoiceActRecord.pk.does_not_exist(), return_values="ALL_OLD")
+    tx.save(record, condition=ActRecord.pk.does_not_exist())
+
+
+def acts_page(*, org_id: str | None, cursor: str | None = None,
+              limit: int | None = None) -> tuple[Sequence[ActRecord], str | None]:
+    """One page of acts, newest first: a customer's (by_org) or everyone's (by_kind)."""
+    index, hash_key = (ActRecord.by_org, f"ORG#{org_id}#ACT") if org_id else (ActRecord.by_kind, "ACTS")
+    scope = f"billing:{hash_key}"
+    result = index.query(hash_key, scan_index_forward=False, limit=clamp_limit(limit),
+                         last_evaluated_key=decode_cursor(cursor, scope))
+    items = [cast(ActRecord, r) for r in result]
+    return items, encode_cursor(result.last_evaluated_key, scope)

@@ -577,11 +577,19 @@ def save_method(invoice_id: str, method: SavedMethod, receipt_email: str | None)
     record = _subscription(subscription_id)
     saved = {"provider": method.provider, "method_id": method.token, "title": method.title or "•••",
              "receipt_email": receipt_email}
-    if record.saved_method == saved:
+    if record.saved_method and {k: v for k, v in record.saved_method.items() if k != "saved_at"} == saved:
         return
     before = _snapshot(record)
-    record.saved_method, record.updated_at = saved, clock.now()
+    record.saved_method, record.updated_at = {**saved, "saved_at": clock.now().isoformat()}, clock.now()
     _save_subscription(record, SYSTEM, "subscription.save_method", before)
+
+
+def forget_method(record: SubscriptionRecord, actor: Actor) -> None:
+    """The customer withdrew consent to automatic payments: the saved method is forgotten, so renewals and
+    dunning ask for a payment instead of charging it."""
+    before = {**_snapshot(record), "saved_method": (record.saved_method or {}).get("title")}
+    record.saved_method, record.updated_at = None, clock.now()
+    _save_subscription(record, actor, "subscription.forget_method", before, "autopayment consent withdrawn")
 
 
 def store_provider_event(provider: str, object_id: str, event: str, body: str, source_ip: str | None) -> bool:

@@ -90,6 +90,7 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.notifications.log.retry": frozenset({_S.ADMIN, _S.SUPPORT}),
     # billing: plans, subscriptions, invoices, payments
     "console.billing.read": frozenset({_S.ADMIN, _S.BILLING, _S.AUDITOR}),
+    "console.billing.seller": frozenset({_S.ADMIN, _S.BILLING}),  # the seller's requisites on documents
     # integrations (1С, CRM): keys only admins make; billing staff mark a bank transfer paid
     "console.billing.mark_paid": frozenset({_S.ADMIN, _S.BILLING}),
     "console.integrations.read": frozenset({_S.ADMIN, _S.AUDITOR}),

@@ -94,6 +94,7 @@ class DeliveryRecord(BaseRecord):
     language = UnicodeAttribute()
     context = JSONAttribute()  # what the template renders (no secrets)
     attach_license = BooleanAttribute(default=False)
+    attachment = JSONAttribute(null=True)  # {key, filename, content_type}: a file in the documents bucket
     dedup_key = UnicodeAttribute(null=True)
     status = UnicodeAttribute()  # pending | sent | failed
     attempts = NumberAttribute(default=0)

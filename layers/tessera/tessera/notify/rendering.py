@@ -46,7 +46,7 @@ def when(days_left: int, language: str) -> str:
 def localized(context: dict[str, Any], language: str) -> dict[str, Any]:
     """The stored context with what depends on the language: dates, plural words, limit names."""
     out = dict(context)
-    for key in ("ends_on", "starts_on", "grace_until", "next_try_on", "blocked_on"):
+    for key in ("ends_on", "starts_on", "grace_until", "next_try_on", "blocked_on", "document_date", "due_on"):
         if out.get(key):
             out[key] = day_text(out[key], language)
     if "days_left" in out:

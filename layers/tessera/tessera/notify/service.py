@@ -55,6 +55,7 @@ MAX_ATTEMPTS = 4  # the first send and three retries
 RETRY_DELAYS = (60, 300, 900)  # seconds before retry 1, 2, 3 (SQS delays reach 15 minutes)
 STUCK_AFTER = timedelta(minutes=20)  # the sweep takes over a delivery untouched this long
 sqs = aws.client("sqs")  # delayed retries
+s3 = aws.client("s3")  # attachments stored in the documents bucket (billing's счета and акты)
 
 register({
     "channel-incomplete": {"ru": "Канал «{channel}» включён, но не настроен: {missing}.",
@@ -231,6 +232,7 @@ class Notice:
     once_key: str | None = None  # the notice goes out once per key
     once_ttl: timedelta | None = None  # how long the once-marker is kept (None: for good)
     attach_license: bool = False
+    attachment: dict[str, str] | None = None  # {key, filename, content_type}: a file in the documents bucket
     emails: list[str] | None = None  # explicit addresses: e-mail only, no preferences consulted
     language: str | None = None
     customer: bool = True
@@ -256,7 +258,8 @@ def _delivery(notice: Notice, *, channel: str, audience: str, owner_key: str, re
         pk=f"DLV#{delivery_id}", sk="DELIVERY", delivery_id=delivery_id, event=notice.event, channel=channel,
         audience=audience, owner_key=owner_key, org_id=notice.org_id or None, license_id=notice.license_id,
         recipient=recipient, recipient_masked=masked, template=notice.template, language=language_of(language),
-        context=context, attach_license=notice.attach_license and channel == "email", dedup_key=notice.once_key,
+        context=context, attach_license=notice.attach_license and channel == "email",
+        attachment=notice.attachment if channel == "email" else None, dedup_key=notice.once_key,
         status="pending", attempts=1, created_at=now, updated_at=now, list_key="LOG",
         at_key=f"{now.isoformat()}#{delivery_id}", org_key=f"ORG#{notice.org_id}" if notice.org_id else None,
         retry_key="RETRY")
@@ -340,6 +343,10 @@ def _target(delivery: DeliveryRecord) -> Target:
 
 
 def _attachments(delivery: DeliveryRecord) -> tuple[Any, ...]:
+    if delivery.attachment:  # read at send time (a retry too), so the delivery stores only where it is
+        stored = s3.get_object(Bucket=os.environ["DOCUMENTS_BUCKET"], Key=delivery.attachment["key"])
+        return (Attachment(delivery.attachment["filename"], stored["Body"].read(),
+                           delivery.attachment["content_type"]),)
     if not delivery.attach_license or not delivery.license_id:
         return ()
     name, body = licensing.license_file(delivery.license_id)

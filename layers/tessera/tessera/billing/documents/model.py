@@ -123,11 +123,21 @@ class Party(_Model):
 
     @property
     def is_entrepreneur(self) -> bool:
-        return len(self.inn) == 12
+        return self.inn is not None and len(self.inn) == 12
 
     @property
     def inn_kpp(self) -> str:
+        if not self.inn:
+            return "—"
         return f"{self.inn}/{self.kpp}" if self.kpp else self.inn
+
+
+class Buyer(Party):
+    """A customer as its card knows it: one that signed up may have no ИНН yet, and cards hold no address;
+    what is unknown is left out of the documents (printed «—» where the form needs a value)."""
+
+    inn: INN | None = None  # type: ignore[assignment]
+    address: str | None = Field(None, max_length=500)  # type: ignore[assignment]
 
 
 class Requisites(Party):

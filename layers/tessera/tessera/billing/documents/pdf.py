@@ -39,10 +39,13 @@ def _quantity(quantity: Decimal) -> str:
 
 
 def _party(party: Party, with_bank: bool = False) -> str:
-    parts = [party.name, f"ИНН {party.inn}"]
+    parts = [party.name]
+    if party.inn:
+        parts.append(f"ИНН {party.inn}")
     if party.kpp:
         parts.append(f"КПП {party.kpp}")
-    parts.append(party.address)
+    if party.address:
+        parts.append(party.address)
     if isinstance(party, Requisites):
         if party.phone:
             parts.append(f"тел. {party.phone}")
@@ -265,7 +268,7 @@ def upd_pdf(upd: Upd) -> bytes:
         ("К платёжно-расчётному документу", "№ — от —", "(5)"),
         ("Документ об отгрузке", f"№ п/п 1–{len(upd.lines)} {number_date}", "(5а)"),
         ("Покупатель", buyer.name, "(6)"),
-        ("Адрес", buyer.address, "(6а)"),
+        ("Адрес", buyer.address or "—", "(6а)"),
         ("ИНН/КПП покупателя", buyer.inn_kpp, "(6б)"),
         ("Валюта: наименование, код", "Российский рубль, 643", "(7)"),
     ]
