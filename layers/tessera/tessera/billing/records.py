@@ -12,6 +12,7 @@
 | integration credential (1С, CRM) | `CREDENTIALS` | `<credential_id>` |
 | an attempt to pay an invoice through a provider | `INV#<invoice_id>` | `ATTEMPT#<n>` (zero-padded) |
 | the providers' credentials (envelope-encrypted) and which one is active | `SETTINGS` | `PROVIDERS` |
+| a refund of a payment (the n-th of it) | `PAY#<provider>#<provider_payment_id>` | `REFUND#<n>` (zero-padded) |
 
 GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY>`, created_key `<iso time>#<id>`): a customer's
 subscriptions, invoices or payments, newest first.
@@ -149,6 +150,11 @@ class PaymentRecord(_Listed):
     currency = UnicodeAttribute(default="RUB")
     status = UnicodeAttribute()  # applied | refund_due | mismatch
     applied_at = UTCDateTimeAttribute(null=True)
+    # refunds (billing/refunds.py): how many were opened, and the kopecks they hold back (succeeded, pending or
+    # not answered yet); written under the condition that both are still what was read, so refunds never
+    # add up to more than the payment
+    refund_count = NumberAttribute(default=0)
+    refunded = NumberAttribute(default=0)
 
 
 class ProviderEventRecord(BaseRecord):
@@ -215,4 +221,28 @@ class ProviderSettingsRecord(BaseRecord):
     tbank_password_sealed = UnicodeAttribute(null=True)
     tbank_password_hint = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
+    row_version = VersionAttribute()
+
+
+class RefundRecord(BaseRecord):
+    """The n-th refund of a payment, in the payment's partition. `n` keys the provider's idempotency
+    (`port.refund_key`), so repeating it never refunds twice. `starting`: the provider was asked but did not
+    answer (a retry asks again with the same key)."""
+
+    Meta = META
+    refund_id = UnicodeAttribute()
+    provider = UnicodeAttribute()
+    provider_payment_id = UnicodeAttribute()
+    number = NumberAttribute()
+    org_id = UnicodeAttribute()
+    invoice_id = UnicodeAttribute()
+    amount = NumberAttribute()  # kopecks
+    currency = UnicodeAttribute(default="RUB")
+    reason = UnicodeAttribute()
+    status = UnicodeAttribute()  # starting | pending | succeeded | canceled
+    provider_refund_id = UnicodeAttribute(null=True)
+    error_code = UnicodeAttribute(null=True)  # why the provider refused it
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
     row_version = VersionAttribute()
