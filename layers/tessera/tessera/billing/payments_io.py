@@ -17,7 +17,7 @@ import binascii
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -67,7 +67,7 @@ def period_bounds(start: date | None, end: date | None) -> tuple[str, str]:
                                errors=[FieldError("query.from", "after the end", "invalid")])
     low = datetime.combine(start, time(), MOSCOW) if start else datetime(2000, 1, 1, tzinfo=MOSCOW)
     high = datetime.combine(end + timedelta(days=1), time(), MOSCOW) if end else clock.now() + timedelta(days=1)
-    return low.astimezone(clock.now().tzinfo).isoformat(), high.astimezone(clock.now().tzinfo).isoformat()
+    return low.astimezone(UTC).isoformat(), high.astimezone(UTC).isoformat()
 
 
 def _csv_rubles(kopecks: int) -> str:
@@ -102,7 +102,8 @@ def export(format: Literal["csv", "xlsx"], org_id: str | None, start: date | Non
             raise ValidationFailed("Too many payments to export.", code="export-too-large-payments",
                                    max_rows=MAX_EXPORT)
     if format == "csv":
-        return spreadsheet.to_csv(EXPORT_HEADER, export_rows(records, False), delimiter=";"), len(records)
+        text_rows = ([str(value) for value in row] for row in export_rows(records, False))
+        return spreadsheet.to_csv(EXPORT_HEADER, text_rows, delimiter=";"), len(records)
     return spreadsheet.to_xlsx("payments", EXPORT_HEADER, export_rows(records, True), EXPORT_WIDTHS), len(records)
 
 
