@@ -34,10 +34,14 @@ class Sandbox:
 
     def __init__(self) -> None:
         self.box = PaymentsSandbox()
+        self.box.send = self.record  # type: ignore[assignment]
         self.notifications: list[dict[str, Any]] = []
-        self.box.send = lambda url, *, json, timeout: (self.notifications.append(json),  # type: ignore[assignment]
-                                                       httpx.Response(200))[1]
         self.outage = 0
+
+    def record(self, url: str, *, json: dict[str, Any], timeout: float) -> httpx.Response:
+        """The sandbox's notification, kept for the test to deliver."""
+        self.notifications.append(json)
+        return httpx.Response(200)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         headers = {name.lower(): value for name, value in request.headers.items()}
@@ -220,7 +224,7 @@ def unpaid(billing: Platform) -> dict[str, Any]:
     """A customer with an ИНН and an unpaid «Про» invoice."""
     owner, me = customer(billing, "owner@vasilek.ru", company="ООО «Василёк»")
     org = me["current"]["org_id"]
-    assert as_staff("sales").patch(f"/api/console/customers/{org}", {"inn": INN}).status == 200
+    assert as_staff("sales").patch(f"/api/console/customers/{org}", {"inn": INN, "kpp": "773601001"}).status == 200
     base = f"/api/app/orgs/{org}/billing"
     subscription = owner.post(f"{base}/subscriptions", {"plan": "fastlead_pro"}).body
     invoice = owner.post(f"{base}/subscriptions/{subscription['id']}/invoice").body
