@@ -103,7 +103,8 @@ def test_refund_due_money_is_refunded_in_parts_and_never_beyond_the_payment(worl
     too_much = billing.post(f"{world['path']}/refund", {"amount": 700_000, "reason": "Слишком много"})
     assert (too_much.status, too_much.code) == (422, "refund-exceeds-payment")
     assert too_much.body["errors"][0]["loc"] == "body.amount"
-    assert len(sandbox.box.refunds) == 1 and repository.find_payment("yookassa", world["payment_id"]).refunded == 300_000
+    assert len(sandbox.box.refunds) == 1
+    assert repository.find_payment("yookassa", world["payment_id"]).refunded == 300_000
 
     rest = billing.post(f"{world['path']}/refund", {"reason": "Остаток двойной оплаты"})  # default: all that is left
     assert (rest.status, rest.body["number"], rest.body["amount"]["kopecks"]) == (200, 2, 699_000)
@@ -195,7 +196,7 @@ def test_payments_export_csv_and_xlsx(world: dict[str, Any]) -> None:
 
 
 def test_licenses_export_as_xlsx(billing: Platform) -> None:
-    owner, me = customer(billing, "owner@lyutik.ru", company="ООО «Лютик»")
+    _, me = customer(billing, "owner@lyutik.ru", company="ООО «Лютик»")
     issued = as_staff("admin").post("/api/console/licenses", {
         "org_id": me["current"]["org_id"], "plan": "advanced", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
         "grace_days": 14, "domain": "budget.lyutik.ru", "version_min": "4.0"})

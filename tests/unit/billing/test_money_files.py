@@ -48,8 +48,9 @@ def test_a_tiny_partial_refund_leaves_out_lines_with_nothing() -> None:
     assert [item.unit_price for item in receipt.items] == [Money(1)]
 
 
-@pytest.mark.parametrize(("text", "kopecks"), [("4 990,00", 499_000), ("4990.00", 499_000), ("4990-00", 499_000),
-                                               ("4990", 499_000), ("1\u00a0234,5 ₽", 123_450), ("12 200 руб.", 1_220_000)])
+@pytest.mark.parametrize(("text", "kopecks"), [
+    ("4 990,00", 499_000), ("4990.00", 499_000), ("4990-00", 499_000), ("4990", 499_000),
+    ("1\u00a0234,5 ₽", 123_450), ("12 200 руб.", 1_220_000)])
 def test_amounts_as_banks_and_people_write_them(text: str, kopecks: int) -> None:
     assert parse_amount(text) == Money(kopecks)
 

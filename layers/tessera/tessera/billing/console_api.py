@@ -3,6 +3,7 @@
 from datetime import date
 from typing import Annotated, Literal
 
+from tessera.audit import service as audit
 from tessera.billing import checkout, payments_io, refunds, service
 from tessera.billing.checkout import (
     ActiveProviderChoice,
@@ -18,7 +19,6 @@ from tessera.billing.models import (
     SubscriptionPage,
     SubscriptionView,
 )
-from tessera.audit import service as audit
 from tessera.billing.payments_io import PaymentImportReport, PaymentImportRequest
 from tessera.billing.refunds import PaymentWithRefunds, RefundCommand, RefundView
 from tessera.billing.states import InvoiceStatus, SubscriptionState
