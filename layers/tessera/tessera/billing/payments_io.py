@@ -71,8 +71,7 @@ def period_bounds(start: date | None, end: date | None) -> tuple[str, str]:
 
 
 def _csv_rubles(kopecks: int) -> str:
-    whole, part = divmod(abs(kopecks), 100)
-    return f"{'-' if kopecks < 0 else ''}{whole},{part:02d}"  # the decimal comma Russian Excel reads as a number
+    return f"{kopecks // 100},{kopecks % 100:02d}"  # the decimal comma Russian Excel reads as a number
 
 
 def export_rows(records: Sequence[PaymentRecord], for_xlsx: bool) -> Iterator[list[str | Decimal]]:
