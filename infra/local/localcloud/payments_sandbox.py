@@ -7,11 +7,15 @@ the whole flow runs offline with the product's real adapters.
 - `POST /_local/yookassa/v3/payments` (Basic auth with the sandbox shop, `Idempotence-Key`: a repeated key
   answers the first payment), with `confirmation` (checkout) or `payment_method_id` (a saved card's charge,
   which succeeds or declines as that card does); `GET /_local/yookassa/v3/payments/<id>`.
+- `POST /_local/yookassa/v3/refunds` (`Idempotence-Key`: a repeat answers the first refund; never more than
+  the payment has left) and `GET /_local/yookassa/v3/refunds/<id>`.
 - `GET /_local/yookassa/checkout/<id>`: the card form; `POST` pays (or declines) it, a 3-DS card first asks
   for confirmation, then the notification is sent and the customer goes back to the `return_url`.
 - `POST /_local/tbank/v2/{Init,CheckOrder,GetState,Charge,Cancel}` (every request's Token checked with the
   sandbox terminal's password), `GET|POST /_local/tbank/checkout/<PaymentId>` the same card form; the
-  notification goes to the Init's NotificationURL, with a RebillId when the payment was `Recurrent`."""
+  notification goes to the Init's NotificationURL, with a RebillId when the payment was `Recurrent`. `Cancel`
+  of a CONFIRMED payment refunds `Amount` (all that is left without it): PARTIAL_REFUNDED or REFUNDED with
+  OriginalAmount / NewAmount; a repeated `ExternalRequestId` answers the first cancel."""
 
 from __future__ import annotations
 
@@ -75,6 +79,9 @@ class PaymentsSandbox:
         self._rebills: dict[str, TestCard] = {}  # RebillId -> the card saved under it
         self.payments: dict[str, dict[str, Any]] = {}
         self._by_key: dict[str, str] = {}
+        self.refunds: dict[str, dict[str, Any]] = {}
+        self._refund_keys: dict[str, str] = {}  # Idempotence-Key -> refund id
+        self._tbank_cancels: dict[str, dict[str, Any]] = {}  # ExternalRequestId -> the first Cancel's answer
         self._return_urls: dict[str, str] = {}
         self._saved_cards: dict[str, TestCard] = {}  # payment_method id -> the card saved under it
         self.notifications: list[dict[str, Any]] = []
@@ -92,7 +99,15 @@ class PaymentsSandbox:
                 return self._create(headers, body)
             if method == "GET" and len(parts) == 3:
                 payment = self.payments.get(parts[2])
-                return _json(200, payment) if payment else _json(404, {"type": "error", "code": "not_found"})
+                return _json(200, _public(payment)) if payment else _json(404, {"type": "error", "code": "not_found"})
+        if parts[:2] == ["v3", "refunds"]:
+            if not self._authorized(headers):
+                return _json(401, {"type": "error", "code": "invalid_credentials",
+                                   "description": "Authentication by given credentials failed"})
+            if method == "POST" and len(parts) == 2:
+                return self._refund(headers, body)
+            if method == "GET" and len(parts) == 3 and parts[2] in self.refunds:
+                return _json(200, self.refunds[parts[2]])
         if parts[:1] == ["checkout"] and len(parts) == 2 and parts[1] in self.payments:
             if method == "GET":
                 return self._checkout_page(parts[1])
@@ -137,6 +152,39 @@ class PaymentsSandbox:
             self._by_key[key] = payment_id
         return _json(200, _public(payment))
 
+    def _refund(self, headers: dict[str, str], body: bytes) -> Answer:
+        """ЮKassa's refund: of a succeeded payment, at most what it has left, once per Idempotence-Key."""
+        key = headers.get("idempotence-key")
+        if not key:
+            return _json(400, {"type": "error", "code": "invalid_request", "parameter": "Idempotence-Key",
+                               "description": "Idempotence-Key is required"})
+        request = json.loads(body)
+        with self._lock:
+            if key in self._refund_keys:
+                return _json(200, self.refunds[self._refund_keys[key]])
+            payment = self.payments.get(str(request.get("payment_id")))
+            if payment is None or payment["status"] != "succeeded":
+                return _json(400, {"type": "error", "code": "invalid_request", "parameter": "payment_id",
+                                   "description": "Payment doesn't exist or can't be refunded"})
+            refunded = _kopecks(payment.get("refunded_amount") or {"value": "0"})
+            asked = _kopecks(request["amount"])
+            customer = (request.get("receipt") or {}).get("customer") or {}
+            if asked <= 0 or refunded + asked > _kopecks(payment["amount"]):
+                return _json(400, {"type": "error", "code": "invalid_request", "parameter": "amount",
+                                   "description": "Refund amount exceeds the amount left in the payment"})
+            if not (customer.get("email") or customer.get("phone")):
+                return _json(400, {"type": "error", "code": "invalid_request", "parameter": "receipt",
+                                   "description": "Receipt is required for the refund"})
+            refund = {"id": str(uuid.uuid4()), "payment_id": payment["id"], "status": "succeeded",
+                      "created_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                      "amount": request["amount"], "description": request.get("description")}
+            payment["refunded_amount"] = {"value": f"{(refunded + asked) / 100:.2f}",
+                                          "currency": payment["amount"]["currency"]}
+            payment["refundable"] = refunded + asked < _kopecks(payment["amount"])
+            self.refunds[refund["id"]] = refund
+            self._refund_keys[key] = refund["id"]
+        return _json(200, refund)
+
     def _finish(self, payment: dict[str, Any], card: TestCard, decline: str | None,
                 saved_id: str | None = None) -> None:
         method: dict[str, Any] = {"type": "bank_card", "id": saved_id or payment["id"],
@@ -147,7 +195,7 @@ class PaymentsSandbox:
         payment.pop("confirmation", None)
         payment["payment_method"] = method
         if decline is None:
-            payment.update(status="succeeded", paid=True, captured_at=datetime.now(UTC).isoformat())
+            payment.update(status="succeeded", paid=True, refundable=True, captured_at=datetime.now(UTC).isoformat())
             if method["saved"]:
                 self._saved_cards[method["id"]] = card
         else:
@@ -246,12 +294,37 @@ class PaymentsSandbox:
         elif name == "Cancel":
             if payment["Status"] in ("NEW", "FORM_SHOWED"):
                 payment["Status"] = "CANCELED"
+            elif payment["Status"] in ("CONFIRMED", "PARTIAL_REFUNDED"):
+                return self._tbank_refund(payment, params)
         elif name != "GetState":
             return _json(200, {"Success": False, "ErrorCode": "9999", "Message": "Метод не поддерживается"})
         answer = ok | {"Status": payment["Status"], "PaymentId": payment["PaymentId"], "OrderId": payment["OrderId"],
                        "Amount": payment["Amount"], "ErrorCode": payment.get("ErrorCode", "0")}
         if payment["Status"] in ("REJECTED",):
             answer["Success"] = False
+        return _json(200, answer)
+
+    def _tbank_refund(self, payment: dict[str, Any], params: dict[str, Any]) -> Answer:
+        """Cancel of a paid payment: a refund of `Amount` (or of all that is left), once per ExternalRequestId."""
+        request_id = params.get("ExternalRequestId")
+        if request_id and request_id in self._tbank_cancels:
+            return _json(200, self._tbank_cancels[request_id])
+        left = payment["Amount"] - payment.get("Refunded", 0)
+        asked = int(params.get("Amount", left))
+        if asked <= 0 or asked > left:
+            return _json(200, {"Success": False, "ErrorCode": "14", "PaymentId": payment["PaymentId"],
+                               "Message": "Сумма отмены превышает сумму платежа"})
+        if not ((params.get("Receipt") or {}).get("Email") or (params.get("Receipt") or {}).get("Phone")):
+            return _json(200, {"Success": False, "ErrorCode": "309", "PaymentId": payment["PaymentId"],
+                               "Message": "Не передан чек"})
+        payment["Refunded"] = payment.get("Refunded", 0) + asked
+        payment["Status"] = "REFUNDED" if asked == left else "PARTIAL_REFUNDED"
+        answer = {"Success": True, "ErrorCode": "0", "TerminalKey": TERMINAL_KEY, "Status": payment["Status"],
+                  "PaymentId": payment["PaymentId"], "OrderId": payment["OrderId"], "OriginalAmount": left,
+                  "NewAmount": left - asked}
+        if request_id:
+            answer["ExternalRequestId"] = request_id
+            self._tbank_cancels[request_id] = answer
         return _json(200, answer)
 
     def _tbank_finish(self, payment: dict[str, Any], card: TestCard, decline: str | None) -> None:
@@ -321,6 +394,11 @@ def tbank_token(params: dict[str, Any]) -> str:
     values["Password"] = TERMINAL_PASSWORD
     text = "".join(("true" if v else "false") if isinstance(v, bool) else str(v) for _, v in sorted(values.items()))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _kopecks(amount: dict[str, Any]) -> int:
+    rubles, _, kopecks = str(amount["value"]).partition(".")
+    return int(rubles) * 100 + int((kopecks + "00")[:2])
 
 
 def _public(payment: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The local cloud's sandbox provider answers the product's real ЮKassa and Т-Банк adapters (their exact
 requests, through httpx, into the sandbox's handler): checkout with a test card, the provider's own
 notification (ЮKassa's shape; Т-Банк's with a Token the adapter accepts), saved-card charges that succeed
-or decline as the card saved."""
+or decline as the card saved, refunds (in parts, once per key, never beyond the payment)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tessera.billing.providers.port import (
     ProviderRejected,
     Receipt,
     ReceiptItem,
+    RefundRequest,
     SavedMethod,
     TaxSystem,
     VatRate,
@@ -167,3 +168,47 @@ def test_tbank_saved_card_that_declines(sandbox: Any) -> None:
                                                                            token=hint.saved_method.token)))
     assert declined.status == "canceled" and declined.decline is not None
     assert (declined.decline.code, declined.decline.action) == ("1051", "retry")
+
+
+def _refund(refund_id: str, payment_id: str, kopecks: int, vat: VatRate) -> RefundRequest:
+    receipt = Receipt(email="buh@romashka.ru", tax_system=TaxSystem.OSN if vat != VatRate.NONE else
+                      TaxSystem.USN_INCOME, items=[ReceiptItem(description="Fast Lead «Про»", quantity=1,
+                                                               unit_price=Money(kopecks), vat=vat)])
+    return RefundRequest(refund_id=refund_id, provider_payment_id=payment_id, amount=Money(kopecks),
+                         receipt=receipt, description="Оплачен дважды")
+
+
+def test_yookassa_refunds_in_parts_once_per_key(sandbox: Any) -> None:
+    box, _, client = sandbox
+    adapter = YooKassa(YooKassaCredentials(shop_id=payments_sandbox.SHOP_ID, secret_key=payments_sandbox.SECRET_KEY),
+                       settings=_settings(), client=_client(client, "/_local/yookassa/v3"))
+    started = adapter.start(PaymentRequest(**_request()))
+    client.post(started.confirmation_url, data={"card": "4111111111111111"})
+    first = adapter.refund(_refund("p:1", started.provider_payment_id, 300_000, VatRate.VAT22))
+    assert (first.status, first.amount, first.provider_payment_id) == ("succeeded", Money(300_000),
+                                                                       started.provider_payment_id)
+    assert adapter.refund(_refund("p:1", started.provider_payment_id, 300_000, VatRate.VAT22)) == first
+    with pytest.raises(ProviderRejected):  # 7 000 ₽ more than the 6 990 ₽ left
+        adapter.refund(_refund("p:2", started.provider_payment_id, 700_000, VatRate.VAT22))
+    rest = adapter.refund(_refund("p:3", started.provider_payment_id, 699_000, VatRate.VAT22))
+    assert rest.provider_refund_id != first.provider_refund_id and len(box.refunds) == 2
+    assert box.payments[started.provider_payment_id]["refundable"] is False
+
+
+def test_tbank_cancel_of_a_paid_payment_refunds_once_per_request_id(sandbox: Any) -> None:
+    box, _, client = sandbox
+    credentials = TBankCredentials(terminal_key=payments_sandbox.TERMINAL_KEY,
+                                   password=payments_sandbox.TERMINAL_PASSWORD)
+    adapter = TBank(credentials, settings=_settings(), client=_client(client, "/_local/tbank/v2"))
+    started = adapter.start(PaymentRequest(**_request(vat=VatRate.NONE)))
+    client.post(started.confirmation_url, data={"card": "4111111111111111"})
+    first = adapter.refund(_refund("p:1", started.provider_payment_id, 300_000, VatRate.NONE))
+    assert (first.status, first.amount) == ("succeeded", Money(300_000))
+    assert box.tbank[started.provider_payment_id]["Status"] == "PARTIAL_REFUNDED"
+    assert adapter.refund(_refund("p:1", started.provider_payment_id, 300_000, VatRate.NONE)) == first
+    with pytest.raises(ProviderRejected):
+        adapter.refund(_refund("p:2", started.provider_payment_id, 700_000, VatRate.NONE))
+    rest = adapter.refund(_refund("p:3", started.provider_payment_id, 699_000, VatRate.NONE))
+    assert (rest.status, rest.amount) == ("succeeded", Money(699_000))
+    assert box.tbank[started.provider_payment_id]["Status"] == "REFUNDED"
+    assert adapter.fetch(started.provider_payment_id).status == "succeeded"  # the money was taken, then returned

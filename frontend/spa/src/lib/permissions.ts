@@ -68,6 +68,10 @@ export const PERMISSIONS = {
   'console.integrations.read': ['admin', 'auditor'],
   'console.integrations.manage': ['admin'],
   'console.billing.providers': ['admin', 'billing'],
+  'console.billing.refund': ['admin', 'billing'],
+  'console.billing.export': ['admin', 'billing', 'auditor'],
+  'console.billing.import': ['admin', 'billing'],
+  'console.licenses.export': ['admin', 'sales', 'implementation', 'support', 'billing', 'auditor'],
   // the customer's app
   'app.team.read': ALL_CUSTOMER,
   'app.team.invite': ['owner', 'admin'],

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -102,46 +100,6 @@ def export(filters: dict[str, Any], format: str) -> tuple[bytes, int]:
 
 # --- import ----------------------------------------------------------------------------------------
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return spreadsheet.undefuse(str(value).strip())
-
-
-def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1251")  # Excel's "CSV" in a Russian Windows
-    sample = text[:4096]
-    delimiter = max((",", ";", "\t"), key=lambda d: sample.split("\n", 1)[0].count(d))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    found = []
-    for values in reader:
-        found.append((reader.line_num, [_cell(v) for v in values]))
-        if len(found) > MAX_ROWS + 1:
-            break
-    return found
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        found = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            found.append((number, [_cell(v) for v in values]))
-            if len(found) > MAX_ROWS + 1:
-                break
-        return found
-    finally:
-        workbook.close()
-
-
 def read(command: ImportRequest) -> list[tuple[int, list[str]]]:
     try:
         data = base64.b64decode(command.content_base64, validate=True)
@@ -151,11 +109,10 @@ def read(command: ImportRequest) -> list[tuple[int, list[str]]]:
     if len(data) > MAX_BYTES:
         raise ValidationFailed("The file is too large.", code="import-too-large", max_rows=MAX_ROWS)
     try:
-        lines = _read_csv(data) if command.format == "csv" else _read_xlsx(data)
+        lines = spreadsheet.read_table(data, command.format, MAX_ROWS + 1)
     except Exception as exc:  # a damaged file: whatever the parser raises, the answer is the same
         raise ValidationFailed("The file cannot be read.", code="import-unreadable", format=command.format.upper(),
                                errors=[FieldError("body.content_base64", "unreadable", "import-unreadable")]) from exc
-    lines = [(n, v) for n, v in lines if any(v)]
     if len(lines) > MAX_ROWS + 1:
         raise ValidationFailed("The file is too large.", code="import-too-large", max_rows=MAX_ROWS)
     return lines

@@ -1,8 +1,10 @@
 """/api/console/billing/*: the billing staff's lists and cards of plans, subscriptions, invoices and payments."""
 
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from tessera.billing import checkout, documents_service, service
+from tessera.audit import service as audit
+from tessera.billing import checkout, documents_service, payments_io, refunds, service
 from tessera.billing.checkout import (
     ActiveProviderChoice,
     ProviderSettingsView,
@@ -13,14 +15,16 @@ from tessera.billing.documents.model import Requisites
 from tessera.billing.documents_service import ActPage, PdfFile, SellerRequisitesView
 from tessera.billing.models import (
     BillingPaymentPage,
-    BillingPaymentView,
     BillingPlan,
     InvoicePage,
     InvoiceView,
     SubscriptionPage,
     SubscriptionView,
 )
+from tessera.billing.payments_io import PaymentImportReport, PaymentImportRequest
+from tessera.billing.refunds import PaymentWithRefunds, RefundCommand, RefundView
 from tessera.billing.states import InvoiceStatus, SubscriptionState
+from tessera.core import clock
 from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import current, guard
@@ -34,6 +38,8 @@ LIMIT = Annotated[int | None, Query(ge=1, le=100)]
 SUBSCRIPTION_ID = Annotated[str, Path(pattern=rf"^sub_{ULID}$")]
 INVOICE_ID = Annotated[str, Path(pattern=rf"^inv_{ULID}$")]
 PROVIDER = r"^[a-z][a-z0-9_]{1,19}$"
+# letters of any script: a bank document's id is «<ИНН>:<дата>:<номер>», the number may be «ПП-17»
+PROVIDER_PAYMENT_ID = Annotated[str, Path(pattern=r"^[\w.:-]{1,64}$")]
 
 
 @router.get("/api/console/billing/plans", summary="Plans on sale with prices and limits", tags=["billing"])
@@ -89,8 +95,8 @@ def payments(org_id: ORG_FILTER = None, q: SEARCH = None,
             summary="A payment, by the provider's id of it", tags=["billing"])
 @guard(router, "console.billing.read")
 def payment(provider: Annotated[str, Path(pattern=PROVIDER)],
-            provider_payment_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]) -> BillingPaymentView:
-    return service.get_payment(provider, provider_payment_id)
+            provider_payment_id: PROVIDER_PAYMENT_ID) -> PaymentWithRefunds:
+    return refunds.payment_with_refunds(provider, provider_payment_id)
 
 
 # --- payment providers -----------------------------------------------------------------------------
@@ -170,3 +176,44 @@ def seller() -> SellerRequisitesView:
 @guard(router, "console.billing.seller")
 def save_seller(body: Requisites) -> SellerRequisitesView:
     return documents_service.save_requisites(body, _actor())
+# --- refunds and payment files ---------------------------------------------------------------------
+
+@router.post("/api/console/billing/payments/<provider>/<provider_payment_id>/refund",
+             summary="Refund a payment (all that is left, or an amount) through its provider; a repeat refunds "
+                     "nothing twice", tags=["billing"])
+@guard(router, "console.billing.refund")
+def refund(provider: Annotated[str, Path(pattern=PROVIDER)], provider_payment_id: PROVIDER_PAYMENT_ID,
+           body: RefundCommand) -> RefundView:
+    return refunds.refund_payment(provider, provider_payment_id, body, _actor())
+
+
+@router.get("/api/console/billing/payments/export",
+            summary="Export the payments of a period (Moscow dates, both included) as CSV or XLSX",
+            tags=["billing"], responses={200: {"description": "the file",
+                                               "content": {"text/csv": {}, payments_io.XLSX_TYPE: {}}}})
+@guard(router, "console.billing.export")
+def export_payments(format: Literal["csv", "xlsx"] = "csv", org_id: ORG_FILTER = None,
+                    from_: Annotated[date | None, Query(alias="from", description="the first day")] = None,
+                    to: Annotated[date | None, Query(description="the last day")] = None
+                    ):  # a file: no return annotation, so the bytes pass through
+    body, exported = payments_io.export(format, org_id, from_, to)
+    actor = _actor()
+    audit.record("payment.export", "payment", "payments", actor_id=actor.id, actor_kind=actor.kind,
+                 actor_display=actor.display, actor_roles=actor.roles, request=actor.request,
+                 after={"format": format, "payments": exported, "org_id": org_id,
+                        "from": from_.isoformat() if from_ else None, "to": to.isoformat() if to else None})
+    name = f"tessera-payments-{clock.today().isoformat()}.{format}"
+    media = "text/csv; charset=utf-8" if format == "csv" else payments_io.XLSX_TYPE
+    return Response(200, media, body, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/api/console/billing/payments/import",
+             summary="Import bank payments (1С statement: invoice number, amount, date, payer's ИНН, document "
+                     "number) from CSV or XLSX: a dry run previews, then apply (idempotent by bank document)",
+             tags=["billing"])
+@guard(router, "console.billing.import")
+def import_payments(body: PaymentImportRequest,
+                    dry_run: Annotated[bool, Query(description="true: check and preview only")] = True
+                    ) -> PaymentImportReport:
+    actor = _actor()
+    return payments_io.run(body, dry_run, actor, actor.request.language if actor.request else "ru")

@@ -89,6 +89,7 @@ class BillingPaymentView(BaseModel):
     status: Literal["applied", "refund_due", "mismatch"] = Field(
         description="applied: paid the invoice; refund_due: the invoice was already paid; "
                     "mismatch: amount or currency differ from the invoice")
+    refunded: AmountView = Field(description="refunded, or held by a refund the provider has not settled yet")
     created_at: datetime
 
 

@@ -17,6 +17,7 @@
 | an act (акт or УПД) of a paid invoice | `ACT#<act_id>` | `ACT` |
 | one act per invoice | `INV#<invoice_id>` | `ACT` |
 | act counter of a seller (one series for акты and УПД) | `SELLER#<seller_id>` | `COUNTER#ACT` |
+| a refund of a payment (the n-th of it) | `PAY#<provider>#<provider_payment_id>` | `REFUND#<n>` (zero-padded) |
 
 GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY|ACT>`, created_key `<iso time>#<id>`): a customer's
 subscriptions, invoices or payments, newest first.
@@ -154,6 +155,11 @@ class PaymentRecord(_Listed):
     currency = UnicodeAttribute(default="RUB")
     status = UnicodeAttribute()  # applied | refund_due | mismatch
     applied_at = UTCDateTimeAttribute(null=True)
+    # refunds (billing/refunds.py): how many were opened, and the kopecks they hold back (succeeded, pending or
+    # not answered yet); written under the condition that both are still what was read, so refunds never
+    # add up to more than the payment
+    refund_count = NumberAttribute(default=0)
+    refunded = NumberAttribute(default=0)
 
 
 class ProviderEventRecord(BaseRecord):
@@ -260,3 +266,25 @@ class InvoiceActRecord(BaseRecord):
 
     Meta = META
     act_id = UnicodeAttribute()
+class RefundRecord(BaseRecord):
+    """The n-th refund of a payment, in the payment's partition. `n` keys the provider's idempotency
+    (`port.refund_key`), so repeating it never refunds twice. `starting`: the provider was asked but did not
+    answer (a retry asks again with the same key)."""
+
+    Meta = META
+    refund_id = UnicodeAttribute()
+    provider = UnicodeAttribute()
+    provider_payment_id = UnicodeAttribute()
+    number = NumberAttribute()
+    org_id = UnicodeAttribute()
+    invoice_id = UnicodeAttribute()
+    amount = NumberAttribute()  # kopecks
+    currency = UnicodeAttribute(default="RUB")
+    reason = UnicodeAttribute()
+    status = UnicodeAttribute()  # starting | pending | succeeded | canceled
+    provider_refund_id = UnicodeAttribute(null=True)
+    error_code = UnicodeAttribute(null=True)  # why the provider refused it
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    row_version = VersionAttribute()

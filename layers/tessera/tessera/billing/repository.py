@@ -19,6 +19,7 @@ from tessera.billing.records import (
     ProductSlotRecord,
     ProviderEventRecord,
     ProviderSettingsRecord,
+    RefundRecord,
     SellerRequisitesRecord,
     SubscriptionRecord,
 )
@@ -388,3 +389,62 @@ def acts_page(*, org_id: str | None, cursor: str | None = None,
                          last_evaluated_key=decode_cursor(cursor, scope))
     items = [cast(ActRecord, r) for r in result]
     return items, encode_cursor(result.last_evaluated_key, scope)
+
+
+# --- refunds and payment files (billing/refunds.py, billing/payments_io.py) ------------------------
+
+def refund_key(provider: str, provider_payment_id: str, number: int) -> tuple[str, str]:
+    return payment_key(provider, provider_payment_id)[0], f"REFUND#{number:03d}"
+
+
+def find_refund(provider: str, provider_payment_id: str, number: int) -> RefundRecord | None:
+    try:
+        return RefundRecord.get(*refund_key(provider, provider_payment_id, number), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def refunds_of(provider: str, provider_payment_id: str) -> list[RefundRecord]:
+    """A payment's refunds, oldest first (one query of the payment's partition)."""
+    pk = payment_key(provider, provider_payment_id)[0]
+    return list(RefundRecord.query(pk, range_key_condition=RefundRecord.sk.startswith("REFUND#"),
+                                   consistent_read=True))
+
+
+def _still(attribute: Any, value: int) -> Any:
+    """The attribute still holds `value` (a payment written before refunds existed has neither attribute)."""
+    return (attribute == value) | attribute.does_not_exist() if value == 0 else attribute == value
+
+
+def add_payment_refunds(tx: Any, payment: PaymentRecord, count_before: int, refunded_before: int) -> None:
+    """The payment with its refund count and held amount changed, only if both are still what was read: of two
+    concurrent refunds one fails the transaction (`refused(error, payment)`), so they never add up to more than
+    the payment. Nothing else changes a recorded payment."""
+    condition = (_still(PaymentRecord.refund_count, count_before)
+                 & _still(PaymentRecord.refunded, refunded_before))
+    tx.save(payment, condition=condition, return_values="ALL_OLD")
+
+
+def add_new_refund(tx: Any, record: RefundRecord) -> None:
+    tx.save(record, condition=RefundRecord.pk.does_not_exist())
+
+
+def add_refund(tx: Any, record: RefundRecord) -> None:
+    """A changed refund (version-checked: a concurrent retry that recorded the answer first fails it)."""
+    tx.save(record)
+
+
+def payments_created(org_id: str | None, start: str, end: str) -> Iterator[PaymentRecord]:
+    """Payments created in [start, end) (ISO times in UTC), newest first: a customer's or everyone's."""
+    index, hash_key = ((PaymentRecord.by_org, f"ORG#{org_id}#PAY") if org_id
+                       else (PaymentRecord.by_kind, LIST_KEYS["PAY"]))
+    condition = PaymentRecord.created_key.between(start, end)
+    for record in index.query(hash_key, range_key_condition=condition, scan_index_forward=False):
+        if isinstance(record, PaymentRecord) and record.created_key < end:
+            yield record
+
+
+def invoices(invoice_ids: Sequence[str]) -> dict[str, InvoiceRecord]:
+    """Invoices by id (one BatchGetItem per 100)."""
+    keys = [invoice_key(i) for i in sorted(set(invoice_ids))]
+    return {r.invoice_id: r for r in InvoiceRecord.batch_get(keys)} if keys else {}

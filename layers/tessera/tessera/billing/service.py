@@ -455,6 +455,7 @@ def payment_view(record: PaymentRecord) -> BillingPaymentView:
     return BillingPaymentView(id=record.payment_id, org_id=record.org_id, provider=record.provider,
                               provider_payment_id=record.provider_payment_id, invoice_id=record.invoice_id,
                               attempt=int(record.attempt), amount=AmountView.of(int(record.amount), record.currency),
+                              refunded=AmountView.of(int(record.refunded or 0), record.currency),
                               status=record.status, created_at=record.created_at)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, Literal
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # Excel evaluates a cell starting with these
 
@@ -20,19 +22,20 @@ def undefuse(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:2] in FORMULA_START and value[1:2] != "" else value
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    """UTF-8 with a BOM (so Excel reads Cyrillic right), comma-separated, RFC 4180 quoting and CRLF."""
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]], delimiter: str = ",") -> bytes:
+    """UTF-8 with a BOM (so Excel reads Cyrillic right), RFC 4180 quoting and CRLF; comma-separated unless
+    told otherwise (`;` is what Excel in a Russian locale splits into columns on opening)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(header)
     writer.writerows([defuse(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(sheet_name: str, header: Sequence[str], rows: Iterable[Sequence[str]],
-            widths: Sequence[int] = ()) -> bytes:
+def to_xlsx(sheet_name: str, header: Sequence[str], rows: Iterable[Sequence[str | Decimal]],
+            widths: Sequence[int] = (), number_format: str = "#,##0.00") -> bytes:
     """openpyxl write-only mode: rows stream out as they come; a bold, frozen header row; text cells (an
-    ИНН keeps its leading zeros)."""
+    ИНН keeps its leading zeros), and Decimal cells as numbers in `number_format` (amounts people sum)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -52,8 +55,67 @@ def to_xlsx(sheet_name: str, header: Sequence[str], rows: Iterable[Sequence[str]
         cells.append(cell)
     sheet.append(cells)
     for row in rows:
-        # control characters are not allowed in XLSX cells (openpyxl would refuse the whole file)
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", defuse(value)) for value in row])
+        values: list[object] = []
+        for value in row:
+            if isinstance(value, Decimal):
+                number = WriteOnlyCell(sheet, value=value)
+                number.number_format = number_format
+                values.append(number)
+            else:
+                # control characters are not allowed in XLSX cells (openpyxl would refuse the whole file)
+                values.append(ILLEGAL_CHARACTERS_RE.sub("", defuse(value)))
+        sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- reading an uploaded table ----------------------------------------------------------------------
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a person typed (a whole number read as a float loses its ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return undefuse(str(value).strip())
+
+
+def read_csv(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of each line, at most `max_rows` + 1 lines read: UTF-8 (with or without a BOM) or
+    Windows-1251 (Excel's "CSV" in a Russian Windows), split by `,`, `;` or tab, whichever the first line has
+    most of."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1251")
+    delimiter = max((",", ";", "\t"), key=lambda d: text[:4096].split("\n", 1)[0].count(d))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    found = []
+    for values in reader:
+        found.append((reader.line_num, [cell_text(v) for v in values]))
+        if len(found) > max_rows:
+            break
+    return found
+
+
+def read_xlsx(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
+    """(row number, cells) of the first sheet's rows, at most `max_rows` + 1 rows read."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        found = []
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
+            found.append((number, [cell_text(v) for v in values]))
+            if len(found) > max_rows:
+                break
+        return found
+    finally:
+        workbook.close()
+
+
+def read_table(data: bytes, format: Literal["csv", "xlsx"], max_rows: int) -> list[tuple[int, list[str]]]:
+    """The file's non-empty rows with their numbers; raises whatever the parser raises on a damaged file."""
+    rows = read_csv(data, max_rows) if format == "csv" else read_xlsx(data, max_rows)
+    return [(number, values) for number, values in rows if any(values)]

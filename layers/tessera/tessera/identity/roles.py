@@ -96,6 +96,12 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.integrations.read": frozenset({_S.ADMIN, _S.AUDITOR}),
     "console.integrations.manage": frozenset({_S.ADMIN}),
     "console.billing.providers": frozenset({_S.ADMIN, _S.BILLING}),  # payment providers' credentials
+    # money: refunds through the providers, payments' files (the export is a read: auditors too)
+    "console.billing.refund": frozenset({_S.ADMIN, _S.BILLING}),
+    "console.billing.export": frozenset({_S.ADMIN, _S.BILLING, _S.AUDITOR}),
+    "console.billing.import": frozenset({_S.ADMIN, _S.BILLING}),
+    "console.licenses.export": frozenset({_S.ADMIN, _S.SALES, _S.IMPLEMENTATION, _S.SUPPORT, _S.BILLING,
+                                          _S.AUDITOR}),
     # a customer's team
     "app.team.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.team.invite": frozenset({_C.OWNER, _C.ADMIN}),

@@ -3,12 +3,14 @@
 from datetime import date
 from typing import Annotated, Literal
 
+from tessera.audit import service as audit
 from tessera.catalog import service as catalog
 from tessera.catalog.models import Product
+from tessera.core import clock
 from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import current, guard
-from tessera.licensing import service
+from tessera.licensing import export, service
 from tessera.licensing.models import (
     ActivationList,
     IssuedLicense,
@@ -56,6 +58,30 @@ def list_licenses(org_id: Annotated[str | None, Query(pattern=r"^org_[0-9A-HJKMN
     filters = LicenseFilters(org_id=org_id, status=status, state=state, plan=plan, expires_before=expires_before,
                              q=q)
     return service.list_licenses(filters, cursor, limit)
+
+
+@router.get("/api/console/licenses/export", summary="Export the licenses (XLSX or CSV) with the list's filters",
+            tags=["licenses"], responses={200: {"description": "the file",
+                                               "content": {"text/csv": {}, export.XLSX_TYPE: {}}}})
+@guard(router, "console.licenses.export")
+def export_licenses(format: Literal["csv", "xlsx"] = "xlsx",
+                    org_id: Annotated[str | None, Query(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")] = None,
+                    status: Annotated[Literal["active", "suspended", "revoked"] | None, Query()] = None,
+                    state: Annotated[LicenseState | None, Query()] = None,
+                    plan: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]{1,39}$")] = None,
+                    expires_before: Annotated[date | None, Query()] = None,
+                    q: Annotated[str | None, Query(max_length=100)] = None
+                    ):  # a file: no return annotation, so the bytes pass through
+    filters = LicenseFilters(org_id=org_id, status=status, state=state, plan=plan, expires_before=expires_before,
+                             q=q)
+    body, exported = export.export(filters, format)
+    principal = current()
+    audit.record("license.export", "license", "licenses", actor_id=principal.user_id, actor_kind="staff",
+                 actor_display=principal.display, request=_request(),
+                 after={"format": format, "licenses": exported, **filters.model_dump(mode="json", exclude_none=True)})
+    name = f"tessera-licenses-{clock.today().isoformat()}.{format}"
+    media = "text/csv; charset=utf-8" if format == "csv" else export.XLSX_TYPE
+    return Response(200, media, body, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.post("/api/console/licenses", summary="Issue a license (the wizard's last step)", tags=["licenses"])
