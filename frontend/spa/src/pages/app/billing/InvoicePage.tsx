@@ -13,10 +13,10 @@ import { useDateTime } from '../../../lib/format';
 import { useCan } from '../../../lib/permissions';
 import { invoiceNumber } from './InvoicesTable';
 import { InvoiceStatusTag, useMoney } from './labels';
-import { forgetCheckout, rememberCheckout, returnedFromCheckout } from './model';
+import { forgetCheckout, goToCheckout, rememberCheckout, returnedFromCheckout } from './model';
 
 /** How long the return page waits for the provider's notification before it calls the payment failed. */
-export const CHECK_WINDOW_MS = 15_000;
+export const CHECK_WINDOW_MS = 12_000;
 const POLL_MS = 2_000;
 
 /** The route: /app/billing/invoices/:invoiceId, also where the payment provider sends the customer back. */
@@ -109,7 +109,7 @@ function PayPanel({ orgId, invoice, failed, onRecheck }: { orgId: string; invoic
       if (checkout.confirmation_url && checkout.status === 'pending') {
         rememberCheckout(invoice.id);
         setRedirecting(true);
-        window.location.assign(checkout.confirmation_url);
+        goToCheckout(checkout.confirmation_url);
         return;
       }
       leaving.current = false;

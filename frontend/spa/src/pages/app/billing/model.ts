@@ -55,3 +55,8 @@ export function forgetCheckout(invoiceId: string): void {
     // nothing to forget
   }
 }
+
+/** Leaves the SPA for the provider's checkout page (a full navigation: the provider's own site). */
+export function goToCheckout(url: string): void {
+  window.location.assign(url);
+}
