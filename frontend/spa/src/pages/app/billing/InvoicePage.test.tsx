@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../../api/auth';
 import { MeContext } from '../../../auth/session';
+import i18n from '../../../i18n';
 import { customerMe, invoice, INVOICE_ID } from '../../../test/appBilling';
 import { ORG } from '../../../test/catalog';
 import { json, problem, stubFetch, type Call } from '../../../test/fetch';
@@ -96,7 +97,6 @@ describe('the invoice page', () => {
 
   it('in English', async () => {
     backend([invoice()]);
-    const { default: i18n } = await import('../../../i18n');
     await i18n.changeLanguage('en');
     invoicePage();
     expect(await screen.findByRole('button', { name: 'Pay RUB 9,990.00' })).toBeTruthy();

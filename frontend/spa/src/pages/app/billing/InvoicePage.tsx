@@ -103,6 +103,16 @@ function PayPanel({ orgId, invoice, failed, onRecheck }: { orgId: string; invoic
   // does nothing (the server would answer the same attempt anyway: its key is the invoice and attempt).
   const leaving = useRef(false);
   const [redirecting, setRedirecting] = useState(false);
+  useEffect(() => {
+    // «Back» from the provider's page can restore this page from the browser's cache, button still disabled
+    const restored = (event: PageTransitionEvent) => {
+      if (!event.persisted) return;
+      leaving.current = false;
+      setRedirecting(false);
+    };
+    window.addEventListener('pageshow', restored);
+    return () => window.removeEventListener('pageshow', restored);
+  }, []);
   const pay = useMutation({
     mutationFn: () => payInvoice(orgId, invoice.id, { save_method: saveMethod }),
     onSuccess: (checkout) => {

@@ -1,4 +1,5 @@
 import { Button, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { billingKeys, listInvoices, type Invoice } from '../../../api/appBilling';
@@ -48,6 +49,6 @@ export function InvoicesTable({ orgId }: { orgId: string }) {
 }
 
 /** «№ 12», or «черновик» before the invoice is issued (numbers are given at issue). */
-export function invoiceNumber(invoice: Invoice, t: (key: string, options?: Record<string, unknown>) => string): string {
+export function invoiceNumber(invoice: Invoice, t: TFunction): string {
   return invoice.number === null ? t('appBilling.invoices.draft') : t('appBilling.invoices.numbered', { number: invoice.number });
 }

@@ -17,7 +17,7 @@ import { PlanCards } from './PlanCards';
 
 /** The current subscription with what to do next, or the plans to choose from when there is none. */
 export function SubscriptionPanel({ orgId }: { orgId: string }) {
-  // One subscription per product and organization, and a single product on sale: the first page holds it.
+  // One live subscription per organization and product, and one product on sale: the first page holds it.
   const subscriptions = useQuery({ queryKey: billingKeys.subscriptions(orgId), queryFn: () => listSubscriptions(orgId) });
   const { plans } = usePlans(orgId);
   if (subscriptions.isPending || plans.isPending) return <PageSpin />;
