@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../../api/auth';
@@ -9,7 +9,9 @@ import { json, problem, stubFetch, type Call } from '../../../test/fetch';
 import { renderRoutes } from '../../../test/render';
 import Billing from './Billing';
 
+// The first render loads antd's table, tabs and modal: slow on a busy machine.
 vi.setConfig({ testTimeout: 30_000 });
+configure({ asyncUtilTimeout: 10_000 });
 afterEach(() => vi.unstubAllGlobals());
 
 const BASE = `/api/app/orgs/${ORG}/billing`;

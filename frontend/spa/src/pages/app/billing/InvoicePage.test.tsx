@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { configure, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../../api/auth';
@@ -17,7 +17,9 @@ vi.mock('./model', async (importOriginal) => ({
   goToCheckout: (url: string) => left.urls.push(url),
 }));
 
+// The first render loads antd's table, tabs and modal: slow on a busy machine.
 vi.setConfig({ testTimeout: 30_000 });
+configure({ asyncUtilTimeout: 10_000 });
 beforeEach(() => {
   left.urls = [];
   sessionStorage.clear();
