@@ -100,7 +100,6 @@ function SubscriptionCard({ orgId, subscription }: { orgId: string; subscription
             {state === 'active' && t('appBilling.activeUntil', { date: dateTime(subscription.period_end) })}
             {state === 'past_due' && t('appBilling.pastDue.short')}
             {state === 'suspended' && t('appBilling.suspended.short')}
-            {state === 'canceled' && t('appBilling.state.canceled')}
           </Descriptions.Item>
           {plan && Object.entries(plan.limits).map(([limit, value]) => (
             <Descriptions.Item key={limit} label={t(`appBilling.limits.${limit}`, { defaultValue: limit })}>{limitValue(value)}</Descriptions.Item>

@@ -7,7 +7,7 @@ export function currentSubscription(items: readonly Subscription[]): Subscriptio
   return items.find((item) => item.state !== 'canceled');
 }
 
-/** Whole days left until `iso` (a started day counts, as the trial's e-mails count them); 0 once it passed. */
+/** Whole days left until `iso` (a started day counts); 0 once it passed. */
 export function daysLeft(iso: string, now: number = Date.now()): number {
   return Math.max(0, Math.ceil((new Date(iso).getTime() - now) / DAY_MS));
 }
