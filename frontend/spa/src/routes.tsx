@@ -34,6 +34,8 @@ const CustomerCard = lazy(() => import('./pages/console/customers/CustomerCard')
 const Team = lazy(() => import('./pages/app/Team'));
 const StaffAccess = lazy(() => import('./pages/app/StaffAccess'));
 const AppLicenses = lazy(() => import('./pages/app/Licenses'));
+const AppBilling = lazy(() => import('./pages/app/billing/Billing'));
+const AppInvoice = lazy(() => import('./pages/app/billing/InvoicePage'));
 const ConsoleNotifications = lazy(() => import('./pages/notifications/ConsoleNotifications'));
 const CustomerNotifications = lazy(() => import('./pages/notifications/CustomerNotifications'));
 const AppNotifications = lazy(() => import('./pages/notifications/AppNotifications'));
@@ -102,6 +104,9 @@ export const routes: RouteObject[] = [
               { path: 'team', element: <Team /> },
               { path: 'staff-access', element: <StaffAccess /> },
               { path: 'licenses', element: <AppLicenses /> },
+              { path: 'billing', element: <AppBilling /> },
+              // also the payment provider's return address (tessera.billing.checkout)
+              { path: 'billing/invoices/:invoiceId', element: <AppInvoice /> },
               { path: 'notifications', element: <AppNotifications /> },
               { path: 'profile', element: <Profile area="app" /> },
               { path: '*', element: <NotFound /> },

@@ -1,4 +1,4 @@
-import { BellOutlined, EyeOutlined, FileProtectOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { BellOutlined, CreditCardOutlined, EyeOutlined, FileProtectOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
@@ -9,6 +9,7 @@ export default function AppLayout() {
   const nav: NavItem[] = [
     { path: '/app/team', icon: <TeamOutlined />, label: t('nav.team'), action: 'app.team.read' },
     { path: '/app/licenses', icon: <FileProtectOutlined />, label: t('nav.licenses'), action: 'app.licenses.read' },
+    { path: '/app/billing', icon: <CreditCardOutlined />, label: t('appBilling.nav'), action: 'app.billing.read' },
     { path: '/app/notifications', icon: <BellOutlined />, label: t('notifications:nav'), action: 'app.notifications.read' },
     { path: '/app/staff-access', icon: <EyeOutlined />, label: t('nav.staffAccess'), action: 'app.staff_access.read' },
     { path: '/app/profile', icon: <SafetyCertificateOutlined />, label: t('nav.profile') },
