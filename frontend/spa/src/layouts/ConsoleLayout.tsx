@@ -23,6 +23,8 @@ export default function ConsoleLayout() {
         { path: '/console/billing/plans', icon: null, label: t('billing.nav.plans'), action: 'console.billing.read' },
         { path: '/console/billing/providers', icon: null, label: t('billing.nav.providers'), action: 'console.billing.read' },
         { path: '/console/billing/integrations', icon: null, label: t('billing.nav.integrations'), action: 'console.integrations.read' },
+        // TODO(issue 10): «Взыскание» (flows: GET /api/console/billing/dunning-runs) and «Реквизиты продавца» (docs:
+        // GET/PUT /api/console/billing/seller) pages, once those routes are in docs/openapi.json.
       ],
     },
     { path: '/console/notifications', icon: <BellOutlined />, label: t('notifications:nav'), action: 'console.notifications.self.read' },

@@ -32,7 +32,7 @@ function SecretOnce({ issued, onClose }: { issued: IssuedIntegrationKey | null; 
         {t('billing.keys.keyId')}: <Typography.Text code copyable>{issued?.credential.id}</Typography.Text>
       </Typography.Paragraph>
       <Typography.Paragraph>
-        {t('billing.keys.secret')}: <Typography.Text code copyable aria-label={t('billing.keys.secret')}>{issued?.secret}</Typography.Text>
+        {t('billing.keys.secret')}: <Typography.Text code copyable>{issued?.secret}</Typography.Text>
       </Typography.Paragraph>
       <Typography.Paragraph type="secondary">{t('billing.keys.howToSign')}</Typography.Paragraph>
     </Modal>

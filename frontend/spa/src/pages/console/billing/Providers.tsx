@@ -112,7 +112,6 @@ export default function Providers() {
         <Radio.Group
           value={data.active ?? undefined}
           disabled={!canEdit}
-          aria-label={t('billing.providers.active')}
           onChange={(e) => setChoice(e.target.value as PaymentProvider)}
           options={PAYMENT_PROVIDERS.map((provider) => ({
             value: provider,

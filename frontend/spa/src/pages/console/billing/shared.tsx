@@ -6,8 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { billingKeys, listBillingPlans, type Amount, type Invoice, type InvoiceStatus, type PaymentStatus, type SubscriptionState } from '../../../api/billing';
 import { CustomerPicker } from '../../../components/CustomerPicker';
 import { formatRubles } from '../../../lib/format';
-
-export const ORG_ID = /^org_[0-9A-HJKMNP-TV-Z]{26}$/;
+import { ORG_ID } from '../../../lib/names';
 
 const SUBSCRIPTION_COLOR: Record<SubscriptionState, string> = {
   trial: 'blue', active: 'green', past_due: 'orange', suspended: 'red', canceled: 'default',
