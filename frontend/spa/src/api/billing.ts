@@ -1,11 +1,13 @@
 import { answer, api, type Answer, type Body, type Query } from './client';
 import * as schema from './schema';
 
-// The enumerations the billing pages filter by and label, as docs/openapi.json lists them.
-export const SUBSCRIPTION_STATES = schema.pathsApiConsoleBillingSubscriptionsGetParametersQueryStateAnyOf0Values;
-export const INVOICE_STATUSES = schema.pathsApiConsoleBillingInvoicesGetParametersQueryStatusAnyOf0Values;
-export const PAYMENT_STATUSES = schema.billingPaymentViewStatusValues;
-export const PAYMENT_PROVIDERS = schema.activeProviderChoiceProviderValues;
+// The enumerations the billing pages filter by and label, as docs/openapi.json lists them (the generated lists
+// of nullable query parameters carry `null` in their element type; the values never do).
+const values = <T>(list: readonly T[]) => list as readonly NonNullable<T>[];
+export const SUBSCRIPTION_STATES = values(schema.pathsApiConsoleBillingSubscriptionsGetParametersQueryStateAnyOf0Values);
+export const INVOICE_STATUSES = values(schema.pathsApiConsoleBillingInvoicesGetParametersQueryStatusAnyOf0Values);
+export const PAYMENT_STATUSES = values(schema.billingPaymentViewStatusValues);
+export const PAYMENT_PROVIDERS = values(schema.activeProviderChoiceProviderValues);
 /** Who reports payments besides the card providers: 1С / a CRM, and billing staff by hand. */
 export const PAYMENT_SOURCES = [...PAYMENT_PROVIDERS, 'external', 'manual'] as const;
 

@@ -5,7 +5,7 @@ export const ROMASHKA = 'org_01JAAAAAAAAAAAAAAAAAAAAAAA';
 export const SUBSCRIPTION_ID = 'sub_01JSSSSSSSSSSSSSSSSSSSSSS1';
 export const INVOICE_ID = 'inv_01JIIIIIIIIIIIIIIIIIIIIII1';
 
-export const rub = (kopecks: number) => ({ kopecks, currency: 'RUB', formatted: `${kopecks / 100} ₽` });
+export const rub = (kopecks: number) => ({ kopecks, currency: 'RUB' as const, formatted: `${kopecks / 100} ₽` });
 
 export const PLANS: BillingPlan[] = [
   { code: 'fastlead_start', product: 'fastlead', name_ru: 'Старт', name_en: 'Start', price: rub(499_000), period_months: 1,

@@ -7,7 +7,8 @@ import { json, problem, stubFetch } from '../../../test/fetch';
 import { renderRoutes, staffMe } from '../../../test/render';
 import IntegrationKeys from './IntegrationKeys';
 
-vi.setConfig({ testTimeout: 20_000 });
+// Several dialogs and typed fields per test: slow on a machine the whole team shares.
+vi.setConfig({ testTimeout: 60_000 });
 
 const KEY = 'int_01JKKKKKKKKKKKKKKKKKKKKKK1';
 const SECRET = 'sk_live_0123456789abcdefghijklmnopqrstuvwxyz';

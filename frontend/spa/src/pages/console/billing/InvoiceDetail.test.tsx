@@ -9,7 +9,8 @@ import { json, problem, stubFetch } from '../../../test/fetch';
 import { renderRoutes, staffMe } from '../../../test/render';
 import InvoiceDetail from './InvoiceDetail';
 
-vi.setConfig({ testTimeout: 20_000 });
+// Several dialogs and typed fields per test: slow on a machine the whole team shares.
+vi.setConfig({ testTimeout: 60_000 });
 
 const MARK_PAID = `/api/console/billing/invoices/${INVOICE_ID}/mark-paid`;
 

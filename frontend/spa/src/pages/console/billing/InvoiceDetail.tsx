@@ -68,8 +68,7 @@ export default function InvoiceDetail() {
       <Card title={t('billing.invoices.lines')} style={{ marginBottom: 16 }}>
         <Table<InvoiceLine>
           size="small"
-          rowKey={(_, index) => String(index)}
-          dataSource={invoice.lines}
+          dataSource={invoice.lines.map((line, index) => ({ ...line, key: index }))}
           pagination={false}
           scroll={{ x: 720 }}
           columns={[

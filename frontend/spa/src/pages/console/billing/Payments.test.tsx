@@ -9,7 +9,8 @@ import { renderRoutes, staffMe } from '../../../test/render';
 import PaymentDetail from './PaymentDetail';
 import PaymentsList, { paymentFiltersFrom } from './PaymentsList';
 
-vi.setConfig({ testTimeout: 20_000 });
+// Several dialogs and typed fields per test: slow on a machine the whole team shares.
+vi.setConfig({ testTimeout: 60_000 });
 
 const MISMATCH = payment({ provider: 'tbank', provider_payment_id: '700001', status: 'mismatch', amount: { kopecks: 500_000, currency: 'RUB', formatted: '' } });
 const listCalls = (calls: Call[]) => calls.filter((c) => pathOf(c.url) === '/api/console/billing/payments');

@@ -8,7 +8,8 @@ import { json, problem, stubFetch } from '../../../test/fetch';
 import { renderRoutes, staffMe } from '../../../test/render';
 import Providers from './Providers';
 
-vi.setConfig({ testTimeout: 20_000 });
+// Several dialogs and typed fields per test: slow on a machine the whole team shares.
+vi.setConfig({ testTimeout: 60_000 });
 
 /** The providers API: saving Т-Банк's credentials configures it (its password masked); switching sets `active`. */
 function backend(start: ProviderSettings = providerSettings()) {

@@ -8,7 +8,8 @@ import { json, problem, stubFetch } from '../../../test/fetch';
 import { renderRoutes, staffMe } from '../../../test/render';
 import LicenseDetail from '../licenses/LicenseDetail';
 
-vi.setConfig({ testTimeout: 20_000 });
+// Several dialogs and typed fields per test: slow on a machine the whole team shares.
+vi.setConfig({ testTimeout: 60_000 });
 
 const RENEWAL = `/api/console/billing/licenses/${LICENSE_ID}/renewal-invoice`;
 const RENEWAL_INVOICE = invoice({

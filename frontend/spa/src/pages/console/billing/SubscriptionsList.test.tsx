@@ -10,7 +10,8 @@ import { renderRoutes, staffMe } from '../../../test/render';
 import SubscriptionDetail from './SubscriptionDetail';
 import SubscriptionsList, { subscriptionFiltersFrom } from './SubscriptionsList';
 
-vi.setConfig({ testTimeout: 20_000 });
+// Several dialogs and typed fields per test: slow on a machine the whole team shares.
+vi.setConfig({ testTimeout: 60_000 });
 
 const SECOND = 'sub_01JSSSSSSSSSSSSSSSSSSSSSS2';
 const listCalls = (calls: Call[]) => calls.filter((c) => pathOf(c.url) === '/api/console/billing/subscriptions');
