@@ -24,7 +24,7 @@ function SecretOnce({ issued, onClose }: { issued: IssuedIntegrationKey | null; 
       onCancel={onClose}
       okText={t('billing.keys.secretSaved')}
       cancelButtonProps={{ style: { display: 'none' } }}
-      maskClosable={false}
+      mask={{ closable: false }}
       destroyOnHidden
     >
       <Alert type="warning" showIcon style={{ marginBottom: 12 }} title={t('billing.keys.secretOnce')} />
