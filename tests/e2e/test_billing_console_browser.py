@@ -156,6 +156,7 @@ def test_admin_issues_a_renewal_invoice_from_a_license(cloud: Any, admin: Browse
 
     dialog.get_by_role("link", name="Открыть счёт").click()
     expect(page.get_by_role("heading", name=f"Счёт № {number}")).to_be_visible()
-    expect(page.get_by_role("link", name="Продление лицензии")).to_have_attribute("href", f"/console/licenses/{license_id}")
+    purpose = page.get_by_role("link", name="Продление лицензии")
+    expect(purpose).to_have_attribute("href", f"/console/licenses/{license_id}")
     expect(page.locator(".ant-table-row", has_text="Продление лицензии")).to_contain_text("по 31.12.2027")
     page.close()
