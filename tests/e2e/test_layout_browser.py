@@ -86,6 +86,15 @@ def installed(cloud: Any, console: BrowserContext, tmp_path_factory: pytest.Temp
 
 def test_every_console_list_page_fits_a_1440_px_screen(console: BrowserContext, installed: tuple[str, str]) -> None:
     org_id, license_id = installed
+    csrf = next(c["value"] for c in console.cookies() if c["name"] == "tessera_csrf")
+    renewal = console.request.post(f"/api/console/billing/licenses/{license_id}/renewal-invoice",
+                                   headers={"x-csrf-token": csrf}, data={
+                                       "terms": {"plan": "enterprise", "starts_on": "2026-01-01",
+                                                 "ends_on": "2031-12-31",
+                                                 "domain": "budget.a-rather-long-installation-domain.example.ru",
+                                                 "version_min": "4.0"},
+                                       "price_kopecks": 123_456_700})
+    assert renewal.status == 201, renewal.text()
     page = console.new_page()
     paths = [
         "/console/dashboard", "/console/customers", "/console/licenses", "/console/monitoring", "/console/catalog",
@@ -94,6 +103,9 @@ def test_every_console_list_page_fits_a_1440_px_screen(console: BrowserContext, 
         "/console/profile", f"/console/licenses/{license_id}",
         *(f"/console/customers/{org_id}?tab={tab}"
           for tab in ("licenses", "payments", "contacts", "documents", "activity")),
+        *(f"/console/billing/{tab}" for tab in ("subscriptions", "invoices", "payments", "plans", "providers",
+                                                "integrations")),
+        f"/console/billing/invoices/{renewal.json()['id']}",
     ]
     measured = [fits(page, path) for path in paths]
     assert [m for m in measured if m["page"] > 0 or m["tables"]] == []

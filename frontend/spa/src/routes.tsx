@@ -30,6 +30,15 @@ const Catalog = lazy(() => import('./pages/console/licenses/Catalog'));
 const Monitoring = lazy(() => import('./pages/console/licenses/Monitoring'));
 const CustomersList = lazy(() => import('./pages/console/customers/CustomersList'));
 const CustomerCard = lazy(() => import('./pages/console/customers/CustomerCard'));
+const SubscriptionsList = lazy(() => import('./pages/console/billing/SubscriptionsList'));
+const SubscriptionDetail = lazy(() => import('./pages/console/billing/SubscriptionDetail'));
+const InvoicesList = lazy(() => import('./pages/console/billing/InvoicesList'));
+const InvoiceDetail = lazy(() => import('./pages/console/billing/InvoiceDetail'));
+const PaymentsList = lazy(() => import('./pages/console/billing/PaymentsList'));
+const PaymentDetail = lazy(() => import('./pages/console/billing/PaymentDetail'));
+const BillingPlans = lazy(() => import('./pages/console/billing/Plans'));
+const PaymentProviders = lazy(() => import('./pages/console/billing/Providers'));
+const IntegrationKeys = lazy(() => import('./pages/console/billing/IntegrationKeys'));
 
 const Team = lazy(() => import('./pages/app/Team'));
 const StaffAccess = lazy(() => import('./pages/app/StaffAccess'));
@@ -85,6 +94,16 @@ export const routes: RouteObject[] = [
               { path: 'catalog', element: <Catalog /> },
               { path: 'monitoring', element: <Monitoring /> },
               { path: 'reports', element: <Reports /> },
+              { path: 'billing', element: <Navigate to="subscriptions" replace /> },
+              { path: 'billing/subscriptions', element: <SubscriptionsList /> },
+              { path: 'billing/subscriptions/:subscriptionId', element: <SubscriptionDetail /> },
+              { path: 'billing/invoices', element: <InvoicesList /> },
+              { path: 'billing/invoices/:invoiceId', element: <InvoiceDetail /> },
+              { path: 'billing/payments', element: <PaymentsList /> },
+              { path: 'billing/payments/:provider/:paymentId', element: <PaymentDetail /> },
+              { path: 'billing/plans', element: <BillingPlans /> },
+              { path: 'billing/providers', element: <PaymentProviders /> },
+              { path: 'billing/integrations', element: <IntegrationKeys /> },
               { path: 'notifications', element: <ConsoleNotifications /> },
               { path: 'customers/:orgId/notifications', element: <CustomerNotifications /> },
               { path: 'profile', element: <Profile area="console" /> },

@@ -1,4 +1,4 @@
-import { AppstoreOutlined, AuditOutlined, BarChartOutlined, BellOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, ShopOutlined, TeamOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, BarChartOutlined, BellOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, ShopOutlined, TeamOutlined, WalletOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
 import { Shell, type NavItem } from './Shell';
@@ -12,6 +12,21 @@ export default function ConsoleLayout() {
     { path: '/console/licenses', icon: <SafetyCertificateOutlined />, label: t('nav.licenses'), action: 'console.licenses.read' },
     { path: '/console/monitoring', icon: <MonitorOutlined />, label: t('nav.monitoring'), action: 'console.licenses.read' },
     { path: '/console/reports', icon: <BarChartOutlined />, label: t('reports:nav'), action: 'console.reports.read' },
+    {
+      path: '/console/billing',
+      icon: <WalletOutlined />,
+      label: t('billing.nav.group'),
+      children: [
+        { path: '/console/billing/subscriptions', icon: null, label: t('billing.nav.subscriptions'), action: 'console.billing.read' },
+        { path: '/console/billing/invoices', icon: null, label: t('billing.nav.invoices'), action: 'console.billing.read' },
+        { path: '/console/billing/payments', icon: null, label: t('billing.nav.payments'), action: 'console.billing.read' },
+        { path: '/console/billing/plans', icon: null, label: t('billing.nav.plans'), action: 'console.billing.read' },
+        { path: '/console/billing/providers', icon: null, label: t('billing.nav.providers'), action: 'console.billing.read' },
+        { path: '/console/billing/integrations', icon: null, label: t('billing.nav.integrations'), action: 'console.integrations.read' },
+        // TODO(issue 10): «Взыскание» (flows: GET /api/console/billing/dunning-runs) and «Реквизиты продавца» (docs:
+        // GET/PUT /api/console/billing/seller) pages, once those routes are in docs/openapi.json.
+      ],
+    },
     { path: '/console/notifications', icon: <BellOutlined />, label: t('notifications:nav'), action: 'console.notifications.self.read' },
     { path: '/console/catalog', icon: <AppstoreOutlined />, label: t('nav.catalog'), action: 'console.catalog.read' },
     { path: '/console/staff', icon: <TeamOutlined />, label: t('nav.staff'), action: 'console.staff.read' },

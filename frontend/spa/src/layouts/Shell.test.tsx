@@ -84,4 +84,35 @@ describe('the signed-in layout', () => {
 
     expect(await screen.findByText('staff page')).toBeTruthy();
   });
+
+  it('shows a group with the items a role may open, open on one of its pages, and hides it when none', async () => {
+    setViewportWidth(1280);
+    const grouped = [
+      { path: '/console/dashboard', icon: null, label: 'Дашборд' },
+      {
+        path: '/console/billing', icon: null, label: 'Биллинг', children: [
+          { path: '/console/billing/invoices', icon: null, label: 'Счета', action: 'console.billing.read' as const },
+          { path: '/console/billing/integrations', icon: null, label: 'Ключи интеграций', action: 'console.integrations.read' as const },
+        ],
+      },
+    ];
+    const show = (roles: string[]) => renderRoutes([{
+      path: '/console',
+      element: <MeContext.Provider value={staffMe({ roles })}><Shell area="console" nav={grouped} /></MeContext.Provider>,
+      children: [{ path: 'billing/invoices', element: <p>invoices page</p> }, { path: 'dashboard', element: <p>dashboard page</p> }],
+    }], roles.includes('sales') ? '/console/dashboard' : '/console/billing/invoices');
+    const items = () => within(screen.getByRole('navigation', { name: 'Навигация' })).getAllByRole('menuitem').map((item) => item.textContent);
+
+    const billing = show(['billing']);
+    await screen.findByText('invoices page');
+    expect(items()).toEqual(['Дашборд', 'Биллинг', 'Счета']);  // open, without the admins' keys
+    billing.unmount();
+    const admin = show(['admin']);
+    await screen.findByText('invoices page');
+    expect(items()).toEqual(['Дашборд', 'Биллинг', 'Счета', 'Ключи интеграций']);
+    admin.unmount();
+    show(['sales']);
+    await screen.findByText('dashboard page');
+    expect(items()).toEqual(['Дашборд']);
+  });
 });

@@ -9,8 +9,11 @@ import { useCan, type Action } from '../lib/permissions';
 import { LanguageSwitch } from './LanguageSwitch';
 import { UserMenu } from './UserMenu';
 
-/** A menu item; with `action`, shown only to roles the permission table allows it (lib/permissions). */
-export type NavItem = { path: string; icon: ReactNode; label: string; action?: Action };
+/**
+ * A menu item; with `action`, shown only to roles the permission table allows it (lib/permissions). With
+ * `children` it is a group (its `path` only names it), shown when one of its items is.
+ */
+export type NavItem = { path: string; icon: ReactNode; label: string; action?: Action; children?: NavItem[] };
 
 /**
  * The signed-in frame of both areas: a side menu on wide screens; below 992 px the menu moves into a
@@ -25,14 +28,25 @@ export function Shell({ area, nav, headerExtra }: { area: Area; nav: NavItem[]; 
   const location = useLocation();
   const navigate = useNavigate();
   const can = useCan();
-  const allowed = nav.filter((item) => !item.action || can(item.action));
+  const permitted = (items: NavItem[]): NavItem[] => items
+    .filter((item) => !item.action || can(item.action))
+    .map((item) => (item.children ? { ...item, children: permitted(item.children) } : item))
+    .filter((item) => !item.children || item.children.length > 0);
+  const allowed = permitted(nav);
 
-  const selected = allowed.find((item) => location.pathname.startsWith(item.path))?.path;
-  const items: MenuProps['items'] = allowed.map((item) => ({ key: item.path, icon: item.icon, label: item.label }));
+  const pages = allowed.flatMap((item) => item.children ?? [item]);
+  const selected = pages.find((item) => location.pathname.startsWith(item.path))?.path;
+  const openGroup = allowed.find((item) => item.children?.some((child) => child.path === selected))?.path;
+  const toMenuItem = (item: NavItem): NonNullable<MenuProps['items']>[number] =>
+    item.children
+      ? { key: item.path, icon: item.icon, label: item.label, children: item.children.map(toMenuItem) }
+      : { key: item.path, icon: item.icon, label: item.label };
+  const items: MenuProps['items'] = allowed.map(toMenuItem);
   const menu = (
     <Menu
       mode="inline"
       selectedKeys={selected ? [selected] : []}
+      defaultOpenKeys={openGroup ? [openGroup] : []}
       items={items}
       style={{ borderInlineEnd: 'none' }}
       onClick={({ key }) => {

@@ -1,4 +1,4 @@
-import { DownloadOutlined, KeyOutlined, MailOutlined, PauseCircleOutlined, PlayCircleOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
+import { DownloadOutlined, FileAddOutlined, KeyOutlined, MailOutlined, PauseCircleOutlined, PlayCircleOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Flex, Modal, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
@@ -18,6 +18,7 @@ import { findProduct, LicenseStateTag, PAYMENT_COLOR, useCatalog, useCatalogName
 import { useCan } from '../../../lib/permissions';
 import { getCustomer } from '../../../api/customers';
 import { ActivationsTable } from '../../../components/ActivationsTable';
+import { RenewalInvoiceDialog } from '../billing/RenewalInvoiceDialog';
 import { ReasonDialog } from './ReasonDialog';
 import { RenewDrawer } from './RenewDrawer';
 import { SendDialog } from './SendDialog';
@@ -36,6 +37,7 @@ export default function LicenseDetail() {
   const { message } = App.useApp();
   const [renewing, setRenewing] = useState(false);
   const [sending, setSending] = useState(false);
+  const [invoicing, setInvoicing] = useState(false);
   const [statusAction, setStatusAction] = useState<StatusAction | null>(null);
   const catalog = useCatalog();
   const names = useCatalogNames(catalog.data);
@@ -100,6 +102,10 @@ export default function LicenseDetail() {
       )}
       {can('console.licenses.renew') && !revoked && (
         <Button type="primary" icon={<ReloadOutlined />} onClick={() => setRenewing(true)}>{t('licenses.renew')}</Button>
+      )}
+      {/* The route is guarded by console.licenses.renew: whoever may renew may bill a renewal. */}
+      {can('console.licenses.renew') && !revoked && (
+        <Button icon={<FileAddOutlined />} onClick={() => setInvoicing(true)}>{t('billing.renewal.action')}</Button>
       )}
       {can('console.licenses.suspend') && license.status === 'active' && (
         <Button icon={<PauseCircleOutlined />} onClick={() => setStatusAction('suspend')}>{t('licenses.suspend')}</Button>
@@ -192,6 +198,7 @@ export default function LicenseDetail() {
           onDone={(updated) => { setRenewing(false); changed(t('licenses.done.renew', { version: updated.version })); }}
         />
       )}
+      {invoicing && <RenewalInvoiceDialog license={license} open={invoicing} onClose={() => setInvoicing(false)} />}
       <SendDialog
         licenseId={licenseId}
         open={sending}
