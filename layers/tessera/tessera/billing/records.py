@@ -12,15 +12,18 @@
 | integration credential (1С, CRM) | `CREDENTIALS` | `<credential_id>` |
 | an attempt to pay an invoice through a provider | `INV#<invoice_id>` | `ATTEMPT#<n>` (zero-padded) |
 | the providers' credentials (envelope-encrypted) and which one is active | `SETTINGS` | `PROVIDERS` |
+| a dunning run (one per unpaid invoice) and the steps its tasks took | `RUN#<run_id>` | `RUN` |
 
-GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY>`, created_key `<iso time>#<id>`): a customer's
+GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY|RUN>`, created_key `<iso time>#<id>`): a customer's
 subscriptions, invoices or payments, newest first.
-GSI `by_kind` (list_key `SUBSCRIPTIONS|INVOICES|PAYMENTS`, created_key): every one of a kind, newest first,
-for the console (sparse: only those three kinds carry list_key)."""
+GSI `by_kind` (list_key `SUBSCRIPTIONS|INVOICES|PAYMENTS|DUNNING_RUNS`, created_key): every one of a kind,
+newest first, for the console (sparse: only those kinds carry list_key)."""
 
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
+    ListAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -216,3 +219,31 @@ class ProviderSettingsRecord(BaseRecord):
     tbank_password_hint = UnicodeAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
     row_version = VersionAttribute()
+
+
+class RunStep(MapAttribute[str, object]):
+    """One task of a dunning run: what it did (`step`) and how it came out."""
+
+    at = UTCDateTimeAttribute()
+    step = UnicodeAttribute()  # check | charge | mail:<declined|new_card|grace|suspended|restored> | suspend | restore
+    outcome = UnicodeAttribute()
+    detail = UnicodeAttribute(null=True)
+
+
+class DunningRunRecord(_Listed):
+    """A dunning run as its tasks saw it (the console reads this, never Step Functions): created by its
+    first task, each later task appends its step with one UpdateItem (no read)."""
+
+    Meta = META
+    by_org = ByOrgIndex()
+    by_kind = ByKindIndex()
+    run_id = UnicodeAttribute()
+    invoice_id = UnicodeAttribute()
+    invoice_number = NumberAttribute(null=True)
+    subscription_id = UnicodeAttribute(null=True)
+    state = UnicodeAttribute()  # running | restored | suspended | failed
+    tries = NumberAttribute(default=0)
+    max_attempts = NumberAttribute()
+    started_at = UTCDateTimeAttribute()
+    ended_at = UTCDateTimeAttribute(null=True)
+    steps = ListAttribute(of=RunStep, default=list)
