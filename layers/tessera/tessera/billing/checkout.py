@@ -161,8 +161,6 @@ def _read_ahead() -> None:
             provider(name, record)
 
 
-
-
 def _save_settings(record: ProviderSettingsRecord, actor: Actor, action: str, before: dict[str, Any]) -> None:
     record.updated_at = clock.now()
     try:

@@ -96,10 +96,8 @@ def settled(invoice: InvoiceRecord) -> bool:
 def check(invoice_id: str, max_attempts: int) -> dict[str, Any]:
     invoice = _invoice(invoice_id)
     _begin_run(invoice, max_attempts)
-    is_settled = settled(invoice)
-    _step(invoice_id, "check", invoice.status, **({"state": "restored", "ended_at": clock.now()}
-                                                  if is_settled and invoice.status == "void" else {}))
-    return {"settled": is_settled, "status": invoice.status}
+    _step(invoice_id, "check", invoice.status)
+    return {"settled": settled(invoice), "status": invoice.status}
 
 
 class ChargePending(RuntimeError):
@@ -137,7 +135,7 @@ def charge(invoice_id: str, tries: int, max_attempts: int) -> dict[str, Any]:
         _past_due(subscription)  # nothing to charge, or nobody to send the receipt to: the customer pays
         _step(invoice_id, "charge", "new_card", NO_CARD[exc.code], tries=try_number)
         return {"next": "new_card", "decline": NO_CARD[exc.code], "tries": try_number}
-    if view.status in ("pending", "starting"):
+    if view.status == "pending":
         raise ChargePending(f"attempt {view.attempt} of {invoice_id} is still pending at the provider")
     if view.status != "succeeded":
         _past_due(subscription)
@@ -171,19 +169,19 @@ def suspend(invoice_id: str) -> dict[str, Any]:
 
 def restore(invoice_id: str, tries: int, max_attempts: int) -> dict[str, Any]:
     """The invoice was paid during the run: access back everywhere (billing did its part in apply_payment)
-    and an e-mail saying so (not after a first charge that simply paid: nothing was taken away)."""
+    and an e-mail saying so. Void: nothing is owed, the run just ends."""
     invoice = _invoice(invoice_id)
+    detail = None
     if invoice.status == "paid":
-        licenses = restore_access(_subscription_of(invoice))
+        detail = f"licenses released: {restore_access(_subscription_of(invoice))}"
         notify(invoice_id, "restored", tries, max_attempts)
-        _step(invoice_id, "restore", "restored", f"licenses released: {licenses}", state="restored",
-              ended_at=clock.now())
+    _step(invoice_id, "restore", invoice.status, detail, state="restored", ended_at=clock.now())
     return {"settled": settled(invoice)}
 
 
 def paid_at_once(invoice_id: str) -> dict[str, Any]:
-    """The first charge paid (or the invoice was paid before the run): the run ends quietly."""
-    _step(invoice_id, "done", "paid", state="restored", ended_at=clock.now())
+    """Paid by the first charge or before the run (or void): nothing was taken away, the run ends quietly."""
+    _step(invoice_id, "done", _invoice(invoice_id).status, state="restored", ended_at=clock.now())
     return {"settled": True}
 
 

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import TransactWriteError
@@ -693,9 +693,9 @@ def dunning_run_view(record: DunningRunRecord) -> DunningRunView:
     return DunningRunView(
         id=record.run_id, invoice_id=record.invoice_id,
         invoice_number=None if record.invoice_number is None else int(record.invoice_number),
-        subscription_id=record.subscription_id, org_id=record.org_id, state=record.state,
-        tries=int(record.tries), max_attempts=int(record.max_attempts), started_at=record.started_at,
-        ended_at=record.ended_at,
+        subscription_id=record.subscription_id, org_id=record.org_id,
+        state=cast(DunningRunState, record.state), tries=int(record.tries),
+        max_attempts=int(record.max_attempts), started_at=record.started_at, ended_at=record.ended_at,
         steps=[DunningRunStepView(at=s.at, step=s.step, outcome=s.outcome, detail=s.detail) for s in record.steps])
 
 
