@@ -36,7 +36,7 @@ class WebhookResult:
     @staticmethod
     def p(values: list[float], q: float) -> float:
         ordered = sorted(values)
-        return ordered[max(0, int(round(len(ordered) * q)) - 1)]
+        return ordered[max(0, round(len(ordered) * q) - 1)]
 
 
 def run(samples: int = 20) -> WebhookResult:
@@ -44,8 +44,8 @@ def run(samples: int = 20) -> WebhookResult:
     import time
 
     import httpx
-    from localcloud import payments_sandbox
 
+    from localcloud import payments_sandbox
     from tests.e2e.conftest import start_cloud, stop_cloud
     from tests.e2e.test_identity_http import new_customer
     from tests.e2e.test_licensing_sdk import console_admin

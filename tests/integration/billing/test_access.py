@@ -19,7 +19,7 @@ from tests.integration.stack import Platform
 
 @pytest.fixture
 def world(billing: Platform) -> dict[str, Any]:
-    owner, me = customer(billing, "owner@romashka.ru", company="ООО «Ромашка»")
+    _, me = customer(billing, "owner@romashka.ru", company="ООО «Ромашка»")
     org_id = me["current"]["org_id"]
     sales, admin = as_staff("sales"), as_staff("admin")
     billed = admin.post("/api/console/licenses", {"org_id": org_id, **TERMS}).body["license"]["id"]

@@ -10,14 +10,11 @@ from typing import Any
 
 from tessera.billing import checkout, repository, service
 from tessera.core.dynamo import dynamodb
-from tests.integration.billing.test_checkout import (  # noqa: F401  (fixtures)
-    FakeYooKassaApi,
-    _notify,
-    provider_api,
-    world,
-)
+from tests.integration.billing import test_checkout as paying
+from tests.integration.billing.test_checkout import FakeYooKassaApi, _notify
 from tests.integration.stack import Client
 
+provider_api, world = paying.provider_api, paying.world  # the same fixtures: a customer with an invoice to pay
 BUDGET = 3
 
 

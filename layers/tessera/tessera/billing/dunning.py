@@ -24,7 +24,7 @@ from tessera.billing.settings import DunningSettings
 from tessera.core import aws, clock
 from tessera.core.errors import Conflict
 from tessera.core.money import Money
-from tessera.core.observability import count, logger
+from tessera.core.observability import count
 from tessera.core.settings import get_settings, web_url
 from tessera.identity.team import owner_emails
 from tessera.notify.service import Notice, dispatch
@@ -135,11 +135,12 @@ def charge(invoice_id: str, tries: int, max_attempts: int) -> dict[str, Any]:
         _past_due(subscription)  # nothing to charge, or nobody to send the receipt to: the customer pays
         _step(invoice_id, "charge", "new_card", NO_CARD[exc.code], tries=try_number)
         return {"next": "new_card", "decline": NO_CARD[exc.code], "tries": try_number}
-    if view.status == "pending":
+    if view.status in ("pending", "starting"):  # not decided yet (starting: asked, no answer recorded)
         raise ChargePending(f"attempt {view.attempt} of {invoice_id} is still pending at the provider")
-    if view.status != "succeeded":
+    paid = view.status == "succeeded"
+    if not paid:
         _past_due(subscription)
-    next_move = decide(view.status, view.decline_action, try_number, max_attempts)
+    next_move = decide("succeeded" if paid else "canceled", view.decline_action, try_number, max_attempts)
     count(f"dunning_{next_move}")
     _step(invoice_id, "charge", next_move, f"attempt {view.attempt}" + (f": {view.decline_code}"
                                                                         if view.decline_code else ""),
