@@ -1,8 +1,6 @@
 """/api/console/billing/dunning-runs: the dunning runs as their tasks recorded them (BillingTable; never a
 Step Functions call from the API), for the billing staff and auditors."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from tessera.billing import service
