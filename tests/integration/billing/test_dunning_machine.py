@@ -207,3 +207,27 @@ def test_a_trial_ends_read_only_then_blocked_with_the_offer_mailed(billing: Plat
     assert run["status"] == "SUCCEEDED" and "Block" in run["states"]
     assert service.get_subscription(subscription.id).state == "suspended"
     assert len(_subjects(billing)) == 2
+
+
+def test_the_console_reads_runs_by_state_and_customer_with_the_billing_read_permission(
+        billing: Platform, machines: dict[str, str], fake: FakeProvider) -> None:
+    from tests.integration.notify.conftest import as_staff
+
+    _, invoice_id = _renewal_due()
+    fake.will(Outcome.decline("card_expired", "new_card"))
+    _run(machines["dunning"], {"invoice_id": invoice_id, "max_attempts": 3, "retry_interval": 1, "grace_period": 1})
+    auditor, run_id = as_staff("auditor"), dunning.run_id_of(invoice_id)
+    listed = auditor.get("/api/console/billing/dunning-runs", query={"org_id": ORG, "state": "suspended"})
+    assert listed.status == 200 and [r["id"] for r in listed.body["items"]] == [run_id]
+    assert auditor.get("/api/console/billing/dunning-runs", query={"state": "running"}).body["items"] == []
+    one = auditor.get(f"/api/console/billing/dunning-runs/{run_id}")
+    assert one.status == 200 and one.body == listed.body["items"][0]
+    assert (one.body["invoice_id"], one.body["org_id"], one.body["tries"]) == (invoice_id, ORG, 1)
+    assert [s["step"] for s in one.body["steps"]] == ["check", "charge", "mail:new_card", "suspend",
+                                                      "mail:suspended"]
+    assert as_staff("sales").get(f"/api/console/billing/dunning-runs/{run_id}").status == 403
+    assert auditor.get("/api/console/billing/dunning-runs/dun_nope").status == 422
+    missing = auditor.get("/api/console/billing/dunning-runs/dun_01JAAAAAAAAAAAAAAAAAAAAAAA")
+    assert (missing.status, missing.code) == (404, "not-found")
+    bad = auditor.get("/api/console/billing/dunning-runs", query={"state": "maybe"})
+    assert (bad.status, bad.code) == (422, "validation-failed")
