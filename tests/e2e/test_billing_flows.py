@@ -21,7 +21,7 @@ import httpx
 
 from tessera.billing.integrations import signature
 from tests.e2e.conftest import ROOT
-from tests.e2e.test_identity_http import PASSWORD, Session, new_customer
+from tests.e2e.test_identity_http import PASSWORD, Session, link
 from tests.e2e.test_licensing_sdk import console_admin
 from tests.e2e.test_notify import mailbox, wait_for
 
@@ -29,8 +29,25 @@ sys.path.insert(0, str(ROOT / "clients" / "agent"))
 
 from tessera_agent import Agent
 
+PATIENT = httpx.Timeout(60.0)  # a function's first call is a cold start (its snapshot), on a busy machine
 PAID = "4111111111111111"
 DECLINES_WHEN_SAVED = "4000000000000341"  # pays at checkout; its saved-card charges lack funds
+
+
+def _customer(cloud: Any, email: str, company: str) -> tuple[Session, str]:
+    """`new_customer`'s sign-up, confirmation and sign-in, with a patient client."""
+    person = Session(cloud)
+    person.http.timeout = PATIENT
+    person.post("/api/auth/register", {"email": email, "password": PASSWORD, "name": "Клиент", "company": company})
+    person.post("/api/auth/confirm", {"token": link(cloud, email, "/app/confirm?token=").split("token=")[1]})
+    person.post("/api/auth/login", {"email": email, "password": PASSWORD})
+    return person, person.get("/api/auth/me").json()["current"]["org_id"]
+
+
+def _admin(cloud: Any) -> Session:
+    admin = console_admin(cloud)
+    admin.http.timeout = PATIENT
+    return admin
 
 
 def _subscribe(owner: Session, org: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -49,8 +66,8 @@ def _pay(cloud: Any, owner: Session, org: str, invoice_id: str, card: str, save:
     assert started.status_code == 200, started.text
     page = started.json()["confirmation_url"]
     assert "/_local/yookassa/checkout/" in page
-    assert httpx.get(page).status_code == 200
-    answer = httpx.post(page, data={"card": card}, follow_redirects=False)
+    assert httpx.get(page, timeout=PATIENT).status_code == 200
+    answer = httpx.post(page, data={"card": card}, follow_redirects=False, timeout=PATIENT)  # waits for our webhook
     assert answer.status_code == 303, answer.text
 
 
@@ -63,7 +80,7 @@ def _invoice_status(owner: Session, org: str, invoice_id: str) -> str:
 
 
 def test_a_pro_subscription_paid_by_card_is_active(cloud: Any) -> None:
-    owner, org = new_customer(cloud, "pro.e2e@example.com", "ООО «Про»")
+    owner, org = _customer(cloud, "pro.e2e@example.com", "ООО «Про»")
     subscription, invoice = _subscribe(owner, org)
     assert subscription["state"] == "trial"
     _pay(cloud, owner, org, invoice["id"], PAID, save=True)
@@ -83,14 +100,14 @@ def _advance(cloud: Any, seconds: int) -> None:
 
 def test_a_declining_saved_card_goes_through_dunning_and_a_later_payment_restores(cloud: Any) -> None:
     email = "dunning.e2e@example.com"
-    owner, org = new_customer(cloud, email, "ООО «Просрочка»")
+    owner, org = _customer(cloud, email, "ООО «Просрочка»")
     subscription, first = _subscribe(owner, org)
     _pay(cloud, owner, org, first["id"], DECLINES_WHEN_SAVED, save=True)
     wait_for(lambda: _state(owner, org, subscription["id"]) == "active")
 
     _advance(cloud, 32 * 86_400)  # past the period's end: the daily job renews it and starts the run
     owner.post("/api/auth/login", {"email": email, "password": PASSWORD})  # the session ended meanwhile
-    admin = console_admin(cloud)
+    admin = _admin(cloud)
 
     def run() -> dict[str, Any] | None:
         items = admin.get("/api/console/billing/dunning-runs", params={"org_id": org}).json()["items"]
@@ -98,7 +115,9 @@ def test_a_declining_saved_card_goes_through_dunning_and_a_later_payment_restore
 
     started = wait_for(run, 60)
     assert started["subscription_id"] == subscription["id"] and started["max_attempts"] == 3
-    ended = wait_for(lambda: (r := run()) is not None and r["state"] != "running" and r, 120)
+    # ended, and the last task (the "suspended" e-mail, after the suspension) recorded too
+    ended = wait_for(lambda: (r := run()) is not None and r["state"] != "running"
+                     and r["steps"][-1]["step"] == "mail:suspended" and r, 120)
     assert ended["state"] == "suspended" and ended["tries"] == 3, ended
     charges = [s for s in ended["steps"] if s["step"] == "charge"]
     assert [s["outcome"] for s in charges] == ["retry", "retry", "grace"]
@@ -115,8 +134,8 @@ def test_a_declining_saved_card_goes_through_dunning_and_a_later_payment_restore
 
 
 def test_a_renewal_paid_through_1c_delivers_the_next_version(cloud: Any, tmp_path: Path) -> None:
-    admin = console_admin(cloud)
-    _, org = new_customer(cloud, "renewal.e2e@example.com", "ООО «Продление»")
+    admin = _admin(cloud)
+    _, org = _customer(cloud, "renewal.e2e@example.com", "ООО «Продление»")
     terms = {"plan": "enterprise", "starts_on": "2026-01-01", "ends_on": "2030-12-31", "domain": "budget.renew.ru",
              "version_min": "4.0"}
     issued = admin.post("/api/console/licenses", {"org_id": org, **terms})
@@ -136,7 +155,7 @@ def test_a_renewal_paid_through_1c_delivers_the_next_version(cloud: Any, tmp_pat
                        "amount_kopecks": 12_200_000}, ensure_ascii=False)
     now = httpx.get(f"{cloud.url}/_local/clock?format=json").json()["now"]
     sent = str(int(datetime.fromisoformat(now).timestamp()))  # the platform's time: its window is checked
-    paid = httpx.post(f"{cloud.url}/api/external/payments", content=body.encode(), headers={
+    paid = httpx.post(f"{cloud.url}/api/external/payments", content=body.encode(), timeout=PATIENT, headers={
         "content-type": "application/json", "x-tessera-key": credential["credential"]["id"],
         "x-tessera-timestamp": sent, "x-tessera-signature": signature(credential["secret"], sent, body.encode())})
     assert paid.status_code == 201, paid.text
