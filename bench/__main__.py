@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL = ["calls", "warm", "imports", "gateway", "ready", "spa", "sdk", "load", "snapstart", "audit", "invoice"]
+ALL = ["calls", "warm", "imports", "gateway", "ready", "spa", "sdk", "load", "snapstart", "audit", "invoice",
+       "webhook"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,6 +139,11 @@ def main(argv: list[str] | None = None) -> int:
         out += ["## Invoice PDF (warm render of a счёт, issue 10)", "",
                 f"Median **{median * 1000:.0f} ms**, worst {worst * 1000:.0f} ms of 30 renders after a first one "
                 f"(budget ≤ {BUDGET_SECONDS * 1000:.0f} ms {'ok' if median <= BUDGET_SECONDS else 'OVER'}).", ""]
+
+    if "webhook" in only:
+        from bench import webhook
+
+        out += webhook.report(webhook.run())
 
     if "spa" in only:
         import subprocess

@@ -7,6 +7,7 @@ from typing import Any
 
 from tessera.billing.app_api import router as app_router
 from tessera.billing.console_api import router as console_router
+from tessera.billing.dunning_api import router as dunning_router
 from tessera.billing.integrations_api import router as integrations_router
 from tessera.core.http import make_resolver
 from tessera.core.observability import lambda_entry
@@ -16,6 +17,7 @@ app = make_resolver()
 app.include_router(console_router)
 app.include_router(app_router)
 app.include_router(integrations_router)
+app.include_router(dunning_router)
 
 
 @lambda_entry()

@@ -13,8 +13,9 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def billing(stack: Platform) -> Iterator[Platform]:  # noqa: F811
     """The stack with the default plans, at T0 on a frozen clock."""
-    from tessera.billing import service
+    from tessera.billing import checkout, service
 
+    checkout.forget_provider_settings()  # cached per process: the previous test's table is gone
     with clock.frozen(T0):
         service.seed_plans()
         yield stack

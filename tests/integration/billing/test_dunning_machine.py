@@ -1,6 +1,7 @@
 """The real dunning and trial-lifecycle state machines executed by moto's Step Functions, their Lambda
-tasks served in-process (recipe A of serverless-local-aws.md), charges answered by the FakeProvider,
-timings in seconds, e-mails in the memory mailer."""
+tasks served in-process (recipe A of serverless-local-aws.md), charges made through checkout.charge_saved
+(the one charge path) and answered by the FakeProvider, timings in seconds, e-mails in the memory mailer;
+the run's record as the console reads it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import boto3
 import pytest
 from moto.core.config import default_user_config
 
-from tessera.billing import dunning, service
+from tessera.billing import checkout, dunning, service
 from tessera.billing.providers.fake import FakeProvider, Outcome
 from tessera.billing.service import Actor
 from tessera.core.money import Money
@@ -73,11 +74,11 @@ def machines(billing: Platform) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeProvider]:
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeProvider:
+    """The adapter checkout resolves for the saved card's provider ("fake"), instead of a configured one."""
     provider = FakeProvider()
-    dunning.use_provider(provider)
-    yield provider
-    dunning._providers.clear()
+    monkeypatch.setattr(checkout, "provider", lambda name, record=None: provider)
+    return provider
 
 
 @pytest.fixture(autouse=True)
@@ -138,6 +139,13 @@ def test_three_declines_then_grace_then_suspended(billing: Platform, machines: d
     assert [op for op, _ in fake.calls] == ["charge_saved"] * 3
     assert len({key for _, key in fake.calls}) == 3  # three attempts, three idempotency keys
     assert service.get_subscription(subscription_id).state == "suspended"
+    run_record = service.get_dunning_run(dunning.run_id_of(invoice_id))
+    assert (run_record.state, run_record.tries, run_record.max_attempts) == ("suspended", 3, 3)
+    assert run_record.ended_at is not None and run_record.subscription_id == subscription_id
+    charges = [(s.outcome, s.detail) for s in run_record.steps if s.step == "charge"]
+    assert charges == [("retry", "attempt 1: insufficient_funds"), ("retry", "attempt 2: insufficient_funds"),
+                       ("grace", "attempt 3: insufficient_funds")]
+    assert [s.step for s in run_record.steps][-2:] == ["suspend", "mail:suspended"]
     subjects = _subjects(billing)
     assert sum("Не удалось списать" in s or "could not charge" in s for s in subjects) == 2
     assert any("до" in s or "by" in s for s in subjects if "Оплатите счёт" in s or "Please pay" in s)
@@ -176,6 +184,7 @@ def test_a_payment_in_the_middle_ends_the_run_and_restores(billing: Platform, ma
     assert run["states"].count("Charge") == 1 and len(fake.calls) == 1
     assert service.get_subscription(subscription_id).state == "active"
     assert any("восстановлен" in s or "restored" in s for s in _subjects(billing))
+    assert service.get_dunning_run(dunning.run_id_of(invoice_id)).state == "restored"
 
 
 def test_a_first_charge_that_succeeds_renews_quietly(billing: Platform, machines: dict[str, str],
@@ -183,8 +192,9 @@ def test_a_first_charge_that_succeeds_renews_quietly(billing: Platform, machines
     subscription_id, invoice_id = _renewal_due()
     run = _run(machines["dunning"], {"invoice_id": invoice_id, "max_attempts": 3, "retry_interval": 1,
                                      "grace_period": 1})
-    assert run["states"][-1] == "Done" and len(fake.charged) == 1
+    assert run["states"][-2:] == ["PaidAtOnce", "Done"] and len(fake.charged) == 1
     assert service.get_invoice(invoice_id).status == "paid"
+    assert service.get_dunning_run(dunning.run_id_of(invoice_id)).state == "restored"
     assert service.get_subscription(subscription_id).state == "active"
     assert _subjects(billing) == []
 
@@ -197,3 +207,27 @@ def test_a_trial_ends_read_only_then_blocked_with_the_offer_mailed(billing: Plat
     assert run["status"] == "SUCCEEDED" and "Block" in run["states"]
     assert service.get_subscription(subscription.id).state == "suspended"
     assert len(_subjects(billing)) == 2
+
+
+def test_the_console_reads_runs_by_state_and_customer_with_the_billing_read_permission(
+        billing: Platform, machines: dict[str, str], fake: FakeProvider) -> None:
+    from tests.integration.notify.conftest import as_staff
+
+    _, invoice_id = _renewal_due()
+    fake.will(Outcome.decline("card_expired", "new_card"))
+    _run(machines["dunning"], {"invoice_id": invoice_id, "max_attempts": 3, "retry_interval": 1, "grace_period": 1})
+    auditor, run_id = as_staff("auditor"), dunning.run_id_of(invoice_id)
+    listed = auditor.get("/api/console/billing/dunning-runs", query={"org_id": ORG, "state": "suspended"})
+    assert listed.status == 200 and [r["id"] for r in listed.body["items"]] == [run_id]
+    assert auditor.get("/api/console/billing/dunning-runs", query={"state": "running"}).body["items"] == []
+    one = auditor.get(f"/api/console/billing/dunning-runs/{run_id}")
+    assert one.status == 200 and one.body == listed.body["items"][0]
+    assert (one.body["invoice_id"], one.body["org_id"], one.body["tries"]) == (invoice_id, ORG, 1)
+    assert [s["step"] for s in one.body["steps"]] == ["check", "charge", "mail:new_card", "suspend",
+                                                      "mail:suspended"]
+    assert as_staff("sales").get(f"/api/console/billing/dunning-runs/{run_id}").status == 403
+    assert auditor.get("/api/console/billing/dunning-runs/dun_nope").status == 422
+    missing = auditor.get("/api/console/billing/dunning-runs/dun_01JAAAAAAAAAAAAAAAAAAAAAAA")
+    assert (missing.status, missing.code) == (404, "not-found")
+    bad = auditor.get("/api/console/billing/dunning-runs", query={"state": "maybe"})
+    assert (bad.status, bad.code) == (422, "validation-failed")

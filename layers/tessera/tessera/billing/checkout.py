@@ -4,6 +4,9 @@ the providers' notifications (a hint: the payment is re-fetched, then applied ex
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
 from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any, Literal
@@ -39,10 +42,14 @@ from tessera.core.i18n import register
 from tessera.core.money import Money
 from tessera.core.observability import count, logger
 from tessera.core.settings import CoreSettings, get_settings, web_url
+from tessera.core.snapstart import fetched_ahead
 from tessera.core.validation import Email
 
 Provider = Literal["yookassa", "tbank"]
 RETRY_AFTER_SECONDS = 5
+# How long a process keeps the providers' settings without reading them again: another process's change
+# of credentials or of the active provider reaches this one within it; this process's own at once.
+SETTINGS_MAX_AGE_SECONDS = 60
 
 register({
     "provider-not-configured": {"ru": "Оплата картой пока не настроена. Попробуйте позже.",
@@ -54,6 +61,8 @@ register({
                              "en": "The payment provider did not answer. Try again in a few seconds: "
                                    "you will not be charged twice."},
     "no-saved-method": {"ru": "Нет сохранённой карты для списания.", "en": "No saved card to charge."},
+    "no-receipt-contact": {"ru": "Некому отправить чек: укажите e-mail владельца.",
+                           "en": "Nobody to send the receipt to."},
     "provider-refused": {"ru": "Платёжная система отклонила запрос.",
                          "en": "The payment provider refused the request."},
 })
@@ -112,13 +121,55 @@ def provider_settings_view(record: ProviderSettingsRecord | None = None) -> Prov
                                       public_id=record.tbank_terminal_key, secret_hint=record.tbank_password_hint))
 
 
+class _SettingsCache:
+    """The providers' settings as last read or saved by this process, for SETTINGS_MAX_AGE_SECONDS (a
+    webhook then costs no read of them). Saving here replaces it at once; a SnapStart restore reads them
+    again (`fetched_ahead`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._record: ProviderSettingsRecord | None = None
+        self._read_at = 0.0
+
+    def get(self) -> ProviderSettingsRecord:
+        with self._lock:
+            if self._record is not None and time.monotonic() - self._read_at < SETTINGS_MAX_AGE_SECONDS:
+                return self._record
+        record = repository.provider_settings()
+        self.put(record)
+        return record
+
+    def put(self, record: ProviderSettingsRecord | None) -> None:
+        with self._lock:
+            self._record, self._read_at = record, time.monotonic()
+
+
+_settings = _SettingsCache()
+
+
+def forget_provider_settings() -> None:
+    """Read the settings again on next use (tests that start from an empty table; after a restore)."""
+    _settings.put(None)
+
+
+def _read_ahead() -> None:
+    """Settings and adapters (their secrets decrypted) ready before the first request after a restore."""
+    forget_provider_settings()
+    record = _settings.get()
+    for name in ("yookassa", "tbank"):
+        with contextlib.suppress(Conflict):
+            provider(name, record)
+
+
 def _save_settings(record: ProviderSettingsRecord, actor: Actor, action: str, before: dict[str, Any]) -> None:
     record.updated_at = clock.now()
     try:
         service._commit(lambda tx: repository.add_provider_settings(tx, record), actor, action,
                         "billing_providers", "providers", "", before, provider_settings_view(record).model_dump())
     except TransactWriteError as exc:
+        forget_provider_settings()  # someone else changed them: the next use reads theirs
         raise service._concurrent() from exc
+    _settings.put(record)
 
 
 def save_credentials(provider: Provider, credentials: YooKassaCredentialsInput | TBankCredentialsInput,
@@ -164,12 +215,15 @@ def _adapter(provider: Provider, public_id: str, sealed: str) -> PaymentProvider
 
 def provider(name: str, record: ProviderSettingsRecord | None = None) -> PaymentProvider:
     """The adapter of `name` with the stored credentials; 409 `provider-not-configured` without them."""
-    record = record or repository.provider_settings()
+    record = record or _settings.get()
     public_id, sealed = {"yookassa": (record.yookassa_shop_id, record.yookassa_secret_sealed),
                          "tbank": (record.tbank_terminal_key, record.tbank_password_sealed)}.get(name, (None, None))
     if not (public_id and sealed):
         raise Conflict("Card payments are not set up yet. Try again later.", code="provider-not-configured")
     return _adapter(name, public_id, sealed)
+
+
+fetched_ahead(_read_ahead)
 
 
 # --- paying an invoice -----------------------------------------------------------------------------
@@ -309,7 +363,7 @@ def pay_invoice(org_id: str, invoice_id: str, payer_email: str, command: PayInvo
     answering where to pay. A double click finds the same attempt and answers its URL; a provider that did
     not answer is 503 and the retry repeats the same attempt (same key: never a second payment)."""
     invoice = _payable(invoice_id, org_id)
-    settings = repository.provider_settings()
+    settings = _settings.get()
     attempt = _open_attempt(invoice, actor, "checkout", settings.active, command.receipt_email or payer_email)
     adapter = provider(attempt.provider, settings)
     started = attempt.provider_payment_id is not None
@@ -327,16 +381,21 @@ def pay_invoice(org_id: str, invoice_id: str, payer_email: str, command: PayInvo
     return view
 
 
-def charge_saved(invoice_id: str, actor: Actor = service.SYSTEM) -> CheckoutView:
+def charge_saved(invoice_id: str, actor: Actor = service.SYSTEM, receipt_email: str | None = None) -> CheckoutView:
     """Charge the card saved on the invoice's subscription, without the customer (renewals, dunning). Call
     again after `ResultUnknown` (raised as is, for a state machine's Retry): the same attempt is repeated
     with the same key, so nobody is charged twice. A decline is a `canceled` answer with `decline_action`
-    (retry, new_card, stop); the next call after it is a new attempt. 409 `no-saved-method` without a card."""
+    (retry, new_card, stop); the next call after it is a new attempt. The receipt goes to the e-mail saved
+    with the card, else to `receipt_email`. 409 `no-saved-method` without a card, `no-receipt-contact`
+    without an e-mail for the receipt."""
     invoice = _payable(invoice_id)
     method = service.saved_method_of(invoice)
     if method is None:
         raise Conflict("No saved card to charge.", code="no-saved-method")
-    attempt = _open_attempt(invoice, actor, "saved", method["provider"], method.get("receipt_email") or "")
+    email = method.get("receipt_email") or receipt_email
+    if not email:
+        raise Conflict("Nobody to send the receipt to.", code="no-receipt-contact")
+    attempt = _open_attempt(invoice, actor, "saved", method["provider"], email)
     adapter = provider(attempt.provider)
     saved = SavedMethod(provider=method["provider"], token=method["method_id"], title=method.get("title"))
     request = ChargeRequest(**_request(invoice, attempt), saved_method=saved)
@@ -346,9 +405,13 @@ def charge_saved(invoice_id: str, actor: Actor = service.SYSTEM) -> CheckoutView
 # --- notifications ---------------------------------------------------------------------------------
 
 def handle_webhook(provider_name: Provider, source_ip: str, headers: dict[str, str], body: bytes) -> WebhookAck:
-    """Authenticate (raises WebhookRejected: nothing stored, nothing changed), store the raw event once,
-    re-fetch the payment from the provider (the notification is only a hint), then apply it exactly once
-    or close its attempt. A provider that does not answer the re-fetch is 503: the provider redelivers."""
+    """Authenticate (raises WebhookRejected: nothing stored, nothing changed), re-fetch the payment from the
+    provider (the notification is only a hint), then apply it exactly once with the raw event stored in the
+    same transaction, or store the event and close the payment's attempt. A provider that does not answer
+    the re-fetch is 503 (the event stored): the provider redelivers.
+
+    The budget of issue 10: 1 provider GET and at most 3 DynamoDB calls (the settings are cached per
+    process; apply_payment reads the invoice and the subscription, then writes once)."""
     adapter = provider(provider_name)
     try:
         hint = adapter.authenticate_webhook(source_ip, headers, body)
@@ -356,24 +419,25 @@ def handle_webhook(provider_name: Provider, source_ip: str, headers: dict[str, s
         logger.warning("webhook rejected", extra={"provider": provider_name, "reason": exc.reason})
         count("webhook_rejected")
         raise
-    service.store_provider_event(provider_name, hint.object_id, hint.event, body.decode("utf-8", "replace"), source_ip)
+    event = service.provider_event(provider_name, hint.object_id, hint.event, body.decode("utf-8", "replace"),
+                                   source_ip)
     if hint.object_type != "payment":
+        repository.save_provider_event(event)
         return adapter.webhook_ack()
     try:
         payment = adapter.fetch(hint.object_id)
     except ResultUnknown:
+        repository.save_provider_event(event)
         raise ServiceUnavailable("The payment provider did not answer.", code="provider-unavailable",
                                  retry_after=RETRY_AFTER_SECONDS) from None
+    if payment.status == "succeeded" and payment.invoice_id is not None and payment.attempt is not None:
+        service.apply_payment(provider=provider_name, provider_payment_id=payment.provider_payment_id,
+                              invoice_id=payment.invoice_id, attempt=payment.attempt, amount=payment.amount,
+                              event=event, saved_method=payment.saved_method or hint.saved_method)
+        return adapter.webhook_ack()
+    repository.save_provider_event(event)
     if payment.invoice_id is None or payment.attempt is None:
         logger.warning("payment of no invoice of ours", extra={"provider": provider_name})
-        return adapter.webhook_ack()
-    if payment.status == "succeeded":
-        applied = service.apply_payment(provider=provider_name, provider_payment_id=payment.provider_payment_id,
-                                        invoice_id=payment.invoice_id, attempt=payment.attempt, amount=payment.amount)
-        saved = payment.saved_method or hint.saved_method
-        if saved is not None and applied.status == "applied":
-            attempt = repository.find_attempt(payment.invoice_id, payment.attempt)
-            service.save_method(payment.invoice_id, saved, attempt.receipt_email if attempt else None)
     elif payment.status == "canceled":
         attempt = repository.find_attempt(payment.invoice_id, payment.attempt)
         if attempt is not None and attempt.status != "canceled":

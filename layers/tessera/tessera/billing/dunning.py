@@ -15,23 +15,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tessera.billing import repository, service
-from tessera.billing.providers.port import (
-    ChargeRequest,
-    DeclineAction,
-    PaymentProvider,
-    PaymentStatus,
-    Receipt,
-    ReceiptItem,
-    SavedMethod,
-    VatRate,
-)
-from tessera.billing.records import InvoiceRecord, SubscriptionRecord
+from tessera.billing import checkout, repository, service
+from tessera.billing.access import restore_access, suspend_access
+from tessera.billing.providers.port import DeclineAction, PaymentStatus
+from tessera.billing.records import DunningRunRecord, InvoiceRecord, RunStep, SubscriptionRecord
 from tessera.billing.service import SYSTEM
 from tessera.billing.settings import DunningSettings
 from tessera.core import aws, clock
+from tessera.core.errors import Conflict
 from tessera.core.money import Money
-from tessera.core.observability import count, logger
+from tessera.core.observability import count
 from tessera.core.settings import get_settings, web_url
 from tessera.identity.team import owner_emails
 from tessera.notify.service import Notice, dispatch
@@ -52,40 +45,27 @@ def decide(status: PaymentStatus, decline: DeclineAction | None, tries: int, max
     return "retry" if tries < max_attempts else "grace"
 
 
-# --- providers -------------------------------------------------------------------------------------
+# --- the run's record (the console reads it) -------------------------------------------------------
 
-_providers: dict[str, PaymentProvider] = {}
-
-
-def use_provider(provider: PaymentProvider) -> None:
-    """Register the adapter that charges methods saved with `provider.name` (checkout registers the real
-    ones with their credentials; tests and the local cloud a fake or the sandbox)."""
-    _providers[provider.name] = provider
+def run_id_of(invoice_id: str) -> str:
+    """One run per invoice, as one execution per invoice (named after it)."""
+    return "dun_" + invoice_id.removeprefix("inv_")
 
 
-class ProviderUnavailable(RuntimeError):
-    """No adapter is registered for the saved method's provider: the run fails and its alarm pages."""
+def _step(invoice_id: str, step: str, outcome: str, detail: str | None = None, **changes: Any) -> None:
+    repository.add_run_step(run_id_of(invoice_id), RunStep(at=clock.now(), step=step, outcome=outcome,
+                                                           detail=detail), **changes)
 
 
-def provider_for(name: str) -> PaymentProvider:
-    if name not in _providers:
-        raise ProviderUnavailable(f"no payment provider registered as {name!r}")
-    return _providers[name]
-
-
-# --- access hooks ----------------------------------------------------------------------------------
-
-def suspend_access(subscription: SubscriptionRecord) -> None:
-    """Everything outside billing that a suspension closes. Not wired yet: licenses' payment status
-    (licensing) and the Fast Lead workspaces (blocked, data kept); storage later."""
-    logger.info("access suspended", extra={"subscription_id": subscription.subscription_id,
-                                           "org_id": subscription.org_id})
-
-
-def restore_access(subscription: SubscriptionRecord) -> None:
-    """The reverse of `suspend_access` after a payment (the subscription itself is active already)."""
-    logger.info("access restored", extra={"subscription_id": subscription.subscription_id,
-                                          "org_id": subscription.org_id})
+def _begin_run(invoice: InvoiceRecord, max_attempts: int) -> None:
+    now = clock.now()
+    run_id = run_id_of(invoice.invoice_id)
+    pk, sk = repository.run_key(run_id)
+    repository.save_new_run(DunningRunRecord(
+        pk=pk, sk=sk, run_id=run_id, invoice_id=invoice.invoice_id, org_id=invoice.org_id,
+        invoice_number=None if invoice.number is None else int(invoice.number),
+        subscription_id=invoice.purpose.get("subscription_id"), state="running", tries=0,
+        max_attempts=max_attempts, started_at=now, created_at=now, steps=[]))
 
 
 # --- steps of a dunning run ------------------------------------------------------------------------
@@ -113,60 +93,59 @@ def settled(invoice: InvoiceRecord) -> bool:
     return invoice.status in ("paid", "void")
 
 
-def check(invoice_id: str) -> dict[str, Any]:
+def check(invoice_id: str, max_attempts: int) -> dict[str, Any]:
     invoice = _invoice(invoice_id)
+    _begin_run(invoice, max_attempts)
+    _step(invoice_id, "check", invoice.status)
     return {"settled": settled(invoice), "status": invoice.status}
-
-
-def take_attempt(invoice_id: str, tries: int) -> dict[str, Any]:
-    """A new provider attempt for the next try. Its own state, so that the charge task, retried by the
-    machine after `ResultUnknown`, repeats the SAME attempt (same key: never a second charge)."""
-    return {"tries": tries + 1, "attempt": repository.take_payment_attempt(invoice_id)}
-
-
-def _receipt(invoice: InvoiceRecord, email: str) -> Receipt:
-    vat = {None: VatRate.NONE, 22: VatRate.VAT22, 20: VatRate.VAT20, 10: VatRate.VAT10, 0: VatRate.VAT0}
-    return Receipt(email=email, tax_system=get_settings(DunningSettings).tax_system, items=[
-        ReceiptItem(description=line["description"][:128], quantity=int(line["quantity"]),
-                    unit_price=Money(int(line["unit_price"]), invoice.currency),
-                    vat=vat[None if line["vat_rate"] is None else int(line["vat_rate"])])
-        for line in invoice.lines])
-
-
-def charge(invoice_id: str, attempt: int, tries: int, max_attempts: int) -> dict[str, Any]:
-    """Charge the saved method for the invoice as `attempt`; a success is applied to the invoice at once
-    (exactly once, whoever else applies it). `ResultUnknown` propagates: the machine retries this same
-    attempt. A first decline makes an active subscription past_due."""
-    invoice = _invoice(invoice_id)
-    if settled(invoice):
-        return {"next": "paid", "decline": None}  # void: nothing owed; restore does nothing then
-    subscription = _subscription_of(invoice)
-    method = subscription.saved_method
-    owners = owner_emails(invoice.org_id)
-    if not method or not owners:  # nothing to charge, or nobody to send the receipt to: the customer pays
-        _past_due(subscription)
-        return {"next": "new_card", "decline": "no_saved_method" if not method else "no_receipt_contact"}
-    amount = Money(int(invoice.total), invoice.currency)
-    request = ChargeRequest(
-        invoice_id=invoice_id, attempt=attempt, amount=amount, description=f"Оплата счёта № {invoice.number}",
-        customer_key=invoice.org_id, receipt=_receipt(invoice, owners[0]), return_url=web_url("/app/billing"),
-        saved_method=SavedMethod(provider=method["provider"], token=method["method_id"], title=method.get("title")))
-    payment = provider_for(method["provider"]).charge_saved(request)
-    if payment.status == "succeeded":
-        service.apply_payment(provider=payment.provider, provider_payment_id=payment.provider_payment_id,
-                              invoice_id=invoice_id, attempt=attempt, amount=payment.amount)
-    elif payment.status == "pending":
-        raise ChargePending(f"attempt {attempt} of {invoice_id} is still pending at the provider")
-    else:
-        _past_due(subscription)
-    decline = payment.decline
-    next_move = decide(payment.status, decline.action if decline else None, tries, max_attempts)
-    count(f"dunning_{next_move}")
-    return {"next": next_move, "decline": decline.code if decline else None}
 
 
 class ChargePending(RuntimeError):
     """The provider has not decided yet: the machine asks again (the same attempt) after a while."""
+
+
+class ProviderUnavailable(RuntimeError):
+    """No provider is configured for the saved card's provider: the run goes to grace and staff are paged
+    by the execution's alarm."""
+
+
+NO_CARD = {"no-saved-method": "no_saved_method", "no-receipt-contact": "no_receipt_contact"}
+
+
+def charge(invoice_id: str, tries: int, max_attempts: int) -> dict[str, Any]:
+    """Try number `tries + 1`: the saved card charged through `checkout.charge_saved`, the one charge path
+    (its attempt records, the same idempotency key when this task is retried after `ResultUnknown` or
+    `ChargePending`, the 54-ФЗ receipt to the card's e-mail or the owner's). A success is applied to the
+    invoice at once. A first decline makes an active subscription past_due."""
+    try_number = tries + 1
+    invoice = _invoice(invoice_id)
+    if settled(invoice):
+        return {"next": "paid", "decline": None, "tries": try_number}  # void: nothing owed; restore does nothing
+    subscription = _subscription_of(invoice)
+    owners = owner_emails(invoice.org_id)
+    try:
+        view = checkout.charge_saved(invoice_id, receipt_email=owners[0] if owners else None)
+    except Conflict as exc:
+        if exc.code == "invoice-not-payable":  # paid meanwhile (a webhook, 1С): the run restores
+            return {"next": "paid", "decline": None, "tries": try_number}
+        if exc.code == "provider-not-configured":
+            raise ProviderUnavailable(str(exc)) from exc
+        if exc.code not in NO_CARD:
+            raise
+        _past_due(subscription)  # nothing to charge, or nobody to send the receipt to: the customer pays
+        _step(invoice_id, "charge", "new_card", NO_CARD[exc.code], tries=try_number)
+        return {"next": "new_card", "decline": NO_CARD[exc.code], "tries": try_number}
+    if view.status in ("pending", "starting"):  # not decided yet (starting: asked, no answer recorded)
+        raise ChargePending(f"attempt {view.attempt} of {invoice_id} is still pending at the provider")
+    paid = view.status == "succeeded"
+    if not paid:
+        _past_due(subscription)
+    next_move = decide("succeeded" if paid else "canceled", view.decline_action, try_number, max_attempts)
+    count(f"dunning_{next_move}")
+    _step(invoice_id, "charge", next_move, f"attempt {view.attempt}" + (f": {view.decline_code}"
+                                                                        if view.decline_code else ""),
+          tries=try_number)
+    return {"next": next_move, "decline": view.decline_code, "tries": try_number}
 
 
 def _past_due(subscription: SubscriptionRecord) -> None:
@@ -183,18 +162,28 @@ def suspend(invoice_id: str) -> dict[str, Any]:
     if subscription.state != "suspended":
         service.set_state(subscription.subscription_id, "suspended", SYSTEM, "unpaid after the grace period")
         count("subscription_suspended")
-    suspend_access(subscription)
+    licenses = suspend_access(subscription)
+    _step(invoice_id, "suspend", "suspended", f"licenses held: {licenses}", state="suspended",
+          ended_at=clock.now())
     return {"settled": False}
 
 
 def restore(invoice_id: str, tries: int, max_attempts: int) -> dict[str, Any]:
     """The invoice was paid during the run: access back everywhere (billing did its part in apply_payment)
-    and an e-mail saying so."""
+    and an e-mail saying so. Void: nothing is owed, the run just ends."""
     invoice = _invoice(invoice_id)
+    detail = None
     if invoice.status == "paid":
-        restore_access(_subscription_of(invoice))
+        detail = f"licenses released: {restore_access(_subscription_of(invoice))}"
         notify(invoice_id, "restored", tries, max_attempts)
+    _step(invoice_id, "restore", invoice.status, detail, state="restored", ended_at=clock.now())
     return {"settled": settled(invoice)}
+
+
+def paid_at_once(invoice_id: str) -> dict[str, Any]:
+    """Paid by the first charge or before the run (or void): nothing was taken away, the run ends quietly."""
+    _step(invoice_id, "done", _invoice(invoice_id).status, state="restored", ended_at=clock.now())
+    return {"settled": True}
 
 
 # --- e-mails ---------------------------------------------------------------------------------------
@@ -227,6 +216,7 @@ def notify(invoice_id: str, step: DunningStep, tries: int, max_attempts: int, re
                "pay_link": web_url("/app/billing")}
     sent = _mail("billing.dunning", "billing_dunning", invoice.org_id, step,
                  f"dunning:{invoice_id}:{step}:{tries}", context)
+    _step(invoice_id, f"mail:{step}", f"sent {sent}")
     return {"sent": sent}
 
 
@@ -273,13 +263,12 @@ class Step(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["check", "take_attempt", "charge", "notify", "suspend", "restore", "trial_check",
+    action: Literal["check", "charge", "notify", "suspend", "restore", "done", "trial_check",
                     "trial_read_only", "trial_block"]
     invoice_id: str | None = Field(None, pattern=r"^inv_[0-9A-Za-z]+$")
     subscription_id: str | None = Field(None, pattern=r"^sub_[0-9A-Za-z]+$")
     step: DunningStep | None = None
     tries: int = Field(0, ge=0, le=10)
-    attempt: int | None = Field(None, ge=1)
     max_attempts: int = Field(3, ge=1, le=10)
     retry_interval: int = Field(0, ge=0)
     grace_period: int = Field(0, ge=0)
@@ -292,13 +281,13 @@ def run(event: dict[str, Any]) -> dict[str, Any]:
     step = Step.model_validate(event)
     invoice, subscription = step.invoice_id or "", step.subscription_id or ""
     actions: dict[str, Callable[[], dict[str, Any]]] = {
-        "check": lambda: check(invoice),
-        "take_attempt": lambda: take_attempt(invoice, step.tries),
-        "charge": lambda: charge(invoice, step.attempt or 0, step.tries, step.max_attempts),
+        "check": lambda: check(invoice, step.max_attempts),
+        "charge": lambda: charge(invoice, step.tries, step.max_attempts),
         "notify": lambda: notify(invoice, step.step or "declined", step.tries, step.max_attempts,
                                  step.retry_interval, step.grace_period, step.decline),
         "suspend": lambda: suspend(invoice),
         "restore": lambda: restore(invoice, step.tries, step.max_attempts),
+        "done": lambda: paid_at_once(invoice),
         "trial_check": lambda: trial_check(subscription),
         "trial_read_only": lambda: trial_read_only(subscription, step.read_only_period),
         "trial_block": lambda: trial_block(subscription),

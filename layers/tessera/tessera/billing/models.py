@@ -127,3 +127,33 @@ class PlanChangeResult(BaseModel):
     subscription: SubscriptionView
     invoice: InvoiceView | None = Field(description="an upgrade: the invoice to pay now")
     preview: PlanChangePreview
+
+
+DunningRunState = Literal["running", "restored", "suspended", "failed"]
+
+
+class DunningRunStepView(BaseModel):
+    at: datetime
+    step: str = Field(description="check | charge | mail:<declined|new_card|grace|suspended|restored> | suspend "
+                                  "| restore | done")
+    outcome: str = Field(description="charge: paid | retry | grace | new_card | stop; mail: sent <n>; …")
+    detail: str | None
+
+
+class DunningRunView(BaseModel):
+    id: str
+    invoice_id: str
+    invoice_number: int | None
+    subscription_id: str | None
+    org_id: str
+    state: DunningRunState
+    tries: int
+    max_attempts: int
+    started_at: datetime
+    ended_at: datetime | None
+    steps: list[DunningRunStepView]
+
+
+class DunningRunPage(BaseModel):
+    items: list[DunningRunView]
+    next_cursor: str | None

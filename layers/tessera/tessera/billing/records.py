@@ -18,15 +18,18 @@
 | one act per invoice | `INV#<invoice_id>` | `ACT` |
 | act counter of a seller (one series for акты and УПД) | `SELLER#<seller_id>` | `COUNTER#ACT` |
 | a refund of a payment (the n-th of it) | `PAY#<provider>#<provider_payment_id>` | `REFUND#<n>` (zero-padded) |
+| a dunning run (one per unpaid invoice) and the steps its tasks took | `RUN#<run_id>` | `RUN` |
 
-GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY|ACT>`, created_key `<iso time>#<id>`): a customer's
-subscriptions, invoices or payments, newest first.
-GSI `by_kind` (list_key `SUBSCRIPTIONS|INVOICES|PAYMENTS|ACTS`, created_key): every one of a kind, newest
-first, for the console (sparse: only those kinds carry list_key)."""
+GSI `by_org` (org_key `ORG#<org_id>#<SUB|INV|PAY|ACT|RUN>`, created_key `<iso time>#<id>`): a customer's
+subscriptions, invoices, payments, acts or dunning runs, newest first.
+GSI `by_kind` (list_key `SUBSCRIPTIONS|INVOICES|PAYMENTS|ACTS|DUNNING_RUNS`, created_key): every one of a
+kind, newest first, for the console (sparse: only those kinds carry list_key)."""
 
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
+    ListAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -266,6 +269,8 @@ class InvoiceActRecord(BaseRecord):
 
     Meta = META
     act_id = UnicodeAttribute()
+
+
 class RefundRecord(BaseRecord):
     """The n-th refund of a payment, in the payment's partition. `n` keys the provider's idempotency
     (`port.refund_key`), so repeating it never refunds twice. `starting`: the provider was asked but did not
@@ -288,3 +293,31 @@ class RefundRecord(BaseRecord):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     row_version = VersionAttribute()
+
+
+class RunStep(MapAttribute[str, object]):
+    """One task of a dunning run: what it did (`step`) and how it came out."""
+
+    at = UTCDateTimeAttribute()
+    step = UnicodeAttribute()  # check | charge | mail:<declined|new_card|grace|suspended|restored> | suspend | restore
+    outcome = UnicodeAttribute()
+    detail = UnicodeAttribute(null=True)
+
+
+class DunningRunRecord(_Listed):
+    """A dunning run as its tasks saw it (the console reads this, never Step Functions): created by its
+    first task, each later task appends its step with one UpdateItem (no read)."""
+
+    Meta = META
+    by_org = ByOrgIndex()
+    by_kind = ByKindIndex()
+    run_id = UnicodeAttribute()
+    invoice_id = UnicodeAttribute()
+    invoice_number = NumberAttribute(null=True)
+    subscription_id = UnicodeAttribute(null=True)
+    state = UnicodeAttribute()  # running | restored | suspended | failed
+    tries = NumberAttribute(default=0)
+    max_attempts = NumberAttribute()
+    started_at = UTCDateTimeAttribute()
+    ended_at = UTCDateTimeAttribute(null=True)
+    steps = ListAttribute(of=RunStep, default=list)

@@ -6,9 +6,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Literal, cast
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.expressions.update import Action
 
 from tessera.billing.records import (
     ActRecord,
+    DunningRunRecord,
     IntegrationCredentialRecord,
     InvoiceActRecord,
     InvoiceCounterRecord,
@@ -20,19 +22,22 @@ from tessera.billing.records import (
     ProviderEventRecord,
     ProviderSettingsRecord,
     RefundRecord,
+    RunStep,
     SellerRequisitesRecord,
     SubscriptionRecord,
 )
-from tessera.core.dynamo import transaction
+from tessera.core.dynamo import reading, transaction
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
 
 PLANS = "PLANS"
-Kind = Literal["SUB", "INV", "PAY"]
-LIST_KEYS: dict[Kind, str] = {"SUB": "SUBSCRIPTIONS", "INV": "INVOICES", "PAY": "PAYMENTS"}
-MODELS: dict[Kind, Any] = {"SUB": SubscriptionRecord, "INV": InvoiceRecord, "PAY": PaymentRecord}
+Kind = Literal["SUB", "INV", "PAY", "RUN"]
+LIST_KEYS: dict[Kind, str] = {"SUB": "SUBSCRIPTIONS", "INV": "INVOICES", "PAY": "PAYMENTS", "RUN": "DUNNING_RUNS"}
+MODELS: dict[Kind, Any] = {"SUB": SubscriptionRecord, "INV": InvoiceRecord, "PAY": PaymentRecord,
+                           "RUN": DunningRunRecord}
 
 
-def list_keys(record: SubscriptionRecord | InvoiceRecord | PaymentRecord, kind: Kind, item_id: str) -> None:
+def list_keys(record: SubscriptionRecord | InvoiceRecord | PaymentRecord | DunningRunRecord, kind: Kind,
+              item_id: str) -> None:
     """The GSI keys of a listed item: the customer's list and everyone's, newest first."""
     record.org_key = f"ORG#{record.org_id}#{kind}"
     record.list_key = LIST_KEYS[kind]
@@ -143,6 +148,12 @@ def add_new_invoice(tx: Any, record: InvoiceRecord) -> None:
     tx.save(record, condition=InvoiceRecord.pk.does_not_exist())
 
 
+def invoices_of(org_id: str) -> Iterator[InvoiceRecord]:
+    """Every invoice of the organization, newest first."""
+    for record in InvoiceRecord.by_org.query(f"ORG#{org_id}#INV", scan_index_forward=False):
+        yield cast(InvoiceRecord, record)
+
+
 def add_invoice(tx: Any, record: InvoiceRecord) -> None:
     tx.save(record)
 
@@ -164,6 +175,11 @@ def add_new_payment(tx: Any, record: PaymentRecord) -> None:
     """A provider payment, recorded once: a second record of it fails the transaction (`refused`)."""
     list_keys(record, "PAY", record.payment_id)
     tx.save(record, condition=PaymentRecord.pk.does_not_exist(), return_values="ALL_OLD")
+
+
+def add_new_provider_event(tx: Any, record: ProviderEventRecord) -> None:
+    """The raw event in the transaction that applies its payment; already stored fails it (`refused`)."""
+    tx.save(record, condition=ProviderEventRecord.pk.does_not_exist(), return_values="ALL_OLD")
 
 
 def save_provider_event(record: ProviderEventRecord) -> bool:
@@ -202,6 +218,22 @@ def attempt_key(invoice_id: str, attempt: int) -> tuple[str, str]:
 def find_attempt(invoice_id: str, attempt: int) -> PaymentAttemptRecord | None:
     try:
         return PaymentAttemptRecord.get(*attempt_key(invoice_id, attempt), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def find_invoice_and_attempt(invoice_id: str, attempt: int
+                             ) -> tuple[InvoiceRecord | None, PaymentAttemptRecord | None]:
+    """The invoice and one of its attempts in one consistent read (a webhook's budget is 3 calls)."""
+    with reading() as tx:
+        invoice = tx.get(InvoiceRecord, *invoice_key(invoice_id))
+        found = tx.get(PaymentAttemptRecord, *attempt_key(invoice_id, attempt))
+    return _or_none(invoice), _or_none(found)
+
+
+def _or_none(future: Any) -> Any:
+    try:
+        return future.get()
     except DoesNotExist:
         return None
 
@@ -272,21 +304,48 @@ def page(kind: Kind, *, org_id: str | None, condition: Any = None, cursor: str |
 
 # --- dunning ---------------------------------------------------------------------------------------
 
-def take_payment_attempt(invoice_id: str) -> int:
-    """The invoice's next payment attempt number (1, 2, …), taken once: the provider's idempotency key is
-    derived from (invoice, attempt), so a new number is a new charge and a repeated number never is."""
-    for _ in range(5):
-        record = find_invoice(invoice_id)
-        if record is None:
-            raise LookupError(invoice_id)
-        try:
-            record.update(actions=[InvoiceRecord.payment_attempts.add(1)])
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                continue  # the invoice changed meanwhile (a payment, another attempt): read it again
-            raise
-        return int(record.payment_attempts)
-    raise RuntimeError(f"could not take a payment attempt of {invoice_id}")
+def run_key(run_id: str) -> tuple[str, str]:
+    return f"RUN#{run_id}", "RUN"
+
+
+def find_run(run_id: str) -> DunningRunRecord | None:
+    try:
+        return DunningRunRecord.get(*run_key(run_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def save_new_run(record: DunningRunRecord) -> bool:
+    """The run's record, once: False when its first task already wrote it (a retried task)."""
+    list_keys(record, "RUN", record.run_id)
+    try:
+        record.save(condition=DunningRunRecord.pk.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def add_run_step(run_id: str, step: RunStep, *, state: str | None = None, tries: int | None = None,
+                 ended_at: Any = None) -> bool:
+    """The step appended to the run (and its state, tries or end set) in one UpdateItem, with no read;
+    False when the run has no record (started before runs were recorded)."""
+    pk, sk = run_key(run_id)
+    actions: list[Action] = [DunningRunRecord.steps.set(DunningRunRecord.steps.append([step]))]
+    if state is not None:
+        actions.append(DunningRunRecord.state.set(state))
+    if tries is not None:
+        actions.append(DunningRunRecord.tries.set(tries))
+    if ended_at is not None:
+        actions.append(DunningRunRecord.ended_at.set(ended_at))
+    try:
+        DunningRunRecord(pk=pk, sk=sk).update(actions=actions, condition=DunningRunRecord.pk.exists())
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def subscriptions_of(org_id: str) -> Iterator[SubscriptionRecord]:

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import TransactWriteError
@@ -17,11 +17,15 @@ from pynamodb.exceptions import TransactWriteError
 from tessera.accounts.models import AmountView
 from tessera.accounts.service import matching_organization_ids
 from tessera.audit import service as audit
-from tessera.billing import renewals, repository
+from tessera.billing import access, renewals, repository
 from tessera.billing.models import (
     BillingPaymentPage,
     BillingPaymentView,
     BillingPlan,
+    DunningRunPage,
+    DunningRunState,
+    DunningRunStepView,
+    DunningRunView,
     InvoiceLineView,
     InvoicePage,
     InvoiceView,
@@ -37,6 +41,7 @@ from tessera.billing.plans import default_plans
 from tessera.billing.pricing import Line, PlanChangeQuote, add_months, quote_plan_change, totals
 from tessera.billing.providers.port import SavedMethod
 from tessera.billing.records import (
+    DunningRunRecord,
     InvoiceRecord,
     PaymentRecord,
     PlanRecord,
@@ -344,7 +349,7 @@ def period_invoice(subscription_id: str, actor: Actor, org_id: str | None = None
     line = Line(f"Подписка {PRODUCT_NAMES.get(record.product, record.product)}, тариф «{plan.name_ru}», "
                 f"{months} мес.", 1, _money(plan.price, plan.currency), _vat_rate(plan))
     invoice = _new_invoice(record.org_id, {"kind": "subscription_period", "subscription_id": subscription_id,
-                                           "plan": plan.code}, [line])
+                                           "plan": plan.code, "period_months": months}, [line])
     before = _snapshot(record)
     record.open_invoice_id, record.updated_at = invoice.invoice_id, clock.now()
     _issue(invoice, actor, subscription=(record, before, "subscription.invoice"))
@@ -470,12 +475,14 @@ class _CannotApply(Exception):
     """The money came, but what it paid for can no longer be given: it is due back."""
 
 
-def _paid_subscription(invoice: InvoiceRecord, now: datetime) -> SubscriptionRecord | None:
-    """The subscription as the invoice's payment leaves it (None: the invoice pays for no subscription)."""
+def _paid_subscription(invoice: InvoiceRecord, now: datetime) -> tuple[SubscriptionRecord | None, str | None]:
+    """The subscription as the invoice's payment leaves it and the state it was in (None: the invoice pays
+    for no subscription)."""
     purpose = invoice.purpose
     if purpose["kind"] not in ("subscription_period", "plan_change"):
-        return None
+        return None, None
     record = _subscription(purpose["subscription_id"])
+    was = record.state
     if purpose["kind"] == "plan_change":
         if not can_move(record.state, record.state):
             raise _CannotApply
@@ -488,72 +495,120 @@ def _paid_subscription(invoice: InvoiceRecord, now: datetime) -> SubscriptionRec
         # a running period goes on from its end; after a trial or a suspension a new one starts now
         start = record.period_end if record.state in ("active", "past_due") else now
         record.plan = purpose["plan"]
-        record.period_start, record.period_end = start, add_months(start, int(_plan(record.plan).period_months))
+        # the invoice carries its plan's period (one read less); invoices issued before it did read the plan
+        months = int(purpose.get("period_months") or _plan(record.plan).period_months)
+        record.period_start, record.period_end = start, add_months(start, months)
         record.state = move(record.state, "active")
         record.cancel_at_period_end = False
         if record.open_invoice_id == invoice.invoice_id:
             record.open_invoice_id = None
     record.updated_at = now
-    return record
+    return record, was
+
+
+def _saving_method(invoice: InvoiceRecord, subscription: SubscriptionRecord | None, method: SavedMethod,
+                   receipt_email: str | None) -> SubscriptionRecord | None:
+    """The subscription the invoice names with the card the provider saved while paying it (renewals and
+    dunning charge it, their receipts to `receipt_email`); None when the invoice names no subscription."""
+    if subscription is None:
+        subscription_id = invoice.purpose.get("subscription_id")
+        if not subscription_id:
+            return None
+        subscription = _subscription(subscription_id)
+        subscription.updated_at = clock.now()
+    subscription.saved_method = {"provider": method.provider, "method_id": method.token,
+                                 "title": method.title or "•••", "receipt_email": receipt_email,
+                                 "saved_at": clock.now().isoformat()}
+    return subscription
 
 
 def apply_payment(*, provider: str, provider_payment_id: str, invoice_id: str, attempt: int, amount: Money,
-                  actor: Actor = SYSTEM) -> BillingPaymentView:
+                  actor: Actor = SYSTEM, event: ProviderEventRecord | None = None,
+                  saved_method: SavedMethod | None = None) -> BillingPaymentView:
     """A provider's succeeded payment, applied exactly once: recorded under (provider, provider payment id),
-    the invoice paid, the subscription's period extended or its plan switched, and the audit event, in one
-    transaction. Applying it again (a repeated webhook, a parallel one) answers the recorded payment.
+    the invoice paid, the subscription's period extended or its plan switched (and the card saved while
+    paying put on it), the provider's raw `event` and the audit event, in one transaction. Applying it
+    again (a repeated webhook, a parallel one) answers the recorded payment.
     Money that cannot pay the invoice is recorded, not lost: `mismatch` (amount or currency differ) or
-    `refund_due` (the invoice was paid or voided already, the subscription canceled)."""
+    `refund_due` (the invoice was paid or voided already, the subscription canceled).
+
+    DynamoDB calls: the invoice (with the paying attempt, for a saved card's receipt e-mail), the
+    subscription, the transaction. A repeat learns that it is one from the transaction's refusal."""
     for _ in range(APPLY_ATTEMPTS):
-        existing = repository.find_payment(provider, provider_payment_id)
-        if existing is not None:
-            if existing.status == "applied":  # a repeat finishes what a failed first call may have left
-                _after_paid(_invoice(existing.invoice_id), actor)
-            return payment_view(existing)
-        invoice = _invoice(invoice_id)
+        if saved_method is not None:
+            invoice, paying = repository.find_invoice_and_attempt(invoice_id, attempt)
+            if invoice is None:
+                raise NotFound("No such invoice.", code="not-found")
+        else:
+            invoice, paying = _invoice(invoice_id), None
         now = clock.now()
         pk, sk = repository.payment_key(provider, provider_payment_id)
         payment = PaymentRecord(pk=pk, sk=sk, payment_id=new_id("pay"), org_id=invoice.org_id, provider=provider,
                                 provider_payment_id=provider_payment_id, invoice_id=invoice_id, attempt=attempt,
                                 amount=amount.kopecks, currency=amount.currency, status="applied", created_at=now)
         before = {"invoice_status": invoice.status}
-        subscription = None
+        subscription, was = None, None
         if (amount.kopecks, amount.currency) != (int(invoice.total), invoice.currency):
             payment.status = "mismatch"
         elif invoice.status != "issued":
             payment.status = "refund_due"
         else:
             try:
-                subscription = _paid_subscription(invoice, now)
+                subscription, was = _paid_subscription(invoice, now)
             except _CannotApply:
                 payment.status = "refund_due"
         if payment.status == "applied":
             invoice.status = move_invoice(invoice.status, "paid")
             invoice.paid_at, invoice.updated_at, payment.applied_at = now, now, now
+            if saved_method is not None:
+                subscription = _saving_method(invoice, subscription, saved_method,
+                                              paying.receipt_email if paying else None)
 
         def writes(tx: Any, payment: PaymentRecord = payment, invoice: InvoiceRecord = invoice,
-                   subscription: SubscriptionRecord | None = subscription) -> None:
+                   subscription: SubscriptionRecord | None = subscription,
+                   event: ProviderEventRecord | None = event) -> None:
             repository.add_new_payment(tx, payment)
+            if event is not None:
+                repository.add_new_provider_event(tx, event)
             if payment.status == "applied":
                 repository.add_invoice(tx, invoice)
                 if subscription is not None:
                     repository.add_subscription(tx, subscription)
 
+        method = subscription.saved_method if subscription is not None and saved_method is not None else None
         after = {"provider": provider, "provider_payment_id": provider_payment_id, "invoice_id": invoice_id,
                  "amount": amount.kopecks, "currency": amount.currency, "status": payment.status,
                  "invoice_status": invoice.status,
-                 "subscription": _snapshot(subscription) if subscription is not None else None}
+                 "subscription": _snapshot(subscription) if subscription is not None else None,
+                 "saved_method": {"provider": method["provider"], "title": method["title"]} if method else None}
         try:
             _commit(writes, actor, "payment.apply", "payment", payment.payment_id, invoice.org_id, before, after)
         except TransactWriteError as exc:
             if exc.cause_response_code != "TransactionCanceledException":
                 raise
-            continue  # a parallel apply recorded it (answer that one), or the invoice or subscription changed
+            if refused(exc, payment):  # recorded before (a repeat) or by a parallel apply: answer that one
+                return _recorded(provider, provider_payment_id, invoice, actor)
+            if event is not None and refused(exc, event):
+                event = None  # an earlier delivery stored it: the payment is still to be applied
+            continue  # the invoice or subscription changed meanwhile: read them again
         count("payment_succeeded" if payment.status == "applied" else "payment_not_applied")
         if payment.status == "applied":
             _after_paid(invoice, actor)
+            if was == "suspended" and subscription is not None:  # a payment at any point restores access
+                access.restore_access(subscription)
         return payment_view(payment)
     raise _concurrent()
+
+
+def _recorded(provider: str, provider_payment_id: str, invoice: InvoiceRecord, actor: Actor) -> BillingPaymentView:
+    """The payment as recorded first; an applied one gets what follows a payment finished (a first call may
+    have failed after its transaction)."""
+    existing = repository.find_payment(provider, provider_payment_id)
+    if existing is None:  # refused as a duplicate, so it exists: only a deletion could get here
+        raise _concurrent()
+    if existing.status == "applied":
+        _after_paid(invoice if existing.invoice_id == invoice.invoice_id else _invoice(existing.invoice_id), actor)
+    return payment_view(existing)
 
 
 def _after_paid(invoice: InvoiceRecord, actor: Actor) -> None:
@@ -568,21 +623,11 @@ def saved_method_of(invoice: InvoiceRecord) -> dict[str, Any] | None:
     return _subscription(subscription_id).saved_method if subscription_id else None
 
 
-def save_method(invoice_id: str, method: SavedMethod, receipt_email: str | None) -> None:
-    """The card the provider saved while paying this invoice, on the invoice's subscription (renewals and
-    dunning charge it, sending their receipts to `receipt_email`); nothing when the invoice pays for no
-    subscription or the method is already there."""
-    subscription_id = _invoice(invoice_id).purpose.get("subscription_id")
-    if not subscription_id:
-        return
-    record = _subscription(subscription_id)
-    saved = {"provider": method.provider, "method_id": method.token, "title": method.title or "•••",
-             "receipt_email": receipt_email}
-    if record.saved_method and {k: v for k, v in record.saved_method.items() if k != "saved_at"} == saved:
-        return
-    before = _snapshot(record)
-    record.saved_method, record.updated_at = {**saved, "saved_at": clock.now().isoformat()}, clock.now()
-    _save_subscription(record, SYSTEM, "subscription.save_method", before)
+def provider_event(provider: str, object_id: str, event: str, body: str, source_ip: str | None
+                   ) -> ProviderEventRecord:
+    """A provider's notification as received, stored once per (provider, object, event)."""
+    return ProviderEventRecord(pk=f"EVT#{provider}#{object_id}", sk=event, provider=provider, object_id=object_id,
+                               event=event, body=body, source_ip=source_ip, received_at=clock.now())
 
 
 def forget_method(record: SubscriptionRecord, actor: Actor) -> None:
@@ -594,11 +639,9 @@ def forget_method(record: SubscriptionRecord, actor: Actor) -> None:
 
 
 def store_provider_event(provider: str, object_id: str, event: str, body: str, source_ip: str | None) -> bool:
-    """A provider's notification as received (before anything else is done with it); False when the same
-    (provider, object, event) came before."""
-    return repository.save_provider_event(ProviderEventRecord(
-        pk=f"EVT#{provider}#{object_id}", sk=event, provider=provider, object_id=object_id, event=event, body=body,
-        source_ip=source_ip, received_at=clock.now()))
+    """A notification that applies no payment, stored alone; False when the same (provider, object, event)
+    came before."""
+    return repository.save_provider_event(provider_event(provider, object_id, event, body, source_ip))
 
 
 # --- lists -----------------------------------------------------------------------------------------
@@ -654,3 +697,28 @@ def _all_of(*conditions: Any) -> Any:
         if condition is not None:
             combined = condition if combined is None else combined & condition
     return combined
+
+
+def dunning_run_view(record: DunningRunRecord) -> DunningRunView:
+    return DunningRunView(
+        id=record.run_id, invoice_id=record.invoice_id,
+        invoice_number=None if record.invoice_number is None else int(record.invoice_number),
+        subscription_id=record.subscription_id, org_id=record.org_id,
+        state=cast(DunningRunState, record.state), tries=int(record.tries),
+        max_attempts=int(record.max_attempts), started_at=record.started_at, ended_at=record.ended_at,
+        steps=[DunningRunStepView(at=s.at, step=s.step, outcome=s.outcome, detail=s.detail) for s in record.steps])
+
+
+def list_dunning_runs(*, state: DunningRunState | None = None, org_id: str | None = None, cursor: str | None = None,
+                      limit: int | None = None) -> DunningRunPage:
+    """The dunning runs as their tasks recorded them, newest first."""
+    condition = (DunningRunRecord.state == state) if state else None
+    items, next_cursor = repository.page("RUN", org_id=org_id, condition=condition, cursor=cursor, limit=limit)
+    return DunningRunPage(items=[dunning_run_view(r) for r in items], next_cursor=next_cursor)
+
+
+def get_dunning_run(run_id: str) -> DunningRunView:
+    record = repository.find_run(run_id)
+    if record is None:
+        raise NotFound("No such dunning run.", code="not-found")
+    return dunning_run_view(record)

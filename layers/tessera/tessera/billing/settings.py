@@ -2,7 +2,6 @@
 
 from pydantic import Field
 
-from tessera.billing.providers.port import TaxSystem
 from tessera.core.settings import CoreSettings
 
 
@@ -22,5 +21,3 @@ class DunningSettings(CoreSettings):
     retry_interval_seconds: int = Field(3 * 86_400, alias="DUNNING_RETRY_INTERVAL_SECONDS", ge=1)
     grace_period_seconds: int = Field(7 * 86_400, alias="DUNNING_GRACE_PERIOD_SECONDS", ge=1)
     read_only_seconds: int = Field(7 * 86_400, alias="TRIAL_READ_ONLY_SECONDS", ge=1)
-    tax_system: TaxSystem = Field(TaxSystem.USN_INCOME, alias="BILLING_TAX_SYSTEM",
-                                  description="the seller's система налогообложения for 54-ФЗ receipts")

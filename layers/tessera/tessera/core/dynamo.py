@@ -20,7 +20,7 @@ from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
+from pynamodb.transactions import TransactGet, TransactWrite
 
 from tessera.core import aws
 from tessera.core.pagination import clamp_limit, decode_cursor, encode_cursor
@@ -44,6 +44,12 @@ def transaction() -> TransactWrite:
     cannot apply them twice). PynamoDB sends condition checks first, then deletes, puts and updates,
     whatever order they were added in: tell failed writes apart with `refused`."""
     return TransactWrite(connection=_connection)
+
+
+def reading() -> TransactGet:
+    """Items of any record classes read together in one TransactGetItems call (strongly consistent):
+    `tx.get(Model, pk, sk)` gives a future whose `.get()` answers the record or raises DoesNotExist."""
+    return TransactGet(connection=_connection)
 
 
 def refused(error: TransactWriteError, record: Any) -> bool:

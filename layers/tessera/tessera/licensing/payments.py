@@ -3,7 +3,8 @@ an overdue license without another read. Accounts records the payments and the t
 when) and sets the status here, in the same transaction as its own items.
 
 Stored: `paid` or `awaiting` with the due date; `overdue` is `awaiting` after the due date (Moscow
-calendar), so no scheduled job has to flip it. A license without terms (None) is not payment-tracked."""
+calendar), so no scheduled job has to flip it. A license without terms (None) is not payment-tracked.
+`held`: billing suspended its customer for non-payment (`service.hold_for_payment`); it reads as overdue."""
 
 from collections.abc import Callable
 from datetime import date, datetime
@@ -16,11 +17,14 @@ from tessera.licensing import repository
 
 PaymentStatus = Literal["paid", "awaiting", "overdue"]
 MOSCOW = ZoneInfo("Europe/Moscow")
+HELD = "held"
 
 
 def payment_state(status: str | None, due_on: str | None, now: datetime | None = None) -> PaymentStatus | None:
     if status is None:
         return None
+    if status == HELD:
+        return "overdue"
     if status == "awaiting" and due_on is not None:
         today = (now or clock.now()).astimezone(MOSCOW).date()
         if today > date.fromisoformat(due_on):

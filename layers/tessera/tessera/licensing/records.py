@@ -103,7 +103,7 @@ class _Terms(BaseRecord):
     status = UnicodeAttribute()  # active | suspended | revoked
     version = NumberAttribute()  # the newest signed version
     token = UnicodeAttribute()  # the newest signed version's JWS
-    payment_status = UnicodeAttribute(null=True)  # paid | awaiting; None = not tracked (tessera.licensing.payments)
+    payment_status = UnicodeAttribute(null=True)  # paid | awaiting | held; None = not tracked (licensing.payments)
     payment_due_on = UnicodeAttribute(null=True)  # YYYY-MM-DD: awaiting after it = overdue
 
 

@@ -24,6 +24,7 @@ from tessera.core.pagination import InvalidCursor, clamp_limit, decode_cursor, e
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import Principal
 from tessera.licensing import dashboard, reports, repository, signing
+from tessera.licensing import payments as license_payments
 from tessera.licensing.models import (
     ActivationList,
     ActivationView,
@@ -275,6 +276,31 @@ def set_status(license_id: str, status: str, reason: str, actor: Principal, requ
     _commit(actor, request, action, record, version, before, reason)
     count({"suspended": "license_suspended", "active": "license_resumed", "revoked": "license_revoked"}[status])
     return view(record)
+
+
+def hold_for_payment(license_id: str, org_id: str, held: bool, reason: str, *, actor_id: str,
+                     actor_kind: str) -> bool:
+    """Billing's hold on a license of a customer it suspended for non-payment: held, the license reads as
+    overdue (a new activation is refused with PAYMENT_OVERDUE); released when a payment restores the
+    customer, it is paid. Only billing's own hold is released: a license awaiting payment for another
+    reason stays as it is. The license's own status (staff's suspend / resume) is left alone. Audited as
+    `license.payment_hold` / `license.payment_release`; False when nothing changed."""
+    record = _license(license_id, org_id)
+    if (record.payment_status == license_payments.HELD) == held:
+        return False
+    before = {"payment_status": record.payment_status, "payment_due_on": record.payment_due_on}
+    record.payment_status = license_payments.HELD if held else "paid"
+    record.updated_at = clock.now()
+    try:
+        audit.record_change(lambda tx: repository.add_license_changes(tx, record, None),
+                            "license.payment_hold" if held else "license.payment_release", "license", license_id,
+                            actor_id=actor_id, actor_kind=actor_kind, org_id=org_id, before=before,
+                            after={"payment_status": record.payment_status, "payment_due_on": record.payment_due_on},
+                            reason=reason)
+    except TransactWriteError as exc:
+        raise Conflict("Someone changed this license at the same time. Reload and try again.",
+                       code="concurrent-change") from exc
+    return True
 
 
 def detail(license_id: str) -> LicenseDetail:
