@@ -47,8 +47,8 @@ def run(samples: int = 20) -> WebhookResult:
 
     from localcloud import payments_sandbox
     from tests.e2e.conftest import start_cloud, stop_cloud
-    from tests.e2e.test_identity_http import new_customer
-    from tests.e2e.test_licensing_sdk import console_admin
+    from tests.e2e.test_billing_flows import _admin as console_admin
+    from tests.e2e.test_billing_flows import _customer as new_customer
 
     cloud = start_cloud()
     try:
@@ -68,11 +68,12 @@ def run(samples: int = 20) -> WebhookResult:
         started = owner.post(f"/api/app/orgs/{org}/billing/invoices/{first['id']}/pay", {"save_method": True})
         started.raise_for_status()
         page = started.json()["confirmation_url"]
-        httpx.post(page, data={"card": "4111111111111111"}, follow_redirects=False)
+        httpx.post(page, data={"card": "4111111111111111"}, follow_redirects=False, timeout=60)
         card = page.rsplit("/", 1)[1]
-        sandbox = httpx.Client(base_url=f"{cloud.url}/_local/yookassa/v3/", headers={"authorization": "Basic " + (
-            base64.b64encode(f"{payments_sandbox.SHOP_ID}:{payments_sandbox.SECRET_KEY}".encode()).decode())})
-        webhooks = httpx.Client(base_url=cloud.url)
+        basic = base64.b64encode(f"{payments_sandbox.SHOP_ID}:{payments_sandbox.SECRET_KEY}".encode()).decode()
+        sandbox = httpx.Client(base_url=f"{cloud.url}/_local/yookassa/v3/", timeout=60,
+                               headers={"authorization": f"Basic {basic}"})
+        webhooks = httpx.Client(base_url=cloud.url, timeout=60)
 
         def paid_at_the_provider(invoice: dict[str, Any]) -> str:
             kopecks = int(invoice["total"]["kopecks"])

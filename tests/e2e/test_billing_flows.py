@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,9 @@ def test_a_declining_saved_card_goes_through_dunning_and_a_later_payment_restore
     admin = _admin(cloud)
 
     def run() -> dict[str, Any] | None:
-        items = admin.get("/api/console/billing/dunning-runs", params={"org_id": org}).json()["items"]
+        time.sleep(1.5)  # the console's per-user rate limit: poll gently (a 429 is "not yet")
+        answer = admin.get("/api/console/billing/dunning-runs", params={"org_id": org})
+        items = answer.json()["items"] if answer.status_code == 200 else []
         return items[0] if items else None
 
     started = wait_for(run, 180)  # the daily job renews every due subscription (the demo data's too) first
