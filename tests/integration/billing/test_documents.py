@@ -77,9 +77,10 @@ def _invoice(client: Client, base: str, subscription_id: str) -> dict[str, Any]:
     return dict(answer.body)
 
 
-def _pay(invoice: dict[str, Any], provider_payment_id: str) -> None:
+def _pay(invoice: dict[str, Any], provider_payment_id: str, saved_method: SavedMethod | None = None) -> None:
+    """Paid as a provider's webhook applies it, the card saved while paying when there is one."""
     service.apply_payment(provider="yookassa", provider_payment_id=provider_payment_id, invoice_id=invoice["id"],
-                          attempt=1, amount=Money(invoice["total"]["kopecks"]))
+                          attempt=1, amount=Money(invoice["total"]["kopecks"]), saved_method=saved_method)
 
 
 def _filename(disposition: str) -> str:
@@ -201,8 +202,7 @@ def test_saved_payment_methods_listed_masked_and_withdrawn(world: dict[str, Any]
     owner, base = world["owner"], world["base"]
     invoice = _invoice(owner, base, world["subscription"]["id"])
     with clock.frozen(T0 + timedelta(minutes=5)):
-        service.save_method(invoice["id"], SavedMethod(provider="yookassa", token="2d6c-secret-token",
-                                                       title="Bank card *4444"), "owner@romashka.ru")
+        _pay(invoice, "pp-card", SavedMethod(provider="yookassa", token="2d6c-secret-token", title="Bank card *4444"))
     listed = owner.get(f"{base}/payment-methods")
     assert listed.status == 200
     [method] = listed.body["items"]
@@ -229,8 +229,7 @@ def test_saved_payment_methods_listed_masked_and_withdrawn(world: dict[str, Any]
 def test_another_organization_s_documents_and_methods_answer_404(world: dict[str, Any]) -> None:
     assert as_staff("billing").call("PUT", SELLER_URL, SELLER).status == 200
     theirs = _invoice(world["other"], world["their_base"], world["their_subscription"]["id"])
-    service.save_method(theirs["id"], SavedMethod(provider="tbank", token="70001", title="*0777"), None)
-    _pay(theirs, "pp-theirs")
+    _pay(theirs, "pp-theirs", SavedMethod(provider="tbank", token="70001", title="*0777"))
     world["stream"].deliver()
     their_act = world["other"].get(f"{world['their_base']}/acts").body["items"][0]
     their_method = world["other"].get(f"{world['their_base']}/payment-methods").body["items"][0]
