@@ -34,7 +34,8 @@ def link(cloud: Any, to: str, marker: str) -> str:
 
 class Session:
     def __init__(self, cloud: Any) -> None:
-        self.http = httpx.Client(base_url=cloud.url, headers={"accept-language": "en"})
+        # A function's first call may wait for its snapshot on a busy machine: more than httpx's default 5 s.
+        self.http = httpx.Client(base_url=cloud.url, headers={"accept-language": "en"}, timeout=30)
 
     def _csrf(self) -> dict[str, str]:
         token = self.http.cookies.get("tessera_csrf")
