@@ -7,6 +7,7 @@ what a person sees.
 
 from __future__ import annotations
 
+import faulthandler
 import functools
 import os
 import subprocess
@@ -28,6 +29,8 @@ FAKE_CREDENTIALS = {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 
+
+STOP_DEADLINE_SECONDS = 15
 
 @dataclass
 class CloudConfig:
@@ -166,12 +169,18 @@ class LocalCloud:
         self.log("\n".join(lines))
 
     def stop(self) -> None:
+        # A stop that hangs prints every thread's stack and ends the process: Ctrl-C always returns the terminal.
+        faulthandler.dump_traceback_later(STOP_DEADLINE_SECONDS, exit=True)
         while self._stoppers:
             stopper = self._stoppers.pop()
+            started = time.perf_counter()
             try:
                 stopper()
             except Exception as exc:
                 self.log(f"localcloud: error while stopping: {exc}")
+            if (took := time.perf_counter() - started) > 2:  # a stop should take a second or two: say what held it
+                self.log(f"localcloud: stopping {getattr(stopper, '__qualname__', stopper)} took {took:.1f} s")
+        faulthandler.cancel_dump_traceback_later()
 
 
 def _restore_env(key: str, value: str | None) -> None:
