@@ -1,6 +1,7 @@
 """The customer's billing in the app, in a real browser on the local cloud: picking a plan and paying it on the
-sandbox ЮKassa's checkout page (then its счёт and УПД as PDFs, and withdrawing the saved card's autopay), changing
-Про to Бизнес with the prorated amount, and a declined card that leaves the invoice open. Each test is a new customer of its own, so they do not depend on each other or on the demo."""
+sandbox ЮKassa's checkout page (then its счёт and УПД as PDFs, and withdrawing the saved card's autopay),
+changing Про to Бизнес with the prorated amount, and a declined card that leaves the invoice open. Each test is a
+new customer of its own, so they do not depend on each other or on the demo."""
 
 from __future__ import annotations
 
