@@ -1,16 +1,19 @@
 """The customer's billing in the app, in a real browser on the local cloud: picking a plan and paying it on the
-sandbox ЮKassa's checkout page, changing Про to Бизнес with the prorated amount, and a declined card that leaves
-the invoice open. Each test is a new customer of its own, so they do not depend on each other or on the demo."""
+sandbox ЮKassa's checkout page (then its счёт and УПД as PDFs, and withdrawing the saved card's autopay),
+changing Про to Бизнес with the prorated amount, and a declined card that leaves the invoice open. Each test is a
+new customer of its own, so they do not depend on each other or on the demo."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from tests.e2e.test_identity_browser import sign_in
 from tests.e2e.test_identity_http import PASSWORD, Session, new_customer
@@ -53,6 +56,25 @@ def pay_on_the_sandbox(page: Page, card: str, save_card: bool = False) -> None:
     expect(page).to_have_url(INVOICE_PAGE)
 
 
+def downloaded_pdf(page: Page, click: Callable[[], None]) -> str:
+    """Clicks a download button: the saved file's name (as the server named it); the file must be a real PDF."""
+    with page.expect_download() as download_info:
+        click()
+    download = download_info.value
+    assert Path(download.path()).read_bytes().startswith(b"%PDF-"), download.suggested_filename
+    return download.suggested_filename
+
+
+def wait_for_acts(owner: Session, org: str, count: int, seconds: float = 20) -> list[dict[str, Any]]:
+    """The act is made by the documents stream function about a second after the payment lands."""
+    deadline = time.monotonic() + seconds
+    while True:
+        acts: list[dict[str, Any]] = owner.get(f"/api/app/orgs/{org}/billing/acts").json()["items"]
+        if len(acts) >= count or time.monotonic() > deadline:
+            return acts
+        time.sleep(0.5)
+
+
 def test_a_new_customer_picks_pro_pays_on_the_sandbox_and_sees_the_subscription_active(
         cloud: Any, app: BrowserContext) -> None:
     owner, org = new_customer(cloud, "billing.checkout@example.com", "ООО «Оплата картой»")
@@ -84,6 +106,41 @@ def test_a_new_customer_picks_pro_pays_on_the_sandbox_and_sees_the_subscription_
     assert invoice["status"] == "paid"
     subscriptions = owner.get(f"/api/app/orgs/{org}/billing/subscriptions").json()["items"]
     assert [(s["plan"], s["state"]) for s in subscriptions] == [("fastlead_pro", "active")]
+
+    # the счёт as a PDF from the list and from its page, under its Russian name
+    invoice_file = re.compile(rf"^Счёт № {invoice['number']} от \d\d\.\d\d\.\d{{4}}\.pdf$")
+    page.get_by_role("tab", name="Счета").click()
+    assert invoice_file.match(downloaded_pdf(page, row.get_by_role("button", name="PDF").click))
+    row.get_by_role("link").click()
+    expect(page).to_have_url(INVOICE_PAGE)
+    assert invoice_file.match(downloaded_pdf(page, page.get_by_role("button", name="Скачать PDF").click))
+
+    # the payment's closing document (an УПД: Про bears VAT) in its tab, as a PDF
+    acts = wait_for_acts(owner, org, 1)
+    assert [(a["kind"], a["invoice_id"]) for a in acts] == [("upd", invoice_id)]
+    page.goto("/app/billing?tab=documents")
+    act_row = page.locator("tr", has_text=f"УПД № {acts[0]['number']}")
+    expect(act_row.get_by_role("link", name=f"№ {invoice['number']}")).to_be_visible()
+    expect(act_row.get_by_text(rubles(999_000))).to_be_visible()
+    assert re.match(rf"^УПД № {acts[0]['number']} от \d\d\.\d\d\.\d{{4}}\.pdf$",
+                    downloaded_pdf(page, act_row.get_by_role("button", name="PDF").click))
+
+    # withdrawing the saved card's autopay: confirmed first, then the card is gone
+    page.get_by_role("tab", name="Подписка").click()
+    card = saved_card(page, "Bank card *1111")
+    expect(card.get_by_text("Автоплатёж", exact=True)).to_be_visible()
+    card.get_by_role("button", name="Отключить автоплатёж").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("нужно будет оплачивать вручную", exact=False)).to_be_visible()
+    dialog.get_by_role("button", name="Отключить автоплатёж").click()
+    expect(page.get_by_text("Карта не сохранена", exact=False)).to_be_visible()
+    expect(page.locator("[data-method]")).to_have_count(0)
+    assert owner.get(f"/api/app/orgs/{org}/billing/payment-methods").json()["items"] == []
+    assert owner.get(f"/api/app/orgs/{org}/billing/subscriptions").json()["items"][0]["saved_method"] is None
+
+
+def saved_card(page: Page, title: str) -> Locator:
+    return page.locator("[data-method]", has=page.get_by_text(title, exact=True))
 
 
 def active_pro(cloud: Any, owner: Session, org: str) -> str:

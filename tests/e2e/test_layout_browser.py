@@ -123,6 +123,7 @@ def test_every_app_list_page_fits_a_1440_px_screen(cloud: Any, browser: Any) -> 
     expect(page).to_have_url(re.compile(r"/app/team"))
     measured = [fits(page, path) for path in
                 ("/app/team", "/app/licenses", "/app/notifications?tab=log", "/app/staff-access", "/app/profile",
-                 "/app/billing", "/app/billing?tab=invoices", "/app/billing?tab=payments")]
+                 "/app/billing", "/app/billing?tab=invoices", "/app/billing?tab=documents",
+                 "/app/billing?tab=payments")]
     assert [m for m in measured if m["page"] > 0 or m["tables"]] == []
     context.close()

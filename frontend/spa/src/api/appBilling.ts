@@ -1,4 +1,4 @@
-import { answer, api, type Answer, type Body } from './client';
+import { answer, api, file, type Answer, type Body } from './client';
 import * as schema from './schema';
 
 /** The customer's own billing (app area): plans, the subscription, invoices, paying them, payments. */
@@ -9,12 +9,15 @@ export type BillingPayment = Answer<'/api/app/orgs/{org_id}/billing/payments', '
 export type PlanChangePreview = Answer<'/api/app/orgs/{org_id}/billing/subscriptions/{subscription_id}/plan-change', 'get'>;
 export type Checkout = Answer<'/api/app/orgs/{org_id}/billing/invoices/{invoice_id}/pay', 'post'>;
 export type PayInvoice = Body<'/api/app/orgs/{org_id}/billing/invoices/{invoice_id}/pay', 'post'>;
+export type Act = Answer<'/api/app/orgs/{org_id}/billing/acts', 'get'>['items'][number];
+export type PaymentMethod = Answer<'/api/app/orgs/{org_id}/billing/payment-methods', 'get'>['items'][number];
 
 /** The values the pages label (the i18n test of pages/app/billing checks each has a text). */
 export const SUBSCRIPTION_STATES = schema.subscriptionViewStateValues;
 export const INVOICE_STATUSES = schema.invoiceViewStatusValues;
 export const BILLING_PAYMENT_STATUSES = schema.billingPaymentViewStatusValues;
 export const PLAN_CHANGE_KINDS = schema.planChangePreviewKindValues;
+export const ACT_KINDS = schema.actViewKindValues;
 
 const org = (orgId: string) => ({ params: { path: { org_id: orgId } } });
 const subscription = (orgId: string, subscriptionId: string) =>
@@ -52,9 +55,22 @@ export const payInvoice = (orgId: string, invoiceId: string, body: PayInvoice) =
 export const listPayments = (orgId: string, cursor?: string) =>
   answer(api.GET('/api/app/orgs/{org_id}/billing/payments', { params: { path: { org_id: orgId }, query: { cursor } } }));
 
-// TODO(issue 10, docs part): GET …/billing/invoices/{invoice_id}/pdf, GET …/billing/acts (+ …/acts/{act_id}/pdf),
-// GET …/billing/payment-methods and DELETE …/billing/payment-methods/{id} are not in docs/openapi.json yet;
-// add their calls here once they are.
+/** The счёт as a PDF, named by the server («Счёт № 42 от 01.12.2026.pdf»). */
+export const downloadInvoicePdf = (orgId: string, invoiceId: string) =>
+  file(api.GET('/api/app/orgs/{org_id}/billing/invoices/{invoice_id}/pdf', { ...invoice(orgId, invoiceId), parseAs: 'blob' }));
+
+/** The closing documents (акт, or УПД for an invoice with VAT), made when an invoice is paid; newest first. */
+export const listActs = (orgId: string, cursor?: string) =>
+  answer(api.GET('/api/app/orgs/{org_id}/billing/acts', { params: { path: { org_id: orgId }, query: { cursor } } }));
+export const downloadActPdf = (orgId: string, actId: string) =>
+  file(api.GET('/api/app/orgs/{org_id}/billing/acts/{act_id}/pdf', { params: { path: { org_id: orgId, act_id: actId } }, parseAs: 'blob' }));
+
+/** The saved cards renewals are charged to (masked). */
+export const listPaymentMethods = (orgId: string) =>
+  answer(api.GET('/api/app/orgs/{org_id}/billing/payment-methods', org(orgId)));
+/** Withdraws the autopayment consent: the card is forgotten and each period is then paid by hand. */
+export const withdrawPaymentMethod = (orgId: string, methodId: string) =>
+  answer(api.DELETE('/api/app/orgs/{org_id}/billing/payment-methods/{method_id}', { params: { path: { org_id: orgId, method_id: methodId } } }));
 
 /** Cache keys of the billing pages; everything under `all(orgId)` changes when a payment lands. */
 export const billingKeys = {
@@ -65,4 +81,6 @@ export const billingKeys = {
   invoices: (orgId: string) => ['app-billing', orgId, 'invoices'] as const,
   invoice: (orgId: string, invoiceId: string) => ['app-billing', orgId, 'invoice', invoiceId] as const,
   payments: (orgId: string) => ['app-billing', orgId, 'payments'] as const,
+  acts: (orgId: string) => ['app-billing', orgId, 'acts'] as const,
+  paymentMethods: (orgId: string) => ['app-billing', orgId, 'payment-methods'] as const,
 };

@@ -55,6 +55,20 @@ describe('requests', () => {
     expect(saved.filename).toBe('аудит.csv');
     expect(await saved.blob.text()).toBe('a;b\n');
   });
+
+  it('prefers the UTF-8 name to the ASCII fallback sent before it', async () => {
+    stubFetch(() => new Response('%PDF', {
+      headers: { 'Content-Disposition': "attachment; filename=\"invoice-41.pdf\"; filename*=UTF-8''%D0%A1%D1%87%D1%91%D1%82.pdf" },
+    }));
+    const saved = await file(api.GET('/api/console/audit/export', { params: { query: { format: 'csv' } }, parseAs: 'blob' }));
+    expect(saved.filename).toBe('Счёт.pdf');
+  });
+
+  it('takes the plain name when there is no UTF-8 one', async () => {
+    stubFetch(() => new Response('x', { headers: { 'Content-Disposition': 'attachment; filename="report-2026-03-10.csv"' } }));
+    const saved = await file(api.GET('/api/console/audit/export', { params: { query: { format: 'csv' } }, parseAs: 'blob' }));
+    expect(saved.filename).toBe('report-2026-03-10.csv');
+  });
 });
 
 describe('errors', () => {

@@ -129,8 +129,11 @@ export interface DownloadedFile {
 export async function file(call: Promise<Outcome<Blob>>): Promise<DownloadedFile> {
   const { data, response } = await settle(call);
   const disposition = response.headers.get('Content-Disposition') ?? '';
-  const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
-  return { blob: data, filename: match ? decodeURIComponent(match[1] ?? match[2]) : undefined };
+  // RFC 6266: `filename*` (UTF-8, e.g. a Russian name) wins over the ASCII `filename` sent next to it
+  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  const filename = utf8 ? decodeURIComponent(utf8[1]) : plain?.[1];
+  return { blob: data, filename };
 }
 
 // --- the session --------------------------------------------------------------------------------

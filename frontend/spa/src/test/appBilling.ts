@@ -1,4 +1,4 @@
-import type { BillingPlan, Invoice, Subscription } from '../api/appBilling';
+import type { Act, BillingPlan, Invoice, PaymentMethod, Subscription } from '../api/appBilling';
 import type { Me } from '../api/auth';
 import { ORG } from './catalog';
 import { staffMe } from './render';
@@ -42,6 +42,24 @@ export function invoice(overrides: Partial<Invoice> = {}): Invoice {
     total: amount(999_000), vat_total: amount(180_147), created_at: '2026-12-01T09:00:00Z',
     issued_at: '2026-12-01T09:00:00Z', due_at: '2026-12-06T09:00:00Z', paid_at: null,
     ...overrides,
+  };
+}
+
+export const ACT_ID = 'act_01JABCDEFGHJKMNPQRSTVWXYZ0';
+export const METHOD_ID = 'pm_01JABCDEFGHJKMNPQRSTVWXYZ0';
+
+/** The акт of a paid invoice № 41 (an УПД when the invoice bears VAT, as the Про plan's does). */
+export function act(overrides: Partial<Act> = {}): Act {
+  return {
+    id: ACT_ID, number: 7, kind: 'upd', invoice_id: 'inv_01JABCDEFGHJKMNPQRSTVWXYZ1', invoice_number: 41, org_id: ORG,
+    issued_on: '2026-11-20', total: amount(999_000), ...overrides,
+  };
+}
+
+export function paymentMethod(overrides: Partial<PaymentMethod> = {}): PaymentMethod {
+  return {
+    id: METHOD_ID, provider: 'yookassa', title: 'Bank card *1111', autopay: true, saved_at: '2026-11-20T09:00:00Z',
+    subscription_id: SUBSCRIPTION_ID, ...overrides,
   };
 }
 

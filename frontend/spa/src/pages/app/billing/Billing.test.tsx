@@ -3,16 +3,24 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../../api/auth';
 import { MeContext } from '../../../auth/session';
-import { customerMe, invoice, page, PLANS, subscription, SUBSCRIPTION_ID } from '../../../test/appBilling';
+import {
+  act, ACT_ID, customerMe, invoice, METHOD_ID, page, paymentMethod, PLANS, subscription, SUBSCRIPTION_ID,
+} from '../../../test/appBilling';
 import { ORG } from '../../../test/catalog';
 import { json, problem, stubFetch, type Call } from '../../../test/fetch';
 import { renderRoutes } from '../../../test/render';
 import Billing from './Billing';
 
+const saved = vi.hoisted(() => ({ files: [] as string[] }));
+vi.mock('../../../lib/download', () => ({ saveBlob: (_: Blob, name: string) => saved.files.push(name) }));
+
 // The first render loads antd's table, tabs and modal: slow on a busy machine.
 vi.setConfig({ testTimeout: 30_000 });
 configure({ asyncUtilTimeout: 10_000 });
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  saved.files = [];
+});
 
 const BASE = `/api/app/orgs/${ORG}/billing`;
 const UPGRADE_INVOICE = 'inv_01JABCDEFGHJKMNPQRSTVWXYZ9';
@@ -41,6 +49,8 @@ function backend(subscriptions: ReturnType<typeof subscription>[], overrides: (c
     if (path === `${BASE}/subscriptions/${SUBSCRIPTION_ID}/cancel`) return json({ ...subscriptions[0], cancel_at_period_end: true });
     if (path === `${BASE}/invoices`) return json(page([invoice(), invoice({ id: 'inv_01JABCDEFGHJKMNPQRSTVWXYZ1', number: 41, status: 'paid' })]));
     if (path === `${BASE}/payments`) return json(page([]));
+    if (path === `${BASE}/payment-methods`) return json({ items: [] });
+    if (path === `${BASE}/acts`) return json(page([]));
     return problem(404);
   });
 }
@@ -53,6 +63,10 @@ function billingPage(me: Me = customerMe('owner'), path = '/app/billing') {
 }
 
 const posts = (calls: Call[]) => calls.filter((c) => c.method === 'POST').map((c) => [c.url, c.body]);
+const deletes = (calls: Call[]) => calls.filter((c) => c.method === 'DELETE').map((c) => c.url);
+const pdf = (name: string) => new Response('%PDF-1.4', {
+  headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="doc.pdf"; filename*=UTF-8''${encodeURIComponent(name)}` },
+});
 
 describe('the billing page', () => {
   it('offers the plans cheapest first when the organization has no subscription, and starts a trial', async () => {
@@ -159,6 +173,63 @@ describe('the billing page', () => {
     backend([subscription()]);
     billingPage(customerMe('owner'), '/app/billing?tab=payments');
     expect(await screen.findByText('Платежей пока нет.')).toBeTruthy();
+  });
+
+  it('downloads an invoice PDF under the Russian name the server gives', async () => {
+    const calls = backend([subscription()], (call) => (call.url === `${BASE}/invoices/inv_01JABCDEFGHJKMNPQRSTVWXYZ1/pdf`
+      ? pdf('Счёт № 41 от 20.11.2026.pdf') : undefined));
+    billingPage(customerMe('owner'), '/app/billing?tab=invoices');
+    const paid = within((await screen.findByText('№ 41')).closest('tr') as HTMLElement);
+    await userEvent.click(paid.getByRole('button', { name: /PDF/ }));
+    await waitFor(() => expect(saved.files).toEqual(['Счёт № 41 от 20.11.2026.pdf']));
+    expect(calls.filter((c) => c.url.endsWith('/pdf')).map((c) => c.method)).toEqual(['GET']);
+  });
+
+  it('says closing documents appear after payment when there are none yet', async () => {
+    backend([subscription()]);
+    billingPage(customerMe('owner'), '/app/billing?tab=documents');
+    expect(await screen.findByText(/Акт \(или УПД, если в счёте есть НДС\) появляется здесь после оплаты счёта/)).toBeTruthy();
+  });
+
+  it('lists the closing documents with their invoice and downloads one', async () => {
+    const calls = backend([subscription()], (call) => {
+      if (call.url.split('?')[0] === `${BASE}/acts`) return json({ items: [act(), act({ id: 'act_01JABCDEFGHJKMNPQRSTVWXYZ2', number: 6, kind: 'act', invoice_number: 40 })], next_cursor: 'next' });
+      if (call.url === `${BASE}/acts/${ACT_ID}/pdf`) return pdf('УПД № 7 от 20.11.2026.pdf');
+      return undefined;
+    });
+    billingPage(customerMe('owner'), '/app/billing?tab=documents');
+    const upd = within((await screen.findByText('УПД № 7')).closest('tr') as HTMLElement);
+    expect(upd.getByText('20.11.2026')).toBeTruthy();
+    expect(upd.getByRole('link', { name: '№ 41' }).getAttribute('href')).toBe('/app/billing/invoices/inv_01JABCDEFGHJKMNPQRSTVWXYZ1');
+    expect(upd.getByText('9 990,00 ₽')).toBeTruthy();
+    expect(screen.getByText('Акт № 6')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Загрузить ещё' })).toBeTruthy(); // paged
+    await userEvent.click(upd.getByRole('button', { name: /PDF/ }));
+    await waitFor(() => expect(saved.files).toEqual(['УПД № 7 от 20.11.2026.pdf']));
+    expect(calls.some((c) => c.url === `${BASE}/acts/${ACT_ID}/pdf`)).toBe(true);
+  });
+
+  it('withdraws the card autopay only after a confirmation that renewals then need a manual payment', async () => {
+    let methods = [paymentMethod()];
+    const calls = backend([subscription()], (call) => {
+      if (call.url === `${BASE}/payment-methods`) return json({ items: methods });
+      if (call.url === `${BASE}/payment-methods/${METHOD_ID}` && call.method === 'DELETE') {
+        methods = [];
+        return new Response(null, { status: 204 });
+      }
+      return undefined;
+    });
+    billingPage();
+    const card = within((await screen.findByText('Bank card *1111')).closest('[data-method]') as HTMLElement);
+    expect(card.getByText('Автоплатёж')).toBeTruthy();
+    expect(card.getByText(/^ЮKassa · сохранена 20\.11\.2026, 12:00 МСК$/)).toBeTruthy();
+    await userEvent.click(card.getByRole('button', { name: 'Отключить автоплатёж' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.getByText(/Каждый следующий период нужно будет оплачивать вручную/)).toBeTruthy();
+    expect(deletes(calls)).toEqual([]);
+    await userEvent.click(dialog.getByRole('button', { name: 'Отключить автоплатёж' }));
+    await waitFor(() => expect(deletes(calls)).toEqual([`${BASE}/payment-methods/${METHOD_ID}`]));
+    expect(await screen.findByText(/Карта не сохранена: каждый период оплачивается вручную/)).toBeTruthy();
   });
 
   it('is closed to roles that do not manage the organization', async () => {

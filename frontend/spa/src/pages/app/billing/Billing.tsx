@@ -4,14 +4,15 @@ import { useSearchParams } from 'react-router';
 import { useMe } from '../../../auth/session';
 import { PageHeader } from '../../../components/PageHeader';
 import { useCan } from '../../../lib/permissions';
+import { ActsTable } from './ActsTable';
 import { InvoicesTable } from './InvoicesTable';
 import { PaymentsTable } from './PaymentsTable';
 import { SubscriptionPanel } from './SubscriptionPanel';
 
-const TABS = ['subscription', 'invoices', 'payments'] as const;
+const TABS = ['subscription', 'invoices', 'documents', 'payments'] as const;
 type Tab = (typeof TABS)[number];
 
-/** «Тариф и оплата»: the organization's plan and subscription, its invoices and its payments. */
+/** «Тариф и оплата»: the organization's plan and subscription, its invoices, closing documents and payments. */
 export default function Billing() {
   const { t } = useTranslation();
   const can = useCan();
@@ -33,6 +34,7 @@ export default function Billing() {
         items={[
           { key: 'subscription', label: t('appBilling.tabs.subscription'), children: <SubscriptionPanel orgId={orgId} /> },
           { key: 'invoices', label: t('appBilling.tabs.invoices'), children: <InvoicesTable orgId={orgId} /> },
+          { key: 'documents', label: t('appBilling.tabs.documents'), children: <ActsTable orgId={orgId} /> },
           { key: 'payments', label: t('appBilling.tabs.payments'), children: <PaymentsTable orgId={orgId} /> },
         ]}
       />

@@ -11,6 +11,8 @@ import { renderRoutes } from '../../../test/render';
 import { InvoicePage } from './InvoicePage';
 import { rememberCheckout, returnedFromCheckout } from './model';
 
+const saved = vi.hoisted(() => ({ files: [] as string[] }));
+vi.mock('../../../lib/download', () => ({ saveBlob: (_: Blob, name: string) => saved.files.push(name) }));
 const left = vi.hoisted(() => ({ urls: [] as string[] }));
 vi.mock('./model', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./model')>()),
@@ -22,6 +24,7 @@ vi.setConfig({ testTimeout: 30_000 });
 configure({ asyncUtilTimeout: 10_000 });
 beforeEach(() => {
   left.urls = [];
+  saved.files = [];
   sessionStorage.clear();
 });
 afterEach(() => vi.unstubAllGlobals());
@@ -34,6 +37,10 @@ function backend(states: ReturnType<typeof invoice>[]) {
   let reads = 0;
   return stubFetch((call: Call) => {
     if (call.url === `${BASE}/invoices/${INVOICE_ID}`) return json(states[Math.min(reads++, states.length - 1)]);
+    if (call.url === `${BASE}/invoices/${INVOICE_ID}/pdf`) {
+      return new Response('%PDF-1.4', { headers: { 'Content-Type': 'application/pdf',
+        'Content-Disposition': `attachment; filename="invoice-42-2026-12-01.pdf"; filename*=UTF-8''${encodeURIComponent('Счёт № 42 от 01.12.2026.pdf')}` } });
+    }
     if (call.url === `${BASE}/invoices/${INVOICE_ID}/pay`) {
       return json({ invoice_id: INVOICE_ID, attempt: 1, provider: 'yookassa', status: 'pending', confirmation_url: CHECKOUT_URL });
     }
@@ -88,6 +95,20 @@ describe('the invoice page', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Попробовать ещё раз' }));
     await waitFor(() => expect(left.urls).toEqual([CHECKOUT_URL]));
     expect(pays(calls)).toHaveLength(1);
+  });
+
+  it('downloads the invoice as a PDF under its Russian name', async () => {
+    backend([invoice()]);
+    invoicePage();
+    await userEvent.click(await screen.findByRole('button', { name: /Скачать PDF/ }));
+    await waitFor(() => expect(saved.files).toEqual(['Счёт № 42 от 01.12.2026.pdf']));
+  });
+
+  it('offers no PDF for a draft (it has no number yet)', async () => {
+    backend([invoice({ number: null, status: 'draft', issued_at: null })]);
+    invoicePage();
+    expect(await screen.findByText('Счёт черновик')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Скачать PDF/ })).toBeNull();
   });
 
   it('shows an error with a retry when the invoice cannot be loaded', async () => {

@@ -11,7 +11,7 @@ import { PageHeader } from '../../../components/PageHeader';
 import { PageSpin } from '../../../components/PageSpin';
 import { useDateTime } from '../../../lib/format';
 import { useCan } from '../../../lib/permissions';
-import { invoiceNumber } from './InvoicesTable';
+import { InvoicePdfButton, invoiceNumber } from './InvoicesTable';
 import { InvoiceStatusTag, useMoney } from './labels';
 import { forgetCheckout, goToCheckout, rememberCheckout, returnedFromCheckout } from './model';
 
@@ -64,7 +64,12 @@ export function InvoicePage({ orgId, invoiceId, checkWindowMs = CHECK_WINDOW_MS 
     <>
       <PageHeader
         title={t('appBilling.invoice.title', { number: invoiceNumber(data, t) })}
-        extra={<Link to="/app/billing?tab=invoices"><Button icon={<ArrowLeftOutlined />}>{t('appBilling.invoice.back')}</Button></Link>}
+        extra={(
+          <>
+            {data.number !== null && <InvoicePdfButton orgId={orgId} invoice={data}>{t('appBilling.downloadPdf')}</InvoicePdfButton>}
+            <Link to="/app/billing?tab=invoices"><Button icon={<ArrowLeftOutlined />}>{t('appBilling.invoice.back')}</Button></Link>
+          </>
+        )}
       />
       <Flex vertical gap={16}>
         {data.status === 'paid' && (
@@ -184,8 +189,6 @@ function InvoiceDetails({ invoice }: { invoice: Invoice }) {
         <Descriptions.Item label={t('appBilling.invoice.dueAt')}>{dateTime(invoice.due_at)}</Descriptions.Item>
         {invoice.paid_at && <Descriptions.Item label={t('appBilling.invoice.paidAt')}>{dateTime(invoice.paid_at)}</Descriptions.Item>}
       </Descriptions>
-      {/* TODO(issue 10, docs part): «Скачать PDF» (GET /api/app/orgs/{org_id}/billing/invoices/{invoice_id}/pdf) and the
-          invoice's act (GET …/billing/acts, …/acts/{act_id}/pdf) once those routes are in docs/openapi.json. */}
       <Table
         rowKey={(_, index) => String(index)}
         size="small"

@@ -1,11 +1,13 @@
-import { Button, Typography } from 'antd';
+import { Button, Flex, Typography } from 'antd';
 import type { TFunction } from 'i18next';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { billingKeys, listInvoices, type Invoice } from '../../../api/appBilling';
+import { billingKeys, downloadInvoicePdf, listInvoices, type Invoice } from '../../../api/appBilling';
 import { PagedTable, usePagedQuery } from '../../../components/PagedTable';
 import { useDateTime } from '../../../lib/format';
 import { useCan } from '../../../lib/permissions';
+import { DownloadButton } from './DownloadButton';
 import { InvoiceStatusTag, useMoney } from './labels';
 
 /** The organization's invoices, newest first; an open one is paid from its page. */
@@ -36,15 +38,27 @@ export function InvoicesTable({ orgId }: { orgId: string }) {
         { key: 'total', title: t('appBilling.invoices.total'), width: 150, align: 'right', render: (_, invoice) => money(invoice.total.kopecks) },
         { key: 'status', title: t('appBilling.invoices.status'), width: 130, render: (_, invoice) => <InvoiceStatusTag status={invoice.status} /> },
         {
-          key: 'actions', title: '', width: 130, fixed: 'right',
-          render: (_, invoice) => invoice.status === 'issued' && can('app.billing.change') && (
-            <Button size="small" type="primary" onClick={() => navigate(page(invoice))}>{t('appBilling.payInvoice')}</Button>
+          key: 'actions', title: '', width: 190, fixed: 'right',
+          render: (_, invoice) => (
+            <Flex gap={8}>
+              {invoice.status === 'issued' && can('app.billing.change') && (
+                <Button size="small" type="primary" onClick={() => navigate(page(invoice))}>{t('appBilling.payInvoice')}</Button>
+              )}
+              {invoice.number !== null && <InvoicePdfButton orgId={orgId} invoice={invoice} size="small" />}
+            </Flex>
           ),
-          // TODO(issue 10, docs part): the invoice's PDF (GET /api/app/orgs/{org_id}/billing/invoices/{invoice_id}/pdf)
-          // and the acts (GET …/billing/acts, …/acts/{act_id}/pdf) go here once they are in docs/openapi.json.
         },
       ]}
     />
+  );
+}
+
+/** The счёт as a PDF; a draft has no number yet, so no document either. */
+export function InvoicePdfButton({ orgId, invoice, size, children = 'PDF' }: {
+  orgId: string; invoice: Invoice; size?: 'small'; children?: ReactNode;
+}) {
+  return (
+    <DownloadButton size={size} load={() => downloadInvoicePdf(orgId, invoice.id)} fallback={`invoice-${invoice.number}.pdf`}>{children}</DownloadButton>
   );
 }
 

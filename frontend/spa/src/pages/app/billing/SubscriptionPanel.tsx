@@ -13,6 +13,7 @@ import { useCan } from '../../../lib/permissions';
 import { ChangePlanDialog } from './ChangePlanDialog';
 import { SubscriptionStateTag, useLimitValue, useMoney, usePlans } from './labels';
 import { currentSubscription, daysLeft } from './model';
+import { PaymentMethodsCard } from './PaymentMethodsCard';
 import { PlanCards } from './PlanCards';
 
 /** The current subscription with what to do next, or the plans to choose from when there is none. */
@@ -104,14 +105,6 @@ function SubscriptionCard({ orgId, subscription }: { orgId: string; subscription
           {plan && Object.entries(plan.limits).map(([limit, value]) => (
             <Descriptions.Item key={limit} label={t(`appBilling.limits.${limit}`, { defaultValue: limit })}>{limitValue(value)}</Descriptions.Item>
           ))}
-          <Descriptions.Item label={t('appBilling.savedMethod')}>
-            {subscription.saved_method
-              ? <Typography.Text>{subscription.saved_method.title}</Typography.Text>
-              : <Typography.Text type="secondary">{t('appBilling.noSavedMethod')}</Typography.Text>}
-            {/* TODO(issue 10, docs part): withdraw the autopayment consent here with
-                DELETE /api/app/orgs/{org_id}/billing/payment-methods/{id} (and list them with GET …/payment-methods)
-                once the route is in docs/openapi.json. */}
-          </Descriptions.Item>
         </Descriptions>
         {state === 'trial' && mayChange && (
           <Flex wrap gap={8} align="center" style={{ marginTop: 12 }}>
@@ -121,6 +114,7 @@ function SubscriptionCard({ orgId, subscription }: { orgId: string; subscription
         )}
         {!mayChange && <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>{t('appBilling.readOnly')}</Typography.Paragraph>}
       </Card>
+      <PaymentMethodsCard orgId={orgId} />
       {changing && <ChangePlanDialog orgId={orgId} subscription={subscription} plans={plans.data ?? []} onClose={() => setChanging(false)} />}
       <Modal
         open={canceling}

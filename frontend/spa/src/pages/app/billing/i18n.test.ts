@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BILLING_PAYMENT_STATUSES, INVOICE_STATUSES, PLAN_CHANGE_KINDS, SUBSCRIPTION_STATES } from '../../../api/appBilling';
+import { ACT_KINDS, BILLING_PAYMENT_STATUSES, INVOICE_STATUSES, PLAN_CHANGE_KINDS, SUBSCRIPTION_STATES } from '../../../api/appBilling';
 import en from '../../../i18n/en.json';
 import ru from '../../../i18n/ru.json';
 import { expectSameKeysAndPlaceholders, flatten } from '../../../test/i18nNamespace';
@@ -19,6 +19,7 @@ describe('the appBilling texts', () => {
       ...INVOICE_STATUSES.map((status) => `invoiceStatus.${status}`),
       ...BILLING_PAYMENT_STATUSES.map((status) => `paymentStatus.${status}`),
       ...PLAN_CHANGE_KINDS.map((kind) => `change.${kind}`),
+      ...ACT_KINDS.map((kind) => `actKind.${kind}`),
       ...PLANS.flatMap((plan) => Object.keys(plan.limits)).map((limit) => `limits.${limit}`),
       'purpose.subscription_period', 'purpose.plan_change', 'purpose.license_renewal',
       'provider.yookassa', 'provider.tbank',
