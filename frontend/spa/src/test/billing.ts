@@ -74,8 +74,8 @@ export function dunningRun(overrides: Partial<DunningRun> = {}): DunningRun {
     id: RUN_ID, invoice_id: INVOICE_ID, invoice_number: 17, subscription_id: SUBSCRIPTION_ID, org_id: ROMASHKA,
     state: 'running', tries: 1, max_attempts: 3, started_at: '2026-12-15T09:00:00Z', ended_at: null,
     steps: [
-      { at: '2026-12-15T09:00:01Z', step: 'check', outcome: 'due', detail: null },
-      { at: '2026-12-15T09:00:02Z', step: 'charge', outcome: 'retry', detail: 'insufficient_funds' },
+      { at: '2026-12-15T09:00:01Z', step: 'check', outcome: 'issued', detail: null },
+      { at: '2026-12-15T09:00:02Z', step: 'charge', outcome: 'retry', detail: 'attempt 1: insufficient_funds' },
       { at: '2026-12-15T09:00:03Z', step: 'mail:declined', outcome: 'sent 1', detail: null },
     ],
     ...overrides,

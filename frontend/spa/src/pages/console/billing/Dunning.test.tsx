@@ -13,7 +13,7 @@ vi.setConfig({ testTimeout: 60_000 });
 
 const ENDED = dunningRun({
   state: 'suspended', tries: 3, ended_at: '2026-12-25T09:00:00Z',
-  steps: [...dunningRun().steps, { at: '2026-12-25T09:00:00Z', step: 'suspend', outcome: 'done', detail: null }],
+  steps: [...dunningRun().steps, { at: '2026-12-25T09:00:00Z', step: 'suspend', outcome: 'suspended', detail: 'licenses held: 1' }],
 });
 const listCalls = (calls: Call[]) => calls.filter((c) => pathOf(c.url) === '/api/console/billing/dunning-runs');
 
@@ -58,9 +58,10 @@ describe('dunning', () => {
     expect(await screen.findByRole('heading', { name: /^Дожим от/ })).toBeTruthy();
     expect(screen.getByText('Списание с карты')).toBeTruthy();
     expect(screen.getByText(/повтор позже/)).toBeTruthy();
-    expect(screen.getByText('insufficient_funds')).toBeTruthy();
+    expect(screen.getByText('attempt 1: insufficient_funds')).toBeTruthy();
+    expect(screen.getByText(/Проверка счёта/).parentElement!.textContent).toContain('Выставлен');
     expect(screen.getByText('Письмо: платёж отклонён')).toBeTruthy();
-    expect(screen.getByText('Приостановка доступа')).toBeTruthy();
+    expect(screen.getByText('Приостановка доступа').parentElement!.textContent).toContain('приостановлено');
     expect(screen.getByRole('link', { name: 'Открыть подписку' }).getAttribute('href')).toBe(`/console/billing/subscriptions/${ENDED.subscription_id}`);
   });
 

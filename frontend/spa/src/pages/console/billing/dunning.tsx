@@ -2,6 +2,7 @@ import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { DunningState, DunningStep } from '../../../api/billing';
 
+const INVOICE_STEPS = new Set(['check', 'restore', 'done']);
 const STATE_COLOR: Record<DunningState, string> = { running: 'processing', restored: 'green', suspended: 'red', failed: 'orange' };
 
 export function DunningStateTag({ state }: { state: DunningState }) {
@@ -18,7 +19,10 @@ export function useDunningStep(): (step: Pick<DunningStep, 'step' | 'outcome'>) 
       ? t('billing.dunning.steps.mail', { letter: t(`billing.dunning.letters.${letter}`, { defaultValue: letter }) })
       : t(`billing.dunning.steps.${kind}`, { defaultValue: step });
     const [word, ...rest] = outcome.split(' ');
-    const outcomeLabel = t(`billing.dunning.outcomes.${word}`, { defaultValue: outcome, rest: rest.join(' ') });
+    // check, restore and done record the invoice's status; the other steps their own outcome
+    const outcomeLabel = INVOICE_STEPS.has(kind)
+      ? t(`billing.invoiceStatus.${outcome}`, { defaultValue: outcome })
+      : t(`billing.dunning.outcomes.${word}`, { defaultValue: outcome, rest: rest.join(' ') });
     return { step: stepLabel, outcome: outcomeLabel };
   };
 }
