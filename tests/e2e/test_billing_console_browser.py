@@ -280,7 +280,7 @@ def test_admin_reads_a_dunning_run_and_its_steps(cloud: Any, browser: Any, admin
             assert answer.status < 400 or answer.status >= 500, answer.text()
             return list(answer.json()["items"]) if answer.ok else []
 
-        runs = wait_for(started, 180)
+        runs = wait_for(started, 420)  # the daily job renews every due subscription (the demo data's too) first
     run = runs[0]
 
     page = context.new_page()
