@@ -261,6 +261,7 @@ def test_admin_exports_a_customers_payments_as_csv(admin: BrowserContext, card_p
     page.close()
 
 
+@pytest.mark.timeout(900)  # making a run waits for the daily job, which renews the demo data's subscriptions too
 def test_admin_reads_a_dunning_run_and_its_steps(cloud: Any, browser: Any, admin: BrowserContext) -> None:
     """Last in the file: without a run made earlier in the session it makes one, moving the platform clock
     past a period's end (the signed-in session does not survive that: a new one reads the page)."""
