@@ -59,9 +59,9 @@ describe('dunning', () => {
     expect(screen.getByText('Списание с карты')).toBeTruthy();
     expect(screen.getByText(/повтор позже/)).toBeTruthy();
     expect(screen.getByText('attempt 1: insufficient_funds')).toBeTruthy();
-    expect(screen.getByText(/Проверка счёта/).parentElement!.textContent).toContain('Выставлен');
+    expect(screen.getByText('Проверка счёта').closest('div')!.textContent).toContain('Выставлен');
     expect(screen.getByText('Письмо: платёж отклонён')).toBeTruthy();
-    expect(screen.getByText('Приостановка доступа').parentElement!.textContent).toContain('приостановлено');
+    expect(screen.getByText('Приостановка доступа').closest('div')!.textContent).toContain('приостановлено');
     expect(screen.getByRole('link', { name: 'Открыть подписку' }).getAttribute('href')).toBe(`/console/billing/subscriptions/${ENDED.subscription_id}`);
   });
 
