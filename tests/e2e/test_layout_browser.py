@@ -104,7 +104,7 @@ def test_every_console_list_page_fits_a_1440_px_screen(console: BrowserContext, 
         *(f"/console/customers/{org_id}?tab={tab}"
           for tab in ("licenses", "payments", "contacts", "documents", "activity")),
         *(f"/console/billing/{tab}" for tab in ("subscriptions", "invoices", "payments", "plans", "providers",
-                                                "integrations")),
+                                                "integrations", "acts", "dunning", "seller")),
         f"/console/billing/invoices/{renewal.json()['id']}",
     ]
     measured = [fits(page, path) for path in paths]

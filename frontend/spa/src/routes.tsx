@@ -39,6 +39,10 @@ const PaymentDetail = lazy(() => import('./pages/console/billing/PaymentDetail')
 const BillingPlans = lazy(() => import('./pages/console/billing/Plans'));
 const PaymentProviders = lazy(() => import('./pages/console/billing/Providers'));
 const IntegrationKeys = lazy(() => import('./pages/console/billing/IntegrationKeys'));
+const ActsList = lazy(() => import('./pages/console/billing/ActsList'));
+const DunningRuns = lazy(() => import('./pages/console/billing/DunningRuns'));
+const DunningRunDetail = lazy(() => import('./pages/console/billing/DunningRunDetail'));
+const SellerRequisites = lazy(() => import('./pages/console/billing/SellerRequisites'));
 
 const Team = lazy(() => import('./pages/app/Team'));
 const StaffAccess = lazy(() => import('./pages/app/StaffAccess'));
@@ -104,6 +108,10 @@ export const routes: RouteObject[] = [
               { path: 'billing/plans', element: <BillingPlans /> },
               { path: 'billing/providers', element: <PaymentProviders /> },
               { path: 'billing/integrations', element: <IntegrationKeys /> },
+              { path: 'billing/acts', element: <ActsList /> },
+              { path: 'billing/dunning', element: <DunningRuns /> },
+              { path: 'billing/dunning/:runId', element: <DunningRunDetail /> },
+              { path: 'billing/seller', element: <SellerRequisites /> },
               { path: 'notifications', element: <ConsoleNotifications /> },
               { path: 'customers/:orgId/notifications', element: <CustomerNotifications /> },
               { path: 'profile', element: <Profile area="console" /> },

@@ -1,4 +1,4 @@
-import { answer, api, type Answer, type Body, type Query } from './client';
+import { answer, api, file, type Answer, type Body, type Query } from './client';
 import * as schema from './schema';
 
 // The enumerations the billing pages filter by and label, as docs/openapi.json lists them (the generated lists
@@ -8,6 +8,8 @@ export const SUBSCRIPTION_STATES = values(schema.pathsApiConsoleBillingSubscript
 export const INVOICE_STATUSES = values(schema.pathsApiConsoleBillingInvoicesGetParametersQueryStatusAnyOf0Values);
 export const PAYMENT_STATUSES = values(schema.billingPaymentViewStatusValues);
 export const PAYMENT_PROVIDERS = values(schema.activeProviderChoiceProviderValues);
+export const DUNNING_STATES = values(schema.dunningRunViewStateValues);
+export const TAX_REGIMES = schema.taxRegimeValues;
 /** Who reports payments besides the card providers: 1С / a CRM, and billing staff by hand. */
 export const PAYMENT_SOURCES = [...PAYMENT_PROVIDERS, 'external', 'manual'] as const;
 
@@ -22,6 +24,10 @@ export const billingKeys = {
   invoice: (id: string) => ['billing', 'invoice', id] as const,
   payments: (filters: PaymentFilters) => ['billing', 'payments', filters] as const,
   payment: (provider: string, id: string) => ['billing', 'payment', provider, id] as const,
+  acts: (filters: ActFilters) => ['billing', 'acts', filters] as const,
+  dunningRuns: (filters: DunningRunFilters) => ['billing', 'dunning-runs', filters] as const,
+  dunningRun: (id: string) => ['billing', 'dunning-run', id] as const,
+  seller: ['billing', 'seller'] as const,
   providers: ['billing', 'providers'] as const,
   integrationKeys: ['billing', 'integration-keys'] as const,
 };
@@ -35,7 +41,10 @@ export type Invoice = Answer<'/api/console/billing/invoices/{invoice_id}', 'get'
 export type InvoiceStatus = Invoice['status'];
 export type InvoiceLine = Invoice['lines'][number];
 export type Amount = Invoice['total'];
-export type BillingPayment = Answer<'/api/console/billing/payments/{provider}/{provider_payment_id}', 'get'>;
+export type BillingPayment = Answer<'/api/console/billing/payments', 'get'>['items'][number];
+/** A payment with its refunds (oldest first) and what they hold back. */
+export type PaymentWithRefunds = Answer<'/api/console/billing/payments/{provider}/{provider_payment_id}', 'get'>;
+export type Refund = PaymentWithRefunds['refunds'][number];
 export type PaymentStatus = BillingPayment['status'];
 
 export type SubscriptionFilters = Omit<Query<'/api/console/billing/subscriptions', 'get'>, 'cursor' | 'limit'>;
@@ -65,6 +74,55 @@ export const getPayment = (provider: string, providerPaymentId: string) =>
   answer(api.GET('/api/console/billing/payments/{provider}/{provider_payment_id}', {
     params: { path: { provider, provider_payment_id: providerPaymentId } },
   }));
+
+/** The счёт as a PDF file (with the server's file name). */
+export const invoicePdf = (invoiceId: string) =>
+  file(api.GET('/api/console/billing/invoices/{invoice_id}/pdf', { params: { path: { invoice_id: invoiceId } }, parseAs: 'blob' }));
+
+// --- refunds and payment files --------------------------------------------------------------------
+
+export type RefundRequest = Body<'/api/console/billing/payments/{provider}/{provider_payment_id}/refund', 'post'>;
+export type PaymentExportQuery = Query<'/api/console/billing/payments/export', 'get'>;
+export type ExportFormat = NonNullable<PaymentExportQuery['format']>;
+export type PaymentImportRequest = Body<'/api/console/billing/payments/import', 'post'>;
+export type PaymentImportReport = Answer<'/api/console/billing/payments/import', 'post'>;
+
+/** Refunds through the payment's provider (all that is left without an amount); a repeat refunds nothing twice. */
+export const refundPayment = (provider: string, providerPaymentId: string, body: RefundRequest) =>
+  answer(api.POST('/api/console/billing/payments/{provider}/{provider_payment_id}/refund', {
+    params: { path: { provider, provider_payment_id: providerPaymentId } }, body,
+  }));
+export const exportPayments = (query: PaymentExportQuery) =>
+  file(api.GET('/api/console/billing/payments/export', { params: { query }, parseAs: 'blob' }));
+/** A bank statement (CSV or XLSX): `dryRun` previews and changes nothing. */
+export const importPayments = (body: PaymentImportRequest, dryRun: boolean) =>
+  answer(api.POST('/api/console/billing/payments/import', { params: { query: { dry_run: dryRun } }, body }));
+
+// --- closing documents (акт, УПД) and the seller's requisites --------------------------------------
+
+export type Act = Answer<'/api/console/billing/acts', 'get'>['items'][number];
+export type ActFilters = Omit<Query<'/api/console/billing/acts', 'get'>, 'cursor' | 'limit'>;
+export type SellerRequisites = Answer<'/api/console/billing/seller', 'get'>;
+export type Requisites = Body<'/api/console/billing/seller', 'put'>;
+
+export const listActs = (filters: ActFilters, cursor?: string) =>
+  answer(api.GET('/api/console/billing/acts', { params: { query: { ...filters, cursor } } }));
+export const actPdf = (actId: string) =>
+  file(api.GET('/api/console/billing/acts/{act_id}/pdf', { params: { path: { act_id: actId } }, parseAs: 'blob' }));
+export const getSeller = () => answer(api.GET('/api/console/billing/seller'));
+export const saveSeller = (body: Requisites) => answer(api.PUT('/api/console/billing/seller', { body }));
+
+// --- dunning runs («дожим»: retries of a failed renewal charge, then suspension) --------------------
+
+export type DunningRun = Answer<'/api/console/billing/dunning-runs/{run_id}', 'get'>;
+export type DunningState = DunningRun['state'];
+export type DunningStep = DunningRun['steps'][number];
+export type DunningRunFilters = Omit<Query<'/api/console/billing/dunning-runs', 'get'>, 'cursor' | 'limit'>;
+
+export const listDunningRuns = (filters: DunningRunFilters, cursor?: string) =>
+  answer(api.GET('/api/console/billing/dunning-runs', { params: { query: { ...filters, cursor } } }));
+export const getDunningRun = (runId: string) =>
+  answer(api.GET('/api/console/billing/dunning-runs/{run_id}', { params: { path: { run_id: runId } } }));
 
 /** «Счёт на продление»: an invoice for the license's new terms; paying it signs the license's next version. */
 export const createRenewalInvoice = (licenseId: string, body: RenewalInvoiceRequest) =>

@@ -20,11 +20,12 @@ export default function ConsoleLayout() {
         { path: '/console/billing/subscriptions', icon: null, label: t('billing.nav.subscriptions'), action: 'console.billing.read' },
         { path: '/console/billing/invoices', icon: null, label: t('billing.nav.invoices'), action: 'console.billing.read' },
         { path: '/console/billing/payments', icon: null, label: t('billing.nav.payments'), action: 'console.billing.read' },
+        { path: '/console/billing/acts', icon: null, label: t('billing.nav.acts'), action: 'console.billing.read' },
+        { path: '/console/billing/dunning', icon: null, label: t('billing.nav.dunning'), action: 'console.billing.read' },
         { path: '/console/billing/plans', icon: null, label: t('billing.nav.plans'), action: 'console.billing.read' },
         { path: '/console/billing/providers', icon: null, label: t('billing.nav.providers'), action: 'console.billing.read' },
+        { path: '/console/billing/seller', icon: null, label: t('billing.nav.seller'), action: 'console.billing.read' },
         { path: '/console/billing/integrations', icon: null, label: t('billing.nav.integrations'), action: 'console.integrations.read' },
-        // TODO(issue 10): «Взыскание» (flows: GET /api/console/billing/dunning-runs) and «Реквизиты продавца» (docs:
-        // GET/PUT /api/console/billing/seller) pages, once those routes are in docs/openapi.json.
       ],
     },
     { path: '/console/notifications', icon: <BellOutlined />, label: t('notifications:nav'), action: 'console.notifications.self.read' },

@@ -1,4 +1,4 @@
-import type { BillingPayment, BillingPlan, Invoice, ProviderSettings, Subscription } from '../api/billing';
+import type { Act, BillingPayment, BillingPlan, DunningRun, Invoice, PaymentWithRefunds, ProviderSettings, Refund, SellerRequisites, Subscription } from '../api/billing';
 
 /** Billing data as the console's API answers it (tessera.billing.models), for the billing pages' tests. */
 export const ROMASHKA = 'org_01JAAAAAAAAAAAAAAAAAAAAAAA';
@@ -40,7 +40,55 @@ export function invoice(overrides: Partial<Invoice> = {}): Invoice {
 export function payment(overrides: Partial<BillingPayment> = {}): BillingPayment {
   return {
     id: 'pay_01JPPPPPPPPPPPPPPPPPPPPPP1', org_id: ROMASHKA, provider: 'yookassa', provider_payment_id: '2f6b1c1e-000f-5000-9000-1b2c3d4e5f60',
-    invoice_id: INVOICE_ID, attempt: 1, amount: rub(999_000), status: 'applied', created_at: '2026-12-02T10:00:00Z',
+    invoice_id: INVOICE_ID, attempt: 1, amount: rub(999_000), status: 'applied', refunded: rub(0), created_at: '2026-12-02T10:00:00Z',
+    ...overrides,
+  };
+}
+
+export function paymentWithRefunds(overrides: Partial<PaymentWithRefunds> = {}): PaymentWithRefunds {
+  return { ...payment(), refunds: [], ...overrides };
+}
+
+export function refund(overrides: Partial<Refund> = {}): Refund {
+  return {
+    id: 'rfd_01JRRRRRRRRRRRRRRRRRRRRRR1', number: 1, amount: rub(300_000), reason: 'Клиент отказался от части мест',
+    status: 'succeeded', provider_refund_id: '2f6b1c1e-0015-5000-a000-1b2c3d4e5f60', error_code: null,
+    created_by: 'usr_01JBBBBBBBBBBBBBBBBBBBBBB1', created_at: '2026-12-03T10:00:00Z', updated_at: '2026-12-03T10:00:05Z',
+    ...overrides,
+  };
+}
+
+export const ACT_ID = 'act_01JCCCCCCCCCCCCCCCCCCCCCC1';
+
+export function act(overrides: Partial<Act> = {}): Act {
+  return {
+    id: ACT_ID, number: 5, kind: 'upd', invoice_id: INVOICE_ID, invoice_number: 17, org_id: ROMASHKA,
+    issued_on: '2026-12-02', total: rub(999_000), ...overrides,
+  };
+}
+
+export const RUN_ID = 'dun_01JDDDDDDDDDDDDDDDDDDDDDD1';
+
+export function dunningRun(overrides: Partial<DunningRun> = {}): DunningRun {
+  return {
+    id: RUN_ID, invoice_id: INVOICE_ID, invoice_number: 17, subscription_id: SUBSCRIPTION_ID, org_id: ROMASHKA,
+    state: 'running', tries: 1, max_attempts: 3, started_at: '2026-12-15T09:00:00Z', ended_at: null,
+    steps: [
+      { at: '2026-12-15T09:00:01Z', step: 'check', outcome: 'issued', detail: null },
+      { at: '2026-12-15T09:00:02Z', step: 'charge', outcome: 'retry', detail: 'attempt 1: insufficient_funds' },
+      { at: '2026-12-15T09:00:03Z', step: 'mail:declined', outcome: 'sent 1', detail: null },
+    ],
+    ...overrides,
+  };
+}
+
+export function seller(overrides: Partial<SellerRequisites> = {}): SellerRequisites {
+  return {
+    seller_id: 'default', name: 'ООО «Тессера»', inn: '7707083893', kpp: '770701001', ogrn: '1027700132195',
+    address: '125009, г. Москва, ул. Тверская, д. 1', phone: null,
+    bank: { bank_name: 'ПАО Сбербанк', bik: '044525225', account: '40702810938000000001', corr_account: '30101810400000000225' },
+    head: { position: 'Генеральный директор', name: 'Иванов И. И.' }, accountant: null, tax_regime: 'osn',
+    saved_at: '2026-12-01T09:00:00Z', saved_by: 'usr_01JBBBBBBBBBBBBBBBBBBBBBB1',
     ...overrides,
   };
 }

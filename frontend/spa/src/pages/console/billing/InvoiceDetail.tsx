@@ -1,14 +1,15 @@
-import { CheckCircleOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { CheckCircleOutlined, FilePdfOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Table, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { billingKeys, getInvoice, listPayments, type InvoiceLine } from '../../../api/billing';
-import { ErrorState } from '../../../components/errors';
+import { billingKeys, getInvoice, invoicePdf, listPayments, type InvoiceLine } from '../../../api/billing';
+import { ErrorState, useShowError } from '../../../components/errors';
 import { usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { PageSpin } from '../../../components/PageSpin';
+import { saveBlob } from '../../../lib/download';
 import { useDateTime } from '../../../lib/format';
 import { useCustomer } from '../../../lib/names';
 import { useCan } from '../../../lib/permissions';
@@ -30,6 +31,12 @@ export default function InvoiceDetail() {
   const detail = useQuery({ queryKey: billingKeys.invoice(invoiceId), queryFn: () => getInvoice(invoiceId) });
   const customer = useCustomer(detail.data?.org_id);
   const payments = usePagedQuery(billingKeys.payments({ invoice_id: invoiceId }), (cursor) => listPayments({ invoice_id: invoiceId }, cursor));
+  const showError = useShowError();
+  const pdf = useMutation({
+    mutationFn: () => invoicePdf(invoiceId),
+    onSuccess: ({ blob, filename }) => saveBlob(blob, filename ?? `invoice-${invoiceId}.pdf`),
+    onError: (e) => showError(e),
+  });
 
   if (detail.isPending) return <PageSpin />;
   if (detail.isError) return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />;
@@ -42,7 +49,18 @@ export default function InvoiceDetail() {
   );
   return (
     <>
-      <PageHeader title={t('billing.invoices.detailTitle', { number: number(invoice) })} extra={markPaid}>
+      <PageHeader
+        title={t('billing.invoices.detailTitle', { number: number(invoice) })}
+        extra={
+          <>
+            {/* A draft has no number yet: the счёт exists as a document once issued. */}
+            {invoice.status !== 'draft' && (
+              <Button icon={<FilePdfOutlined />} loading={pdf.isPending} onClick={() => pdf.mutate()}>{t('billing.invoices.pdf')}</Button>
+            )}
+            {markPaid}
+          </>
+        }
+      >
         <Typography.Text code copyable>{invoice.id}</Typography.Text>
       </PageHeader>
       {invoice.status === 'paid' && (
@@ -62,8 +80,6 @@ export default function InvoiceDetail() {
           <Descriptions.Item label={t('billing.invoices.dueAt')}>{dateTime(invoice.due_at)}</Descriptions.Item>
           <Descriptions.Item label={t('billing.invoices.paidAt')}>{dateTime(invoice.paid_at)}</Descriptions.Item>
         </Descriptions>
-        {/* TODO(issue 10, docs): «Скачать PDF» from GET /api/console/billing/invoices/{invoice_id}/pdf once the route
-            is in docs/openapi.json. */}
       </Card>
       <Card title={t('billing.invoices.lines')} style={{ marginBottom: 16 }}>
         <Table<InvoiceLine>

@@ -56,8 +56,6 @@ export default function InvoicesList() {
           style={{ width: 140 }}
         />
       </FilterBar>
-      {/* TODO(issue 10, docs): the acts / УПД list, GET /api/console/billing/acts?org_id= (with
-          .../acts/{act_id}/pdf), as a tab here once that route is in docs/openapi.json. */}
       <InvoiceTable query={invoices} emptyText={filtered ? t('billing.invoices.emptyFiltered') : t('billing.invoices.empty')} />
     </>
   );

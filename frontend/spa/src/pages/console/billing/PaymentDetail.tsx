@@ -1,16 +1,25 @@
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Descriptions, Typography } from 'antd';
+import { RollbackOutlined } from '@ant-design/icons';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Descriptions, Table, Tag, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { billingKeys, getInvoice, getPayment } from '../../../api/billing';
+import { billingKeys, getInvoice, getPayment, PAYMENT_PROVIDERS, type Refund } from '../../../api/billing';
 import { ErrorState } from '../../../components/errors';
 import { PageHeader } from '../../../components/PageHeader';
 import { PageSpin } from '../../../components/PageSpin';
 import { useDateTime } from '../../../lib/format';
 import { useCustomer } from '../../../lib/names';
+import { useCan } from '../../../lib/permissions';
+import { refundable, RefundDialog } from './RefundDialog';
 import { InvoiceStatusTag, PaymentStatusTag, useInvoiceNumber, useMoney, useProviderName } from './shared';
 
-/** A payment by the provider's id of it: amounts against its invoice's, a mismatch or a refund due flagged. */
+const REFUND_COLOR: Record<Refund['status'], string> = { starting: 'processing', pending: 'processing', succeeded: 'green', canceled: 'default' };
+
+/**
+ * A payment by the provider's id of it: amounts against its invoice's, a mismatch or a refund due flagged, its
+ * refunds; billing staff refund a provider's payment (others are returned by bank transfer).
+ */
 export default function PaymentDetail() {
   const { provider = '', paymentId = '' } = useParams();
   const { t } = useTranslation();
@@ -22,13 +31,24 @@ export default function PaymentDetail() {
   const invoiceId = detail.data?.invoice_id ?? '';
   const invoice = useQuery({ queryKey: billingKeys.invoice(invoiceId), queryFn: () => getInvoice(invoiceId), enabled: !!invoiceId });
   const customer = useCustomer(detail.data?.org_id);
+  const can = useCan();
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+  const [refunding, setRefunding] = useState(false);
 
   if (detail.isPending) return <PageSpin />;
   if (detail.isError) return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />;
   const payment = detail.data;
+  const left = refundable(payment);
+  const refuseReason = !can('console.billing.refund') ? t('billing.refund.notAllowed')
+    : !(PAYMENT_PROVIDERS as readonly string[]).includes(payment.provider) ? t('billing.refund.notThroughProvider')
+      : left === 0 ? t('billing.refund.nothingLeft') : null;
+  const refundButton = refuseReason
+    ? <Tooltip title={refuseReason}><Button icon={<RollbackOutlined />} disabled>{t('billing.refund.action')}</Button></Tooltip>
+    : <Button danger icon={<RollbackOutlined />} onClick={() => setRefunding(true)}>{t('billing.refund.action')}</Button>;
   return (
     <>
-      <PageHeader title={t('billing.payments.detailTitle', { provider: providerName(payment.provider), id: payment.provider_payment_id })}>
+      <PageHeader title={t('billing.payments.detailTitle', { provider: providerName(payment.provider), id: payment.provider_payment_id })} extra={refundButton}>
         <Typography.Text code copyable>{payment.id}</Typography.Text>
       </PageHeader>
       {payment.status !== 'applied' && (
@@ -40,12 +60,11 @@ export default function PaymentDetail() {
           description={invoice.data && t('billing.payments.flagDetail', { paid: money(payment.amount), total: money(invoice.data.total) })}
         />
       )}
-      {/* TODO(issue 10, money): «Вернуть деньги» — POST /api/console/billing/payments/{provider}/{provider_payment_id}/refund
-          ({amount?, reason}, confirmation with the amount) — once the route is in docs/openapi.json. */}
-      <Card>
+      <Card style={{ marginBottom: 16 }}>
         <Descriptions size="small" column={{ xs: 1, sm: 1, md: 2, xl: 3 }}>
           <Descriptions.Item label={t('billing.payments.status')}><PaymentStatusTag status={payment.status} /></Descriptions.Item>
           <Descriptions.Item label={t('billing.payments.amount')}><Typography.Text strong>{money(payment.amount)}</Typography.Text></Descriptions.Item>
+          <Descriptions.Item label={t('billing.payments.refunded')}>{money(payment.refunded)}</Descriptions.Item>
           <Descriptions.Item label={t('billing.payments.provider')}>{providerName(payment.provider)}</Descriptions.Item>
           <Descriptions.Item label={t('billing.payments.providerPaymentId')}>
             <Typography.Text code copyable>{payment.provider_payment_id}</Typography.Text>
@@ -62,6 +81,38 @@ export default function PaymentDetail() {
           <Descriptions.Item label={t('billing.payments.invoiceTotal')}>{invoice.data ? money(invoice.data.total) : '—'}</Descriptions.Item>
         </Descriptions>
       </Card>
+      <Card title={t('billing.refund.list')}>
+        <Table<Refund>
+          size="small"
+          rowKey="id"
+          dataSource={payment.refunds}
+          pagination={false}
+          scroll={{ x: 720 }}
+          locale={{ emptyText: t('billing.refund.empty') }}
+          columns={[
+            { key: 'number', title: '№', dataIndex: 'number', width: 60 },
+            { key: 'created', title: t('billing.refund.createdAt'), width: 170, render: (_, r) => dateTime(r.created_at) },
+            { key: 'amount', title: t('billing.refund.amount'), width: 140, align: 'right', render: (_, r) => money(r.amount) },
+            {
+              key: 'status', title: t('billing.refund.status'), width: 160,
+              render: (_, r) => (
+                <Tooltip title={r.error_code ?? undefined}><Tag color={REFUND_COLOR[r.status]}>{t(`billing.refund.state.${r.status}`)}</Tag></Tooltip>
+              ),
+            },
+            { key: 'reason', title: t('billing.refund.reason'), dataIndex: 'reason' },
+          ]}
+        />
+      </Card>
+      <RefundDialog
+        payment={payment}
+        open={refunding}
+        onClose={() => setRefunding(false)}
+        onDone={(refund) => {
+          setRefunding(false);
+          void message.success(t(`billing.refund.done.${refund.status}`, { amount: money(refund.amount) }));
+          void queryClient.invalidateQueries({ queryKey: billingKeys.all });
+        }}
+      />
     </>
   );
 }

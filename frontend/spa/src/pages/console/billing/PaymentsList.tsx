@@ -1,8 +1,13 @@
-import { Select } from 'antd';
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { Button, Select } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { billingKeys, listPayments, PAYMENT_SOURCES, PAYMENT_STATUSES, type PaymentFilters, type PaymentStatus } from '../../../api/billing';
 import { usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
+import { useCan } from '../../../lib/permissions';
+import { ExportDialog, ImportDialog } from './PaymentFiles';
 import { PaymentTable } from './PaymentTable';
 import { FilterBar, oneOf, searchAndCustomer, useAddressFilters, useProviderName } from './shared';
 
@@ -13,15 +18,27 @@ export function paymentFiltersFrom(params: URLSearchParams): PaymentFilters {
   return { ...searchAndCustomer(params), ...(provider ? { provider } : {}), ...(status ? { status } : {}) };
 }
 
-/** Payments newest first: search by customer or ИНН, filters by provider, status and customer. */
+/**
+ * Payments newest first: search by customer or ИНН, filters by provider, status and customer; export of a period
+ * and import of a bank statement (a dry run first).
+ */
 export default function PaymentsList() {
   const { t } = useTranslation();
   const providerName = useProviderName();
   const { filters, change, reset, filtered } = useAddressFilters(paymentFiltersFrom);
   const payments = usePagedQuery(billingKeys.payments(filters), (cursor) => listPayments(filters, cursor));
+  const can = useCan();
+  const queryClient = useQueryClient();
+  const [dialog, setDialog] = useState<'export' | 'import' | null>(null);
+  const files = (
+    <>
+      {can('console.billing.export') && <Button icon={<DownloadOutlined />} onClick={() => setDialog('export')}>{t('billing.paymentFiles.export')}</Button>}
+      {can('console.billing.import') && <Button icon={<UploadOutlined />} onClick={() => setDialog('import')}>{t('billing.paymentFiles.import')}</Button>}
+    </>
+  );
   return (
     <>
-      <PageHeader title={t('billing.payments.title')}>{t('billing.payments.intro')}</PageHeader>
+      <PageHeader title={t('billing.payments.title')} extra={files}>{t('billing.payments.intro')}</PageHeader>
       <FilterBar
         label={t('billing.payments.filters')}
         q={filters.q ?? undefined}
@@ -51,10 +68,11 @@ export default function PaymentsList() {
           style={{ width: 200 }}
         />
       </FilterBar>
-      {/* TODO(issue 10, money): «Выгрузить» GET /api/console/billing/payments/export?format=csv|xlsx&org_id=&from=&to= and
-          «Загрузить» POST /api/console/billing/payments/import?dry_run=true|false (a dry run first, as the customers'
-          import does), here once those routes are in docs/openapi.json. */}
       <PaymentTable query={payments} emptyText={filtered ? t('billing.payments.emptyFiltered') : t('billing.payments.empty')} />
+      {dialog === 'export' && <ExportDialog orgId={filters.org_id ?? undefined} onClose={() => setDialog(null)} />}
+      {dialog === 'import' && (
+        <ImportDialog onClose={() => setDialog(null)} onApplied={() => void queryClient.invalidateQueries({ queryKey: billingKeys.all })} />
+      )}
     </>
   );
 }

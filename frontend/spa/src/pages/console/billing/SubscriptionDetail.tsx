@@ -2,13 +2,14 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Descriptions, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { billingKeys, getSubscription, listInvoices } from '../../../api/billing';
+import { billingKeys, getSubscription, listDunningRuns, listInvoices } from '../../../api/billing';
 import { ErrorState } from '../../../components/errors';
 import { usePagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { PageSpin } from '../../../components/PageSpin';
 import { useDateTime } from '../../../lib/format';
 import { useCustomer } from '../../../lib/names';
+import { DunningRunTable } from './DunningRuns';
 import { InvoiceTable } from './InvoiceTable';
 import { SubscriptionStateTag, usePlans } from './shared';
 
@@ -27,6 +28,15 @@ export default function SubscriptionDetail() {
     async (cursor) => {
       const page = await listInvoices({ org_id: orgId }, cursor);
       return { ...page, items: page.items.filter((invoice) => invoice.purpose.subscription_id === subscriptionId) };
+    },
+    !!orgId,
+  );
+  // Dunning runs likewise: the customer's, those of this subscription.
+  const dunningRuns = usePagedQuery(
+    [...billingKeys.dunningRuns({ org_id: orgId }), 'of', subscriptionId],
+    async (cursor) => {
+      const page = await listDunningRuns({ org_id: orgId }, cursor);
+      return { ...page, items: page.items.filter((run) => run.subscription_id === subscriptionId) };
     },
     !!orgId,
   );
@@ -72,8 +82,12 @@ export default function SubscriptionDetail() {
       <Card title={t('billing.subscriptions.invoices')} style={{ marginBottom: 16 }}>
         <InvoiceTable query={invoices} withCustomer={false} emptyText={t('billing.subscriptions.noInvoices')} />
       </Card>
-      {/* TODO(issue 10, flows): this subscription's dunning runs, from GET /api/console/billing/dunning-runs?org_id=
-          (filtered to subscription_id) and /dunning-runs/{run_id}, once that route is in docs/openapi.json. */}
+      <Card
+        title={t('billing.dunning.ofSubscription')}
+        extra={<Link to={`/console/billing/dunning?org_id=${encodeURIComponent(subscription.org_id)}`}>{t('billing.dunning.ofCustomer')}</Link>}
+      >
+        <DunningRunTable query={dunningRuns} withCustomer={false} emptyText={t('billing.dunning.noneForSubscription')} />
+      </Card>
     </>
   );
 }

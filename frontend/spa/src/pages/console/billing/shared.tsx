@@ -87,22 +87,27 @@ export function oneOf<T extends string>(value: string | null, allowed: readonly 
   return allowed.includes(value as T) ? (value as T) : undefined;
 }
 
+/** The customer a billing list is narrowed to, from the address. */
+export function customerFrom(params: URLSearchParams): { org_id?: string } {
+  const orgId = params.get('org_id')?.trim();
+  return orgId && ORG_ID.test(orgId) ? { org_id: orgId } : {};
+}
+
 /** The search text and customer every billing list takes from the address. */
 export function searchAndCustomer(params: URLSearchParams): { q?: string; org_id?: string } {
   const q = params.get('q')?.trim();
-  const orgId = params.get('org_id')?.trim();
-  return { ...(q ? { q: q.slice(0, 100) } : {}), ...(orgId && ORG_ID.test(orgId) ? { org_id: orgId } : {}) };
+  return { ...(q ? { q: q.slice(0, 100) } : {}), ...customerFrom(params) };
 }
 
 /**
- * The filter row every billing list shares: a search (sent on Enter), the list's own selects, a customer
- * and "reset"; the values live in the address (useAddressFilters).
+ * The filter row every billing list shares: a search (sent on Enter; lists the API cannot search have none),
+ * the list's own selects, a customer and "reset"; the values live in the address (useAddressFilters).
  */
 export function FilterBar({ label, q, placeholder, onSearch, orgId, onCustomer, filtered, onReset, children }: {
   label: string;
-  q: string | undefined;
-  placeholder: string;
-  onSearch: (q: string | undefined) => void;
+  q?: string;
+  placeholder?: string;
+  onSearch?: (q: string | undefined) => void;
   orgId: string | undefined;
   onCustomer: (orgId: string | undefined) => void;
   filtered: boolean;
@@ -114,19 +119,21 @@ export function FilterBar({ label, q, placeholder, onSearch, orgId, onCustomer, 
   useEffect(() => setText(q ?? ''), [q]);
   return (
     <Flex wrap gap={8} style={{ marginBottom: 16 }} role="search" aria-label={label}>
-      <Input.Search
-        allowClear
-        value={text}
-        maxLength={100}
-        placeholder={placeholder}
-        aria-label={t('billing.search')}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (e.target.value === '') onSearch(undefined);
-        }}
-        onSearch={(value) => onSearch(value.trim() || undefined)}
-        style={{ width: 300, maxWidth: '100%' }}
-      />
+      {onSearch && (
+        <Input.Search
+          allowClear
+          value={text}
+          maxLength={100}
+          placeholder={placeholder}
+          aria-label={t('billing.search')}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (e.target.value === '') onSearch(undefined);
+          }}
+          onSearch={(value) => onSearch(value.trim() || undefined)}
+          style={{ width: 300, maxWidth: '100%' }}
+        />
+      )}
       {children}
       <CustomerPicker value={orgId} onChange={onCustomer} style={{ width: 300, maxWidth: '100%' }} />
       {filtered && <Button onClick={onReset}>{t('billing.resetFilters')}</Button>}
