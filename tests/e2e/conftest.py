@@ -83,6 +83,15 @@ def cloud() -> Iterator[RunningCloud]:
     stop_cloud(running)
 
 
+@pytest.fixture(scope="session")
+def month_cloud() -> Iterator[RunningCloud]:
+    """For the flows that move the platform clock a month ahead (dunning): a cloud of their own, so the tests
+    that share `cloud` keep the wall clock's time (sessions, grants and installations compare with it)."""
+    running = start_cloud()
+    yield running
+    stop_cloud(running)
+
+
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 

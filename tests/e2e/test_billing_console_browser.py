@@ -262,17 +262,20 @@ def test_admin_exports_a_customers_payments_as_csv(admin: BrowserContext, card_p
 
 
 @pytest.mark.timeout(900)  # making a run waits for the daily job, which renews the demo data's subscriptions too
-def test_admin_reads_a_dunning_run_and_its_steps(cloud: Any, browser: Any, admin: BrowserContext) -> None:
-    """Last in the file: without a run made earlier in the session it makes one, moving the platform clock
-    past a period's end (the signed-in session does not survive that: a new one reads the page)."""
-    runs = admin.request.get("/api/console/billing/dunning-runs").json()["items"]
-    context = admin
+def test_admin_reads_a_dunning_run_and_its_steps(month_cloud: Any, browser: Any) -> None:
+    """On the cloud whose clock may move a month (the session's keeps the wall clock's time): without a run made
+    there before, it makes one, moving the platform clock past a period's end (the signed-in session does not
+    survive that: a new one reads the page)."""
+    cloud = month_cloud
+    context = _signed_in_admin(cloud, browser)
+    runs = context.request.get("/api/console/billing/dunning-runs").json()["items"]
     if not runs:
         owner, org_id = new_customer(cloud, "dunning.console.e2e@example.com", "ООО «Дожим»")
         subscription, first = _subscribe(owner, org_id)
         _pay(cloud, owner, org_id, first["id"], DECLINES_WHEN_SAVED, save=True)
         wait_for(lambda: _state(owner, org_id, subscription["id"]) == "active")
         _advance(cloud, 32 * 86_400)  # the daily job renews it, the charge declines, the run starts
+        context.close()
         context = _signed_in_admin(cloud, browser)
         by_customer = f"/api/console/billing/dunning-runs?org_id={org_id}"
 
@@ -302,5 +305,4 @@ def test_admin_reads_a_dunning_run_and_its_steps(cloud: Any, browser: Any, admin
     choose(page, page.get_by_role("combobox", name="Состояние"), "Доступ приостановлен")
     expect(page).to_have_url(re.compile(r"state=suspended"))
     page.close()
-    if context is not admin:
-        context.close()
+    context.close()

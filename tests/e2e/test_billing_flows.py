@@ -14,16 +14,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from tessera.billing.integrations import signature
-from tests.e2e.conftest import ROOT, RunningCloud, start_cloud, stop_cloud
+from tests.e2e.conftest import ROOT, RunningCloud
 from tests.e2e.test_identity_http import PASSWORD, Session, link
 from tests.e2e.test_licensing_sdk import console_admin
 from tests.e2e.test_notify import mailbox, wait_for
@@ -103,15 +101,6 @@ def _advance(cloud: Any, seconds: int) -> None:
     moved = httpx.post(f"{cloud.url}/_local/clock", data={"action": "advance", "seconds": str(seconds)},
                        headers={"origin": cloud.url}, follow_redirects=False)
     assert moved.status_code == 303
-
-
-@pytest.fixture(scope="module")
-def month_cloud() -> Iterator[RunningCloud]:
-    """The dunning flow moves the platform clock a month ahead: a cloud of its own, so the tests that share the
-    session's cloud keep the wall clock's time (sessions, grants and installations compare with it)."""
-    running = start_cloud()
-    yield running
-    stop_cloud(running)
 
 
 def test_a_declining_saved_card_goes_through_dunning_and_a_later_payment_restores(month_cloud: RunningCloud) -> None:
