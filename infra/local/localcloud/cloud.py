@@ -98,7 +98,9 @@ class LocalCloud:
         moto = start_moto(host=cfg.host)
         self._stoppers.append(moto.stop)
 
-        clock_file = state_dir / "clock.json"
+        # One clock per running cloud: two clouds of one checkout (the tests' second cloud) must not share time.
+        clock_file = state_dir / f"clock-{os.getpid()}.json"
+        self._stoppers.append(functools.partial(clock_file.unlink, missing_ok=True))
         clock = PlatformClock(clock_file)
         clock.reset()  # each run starts at real time: the state (moto) is fresh too
         self.clock = clock
