@@ -8,8 +8,6 @@ as it is; the status and ID columns of an export are not imported (status change
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -26,7 +24,7 @@ from tessera.accounts.models import (
 )
 from tessera.accounts.records import OrganizationRecord
 from tessera.core import spreadsheet
-from tessera.core.errors import FieldError, Problem, ValidationFailed
+from tessera.core.errors import Problem, ValidationFailed
 from tessera.core.i18n import field_message, register
 from tessera.core.request import RequestInfo
 from tessera.core.validation import normalize_email
@@ -101,21 +99,7 @@ def export(filters: dict[str, Any], format: str) -> tuple[bytes, int]:
 # --- import ----------------------------------------------------------------------------------------
 
 def read(command: ImportRequest) -> list[tuple[int, list[str]]]:
-    try:
-        data = base64.b64decode(command.content_base64, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValidationFailed("The file is not valid base64.", code="import-unreadable", format="base64",
-                               errors=[FieldError("body.content_base64", "not base64", "invalid")]) from exc
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed("The file is too large.", code="import-too-large", max_rows=MAX_ROWS)
-    try:
-        lines = spreadsheet.read_table(data, command.format, MAX_ROWS + 1)
-    except Exception as exc:  # a damaged file: whatever the parser raises, the answer is the same
-        raise ValidationFailed("The file cannot be read.", code="import-unreadable", format=command.format.upper(),
-                               errors=[FieldError("body.content_base64", "unreadable", "import-unreadable")]) from exc
-    if len(lines) > MAX_ROWS + 1:
-        raise ValidationFailed("The file is too large.", code="import-too-large", max_rows=MAX_ROWS)
-    return lines
+    return spreadsheet.read_upload(command.content_base64, command.format, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
 
 
 def _header(values: list[str]) -> dict[str, int]:

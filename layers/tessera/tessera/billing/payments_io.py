@@ -12,8 +12,6 @@ applies nothing twice."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -183,21 +181,7 @@ def _text(code: str, language: str, **fields: Any) -> str:
 
 
 def read(command: PaymentImportRequest) -> list[tuple[int, list[str]]]:
-    try:
-        data = base64.b64decode(command.content_base64, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValidationFailed("The file is not valid base64.", code="import-unreadable", format="base64",
-                               errors=[FieldError("body.content_base64", "not base64", "invalid")]) from exc
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed("The file is too large.", code="import-too-large", max_rows=MAX_ROWS)
-    try:
-        lines = spreadsheet.read_table(data, command.format, MAX_ROWS + 1)
-    except Exception as exc:  # a damaged file: whatever the parser raises, the answer is the same
-        raise ValidationFailed("The file cannot be read.", code="import-unreadable", format=command.format.upper(),
-                               errors=[FieldError("body.content_base64", "unreadable", "import-unreadable")]) from exc
-    if len(lines) > MAX_ROWS + 1:
-        raise ValidationFailed("The file is too large.", code="import-too-large", max_rows=MAX_ROWS)
-    return lines
+    return spreadsheet.read_upload(command.content_base64, command.format, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
 
 
 def parse_amount(text: str) -> Money | None:

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { exportPayments, importPayments, type ExportFormat, type PaymentImportReport } from '../../../api/billing';
 import { describeError, useShowError } from '../../../components/errors';
 import { CustomerPicker } from '../../../components/CustomerPicker';
-import { saveBlob } from '../../../lib/download';
+import { saveBlob, toBase64 } from '../../../lib/download';
 import { InvoiceLink, useMoney } from './shared';
 
 interface ExportValues {
@@ -50,13 +50,6 @@ export function ExportDialog({ orgId, onClose }: { orgId?: string; onClose: () =
       </Form>
     </Modal>
   );
-}
-
-function toBase64(buffer: ArrayBuffer): string {
-  let binary = '';
-  const bytes = new Uint8Array(buffer);
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
 
 /**

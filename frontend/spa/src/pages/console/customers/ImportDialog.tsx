@@ -5,13 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { importCustomers, type ImportReport } from '../../../api/customers';
 import { useShowError } from '../../../components/errors';
-
-function toBase64(buffer: ArrayBuffer): string {
-  let binary = '';
-  const bytes = new Uint8Array(buffer);
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
+import { toBase64 } from '../../../lib/download';
 
 /** CSV or XLSX import: a dry run first shows what would change and every row's errors; then apply. */
 export function ImportDialog({ onClose, onApplied }: { onClose: () => void; onApplied: () => void }) {
