@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pyotp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,20 +69,22 @@ def start_cloud(timeout: float = 60.0) -> RunningCloud:
     return cloud
 
 
-def stop_cloud(cloud: RunningCloud, timeout: float = 20.0) -> int:
+def stop_cloud(cloud: RunningCloud, timeout: float = 40.0) -> int:
+    """Ctrl-C, as a person stops it; the cloud's own watchdog (15 s to stop, 15 s to exit) ends a hang first
+    and prints every thread's stack, which lands in the log shown here."""
     cloud.process.send_signal(signal.SIGINT)
     try:
         return cloud.process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         cloud.process.kill()
-        raise
+        raise RuntimeError(f"the local cloud did not stop in {timeout} s:\n{cloud.log_text()[-6000:]}") from None
 
 
 @pytest.fixture(scope="session")
 def cloud() -> Iterator[RunningCloud]:
     running = start_cloud()
     yield running
-    stop_cloud(running)
+    assert stop_cloud(running) == 0, f"the local cloud stopped badly:\n{running.log_text()[-6000:]}"
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +93,7 @@ def month_cloud() -> Iterator[RunningCloud]:
     that share `cloud` keep the wall clock's time (sessions, grants and installations compare with it)."""
     running = start_cloud()
     yield running
-    stop_cloud(running)
+    assert stop_cloud(running) == 0, f"the local cloud stopped badly:\n{running.log_text()[-6000:]}"
 
 
 def chromium_path() -> str | None:
@@ -135,8 +139,6 @@ _used_admin_steps: set[int] = set()
 def demo_admin_code(cloud: RunningCloud) -> str:
     """The demo admin's current 2FA code (from /_local/totp, at platform time). A code works once, so
     when an earlier test already used this 30-second step, wait for the next one."""
-    import httpx
-
     while True:
         answer = httpx.get(f"{cloud.url}/_local/totp?format=json").json()
         step = int(datetime.fromisoformat(answer["at"]).timestamp()) // 30
@@ -165,3 +167,17 @@ def choose(page: Any, combobox: Any, option: str) -> None:
     expect(select).to_contain_text(option)
     if "ant-select-multiple" not in (select.get_attribute("class") or ""):  # a multiple one stays open
         expect(page.locator(".ant-select-dropdown:visible")).to_have_count(0)
+
+
+def platform_now(cloud: RunningCloud) -> datetime:
+    return datetime.fromisoformat(httpx.get(f"{cloud.url}/_local/clock?format=json").json()["now"])
+
+
+def code_at_platform_time(cloud: RunningCloud, secret: str, fresh: bool = False) -> str:
+    """What an authenticator shows now, by the platform clock; `fresh` waits for the next 30-second
+    step, since a code already used is refused (replay protection)."""
+    now = platform_now(cloud)
+    if fresh:
+        time.sleep(30 - now.timestamp() % 30 + 0.5)
+        now = platform_now(cloud)
+    return str(pyotp.TOTP(secret).at(now))

@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import re
-import time
-from datetime import datetime
 from typing import Any
 
-import httpx
-import pyotp
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import choose, demo_admin_code
+from tests.e2e.conftest import choose, code_at_platform_time, demo_admin_code
 from tests.e2e.test_identity_http import link
 
 PASSWORD = "browser-password-2026"
 DEMO_PASSWORD = "tessera-demo-2026"
-
-
-def platform_now(cloud: Any) -> datetime:
-    return datetime.fromisoformat(httpx.get(f"{cloud.url}/_local/clock?format=json").json()["now"])
-
-
-def code_at_platform_time(cloud: Any, secret: str, fresh: bool = False) -> str:
-    """What an authenticator shows now, by the platform clock; `fresh` waits for the next 30-second
-    step, since a code already used is refused (replay protection)."""
-    now = platform_now(cloud)
-    if fresh:
-        time.sleep(30 - now.timestamp() % 30 + 0.5)
-        now = platform_now(cloud)
-    return str(pyotp.TOTP(secret).at(now))
 
 
 def sign_in(page: Page, email: str, password: str) -> None:

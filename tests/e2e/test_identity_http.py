@@ -8,9 +8,8 @@ import time
 from typing import Any
 
 import httpx
-import pyotp
 
-from tests.e2e.conftest import demo_admin_code
+from tests.e2e.conftest import code_at_platform_time, demo_admin_code
 
 PASSWORD = "e2e-password-2026"
 
@@ -70,7 +69,8 @@ def test_customer_signs_up_confirms_enrols_2fa_and_invites_a_teammate(cloud: Any
     signed_in = anna.post("/api/auth/login", {"email": "anna.e2e@example.com", "password": PASSWORD})
     assert signed_in.json()["status"] == "ok"
     secret = anna.post("/api/auth/mfa/totp/enroll").json()["secret"]
-    codes = anna.post("/api/auth/mfa/totp/verify", {"code": pyotp.TOTP(secret).now()}).json()["recovery_codes"]
+    verified = anna.post("/api/auth/mfa/totp/verify", {"code": code_at_platform_time(cloud, secret)})
+    codes = verified.json()["recovery_codes"]
     assert len(codes) == 10
 
     again = Session(cloud)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import importlib
 import signal
 import sys
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args(argv)
 
-    from localcloud.cloud import CloudConfig, LocalCloud
+    from localcloud.cloud import STOP_DEADLINE_SECONDS, CloudConfig, LocalCloud
 
     seed = None
     if not args.no_seed:
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     print("localcloud: stopping…", flush=True)
     cloud.stop()
     print("localcloud: stopped", flush=True)
+    # The interpreter's exit then joins leftover threads: bound that too, and print what held it.
+    faulthandler.dump_traceback_later(STOP_DEADLINE_SECONDS, exit=True)
     return 0
 
 
