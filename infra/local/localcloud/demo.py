@@ -65,5 +65,7 @@ def load(cloud: LocalCloud) -> list[str]:
         f"  licenses    {licenses['licenses']}",
         f"  SaaS plans  {billing['plans']}",
         "  payments    sandbox ЮKassa (active) and Т-Банк; test cards 4111 1111 1111 1111 (success), "
-        "5555 5555 5555 4477 (insufficient funds), more in docs/design/payments.md",
+        "5555 5555 5555 4477 (insufficient funds),",
+        "              4000 0000 0000 0341 (saved; its later charges decline: dunning), "
+        "4000 0000 0000 3220 (3-D Secure)",
     ]

@@ -8,7 +8,9 @@ the whole flow runs offline with the product's real adapters.
   answers the first payment), with `confirmation` (checkout) or `payment_method_id` (a saved card's charge,
   which succeeds or declines as that card does); `GET /_local/yookassa/v3/payments/<id>`.
 - `POST /_local/yookassa/v3/refunds` (`Idempotence-Key`: a repeat answers the first refund; never more than
-  the payment has left) and `GET /_local/yookassa/v3/refunds/<id>`.
+  the payment has left) and `GET /_local/yookassa/v3/refunds/<id>`. A refund of a payment made with the
+  3-D Secure card is `pending` for a second, then `succeeded` with a `refund.succeeded` notification, as
+  some methods refund (Т-Банк's the same: REFUNDING, then REFUNDED or PARTIAL_REFUNDED notified).
 - `GET /_local/yookassa/checkout/<id>`: the card form; `POST` pays (or declines) it, a 3-DS card first asks
   for confirmation, then the notification is sent and the customer goes back to the `return_url`.
 - `POST /_local/tbank/v2/{Init,CheckOrder,GetState,Charge,Cancel}` (every request's Token checked with the
@@ -38,6 +40,7 @@ SECRET_KEY = "test_local_sandbox_secret_key"  # noqa: S105  (the sandbox's own, 
 TERMINAL_KEY = "LocalSandboxDEMO"
 TERMINAL_PASSWORD = "local_sandbox_password"  # noqa: S105  (the sandbox's own, public by design)
 TBANK_DECLINES = {"insufficient_funds": "1051", "card_expired": "1054"}  # the bank's ErrorCodes for them
+REFUND_SETTLES_AFTER_SECONDS = 1.0  # a pending refund's wait (wall clock) before it succeeds and is notified
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,8 @@ class TestCard:
 
 CARDS = {card.number: card for card in (
     TestCard("4111111111111111", "успешная оплата", None, None),
-    TestCard("4000000000003220", "успешная оплата с подтверждением 3-D Secure", None, None, three_ds=True),
+    TestCard("4000000000003220", "успешная оплата с подтверждением 3-D Secure, возврат — не сразу", None, None,
+             three_ds=True),
     TestCard("4000000000000341", "оплата проходит, автосписания — недостаточно средств", None, "insufficient_funds"),
     TestCard("5555555555554477", "недостаточно средств", "insufficient_funds", "insufficient_funds"),
     TestCard("4000000000000069", "истёк срок действия карты", "card_expired", "card_expired"),
@@ -175,7 +179,9 @@ class PaymentsSandbox:
             if not (customer.get("email") or customer.get("phone")):
                 return _json(400, {"type": "error", "code": "invalid_request", "parameter": "receipt",
                                    "description": "Receipt is required for the refund"})
-            refund = {"id": str(uuid.uuid4()), "payment_id": payment["id"], "status": "succeeded",
+            slow = _paid_with_three_ds(payment)
+            refund = {"id": str(uuid.uuid4()), "payment_id": payment["id"],
+                      "status": "pending" if slow else "succeeded",
                       "created_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                       "amount": request["amount"], "description": request.get("description")}
             payment["refunded_amount"] = {"value": f"{(refunded + asked) / 100:.2f}",
@@ -183,7 +189,22 @@ class PaymentsSandbox:
             payment["refundable"] = refunded + asked < _kopecks(payment["amount"])
             self.refunds[refund["id"]] = refund
             self._refund_keys[key] = refund["id"]
+        if slow:
+            self._later(self._settle_refund, refund, f"http://{headers.get('host', '127.0.0.1')}")
         return _json(200, refund)
+
+    @staticmethod
+    def _later(action: Any, *args: Any) -> None:
+        timer = threading.Timer(REFUND_SETTLES_AFTER_SECONDS, action, args)
+        timer.daemon = True
+        timer.start()
+
+    def _settle_refund(self, refund: dict[str, Any], gateway: str) -> None:
+        with self._lock:
+            refund["status"] = "succeeded"
+        self._deliver(f"{gateway}/api/webhooks/yookassa",
+                      {"type": "notification", "event": "refund.succeeded", "object": dict(refund)},
+                      refund["payment_id"])
 
     def _finish(self, payment: dict[str, Any], card: TestCard, decline: str | None,
                 saved_id: str | None = None) -> None:
@@ -192,6 +213,7 @@ class PaymentsSandbox:
                                   "card": {"first6": card.number[:6], "last4": card.number[-4:],
                                            "expiry_month": "12", "expiry_year": "2030", "card_type": "Visa"}}
         method["title"] = f"Bank card *{card.number[-4:]}"
+        payment["_card"] = card
         payment.pop("confirmation", None)
         payment["payment_method"] = method
         if decline is None:
@@ -318,14 +340,22 @@ class PaymentsSandbox:
             return _json(200, {"Success": False, "ErrorCode": "309", "PaymentId": payment["PaymentId"],
                                "Message": "Не передан чек"})
         payment["Refunded"] = payment.get("Refunded", 0) + asked
-        payment["Status"] = "REFUNDED" if asked == left else "PARTIAL_REFUNDED"
+        settled = "REFUNDED" if asked == left else "PARTIAL_REFUNDED"
+        payment["Status"] = "REFUNDING" if _paid_with_three_ds(payment) else settled
         answer = {"Success": True, "ErrorCode": "0", "TerminalKey": TERMINAL_KEY, "Status": payment["Status"],
                   "PaymentId": payment["PaymentId"], "OrderId": payment["OrderId"], "OriginalAmount": left,
                   "NewAmount": left - asked}
         if request_id:
             answer["ExternalRequestId"] = request_id
             self._tbank_cancels[request_id] = answer
+        if payment["Status"] == "REFUNDING":
+            self._later(self._tbank_settle_refund, payment, settled)
         return _json(200, answer)
+
+    def _tbank_settle_refund(self, payment: dict[str, Any], settled: str) -> None:
+        with self._lock:
+            payment["Status"] = settled
+        self._tbank_notify(payment)
 
     def _tbank_finish(self, payment: dict[str, Any], card: TestCard, decline: str | None) -> None:
         payment["_card"] = card
@@ -374,7 +404,8 @@ class PaymentsSandbox:
         """Т-Банк's NotificationPayment, signed with the Token, to the Init's NotificationURL."""
         card: TestCard = payment["_card"]
         notification: dict[str, Any] = {
-            "TerminalKey": TERMINAL_KEY, "OrderId": payment["OrderId"], "Success": payment["Status"] == "CONFIRMED",
+            "TerminalKey": TERMINAL_KEY, "OrderId": payment["OrderId"],
+            "Success": payment["Status"] in ("CONFIRMED", "REFUNDED", "PARTIAL_REFUNDED"),
             "Status": payment["Status"], "PaymentId": int(payment["PaymentId"]),
             "ErrorCode": payment.get("ErrorCode", "0"), "Amount": payment["Amount"], "CardId": 322264,
             "Pan": f"{card.number[:6]}******{card.number[-4:]}", "ExpDate": "1230"}
@@ -399,6 +430,11 @@ def tbank_token(params: dict[str, Any]) -> str:
 def _kopecks(amount: dict[str, Any]) -> int:
     rubles, _, kopecks = str(amount["value"]).partition(".")
     return int(rubles) * 100 + int((kopecks + "00")[:2])
+
+
+def _paid_with_three_ds(payment: dict[str, Any]) -> bool:
+    card = payment.get("_card")
+    return card is not None and card.three_ds
 
 
 def _public(payment: dict[str, Any]) -> dict[str, Any]:

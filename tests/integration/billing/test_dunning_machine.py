@@ -165,6 +165,25 @@ def test_an_expired_card_stops_charging_and_asks_for_another(billing: Platform, 
     assert any("другая карта" in s or "Another card" in s for s in _subjects(billing))
 
 
+def test_a_step_that_keeps_failing_ends_the_run_failed_with_its_error(billing: Platform, machines: dict[str, str],
+                                                                      fake: FakeProvider,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    _, invoice_id = _renewal_due()
+    fake.will(Outcome.decline("card_expired", "new_card"))
+
+    def unavailable(_subscription: Any) -> int:
+        raise RuntimeError("licensing did not answer")
+
+    monkeypatch.setattr(dunning, "suspend_access", unavailable)
+    run = _run(machines["dunning"], {"invoice_id": invoice_id, "max_attempts": 3, "retry_interval": 1,
+                                     "grace_period": 1})
+    assert run["status"] == "FAILED" and "RecordFailure" in run["states"], run
+    record = service.get_dunning_run(dunning.run_id_of(invoice_id))
+    assert record.state == "failed" and record.ended_at is not None
+    last = record.steps[-1]
+    assert (last.step, last.outcome, last.detail) == ("failed", "RuntimeError", "licensing did not answer")
+
+
 def test_a_payment_in_the_middle_ends_the_run_and_restores(billing: Platform, machines: dict[str, str],
                                                            fake: FakeProvider) -> None:
     subscription_id, invoice_id = _renewal_due()

@@ -64,8 +64,12 @@ def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
 
 @pytest.fixture
 def world(billing: Platform, sandbox: Sandbox) -> dict[str, Any]:
-    """A «Про» invoice paid twice: by bank transfer (marked by staff) and on the provider's page; the card
-    payment arrived second and is `refund_due`."""
+    return paid_twice(billing, sandbox, "4111111111111111")
+
+
+def paid_twice(billing: Platform, sandbox: Sandbox, card: str) -> dict[str, Any]:
+    """A «Про» invoice paid twice: by bank transfer (marked by staff) and on the provider's page with `card`;
+    the card payment arrived second and is `refund_due`."""
     staff = admin(billing)
     assert staff.call("PUT", "/api/console/billing/providers/yookassa", {
         "shop_id": payments_sandbox.SHOP_ID, "secret_key": payments_sandbox.SECRET_KEY}).status == 200
@@ -79,7 +83,7 @@ def world(billing: Platform, sandbox: Sandbox) -> dict[str, Any]:
     assert started.status == 200, started.body
     payment_id = started.body["confirmation_url"].rsplit("/", 1)[1]
     status, _, _ = sandbox.box.handle("POST", f"/_local/yookassa/checkout/{payment_id}", {},
-                                      b"card=4111111111111111")
+                                      f"card={card}&confirmed=1".encode())
     assert status == 303
     marked = staff.post(f"/api/console/billing/invoices/{invoice['id']}/mark-paid",
                         {"reference": "ПП-1", "amount_kopecks": PRO})
@@ -131,6 +135,46 @@ def test_no_answer_is_503_and_the_repeat_refunds_once(world: dict[str, Any], san
     repeated = billing.post(f"{world['path']}/refund", {"reason": "Двойная оплата"})
     assert (repeated.status, repeated.body["number"], repeated.body["status"]) == (200, 1, "succeeded")
     assert len(sandbox.box.refunds) == 1  # the provider refunded once: the repeat carried the same key
+
+
+def test_a_pending_refund_is_settled_by_the_providers_notification_once(billing: Platform, sandbox: Sandbox,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    later: list[tuple[Any, tuple[Any, ...]]] = []  # the sandbox settles a 3-D Secure payment's refund a moment later
+    monkeypatch.setattr(PaymentsSandbox, "_later", staticmethod(lambda action, *args: later.append((action, args))))
+    world = paid_twice(billing, sandbox, "4000000000003220")
+    staff = as_staff("billing")
+    opened = staff.post(f"{world['path']}/refund", {"reason": "Оплачен дважды"})
+    assert (opened.status, opened.body["status"]) == (200, "pending")
+    still = staff.post(f"{world['path']}/refunds/1/check")
+    assert (still.status, still.body["status"]) == (200, "pending")
+
+    action, args = later.pop()
+    action(*args)  # the provider finishes it and notifies
+    notification = sandbox.notifications[-1]
+    assert notification["event"] == "refund.succeeded"
+    for _ in range(2):  # a redelivery changes nothing
+        assert Client(ip=YOOKASSA_IP).post("/api/webhooks/yookassa", notification).status == 200
+    card = staff.get(world["path"]).body
+    assert [(r["status"], r["amount"]["kopecks"]) for r in card["refunds"]] == [("succeeded", PRO)]
+    assert card["refunded"]["kopecks"] == PRO
+    assert staff.post(f"{world['path']}/refunds/1/check").body["status"] == "succeeded"
+    assert staff.post(f"{world['path']}/refunds/2/check").status == 404
+    assert as_staff("sales").post(f"{world['path']}/refunds/1/check").status == 403
+
+
+def test_a_pending_refund_the_provider_cancels_frees_its_amount_when_checked(billing: Platform, sandbox: Sandbox,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(PaymentsSandbox, "_later", staticmethod(lambda action, *args: None))  # never settles by itself
+    world = paid_twice(billing, sandbox, "4000000000003220")
+    staff = as_staff("billing")
+    opened = staff.post(f"{world['path']}/refund", {"amount": 100_000, "reason": "Часть двойной оплаты"})
+    assert opened.body["status"] == "pending"
+    assert repository.find_payment("yookassa", world["payment_id"]).refunded == 100_000
+    next(iter(sandbox.box.refunds.values()))["status"] = "canceled"  # ЮKassa sends no notification for this
+    checked = staff.post(f"{world['path']}/refunds/1/check")
+    assert (checked.status, checked.body["status"], checked.body["error_code"]) == (200, "canceled",
+                                                                                    "provider-canceled")
+    assert repository.find_payment("yookassa", world["payment_id"]).refunded == 0
 
 
 def test_parallel_clicks_refund_once(world: dict[str, Any], sandbox: Sandbox) -> None:

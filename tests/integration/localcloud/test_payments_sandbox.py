@@ -1,7 +1,8 @@
 """The local cloud's sandbox provider answers the product's real ЮKassa and Т-Банк adapters (their exact
 requests, through httpx, into the sandbox's handler): checkout with a test card, the provider's own
 notification (ЮKassa's shape; Т-Банк's with a Token the adapter accepts), saved-card charges that succeed
-or decline as the card saved, refunds (in parts, once per key, never beyond the payment)."""
+or decline as the card saved, refunds (in parts, once per key, never beyond the payment; pending, then
+notified, for a payment made with the 3-D Secure card)."""
 
 from __future__ import annotations
 
@@ -212,3 +213,60 @@ def test_tbank_cancel_of_a_paid_payment_refunds_once_per_request_id(sandbox: Any
     assert (rest.status, rest.amount) == ("succeeded", Money(699_000))
     assert box.tbank[started.provider_payment_id]["Status"] == "REFUNDED"
     assert adapter.fetch(started.provider_payment_id).status == "succeeded"  # the money was taken, then returned
+
+
+class Later:
+    """What the sandbox would do a moment later (a pending refund settling), done when the test says."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.actions: list[tuple[Any, tuple[Any, ...]]] = []
+        monkeypatch.setattr(PaymentsSandbox, "_later", staticmethod(lambda action, *args: self.actions.append(
+            (action, args))))
+
+    def run(self) -> None:
+        while self.actions:
+            action, args = self.actions.pop(0)
+            action(*args)
+
+
+def test_yookassa_refund_of_a_3ds_payment_is_pending_then_notified_and_fetched_succeeded(
+        sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, posted, client = sandbox
+    later = Later(monkeypatch)
+    adapter = YooKassa(YooKassaCredentials(shop_id=payments_sandbox.SHOP_ID, secret_key=payments_sandbox.SECRET_KEY),
+                       settings=_settings(), client=_client(client, "/_local/yookassa/v3"))
+    started = adapter.start(PaymentRequest(**_request()))
+    client.post(started.confirmation_url, data={"card": "4000000000003220", "confirmed": "1"})
+    refund = adapter.refund(_refund("p:1", started.provider_payment_id, 300_000, VatRate.VAT22))
+    assert refund.status == "pending"
+    assert adapter.fetch_refund(started.provider_payment_id, refund.provider_refund_id).status == "pending"
+    later.run()
+    notification = posted.sent[-1][1]
+    assert (notification["event"], notification["object"]["id"]) == ("refund.succeeded", refund.provider_refund_id)
+    hint = adapter.authenticate_webhook("127.0.0.1", {}, json.dumps(notification).encode())
+    assert (hint.object_type, hint.object_id, hint.payment_id) == ("refund", refund.provider_refund_id,
+                                                                   started.provider_payment_id)
+    fetched = adapter.fetch_refund(started.provider_payment_id, refund.provider_refund_id)
+    assert (fetched.status, fetched.amount) == ("succeeded", Money(300_000))
+
+
+def test_tbank_refund_of_a_3ds_payment_is_refunding_then_notified_refunded(
+        sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, posted, client = sandbox
+    later = Later(monkeypatch)
+    credentials = TBankCredentials(terminal_key=payments_sandbox.TERMINAL_KEY,
+                                   password=payments_sandbox.TERMINAL_PASSWORD)
+    adapter = TBank(credentials, settings=_settings(), client=_client(client, "/_local/tbank/v2"))
+    started = adapter.start(PaymentRequest(**_request(vat=VatRate.NONE)))
+    client.post(started.confirmation_url, data={"card": "4000000000003220", "confirmed": "1"})
+    refund = adapter.refund(_refund("p:1", started.provider_payment_id, 999_000, VatRate.NONE))
+    assert refund.status == "pending"
+    assert adapter.fetch_refund(started.provider_payment_id, refund.provider_refund_id).status == "pending"
+    later.run()
+    notification = posted.sent[-1][1]
+    assert notification["Status"] == "REFUNDED"
+    hint = adapter.authenticate_webhook("91.194.226.1", {}, json.dumps(notification).encode())
+    assert (hint.object_type, hint.payment_id) == ("refund", started.provider_payment_id)
+    settled = adapter.fetch_refund(started.provider_payment_id, refund.provider_refund_id)
+    assert (settled.status, settled.provider_refund_id, settled.amount) == ("succeeded", refund.provider_refund_id,
+                                                                            None)

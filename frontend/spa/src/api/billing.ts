@@ -92,6 +92,11 @@ export const refundPayment = (provider: string, providerPaymentId: string, body:
   answer(api.POST('/api/console/billing/payments/{provider}/{provider_payment_id}/refund', {
     params: { path: { provider, provider_payment_id: providerPaymentId } }, body,
   }));
+/** Asks the provider about a pending refund and records its answer. */
+export const checkRefund = (provider: string, providerPaymentId: string, number: number) =>
+  answer(api.POST('/api/console/billing/payments/{provider}/{provider_payment_id}/refunds/{number}/check', {
+    params: { path: { provider, provider_payment_id: providerPaymentId, number } },
+  }));
 export const exportPayments = (query: PaymentExportQuery) =>
   file(api.GET('/api/console/billing/payments/export', { params: { query }, parseAs: 'blob' }));
 /** A bank statement (CSV or XLSX): `dryRun` previews and changes nothing. */

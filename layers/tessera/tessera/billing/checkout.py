@@ -28,8 +28,6 @@ from tessera.billing.providers.port import (
     SavedMethod,
     TaxSystem,
     VatRate,
-    WebhookAck,
-    WebhookRejected,
 )
 from tessera.billing.providers.tbank import TBank, TBankCredentials
 from tessera.billing.providers.yookassa import YooKassa, YooKassaCredentials
@@ -310,7 +308,7 @@ def _open_attempt(invoice: InvoiceRecord, actor: Actor, kind: AttemptKind, provi
     raise service._concurrent()
 
 
-def _record_answer(attempt: PaymentAttemptRecord, payment: ProviderPayment) -> PaymentAttemptRecord:
+def record_answer(attempt: PaymentAttemptRecord, payment: ProviderPayment) -> PaymentAttemptRecord:
     """The provider's answer on the attempt; a parallel click that recorded first recorded the same payment
     (same key), and its record is answered."""
     attempt.provider_payment_id = payment.provider_payment_id
@@ -343,7 +341,7 @@ def _run(invoice: InvoiceRecord, attempt: PaymentAttemptRecord, adapter: Payment
             attempt.status, attempt.decline_code, attempt.updated_at = "canceled", exc.code, clock.now()
             repository.save_attempt(attempt)  # repeating it cannot help: the next try is a new attempt
             raise
-    attempt = _record_answer(attempt, payment)
+    attempt = record_answer(attempt, payment)
     if payment.status == "succeeded":
         service.apply_payment(provider=payment.provider, provider_payment_id=payment.provider_payment_id,
                               invoice_id=invoice.invoice_id, attempt=int(attempt.attempt), amount=payment.amount)
@@ -400,46 +398,3 @@ def charge_saved(invoice_id: str, actor: Actor = service.SYSTEM, receipt_email: 
     saved = SavedMethod(provider=method["provider"], token=method["method_id"], title=method.get("title"))
     request = ChargeRequest(**_request(invoice, attempt), saved_method=saved)
     return _run(invoice, attempt, adapter, lambda: adapter.charge_saved(request))
-
-
-# --- notifications ---------------------------------------------------------------------------------
-
-def handle_webhook(provider_name: Provider, source_ip: str, headers: dict[str, str], body: bytes) -> WebhookAck:
-    """Authenticate (raises WebhookRejected: nothing stored, nothing changed), re-fetch the payment from the
-    provider (the notification is only a hint), then apply it exactly once with the raw event stored in the
-    same transaction, or store the event and close the payment's attempt. A provider that does not answer
-    the re-fetch is 503 (the event stored): the provider redelivers.
-
-    The budget of issue 10: 1 provider GET and at most 3 DynamoDB calls (the settings are cached per
-    process; apply_payment reads the invoice and the subscription, then writes once)."""
-    adapter = provider(provider_name)
-    try:
-        hint = adapter.authenticate_webhook(source_ip, headers, body)
-    except WebhookRejected as exc:
-        logger.warning("webhook rejected", extra={"provider": provider_name, "reason": exc.reason})
-        count("webhook_rejected")
-        raise
-    event = service.provider_event(provider_name, hint.object_id, hint.event, body.decode("utf-8", "replace"),
-                                   source_ip)
-    if hint.object_type != "payment":
-        repository.save_provider_event(event)
-        return adapter.webhook_ack()
-    try:
-        payment = adapter.fetch(hint.object_id)
-    except ResultUnknown:
-        repository.save_provider_event(event)
-        raise ServiceUnavailable("The payment provider did not answer.", code="provider-unavailable",
-                                 retry_after=RETRY_AFTER_SECONDS) from None
-    if payment.status == "succeeded" and payment.invoice_id is not None and payment.attempt is not None:
-        service.apply_payment(provider=provider_name, provider_payment_id=payment.provider_payment_id,
-                              invoice_id=payment.invoice_id, attempt=payment.attempt, amount=payment.amount,
-                              event=event, saved_method=payment.saved_method or hint.saved_method)
-        return adapter.webhook_ack()
-    repository.save_provider_event(event)
-    if payment.invoice_id is None or payment.attempt is None:
-        logger.warning("payment of no invoice of ours", extra={"provider": provider_name})
-    elif payment.status == "canceled":
-        attempt = repository.find_attempt(payment.invoice_id, payment.attempt)
-        if attempt is not None and attempt.status != "canceled":
-            _record_answer(attempt, payment)  # the next «Оплатить» opens a new attempt
-    return adapter.webhook_ack()

@@ -176,6 +176,8 @@ def seller() -> SellerRequisitesView:
 @guard(router, "console.billing.seller")
 def save_seller(body: Requisites) -> SellerRequisitesView:
     return documents_service.save_requisites(body, _actor())
+
+
 # --- refunds and payment files ---------------------------------------------------------------------
 
 @router.post("/api/console/billing/payments/<provider>/<provider_payment_id>/refund",
@@ -185,6 +187,14 @@ def save_seller(body: Requisites) -> SellerRequisitesView:
 def refund(provider: Annotated[str, Path(pattern=PROVIDER)], provider_payment_id: PROVIDER_PAYMENT_ID,
            body: RefundCommand) -> RefundView:
     return refunds.refund_payment(provider, provider_payment_id, body, _actor())
+
+
+@router.post("/api/console/billing/payments/<provider>/<provider_payment_id>/refunds/<number>/check",
+             summary="Ask the provider about a pending refund and record its answer", tags=["billing"])
+@guard(router, "console.billing.refund")
+def check_refund(provider: Annotated[str, Path(pattern=PROVIDER)], provider_payment_id: PROVIDER_PAYMENT_ID,
+                 number: Annotated[int, Path(ge=1, le=10_000)]) -> RefundView:
+    return refunds.check_refund(provider, provider_payment_id, number, _actor())
 
 
 @router.get("/api/console/billing/payments/export",

@@ -8,6 +8,7 @@ and the run's next step finds the invoice paid, says so to the customer and ends
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from datetime import timedelta
@@ -186,6 +187,19 @@ def paid_at_once(invoice_id: str) -> dict[str, Any]:
     return {"settled": True}
 
 
+def fail(invoice_id: str, error: dict[str, Any] | None) -> dict[str, Any]:
+    """A step failed after its retries: the run ends `failed` with the error's type and message (our own
+    exceptions' texts, no personal data), for staff to see; the failed execution alarms ops."""
+    error = error or {}
+    cause = str(error.get("Cause") or "")
+    with contextlib.suppress(ValueError, AttributeError):  # a Lambda task's Cause is its error envelope as JSON
+        cause = str(json.loads(cause).get("errorMessage") or cause)
+    _step(invoice_id, "failed", str(error.get("Error") or "unknown")[:100], cause[:300] or None, state="failed",
+          ended_at=clock.now())
+    count("dunning_run_failed")
+    return {}
+
+
 # --- e-mails ---------------------------------------------------------------------------------------
 
 DunningStep = Literal["declined", "new_card", "grace", "suspended", "restored"]
@@ -263,7 +277,7 @@ class Step(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["check", "charge", "notify", "suspend", "restore", "done", "trial_check",
+    action: Literal["check", "charge", "notify", "suspend", "restore", "done", "fail", "trial_check",
                     "trial_read_only", "trial_block"]
     invoice_id: str | None = Field(None, pattern=r"^inv_[0-9A-Za-z]+$")
     subscription_id: str | None = Field(None, pattern=r"^sub_[0-9A-Za-z]+$")
@@ -274,6 +288,7 @@ class Step(BaseModel):
     grace_period: int = Field(0, ge=0)
     read_only_period: int = Field(0, ge=0)
     decline: str | None = None
+    error: dict[str, Any] | None = None  # a failed step's {Error, Cause}, as Step Functions catches it
     headers: dict[str, str] | None = None  # the trace context (traceparent) the invocation carries
 
 
@@ -288,6 +303,7 @@ def run(event: dict[str, Any]) -> dict[str, Any]:
         "suspend": lambda: suspend(invoice),
         "restore": lambda: restore(invoice, step.tries, step.max_attempts),
         "done": lambda: paid_at_once(invoice),
+        "fail": lambda: fail(invoice, step.error),
         "trial_check": lambda: trial_check(subscription),
         "trial_read_only": lambda: trial_read_only(subscription, step.read_only_period),
         "trial_block": lambda: trial_block(subscription),

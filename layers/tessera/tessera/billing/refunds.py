@@ -19,15 +19,17 @@ from tessera.accounts.models import AmountView
 from tessera.billing import checkout, repository, service
 from tessera.billing.models import BillingPaymentView
 from tessera.billing.providers.port import (
+    PaymentProvider,
     ProviderRefund,
     ProviderRejected,
     Receipt,
     ReceiptItem,
     RefundRequest,
     ResultUnknown,
+    WebhookHint,
 )
-from tessera.billing.records import InvoiceRecord, PaymentRecord, RefundRecord
-from tessera.billing.service import Actor
+from tessera.billing.records import InvoiceRecord, PaymentRecord, ProviderEventRecord, RefundRecord
+from tessera.billing.service import SYSTEM, Actor
 from tessera.core import clock
 from tessera.core.dynamo import refused
 from tessera.core.errors import Conflict, FieldError, NotFound, ServiceUnavailable, ValidationFailed
@@ -78,7 +80,9 @@ class RefundView(BaseModel):
     amount: AmountView
     reason: str
     status: RefundStatus = Field(description="starting: the provider has not answered yet (repeat the refund); "
-                                             "canceled: the provider refused it (nothing was refunded)")
+                                             "pending: the provider is still refunding (its notification or "
+                                             "a check settles it); canceled: the provider refused it "
+                                             "(nothing was refunded)")
     provider_refund_id: str | None
     error_code: str | None
     created_by: str
@@ -223,6 +227,7 @@ def _record_answer(payment: PaymentRecord, refund: RefundRecord, status: RefundS
                    provider_refund_id: str | None, error_code: str | None, actor: Actor) -> RefundRecord:
     """The provider's answer on the refund; a refused refund gives its amount back to the payment. A parallel
     retry that recorded first recorded the same answer (same key): its record is answered."""
+    was = refund.status
     for _ in range(OPEN_ATTEMPTS):
         refunded_before = int(payment.refunded or 0)
         refund.status, refund.provider_refund_id, refund.error_code = status, provider_refund_id, error_code
@@ -244,7 +249,7 @@ def _record_answer(payment: PaymentRecord, refund: RefundRecord, status: RefundS
             if exc.cause_response_code != "TransactionCanceledException":
                 raise
             current = repository.find_refund(refund.provider, refund.provider_payment_id, int(refund.number))
-            if current is not None and current.status != "starting":
+            if current is not None and current.status != was:
                 return current  # a parallel retry recorded the answer
             payment = _payment(payment.provider, payment.provider_payment_id)
             refund = current or refund
@@ -291,3 +296,53 @@ def refund_payment(provider: str, provider_payment_id: str, command: RefundComma
     recorded = _record_answer(payment, refund, answer.status, answer.provider_refund_id, None, actor)
     count("refund_" + recorded.status)
     return refund_view(recorded)
+
+
+# --- refunds the provider answered `pending` -------------------------------------------------------
+
+def _settle(adapter: PaymentProvider, refund: RefundRecord, actor: Actor) -> RefundRecord:
+    """Re-fetch a pending refund from its provider and record a final answer (unchanged while still pending)."""
+    answer = adapter.fetch_refund(refund.provider_payment_id, str(refund.provider_refund_id))
+    if answer.status == "pending":
+        return refund
+    recorded = _record_answer(_payment(refund.provider, refund.provider_payment_id), refund, answer.status,
+                              refund.provider_refund_id, None if answer.status == "succeeded" else "provider-canceled",
+                              actor)
+    count("refund_settled_" + recorded.status)
+    return recorded
+
+
+def settle_notified(adapter: PaymentProvider, hint: WebhookHint, event: ProviderEventRecord) -> None:
+    """A provider's refund notification (ЮKassa's `refund.succeeded`; Т-Банк's REFUNDED or PARTIAL_REFUNDED
+    payment): the raw event stored once, then our pending refunds of that payment re-fetched (the
+    notification is only a hint) and settled; the one it names when it names one of ours. ResultUnknown
+    reaches the caller (503): the provider redelivers."""
+    repository.save_provider_event(event)
+    if hint.payment_id is None:
+        return
+    pending = [r for r in repository.refunds_of(hint.provider, hint.payment_id) if r.status == "pending"]
+    named = [r for r in pending if r.provider_refund_id == hint.object_id]
+    for refund in named or pending:
+        try:
+            _settle(adapter, refund, SYSTEM)
+        except ProviderRejected as exc:  # the provider does not know it: staff's check will say so
+            logger.error("payment provider refused a refund's re-fetch",
+                         extra={"provider": exc.provider, "code": exc.code, "refund_id": refund.refund_id})
+
+
+def check_refund(provider: str, provider_payment_id: str, number: int, actor: Actor) -> RefundView:
+    """Staff ask the provider about a pending refund (ЮKassa never notifies a canceled one)."""
+    refund = repository.find_refund(provider, provider_payment_id, number)
+    if refund is None:
+        raise NotFound("No such refund.", code="not-found")
+    if refund.status != "pending":
+        return refund_view(refund)
+    try:
+        return refund_view(_settle(checkout.provider(provider), refund, actor))
+    except ResultUnknown:
+        raise ServiceUnavailable("The payment provider did not answer.", code="provider-unavailable",
+                                 retry_after=checkout.RETRY_AFTER_SECONDS) from None
+    except ProviderRejected as exc:
+        logger.error("payment provider refused a refund's re-fetch",
+                     extra={"provider": exc.provider, "code": exc.code, "refund_id": refund.refund_id})
+        raise ValidationFailed("The payment provider refused the request.", code="provider-refused") from None

@@ -3,7 +3,7 @@ authenticates each one, by ЮKassa's source networks or Т-Банк's Token)."""
 
 import base64
 
-from tessera.billing import checkout
+from tessera.billing import webhooks
 from tessera.billing.checkout import Provider
 from tessera.core.http import Response, Router, public
 
@@ -17,7 +17,7 @@ def _notification(provider: Provider) -> Response[str]:
     # the HTTP API's own view of the caller; X-Forwarded-For is the caller's to write, so never trusted
     source_ip = event.request_context.http.source_ip
     headers = {name.lower(): value for name, value in (event.headers or {}).items()}
-    ack = checkout.handle_webhook(provider, source_ip, headers, raw)
+    ack = webhooks.handle_webhook(provider, source_ip, headers, raw)
     return Response(ack.status_code, ack.content_type, ack.body)
 
 

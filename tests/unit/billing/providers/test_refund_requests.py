@@ -103,3 +103,31 @@ def test_tbank_refund_in_progress_is_pending_and_a_refusal_is_rejected(settings:
         adapter.refund(request)
     with pytest.raises(ResultUnknown):
         adapter.refund(request)
+
+
+def test_yookassa_fetch_refund_is_a_get_of_the_refund(settings: ProviderSettings) -> None:
+    recorder = Recorder(httpx.Response(200, json={
+        "id": "216749f7-0016-50be-b000-078d43a63ae4", "payment_id": PAYMENT, "status": "canceled",
+        "amount": {"value": "3000.00", "currency": "RUB"}, "created_at": "2026-03-02T10:00:00.000Z"}))
+    answer = yookassa(recorder, settings).fetch_refund(PAYMENT, "216749f7-0016-50be-b000-078d43a63ae4")
+    sent = recorder.requests[0]
+    assert (sent.method, str(sent.url)) == ("GET", "https://api.yookassa.ru/v3/refunds/216749f7-0016-50be-b000-078d43a63ae4")
+    assert "Idempotence-Key" not in sent.headers and sent.content == b""
+    assert (answer.status, answer.provider_payment_id, answer.amount) == ("canceled", PAYMENT, Money(300_000))
+    with pytest.raises(ProviderRejected):  # never a path of someone else's choosing
+        yookassa(Recorder(), settings).fetch_refund(PAYMENT, "../payments/x")
+
+
+@pytest.mark.parametrize(("state", "status"), [("REFUNDED", "succeeded"), ("PARTIAL_REFUNDED", "succeeded"),
+                                               ("ASYNC_REFUNDING", "pending"), ("REFUNDING", "pending"),
+                                               ("CONFIRMED", "canceled")])
+def test_tbank_fetch_refund_reads_the_payments_state(settings: ProviderSettings, state: str, status: str) -> None:
+    recorder = Recorder(httpx.Response(200, json={"TerminalKey": TBANK.terminal_key, "Success": True,
+                                                  "ErrorCode": "0", "Status": state, "PaymentId": "13660",
+                                                  "OrderId": "inv-1", "Amount": 999_000}))
+    answer = tbank(recorder, settings).fetch_refund("13660", refund_key("tbank:13660:1"))
+    assert str(recorder.requests[0].url) == "https://securepay.tinkoff.ru/v2/GetState"
+    body = recorder.body()
+    assert body == {"TerminalKey": TBANK.terminal_key, "PaymentId": "13660",
+                    "Token": token(body, TBANK.password.get_secret_value())}
+    assert (answer.status, answer.provider_refund_id, answer.amount) == (status, refund_key("tbank:13660:1"), None)

@@ -280,3 +280,11 @@ def test_a_declined_notification_carries_no_saved_method(settings: ProviderSetti
     body = notification(Status="REJECTED", Success=False, ErrorCode="1051")
     hint = adapter(Recorder(), settings).authenticate_webhook("91.194.226.10", {}, json.dumps(body).encode())
     assert hint.event == "REJECTED" and hint.saved_method is None
+
+
+@pytest.mark.parametrize("status", ["REFUNDED", "PARTIAL_REFUNDED"])
+def test_a_refunded_notification_is_a_refund_hint_of_its_payment(status: str, settings: ProviderSettings) -> None:
+    body = notification(Status=status, Success=True)
+    hint = adapter(Recorder(), settings).authenticate_webhook("91.194.226.10", {}, json.dumps(body).encode())
+    assert (hint.object_type, hint.object_id, hint.payment_id, hint.event) == ("refund", "8742591", "8742591", status)
+    assert hint.saved_method is None

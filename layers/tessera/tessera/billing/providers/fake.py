@@ -65,6 +65,7 @@ class FakeProvider:
     payments: dict[str, ProviderPayment] = field(default_factory=dict)
     refunds: dict[str, ProviderRefund] = field(default_factory=dict)
     calls: list[tuple[str, str]] = field(default_factory=list)  # (operation, idempotence key)
+    refunds_pending: bool = False  # refunds answer `pending` until `settle_refund`, as some methods do
     _outcomes: deque[Outcome] = field(default_factory=deque)
     _by_key: dict[str, str] = field(default_factory=dict)
     _ids: count[int] = field(default_factory=lambda: count(1))
@@ -130,15 +131,41 @@ class FakeProvider:
                 raise ProviderRejected("fake", "nothing to refund", code="invalid_request")
             self.refunds[key] = ProviderRefund(provider="fake", provider_refund_id=f"refund-{next(self._ids)}",
                                                provider_payment_id=payment.provider_payment_id,
-                                               status="succeeded", amount=request.amount)
+                                               status="pending" if self.refunds_pending else "succeeded",
+                                               amount=request.amount)
+        return self.refunds[key]
+
+    def _refund_by_id(self, provider_refund_id: str) -> tuple[str, ProviderRefund]:
+        for key, refund in self.refunds.items():
+            if refund.provider_refund_id == provider_refund_id:
+                return key, refund
+        raise ProviderRejected("fake", "no such refund", code="not_found")
+
+    def fetch_refund(self, provider_payment_id: str, provider_refund_id: str) -> ProviderRefund:
+        self.calls.append(("fetch_refund", provider_refund_id))
+        return self._refund_by_id(provider_refund_id)[1]
+
+    def settle_refund(self, provider_refund_id: str, status: PaymentStatus = "succeeded") -> ProviderRefund:
+        """The provider finished a pending refund."""
+        key, refund = self._refund_by_id(provider_refund_id)
+        self.refunds[key] = refund.model_copy(update={"status": status})
         return self.refunds[key]
 
     def authenticate_webhook(self, source_ip: str, headers: dict[str, str], body: bytes) -> WebhookHint:
-        """A fake notification is `{"object_id": …, "event": …}` about a payment this fake holds."""
+        """A fake notification is `{"object_id": …, "event": …}` about a payment this fake holds, or
+        `{"refund_id": …, "event": "refund.succeeded"}` about one of its refunds."""
         try:
             notification = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise WebhookRejected("the body is not JSON") from None
+        if isinstance(notification, dict) and "refund_id" in notification:
+            try:
+                _, refund = self._refund_by_id(str(notification["refund_id"]))
+            except ProviderRejected:
+                raise WebhookRejected("no such refund") from None
+            return WebhookHint(provider="fake", object_type="refund", object_id=refund.provider_refund_id,
+                               event=str(notification.get("event", "refund.succeeded")),
+                               payment_id=refund.provider_payment_id)
         if not isinstance(notification, dict) or notification.get("object_id") not in self.payments:
             raise WebhookRejected("no such payment")
         return WebhookHint(provider="fake", object_type="payment", object_id=notification["object_id"],

@@ -203,7 +203,7 @@ class ProviderRefund(_Model):
     provider_refund_id: str
     provider_payment_id: str
     status: PaymentStatus
-    amount: Money
+    amount: Money | None  # None when the provider does not say (Т-Банк's GetState of a refunded payment)
 
 
 class WebhookHint(_Model):
@@ -215,6 +215,7 @@ class WebhookHint(_Model):
     object_id: str
     event: str
     saved_method: SavedMethod | None = None
+    payment_id: str | None = None  # a refund's payment, to find our refunds of it (each then re-fetched)
 
 
 class WebhookAck(_Model):
@@ -273,6 +274,10 @@ class PaymentProvider(Protocol):
         ...
 
     def refund(self, request: RefundRequest) -> ProviderRefund: ...
+
+    def fetch_refund(self, provider_payment_id: str, provider_refund_id: str) -> ProviderRefund:
+        """The provider's current truth about a refund it answered `pending` (after a webhook, or on demand)."""
+        ...
 
     def authenticate_webhook(self, source_ip: str, headers: dict[str, str], body: bytes) -> WebhookHint:
         """Attribute the notification to the provider and say what it is about; raise WebhookRejected."""

@@ -198,6 +198,18 @@ class TBank:
                               status="succeeded" if status in REFUND_DONE else "pending",
                               amount=Money(refunded) if refunded > 0 else request.amount)
 
+    def fetch_refund(self, provider_payment_id: str, provider_refund_id: str) -> ProviderRefund:
+        """A Т-Банк refund is a state of its payment (Cancel has no object of its own): GetState answers it.
+        Back at CONFIRMED, the bank refunded nothing."""
+        answer = self._call("GetState", {"PaymentId": _payment_id(provider_payment_id)})
+        status = str(answer.get("Status"))
+        if status not in REFUND_DONE | REFUND_PENDING | {"CONFIRMED"}:
+            raise ResultUnknown("tbank", f"unexpected refund status {status[:40]!r}")
+        return ProviderRefund(provider="tbank", provider_refund_id=provider_refund_id,
+                              provider_payment_id=provider_payment_id,
+                              status="succeeded" if status in REFUND_DONE else
+                              "pending" if status in REFUND_PENDING else "canceled", amount=None)
+
     def _init_params(self, request: PaymentRequest, order: str) -> dict[str, Any]:
         return {
             "Amount": request.receipt.total.kopecks,  # must equal the sum of the receipt's items
@@ -278,6 +290,9 @@ class TBank:
             pan = str(notification.get("Pan") or "")
             saved = SavedMethod(provider="tbank", token=str(notification["RebillId"]),
                                 title=f"*{pan[-4:]}" if len(pan) >= 4 else None)
+        if status in REFUND_DONE - FAILED:  # a refund (Cancel of a paid payment) settled
+            return WebhookHint(provider="tbank", object_type="refund", object_id=str(payment_id), event=status,
+                               payment_id=str(payment_id))
         return WebhookHint(provider="tbank", object_type="payment", object_id=str(payment_id), event=status,
                            saved_method=saved)
 

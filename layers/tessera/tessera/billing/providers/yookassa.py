@@ -138,7 +138,13 @@ class YooKassa:
                                 "amount": _amount(request.amount), "receipt": receipt_body(request.receipt)}
         if request.description:
             body["description"] = request.description
-        answer = self._call("POST", "refunds", body, idempotence_key=refund_key(request.refund_id))
+        return self._refund(self._call("POST", "refunds", body, idempotence_key=refund_key(request.refund_id)))
+
+    def fetch_refund(self, provider_payment_id: str, provider_refund_id: str) -> ProviderRefund:
+        return self._refund(self._call("GET", f"refunds/{_object_id(provider_refund_id)}"))
+
+    @staticmethod
+    def _refund(answer: dict[str, Any]) -> ProviderRefund:
         return ProviderRefund(provider="yookassa", provider_refund_id=str(answer["id"]),
                               provider_payment_id=str(answer["payment_id"]), status=_status(answer),
                               amount=_money(answer["amount"]))
@@ -218,8 +224,10 @@ class YooKassa:
         if event not in EVENTS or not isinstance(subject, dict) or not OBJECT_ID.match(str(subject.get("id", ""))):
             raise WebhookRejected("the notification names no known event and object")
         kind = event.split(".", 1)[0]
+        payment_id = str(subject.get("payment_id", "")) if kind == "refund" else ""
         return WebhookHint(provider="yookassa", object_type=kind if kind in ("payment", "refund") else "other",
-                           object_id=str(subject["id"]), event=event)
+                           object_id=str(subject["id"]), event=event,
+                           payment_id=payment_id if OBJECT_ID.match(payment_id) else None)
 
     def webhook_ack(self) -> WebhookAck:
         return WebhookAck(status_code=200, body="")

@@ -1,11 +1,11 @@
-import { RollbackOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { billingKeys, getInvoice, getPayment, PAYMENT_PROVIDERS, type Refund } from '../../../api/billing';
-import { ErrorState } from '../../../components/errors';
+import { billingKeys, checkRefund, getInvoice, getPayment, PAYMENT_PROVIDERS, type Refund } from '../../../api/billing';
+import { ErrorState, useShowError } from '../../../components/errors';
 import { PageHeader } from '../../../components/PageHeader';
 import { PageSpin } from '../../../components/PageSpin';
 import { useDateTime } from '../../../lib/format';
@@ -14,11 +14,13 @@ import { useCan } from '../../../lib/permissions';
 import { refundable, RefundDialog } from './RefundDialog';
 import { InvoiceStatusTag, PaymentStatusTag, useInvoiceNumber, useMoney, useProviderName } from './shared';
 
+const PENDING_POLL_MS = 3000;
 const REFUND_COLOR: Record<Refund['status'], string> = { starting: 'processing', pending: 'processing', succeeded: 'green', canceled: 'default' };
 
 /**
  * A payment by the provider's id of it: amounts against its invoice's, a mismatch or a refund due flagged, its
- * refunds; billing staff refund a provider's payment (others are returned by bank transfer).
+ * refunds; billing staff refund a provider's payment (others are returned by bank transfer). While a refund is
+ * pending, the page re-reads the payment (the provider's notification settles it) and staff may ask the provider.
  */
 export default function PaymentDetail() {
   const { provider = '', paymentId = '' } = useParams();
@@ -27,14 +29,27 @@ export default function PaymentDetail() {
   const money = useMoney();
   const number = useInvoiceNumber();
   const providerName = useProviderName();
-  const detail = useQuery({ queryKey: billingKeys.payment(provider, paymentId), queryFn: () => getPayment(provider, paymentId) });
+  const detail = useQuery({
+    queryKey: billingKeys.payment(provider, paymentId),
+    queryFn: () => getPayment(provider, paymentId),
+    refetchInterval: (query) => (query.state.data?.refunds.some((r) => r.status === 'pending') ? PENDING_POLL_MS : false),
+  });
   const invoiceId = detail.data?.invoice_id ?? '';
   const invoice = useQuery({ queryKey: billingKeys.invoice(invoiceId), queryFn: () => getInvoice(invoiceId), enabled: !!invoiceId });
   const customer = useCustomer(detail.data?.org_id);
   const can = useCan();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
+  const showError = useShowError();
   const [refunding, setRefunding] = useState(false);
+  const check = useMutation({
+    mutationFn: (refund: Refund) => checkRefund(provider, paymentId, refund.number),
+    onSuccess: (refund) => {
+      void message.info(t(`billing.refund.checked.${refund.status === 'starting' ? 'pending' : refund.status}`));
+      void queryClient.invalidateQueries({ queryKey: billingKeys.all });
+    },
+    onError: (error) => showError(error),
+  });
 
   if (detail.isPending) return <PageSpin />;
   if (detail.isError) return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />;
@@ -100,6 +115,14 @@ export default function PaymentDetail() {
               ),
             },
             { key: 'reason', title: t('billing.refund.reason'), dataIndex: 'reason' },
+            {
+              key: 'check', width: 180,
+              render: (_, r) => r.status === 'pending' && can('console.billing.refund') && (
+                <Button size="small" icon={<ReloadOutlined />} loading={check.isPending && check.variables?.id === r.id} onClick={() => check.mutate(r)}>
+                  {t('billing.refund.check')}
+                </Button>
+              ),
+            },
           ]}
         />
       </Card>

@@ -23,6 +23,11 @@ function backend(start: Partial<PaymentWithRefunds> = {}, refuse?: Response) {
     if (path === `/api/console/customers/${ROMASHKA}`) return json(card({ id: ROMASHKA }));
     if (path === `/api/console/billing/invoices/${INVOICE_ID}`) return json(invoice({ status: 'paid' }));
     if (path === `/api/console/billing/payments/${current.provider}/${current.provider_payment_id}`) return json(current);
+    if (path === `${REFUND}s/1/check` && method === 'POST') {
+      const settled = refund({ ...current.refunds[0], status: 'succeeded' });
+      current = { ...current, refunds: [settled] };
+      return json(settled);
+    }
     if (path === REFUND && method === 'POST') {
       if (refuse) return refuse;
       const { amount, reason } = body as { amount?: number; reason: string };
@@ -109,5 +114,16 @@ describe('a refund', () => {
 
     show(['auditor']);
     expect(await screen.findByRole('button', { name: /Вернуть деньги/ })).toHaveProperty('disabled', true);
+  });
+
+  it('offers a check of a pending refund and shows what the provider answered', async () => {
+    const calls = backend({ refunded: rub(300_000), refunds: [refund({ status: 'pending' })] });
+    show();
+    const row = (await screen.findByText('В обработке')).closest('tr') as HTMLElement;
+    await userEvent.click(within(row).getByRole('button', { name: /Проверить статус/ }));
+    expect(await screen.findByText('Возврат выполнен.')).toBeTruthy();
+    expect(calls.filter((c) => pathOf(c.url) === `${REFUND}s/1/check`)).toHaveLength(1);
+    await waitFor(() => expect(screen.queryByRole('button', { name: /Проверить статус/ })).toBeNull());
+    expect(await screen.findByText('Выполнен')).toBeTruthy();
   });
 });
