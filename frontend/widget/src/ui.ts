@@ -178,7 +178,7 @@ export function mountWidget(initial: WidgetConfig, env: WidgetEnv): WidgetHandle
     const consentHint = h('p', { class: 'hint', id: 'fl-consent-hint' }, t.consentNeeded);
     const consentNotice = h('p', { class: 'alert', role: 'alert', hidden: true }, t.consentChanged);
     const formError = h('p', { class: 'alert', role: 'alert', hidden: true });
-    const submit = h('button', { type: 'submit', class: 'submit', 'aria-describedby': 'fl-consent-hint' });
+    const submit = h('button', { type: 'submit', class: 'submit' });
     const form = h(
       'form',
       { novalidate: true, 'aria-labelledby': 'fl-title' },
@@ -236,7 +236,8 @@ export function mountWidget(initial: WidgetConfig, env: WidgetEnv): WidgetHandle
     panel.addEventListener('keydown', onPanelKey);
 
     const root = h('div', { class: 'root', lang: config.locale }, launcher, panel);
-    shadow.replaceChildren(...[styleElement(shadow, stylesFor(config)), root].filter((node): node is HTMLElement => !!node));
+    const style = styleElement(shadow, stylesFor(config));
+    shadow.replaceChildren(...(style ? [style, root] : [root]));
     return { launcher, panel, form, inputs, errors, consentBox, consentHint, consentNotice, formError, submit, sent, status };
   }
 
@@ -272,8 +273,9 @@ export function mountWidget(initial: WidgetConfig, env: WidgetEnv): WidgetHandle
     openedAt ??= env.now();
     ui.panel.hidden = false;
     ui.launcher.setAttribute('aria-expanded', 'true');
-    if (phase === 'sent') ui.sent.focus();
-    else (focusables().find((element) => element.matches('input,textarea')) ?? focusables()[0])?.focus();
+    if (phase === 'sent') return ui.sent.focus();
+    const items = focusables();
+    (items.find((element) => element.matches('input,textarea')) ?? items[0])?.focus();
   }
 
   function closePanel() {
@@ -304,8 +306,12 @@ export function mountWidget(initial: WidgetConfig, env: WidgetEnv): WidgetHandle
   }
 
   function updateSubmit() {
-    ui.submit.disabled = phase === 'sending' || consentMissing();
-    ui.consentHint.hidden = !consentMissing();
+    const missing = consentMissing();
+    ui.submit.disabled = phase === 'sending' || missing;
+    ui.consentHint.hidden = !missing;
+    // A description is read even when its element is hidden, so it is named only while it applies.
+    if (missing) ui.submit.setAttribute('aria-describedby', 'fl-consent-hint');
+    else ui.submit.removeAttribute('aria-describedby');
     ui.submit.textContent = phase === 'sending' ? t.sending : failedOnce ? t.retry : (config.texts.submit ?? t.submit);
     ui.submit.setAttribute('aria-busy', String(phase === 'sending'));
   }

@@ -83,6 +83,7 @@ describe('boot', () => {
   });
 
   it('does nothing when the script is included twice', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const fetch = vi.fn().mockResolvedValue(json(404, {}));
     runSnippet(renderSnippet(SCRIPT_URL, 'wgt_1'));
     boot(SCRIPT_URL, { fetch });

@@ -152,6 +152,7 @@ describe('consent', () => {
     check(h.$('#fl-consent'));
     expect(button.disabled).toBe(false);
     expect(hint.hidden).toBe(true);
+    expect(button.hasAttribute('aria-describedby')).toBe(false);
 
     check(h.$('#fl-consent'), false);
     expect(button.disabled).toBe(true);
@@ -284,7 +285,8 @@ describe('submitting', () => {
   it('gives a new client_lead_id when the visitor changes what they entered', async () => {
     const h = setup();
     fillValid(h);
-    h.fetch.mockResolvedValue(json(503, { detail: 'Сервис временно недоступен' }, { 'Retry-After': '3' }));
+    // A Response body reads once: every attempt gets its own answer.
+    h.fetch.mockImplementation(async () => json(503, { detail: 'Сервис временно недоступен' }, { 'Retry-After': '3' }));
     submit(h);
     await settled(h);
     expect(h.sleeps).toEqual([3000, 3000, 4000]);
@@ -373,7 +375,7 @@ describe('a stale config', () => {
     const h = setup();
     fillValid(h);
     h.reloadConfig.mockResolvedValue(config({ version: 4 }));
-    h.fetch.mockResolvedValue(json(410, { type: '/problems/gone', detail: 'Виджет обновлён', current_version: 5 }));
+    h.fetch.mockImplementation(async () => json(410, { type: '/problems/gone', detail: 'Виджет обновлён', current_version: 5 }));
     submit(h);
     await settled(h);
     expect(h.reloadConfig).toHaveBeenCalledTimes(1);
