@@ -40,7 +40,7 @@ textarea{min-height:80px;resize:vertical}
 .submit{min-height:44px;padding:12px;border:0;border-radius:8px;background:var(--p);color:var(--op);font-weight:600}
 .submit:disabled{opacity:.55;cursor:not-allowed}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-.sent{margin:0;padding:16px;border-radius:8px;background:#dafbe1}
+.sent{margin:0;padding:16px;border-radius:8px;background:#dafbe1;outline:none}
 .channels{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:center;font-size:14px}
 .channels a{font-weight:600}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}

@@ -238,7 +238,7 @@ export function mountWidget(initial: WidgetConfig, env: WidgetEnv): WidgetHandle
     const root = h('div', { class: 'root', lang: config.locale }, launcher, panel);
     const style = styleElement(shadow, stylesFor(config));
     shadow.replaceChildren(...(style ? [style, root] : [root]));
-    return { launcher, panel, form, inputs, errors, consentBox, consentHint, consentNotice, formError, submit, sent, status };
+    return { launcher, panel, quick, form, inputs, errors, consentBox, consentHint, consentNotice, formError, submit, sent, status };
   }
 
   function focusables(): HTMLElement[] {
@@ -319,6 +319,7 @@ export function mountWidget(initial: WidgetConfig, env: WidgetEnv): WidgetHandle
   function setPhase(next: typeof phase) {
     phase = next;
     ui.form.hidden = next === 'sent';
+    if (ui.quick) ui.quick.hidden = next === 'sent';
     ui.sent.hidden = next !== 'sent';
     ui.status.textContent = next === 'sending' ? t.sending : next === 'sent' ? ui.sent.textContent ?? '' : '';
     for (const input of Object.values(ui.inputs)) input.readOnly = next === 'sending';

@@ -240,6 +240,7 @@ describe('submitting', () => {
       locale: 'ru',
     });
     expect(h.$('form').hidden).toBe(true);
+    expect(h.$('.quick').hidden).toBe(true);
     expect(h.$('.sent').hidden).toBe(false);
     expect(h.$('.sent').textContent).toBe('Спасибо, перезвоним!');
     expect(h.$('[role=status]').textContent).toBe('Спасибо, перезвоним!');
