@@ -27,9 +27,6 @@ declare global {
 
 export interface BootEnv {
   fetch: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  now?: () => number;
 }
 
 async function loadConfig(env: BootEnv, url: string, fresh: boolean): Promise<WidgetConfig> {
@@ -69,9 +66,9 @@ export function boot(scriptSrc: string | null, env: BootEnv): void {
       await whenBodyReady();
       widget = mountWidget(config, {
         fetch: env.fetch,
-        sleep: env.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-        random: env.random ?? Math.random,
-        now: env.now ?? (() => performance.now()),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        random: Math.random,
+        now: () => performance.now(),
         href: () => location.href,
         referrer: document.referrer,
         reloadConfig: (version) => loadConfig(env, configUrl(base, widgetId, version ?? Date.now()), true),
