@@ -18,7 +18,7 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 
 help:
 	@echo "make run    the local cloud with demo data on http://127.0.0.1:$(PORT) (no AWS account, no Docker)"
-	@echo "make test   everything CI runs: lint, unit, integration, e2e (browser), infra"
+	@echo "make test   everything CI runs: lint, unit, integration, SPA and widget tests, e2e (browser), infra"
 	@echo "make bench  benchmarks → bench/RESULTS.md      make build   sam build for AWS"
 
 $(VENV)/.installed: pyproject.toml
@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml
 
 deps: $(VENV)/.installed
 
-run: deps spa
+run: deps spa widget
 	$(PY) -m localcloud run --port $(PORT) --aws-port $(AWS_PORT)
 
 # Debian's chromium drives the browser tests (Playwright's own browser download is not reachable here).
@@ -55,12 +55,12 @@ e2e: deps chromium spa
 infra: deps infra-tools
 	$(PYTEST) tests/infra -q
 
-test: lint unit integration spa-test e2e infra
+test: lint unit integration spa-test widget-test e2e infra
 
 openapi: deps
 	$(PY) scripts/openapi.py --write
 
-bench: deps spa
+bench: deps spa widget
 	$(PY) -m bench --write bench/RESULTS.md
 
 build: infra-tools sam-build
