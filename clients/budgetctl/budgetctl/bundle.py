@@ -6,7 +6,7 @@ the git commit and image digests the product's CI recorded) and the Compose and 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -190,8 +190,8 @@ def render(bundle: Bundle, client: Client, environment: Environment, release: Re
         "images": {name: f"{environment.registry}/{spec.image}:{release.version}@{release.images[name]}"
                    for name, spec in bundle.product.components.items()},
         "app_env": _app_environment(client, environment, release),
-        "app_secrets": [secret.__dict__ for secret in app_secrets],
-        "ingress_secrets": [secret.__dict__ for secret in ingress_secrets],
+        "app_secrets": [asdict(secret) for secret in app_secrets],
+        "ingress_secrets": [asdict(secret) for secret in ingress_secrets],
     }
     templates = _templates(bundle.root)
     out.mkdir(parents=True, exist_ok=True)

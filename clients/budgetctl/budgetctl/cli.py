@@ -130,12 +130,9 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     _report(problems, args.lang, args.format, out)
     if args.format == "text":
         checked = [args.client] if args.client else sorted(repo.client_names)
-        if problems:
-            out.write(("Ошибок: {n}. Клиенты: {c}.\n" if args.lang == "ru" else "{n} problem(s). Clients: {c}.\n")
-                      .format(n=len(problems), c=", ".join(checked)))
-        else:
-            out.write(("Конфигурация верна. Клиенты: {c}.\n" if args.lang == "ru" else
-                       "The configuration is valid. Clients: {c}.\n").format(c=", ".join(checked)))
+        summary = message("summary_invalid" if problems else "summary_valid", args.lang,
+                          {"count": len(problems), "clients": ", ".join(checked)})
+        out.write(summary + "\n")
     return INVALID if problems else OK
 
 
@@ -146,15 +143,19 @@ def _render(args: argparse.Namespace, out: TextIO) -> int:
     repo = _repository(args, bundle)
     problems = _selected_problems(repo, args.client)
     release = bundle.releases.get(args.version)
+    environment = repo.environments.get(repo.clients[args.client].environment) if not problems else None
     if release is None:
         problems = [*problems, Problem("--version", None, "", "release_unknown",
                                        {"version": args.version, "known": ", ".join(sorted(bundle.releases))})]
+    elif environment is not None and not environment.accepts(release.channel):
+        problems = [*problems, Problem("--version", None, "", "release_channel", {
+            "version": args.version, "channel": release.channel, "environment": environment.name,
+            "allowed": environment.channel})]
     if problems:
         _report(problems, args.lang, "text", out)
         return INVALID
-    assert release is not None
-    client = repo.clients[args.client]
-    written = render(bundle, client, repo.environments[client.environment], release, args.out, args.runtime)
+    assert release is not None and environment is not None
+    written = render(bundle, repo.clients[args.client], environment, release, args.out, args.runtime)
     for path in written:
         out.write(f"{path}\n")
     return OK

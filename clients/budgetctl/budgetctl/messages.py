@@ -9,6 +9,8 @@ from typing import Any
 LANGUAGES = ("ru", "en")
 
 _TEXTS: dict[str, tuple[str, str]] = {
+    "summary_valid": ("Конфигурация верна. Клиенты: {clients}.", "The configuration is valid. Clients: {clients}."),
+    "summary_invalid": ("Ошибок: {count}. Клиенты: {clients}.", "Problems: {count}. Clients: {clients}."),
     # the file
     "not_yaml": ("не разбирается как YAML: {detail}", "not valid YAML: {detail}"),
     "not_utf8": ("файл не в UTF-8", "the file is not UTF-8"),

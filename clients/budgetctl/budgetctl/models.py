@@ -53,7 +53,7 @@ def _reference_not_value(value: Any) -> Any:
     return value
 
 
-class _SecretRef(Strict):
+class SecretReference(Strict):
     secret: str = Field(pattern=r"^[a-z][a-z0-9-]{1,39}/[a-z][a-z0-9_]{0,62}$",
                         description="`<file>/<name>`: the entry `name` of `secrets/<file>.yaml`")
 
@@ -66,7 +66,7 @@ class _SecretRef(Strict):
         return self.secret.split("/", 1)[1]
 
 
-SecretRef = Annotated[_SecretRef, BeforeValidator(_reference_not_value)]
+SecretRef = Annotated[SecretReference, BeforeValidator(_reference_not_value)]
 
 
 def _place_not_value(value: Any) -> Any:
@@ -98,7 +98,7 @@ class KmsBlob(Strict):
         return value
 
 
-class _SecretEntry(Strict):
+class SecretLocation(Strict):
     """Where one secret is kept: a Secrets Manager secret read at deploy time by the operator's role, or a
     value encrypted by `aws kms encrypt` and kept here as ciphertext only."""
 
@@ -110,7 +110,7 @@ class _SecretEntry(Strict):
     kms: KmsBlob | None = None
 
     @model_validator(mode="after")
-    def _one_place(self) -> _SecretEntry:
+    def _one_place(self) -> SecretLocation:
         if (self.secretsmanager is None) == (self.kms is None):
             raise PydanticCustomError("secret_one_source", "give exactly one of secretsmanager, kms")
         if self.kms is not None and self.json_key is not None:
@@ -118,7 +118,7 @@ class _SecretEntry(Strict):
         return self
 
 
-SecretEntry = Annotated[_SecretEntry, BeforeValidator(_place_not_value)]
+SecretEntry = Annotated[SecretLocation, BeforeValidator(_place_not_value)]
 
 
 class SecretsFile(RootModel[dict[SecretName, SecretEntry]]):
@@ -149,13 +149,16 @@ class Environment(Strict):
 
     name: Slug = Field(description="the file's name without .yaml")
     description: str = ""
-    channel: Literal["stable", "beta"] = Field(description="releases of this channel may run here")
+    channel: Literal["stable", "beta"] = Field(description="stable: stable releases only; beta: beta ones too")
     registry: str = Field(pattern=r"^[a-z0-9.-]+(:\d+)?(/[a-z0-9._-]+)*$",
                           description="where the product's images are pulled from, e.g. registry.itbm.ru/itbm")
     registry_token: SecretRef | None = Field(None, description="a pull token, when the registry needs one")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     replicas: Replicas = Replicas()
     deploy: DeploySettings = DeploySettings()
+
+    def accepts(self, release_channel: str) -> bool:
+        return self.channel == "beta" or release_channel == "stable"
 
 
 # --- clients/<client>.yaml -------------------------------------------------------------------------------
@@ -308,12 +311,12 @@ class Client(Strict):
             raise PydanticCustomError("runtime_needs_kubernetes", "runtime helm needs kubernetes")
         return self
 
-    def secret_refs(self) -> list[tuple[str, _SecretRef]]:
+    def secret_refs(self) -> list[tuple[str, SecretReference]]:
         """Every secret reference with the field path that holds it."""
-        found: list[tuple[str, _SecretRef]] = []
+        found: list[tuple[str, SecretReference]] = []
 
         def walk(value: object, path: str) -> None:
-            if isinstance(value, _SecretRef):
+            if isinstance(value, SecretReference):
                 found.append((path, value))
             elif isinstance(value, BaseModel):
                 for name in type(value).model_fields:

@@ -55,7 +55,7 @@ def _yaml_files(repo: Deployments, folder: str) -> Iterator[Path]:
 def _field_errors(exc: ValidationError, document: Document) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False, include_input=False):
-        loc = tuple(error["loc"])
+        loc = tuple(part for part in error["loc"] if part != "[key]")  # a dict's bad key: name the key itself
         named = [part for part in loc if isinstance(part, str)]
         path = dotted(loc)
         params: dict[str, Any] = {"fallback": error["msg"], "field": named[-1] if named else ""}
@@ -133,6 +133,7 @@ def load_repository(root: Path, bundle: Bundle) -> Deployments:
             _check_secret(repo, f"environments/{environment.name}.yaml", ("registry_token",),
                           environment.registry_token.secret, owner=None)
     _check_clients(repo, bundle)
+    repo.problems.sort(key=lambda problem: (problem.file, problem.line or 0))
     return repo
 
 
@@ -150,45 +151,45 @@ def _check_secret(repo: Deployments, file: str, loc: tuple[str, ...], ref: str, 
                                      {"ref": ref, "file": secret_file, "name": name}))
 
 
+def _client_problem(repo: Deployments, client: str, loc: tuple[str | int, ...], code: str, **params: Any) -> None:
+    document = repo.documents[repo.client_file(client)]
+    repo.problems.append(Problem(document.file, document.line(loc), dotted(loc), code, params))
+
+
 def _check_clients(repo: Deployments, bundle: Bundle) -> None:
     product = bundle.product
     taken: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}  # a domain or (ip, port) → its first client
+
+    def claim(key: tuple[str, ...], client: str, loc: tuple[str, ...], code: str, **params: Any) -> None:
+        first, first_loc = taken.setdefault(key, (client, loc))
+        if first != client:  # both files are told, so `validate --client` shows it for either
+            _client_problem(repo, client, loc, code, other=first, **params)
+            _client_problem(repo, first, first_loc, code, other=client, **params)
+
     for name, client in sorted(repo.clients.items()):
-        file = repo.client_file(name)
-
-        def problem(loc: tuple[str | int, ...], code: str, client_name: str = name, **params: Any) -> None:
-            document = repo.documents[repo.client_file(client_name)]
-            repo.problems.append(Problem(document.file, document.line(loc), dotted(loc), code, params))
-
-        def claim(key: tuple[str, ...], loc: tuple[str, ...], code: str, client_name: str = name,
-                  **params: Any) -> None:
-            first, first_loc = taken.setdefault(key, (client_name, loc))
-            if first != client_name:  # both files are told, so `validate --client` shows it either way
-                problem(loc, code, other=first, **params)
-                problem(first_loc, code, first, other=client_name, **params)
-
         environment = repo.environments.get(client.environment)
         if environment is None and f"environments/{client.environment}.yaml" not in repo.failed:
-            problem(("environment",), "environment_missing", environment=client.environment)
+            _client_problem(repo, name, ("environment",), "environment_missing", environment=client.environment)
         release = bundle.releases.get(client.version)
         if release is None:
-            problem(("version",), "release_unknown", version=client.version,
-                    known=", ".join(sorted(bundle.releases)) or "—")
-        elif environment is not None and release.channel == "beta" and environment.channel == "stable":
-            problem(("version",), "release_channel", version=client.version, channel=release.channel,
-                    environment=environment.name, allowed=environment.channel)
+            _client_problem(repo, name, ("version",), "release_unknown", version=client.version,
+                            known=", ".join(sorted(bundle.releases)) or "—")
+        elif environment is not None and not environment.accepts(release.channel):
+            _client_problem(repo, name, ("version",), "release_channel", version=client.version,
+                            channel=release.channel, environment=environment.name, allowed=environment.channel)
         for index, module in enumerate(client.modules):
             if module not in product.modules:
-                problem(("modules", index), "module_unknown", module=module, known=", ".join(product.modules))
+                _client_problem(repo, name, ("modules", index), "module_unknown", module=module,
+                                known=", ".join(product.modules))
         for integration, module in product.integration_modules.items():
             if getattr(client.integrations, integration, None) is not None and module not in client.modules:
-                problem(("integrations", integration), "integration_needs_module", integration=integration,
-                        module=module)
+                _client_problem(repo, name, ("integrations", integration), "integration_needs_module",
+                                integration=integration, module=module)
         for path, ref in client.secret_refs():
-            _check_secret(repo, file, tuple(path.split(".")), ref.secret, owner=name)
-        claim(("domain", client.domain), ("domain",), "domain_taken", domain=client.domain)
+            _check_secret(repo, repo.client_file(name), tuple(path.split(".")), ref.secret, owner=name)
+        claim(("domain", client.domain), name, ("domain",), "domain_taken", domain=client.domain)
         if client.server is not None:
             ip = str(client.server.ip)
             for kind in ("http", "https"):
                 port = getattr(client.ports, kind)
-                claim(("port", ip, str(port)), ("ports", kind), "port_taken", ip=ip, port=port)
+                claim(("port", ip, str(port)), name, ("ports", kind), "port_taken", ip=ip, port=port)

@@ -29,12 +29,12 @@ def test_the_example_repository_is_valid() -> None:
 def test_the_broken_example_names_each_field() -> None:
     assert problems(BROKEN) == [
         "clients/delta.yaml:3: environment: нет окружения staging: ожидается файл environments/staging.yaml",
-        "clients/delta.yaml:20: modules[1]: неизвестный модуль crm; модули продукта: core, ai_forecast, "
-        "multi_department, integrations, audit_pack",
         "clients/delta.yaml:11: server.ssh.private_key: нет секрета delta/ssh_key: ожидается запись ssh_key в "
         "secrets/delta.yaml",
-        "clients/delta.yaml:19: database.password: нет секрета delta/db_password: ожидается запись db_password в "
+        "clients/delta.yaml:18: database.password: нет секрета delta/db_password: ожидается запись db_password в "
         "secrets/delta.yaml",
+        "clients/delta.yaml:20: modules[1]: неизвестный модуль crm; модули продукта: core, ai_forecast, "
+        "multi_department, integrations, audit_pack",
         "clients/gamma.yaml:5: version: неверный формат: версия вида v1.4.0 (semver)",
         "clients/gamma.yaml:18: database.password: секрет задаётся ссылкой {secret: <файл>/<имя>} на запись в "
         "secrets/, а не значением",

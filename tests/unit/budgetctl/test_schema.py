@@ -13,5 +13,5 @@ def test_published_schema_is_in_sync() -> None:
 
 def test_schema_keeps_secrets_references() -> None:
     client = schema.generate()["client.schema.json"]
-    assert client["$defs"]["Database"]["properties"]["password"] == {"$ref": "#/$defs/_SecretRef"}
+    assert client["$defs"]["Database"]["properties"]["password"] == {"$ref": "#/$defs/SecretReference"}
     assert "modules" in client["required"]
