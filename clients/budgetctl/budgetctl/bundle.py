@@ -166,8 +166,8 @@ def _to_yaml(value: Any, indent: int = 0) -> str:
 
 def _templates(root: Path) -> jinja2.Environment:
     # Not HTML: autoescape would corrupt YAML; every value goes through tojson or to_yaml instead.
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(root), undefined=jinja2.StrictUndefined,  # noqa: S701
-                             keep_trailing_newline=True, autoescape=False)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(root), undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, autoescape=False)  # noqa: S701
     env.filters["to_yaml"] = _to_yaml
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     return env
@@ -190,6 +190,8 @@ def render(bundle: Bundle, client: Client, environment: Environment, release: Re
         "images": {name: f"{environment.registry}/{spec.image}:{release.version}@{release.images[name]}"
                    for name, spec in bundle.product.components.items()},
         "app_env": _app_environment(client, environment, release),
+        # Compose points the product at its secret files here; the chart does it from secretFiles.
+        "secret_env": {secret.env: f"/run/secrets/{secret.name}" for secret in app_secrets},
         "app_secrets": [asdict(secret) for secret in app_secrets],
         "ingress_secrets": [asdict(secret) for secret in ingress_secrets],
     }

@@ -42,9 +42,10 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Коды выхода: 0 — готово; 1 — конфигурация неверна; 2 — неверный вызов. "
                "Подробнее: docs/design/deploys.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lang", choices=LANGUAGES, default=os.environ.get("BUDGETCTL_LANG", "ru"),
-                        help="язык сообщений (по умолчанию ru; переменная BUDGETCTL_LANG)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGUAGES, default=os.environ.get("BUDGETCTL_LANG", "ru"),
+                        help="язык сообщений (по умолчанию ru; переменная BUDGETCTL_LANG)")
 
     def repo_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--repo", type=Path, default=Path("."),
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
                                   "(переменная BUDGETCTL_BUNDLE)")
 
     validate = commands.add_parser(
-        "validate", help="проверить репозиторий deployments, ничего не меняя (dry run, для CI)",
+        "validate", parents=[common], help="проверить репозиторий deployments, ничего не меняя (dry run, для CI)",
         description="Проверяет каждый файл clients/, environments/, secrets/ по схеме и связи между ними: "
                     "окружение и секреты существуют, домены и порты не повторяются, версия — релиз "
                     "продукта, модули известны. Печатает каждую ошибку: файл:строка: поле: что не так.")
@@ -65,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_validate)
 
     render_command = commands.add_parser(
-        "render", help="собрать пакет Compose или Helm для клиента и версии",
+        "render", parents=[common], help="собрать пакет Compose или Helm для клиента и версии",
         description="Заполняет шаблоны Compose или Helm из конфигурации клиента и релиза. Секреты остаются "
                     "ссылками (secrets.yaml); их значения подставит deploy на сервере.")
     repo_options(render_command)
@@ -77,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     render_command.set_defaults(run=_render)
 
     schema_command = commands.add_parser(
-        "schema", help="записать JSON Schema файлов репозитория deployments",
+        "schema", parents=[common], help="записать JSON Schema файлов репозитория deployments",
         description="JSON Schema для clients/*.yaml, environments/*.yaml, secrets/*.yaml — для редактора "
                     "(yaml-language-server) и сторонних проверок.")
     schema_command.add_argument("--out", required=True, type=Path, help="каталог для *.schema.json")

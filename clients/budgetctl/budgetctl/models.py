@@ -33,8 +33,8 @@ Version = Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,39}$")]
 ModuleCode = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 SecretName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
-Hostname = Annotated[str, StringConstraints(
-    pattern=r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
+Hostname = Annotated[str, StringConstraints(max_length=253,
+                                            pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
 Port = Annotated[int, Field(ge=1, le=65535)]
 Component = Literal["backend", "frontend", "worker", "scheduler"]
 COMPONENTS: tuple[Component, ...] = ("backend", "frontend", "worker", "scheduler")
@@ -48,8 +48,8 @@ class Strict(BaseModel):
 def _reference_not_value(value: Any) -> Any:
     if isinstance(value, str | int | float | bytes):
         # The value itself is never echoed: it may be the secret.
-        raise PydanticCustomError(
-            "secret_plaintext", "a secret is written as a reference {secret: <file>/<name>} to secrets/, not as a value")
+        raise PydanticCustomError("secret_plaintext", "a secret is written as a reference {secret: <file>/<name>} "
+                                  "to secrets/, not as a value")
     return value
 
 
@@ -292,8 +292,8 @@ class Client(Strict):
     database: Database
     cache: Cache
     modules: list[ModuleCode] = Field(min_length=1, description="modules switched on; a subset of the license's")
-    limits: dict[LimitName, Annotated[int, Field(ge=0)]] = Field(default_factory=dict, description="the license's limits this "
-                                         "installation enforces, e.g. users: 200")
+    limits: dict[LimitName, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description="the license's limits this installation enforces, e.g. users: 200")
     integrations: Integrations = Integrations()
 
     @field_validator("modules")

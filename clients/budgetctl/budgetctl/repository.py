@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,7 +17,6 @@ from budgetctl.models import Client, Environment, SecretsFile
 from budgetctl.yamldoc import Document, Problem, YamlError, dotted, load
 
 PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
-Model = TypeVar("Model", bound=BaseModel)
 
 
 @dataclass
@@ -76,7 +75,7 @@ def _private_keys(node: Any, document: Document, loc: tuple[str | int, ...] = ()
         yield Problem(document.file, document.line(loc), dotted(loc), "private_key_in_plain")
 
 
-def _read(repo: Deployments, path: Path, model: type[Model], named_field: str | None) -> Model | None:
+def _read[Model: BaseModel](repo: Deployments, path: Path, model: type[Model], named_field: str | None) -> Model | None:
     relative = path.relative_to(repo.root).as_posix()
     parsed = _parse(repo, path, relative, model, named_field)
     if parsed is None:
@@ -84,7 +83,8 @@ def _read(repo: Deployments, path: Path, model: type[Model], named_field: str | 
     return parsed
 
 
-def _parse(repo: Deployments, path: Path, relative: str, model: type[Model], named_field: str | None) -> Model | None:
+def _parse[Model: BaseModel](repo: Deployments, path: Path, relative: str, model: type[Model],
+                             named_field: str | None) -> Model | None:
     try:
         document, repeated = load(path, relative)
     except YamlError as exc:

@@ -50,26 +50,28 @@ class Document:
     root: yaml.Node | None
 
     def line(self, loc: tuple[str | int, ...]) -> int | None:
-        """The line of the deepest node `loc` reaches: the field itself, or the mapping a missing field
-        belongs in."""
+        """The line where the field `loc` is written (its key), or where the mapping a missing field
+        belongs in starts."""
         node = self.root
         if node is None:
             return None
+        line = node.start_mark.line
         for part in loc:
-            child = _child(node, part)
-            if child is None:
+            found = _child(node, part)
+            if found is None:
                 break
-            node = child
-        return node.start_mark.line + 1
+            line, node = found
+        return line + 1
 
 
-def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+def _child(node: yaml.Node, part: str | int) -> tuple[int, yaml.Node] | None:
+    """The line of `part`'s key (or list item) in `node`, and its value."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                return value
+                return key.start_mark.line, value
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part]
+        return node.value[part].start_mark.line, node.value[part]
     return None
 
 

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from budgetctl.cli import main
+
 from tests.unit.budgetctl.conftest import BROKEN, BUNDLE, EXAMPLE
 
 
@@ -48,7 +48,8 @@ def test_validate_formats_for_tools() -> None:
     problems = json.loads(text)
     assert code == 1
     assert {"file": "clients/gamma.yaml", "line": 18, "path": "database.password", "code": "secret_plaintext",
-            "message": "секрет задаётся ссылкой {secret: <файл>/<имя>} на запись в secrets/, а не значением"} in problems
+            "message": "секрет задаётся ссылкой {secret: <файл>/<имя>} на запись в secrets/, а не значением",
+            } in problems
     code, text = run("validate", "--repo", str(BROKEN), "--bundle", str(BUNDLE), "--format", "github")
     assert "::error file=clients/gamma.yaml,line=5::version: неверный формат" in text
 

@@ -3,12 +3,13 @@ line and field, without echoing a secret."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-
 from budgetctl.bundle import Bundle
 from budgetctl.repository import load_repository
+
 from tests.unit.budgetctl.conftest import BROKEN, BUNDLE, EXAMPLE, edit
 
 BUNDLE_LOADED = Bundle.load(BUNDLE)
@@ -47,51 +48,68 @@ def test_english_messages() -> None:
         BROKEN, "en")
 
 
+def at(root: Path, expected: str) -> str:
+    """`file:⟨text⟩: …` → `file:<the line where text first appears>: …`: the line a problem must name."""
+    match = re.search(r"^([^:]+):⟨(.+?)⟩", expected)
+    if not match:
+        return expected
+    lines = (root / match.group(1)).read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if match.group(2) in text)
+    return f"{match.group(1)}:{line}{expected[match.end():]}"
+
+
 @pytest.mark.parametrize("file, change, expected", [
     ("clients/acme.yaml", lambda d: d.update(databse=d.pop("database")),
-     ["clients/acme.yaml:1: database: обязательное поле", "clients/acme.yaml:60: databse: неизвестное поле (опечатка?)"]),
+     ["clients/acme.yaml:⟨client: acme⟩: database: обязательное поле",
+      "clients/acme.yaml:⟨databse:⟩: databse: неизвестное поле (опечатка?)"]),
     ("clients/acme.yaml", lambda d: d["database"].update(port=70000),
-     ["clients/acme.yaml:27: database.port: не больше 65535"]),
+     ["clients/acme.yaml:⟨port: 70000⟩: database.port: не больше 65535"]),
     ("clients/acme.yaml", lambda d: d.update(client="acme2"),
-     ["clients/acme.yaml:1: client: должно совпадать с именем файла: acme"]),
+     ["clients/acme.yaml:⟨client: acme2⟩: client: должно совпадать с именем файла: acme"]),
     ("clients/acme.yaml", lambda d: d.update(runtime="helm"),
-     ["clients/acme.yaml:1: для runtime: helm нужен раздел kubernetes"]),
+     ["clients/acme.yaml:⟨client: acme⟩: для runtime: helm нужен раздел kubernetes"]),
     ("clients/acme.yaml", lambda d: d["tls"].pop("email"),
-     ["clients/acme.yaml:19: tls: для mode: acme нужен email"]),
+     ["clients/acme.yaml:⟨tls:⟩: tls: для mode: acme нужен email"]),
     ("clients/acme.yaml", lambda d: d["server"].update(ip="203.0.113.300"),
-     ["clients/acme.yaml:9: server.ip: ожидается IPv4- или IPv6-адрес"]),
+     ["clients/acme.yaml:⟨ip: 203.0.113.300⟩: server.ip: ожидается IPv4- или IPv6-адрес"]),
+    ("clients/acme.yaml", lambda d: d["limits"].update(seats=5),
+     ["clients/acme.yaml:⟨seats: 5⟩: limits.seats: допустимые значения: 'users', 'departments', 'integrations' "
+      "or 'api_rate'"]),
     ("clients/acme.yaml", lambda d: d.update(version="v9.9.9"),
-     ["clients/acme.yaml:5: version: нет релиза v9.9.9; известные релизы: v4.1.3, v4.2.0, v4.3.0-beta.1"]),
+     ["clients/acme.yaml:⟨version: v9.9.9⟩: version: нет релиза v9.9.9; известные релизы: v4.1.3, v4.2.0, "
+      "v4.3.0-beta.1"]),
     ("clients/acme.yaml", lambda d: d.update(version="v4.3.0-beta.1"),
-     ["clients/acme.yaml:5: version: релиз v4.3.0-beta.1 из канала beta, а окружение production принимает "
-      "только stable"]),
+     ["clients/acme.yaml:⟨version: v4.3.0-beta.1⟩: version: релиз v4.3.0-beta.1 из канала beta, а окружение "
+      "production принимает только stable"]),
     ("clients/acme.yaml", lambda d: d.update(modules=["core"]),
-     ["clients/acme.yaml:38: integrations.onec: интеграция onec работает только с модулем integrations в modules"]),
+     ["clients/acme.yaml:⟨onec:⟩: integrations.onec: интеграция onec работает только с модулем integrations в "
+      "modules"]),
     ("clients/acme.yaml", lambda d: d["database"].update(password={"secret": "beta/db_password"}),
-     ["clients/acme.yaml:30: database.password: секрет beta/db_password принадлежит клиенту beta"]),
+     ["clients/acme.yaml:⟨secret: beta/db_password⟩: database.password: секрет beta/db_password принадлежит "
+      "клиенту beta"]),
     ("clients/beta.yaml", lambda d: d.update(domain="budget.acme.ru"),
-     ["clients/acme.yaml:7: domain: домен budget.acme.ru уже занят клиентом beta",
-      "clients/beta.yaml:7: domain: домен budget.acme.ru уже занят клиентом acme"]),
+     ["clients/acme.yaml:⟨domain:⟩: domain: домен budget.acme.ru уже занят клиентом beta",
+      "clients/beta.yaml:⟨domain:⟩: domain: домен budget.acme.ru уже занят клиентом acme"]),
     ("secrets/acme.yaml", lambda d: d.update(db_password="s3cr3t-value"),
-     ["secrets/acme.yaml:6: db_password: секрет хранится в Secrets Manager (secretsmanager: <ARN>) или "
-      "зашифрованным KMS (kms: …), но не значением в репозитории"]),
+     ["secrets/acme.yaml:⟨db_password:⟩: db_password: секрет хранится в Secrets Manager (secretsmanager: <ARN>) "
+      "или зашифрованным KMS (kms: …), но не значением в репозитории"]),
     ("secrets/acme.yaml", lambda d: d["ssh_key"]["kms"].update(ciphertext="not base64!"),
-     ["secrets/acme.yaml:3: ssh_key.kms.ciphertext: шифртекст не в base64"]),
+     ["secrets/acme.yaml:⟨ciphertext:⟩: ssh_key.kms.ciphertext: шифртекст не в base64"]),
     ("secrets/acme.yaml", lambda d: d["redis_password"].update(kms=d["ssh_key"]["kms"]),
-     ["secrets/acme.yaml:9: redis_password: укажите ровно одно: secretsmanager или kms"]),
+     ["secrets/acme.yaml:⟨redis_password:⟩: redis_password: укажите ровно одно: secretsmanager или kms"]),
     ("environments/production.yaml", lambda d: d["replicas"].update(scheduler=2),
-     ["environments/production.yaml:11: replicas.scheduler: допустимые значения: 1"]),
+     ["environments/production.yaml:⟨scheduler: 2⟩: replicas.scheduler: допустимые значения: 1"]),
 ])
 def test_mistakes_are_named(repo: Path, file: str, change, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
     edit(repo, file, change)
-    assert sorted(problems(repo)) == sorted(expected)
+    assert sorted(problems(repo)) == sorted(at(repo, line) for line in expected)
 
 
 def test_a_private_key_pasted_anywhere_is_refused(repo: Path) -> None:
     edit(repo, "clients/acme.yaml", lambda d: d.update(name="-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n"))
     found = problems(repo)
-    assert found == ["clients/acme.yaml:3: name: похоже на закрытый ключ в открытом виде: храните его в secrets/ "
-                     "ссылкой"]
+    assert found == [at(repo, "clients/acme.yaml:⟨name:⟩: name: похоже на закрытый ключ в открытом виде: храните "
+                        "его в secrets/ ссылкой")]
     assert "b3Bl" not in found[0]
 
 
@@ -101,8 +119,10 @@ def test_two_clients_on_one_server_need_their_own_ports(repo: Path) -> None:
             "user": "deploy", "private_key": {"secret": "beta/kubeconfig"}, "host_key": "ssh-ed25519 AAAA"}},
         ports={"http": 8080, "https": 443}))
     assert sorted(problems(repo)) == [
-        "clients/acme.yaml:19: ports.https: порт 443 на сервере 203.0.113.10 уже занят клиентом beta",
-        "clients/beta.yaml:1: ports.https: порт 443 на сервере 203.0.113.10 уже занят клиентом acme",
+        at(repo, "clients/acme.yaml:⟨https: 443⟩: ports.https: порт 443 на сервере 203.0.113.10 уже занят "
+                 "клиентом beta"),
+        at(repo, "clients/beta.yaml:⟨https: 443⟩: ports.https: порт 443 на сервере 203.0.113.10 уже занят "
+                 "клиентом acme"),
     ]
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-
 from budgetctl.bundle import Bundle, render
 from budgetctl.repository import load_repository
+
 from tests.unit.budgetctl.conftest import BUNDLE, EXAMPLE
 
 BUNDLE_LOADED = Bundle.load(BUNDLE)
