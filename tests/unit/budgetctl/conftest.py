@@ -26,9 +26,6 @@ def repo(tmp_path: Path) -> Path:
     return Path(shutil.copytree(EXAMPLE, tmp_path / "deployments"))
 
 
-Edit = Callable[[Path, str, Callable[[dict[str, Any]], None]], None]
-
-
 def edit(root: Path, file: str, change: Callable[[dict[str, Any]], None]) -> None:
     """Load `file` of the repository at `root`, let `change` alter it, write it back."""
     path = root / file

@@ -4,7 +4,9 @@ line and field, without echoing a secret."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from budgetctl.bundle import Bundle
@@ -100,7 +102,8 @@ def at(root: Path, expected: str) -> str:
     ("environments/production.yaml", lambda d: d["replicas"].update(scheduler=2),
      ["environments/production.yaml:⟨scheduler: 2⟩: replicas.scheduler: допустимые значения: 1"]),
 ])
-def test_mistakes_are_named(repo: Path, file: str, change, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_mistakes_are_named(repo: Path, file: str, change: Callable[[dict[str, Any]], None],
+                            expected: list[str]) -> None:
     edit(repo, file, change)
     assert sorted(problems(repo)) == sorted(at(repo, line) for line in expected)
 
