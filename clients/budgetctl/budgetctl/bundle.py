@@ -85,21 +85,25 @@ class Bundle:
 
     @classmethod
     def load(cls, root: Path) -> Bundle:
-        try:
-            product = Product.model_validate(_read_yaml(root / "product.yaml"))
-            releases = [Release.model_validate(_read_yaml(path)) for path in sorted(root.glob("releases/*.yaml"))]
-        except ValidationError as exc:
-            raise BundleError(f"{root}: {exc}") from None
-        for component in COMPONENTS:
-            if component not in product.components:
-                raise BundleError(f"{root / 'product.yaml'}: no component {component}")
-        return cls(root, product, {release.version: release for release in releases})
+        product = _manifest(Product, root / "product.yaml")
+        for name in COMPONENTS:
+            spec = product.components.get(name)
+            if spec is None or (name in ("backend", "frontend") and spec.port is None):
+                raise BundleError(f"{root / 'product.yaml'}: components.{name} needs an image and, if it serves "
+                                  "HTTP (backend, frontend), a port")
+        releases = {}
+        for path in sorted(root.glob("releases/*.yaml")):
+            release = _manifest(Release, path)
+            if release.version != path.stem:
+                raise BundleError(f"{path}: version {release.version} is not the file's name")
+            releases[release.version] = release
+        return cls(root, product, releases)
 
 
-def _read_yaml(path: Path) -> Any:
+def _manifest[Manifest: BaseModel](model: type[Manifest], path: Path) -> Manifest:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise BundleError(f"{path}: {exc}") from None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,13 @@ def test_wrong_usage_is_2(argv: list[str], monkeypatch: pytest.MonkeyPatch, caps
     monkeypatch.delenv("BUDGETCTL_BUNDLE", raising=False)
     assert run(*argv)[0] == 2
     assert "budgetctl" in capsys.readouterr().err
+
+
+def test_a_broken_bundle_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bundle = Path(shutil.copytree(BUNDLE, tmp_path / "deploy"))
+    (bundle / "releases" / "v4.2.0.yaml").rename(bundle / "releases" / "v4.2.1.yaml")
+    assert run("validate", "--repo", str(EXAMPLE), "--bundle", str(bundle))[0] == 2
+    assert "v4.2.1.yaml: version v4.2.0 is not the file's name" in capsys.readouterr().err
 
 
 def test_help_is_russian(capsys: pytest.CaptureFixture[str]) -> None:
