@@ -3,7 +3,7 @@
 Exit codes (the same for every command; later commands keep them):
   0  done; the configuration is valid
   1  the configuration is invalid, or names a client or release that does not exist
-  2  wrong usage: an unknown option, a missing argument, a path that is not there
+  2  wrong usage: an unknown option, a missing argument, a path or bundle that is not there or broken
   3  the server is not ready (prepare; later)
   4  the deploy failed and was rolled back (deploy; later)
   5  the rollback failed: the installation needs a person (deploy, rollback; later)
