@@ -1,0 +1,5 @@
+import sys
+
+from budgetctl.cli import main
+
+sys.exit(main())

@@ -1,0 +1,189 @@
+"""`budgetctl`: deploys of IT Budget Manager to clients' servers from the `deployments` repository.
+
+Exit codes (the same for every command; later commands keep them):
+  0  done; the configuration is valid
+  1  the configuration is invalid, or names a client or release that does not exist
+  2  wrong usage: an unknown option, a missing argument, a path or bundle that is not there or broken
+  3  the server is not ready (prepare; later)
+  4  the deploy failed and was rolled back (deploy; later)
+  5  the rollback failed: the installation needs a person (deploy, rollback; later)
+  130 interrupted (Ctrl-C)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from budgetctl import schema
+from budgetctl.bundle import RUNTIMES, Bundle, BundleError, render
+from budgetctl.messages import LANGUAGES, language_of, message
+from budgetctl.models import VERSION_PATTERN
+from budgetctl.repository import Deployments, load_repository
+from budgetctl.yamldoc import Problem
+
+OK, INVALID, USAGE, INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="budgetctl",
+        description="Установка и обновление IT Budget Manager у клиентов по репозиторию deployments.",
+        epilog="Коды выхода: 0 — готово; 1 — конфигурация неверна; 2 — неверный вызов. "
+               "Подробнее: docs/design/deploys.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGUAGES, default=os.environ.get("BUDGETCTL_LANG", "ru"),
+                        help="язык сообщений (по умолчанию ru; переменная BUDGETCTL_LANG)")
+
+    def repo_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--repo", type=Path, default=Path("."),
+                             help="корень репозитория deployments (по умолчанию текущий каталог)")
+        command.add_argument("--bundle", type=Path, default=os.environ.get("BUDGETCTL_BUNDLE"),
+                             help="каталог deploy/ продукта: product.yaml, releases/, шаблоны "
+                                  "(переменная BUDGETCTL_BUNDLE)")
+
+    validate = commands.add_parser(
+        "validate", parents=[common], help="проверить репозиторий deployments, ничего не меняя (dry run, для CI)",
+        description="Проверяет каждый файл clients/, environments/, secrets/ по схеме и связи между ними: "
+                    "окружение и секреты существуют, домены и порты не повторяются, версия — релиз "
+                    "продукта, модули известны. Печатает каждую ошибку: файл:строка: поле: что не так.")
+    repo_options(validate)
+    validate.add_argument("--client", help="проверить только этого клиента (clients/<client>.yaml и что он использует)")
+    validate.add_argument("--format", choices=("text", "json", "github"), default="text",
+                          help="text — для людей; json — для программ; github — аннотации GitHub Actions")
+    validate.set_defaults(run=_validate)
+
+    render_command = commands.add_parser(
+        "render", parents=[common], help="собрать пакет Compose или Helm для клиента и версии",
+        description="Заполняет шаблоны Compose или Helm из конфигурации клиента и релиза. Секреты остаются "
+                    "ссылками (secrets.yaml); их значения подставит deploy на сервере.")
+    repo_options(render_command)
+    render_command.add_argument("--client", required=True, help="клиент: clients/<client>.yaml")
+    render_command.add_argument("--version", required=True, help="релиз продукта, например v4.2.0")
+    render_command.add_argument("--out", required=True, type=Path, help="куда записать пакет")
+    render_command.add_argument("--runtime", choices=RUNTIMES,
+                                help="compose или helm (по умолчанию — runtime клиента)")
+    render_command.set_defaults(run=_render)
+
+    schema_command = commands.add_parser(
+        "schema", parents=[common], help="записать JSON Schema файлов репозитория deployments",
+        description="JSON Schema для clients/*.yaml, environments/*.yaml, secrets/*.yaml — для редактора "
+                    "(yaml-language-server) и сторонних проверок.")
+    schema_command.add_argument("--out", required=True, type=Path, help="каталог для *.schema.json")
+    schema_command.set_defaults(run=_schema)
+    return parser
+
+
+def _bundle(args: argparse.Namespace) -> Bundle:
+    if args.bundle is None:
+        raise UsageError("--bundle: укажите каталог deploy/ продукта (или переменную BUDGETCTL_BUNDLE)")
+    if not (Path(args.bundle) / "product.yaml").is_file():
+        raise UsageError(f"--bundle: в {args.bundle} нет product.yaml")
+    return Bundle.load(Path(args.bundle))
+
+
+def _repository(args: argparse.Namespace, bundle: Bundle) -> Deployments:
+    if not Path(args.repo).is_dir():
+        raise UsageError(f"--repo: нет каталога {args.repo}")
+    return load_repository(Path(args.repo), bundle)
+
+
+def _report(problems: list[Problem], language: str, output_format: str, out: TextIO) -> None:
+    if output_format == "json":
+        json.dump([{"file": p.file, "line": p.line, "path": p.path, "code": p.code, "message": p.message(language)}
+                   for p in problems], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    for problem in problems:
+        if output_format == "github":
+            # Workflow commands: each problem shows on its line in the pull request.
+            line = f",line={problem.line}" if problem.line else ""
+            text = f"{problem.path}: {problem.message(language)}" if problem.path else problem.message(language)
+            out.write(f"::error file={problem.file}{line}::{text.replace('%', '%25').replace(chr(10), '%0A')}\n")
+        else:
+            out.write(problem.as_text(language) + "\n")
+
+
+def _selected_problems(repo: Deployments, client: str | None) -> list[Problem]:
+    if client is None:
+        return repo.problems
+    if client not in repo.client_names:
+        return [Problem(f"clients/{client}.yaml", None, "", "client_unknown", {"client": client})]
+    return repo.problems_of(client)
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    bundle = _bundle(args)
+    repo = _repository(args, bundle)
+    problems = _selected_problems(repo, args.client)
+    _report(problems, args.lang, args.format, out)
+    if args.format == "text":
+        checked = [args.client] if args.client else sorted(repo.client_names)
+        summary = message("summary_invalid" if problems else "summary_valid", args.lang,
+                          {"count": len(problems), "clients": ", ".join(checked)})
+        out.write(summary + "\n")
+    return INVALID if problems else OK
+
+
+def _render(args: argparse.Namespace, out: TextIO) -> int:
+    if not re.match(VERSION_PATTERN, args.version):
+        raise UsageError(f"--version: {message('string_pattern_mismatch', args.lang, {'field': 'version'})}")
+    bundle = _bundle(args)
+    repo = _repository(args, bundle)
+    problems = _selected_problems(repo, args.client)
+    release = bundle.releases.get(args.version)
+    environment = repo.environments.get(repo.clients[args.client].environment) if not problems else None
+    if release is None:
+        problems = [*problems, Problem("--version", None, "", "release_unknown",
+                                       {"version": args.version, "known": ", ".join(sorted(bundle.releases))})]
+    elif environment is not None and not environment.accepts(release.channel):
+        problems = [*problems, Problem("--version", None, "", "release_channel", {
+            "version": args.version, "channel": release.channel, "environment": environment.name,
+            "allowed": environment.channel})]
+    if problems:
+        _report(problems, args.lang, "text", out)
+        return INVALID
+    assert release is not None and environment is not None
+    written = render(bundle, repo.clients[args.client], environment, release, args.out, args.runtime)
+    for path in written:
+        out.write(f"{path}\n")
+    return OK
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    for path in schema.write(args.out):
+        out.write(f"{path}\n")
+    return OK
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run one command; the exit code is returned (the console script exits with it)."""
+    out = out or sys.stdout
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse printed the usage and the error
+        return int(exc.code or 0)
+    args.lang = language_of(args.lang)
+    try:
+        return int(args.run(args, out))
+    except UsageError as exc:
+        sys.stderr.write(f"budgetctl: {exc}\n")
+        return USAGE
+    except BundleError as exc:
+        sys.stderr.write(f"budgetctl: --bundle: {exc}\n")
+        return USAGE
+    except KeyboardInterrupt:
+        return INTERRUPTED

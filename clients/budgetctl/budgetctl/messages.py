@@ -1,0 +1,128 @@
+"""Texts of budgetctl's problems, in Russian (the default) and English, by stable code: pydantic's error
+types for one field and budgetctl's own codes for the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+LANGUAGES = ("ru", "en")
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    "summary_valid": ("Конфигурация верна. Клиенты: {clients}.", "The configuration is valid. Clients: {clients}."),
+    "summary_invalid": ("Ошибок: {count}. Клиенты: {clients}.", "Problems: {count}. Clients: {clients}."),
+    # the file
+    "not_yaml": ("не разбирается как YAML: {detail}", "not valid YAML: {detail}"),
+    "not_utf8": ("файл не в UTF-8", "the file is not UTF-8"),
+    "empty_file": ("файл пуст", "the file is empty"),
+    "wrong_extension": ("переименуйте в *.yaml: budgetctl читает только их", "rename it to *.yaml: budgetctl "
+                        "reads only those"),
+    "not_a_mapping": ("ожидается словарь «поле: значение»", "a mapping of fields is expected"),
+    "duplicate_key": ("поле повторяется: YAML оставил бы только последнее", "the key is repeated: YAML would keep "
+                      "only the last one"),
+    "file_name_mismatch": ("должно совпадать с именем файла: {expected}", "must equal the file's name: {expected}"),
+    "private_key_in_plain": ("похоже на закрытый ключ в открытом виде: храните его в secrets/ ссылкой",
+                             "looks like a private key in plain text: keep it in secrets/ as a reference"),
+    # one field (pydantic's types)
+    "missing": ("обязательное поле", "this field is required"),
+    "extra_forbidden": ("неизвестное поле (опечатка?)", "unknown field (a typo?)"),
+    "string_type": ("ожидается строка", "a string is expected"),
+    "string_too_short": ("слишком коротко: минимум {min_length} симв.", "too short: at least {min_length} characters"),
+    "string_pattern_mismatch": ("неверный формат{hint}", "the format is not valid{hint}"),
+    "literal_error": ("допустимые значения: {expected}", "allowed values: {expected}"),
+    "int_type": ("ожидается целое число", "a whole number is expected"),
+    "int_parsing": ("ожидается целое число", "a whole number is expected"),
+    "int_from_float": ("ожидается целое число", "a whole number is expected"),
+    "bool_type": ("ожидается true или false", "true or false is expected"),
+    "bool_parsing": ("ожидается true или false", "true or false is expected"),
+    "greater_than_equal": ("не меньше {ge}", "at least {ge}"),
+    "less_than_equal": ("не больше {le}", "at most {le}"),
+    "too_short": ("нужен хотя бы {min_length} элемент", "at least {min_length} item is needed"),
+    "list_type": ("ожидается список", "a list is expected"),
+    "dict_type": ("ожидается словарь «поле: значение»", "a mapping of fields is expected"),
+    "model_type": ("ожидается словарь «поле: значение»", "a mapping of fields is expected"),
+    "model_attributes_type": ("ожидается словарь «поле: значение»", "a mapping of fields is expected"),
+    "ip_any_address": ("ожидается IPv4- или IPv6-адрес", "an IPv4 or IPv6 address is expected"),
+    # one file (budgetctl's validators)
+    "secret_plaintext": ("секрет задаётся ссылкой {{secret: <файл>/<имя>}} на запись в secrets/, а не значением",
+                         "a secret is written as a reference {{secret: <file>/<name>}} to secrets/, not as a value"),
+    "secret_value_in_repo": ("секрет хранится в Secrets Manager (secretsmanager: <ARN>) или зашифрованным KMS "
+                             "(kms: …), но не значением в репозитории",
+                             "a secret is kept in Secrets Manager (secretsmanager: <ARN>) or encrypted by KMS "
+                             "(kms: …), never as a value in the repository"),
+    "secret_one_source": ("укажите ровно одно: secretsmanager или kms", "give exactly one of secretsmanager, kms"),
+    "secret_json_key_kms": ("json_key — только для secretsmanager", "json_key applies to secretsmanager only"),
+    "kms_not_base64": ("шифртекст не в base64", "the ciphertext is not base64"),
+    "kms_too_short": ("слишком коротко для шифртекста KMS: значение точно зашифровано?",
+                      "too short for a KMS ciphertext: is it encrypted?"),
+    "ports_equal": ("для http и https нужны разные порты", "http and https need different ports"),
+    "tls_acme_email": ("для mode: acme нужен email", "mode acme needs email"),
+    "tls_provided_files": ("для mode: provided нужны certificate и private_key",
+                           "mode provided needs certificate and private_key"),
+    "sso_oidc_secret": ("для oidc нужен client_secret", "oidc needs client_secret"),
+    "modules_repeated": ("модуль указан дважды", "a module is listed twice"),
+    "runtime_needs_server": ("для runtime: compose нужен раздел server", "runtime compose needs server"),
+    "runtime_needs_kubernetes": ("для runtime: helm нужен раздел kubernetes", "runtime helm needs kubernetes"),
+    # several files
+    "environment_missing": ("нет окружения {environment}: ожидается файл environments/{environment}.yaml",
+                            "no environment {environment}: environments/{environment}.yaml is expected"),
+    "domain_taken": ("домен {domain} уже занят клиентом {other}", "the domain {domain} is taken by client {other}"),
+    "port_taken": ("порт {port} на сервере {ip} уже занят клиентом {other}",
+                   "port {port} on server {ip} is taken by client {other}"),
+    "module_unknown": ("неизвестный модуль {module}; модули продукта: {known}",
+                       "unknown module {module}; the product's modules: {known}"),
+    "integration_needs_module": ("интеграция {integration} работает только с модулем {module} в modules",
+                                 "the {integration} integration needs the module {module} in modules"),
+    "release_unknown": ("нет релиза {version}; известные релизы: {known}",
+                        "no release {version}; known releases: {known}"),
+    "release_channel": ("релиз {version} из канала {channel}, а окружение {environment} принимает только {allowed}",
+                        "release {version} is on the {channel} channel; environment {environment} takes "
+                        "{allowed} only"),
+    "secret_missing": ("нет секрета {ref}: ожидается запись {name} в secrets/{file}.yaml",
+                       "no secret {ref}: an entry {name} in secrets/{file}.yaml is expected"),
+    "secret_of_other_client": ("секрет {ref} принадлежит клиенту {owner}", "the secret {ref} belongs to client "
+                               "{owner}"),
+    "no_clients": ("это не репозиторий deployments: нет каталога clients/ с файлами *.yaml",
+                   "not a deployments repository: no clients/*.yaml"),
+    "client_unknown": ("нет клиента {client}: ожидается файл clients/{client}.yaml",
+                       "no client {client}: clients/{client}.yaml is expected"),
+}
+
+# What a pattern stands for, by the field's name: "the format is not valid" alone helps nobody.
+_FORMATS: dict[str, tuple[str, str]] = {
+    "version": ("версия вида v1.4.0 (semver)", "a version like v1.4.0 (semver)"),
+    "domain": ("доменное имя строчными буквами, например budget.client.ru",
+               "a lower-case domain name such as budget.client.ru"),
+    "license_id": ("ID лицензии из портала, lic_ и 26 символов", "the portal's license id: lic_ and 26 characters"),
+    "client": ("строчные латинские буквы, цифры и дефис", "lower-case letters, digits and hyphens"),
+    "environment": ("строчные латинские буквы, цифры и дефис", "lower-case letters, digits and hyphens"),
+    "name": ("строчные латинские буквы, цифры и дефис", "lower-case letters, digits and hyphens"),
+    "secret": ("<файл>/<имя>, например acme/db_password", "<file>/<name> such as acme/db_password"),
+    "secretsmanager": ("ARN секрета Secrets Manager", "a Secrets Manager secret ARN"),
+    "key_id": ("ARN ключа или псевдонима KMS", "a KMS key or alias ARN"),
+    "host_key": ("строка known_hosts без имени: «ssh-ed25519 AAAA…»", "a known_hosts key: 'ssh-ed25519 AAAA…'"),
+    "registry": ("адрес реестра, например registry.itbm.ru/itbm", "a registry such as registry.itbm.ru/itbm"),
+    "email": ("адрес e-mail", "an e-mail address"),
+    "sender": ("адрес e-mail", "an e-mail address"),
+    "modules": ("код модуля: строчные латинские буквы, цифры и _", "a module code: lower-case letters, digits, _"),
+}
+
+
+def language_of(value: str | None) -> str:
+    return value if value in LANGUAGES else "ru"
+
+
+def message(code: str, language: str, params: Mapping[str, Any] | None = None) -> str:
+    """The text of `code`; an unknown code (a pydantic type without a translation) shows its `fallback`."""
+    params = dict(params or {})
+    texts = _TEXTS.get(code)
+    if texts is None:
+        return str(params.get("fallback", code))
+    text = texts[LANGUAGES.index(language)] if language in LANGUAGES else texts[0]
+    if code == "string_pattern_mismatch":
+        hint = _FORMATS.get(str(params.get("field", "")))
+        params["hint"] = f": {hint[LANGUAGES.index(language)]}" if hint else ""
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return str(params.get("fallback", text))
