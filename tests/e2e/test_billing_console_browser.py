@@ -280,8 +280,9 @@ def test_admin_reads_a_dunning_run_and_its_steps(month_cloud: Any, browser: Any)
         by_customer = f"/api/console/billing/dunning-runs?org_id={org_id}"
 
         def started() -> list[dict[str, Any]]:
-            answer = context.request.get(by_customer)  # a cold start on a busy machine may answer 503/504 first
-            assert answer.status < 400 or answer.status >= 500, answer.text()
+            # a cold start on a busy machine may answer 503/504 first, and polling this often meets the rate limit
+            answer = context.request.get(by_customer)
+            assert answer.status < 400 or answer.status in (429, 503, 504), answer.text()
             return list(answer.json()["items"]) if answer.ok else []
 
         runs = wait_for(started, 420)  # the daily job renews every due subscription (the demo data's too) first

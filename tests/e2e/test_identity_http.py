@@ -53,10 +53,14 @@ class Session:
 def new_customer(cloud: Any, email: str, company: str) -> tuple[Session, str]:
     """A customer of its own (signed up and confirmed through the API), signed in: (session, org id)."""
     person = Session(cloud)
-    person.post("/api/auth/register", {"email": email, "password": PASSWORD, "name": "Клиент", "company": company})
+    registered = person.post("/api/auth/register", {"email": email, "password": PASSWORD, "name": "Клиент",
+                                                    "company": company})
+    assert registered.status_code == 201, registered.text
     token = link(cloud, email, "/app/confirm?token=").split("token=")[1]
-    person.post("/api/auth/confirm", {"token": token})
-    person.post("/api/auth/login", {"email": email, "password": PASSWORD})
+    confirmed = person.post("/api/auth/confirm", {"token": token})
+    assert confirmed.status_code == 200, confirmed.text
+    signed_in = person.post("/api/auth/login", {"email": email, "password": PASSWORD})
+    assert signed_in.status_code == 200, signed_in.text
     return person, person.get("/api/auth/me").json()["current"]["org_id"]
 
 

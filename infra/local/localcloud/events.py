@@ -19,7 +19,10 @@ import boto3
 
 from localcloud.template import ACCOUNT_ID, REGION, SnsSource, SqsSource, StreamSource, Template
 
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.1  # a stream reader's pause while records keep coming
+IDLE_POLL_SECONDS = 0.5  # …and once it has found nothing for IDLE_AFTER_SECONDS: an idle cloud stays cheap
+IDLE_AFTER_SECONDS = 2.0
+QUEUE_WAIT_SECONDS = 1  # queues are long-polled: moto answers the moment a message arrives
 STREAM_MAX_ATTEMPTS = 3
 ASYNC_RETRY_SECONDS = 1  # Lambda waits a minute, then two, between retries of an asynchronous event
 ALARM_POLL_SECONDS = 0.2
@@ -63,12 +66,13 @@ class EventSources:
             thread.join(timeout=5)
 
     def drain(self, timeout: float = 5.0) -> bool:
-        """Wait until every poller found nothing to do (tests use this instead of sleeping)."""
+        """Wait until every poller found nothing to do (tests use this instead of sleeping): idle on two looks
+        an idle poll apart, so each poller has looked again in between."""
         deadline = time.monotonic() + timeout
         time.sleep(POLL_SECONDS * 3)
         while time.monotonic() < deadline:
             if not any(self._busy.values()):
-                time.sleep(POLL_SECONDS * 2)
+                time.sleep(max(IDLE_POLL_SECONDS, QUEUE_WAIT_SECONDS) + POLL_SECONDS)
                 if not any(self._busy.values()):
                     return True
             time.sleep(POLL_SECONDS)
@@ -83,7 +87,7 @@ class EventSources:
         while not self._stop.is_set():
             try:
                 messages = sqs.receive_message(
-                    QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10), WaitTimeSeconds=0,
+                    QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10), WaitTimeSeconds=QUEUE_WAIT_SECONDS,
                     AttributeNames=["All"], MessageAttributeNames=["All"],
                 ).get("Messages", [])
             except Exception as exc:
@@ -92,8 +96,7 @@ class EventSources:
                 continue
             self._busy[name] = bool(messages)
             if not messages:
-                self._stop.wait(POLL_SECONDS)
-                continue
+                continue  # the long poll was the wait
             event = {"Records": [_sqs_record(m, arn) for m in messages]}
             result = self.invoker.invoke(source.function, event)
             if result.function_error:
@@ -120,7 +123,7 @@ class EventSources:
         while not self._stop.is_set():
             try:
                 messages = sqs.receive_message(
-                    QueueUrl=source.delivery_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
+                    QueueUrl=source.delivery_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=QUEUE_WAIT_SECONDS,
                     VisibilityTimeout=ASYNC_RETRY_SECONDS, AttributeNames=["ApproximateReceiveCount"],
                 ).get("Messages", [])
             except Exception as exc:
@@ -129,8 +132,7 @@ class EventSources:
                 continue
             self._busy[name] = bool(messages)
             if not messages:
-                self._stop.wait(POLL_SECONDS)
-                continue
+                continue  # the long poll was the wait
             for message in messages:  # Lambda gets one SNS record per invocation
                 event = {"Records": [_sns_record(json.loads(message["Body"]), source.subscription_arn)]}
                 result = self.invoker.invoke(source.function, event)
@@ -188,6 +190,7 @@ class EventSources:
         iterators: dict[str, str | None] = {}
         pending: list[dict[str, Any]] = []
         attempts = 0
+        last_found = time.monotonic()
         while not self._stop.is_set():
             try:
                 if not pending:
@@ -210,8 +213,10 @@ class EventSources:
             pending = [r for r in pending if _matches_filters(r, source.filters)]
             self._busy[name] = bool(pending)
             if not pending:
-                self._stop.wait(POLL_SECONDS)
+                idle = time.monotonic() - last_found > IDLE_AFTER_SECONDS
+                self._stop.wait(IDLE_POLL_SECONDS if idle else POLL_SECONDS)
                 continue
+            last_found = time.monotonic()
             batch = pending[: source.batch_size]
             records = [{**r, "eventSourceARN": arn, "awsRegion": REGION} for r in batch]
             result = self.invoker.invoke(source.function, {"Records": records})

@@ -7,6 +7,8 @@ import time
 import uuid
 from collections import Counter
 
+import pytest
+
 from .conftest import Running, wait_until
 
 
@@ -75,6 +77,32 @@ def test_dynamodb_stream_insert_modify_remove_with_images(lc: Running) -> None:
     assert modify["old"]["n"] == {"N": "1"} and modify["new"]["n"] == {"N": "2"}
     assert remove["old"]["n"] == {"N": "2"} and remove["new"] is None
     assert insert["source"] == lc.cloud.template.names.get("Items").attributes["StreamArn"]  # type: ignore
+
+
+def test_a_failed_transaction_changes_nothing_and_the_stream_goes_on(lc: Running) -> None:
+    """moto swaps a failed transaction's tables for copies; the local cloud keeps the live table and puts the
+    named items back, so its stream readers see what follows and nothing of the failed transaction."""
+    table = lc.cloud.template.tables["Items"].name  # type: ignore[union-attr]
+    dynamodb = lc.client("dynamodb")
+    tag = uuid.uuid4().hex[:6]
+    kept, added, missing, after = (f"{name}-{tag}" for name in ("kept", "added", "missing", "after"))
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": kept}, "n": {"N": "1"}})
+    wait_until(lambda: _stream(lc, "stream", kept), what="the stream reading")  # its reader holds an iterator
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(TransactItems=[
+            {"Put": {"TableName": table, "Item": {"pk": {"S": added}}}},
+            {"Update": {"TableName": table, "Key": {"pk": {"S": kept}}, "UpdateExpression": "SET n = :n",
+                        "ExpressionAttributeValues": {":n": {"N": "5"}}}},
+            {"ConditionCheck": {"TableName": table, "Key": {"pk": {"S": missing}},
+                                "ConditionExpression": "attribute_exists(pk)"}},
+        ])
+    assert dynamodb.get_item(TableName=table, Key={"pk": {"S": kept}}, ConsistentRead=True)["Item"]["n"] == {"N": "1"}
+    assert "Item" not in dynamodb.get_item(TableName=table, Key={"pk": {"S": added}}, ConsistentRead=True)
+
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": after}})
+    wait_until(lambda: _stream(lc, "stream", after), what="the stream after a failed transaction")
+    assert [r["eventName"] for r in _stream(lc, "stream", kept)] == ["INSERT"]  # no MODIFY of the failed one
+    assert _stream(lc, "stream", added) == []
 
 
 def test_filter_criteria_drop_records(lc: Running) -> None:
