@@ -84,6 +84,28 @@ _TEXTS: dict[str, tuple[str, str]] = {
                                "{owner}"),
     "no_clients": ("это не репозиторий deployments: нет каталога clients/ с файлами *.yaml",
                    "not a deployments repository: no clients/*.yaml"),
+    "version_unlicensed": ("версия {version} вне лицензированного диапазона {range}",
+                           "version {version} is outside the licensed range {range}"),
+    # the server (prepare, deploy, status, rollback)
+    "ssh_unreachable": ("клиент {client}: сервер {address} недоступен: {detail}",
+                        "client {client}: the server {address} cannot be reached: {detail}"),
+    "ssh_key_refused": ("клиент {client}: сервер {address} не принял ключ SSH: {detail}",
+                        "client {client}: the server {address} refused the SSH key: {detail}"),
+    "ssh_host_key_mismatch": ("клиент {client}: ключ сервера {address} не совпадает с server.ssh.host_key — "
+                              "сервер подменён или переустановлен; проверьте отпечаток и обновите конфигурацию "
+                              "({detail})",
+                              "client {client}: the host key of {address} is not server.ssh.host_key — the server "
+                              "was replaced or reinstalled; check its fingerprint and update the config ({detail})"),
+    "secret_unreadable": ("секрет не прочитан: {detail}", "a secret cannot be read: {detail}"),
+    "prepare_heading": ("Проверка сервера клиента {client} ({address})", "Checking the server of client {client} "
+                        "({address})"),
+    "column_check": ("Проверка", "Check"),
+    "column_status": ("Итог", "Result"),
+    "column_found": ("Найдено", "Found"),
+    "column_required": ("Требуется", "Required"),
+    "prepare_ready": ("Сервер готов к установке.", "The server is ready."),
+    "prepare_not_ready": ("Сервер не готов: исправьте строки fail и повторите prepare.",
+                          "The server is not ready: fix the fail lines and run prepare again."),
     "client_unknown": ("нет клиента {client}: ожидается файл clients/{client}.yaml",
                        "no client {client}: clients/{client}.yaml is expected"),
 }

@@ -1,0 +1,70 @@
+"""`budgetctl prepare` over SSH against the test server and its docker stand-in."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.integration.budgetctl.conftest import Setup, edit, free_port, keypair
+
+
+def test_prepare_passes_a_server_that_meets_the_minimums(setup: Setup) -> None:
+    code, text = setup.run("prepare")
+    assert code == 0, text
+    lines = text.splitlines()
+    assert lines[0].startswith("Проверка сервера клиента acme (")
+    assert "Docker Engine" in text and "27.3.1" in text and "2.29.7" in text
+    assert lines[-1] == "Сервер готов к установке."
+    assert ["version", "--format", "{{.Server.Version}}"] in setup.server.commands()
+
+
+def test_prepare_fails_below_the_minimums_and_on_a_taken_port(setup: Setup) -> None:
+    edit(setup.bundle / "product.yaml", lambda product: product["requirements"]["compose"].update(
+        cpu_cores=4096, docker_version="99.0"))
+    port = setup.client()["ports"]["https"]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        code, text = setup.run("prepare", "--format", "json", "--lang", "en")
+    assert code == 3, text
+    report = json.loads(text)
+    assert report["ready"] is False
+    by_check = {check["check"]: check for check in report["checks"]}
+    assert by_check["Docker Engine"] == {"check": "Docker Engine", "status": "fail", "found": "27.3.1",
+                                         "required": ">= 99.0"}
+    assert by_check["Docker Compose"]["status"] == "ok"
+    assert by_check["CPU, ядер / cores"]["status"] == "fail"
+    assert by_check["CPU, ядер / cores"]["required"] == ">= 4096"
+    assert by_check[f"Порт / port {port} (https)"]["status"] == "fail"
+
+
+
+def test_an_unreachable_server_is_named_with_exit_6(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(setup.repo / "clients" / "acme.yaml", lambda client: client["server"]["ssh"].update(port=free_port()))
+    code, text = setup.run("prepare", "--connect-timeout", "3")
+    assert (code, text) == (6, "")
+    error = capsys.readouterr().err
+    assert error.startswith("budgetctl: клиент acme: сервер ")
+    assert "недоступен" in error
+
+
+def test_a_changed_host_key_stops_before_login_with_exit_8(setup: Setup, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    _, other_host_key = keypair(tmp_path / "other_host_key")
+    edit(setup.repo / "clients" / "acme.yaml",
+         lambda client: client["server"]["ssh"].update(host_key=other_host_key))
+    code, _ = setup.run("prepare", "--lang", "en")
+    assert code == 8
+    assert "client acme: the host key of " in capsys.readouterr().err
+    assert setup.server.commands() == []
+
+
+def test_a_refused_key_has_exit_7(setup: Setup, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other_key, _ = keypair(tmp_path / "other_client_key")
+    (setup.secrets / "acme" / "ssh_key").write_bytes(other_key)
+    code, _ = setup.run("prepare")
+    assert code == 7
+    assert "не принял ключ SSH" in capsys.readouterr().err
