@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TextIO
 
+from budgetctl import deploy as deploys
 from budgetctl import schema, ssh
 from budgetctl.bundle import RUNTIMES, Bundle, BundleError, render
 from budgetctl.messages import LANGUAGES, language_of, message
@@ -101,6 +102,39 @@ def _parser() -> argparse.ArgumentParser:
     prepare_command.add_argument("--format", choices=("text", "json"), default="text")
     prepare_command.set_defaults(run=_prepare)
 
+    def health_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--health-timeout", type=float,
+                             help="сколько секунд ждать здоровья новой версии (по умолчанию — "
+                                  "deploy.health_timeout_seconds окружения)")
+
+    deploy_command = commands.add_parser(
+        "deploy", parents=[common], help="установить или обновить версию у клиента, с автоматическим откатом",
+        description="Проверяет конфигурацию (как validate), собирает пакет, загружает его в "
+                    "<install_dir>/releases/<версия>/, делает резервную копию текущего релиза и базы, скачивает "
+                    "образы, выполняет миграции, переключает current, запускает и проверяет здоровье. При ошибке "
+                    "после переключения сам откатывается на прежнюю версию (код 4); если и откат не удался — код 5.")
+    server_options(deploy_command)
+    deploy_command.add_argument("--version", required=True, help="релиз продукта, например v4.2.0")
+    health_option(deploy_command)
+    deploy_command.set_defaults(run=_deploy)
+
+    rollback_command = commands.add_parser(
+        "rollback", parents=[common], help="вернуть клиента на релиз, который уже есть на сервере",
+        description="Переключает current на релиз из <install_dir>/releases/ (в пределах лицензированных версий, "
+                    "если конфигурация их называет), запускает и проверяет здоровье; печатает, сколько это заняло.")
+    server_options(rollback_command)
+    rollback_command.add_argument("--to", required=True, help="релиз на сервере, например v4.1.3")
+    health_option(rollback_command)
+    rollback_command.set_defaults(run=_rollback)
+
+    status_command = commands.add_parser(
+        "status", parents=[common], help="версия, здоровье, контейнеры и журналы установки клиента",
+        description="Печатает текущую версию, проверки здоровья, контейнеры, последние деплои и строки журналов. "
+                    "Код 3, если установка не здорова или не установлена.")
+    server_options(status_command)
+    status_command.add_argument("--log-lines", type=int, default=20, help="строк журнала на сервис (%(default)s)")
+    status_command.set_defaults(run=_status)
+
     schema_command = commands.add_parser(
         "schema", parents=[common], help="записать JSON Schema файлов репозитория deployments",
         description="JSON Schema для clients/*.yaml, environments/*.yaml, secrets/*.yaml — для редактора "
@@ -162,8 +196,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _render(args: argparse.Namespace, out: TextIO) -> int:
-    if not re.match(VERSION_PATTERN, args.version):
-        raise UsageError(f"--version: {message('string_pattern_mismatch', args.lang, {'field': 'version'})}")
+    _checked_version(args.version, "--version", args.lang)
     bundle = _bundle(args)
     repo = _repository(args, bundle)
     problems = _selected_problems(repo, args.client)
@@ -237,6 +270,65 @@ def _prepare(args: argparse.Namespace, out: TextIO) -> int:
                          [[check.check, check.status, check.found, check.required] for check in checks]))
         out.write(message("prepare_ready" if ready else "prepare_not_ready", args.lang) + "\n")
     return OK if ready else NOT_READY
+
+
+def _checked_version(version: str, option: str, language: str) -> None:
+    if not re.match(VERSION_PATTERN, version):
+        raise UsageError(f"{option}: {message('string_pattern_mismatch', language, {'field': 'version'})}")
+
+
+def _health_timeout(args: argparse.Namespace, selected: Selected) -> float:
+    return float(args.health_timeout or selected.environment.deploy.health_timeout_seconds)
+
+
+def _deploy(args: argparse.Namespace, out: TextIO) -> int:
+    _checked_version(args.version, "--version", args.lang)
+    selected = _selected(args, out)
+    if selected is None:
+        return INVALID
+    bundle, client = selected.bundle, selected.client
+    release = bundle.releases.get(args.version)
+    problems = []
+    if release is None:
+        problems.append(Problem("--version", None, "", "release_unknown",
+                                {"version": args.version, "known": ", ".join(sorted(bundle.releases))}))
+    elif not selected.environment.accepts(release.channel):
+        problems.append(Problem("--version", None, "", "release_channel", {
+            "version": args.version, "channel": release.channel, "environment": selected.environment.name,
+            "allowed": selected.environment.channel}))
+    elif client.license_versions is not None and not client.license_versions.admits(args.version):
+        problems.append(Problem("--version", None, "", "version_unlicensed",
+                                {"version": args.version, "range": str(client.license_versions)}))
+    if problems:
+        _report(problems, args.lang, "text", out)
+        return INVALID
+    assert release is not None
+    plan = deploys.Plan(bundle, client, selected.environment, release, selected.secrets,
+                        _health_timeout(args, selected))
+    with ssh.Session(selected.target, args.connect_timeout) as server:
+        return deploys.deploy(server, plan, out, args.lang)
+
+
+def _rollback(args: argparse.Namespace, out: TextIO) -> int:
+    _checked_version(args.to, "--to", args.lang)
+    selected = _selected(args, out)
+    if selected is None:
+        return INVALID
+    licensed = selected.client.license_versions
+    if licensed is not None and not licensed.admits(args.to):
+        out.write(message("rollback_unlicensed", args.lang, {"version": args.to, "range": str(licensed)}) + "\n")
+        return deploys.ROLLBACK_FAILED
+    with ssh.Session(selected.target, args.connect_timeout) as server:
+        return deploys.rollback(server, selected.client, selected.bundle, args.to, _health_timeout(args, selected),
+                                out, args.lang)
+
+
+def _status(args: argparse.Namespace, out: TextIO) -> int:
+    selected = _selected(args, out)
+    if selected is None:
+        return INVALID
+    with ssh.Session(selected.target, args.connect_timeout) as server:
+        return deploys.status(server, selected.client, selected.bundle, out, args.lang, args.log_lines)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
