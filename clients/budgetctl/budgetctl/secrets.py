@@ -62,6 +62,7 @@ class AwsSecrets:
                 answer = kms.decrypt(CiphertextBlob=base64.b64decode(location.kms.ciphertext),
                                      KeyId=location.kms.key_id, EncryptionContext=location.kms.encryption_context)
                 return bytes(answer["Plaintext"])
+            assert location.secretsmanager is not None  # one of the two places (validated)
             secretsmanager = self.session.client("secretsmanager")
             answer = secretsmanager.get_secret_value(SecretId=location.secretsmanager)
         except ClientError as exc:

@@ -1,9 +1,9 @@
 """A real OpenSSH server on a loopback port for budgetctl's server commands.
 
 `sshd -D` (Debian's openssh-server, installed by `make sshd`) runs with a temporary config: its own host
-key, one authorized key, SFTP, and `SetEnv PATH=…` so the session finds the recording `docker` stand-in
-first. Each test gets a fresh deployments repository whose client `acme` points at it, and file-backed
-secrets (the SSH key among them)."""
+key, one authorized key, SFTP, and `SetEnv` of PATH, so the session finds the recording `docker` stand-in
+first, and of HOME, so the login user's own shell start-up files stay out of it. Each test gets a fresh
+deployments repository whose client `acme` points at it, and file-backed secrets (the SSH key among them)."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def ssh_server(tmp_path: Path) -> Iterator[SshServer]:
         f"AuthorizedKeysFile {home / 'authorized_keys'}", "PubkeyAuthentication yes",
         "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitRootLogin prohibit-password",
         "UsePAM no", "StrictModes no", "Subsystem sftp internal-sftp", "LogLevel ERROR",
-        f"SetEnv PATH={home / 'bin'}:/usr/local/bin:/usr/bin:/bin DOCKER_STANDIN_STATE={state}", ""]))
+        f"SetEnv HOME={home} PATH={home / 'bin'}:/usr/local/bin:/usr/bin:/bin DOCKER_STANDIN_STATE={state}",
+        ""]))
     if os.geteuid() == 0:
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation directory
     log = (home / "sshd.log").open("w")
