@@ -21,7 +21,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -259,7 +259,7 @@ def _prepare(args: argparse.Namespace, out: TextIO) -> int:
     ready = all(check.status != "fail" for check in checks)
     if args.format == "json":
         json.dump({"client": selected.client.client, "server": selected.target.address, "ready": ready,
-                   "checks": [asdict(check) for check in checks]}, out, ensure_ascii=False, indent=2)
+                   "checks": [check.as_dict(args.lang) for check in checks]}, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         heading = (message("prepare_heading", args.lang, {"client": selected.client.client,
@@ -267,7 +267,10 @@ def _prepare(args: argparse.Namespace, out: TextIO) -> int:
         out.write(heading + "\n")
         out.write(_table([message(name, args.lang) for name in ("column_check", "column_status", "column_found",
                                                                  "column_required")],
-                         [[check.check, check.status, check.found, check.required] for check in checks]))
+                         [[check.name(args.lang), check.status, message(f"found_{check.found}", args.lang,
+                                                                        {"fallback": check.found}),
+                           message(f"found_{check.required}", args.lang, {"fallback": check.required})]
+                          for check in checks]))
         out.write(message("prepare_ready" if ready else "prepare_not_ready", args.lang) + "\n")
     return OK if ready else NOT_READY
 

@@ -123,8 +123,9 @@ def _deploy(site: Installation, plan: Plan, progress: Progress) -> int:
         progress.say("step_health", version=version, timeout=f"{plan.health_timeout:g}")
         probes = site.wait_healthy(version, plan.health_timeout, HEALTH_INTERVAL_SECONDS)
         _must(all(probe.ok for probe in probes), "health", _failed(probes))
-    except (StepFailed, CommandTimeout) as failure:
-        progress.say("step_failed", detail=str(failure))
+    except (StepFailed, CommandTimeout, KeyboardInterrupt) as failure:
+        # Ctrl-C after the switch too: the server is not left between two releases.
+        progress.say("step_failed", detail=str(failure) or message("interrupted", progress.language))
         if previous is None:
             site.run(site.compose(version, "down", "--remove-orphans"))
             site.run(quote("rm", "-f", site.current_link))
@@ -226,9 +227,9 @@ def _rollback(site: Installation, target: str, health_timeout: float, progress: 
         progress.say("rollback_failed", version=target, detail=str(failure))
         site.record({"action": "rollback", "from": current, "to": target, "result": "failed"})
         if current is not None:  # the release that ran before the attempt is started again
-            progress.say("rollback_restore", version=current)
             site.switch(current)
             site.run(site.compose(current, "up", "--detach", "--remove-orphans"), timeout=600)
+            progress.say("rollback_restore", version=current)
         return ROLLBACK_FAILED
     site.record({"action": "rollback", "from": current, "to": target, "result": "ok",
                  "seconds": round(progress.elapsed, 1)})

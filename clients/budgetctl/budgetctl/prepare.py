@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from budgetctl.bundle import ComposeRequirements
+from budgetctl.messages import message
 from budgetctl.models import Client
 from budgetctl.ssh import Session, quote
 
@@ -36,10 +37,18 @@ MEMORY_TOLERANCE = 0.9
 
 @dataclass(frozen=True)
 class Check:
-    check: str
+    check: str  # a message code: check_cpu, check_port, …
     status: Status
     found: str
     required: str
+    params: dict[str, str] = field(default_factory=dict)  # for the check's name: the port, the disk's path
+
+    def name(self, language: str) -> str:
+        return message(self.check, language, self.params)
+
+    def as_dict(self, language: str) -> dict[str, str]:
+        return {"check": self.check, "name": self.name(language), "status": self.status, "found": self.found,
+                "required": self.required}
 
 
 def facts(server: Session, install_dir: str) -> tuple[dict[str, str], set[int]]:
@@ -65,7 +74,7 @@ def _version(text: str) -> tuple[int, ...] | None:
 def _at_least(check: str, found: str, minimum: str) -> Check:
     have, need = _version(found), _version(minimum)
     if have is None:
-        return Check(check, "fail", found or "не найдено / not found", f">= {minimum}")
+        return Check(check, "fail", found or "—", f">= {minimum}")
     return Check(check, "ok" if need is None or have >= need else "fail", found, f">= {minimum}")
 
 
@@ -82,35 +91,31 @@ def _os_supported(os_id: str, version_id: str, supported: list[str]) -> bool:
 def check_server(server: Session, client: Client, minimum: ComposeRequirements) -> list[Check]:
     assert client.server is not None
     found, listening = facts(server, client.server.install_dir)
-    checks = [_at_least("Docker Engine", found.get("docker", ""), minimum.docker_version),
-              _at_least("Docker Compose", found.get("compose", ""), minimum.compose_version)]
+    checks = [_at_least("check_docker", found.get("docker", ""), minimum.docker_version),
+              _at_least("check_compose", found.get("compose", ""), minimum.compose_version)]
 
     cpus = int(found.get("cpus") or 0)
-    checks.append(Check("CPU, ядер / cores", "ok" if cpus >= minimum.cpu_cores else "fail", str(cpus),
+    checks.append(Check("check_cpu", "ok" if cpus >= minimum.cpu_cores else "fail", str(cpus),
                         f">= {minimum.cpu_cores}"))
 
     memory = int(found.get("mem_kib") or 0) / KIB_PER_GIB
     memory_status: Status = ("ok" if memory >= minimum.memory_gib
                              else "warn" if memory >= minimum.memory_gib * MEMORY_TOLERANCE else "fail")
-    checks.append(Check("ОЗУ, ГиБ / RAM, GiB", memory_status, f"{memory:.1f}", f">= {minimum.memory_gib}"))
+    checks.append(Check("check_memory", memory_status, f"{memory:.1f}", f">= {minimum.memory_gib}"))
 
     disk = int(found.get("disk_free_kib") or 0) / KIB_PER_GIB
-    checks.append(Check(f"Диск свободно, ГиБ / disk free, GiB ({found.get('disk_path', '?')})",
-                        "ok" if disk >= minimum.disk_free_gib else "fail", f"{disk:.1f}",
-                        f">= {minimum.disk_free_gib}"))
+    checks.append(Check("check_disk", "ok" if disk >= minimum.disk_free_gib else "fail", f"{disk:.1f}",
+                        f">= {minimum.disk_free_gib}", {"path": found.get("disk_path", "?")}))
 
     os_id, version_id, pretty = (found.get("os", "") + "||").split("|")[:3]
-    checks.append(Check("ОС / OS", "ok" if _os_supported(os_id, version_id, minimum.os) else "warn",
+    checks.append(Check("check_os", "ok" if _os_supported(os_id, version_id, minimum.os) else "warn",
                         pretty or "?", ", ".join(minimum.os)))
 
     installed = bool(found.get("current"))
     for kind in ("http", "https"):
         port = getattr(client.ports, kind)
-        if port not in listening:
-            checks.append(Check(f"Порт / port {port} ({kind})", "ok", "свободен / free", "свободен / free"))
-        else:
-            # On a server that already runs the product, its own ingress holds the port.
-            checks.append(Check(f"Порт / port {port} ({kind})", "warn" if installed else "fail",
-                                "занят установкой / used by the installation" if installed else "занят / in use",
-                                "свободен / free"))
+        # On a server that already runs the product, its own ingress holds the port.
+        status: Status = "ok" if port not in listening else "warn" if installed else "fail"
+        found_state = {"ok": "free", "warn": "used_by_installation", "fail": "in_use"}[status]
+        checks.append(Check("check_port", status, found_state, "free", {"port": str(port), "kind": kind}))
     return checks

@@ -16,7 +16,8 @@ from budgetctl.models import SecretsFile
 
 
 class SecretError(Exception):
-    """A referenced secret cannot be read; the message names the reference, never a value."""
+    """A referenced secret cannot be read; the message (technical, shown after a translated lead) names the
+    reference and the cause, never a value."""
 
 
 class SecretResolver(Protocol):
@@ -36,7 +37,7 @@ class FileSecrets:
         try:
             return path.read_bytes()
         except OSError as exc:
-            raise SecretError(f"{ref}: нет файла {path} ({exc.strerror}) / no file {path}") from None
+            raise SecretError(f"{ref}: {path}: {exc.strerror}") from None
 
 
 class AwsSecrets:
@@ -54,8 +55,7 @@ class AwsSecrets:
         file, name = ref.split("/", 1)
         location = self.files.get(file, SecretsFile({})).root.get(name)
         if location is None:
-            raise SecretError(f"{ref}: нет записи {name} в secrets/{file}.yaml / "
-                              f"no entry {name} in secrets/{file}.yaml")
+            raise SecretError(f"{ref}: secrets/{file}.yaml: no {name}")
         try:
             if location.kms is not None:
                 kms = self.session.client("kms")
@@ -78,5 +78,4 @@ class AwsSecrets:
         try:
             return str(json.loads(value)[location.json_key]).encode()
         except (ValueError, KeyError, TypeError):
-            raise SecretError(f"{ref}: в секрете нет JSON-ключа {location.json_key} / "
-                              f"the secret has no JSON key {location.json_key}") from None
+            raise SecretError(f"{ref}: json_key {location.json_key}: not in the secret's JSON") from None

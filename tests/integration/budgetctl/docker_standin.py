@@ -86,11 +86,13 @@ def compose(argv: list[str]) -> int:
     running = up.get(project)
     if command == "ps":
         for name in (running or {}).get("services", []):
-            health = "unhealthy" if fails("health", running["version"]) else "healthy"
+            checked = "healthcheck" in spec["services"][name]
+            health = ("unhealthy" if fails("health", running["version"]) else "healthy") if checked else ""
             print(json.dumps({"ID": f"{abs(hash(name)):012x}"[:12], "Name": f"{project}-{name}-1",
                               "Image": spec["services"][name]["image"], "Project": project, "Service": name,
-                              "State": "running", "Health": health if name in ("backend", "frontend") else "",
-                              "Status": f"Up 3 seconds ({health})", "ExitCode": 0, "Publishers": []}))
+                              "State": "running", "Health": health,
+                              "Status": f"Up 3 seconds ({health})" if health else "Up 3 seconds",
+                              "ExitCode": 0, "Publishers": []}))
         return 0
     if command == "exec":
         service = next(word for word in argv if not word.startswith("-"))

@@ -141,3 +141,23 @@ def test_deploy_refuses_a_version_outside_the_license_before_connecting(setup: S
     code, text = setup.run("deploy", "--version", "v4.1.3", *HEALTH)
     assert (code, text) == (1, "--version: версия v4.1.3 вне лицензированного диапазона 4.2–4.2\n")
     assert setup.server.commands() == []
+
+
+def test_a_failed_first_install_leaves_nothing_running(setup: Setup) -> None:
+    setup.server.fail("health", "v4.1.3")
+    code, text = setup.run("deploy", "--version", "v4.1.3", *HEALTH)
+    assert code == 4, text
+    assert "первая установка не удалась; на сервере ничего не запущено" in text
+    assert not (setup.install_dir / "current").is_symlink()
+    assert compose_calls(setup, "down")
+
+
+def test_a_rollback_that_fails_its_health_check_exits_5_and_restarts_what_ran(installed: Setup) -> None:
+    assert installed.run("deploy", "--version", "v4.2.0", *HEALTH)[0] == 0
+    installed.server.fail("health", "v4.1.3")
+    code, text = installed.run("rollback", "--to", "v4.1.3", *HEALTH)
+    assert code == 5, text
+    assert "ОТКАТ НА v4.1.3 НЕ УДАЛСЯ: health: backend:" in text
+    assert "прежняя версия v4.2.0 запущена снова" in text
+    assert current(installed) == "v4.2.0"
+    assert compose_calls(installed, "up")[-1][4].endswith("releases/v4.2.0/docker-compose.yaml")

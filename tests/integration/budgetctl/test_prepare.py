@@ -18,6 +18,8 @@ def test_prepare_passes_a_server_that_meets_the_minimums(setup: Setup) -> None:
     assert lines[0].startswith("Проверка сервера клиента acme (")
     assert "Docker Engine" in text and "27.3.1" in text and "2.29.7" in text
     assert lines[-1] == "Сервер готов к установке."
+    assert any(line.split() == ["Порт", str(setup.client()["ports"]["https"]), "(https)", "ok", "свободен",
+                                "свободен"] for line in lines)
     assert ["version", "--format", "{{.Server.Version}}"] in setup.server.commands()
 
 
@@ -32,13 +34,14 @@ def test_prepare_fails_below_the_minimums_and_on_a_taken_port(setup: Setup) -> N
     assert code == 3, text
     report = json.loads(text)
     assert report["ready"] is False
-    by_check = {check["check"]: check for check in report["checks"]}
-    assert by_check["Docker Engine"] == {"check": "Docker Engine", "status": "fail", "found": "27.3.1",
-                                         "required": ">= 99.0"}
-    assert by_check["Docker Compose"]["status"] == "ok"
-    assert by_check["CPU, ядер / cores"]["status"] == "fail"
-    assert by_check["CPU, ядер / cores"]["required"] == ">= 4096"
-    assert by_check[f"Порт / port {port} (https)"]["status"] == "fail"
+    by_name = {check["name"]: check for check in report["checks"]}
+    assert by_name["Docker Engine"] == {"check": "check_docker", "name": "Docker Engine", "status": "fail",
+                                        "found": "27.3.1", "required": ">= 99.0"}
+    assert by_name["Docker Compose"]["status"] == "ok"
+    assert by_name["CPU cores"]["status"] == "fail"
+    assert by_name["CPU cores"]["required"] == ">= 4096"
+    assert by_name[f"Port {port} (https)"] == {"check": "check_port", "name": f"Port {port} (https)",
+                                               "status": "fail", "found": "in_use", "required": "free"}
 
 
 
