@@ -164,11 +164,12 @@ def _backup(site: Installation, previous: str, dump_database: bool, progress: Pr
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     backup = posixpath.join(site.root, "backups", f"{stamp}-{previous}")
     progress.say("step_backup", path=backup)
-    saved = site.run(f"mkdir -p {quote(backup)} && tar -czf {quote(backup + '/release.tar.gz')} "
+    # umask 077: the copy holds the release's secret files and the whole database.
+    saved = site.run(f"umask 077 && mkdir -p {quote(backup)} && tar -czf {quote(backup + '/release.tar.gz')} "
                      f"-C {quote(posixpath.join(site.root, 'releases'))} {quote(previous)}")
     _must(saved.ok, "backup", saved.tail())
     if dump_database:
-        dumped = site.run(f"{site.compose(previous, 'exec', '-T', 'backend', 'sh', '-c', DUMP_SCRIPT)} "
+        dumped = site.run(f"umask 077 && {site.compose(previous, 'exec', '-T', 'backend', 'sh', '-c', DUMP_SCRIPT)} "
                           f"> {quote(backup + '/database.dump')}", timeout=MIGRATE_TIMEOUT_SECONDS)
         _must(dumped.ok, "backup", f"pg_dump: {dumped.tail()}")
 

@@ -61,6 +61,7 @@ def test_deploy_backs_up_the_running_release_then_switches(installed: Setup) -> 
     assert backup.name.endswith("-v4.1.3")
     assert (backup / "database.dump").read_text() == "PGDMP stand-in dump of v4.1.3\n"
     assert (backup / "release.tar.gz").stat().st_size > 0
+    assert {stat.S_IMODE(path.stat().st_mode) for path in (backup, *backup.iterdir())} <= {0o700, 0o600}
     [up] = compose_calls(installed, "up")[-1:]
     assert up[4].endswith("releases/v4.2.0/docker-compose.yaml")
 
