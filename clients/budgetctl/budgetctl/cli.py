@@ -27,7 +27,7 @@ from typing import TextIO
 
 from budgetctl import deploy as deploys
 from budgetctl import schema, ssh
-from budgetctl.bundle import RUNTIMES, Bundle, BundleError, render
+from budgetctl.bundle import RUNTIMES, Bundle, BundleError, render, secret_files
 from budgetctl.messages import LANGUAGES, language_of, message
 from budgetctl.models import VERSION_PATTERN, Client, Environment
 from budgetctl.prepare import check_server
@@ -306,8 +306,9 @@ def _deploy(args: argparse.Namespace, out: TextIO) -> int:
         _report(problems, args.lang, "text", out)
         return INVALID
     assert release is not None
-    plan = deploys.Plan(bundle, client, selected.environment, release, selected.secrets,
-                        _health_timeout(args, selected))
+    # Every secret is read before connecting: one that cannot be read stops the deploy with nothing sent.
+    values = {secret.name: selected.secrets.read(secret.ref) for secret in secret_files(client)}
+    plan = deploys.Plan(bundle, client, selected.environment, release, values, _health_timeout(args, selected))
     with ssh.Session(selected.target, args.connect_timeout) as server:
         return deploys.deploy(server, plan, out, args.lang)
 

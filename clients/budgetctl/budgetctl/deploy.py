@@ -8,7 +8,7 @@ previous release still serves; when it fails, that release is checked to be heal
 from __future__ import annotations
 
 import posixpath
-import secrets as random
+import secrets
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,11 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from budgetctl.bundle import Bundle, Release, render, secret_files
+from budgetctl.bundle import Bundle, Release, render
 from budgetctl.installation import DUMP_SCRIPT, Installation, Probe
 from budgetctl.messages import message
 from budgetctl.models import Client, Environment
-from budgetctl.secrets import SecretResolver
 from budgetctl.ssh import CommandTimeout, Session, TransferFailed, quote
 
 OK, NOT_READY, DEPLOY_FAILED, ROLLBACK_FAILED = 0, 3, 4, 5
@@ -59,7 +58,7 @@ class Plan:
     client: Client
     environment: Environment
     release: Release
-    secrets: SecretResolver
+    secret_values: dict[str, bytes]  # file name on the server → value, read before connecting
     health_timeout: float
 
 
@@ -147,14 +146,14 @@ def _upload(site: Installation, plan: Plan, progress: Progress) -> None:
     with tempfile.TemporaryDirectory(prefix="budgetctl-") as local:
         package = Path(local) / version
         render(plan.bundle, plan.client, plan.environment, plan.release, package, "compose")
-        staging = posixpath.join(site.root, "releases", f".upload-{version}-{random.token_hex(4)}")
+        staging = posixpath.join(site.root, "releases", f".upload-{version}-{secrets.token_hex(4)}")
         made = site.run(f"mkdir -p {quote(posixpath.join(site.root, 'releases'))}")
         _must(made.ok, "upload", made.tail())
         site.server.put_directory(package, staging)
     secrets_dir = posixpath.join(staging, "secrets")
     _must(site.run(f"mkdir -m 700 {quote(secrets_dir)}").ok, "upload", secrets_dir)
-    for secret in secret_files(plan.client):
-        site.server.write_file(posixpath.join(secrets_dir, secret.name), plan.secrets.read(secret.ref), 0o400)
+    for name, value in plan.secret_values.items():
+        site.server.write_file(posixpath.join(secrets_dir, name), value, 0o400)
     moved = site.run(f"rm -rf {quote(site.release_dir(version))} && mv {quote(staging)} "
                      f"{quote(site.release_dir(version))}")
     _must(moved.ok, "upload", moved.tail())

@@ -59,6 +59,15 @@ def parse_ps(text: str) -> list[Service]:
                     str(row.get("Health", "")), str(row.get("Status", ""))) for row in rows]
 
 
+def _operator() -> str:
+    """Who runs budgetctl, for the lock's note: `user@host`."""
+    try:
+        user = getpass.getuser()
+    except OSError:  # no login name in the environment nor the password database (a bare container)
+        user = "?"
+    return f"{user}@{socket.gethostname()}"
+
+
 class Installation:
     def __init__(self, server: Session, client: Client, product: Product) -> None:
         assert client.server is not None, "runtime compose has a server (validated)"
@@ -91,7 +100,7 @@ class Installation:
     def lock(self) -> str | None:
         """Take the lock; None when taken, else who holds it (a second deploy must not run beside the first)."""
         lock = posixpath.join(self.root, ".lock")
-        note = f"{datetime.now(UTC).isoformat(timespec='seconds')} {getpass.getuser()}@{socket.gethostname()}"
+        note = f"{datetime.now(UTC).isoformat(timespec='seconds')} {_operator()}"
         taken = self.run(f"mkdir -p {quote(self.root)} && mkdir {quote(lock)} 2>/dev/null && "
                          f"echo {quote(note)} > {quote(lock + '/owner')}")
         if taken.ok:

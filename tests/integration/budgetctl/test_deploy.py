@@ -162,3 +162,13 @@ def test_a_rollback_that_fails_its_health_check_exits_5_and_restarts_what_ran(in
     assert "прежняя версия v4.2.0 запущена снова" in text
     assert current(installed) == "v4.2.0"
     assert compose_calls(installed, "up")[-1][4].endswith("releases/v4.2.0/docker-compose.yaml")
+
+
+def test_a_secret_that_cannot_be_read_stops_the_deploy_before_connecting(setup: Setup,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    (setup.secrets / "acme" / "onec_password").unlink()
+    code, _ = setup.run("deploy", "--version", "v4.1.3", *HEALTH)
+    assert code == 1
+    assert "секрет не прочитан: acme/onec_password: " in capsys.readouterr().err
+    assert setup.server.commands() == []
+    assert not setup.install_dir.exists()

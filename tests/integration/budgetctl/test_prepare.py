@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,20 @@ def test_an_unreachable_server_is_named_with_exit_6(setup: Setup, capsys: pytest
     error = capsys.readouterr().err
     assert error.startswith("budgetctl: клиент acme: сервер ")
     assert "недоступен" in error
+
+
+def test_a_server_that_never_answers_times_out_with_exit_6(setup: Setup,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as silent:  # accepts TCP (the kernel's backlog) but never says SSH
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        edit(setup.repo / "clients" / "acme.yaml",
+             lambda client: client["server"]["ssh"].update(port=silent.getsockname()[1]))
+        started = time.monotonic()
+        code, _ = setup.run("prepare", "--connect-timeout", "1")
+    assert code == 6
+    assert time.monotonic() - started < 10
+    assert "недоступен: no answer in 1 s" in capsys.readouterr().err
 
 
 def test_a_changed_host_key_stops_before_login_with_exit_8(setup: Setup, tmp_path: Path,
