@@ -30,7 +30,7 @@ from budgetctl import schema, ssh
 from budgetctl.bundle import RUNTIMES, Bundle, BundleError, render, secret_files
 from budgetctl.messages import LANGUAGES, language_of, message
 from budgetctl.models import VERSION_PATTERN, Client, Environment
-from budgetctl.prepare import check_server
+from budgetctl.prepare import check_server, shown
 from budgetctl.repository import Deployments, load_repository
 from budgetctl.secrets import AwsSecrets, FileSecrets, SecretError, SecretResolver
 from budgetctl.yamldoc import Problem
@@ -195,25 +195,32 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return INVALID if problems else OK
 
 
+def _release_problems(bundle: Bundle, environment: Environment | None, version: str) -> list[Problem]:
+    """`--version` names a release of the bundle on a channel the environment takes."""
+    release = bundle.releases.get(version)
+    if release is None:
+        return [Problem("--version", None, "", "release_unknown",
+                        {"version": version, "known": ", ".join(sorted(bundle.releases))})]
+    if environment is not None and not environment.accepts(release.channel):
+        return [Problem("--version", None, "", "release_channel", {
+            "version": version, "channel": release.channel, "environment": environment.name,
+            "allowed": environment.channel})]
+    return []
+
+
 def _render(args: argparse.Namespace, out: TextIO) -> int:
     _checked_version(args.version, "--version", args.lang)
     bundle = _bundle(args)
     repo = _repository(args, bundle)
     problems = _selected_problems(repo, args.client)
-    release = bundle.releases.get(args.version)
     environment = repo.environments.get(repo.clients[args.client].environment) if not problems else None
-    if release is None:
-        problems = [*problems, Problem("--version", None, "", "release_unknown",
-                                       {"version": args.version, "known": ", ".join(sorted(bundle.releases))})]
-    elif environment is not None and not environment.accepts(release.channel):
-        problems = [*problems, Problem("--version", None, "", "release_channel", {
-            "version": args.version, "channel": release.channel, "environment": environment.name,
-            "allowed": environment.channel})]
+    problems += _release_problems(bundle, environment, args.version)
     if problems:
         _report(problems, args.lang, "text", out)
         return INVALID
-    assert release is not None and environment is not None
-    written = render(bundle, repo.clients[args.client], environment, release, args.out, args.runtime)
+    assert environment is not None
+    written = render(bundle, repo.clients[args.client], environment, bundle.releases[args.version], args.out,
+                     args.runtime)
     for path in written:
         out.write(f"{path}\n")
     return OK
@@ -224,7 +231,6 @@ class Selected:
     """A client with everything a command on its server needs."""
 
     bundle: Bundle
-    repo: Deployments
     client: Client
     environment: Environment
     secrets: SecretResolver
@@ -247,7 +253,7 @@ def _selected(args: argparse.Namespace, out: TextIO) -> Selected | None:
     ssh_settings = client.server.ssh
     target = ssh.Target(client.client, str(client.server.ip), ssh_settings.port, ssh_settings.user,
                         ssh_settings.host_key, resolver.read(ssh_settings.private_key.secret))
-    return Selected(bundle, repo, client, repo.environments[client.environment], resolver, target)
+    return Selected(bundle, client, repo.environments[client.environment], resolver, target)
 
 
 def _prepare(args: argparse.Namespace, out: TextIO) -> int:
@@ -267,10 +273,8 @@ def _prepare(args: argparse.Namespace, out: TextIO) -> int:
         out.write(heading + "\n")
         out.write(_table([message(name, args.lang) for name in ("column_check", "column_status", "column_found",
                                                                  "column_required")],
-                         [[check.name(args.lang), check.status, message(f"found_{check.found}", args.lang,
-                                                                        {"fallback": check.found}),
-                           message(f"found_{check.required}", args.lang, {"fallback": check.required})]
-                          for check in checks]))
+                         [[check.name(args.lang), check.status, shown(check.found, args.lang),
+                           shown(check.required, args.lang)] for check in checks]))
         out.write(message("prepare_ready" if ready else "prepare_not_ready", args.lang) + "\n")
     return OK if ready else NOT_READY
 
@@ -290,22 +294,14 @@ def _deploy(args: argparse.Namespace, out: TextIO) -> int:
     if selected is None:
         return INVALID
     bundle, client = selected.bundle, selected.client
-    release = bundle.releases.get(args.version)
-    problems = []
-    if release is None:
-        problems.append(Problem("--version", None, "", "release_unknown",
-                                {"version": args.version, "known": ", ".join(sorted(bundle.releases))}))
-    elif not selected.environment.accepts(release.channel):
-        problems.append(Problem("--version", None, "", "release_channel", {
-            "version": args.version, "channel": release.channel, "environment": selected.environment.name,
-            "allowed": selected.environment.channel}))
-    elif client.license_versions is not None and not client.license_versions.admits(args.version):
+    problems = _release_problems(bundle, selected.environment, args.version)
+    if not problems and client.license_versions is not None and not client.license_versions.admits(args.version):
         problems.append(Problem("--version", None, "", "version_unlicensed",
                                 {"version": args.version, "range": str(client.license_versions)}))
     if problems:
         _report(problems, args.lang, "text", out)
         return INVALID
-    assert release is not None
+    release = bundle.releases[args.version]
     # Every secret is read before connecting: one that cannot be read stops the deploy with nothing sent.
     values = {secret.name: selected.secrets.read(secret.ref) for secret in secret_files(client)}
     plan = deploys.Plan(bundle, client, selected.environment, release, values, _health_timeout(args, selected))

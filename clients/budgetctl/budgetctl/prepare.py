@@ -35,11 +35,19 @@ KIB_PER_GIB = 1024 * 1024
 MEMORY_TOLERANCE = 0.9
 
 
+PORT_STATES = ("free", "in_use", "used_by_installation")
+
+
+def shown(value: str, language: str) -> str:
+    """A found or required value for people: a port's state in words, anything else as it is."""
+    return message(f"port_{value}", language) if value in PORT_STATES else value
+
+
 @dataclass(frozen=True)
 class Check:
     check: str  # a message code: check_cpu, check_port, …
     status: Status
-    found: str
+    found: str  # a version or an amount; for a port one of PORT_STATES
     required: str
     params: dict[str, str] = field(default_factory=dict)  # for the check's name: the port, the disk's path
 
