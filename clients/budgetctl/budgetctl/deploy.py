@@ -91,9 +91,10 @@ def _deploy(site: Installation, plan: Plan, progress: Progress) -> int:
     if previous == version:
         progress.say("deploy_already", version=version)
         return OK
-    new_dir = site.release_dir(version)
+    uploaded = False
     try:
         _upload(site, plan, progress)
+        uploaded = True
         if previous is not None:
             _backup(site, previous, plan.environment.deploy.backup_before_deploy, progress)
         progress.say("step_pull", version=version)
@@ -106,11 +107,10 @@ def _deploy(site: Installation, plan: Plan, progress: Progress) -> int:
     except (StepFailed, CommandTimeout, TransferFailed) as failure:
         # Nothing was switched: the release before keeps serving; the new one is removed unfinished.
         progress.say("step_failed", detail=str(failure))
-        site.run(quote("rm", "-rf", new_dir))
+        if uploaded:
+            site.run(quote("rm", "-rf", site.release_dir(version)))
         if previous is None:
-            progress.say("first_install_failed")
-            site.record({"action": "deploy", "from": None, "to": version, "result": "failed"})
-            return DEPLOY_FAILED
+            return _first_install_failed(site, version, progress, started=False)
         return _back_to(site, previous, version, plan, progress, switched=False)
 
     progress.say("step_switch", version=version)
@@ -126,11 +126,7 @@ def _deploy(site: Installation, plan: Plan, progress: Progress) -> int:
         # Ctrl-C after the switch too: the server is not left between two releases.
         progress.say("step_failed", detail=str(failure) or message("interrupted", progress.language))
         if previous is None:
-            site.run(site.compose(version, "down", "--remove-orphans"))
-            site.run(quote("rm", "-f", site.current_link))
-            progress.say("first_install_failed")
-            site.record({"action": "deploy", "from": None, "to": version, "result": "failed"})
-            return DEPLOY_FAILED
+            return _first_install_failed(site, version, progress, started=True)
         return _back_to(site, previous, version, plan, progress, switched=True)
 
     site.record({"action": "deploy", "from": previous, "to": version, "result": "ok",
@@ -139,24 +135,38 @@ def _deploy(site: Installation, plan: Plan, progress: Progress) -> int:
     return OK
 
 
+def _first_install_failed(site: Installation, version: str, progress: Progress, started: bool) -> int:
+    """Nothing ran before: stop what was started, so the server is as it was."""
+    if started:
+        site.run(site.compose(version, "down", "--remove-orphans"))
+        site.run(quote("rm", "-f", site.current_link))
+    progress.say("first_install_failed")
+    site.record({"action": "deploy", "from": None, "to": version, "result": "failed"})
+    return DEPLOY_FAILED
+
+
 def _upload(site: Installation, plan: Plan, progress: Progress) -> None:
     """Render the package here, fill its secrets/ there, and only then give it the release's name."""
     version = plan.release.version
     progress.say("step_upload", version=version, path=site.release_dir(version))
-    with tempfile.TemporaryDirectory(prefix="budgetctl-") as local:
-        package = Path(local) / version
-        render(plan.bundle, plan.client, plan.environment, plan.release, package, "compose")
-        staging = posixpath.join(site.root, "releases", f".upload-{version}-{secrets.token_hex(4)}")
-        made = site.run(f"mkdir -p {quote(posixpath.join(site.root, 'releases'))}")
-        _must(made.ok, "upload", made.tail())
-        site.server.put_directory(package, staging)
-    secrets_dir = posixpath.join(staging, "secrets")
-    _must(site.run(f"mkdir -m 700 {quote(secrets_dir)}").ok, "upload", secrets_dir)
-    for name, value in plan.secret_values.items():
-        site.server.write_file(posixpath.join(secrets_dir, name), value, 0o400)
-    moved = site.run(f"rm -rf {quote(site.release_dir(version))} && mv {quote(staging)} "
-                     f"{quote(site.release_dir(version))}")
-    _must(moved.ok, "upload", moved.tail())
+    staging = posixpath.join(site.root, "releases", f".upload-{version}-{secrets.token_hex(4)}")
+    made = site.run(f"mkdir -p {quote(posixpath.join(site.root, 'releases'))}")
+    _must(made.ok, "upload", made.tail())
+    try:
+        with tempfile.TemporaryDirectory(prefix="budgetctl-") as local:
+            package = Path(local) / version
+            render(plan.bundle, plan.client, plan.environment, plan.release, package, "compose")
+            site.server.put_directory(package, staging)
+        secrets_dir = posixpath.join(staging, "secrets")
+        _must(site.run(f"mkdir -m 700 {quote(secrets_dir)}").ok, "upload", secrets_dir)
+        for name, value in plan.secret_values.items():
+            site.server.write_file(posixpath.join(secrets_dir, name), value, 0o400)
+        moved = site.run(f"rm -rf {quote(site.release_dir(version))} && mv {quote(staging)} "
+                         f"{quote(site.release_dir(version))}")
+        _must(moved.ok, "upload", moved.tail())
+    except (StepFailed, TransferFailed):
+        site.run(quote("rm", "-rf", staging))
+        raise
 
 
 def _backup(site: Installation, previous: str, dump_database: bool, progress: Progress) -> None:
