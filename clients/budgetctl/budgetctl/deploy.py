@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from budgetctl.bundle import Bundle, Release, render
-from budgetctl.installation import DUMP_SCRIPT, Installation, Probe
+from budgetctl.installation import DUMP_SCRIPT, Installation
 from budgetctl.messages import message
 from budgetctl.models import Client, Environment
 from budgetctl.ssh import CommandTimeout, Session, TransferFailed, quote
@@ -113,15 +113,8 @@ def _deploy(site: Installation, plan: Plan, progress: Progress) -> int:
             return _first_install_failed(site, version, progress, started=False)
         return _back_to(site, previous, version, plan, progress, switched=False)
 
-    progress.say("step_switch", version=version)
     try:
-        _must(site.switch(version).ok, "switch", "ln/mv")
-        progress.say("step_start", version=version)
-        started = site.run(site.compose(version, "up", "--detach", "--remove-orphans"), timeout=600)
-        _must(started.ok, "up", started.tail())
-        progress.say("step_health", version=version, timeout=f"{plan.health_timeout:g}")
-        probes = site.wait_healthy(version, plan.health_timeout, HEALTH_INTERVAL_SECONDS)
-        _must(all(probe.ok for probe in probes), "health", _failed(probes))
+        _run_release(site, version, plan.health_timeout, progress)
     except (StepFailed, CommandTimeout, KeyboardInterrupt) as failure:
         # Ctrl-C after the switch too: the server is not left between two releases.
         progress.say("step_failed", detail=str(failure) or message("interrupted", progress.language))
@@ -183,8 +176,21 @@ def _backup(site: Installation, previous: str, dump_database: bool, progress: Pr
         _must(dumped.ok, "backup", f"pg_dump: {dumped.tail()}")
 
 
-def _failed(probes: list[Probe]) -> str:
-    return "; ".join(f"{probe.component}: {probe.detail}" for probe in probes if not probe.ok)
+def _run_release(site: Installation, version: str, health_timeout: float, progress: Progress | None = None,
+                 switch: bool = True) -> None:
+    """Point `current` at `version`, start it and wait for it to be healthy; StepFailed when it is not."""
+    say = progress.say if progress else (lambda code, **params: None)
+    if switch:
+        say("step_switch", version=version)
+        _must(site.switch(version).ok, "switch", "ln/mv")
+    say("step_start", version=version)
+    started = site.run(site.compose(version, "up", "--detach", "--remove-orphans"))
+    _must(started.ok, "up", started.tail())
+    say("step_health", version=version, timeout=f"{health_timeout:g}")
+    probes = site.wait_healthy(version, health_timeout, HEALTH_INTERVAL_SECONDS)
+    if not all(probe.ok for probe in probes):
+        raise StepFailed("health: " + "; ".join(f"{probe.component}: {probe.detail}" for probe in probes
+                                                 if not probe.ok))
 
 
 def _back_to(site: Installation, previous: str, failed: str, plan: Plan, progress: Progress, switched: bool) -> int:
@@ -192,12 +198,7 @@ def _back_to(site: Installation, previous: str, failed: str, plan: Plan, progres
     began = time.monotonic()
     progress.say("rollback_start", version=previous)
     try:
-        if switched:
-            _must(site.switch(previous).ok, "switch", "ln/mv")
-        started = site.run(site.compose(previous, "up", "--detach", "--remove-orphans"), timeout=600)
-        _must(started.ok, "up", started.tail())
-        probes = site.wait_healthy(previous, plan.health_timeout, HEALTH_INTERVAL_SECONDS)
-        _must(all(probe.ok for probe in probes), "health", _failed(probes))
+        _run_release(site, previous, plan.health_timeout, switch=switched)
     except (StepFailed, CommandTimeout) as failure:
         progress.say("rollback_failed", version=previous, detail=str(failure))
         site.record({"action": "deploy", "from": previous, "to": failed, "result": "rollback_failed"})
@@ -228,17 +229,13 @@ def _rollback(site: Installation, target: str, health_timeout: float, progress: 
         return OK
     progress.say("rollback_start", version=target)
     try:
-        _must(site.switch(target).ok, "switch", "ln/mv")
-        started = site.run(site.compose(target, "up", "--detach", "--remove-orphans"), timeout=600)
-        _must(started.ok, "up", started.tail())
-        probes = site.wait_healthy(target, health_timeout, HEALTH_INTERVAL_SECONDS)
-        _must(all(probe.ok for probe in probes), "health", _failed(probes))
+        _run_release(site, target, health_timeout)
     except (StepFailed, CommandTimeout) as failure:
         progress.say("rollback_failed", version=target, detail=str(failure))
         site.record({"action": "rollback", "from": current, "to": target, "result": "failed"})
         if current is not None:  # the release that ran before the attempt is started again
             site.switch(current)
-            site.run(site.compose(current, "up", "--detach", "--remove-orphans"), timeout=600)
+            site.run(site.compose(current, "up", "--detach", "--remove-orphans"))
             progress.say("rollback_restore", version=current)
         return ROLLBACK_FAILED
     site.record({"action": "rollback", "from": current, "to": target, "result": "ok",

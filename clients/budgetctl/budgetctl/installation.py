@@ -22,7 +22,7 @@ from typing import Any
 
 from budgetctl.bundle import Product
 from budgetctl.models import Client
-from budgetctl.ssh import Result, Session, quote
+from budgetctl.ssh import COMMAND_TIMEOUT_SECONDS, Result, Session, quote
 
 # The product's images carry the PostgreSQL client; the dump runs beside the running backend with its own
 # configuration (the password from its secret file), so budgetctl never holds the database password.
@@ -86,7 +86,7 @@ class Installation:
     def current_link(self) -> str:
         return posixpath.join(self.root, "current")
 
-    def run(self, command: str, timeout: float = 600.0) -> Result:
+    def run(self, command: str, timeout: float = COMMAND_TIMEOUT_SECONDS) -> Result:
         return self.server.run(command, timeout=timeout)
 
     def current_version(self) -> str | None:

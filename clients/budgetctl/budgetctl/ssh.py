@@ -147,10 +147,10 @@ class Session:
         assert self._connection is not None, "use Session as a context manager"
         return self._connection
 
-    def run(self, command: str, timeout: float = COMMAND_TIMEOUT_SECONDS, stdin: str | None = None) -> Result:
+    def run(self, command: str, timeout: float = COMMAND_TIMEOUT_SECONDS) -> Result:
         """Run `command` in the user's shell; a non-zero exit is a Result, not an exception."""
         try:
-            done = self._loop.run(self.connection.run(command, input=stdin, check=False, timeout=timeout))
+            done = self._loop.run(self.connection.run(command, check=False, timeout=timeout))
         except asyncssh.TimeoutError:
             raise CommandTimeout(f"{command}: no end in {timeout:g} s") from None
         except (OSError, asyncssh.Error) as exc:
