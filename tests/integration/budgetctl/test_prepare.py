@@ -86,3 +86,15 @@ def test_a_refused_key_has_exit_7(setup: Setup, tmp_path: Path, capsys: pytest.C
     code, _ = setup.run("prepare")
     assert code == 7
     assert "не принял ключ SSH" in capsys.readouterr().err
+
+
+def test_a_port_held_on_a_server_that_runs_the_product_is_a_warning(setup: Setup) -> None:
+    assert setup.run("deploy", "--version", "v4.1.3", "--health-timeout", "2")[0] == 0
+    port = setup.client()["ports"]["https"]
+    with socket.socket() as ingress:  # the stand-in runs no containers: this is the installation's ingress
+        ingress.bind(("127.0.0.1", port))
+        ingress.listen()
+        code, text = setup.run("prepare", "--format", "json")
+    assert code == 0, text
+    [check] = [check for check in json.loads(text)["checks"] if check["name"] == f"Порт {port} (https)"]
+    assert (check["status"], check["found"]) == ("warn", "used_by_installation")
