@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from budgetctl.bundle import Product
-from budgetctl.models import Client
+from budgetctl.models import Client, version_numbers
 from budgetctl.ssh import COMMAND_TIMEOUT_SECONDS, Result, Session, quote
 
 # The product's images carry the PostgreSQL client; the dump runs beside the running backend with its own
@@ -95,7 +95,7 @@ class Installation:
 
     def releases(self) -> list[str]:
         found = self.run(f"ls -1 {quote(posixpath.join(self.root, 'releases'))} 2>/dev/null")
-        return sorted(line for line in found.stdout.split() if not line.startswith("."))
+        return sorted((line for line in found.stdout.split() if not line.startswith(".")), key=version_numbers)
 
     def lock(self) -> str | None:
         """Take the lock; None when taken, else who holds it (a second deploy must not run beside the first)."""

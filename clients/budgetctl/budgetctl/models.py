@@ -278,7 +278,8 @@ LimitName = Literal["users", "departments", "integrations", "api_rate"]
 LicenseVersion = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
 
 
-def _numbers(version: str) -> tuple[int, ...]:
+def version_numbers(version: str) -> tuple[int, ...]:
+    """v4.10.2-beta.1 → (4, 10, 2): for ordering and ranges (pre-releases rank with their release)."""
     return tuple(int(part) for part in re.findall(r"\d+", version.split("-", 1)[0].split("+", 1)[0]))
 
 
@@ -291,16 +292,18 @@ class VersionRange(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> VersionRange:
-        if self.max is not None and _numbers(self.max) < _numbers(self.min)[:len(_numbers(self.max))]:
+        high = version_numbers(self.max) if self.max is not None else None
+        if high is not None and high < version_numbers(self.min)[:len(high)]:
             raise PydanticCustomError("version_range_invalid", "max must not be below min")
         return self
 
     def admits(self, version: str) -> bool:
-        numbers = _numbers(version)
-        low = _numbers(self.min)
+        numbers = version_numbers(version)
+        low = version_numbers(self.min)
         if numbers[:len(low)] < low:
             return False
-        return self.max is None or numbers[:len(_numbers(self.max))] <= _numbers(self.max)
+        high = version_numbers(self.max) if self.max is not None else None
+        return high is None or numbers[:len(high)] <= high
 
     def __str__(self) -> str:
         return f"{self.min}–{self.max or '…'}"
