@@ -230,8 +230,9 @@ def _rollback(site: Installation, target: str, health_timeout: float, progress: 
     progress.say("rollback_start", version=target)
     try:
         _run_release(site, target, health_timeout)
-    except (StepFailed, CommandTimeout) as failure:
-        progress.say("rollback_failed", version=target, detail=str(failure))
+    except (StepFailed, CommandTimeout, KeyboardInterrupt) as failure:
+        progress.say("rollback_failed", version=target,
+                     detail=str(failure) or message("interrupted", progress.language))
         site.record({"action": "rollback", "from": current, "to": target, "result": "failed"})
         if current is not None:  # the release that ran before the attempt is started again
             site.switch(current)
