@@ -14,7 +14,7 @@ AWS_PORT ?= 4566
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
 .DEFAULT_GOAL := help
-.PHONY: help deps run test lint unit integration e2e infra bench build openapi clean chromium
+.PHONY: help deps run test lint unit integration e2e infra bench build openapi clean chromium sshd
 
 help:
 	@echo "make run    the local cloud with demo data on http://127.0.0.1:$(PORT) (no AWS account, no Docker)"
@@ -36,6 +36,15 @@ run: deps spa widget
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's OpenSSH server: budgetctl's integration tests run a real `sshd -D` on a loopback port. Only the
+# binary is wanted: a policy-rc.d (unless the machine has one) keeps the package from starting the system's sshd.
+sshd:
+	@test -x /usr/sbin/sshd || { apt-get update -qq; \
+		own=; test -e /usr/sbin/policy-rc.d || { own=1; printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
+		chmod +x /usr/sbin/policy-rc.d; }; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null; status=$$?; \
+		test -z "$$own" || rm -f /usr/sbin/policy-rc.d; exit $$status; }
+
 include mk/*.mk
 
 lint: deps
@@ -46,7 +55,7 @@ lint: deps
 unit: deps
 	$(PYTEST) tests/unit -q
 
-integration: deps
+integration: deps sshd
 	$(PYTEST) tests/integration -q -n 2
 
 e2e: deps chromium spa

@@ -163,6 +163,11 @@ def _ingress_secrets(client: Client) -> list[SecretFile]:
             SecretFile("tls_private_key", "", tls.private_key.secret)]
 
 
+def secret_files(client: Client) -> list[SecretFile]:
+    """Every secret file the client's package reads, the product's and the ingress's."""
+    return _app_secrets(client) + _ingress_secrets(client)
+
+
 def _to_yaml(value: Any, indent: int = 0) -> str:
     text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     return "\n".join(" " * indent + line for line in text.rstrip("\n").splitlines())

@@ -4,9 +4,12 @@ Exit codes (the same for every command; later commands keep them):
   0  done; the configuration is valid
   1  the configuration is invalid, or names a client or release that does not exist
   2  wrong usage: an unknown option, a missing argument, a path or bundle that is not there or broken
-  3  the server is not ready (prepare; later)
-  4  the deploy failed and was rolled back (deploy; later)
-  5  the rollback failed: the installation needs a person (deploy, rollback; later)
+  3  the server is not ready (prepare), the installation is not healthy (status)
+  4  the deploy failed; the server runs what it ran before (rolled back, or nothing was changed)
+  5  the rollback failed or was refused (deploy, rollback): see the message
+  6  the server cannot be reached (network, timeout)
+  7  the server refused the SSH key
+  8  the server's host key is not the one pinned in the config
   130 interrupted (Ctrl-C)
 """
 
@@ -18,17 +21,21 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from budgetctl import schema
-from budgetctl.bundle import RUNTIMES, Bundle, BundleError, render
+from budgetctl import deploy as deploys
+from budgetctl import schema, ssh
+from budgetctl.bundle import RUNTIMES, Bundle, BundleError, render, secret_files
 from budgetctl.messages import LANGUAGES, language_of, message
-from budgetctl.models import VERSION_PATTERN
+from budgetctl.models import VERSION_PATTERN, Client, Environment
+from budgetctl.prepare import check_server, shown
 from budgetctl.repository import Deployments, load_repository
+from budgetctl.secrets import AwsSecrets, FileSecrets, SecretError, SecretResolver
 from budgetctl.yamldoc import Problem
 
-OK, INVALID, USAGE, INTERRUPTED = 0, 1, 2, 130
+OK, INVALID, USAGE, NOT_READY, INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class UsageError(Exception):
@@ -39,8 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="budgetctl",
         description="Установка и обновление IT Budget Manager у клиентов по репозиторию deployments.",
-        epilog="Коды выхода: 0 — готово; 1 — конфигурация неверна; 2 — неверный вызов. "
-               "Подробнее: docs/design/deploys.md.",
+        epilog="Коды выхода: 0 — готово; 1 — конфигурация неверна; 2 — неверный вызов; 3 — сервер не готов; "
+               "4 — деплой не удался, работает прежняя версия; 5 — откат не удался; 6 — сервер недоступен; "
+               "7 — сервер не принял ключ SSH; 8 — ключ сервера не совпадает. Подробнее: docs/design/deploys.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА")
     common = argparse.ArgumentParser(add_help=False)
@@ -76,6 +84,56 @@ def _parser() -> argparse.ArgumentParser:
     render_command.add_argument("--runtime", choices=RUNTIMES,
                                 help="compose или helm (по умолчанию — runtime клиента)")
     render_command.set_defaults(run=_render)
+
+    def server_options(command: argparse.ArgumentParser) -> None:
+        repo_options(command)
+        command.add_argument("--client", required=True, help="клиент: clients/<client>.yaml")
+        command.add_argument("--secrets-dir", type=Path, default=os.environ.get("BUDGETCTL_SECRETS_DIR"),
+                             help="читать секреты из файлов <каталог>/<файл>/<имя>, а не из AWS (тесты, демо; "
+                                  "переменная BUDGETCTL_SECRETS_DIR)")
+        command.add_argument("--connect-timeout", type=float, default=ssh.CONNECT_TIMEOUT_SECONDS,
+                             help="сколько секунд ждать сервер SSH (по умолчанию %(default)g)")
+
+    prepare_command = commands.add_parser(
+        "prepare", parents=[common], help="проверить сервер клиента перед установкой (по SSH, ничего не меняя)",
+        description="Проверяет по SSH версии Docker и Compose, свободные порты, CPU, ОЗУ и диск по минимумам "
+                    "deploy/product.yaml. Печатает таблицу ok / warn / fail; код 3, если что-то не так.")
+    server_options(prepare_command)
+    prepare_command.add_argument("--format", choices=("text", "json"), default="text")
+    prepare_command.set_defaults(run=_prepare)
+
+    def health_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--health-timeout", type=float,
+                             help="сколько секунд ждать здоровья новой версии (по умолчанию — "
+                                  "deploy.health_timeout_seconds окружения)")
+
+    deploy_command = commands.add_parser(
+        "deploy", parents=[common], help="установить или обновить версию у клиента, с автоматическим откатом",
+        description="Проверяет конфигурацию (как validate), собирает пакет, загружает его в "
+                    "<install_dir>/releases/<версия>/, делает резервную копию текущего релиза и базы, скачивает "
+                    "образы, выполняет миграции, переключает current, запускает и проверяет здоровье. При ошибке "
+                    "после переключения сам откатывается на прежнюю версию (код 4); если и откат не удался — код 5.")
+    server_options(deploy_command)
+    deploy_command.add_argument("--version", required=True, help="релиз продукта, например v4.2.0")
+    health_option(deploy_command)
+    deploy_command.set_defaults(run=_deploy)
+
+    rollback_command = commands.add_parser(
+        "rollback", parents=[common], help="вернуть клиента на релиз, который уже есть на сервере",
+        description="Переключает current на релиз из <install_dir>/releases/ (в пределах лицензированных версий, "
+                    "если конфигурация их называет), запускает и проверяет здоровье; печатает, сколько это заняло.")
+    server_options(rollback_command)
+    rollback_command.add_argument("--to", required=True, help="релиз на сервере, например v4.1.3")
+    health_option(rollback_command)
+    rollback_command.set_defaults(run=_rollback)
+
+    status_command = commands.add_parser(
+        "status", parents=[common], help="версия, здоровье, контейнеры и журналы установки клиента",
+        description="Печатает текущую версию, проверки здоровья, контейнеры, последние деплои и строки журналов. "
+                    "Код 3, если установка не здорова или не установлена.")
+    server_options(status_command)
+    status_command.add_argument("--log-lines", type=int, default=20, help="строк журнала на сервис (%(default)s)")
+    status_command.set_defaults(run=_status)
 
     schema_command = commands.add_parser(
         "schema", parents=[common], help="записать JSON Schema файлов репозитория deployments",
@@ -137,29 +195,146 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return INVALID if problems else OK
 
 
+def _release_problems(bundle: Bundle, environment: Environment | None, version: str) -> list[Problem]:
+    """`--version` names a release of the bundle on a channel the environment takes."""
+    release = bundle.releases.get(version)
+    if release is None:
+        return [Problem("--version", None, "", "release_unknown",
+                        {"version": version, "known": ", ".join(sorted(bundle.releases))})]
+    if environment is not None and not environment.accepts(release.channel):
+        return [Problem("--version", None, "", "release_channel", {
+            "version": version, "channel": release.channel, "environment": environment.name,
+            "allowed": environment.channel})]
+    return []
+
+
 def _render(args: argparse.Namespace, out: TextIO) -> int:
-    if not re.match(VERSION_PATTERN, args.version):
-        raise UsageError(f"--version: {message('string_pattern_mismatch', args.lang, {'field': 'version'})}")
+    _checked_version(args.version, "--version", args.lang)
     bundle = _bundle(args)
     repo = _repository(args, bundle)
     problems = _selected_problems(repo, args.client)
-    release = bundle.releases.get(args.version)
     environment = repo.environments.get(repo.clients[args.client].environment) if not problems else None
-    if release is None:
-        problems = [*problems, Problem("--version", None, "", "release_unknown",
-                                       {"version": args.version, "known": ", ".join(sorted(bundle.releases))})]
-    elif environment is not None and not environment.accepts(release.channel):
-        problems = [*problems, Problem("--version", None, "", "release_channel", {
-            "version": args.version, "channel": release.channel, "environment": environment.name,
-            "allowed": environment.channel})]
+    problems += _release_problems(bundle, environment, args.version)
     if problems:
         _report(problems, args.lang, "text", out)
         return INVALID
-    assert release is not None and environment is not None
-    written = render(bundle, repo.clients[args.client], environment, release, args.out, args.runtime)
+    assert environment is not None
+    written = render(bundle, repo.clients[args.client], environment, bundle.releases[args.version], args.out,
+                     args.runtime)
     for path in written:
         out.write(f"{path}\n")
     return OK
+
+
+@dataclass(frozen=True)
+class Selected:
+    """A client with everything a command on its server needs."""
+
+    bundle: Bundle
+    client: Client
+    environment: Environment
+    secrets: SecretResolver
+    target: ssh.Target
+
+
+def _selected(args: argparse.Namespace, out: TextIO) -> Selected | None:
+    """The client, checked as `validate --client` checks it; None (after the report) when it is invalid."""
+    bundle = _bundle(args)
+    repo = _repository(args, bundle)
+    problems = _selected_problems(repo, args.client)
+    if problems:
+        _report(problems, args.lang, "text", out)
+        return None
+    client = repo.clients[args.client]
+    if client.server is None:
+        raise UsageError(f"--client {client.client}: runtime {client.runtime}: команда работает с сервером "
+                         "по SSH (runtime compose)")
+    resolver: SecretResolver = FileSecrets(args.secrets_dir) if args.secrets_dir else AwsSecrets(repo.secrets)
+    ssh_settings = client.server.ssh
+    target = ssh.Target(client.client, str(client.server.ip), ssh_settings.port, ssh_settings.user,
+                        ssh_settings.host_key, resolver.read(ssh_settings.private_key.secret))
+    return Selected(bundle, client, repo.environments[client.environment], resolver, target)
+
+
+def _prepare(args: argparse.Namespace, out: TextIO) -> int:
+    selected = _selected(args, out)
+    if selected is None:
+        return INVALID
+    with ssh.Session(selected.target, args.connect_timeout) as server:
+        checks = check_server(server, selected.client, selected.bundle.product.requirements.compose)
+    ready = all(check.status != "fail" for check in checks)
+    if args.format == "json":
+        json.dump({"client": selected.client.client, "server": selected.target.address, "ready": ready,
+                   "checks": [check.as_dict(args.lang) for check in checks]}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        heading = (message("prepare_heading", args.lang, {"client": selected.client.client,
+                                                           "address": selected.target.address}))
+        out.write(heading + "\n")
+        out.write(_table([message(name, args.lang) for name in ("column_check", "column_status", "column_found",
+                                                                 "column_required")],
+                         [[check.name(args.lang), check.status, shown(check.found, args.lang),
+                           shown(check.required, args.lang)] for check in checks]))
+        out.write(message("prepare_ready" if ready else "prepare_not_ready", args.lang) + "\n")
+    return OK if ready else NOT_READY
+
+
+def _checked_version(version: str, option: str, language: str) -> None:
+    if not re.match(VERSION_PATTERN, version):
+        raise UsageError(f"{option}: {message('string_pattern_mismatch', language, {'field': 'version'})}")
+
+
+def _health_timeout(args: argparse.Namespace, selected: Selected) -> float:
+    return float(args.health_timeout or selected.environment.deploy.health_timeout_seconds)
+
+
+def _deploy(args: argparse.Namespace, out: TextIO) -> int:
+    _checked_version(args.version, "--version", args.lang)
+    selected = _selected(args, out)
+    if selected is None:
+        return INVALID
+    bundle, client = selected.bundle, selected.client
+    problems = _release_problems(bundle, selected.environment, args.version)
+    if not problems and client.license_versions is not None and not client.license_versions.admits(args.version):
+        problems.append(Problem("--version", None, "", "version_unlicensed",
+                                {"version": args.version, "range": str(client.license_versions)}))
+    if problems:
+        _report(problems, args.lang, "text", out)
+        return INVALID
+    release = bundle.releases[args.version]
+    # Every secret is read before connecting: one that cannot be read stops the deploy with nothing sent.
+    values = {secret.name: selected.secrets.read(secret.ref) for secret in secret_files(client)}
+    plan = deploys.Plan(bundle, client, selected.environment, release, values, _health_timeout(args, selected))
+    with ssh.Session(selected.target, args.connect_timeout) as server:
+        return deploys.deploy(server, plan, out, args.lang)
+
+
+def _rollback(args: argparse.Namespace, out: TextIO) -> int:
+    _checked_version(args.to, "--to", args.lang)
+    selected = _selected(args, out)
+    if selected is None:
+        return INVALID
+    licensed = selected.client.license_versions
+    if licensed is not None and not licensed.admits(args.to):
+        out.write(message("rollback_unlicensed", args.lang, {"version": args.to, "range": str(licensed)}) + "\n")
+        return deploys.ROLLBACK_FAILED
+    with ssh.Session(selected.target, args.connect_timeout) as server:
+        return deploys.rollback(server, selected.client, selected.bundle, args.to, _health_timeout(args, selected),
+                                out, args.lang)
+
+
+def _status(args: argparse.Namespace, out: TextIO) -> int:
+    selected = _selected(args, out)
+    if selected is None:
+        return INVALID
+    with ssh.Session(selected.target, args.connect_timeout) as server:
+        return deploys.status(server, selected.client, selected.bundle, out, args.lang, args.log_lines)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
+    return "".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n"
+                   for row in [header, *rows])
 
 
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
@@ -185,5 +360,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except BundleError as exc:
         sys.stderr.write(f"budgetctl: --bundle: {exc}\n")
         return USAGE
+    except SecretError as exc:
+        sys.stderr.write(f"budgetctl: {message('secret_unreadable', args.lang, {'detail': str(exc)})}\n")
+        return INVALID
+    except ssh.SshError as exc:
+        sys.stderr.write(f"budgetctl: {exc.message(args.lang)}\n")
+        return exc.exit_code
     except KeyboardInterrupt:
         return INTERRUPTED

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -273,6 +274,39 @@ class Integrations(Strict):
 
 
 LimitName = Literal["users", "departments", "integrations", "api_rate"]
+# The license portal's versions (`version_min`, `version_max` of a license): MAJOR.MINOR[.PATCH], no `v`.
+LicenseVersion = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+
+
+def version_numbers(version: str) -> tuple[int, ...]:
+    """v4.10.2-beta.1 → (4, 10, 2): for ordering and ranges (pre-releases rank with their release)."""
+    return tuple(int(part) for part in re.findall(r"\d+", version.split("-", 1)[0].split("+", 1)[0]))
+
+
+class VersionRange(Strict):
+    """The product versions the license admits (its signed `product_version_range`). A bound is as precise
+    as it is written: max 4.2 admits every 4.2.x, min 4.0 admits 4.0.0 and later."""
+
+    min: LicenseVersion
+    max: LicenseVersion | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VersionRange:
+        high = version_numbers(self.max) if self.max is not None else None
+        if high is not None and high < version_numbers(self.min)[:len(high)]:
+            raise PydanticCustomError("version_range_invalid", "max must not be below min")
+        return self
+
+    def admits(self, version: str) -> bool:
+        numbers = version_numbers(version)
+        low = version_numbers(self.min)
+        if numbers[:len(low)] < low:
+            return False
+        high = version_numbers(self.max) if self.max is not None else None
+        return high is None or numbers[:len(high)] <= high
+
+    def __str__(self) -> str:
+        return f"{self.min}–{self.max or '…'}"
 
 
 class Client(Strict):
@@ -282,6 +316,8 @@ class Client(Strict):
     name: str = Field(min_length=1, description="the organization, as people know it")
     environment: Slug = Field(description="a file environments/<environment>.yaml")
     license_id: str = Field(pattern=r"^lic_[0-9A-HJKMNP-TV-Z]{26}$", description="the license in the portal")
+    license_versions: VersionRange | None = Field(
+        None, description="the license's version range: deploy and rollback stay inside it")
     version: Version = Field(description="the product version this installation runs, e.g. v4.2.0")
     domain: Hostname
     runtime: Literal["compose", "helm"] = "compose"

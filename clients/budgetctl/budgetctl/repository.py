@@ -177,6 +177,9 @@ def _check_clients(repo: Deployments, bundle: Bundle) -> None:
         elif environment is not None and not environment.accepts(release.channel):
             _client_problem(repo, name, ("version",), "release_channel", version=client.version,
                             channel=release.channel, environment=environment.name, allowed=environment.channel)
+        elif client.license_versions is not None and not client.license_versions.admits(client.version):
+            _client_problem(repo, name, ("version",), "version_unlicensed", version=client.version,
+                            range=str(client.license_versions))
         for index, module in enumerate(client.modules):
             if module not in product.modules:
                 _client_problem(repo, name, ("modules", index), "module_unknown", module=module,

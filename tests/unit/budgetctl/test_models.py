@@ -83,6 +83,10 @@ def at(root: Path, expected: str) -> str:
     ("clients/acme.yaml", lambda d: d.update(version="v4.3.0-beta.1"),
      ["clients/acme.yaml:⟨version: v4.3.0-beta.1⟩: version: релиз v4.3.0-beta.1 из канала beta, а окружение "
       "production принимает только stable"]),
+    ("clients/acme.yaml", lambda d: d.update(version="v4.1.3", license_versions={"min": "4.2"}),
+     ["clients/acme.yaml:⟨version: v4.1.3⟩: version: версия v4.1.3 вне лицензированного диапазона 4.2–…"]),
+    ("clients/acme.yaml", lambda d: d.update(license_versions={"min": "4.2", "max": "4.1.9"}),
+     ["clients/acme.yaml:⟨license_versions:⟩: license_versions: max не может быть меньше min"]),
     ("clients/acme.yaml", lambda d: d.update(modules=["core"]),
      ["clients/acme.yaml:⟨onec:⟩: integrations.onec: интеграция onec работает только с модулем integrations в "
       "modules"]),
