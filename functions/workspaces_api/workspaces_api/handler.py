@@ -8,9 +8,11 @@ from tessera.core.http import make_resolver
 from tessera.core.observability import lambda_entry
 from tessera.identity import messages  # noqa: F401  (localized problems)
 from tessera.workspaces.api import router
+from tessera.workspaces.leads_api import router as leads_router
 
 app = make_resolver()
 app.include_router(router)
+app.include_router(leads_router)
 
 
 @lambda_entry()

@@ -47,15 +47,15 @@ def workspaces_of(org_id: str) -> list[WorkspaceRecord]:
     return list(WorkspaceRecord.query(f"ORG#{org_id}", WorkspaceRecord.sk.startswith("WS#")))
 
 
-def _workspace_count(org_id: str) -> CounterRecord:
+def workspace_count(org_id: str) -> CounterRecord:
     return CounterRecord(pk=f"ORG#{org_id}", sk="WSCOUNT")
 
 
 def add_new_workspace(tx: TransactWrite, workspace: WorkspaceRecord, widget: WidgetRecord,
                       version: WidgetVersionRecord, consent: ConsentTextRecord | None, runtime: WidgetRuntimeRecord,
-                      limit: int | None) -> CounterRecord:
+                      limit: int | None) -> None:
     """A workspace with its widget; the organization's count of active workspaces goes up, refused at
-    `limit` (`refused(error, <the counter returned>)`)."""
+    `limit` (`refused(error, workspace_count(org_id))`)."""
     tx.save(workspace, condition=WorkspaceRecord.pk.does_not_exist())
     tx.save(widget, condition=WidgetRecord.pk.does_not_exist())
     tx.save(version, condition=WidgetVersionRecord.pk.does_not_exist())
@@ -63,10 +63,9 @@ def add_new_workspace(tx: TransactWrite, workspace: WorkspaceRecord, widget: Wid
         tx.save(consent, condition=ConsentTextRecord.pk.does_not_exist())
     tx.save(runtime, condition=WidgetRuntimeRecord.pk.does_not_exist())
     _allow(tx, workspace.widget_id, added=workspace.allowed_origins or [], removed=[])
-    counter = _workspace_count(workspace.org_id)
+    counter = workspace_count(workspace.org_id)
     condition = None if limit is None else (CounterRecord.count.does_not_exist() | (CounterRecord.count < limit))
     tx.update(counter, actions=[CounterRecord.count.add(1)], condition=condition, return_values="ALL_OLD")
-    return counter
 
 
 def _allow(tx: TransactWrite, widget_id: str, *, added: list[str], removed: list[str]) -> None:
@@ -88,7 +87,7 @@ def add_workspace_change(tx: TransactWrite, workspace: WorkspaceRecord, runtime_
     _allow(tx, workspace.widget_id, added=[o for o in now if o not in origins_before],
            removed=[o for o in origins_before if o not in now])
     if archived:
-        tx.update(_workspace_count(workspace.org_id), actions=[CounterRecord.count.add(-1)])
+        tx.update(workspace_count(workspace.org_id), actions=[CounterRecord.count.add(-1)])
 
 
 def origin_allowed_anywhere(origin: str) -> bool:

@@ -82,8 +82,8 @@ class Actor:
         return cls(principal.user_id, principal.display or None, tuple(sorted(principal.roles)), request)
 
 
-def _commit(writes: Any, actor: Actor, action: str, entity_type: str, entity_id: str, org_id: str,
-            before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+def commit_with_audit(writes: Any, actor: Actor, action: str, entity_type: str, entity_id: str, org_id: str,
+                      before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
     audit.record_change(writes, action, entity_type, entity_id, actor_id=actor.user_id, actor_kind="customer",
                         actor_display=actor.display, actor_roles=actor.roles, request=actor.request,
                         org_id=org_id, before=before, after=after)
@@ -200,13 +200,12 @@ def create_workspace(org_id: str, command: WorkspaceCreate, actor: Actor) -> Wor
                                   consent_required=True, consent_version="v1", fields=settings["fields"])
     version = repository.version_item(workspace_id, 1, settings, now, actor.user_id)
     consent = repository.consent_item(workspace_id, "v1", settings["consent"]["text"], now)
-    counters: list[Any] = []
     try:
-        _commit(lambda tx: counters.append(repository.add_new_workspace(tx, workspace, widget, version, consent,
-                                                                         runtime, limit)),
-                actor, "workspace.create", "workspace", workspace_id, org_id, None, _snapshot(workspace))
+        commit_with_audit(lambda tx: repository.add_new_workspace(tx, workspace, widget, version, consent, runtime,
+                                                                  limit),
+                          actor, "workspace.create", "workspace", workspace_id, org_id, None, _snapshot(workspace))
     except TransactWriteError as error:
-        if counters and refused(error, counters[0]):
+        if refused(error, repository.workspace_count(org_id)):
             raise Forbidden(f"Your plan allows at most {limit} workspaces.", code="workspace-limit",
                             limit=limit) from None
         raise
@@ -241,9 +240,9 @@ def update_workspace(org_id: str, workspace_id: str, command: WorkspaceUpdate, a
     record.updated_at = clock.now()
     runtime_actions = [WidgetRuntimeRecord.allowed_origins.set(list(record.allowed_origins))]
     try:
-        _commit(lambda tx: repository.add_workspace_change(tx, record, runtime_actions,
-                                                           origins_before=origins_before),
-                actor, "workspace.update", "workspace", workspace_id, org_id, before, _snapshot(record))
+        commit_with_audit(lambda tx: repository.add_workspace_change(tx, record, runtime_actions,
+                                                                     origins_before=origins_before),
+                          actor, "workspace.update", "workspace", workspace_id, org_id, before, _snapshot(record))
     except TransactWriteError:
         raise _concurrent() from None
     return workspace_view(record)
@@ -255,12 +254,13 @@ def archive_workspace(org_id: str, workspace_id: str, actor: Actor) -> Workspace
     if record.status == "archived":
         return workspace_view(record)
     before = _snapshot(record)
+    origins_before = list(record.allowed_origins or [])
+    archived_actions = [WidgetRuntimeRecord.status.set("archived")]
     record.status, record.updated_at = "archived", clock.now()
     try:
-        _commit(lambda tx: repository.add_workspace_change(tx, record, [WidgetRuntimeRecord.status.set("archived")],
-                                                           origins_before=list(record.allowed_origins or []),
-                                                           archived=True),
-                actor, "workspace.archive", "workspace", workspace_id, org_id, before, _snapshot(record))
+        commit_with_audit(lambda tx: repository.add_workspace_change(tx, record, archived_actions,
+                                                                     origins_before=origins_before, archived=True),
+                          actor, "workspace.archive", "workspace", workspace_id, org_id, before, _snapshot(record))
     except TransactWriteError:
         raise _concurrent() from None
     return workspace_view(record)
@@ -324,8 +324,8 @@ def save_widget(org_id: str, workspace_id: str, command: WidgetUpdate, actor: Ac
     version = repository.version_item(workspace_id, int(widget.version), settings, now, actor.user_id)
     after = {"version": int(widget.version), "consent_version": settings["consent"]["version"]}
     try:
-        _commit(lambda tx: repository.add_widget_save(tx, widget, command.version, version, consent), actor,
-                "widget.update", "widget", widget.widget_id, org_id, before, after)
+        commit_with_audit(lambda tx: repository.add_widget_save(tx, widget, command.version, version, consent),
+                          actor, "widget.update", "widget", widget.widget_id, org_id, before, after)
     except TransactWriteError as error:
         if refused(error, widget):
             raise _version_conflict(int(_widget(workspace_id).version)) from None
@@ -355,8 +355,8 @@ def publish(org_id: str, workspace_id: str, command: Publish, actor: Actor) -> W
                        WidgetRuntimeRecord.consent_version.set(consent["version"]),
                        WidgetRuntimeRecord.fields.set(widget.settings["fields"])]
     try:
-        _commit(lambda tx: repository.add_publish(tx, widget, runtime_actions), actor, "widget.publish", "widget",
-                widget.widget_id, org_id, before, {"published_version": int(widget.version)})
+        commit_with_audit(lambda tx: repository.add_publish(tx, widget, runtime_actions), actor, "widget.publish",
+                          "widget", widget.widget_id, org_id, before, {"published_version": int(widget.version)})
     except TransactWriteError as error:
         if refused(error, widget):
             raise _version_conflict(int(_widget(workspace_id).version)) from None
