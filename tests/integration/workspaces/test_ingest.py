@@ -203,12 +203,12 @@ def test_malformed_bodies_are_refused(live: dict[str, Any]) -> None:
 
 def test_over_the_monthly_limit_a_lead_is_kept_locked_and_the_owners_are_told_once(live: dict[str, Any]) -> None:
     counter = repository.month_counter(live["org_id"], "2026-03")
-    counter.update(actions=[type(counter).count.set(500)])  # the Старт plan's 500 leads are in
+    counter.update(actions=[type(counter).value.set(500)])  # the Старт plan's 500 leads are in
     first, second = send(lead(live)), send(lead(live), ip="198.51.100.11")
     assert (first.status, second.status) == (201, 201)  # the visitor is not told
     assert [r.locked for r in stored(live)] == [True, True]
     month = repository.leads_of_month(live["org_id"], "2026-03")
-    assert month is not None and (month.count, month.locked) == (502, 2)
+    assert month is not None and (month.value, month.locked) == (502, 2)
     mails = [m for m in live["stack"].mailer.sent if "Лимит заявок" in m.subject]
     assert [m.to for m in mails] == ["owner@okna.example.ru"]
 

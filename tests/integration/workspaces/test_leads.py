@@ -73,7 +73,7 @@ def test_a_locked_lead_shows_no_contacts_and_cannot_be_worked(live: dict[str, An
     from tessera.workspaces import repository
 
     counter = repository.month_counter(live["org_id"], "2026-03")
-    counter.update(actions=[type(counter).count.set(500)])
+    counter.update(actions=[type(counter).value.set(500)])
     lead_id = send(lead(live)).body["lead_id"]
     (item,) = _leads(live)["items"]
     assert item["locked"] is True and (item["name"], item["phone"], item["message"]) == (None, None, None)

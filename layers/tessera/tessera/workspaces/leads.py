@@ -46,8 +46,8 @@ MOVES: dict[str, frozenset[str]] = {
 
 def lead_view(record: LeadRecord) -> LeadView:
     hidden = bool(record.locked)
-    return LeadView(id=record.lead_id, workspace_id=record.workspace_id, channel=record.channel,  # type: ignore[arg-type]
-                    status=record.status, locked=hidden,  # type: ignore[arg-type]
+    return LeadView(id=record.lead_id, workspace_id=record.workspace_id, channel=record.channel,
+                    status=record.status, locked=hidden,
                     name=None if hidden else record.name, phone=None if hidden else record.phone,
                     email=None if hidden else record.email, message=None if hidden else record.message,
                     page_url=record.page_url, utm=dict(record.utm or {}), created_at=record.created_at,
@@ -89,7 +89,7 @@ def _lead(org_id: str, workspace_id: str, lead_id: str) -> LeadRecord:
 
 
 def _event_view(record: LeadEventRecord) -> LeadEventView:
-    return LeadEventView(at=record.at, kind=record.kind, actor=record.actor, data=dict(record.data or {}))  # type: ignore[arg-type]
+    return LeadEventView(at=record.at, kind=record.kind, actor=record.actor, data=dict(record.data or {}))
 
 
 def get_lead(org_id: str, workspace_id: str, lead_id: str) -> LeadDetail:

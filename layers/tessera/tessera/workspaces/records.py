@@ -56,7 +56,7 @@ class CounterRecord(BaseRecord):
     """A number kept by atomic ADDs: active workspaces, leads of a month, a rate window, dropped bots."""
 
     Meta = META
-    count = NumberAttribute(default=0)
+    value = NumberAttribute(default=0)
     locked = NumberAttribute(null=True)  # leads of the month kept locked over the plan's limit
     limit_notice_at = UTCDateTimeAttribute(null=True)  # the month's over-limit notice went out
     honeypot = NumberAttribute(null=True)

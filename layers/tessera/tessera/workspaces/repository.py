@@ -27,7 +27,7 @@ from tessera.workspaces.records import (
 
 def _get[R](model: type[R], pk: str, sk: str, consistent: bool = True) -> R | None:
     try:
-        return model.get(pk, sk, consistent_read=consistent)  # type: ignore[attr-defined, no-any-return]
+        return model.get(pk, sk, consistent_read=consistent)  # type: ignore[attr-defined]
     except DoesNotExist:
         return None
 
@@ -64,8 +64,8 @@ def add_new_workspace(tx: TransactWrite, workspace: WorkspaceRecord, widget: Wid
     tx.save(runtime, condition=WidgetRuntimeRecord.pk.does_not_exist())
     _allow(tx, workspace.widget_id, added=workspace.allowed_origins or [], removed=[])
     counter = workspace_count(workspace.org_id)
-    condition = None if limit is None else (CounterRecord.count.does_not_exist() | (CounterRecord.count < limit))
-    tx.update(counter, actions=[CounterRecord.count.add(1)], condition=condition, return_values="ALL_OLD")
+    condition = None if limit is None else (CounterRecord.value.does_not_exist() | (CounterRecord.value < limit))
+    tx.update(counter, actions=[CounterRecord.value.add(1)], condition=condition, return_values="ALL_OLD")
 
 
 def _allow(tx: TransactWrite, widget_id: str, *, added: list[str], removed: list[str]) -> None:
@@ -87,7 +87,7 @@ def add_workspace_change(tx: TransactWrite, workspace: WorkspaceRecord, runtime_
     _allow(tx, workspace.widget_id, added=[o for o in now if o not in origins_before],
            removed=[o for o in origins_before if o not in now])
     if archived:
-        tx.update(workspace_count(workspace.org_id), actions=[CounterRecord.count.add(-1)])
+        tx.update(workspace_count(workspace.org_id), actions=[CounterRecord.value.add(-1)])
 
 
 def origin_allowed_anywhere(origin: str) -> bool:
@@ -144,8 +144,8 @@ def take_rate_slots(windows: Sequence[tuple[RateKind, str, int, int, datetime]])
     try:
         with transaction() as tx:
             for (_, counter), (_, _, _, limit, expires) in zip(counters, windows, strict=True):
-                tx.update(counter, actions=[CounterRecord.count.add(1), CounterRecord.expires_at.set(expires)],
-                          condition=CounterRecord.count.does_not_exist() | (CounterRecord.count < limit),
+                tx.update(counter, actions=[CounterRecord.value.add(1), CounterRecord.expires_at.set(expires)],
+                          condition=CounterRecord.value.does_not_exist() | (CounterRecord.value < limit),
                           return_values="ALL_OLD")
     except TransactWriteError as error:
         for kind, counter in counters:
@@ -172,10 +172,10 @@ def store_lead(lead: LeadRecord, event: LeadEventRecord, marker: ClientLeadRecor
     """The lead, its first timeline event and its client id in one transaction with the month's count
     (refused at `limit`: the caller stores it again locked, `limit=None`)."""
     counter = month_counter(lead.org_id, month)
-    actions = [CounterRecord.count.add(1)]
+    actions: list[Any] = [CounterRecord.value.add(1)]
     if lead.locked:
         actions.append(CounterRecord.locked.add(1))
-    condition = None if limit is None else (CounterRecord.count.does_not_exist() | (CounterRecord.count < limit))
+    condition = None if limit is None else (CounterRecord.value.does_not_exist() | (CounterRecord.value < limit))
     try:
         with transaction() as tx:
             tx.save(marker, condition=ClientLeadRecord.pk.does_not_exist(), return_values="ALL_OLD")

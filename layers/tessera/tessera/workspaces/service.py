@@ -148,7 +148,7 @@ def _writable(org_id: str) -> Plan:
 
 def workspace_view(record: WorkspaceRecord) -> WorkspaceView:
     return WorkspaceView(id=record.workspace_id, org_id=record.org_id, name=record.name, domain=record.domain,
-                         allowed_origins=list(record.allowed_origins or []), status=record.status,  # type: ignore[arg-type]
+                         allowed_origins=list(record.allowed_origins or []), status=record.status,
                          widget_id=record.widget_id, created_at=record.created_at, updated_at=record.updated_at)
 
 
@@ -171,7 +171,7 @@ def _active(org_id: str, workspace_id: str) -> WorkspaceRecord:
 
 
 def _default_settings(locale: str) -> dict[str, Any]:
-    settings = WidgetSettings(locale=locale, consent=ConsentSettings(text=DEFAULT_CONSENT[locale]))  # type: ignore[arg-type]
+    settings = WidgetSettings(locale=locale, consent=ConsentSettings(text=DEFAULT_CONSENT[locale]))
     dumped = settings.model_dump(mode="json")
     dumped["consent"]["version"] = "v1"
     return dumped
