@@ -77,6 +77,7 @@ def test_a_locked_lead_shows_no_contacts_and_cannot_be_worked(live: dict[str, An
     lead_id = send(lead(live)).body["lead_id"]
     (item,) = _leads(live)["items"]
     assert item["locked"] is True and (item["name"], item["phone"], item["message"]) == (None, None, None)
+    assert live["owner"].get(f"{live['path']}/leads/{lead_id}").body["consent"] is None
     refused = live["owner"].post(f"{live['path']}/leads/{lead_id}/status", {"status": "contacted"})
     assert refused.status == 409 and refused.code == "lead-locked"
 
@@ -91,3 +92,23 @@ def test_another_organization_s_leads_are_not_found(live: dict[str, Any]) -> Non
     assert stranger.post(f"{foreign}/{lead_id}/status", {"status": "lost"}).status == 404
     assert stranger.get(f"{live['path']}/leads").status == 404
     assert live["owner"].get(f"{live['path']}/leads/{lead_id}").body["status"] == "new"
+
+
+def test_an_upgrade_opens_the_month_s_locked_leads(live: dict[str, Any]) -> None:  # noqa: F811
+    from tessera.billing import repository as billing_records
+    from tessera.billing import service as billing
+    from tessera.workspaces import repository
+
+    counter = repository.month_counter(live["org_id"], "2026-03")
+    counter.update(actions=[type(counter).value.set(500)])
+    lead_id = send(lead(live)).body["lead_id"]
+    assert _leads(live)["items"][0]["locked"] is True
+    subscription = billing_records.find_subscription(billing.list_subscriptions(org_id=live["org_id"]).items[0].id)
+    assert subscription is not None
+    subscription.plan = "fastlead_pro"  # 2 000 leads a month: as an upgrade's payment leaves it
+    subscription.save()
+    (item,) = _leads(live)["items"]
+    assert item["locked"] is False and item["phone"] == "+79991234567"
+    detail = live["owner"].get(f"{live['path']}/leads/{lead_id}").body
+    assert detail["consent"]["text_version"] == "v2"
+    assert live["owner"].post(f"{live['path']}/leads/{lead_id}/status", {"status": "contacted"}).status == 200

@@ -1,9 +1,13 @@
 """Leads in the app: a workspace's list (status, channel, dates, search; newest first, cursor pages), one
-lead with its timeline, and status changes new → contacted → booked / lost, each audited. A lead kept
-locked over the plan's limit shows no contacts and cannot be worked until the plan allows it."""
+lead with its timeline, and status changes new → contacted → booked / lost, each audited.
+
+A lead stored locked (over its month's limit, or without a usable subscription) shows no contacts and
+cannot be worked until the plan allows its month: a usable subscription whose limit covers every lead
+the organization received that month (so an upgrade opens them, and the next month starts afresh)."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import Any
 
@@ -44,8 +48,19 @@ MOVES: dict[str, frozenset[str]] = {
 }
 
 
-def lead_view(record: LeadRecord) -> LeadView:
-    hidden = bool(record.locked)
+def open_months(org_id: str, records: list[LeadRecord]) -> set[str]:
+    """The months (YYYY-MM) of these locked leads that the organization's plan now covers."""
+    months = {r.created_at.strftime("%Y-%m") for r in records if r.locked}
+    plan = service.plan_of(org_id) if months else None
+    if plan is None or plan.access not in ("full", "read_only"):
+        return set()
+    limit = plan.limit("leads_per_month")
+    return {month for month in months if limit is None or (
+        (counted := repository.leads_of_month(org_id, month)) is not None and int(counted.value) <= limit)}
+
+
+def lead_view(record: LeadRecord, opened: AbstractSet[str] = frozenset()) -> LeadView:
+    hidden = bool(record.locked) and record.created_at.strftime("%Y-%m") not in opened
     return LeadView(id=record.lead_id, workspace_id=record.workspace_id, channel=record.channel,
                     status=record.status, locked=hidden,
                     name=None if hidden else record.name, phone=None if hidden else record.phone,
@@ -77,7 +92,8 @@ def list_leads(org_id: str, workspace_id: str, *, status: LeadStatus | None = No
     id_range = (_id_bound(created_after, False), _id_bound(created_before, True))
     items, next_cursor = repository.lead_page(workspace_id, status=status, id_range=id_range,
                                               filter_condition=condition, cursor=cursor, limit=limit)
-    return LeadPage(items=[lead_view(r) for r in items], next_cursor=next_cursor)
+    opened = open_months(org_id, list(items))
+    return LeadPage(items=[lead_view(r, opened) for r in items], next_cursor=next_cursor)
 
 
 def _lead(org_id: str, workspace_id: str, lead_id: str) -> LeadRecord:
@@ -94,9 +110,9 @@ def _event_view(record: LeadEventRecord) -> LeadEventView:
 
 def get_lead(org_id: str, workspace_id: str, lead_id: str) -> LeadDetail:
     record = _lead(org_id, workspace_id, lead_id)
-    consent = record.consent
-    return LeadDetail(**lead_view(record).model_dump(), referrer=None if record.locked else record.referrer,
-                      consent=ConsentRecordView(**consent) if consent else None,
+    view, consent = lead_view(record, open_months(org_id, [record])), record.consent
+    return LeadDetail(**view.model_dump(), referrer=None if view.locked else record.referrer,
+                      consent=ConsentRecordView(**consent) if consent and not view.locked else None,
                       timeline=[_event_view(e) for e in sorted(repository.timeline(workspace_id, lead_id),
                                                                key=lambda e: (e.at, e.sk))])
 
@@ -104,7 +120,8 @@ def get_lead(org_id: str, workspace_id: str, lead_id: str) -> LeadDetail:
 def change_status(org_id: str, workspace_id: str, lead_id: str, command: StatusChange,
                   actor: service.Actor) -> LeadView:
     record = _lead(org_id, workspace_id, lead_id)
-    if record.locked:
+    opened = open_months(org_id, [record])
+    if lead_view(record, opened).locked:
         raise Conflict("This lead came over the plan's limit.", code="lead-locked")
     current = record.status
     if command.status not in MOVES[current]:
@@ -121,4 +138,4 @@ def change_status(org_id: str, workspace_id: str, lead_id: str, command: StatusC
     except TransactWriteError:
         raise Conflict("Someone changed this at the same time. Reload and try again.",
                        code="concurrent-change") from None
-    return lead_view(record)
+    return lead_view(record, opened)
