@@ -85,6 +85,15 @@ export const PERMISSIONS = {
   'app.notifications.update': ['owner', 'admin'],
   'app.billing.read': ['owner', 'admin'],
   'app.billing.change': ['owner', 'admin'],
+  'app.workspaces.read': ALL_CUSTOMER,
+  'app.workspaces.create': ['owner', 'admin'],
+  'app.workspaces.update': ['owner', 'admin'],
+  'app.workspaces.archive': ['owner', 'admin'],
+  'app.widget.read': ALL_CUSTOMER,
+  'app.widget.update': ['owner', 'admin'],
+  'app.widget.publish': ['owner', 'admin'],
+  'app.leads.read': ALL_CUSTOMER,
+  'app.leads.update': ['owner', 'admin', 'operator'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -117,6 +117,17 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     # the organization's plan, invoices and payments: who manages the organization
     "app.billing.read": frozenset({_C.OWNER, _C.ADMIN}),
     "app.billing.change": frozenset({_C.OWNER, _C.ADMIN}),
+    # Fast Lead: workspaces and their widget are set up by who manages the organization; operators work
+    # the leads, analysts read them
+    "app.workspaces.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
+    "app.workspaces.create": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.workspaces.update": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.workspaces.archive": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.widget.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
+    "app.widget.update": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.widget.publish": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.leads.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
+    "app.leads.update": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR}),
 }
 
 # Customer data that staff reach only through an access grant (support, developer) unless their role

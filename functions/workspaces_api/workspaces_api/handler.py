@@ -1,0 +1,20 @@
+"""/api/app/orgs/{org_id}/workspaces/*: Fast Lead workspaces, their widget and leads (customers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tessera.core.http import make_resolver
+from tessera.core.observability import lambda_entry
+from tessera.identity import messages  # noqa: F401  (localized problems)
+from tessera.workspaces.api import router
+from tessera.workspaces.leads_api import router as leads_router
+
+app = make_resolver()
+app.include_router(router)
+app.include_router(leads_router)
+
+
+@lambda_entry()
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

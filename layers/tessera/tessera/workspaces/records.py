@@ -1,0 +1,165 @@
+"""Workspaces items (env WORKSPACES_TABLE).
+
+| item | pk | sk |
+|---|---|---|
+| workspace | `ORG#<org_id>` | `WS#<workspace_id>` |
+| the organization's count of active workspaces (the plan's limit) | `ORG#<org_id>` | `WSCOUNT` |
+| the widget: saved settings (head, optimistic locking by `version`) | `WS#<workspace_id>` | `WIDGET` |
+| each saved version of the settings (immutable) | `WS#<workspace_id>` | `WCFG#<000001>` |
+| each consent text, by its version (immutable: a lead's consent names one) | `WS#<workspace_id>` | `CONSENT#<v1>` |
+| what the public ingest needs of a widget, in one GetItem | `WGT#<widget_id>` | `RUNTIME` |
+| a stored lead's client id: the idempotency key of `POST /api/public/leads` | `WGT#<widget_id>` | `CLIENT#<uuid>` |
+| bots dropped silently, by month | `WGT#<widget_id>` | `BOTS#<YYYY-MM>` |
+| lead | `WS#<workspace_id>` | `LEAD#<lead_id>` |
+| a lead's timeline event | `WS#<workspace_id>` | `LEADEV#<lead_id>#<event ulid>` |
+| leads of an organization in a month (the plan's monthly limit) | `ORG#<org_id>` | `LEADS#<YYYY-MM>` |
+| the widgets that allow an origin (the CORS preflight carries no widget id) | `ORIGIN#<origin>` | `ORIGIN` |
+| a rate-limit window (TTL) | `RATE#<ip\\|widget>#<key>#<window start>` | `RATE` |
+
+Lead ids are ULIDs, so a workspace's leads are in time order in its partition and a date range is a
+key condition on their time prefix. GSI `by_status` (status_key `WS#<workspace_id>#<status>`, lead_key
+`<lead_id>`): a workspace's leads of one status, also by date."""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from tessera.core.dynamo import BaseRecord, record_meta
+
+META = record_meta("WORKSPACES_TABLE")
+
+
+class WorkspaceRecord(BaseRecord):
+    Meta = META
+    workspace_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    domain = UnicodeAttribute(null=True)
+    allowed_origins = JSONAttribute(default=list)
+    status = UnicodeAttribute()  # active | archived
+    widget_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    row_version = VersionAttribute()
+
+
+class CounterRecord(BaseRecord):
+    """A number kept by atomic ADDs: active workspaces, leads of a month, a rate window, dropped bots."""
+
+    Meta = META
+    value = NumberAttribute(default=0)
+    locked = NumberAttribute(null=True)  # leads of the month kept locked over the plan's limit
+    limit_notice_at = UTCDateTimeAttribute(null=True)  # the month's over-limit notice went out
+    honeypot = NumberAttribute(null=True)
+    too_fast = NumberAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+
+
+class WidgetRecord(BaseRecord):
+    Meta = META
+    widget_id = UnicodeAttribute()
+    workspace_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    version = NumberAttribute()
+    settings = JSONAttribute()  # WidgetSettings as JSON, consent with its version
+    consent_versions = NumberAttribute(default=0)  # how many consent texts there have been
+    published_version = NumberAttribute(null=True)
+    published_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute()
+
+
+class WidgetVersionRecord(BaseRecord):
+    Meta = META
+    version = NumberAttribute()
+    settings = JSONAttribute()
+    saved_at = UTCDateTimeAttribute()
+    saved_by = UnicodeAttribute()
+
+
+class ConsentTextRecord(BaseRecord):
+    Meta = META
+    version = UnicodeAttribute()
+    text = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class WidgetRuntimeRecord(BaseRecord):
+    """The ingest's view of a widget, written with every change to what it checks."""
+
+    Meta = META
+    widget_id = UnicodeAttribute()
+    workspace_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # active | archived
+    allowed_origins = JSONAttribute(default=list)
+    published_version = NumberAttribute(null=True)  # None: never published, the widget takes no leads
+    consent_required = BooleanAttribute(default=True)
+    consent_version = UnicodeAttribute(null=True)
+    fields = JSONAttribute(null=True)  # {name: required|optional|hidden} as published
+
+
+class OriginRecord(BaseRecord):
+    Meta = META
+    widgets = UnicodeSetAttribute(null=True)  # DynamoDB drops the attribute when its last widget goes
+
+
+class ClientLeadRecord(BaseRecord):
+    Meta = META
+    lead_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+class ByStatusIndex(GlobalSecondaryIndex["LeadRecord"]):
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status_key = UnicodeAttribute(hash_key=True)
+    lead_key = UnicodeAttribute(range_key=True)
+
+
+class LeadRecord(BaseRecord):
+    Meta = META
+    lead_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    workspace_id = UnicodeAttribute()
+    widget_id = UnicodeAttribute(null=True)
+    client_lead_id = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute()
+    status = UnicodeAttribute()
+    locked = BooleanAttribute(default=False)
+    name = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    message = UnicodeAttribute(null=True)
+    consent = JSONAttribute(null=True)  # {accepted, text_version, at, ip}: 152-ФЗ ст. 9 proof
+    page_url = UnicodeAttribute(null=True)
+    referrer = UnicodeAttribute(null=True)
+    utm = JSONAttribute(default=dict)
+    locale = UnicodeAttribute(null=True)
+    search_text = UnicodeAttribute(null=True)  # name, phone, e-mail and message in lower case: the list's search
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    status_key = UnicodeAttribute()
+    lead_key = UnicodeAttribute()
+    row_version = VersionAttribute()
+    by_status = ByStatusIndex()
+
+
+class LeadEventRecord(BaseRecord):
+    Meta = META
+    lead_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # form | status
+    at = UTCDateTimeAttribute()
+    actor = UnicodeAttribute(null=True)
+    data = JSONAttribute(default=dict)
