@@ -25,8 +25,8 @@ from tessera.workspaces.models import (
     LeadEventView,
     LeadPage,
     LeadStatus,
-    LeadView,
     LeadStatusChange,
+    LeadView,
 )
 from tessera.workspaces.records import LeadEventRecord, LeadRecord
 

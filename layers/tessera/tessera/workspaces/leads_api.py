@@ -15,8 +15,8 @@ from tessera.workspaces.models import (
     LeadDetail,
     LeadPage,
     LeadStatus,
-    LeadView,
     LeadStatusChange,
+    LeadView,
 )
 
 router = Router()
