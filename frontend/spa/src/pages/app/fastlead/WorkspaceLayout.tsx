@@ -1,11 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Breadcrumb, Empty, Flex, Tabs, Tag, Typography } from 'antd';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate, useOutletContext, useParams } from 'react-router';
 import { fastleadKeys, getWorkspace, type Workspace } from '../../../api/fastlead';
 import { useMe } from '../../../auth/session';
 import { ErrorState } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
+import { WORKSPACE_TABS, workspacePath } from './paths';
 
 export interface WorkspaceContext {
   orgId: string;
@@ -15,17 +17,6 @@ export interface WorkspaceContext {
 /** The workspace the page under /app/fastlead/:workspaceId/… works in. */
 export function useWorkspace(): WorkspaceContext {
   return useOutletContext<WorkspaceContext>();
-}
-
-export const WORKSPACE_TABS = ['leads', 'widget', 'settings'] as const;
-export type WorkspaceTab = (typeof WORKSPACE_TABS)[number];
-
-/** `/app/fastlead/<id>/<tab>…` → its workspace id and tab (the header's switcher keeps the tab). */
-export function workspacePath(pathname: string): { workspaceId: string; tab: WorkspaceTab } | null {
-  const match = /^\/app\/fastlead\/(ws_[^/]+)(?:\/([^/]+))?/.exec(pathname);
-  if (!match) return null;
-  const tab = WORKSPACE_TABS.includes(match[2] as WorkspaceTab) ? (match[2] as WorkspaceTab) : 'leads';
-  return { workspaceId: match[1], tab };
 }
 
 /** One workspace's pages: its name, the tabs (leads, widget, settings) and the page of the tab. */
@@ -66,7 +57,9 @@ export default function WorkspaceLayout() {
         onChange={(key) => void navigate(`/app/fastlead/${ws.id}/${key}`)}
         items={WORKSPACE_TABS.map((key) => ({ key, label: t(`fastlead.tabs.${key}`) }))}
       />
-      <Outlet context={context} />
+      <Suspense fallback={<PageSpin />}>
+        <Outlet context={context} />
+      </Suspense>
     </>
   );
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { fastleadKeys, listWorkspaces } from '../../../api/fastlead';
 import { useMe } from '../../../auth/session';
-import { workspacePath } from './WorkspaceLayout';
+import { workspacePath } from './paths';
 
 /**
  * The header's workspace picker, on a workspace's pages when the organization has more than one active:
