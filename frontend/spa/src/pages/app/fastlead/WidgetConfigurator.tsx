@@ -36,11 +36,15 @@ export default function WidgetConfigurator() {
   const widget = useQuery({ queryKey: fastleadKeys.widget(orgId, workspace.id), queryFn: () => getWidget(orgId, workspace.id) });
   if (widget.isPending) return <PageSpin />;
   if (widget.isError) return <ErrorState error={widget.error} onRetry={() => void widget.refetch()} />;
-  return <WidgetEditor widget={widget.data} />;
+  return <WidgetEditor initial={widget.data} />;
 }
 
-/** The editor of the saved version `widget`: the form, the live preview, saving, publishing and the snippet. */
-function WidgetEditor({ widget }: { widget: Widget }) {
+/**
+ * The form, the live preview, saving, publishing and the snippet. The version edits start from is the
+ * editor's own (`widget`): only saving, reloading or publishing here moves it, never a background refetch,
+ * so a newer version saved elsewhere always comes back as a conflict.
+ */
+function WidgetEditor({ initial }: { initial: Widget }) {
   const { t } = useTranslation();
   const { orgId, workspace } = useWorkspace();
   const can = useCan();
@@ -50,6 +54,7 @@ function WidgetEditor({ widget }: { widget: Widget }) {
   const showFormErrors = useFormErrors();
   const dateTime = useDateTime();
   const [form] = Form.useForm<WidgetForm>();
+  const [widget, setWidget] = useState(initial);
   const [conflict, setConflict] = useState(false);
   const [publishing, setPublishing] = useState(false);
   const key = fastleadKeys.widget(orgId, workspace.id);
@@ -67,6 +72,7 @@ function WidgetEditor({ widget }: { widget: Widget }) {
   const preview = useMemo(() => JSON.parse(previewJson) as Record<string, unknown>, [previewJson]);
 
   const loaded = (fresh: Widget) => {
+    setWidget(fresh);
     queryClient.setQueryData(key, fresh);
     form.setFieldsValue(formFromSettings(fresh.settings));
   };
@@ -101,6 +107,7 @@ function WidgetEditor({ widget }: { widget: Widget }) {
     mutationFn: () => publishWidget(orgId, workspace.id, widget.version),
     onSuccess: (fresh) => {
       setPublishing(false);
+      setWidget(fresh);
       queryClient.setQueryData(key, fresh);
       void message.success(t('fastlead.widget.published', { version: fresh.published_version }));
     },
@@ -156,7 +163,11 @@ function WidgetEditor({ widget }: { widget: Widget }) {
             initialValues={saved}
             onFinish={() => save.mutate({ overwrite: false })}
           >
-            <SettingsSections consentVersion={consentVersion} consentChanged={consentChanged && !!consent.version} />
+            <SettingsSections
+              editable={editable}
+              consentVersion={consentVersion}
+              consentChanged={consentChanged && !!consent.version}
+            />
           </Form>
         </Col>
         <Col xs={24} xl={10}>
@@ -198,7 +209,9 @@ function WidgetEditor({ widget }: { widget: Widget }) {
   );
 }
 
-function SettingsSections({ consentVersion, consentChanged }: { consentVersion: string; consentChanged: boolean }) {
+function SettingsSections({ editable, consentVersion, consentChanged }: {
+  editable: boolean; consentVersion: string; consentChanged: boolean;
+}) {
   const { t } = useTranslation();
   const hexColor = (value: { toHexString(): string }) => value.toHexString();
   const https = [{ pattern: HTTPS, message: t('fastlead.widget.httpsOnly') }];
@@ -252,7 +265,13 @@ function SettingsSections({ consentVersion, consentChanged }: { consentVersion: 
               : <Input maxLength={key === 'title' ? 200 : 100} />}
           </Form.Item>
         ))}
-        <EditableList name="quick_replies" label={t('fastlead.widget.quickReplies')} addLabel={t('fastlead.widget.addQuickReply')} max={6} />
+        <EditableList
+          name="quick_replies"
+          label={t('fastlead.widget.quickReplies')}
+          addLabel={t('fastlead.widget.addQuickReply')}
+          max={6}
+          disabled={!editable}
+        />
       </Card>
       <Card title={t('fastlead.widget.sections.form')}>
         {FORM_FIELDS.map((name) => (

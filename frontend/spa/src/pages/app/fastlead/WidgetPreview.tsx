@@ -56,10 +56,12 @@ export function WidgetPreview({ config }: { config: Record<string, unknown> }) {
         reloadConfig: () => Promise.resolve(parsed),
       });
       container.append(widget.shadow.host);
-      // Opening focuses the widget's first field; whoever is typing in the configurator keeps the focus.
+      // Opening focuses the widget's first field: whoever is typing in the configurator keeps the focus,
+      // and a page that has just opened does not start inside the preview.
       const typing = document.activeElement;
       widget.open();
-      if (typing instanceof HTMLElement && !container.contains(typing)) typing.focus();
+      if (typing instanceof HTMLElement && typing !== document.body) typing.focus({ preventScroll: true });
+      else if (widget.shadow.activeElement instanceof HTMLElement) widget.shadow.activeElement.blur();
     } catch (error) {
       setRefusal(error instanceof ConfigError ? error.message : String(error));
     }
