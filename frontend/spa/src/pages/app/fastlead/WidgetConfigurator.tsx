@@ -66,7 +66,7 @@ function WidgetEditor({ initial }: { initial: Widget }) {
   const values: WidgetForm = watched && Object.keys(watched).length > 0 ? { ...saved, ...watched } : saved;
   const dirty = JSON.stringify(settingsFromForm(values)) !== JSON.stringify(settingsFromForm(saved));
   const consent = savedConsent(widget);
-  const consentChanged = values.consent.text.trim() !== consent.text.trim();
+  const consentChanged = (values.consent.text ?? '').trim() !== consent.text.trim();
   const consentVersion = consentChanged || !consent.version ? t('fastlead.widget.newConsentVersion') : consent.version;
   const previewJson = JSON.stringify(previewConfig(values, widget, consentVersion));
   const preview = useMemo(() => JSON.parse(previewJson) as Record<string, unknown>, [previewJson]);

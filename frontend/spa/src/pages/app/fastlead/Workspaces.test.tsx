@@ -14,7 +14,8 @@ function backend(items: Workspace[], limit: number | null, post?: (call: Call) =
   return stubFetch((call) => {
     if (call.url === WS_BASE && call.method === 'GET') return json({ items, limit });
     if (call.url === WS_BASE && call.method === 'POST' && post) return post(call);
-    if (call.url.startsWith(`${WS_BASE}/`)) return json(workspace({ id: call.url.split('/')[6] }));
+    const one = new RegExp(`^${WS_BASE}/(ws_[^/]+)$`).exec(call.url);
+    if (one) return json(workspace({ id: one[1] }));
     return problem(404);
   });
 }
