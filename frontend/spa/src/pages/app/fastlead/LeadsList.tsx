@@ -95,11 +95,11 @@ export default function LeadsList() {
         emptyText={isFiltered(search) ? t('fastlead.leads.emptyFiltered') : t('fastlead.leads.empty')}
         onRow={(lead) => ({ onClick: () => void navigate(href(lead)), style: { cursor: 'pointer' } })}
         columns={[
-          { key: 'created', title: t('fastlead.leads.created'), width: 190, render: (_, lead) => dateTime(lead.created_at) },
           {
             key: 'contact',
             title: t('fastlead.leads.contact'),
             fixed: 'left',
+            width: 300,
             render: (_, lead) => lead.locked ? (
               <Link to={href(lead)} onClick={(event) => event.stopPropagation()}>
                 <LockOutlined /> {t('fastlead.leads.locked')}
@@ -112,6 +112,7 @@ export default function LeadsList() {
               </Link>
             ),
           },
+          { key: 'created', title: t('fastlead.leads.created'), width: 190, render: (_, lead) => dateTime(lead.created_at) },
           {
             key: 'message',
             title: t('fastlead.leads.message'),

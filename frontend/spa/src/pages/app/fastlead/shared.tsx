@@ -80,7 +80,8 @@ export function useFormErrors() {
           continue;
         }
         const suffix = options.renames?.[fieldError.code];
-        let path = options.remap ? options.remap(suffix ? [...loc, suffix] : loc) : suffix ? [...loc, suffix] : loc;
+        const named = suffix ? [...loc, suffix] : loc;
+        let path = options.remap?.(named) ?? named;
         while (path.length > 0 && !registered.has(path.join('.'))) path = path.slice(0, -1);
         if (path.length === 0) {
           unmatched.push(fieldError.msg);

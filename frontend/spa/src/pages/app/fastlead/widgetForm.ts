@@ -9,7 +9,7 @@ import { CHANNEL_TYPES, type Widget, type WidgetUpdate } from '../../../api/fast
 
 export type WidgetSettings = Omit<WidgetUpdate, 'version'>;
 type Fields = NonNullable<WidgetSettings['fields']>;
-export type FieldMode = Fields['phone'];
+export type FieldMode = NonNullable<Fields['phone']>;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 export const FORM_FIELDS = ['name', 'phone', 'email', 'message'] as const;
 export const TEXT_KEYS = ['title', 'greeting', 'launcher', 'submit', 'thank_you'] as const;
