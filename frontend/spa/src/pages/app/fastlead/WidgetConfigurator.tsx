@@ -182,7 +182,7 @@ function WidgetEditor({ initial }: { initial: Widget }) {
         open={conflict}
         title={t('fastlead.widget.conflictTitle')}
         closable={false}
-        maskClosable={false}
+        mask={{ closable: false }}
         footer={[
           <Button key="reload" loading={reload.isPending} onClick={() => reload.mutate()}>{t('fastlead.widget.reload')}</Button>,
           editable && (
