@@ -5,7 +5,7 @@
 SPA := frontend/spa
 SPA_DEPS_STAMP := $(SPA)/node_modules/.installed
 SPA_BUILD_STAMP := $(SPA)/dist/.built
-SPA_SOURCES := $(shell find $(SPA)/src -type f ! -name '*.test.ts' ! -name '*.test.tsx' ! -path '$(SPA)/src/test/*' ! -name 'schema.ts' 2>/dev/null)
+SPA_SOURCES := $(shell find $(SPA)/src frontend/widget/src -type f ! -name '*.test.ts' ! -name '*.test.tsx' ! -path '$(SPA)/src/test/*' ! -name 'schema.ts' 2>/dev/null)
 
 .PHONY: spa-deps spa spa-test
 

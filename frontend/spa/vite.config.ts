@@ -32,6 +32,8 @@ export default defineConfig({
     rolldownOptions: { output: { codeSplitting: { groups: vendorGroups } } },
   },
   server: {
+    // the configurator's preview renders the real widget from ../widget/src
+    fs: { allow: ['.', '../widget/src'] },
     // `make run` serves the API on 127.0.0.1:8080
     proxy: { '/api': 'http://127.0.0.1:8080' },
   },
