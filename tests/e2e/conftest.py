@@ -37,6 +37,7 @@ class RunningCloud:
     process: subprocess.Popen[str]
     url: str
     aws_url: str
+    demo_site_url: str  # the demo customer's site: another origin, the widget embedded
     output: list[str] = field(default_factory=list)
 
     def log_text(self) -> str:
@@ -44,13 +45,15 @@ class RunningCloud:
 
 
 def start_cloud(timeout: float = 60.0) -> RunningCloud:
-    port, aws_port = free_port(), free_port()
+    port, aws_port, site_port = free_port(), free_port(), free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "localcloud", "run", "--port", str(port), "--aws-port", str(aws_port)],
+        [sys.executable, "-m", "localcloud", "run", "--port", str(port), "--aws-port", str(aws_port),
+         "--demo-site-port", str(site_port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    cloud = RunningCloud(process, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{aws_port}")
+    cloud = RunningCloud(process, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{aws_port}",
+                         f"http://127.0.0.1:{site_port}")
     ready = threading.Event()
 
     def pump() -> None:

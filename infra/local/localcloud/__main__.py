@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", default=8080, type=int, help="the gateway: API, SPA, /_local pages")
     run.add_argument("--aws-port", default=4566, type=int, help="the AWS endpoint (0 = any free port)")
+    run.add_argument("--demo-site-port", default=8090, type=int,
+                     help="the demo customer's site embedding the widget, another origin (0 = any free port)")
     run.add_argument("--seed", default="localcloud.demo:load", help="module:function that loads demo data")
     run.add_argument("--no-seed", action="store_true")
     run.add_argument("--parameter", action="append", default=[], metavar="NAME=VALUE")
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     overrides.update(dict(item.split("=", 1) for item in args.parameter))
     config = CloudConfig(
         template=(root / args.template) if not args.template.is_absolute() else args.template,
-        root=root, host=args.host, port=args.port, aws_port=args.aws_port,
+        root=root, host=args.host, port=args.port, aws_port=args.aws_port, demo_site_port=args.demo_site_port,
         parameter_overrides=overrides, static_mounts=_static_mounts(root), seed=seed,
         log=lambda line: print(line, flush=True),
     )

@@ -15,8 +15,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from localcloud.template import ACCOUNT_ID, REGION, Template, load_template
+
+if TYPE_CHECKING:
+    from localcloud.demo_site import DemoSite
 
 # Variables every local process needs so boto3 and PynamoDB talk to moto and nothing else.
 FAKE_CREDENTIALS = {
@@ -43,6 +47,7 @@ class CloudConfig:
     parameter_overrides: dict[str, str] = field(default_factory=dict)
     static_mounts: list[tuple[str, Path, bool]] = field(default_factory=list)  # (prefix, dir, spa_fallback)
     seed: Callable[[LocalCloud], list[str]] | None = None  # demo data; returns lines to print
+    demo_site_port: int = 0  # the demo customer's site (another origin, embeds the widget); 0 = any free port
     log: Callable[[str], None] = print
 
 
@@ -73,11 +78,13 @@ class LocalCloud:
     # Started parts, set by start()
     endpoint_url: str
     gateway_url: str
+    demo_site: DemoSite
 
     def start(self) -> LocalCloud:
         from localcloud.clock import PlatformClock
+        from localcloud.demo_site import DemoSite
         from localcloud.events import EventSources
-        from localcloud.gateway import Gateway, StaticMount
+        from localcloud.gateway import BucketMount, Gateway, StaticMount
         from localcloud.invoker import Invoker
         from localcloud.moto_server import start_moto
         from localcloud.pages import LocalPages
@@ -132,8 +139,11 @@ class LocalCloud:
         pages = LocalPages(template, invoker, scheduler, clock, self.endpoint_url)
         mounts = [StaticMount(prefix, directory, spa) for prefix, directory, spa in cfg.static_mounts
                   if directory.is_dir()]
-        gateway = Gateway(template, invoker, host=cfg.host, port=cfg.port, static_mounts=mounts, pages=pages,
-                          log=self.log)
+        # CloudFront's /widgets/* behaviour: published widget configs straight from their bucket
+        buckets = [BucketMount("/widgets", template.buckets["WidgetConfigBucket"].name, self.endpoint_url)] \
+            if "WidgetConfigBucket" in template.buckets else []
+        gateway = Gateway(template, invoker, host=cfg.host, port=cfg.port, static_mounts=mounts, bucket_mounts=buckets,
+                          pages=pages, log=self.log)
         port = gateway.start()
         self._stoppers.append(gateway.stop)
         self.gateway_url = f"http://{cfg.host}:{port}"
@@ -142,6 +152,10 @@ class LocalCloud:
         scheduler.start()
         self._stoppers.append(scheduler.stop)
         self.scheduler, self.events, self.gateway, self.pages = scheduler, events, gateway, pages
+        self.demo_site = DemoSite(cfg.host, cfg.demo_site_port)
+        self.demo_site.platform = self.gateway_url
+        self.demo_site.start()
+        self._stoppers.append(self.demo_site.stop)
 
         seed_lines = cfg.seed(self) if cfg.seed else []
         invoker.publish_snapshots()

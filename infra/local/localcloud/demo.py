@@ -14,12 +14,13 @@ if TYPE_CHECKING:
 
 # In order: the customers need the sales manager (identity), the licenses need the customers and the catalog.
 SEEDS = (("identity", "AuthFunction"), ("catalog", "LicensingApiFunction"), ("reports", "LicensingApiFunction"),
-         ("billing", "BillingApiFunction"), ("accounts", "AccountsApiFunction"), ("licensing", "LicensingApiFunction"))
+         ("billing", "BillingApiFunction"), ("accounts", "AccountsApiFunction"), ("licensing", "LicensingApiFunction"),
+         ("fastlead", "WorkspacesApiFunction"))
 _PATHS = ("PYTHONPATH", "LOCALCLOUD_SYS_PATH")
 
 
 def _seed_environment(cloud: LocalCloud) -> dict[str, str]:
-    env: dict[str, str] = {}
+    env: dict[str, str] = {"DEMO_SITE_ORIGIN": cloud.demo_site.origin}
     for _, function in SEEDS:
         for key, value in cloud.invoker.function_environment(function).items():
             if key in _PATHS and key in env:
@@ -41,7 +42,8 @@ def _run_seeds(cloud: LocalCloud) -> dict[str, dict[str, str]]:
 def load(cloud: LocalCloud) -> list[str]:
     seeds = _run_seeds(cloud)
     people, catalog, plan = seeds["identity"], seeds["catalog"], seeds["reports"]
-    customers, licenses, billing = seeds["accounts"], seeds["licensing"], seeds["billing"]
+    customers, licenses, billing, fastlead = seeds["accounts"], seeds["licensing"], seeds["billing"], seeds["fastlead"]
+    cloud.demo_site.snippet, cloud.demo_site.workspace = fastlead["snippet"], fastlead["workspace"]
     cloud.pages.totp_accounts["admin@tessera.local"] = people["admin_totp_secret"]
     # On AWS the hourly schedule makes the first heartbeat receipt key within the hour of a deploy; here, now.
     rotation = cloud.invoker.invoke("ResponseKeyRotationFunction", {})
@@ -68,4 +70,6 @@ def load(cloud: LocalCloud) -> list[str]:
         "5555 5555 5555 4477 (insufficient funds),",
         "              4000 0000 0000 0341 (saved; its later charges decline: dunning), "
         "4000 0000 0000 3220 (3-D Secure)",
+        f"  Fast Lead   «{fastlead['workspace']}» (Про, trial) of the demo owner; its widget on the demo customer's "
+        f"site {cloud.demo_site.origin}/",
     ]

@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,6 +47,38 @@ class StaticMount:
     prefix: str  # "/console"
     directory: Path
     spa_fallback: bool = False
+
+
+@dataclass
+class BucketMount:
+    """A CloudFront behaviour onto an S3 origin: `<prefix>/…` reads the object of that key from the bucket
+    (in moto) with its own Content-Type and Cache-Control, for any origin (Managed-SimpleCORS)."""
+
+    prefix: str  # "/widgets": the key is the path without its leading slash, as CloudFront forwards it
+    bucket: str
+    endpoint_url: str
+    s3: Any = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        import boto3
+
+        self.s3 = boto3.client("s3", endpoint_url=self.endpoint_url, region_name=REGION)
+
+    def read(self, request: Request) -> Response | None:
+        if request.method not in ("GET", "HEAD") or not request.path.startswith(self.prefix.rstrip("/") + "/"):
+            return None
+        try:
+            found = self.s3.get_object(Bucket=self.bucket, Key=unquote(request.path).lstrip("/"))
+        except self.s3.exceptions.NoSuchKey:
+            return Response(403, [("Content-Type", "application/xml"), ("Access-Control-Allow-Origin", "*")],
+                            b"<Error><Code>AccessDenied</Code></Error>")  # S3 through OAC hides what is missing
+        headers = [("Content-Type", found.get("ContentType") or "application/octet-stream"),
+                   ("Access-Control-Allow-Origin", "*"), ("ETag", found["ETag"])]
+        if found.get("CacheControl"):
+            headers.append(("Cache-Control", found["CacheControl"]))
+        if request.header("if-none-match") == found["ETag"]:
+            return Response(304, headers, b"")
+        return Response(200, headers, found["Body"].read())
 
 
 @dataclass
@@ -77,12 +109,14 @@ def _json_response(status: int, payload: Any, extra: list[tuple[str, str]] | Non
 class Gateway:
     def __init__(self, template: Template, invoker: Invoker, *, host: str = "127.0.0.1", port: int = 8080,
                  static_mounts: list[StaticMount] | tuple[StaticMount, ...] = (),
+                 bucket_mounts: list[BucketMount] | tuple[BucketMount, ...] = (),
                  pages: LocalPagesProtocol | None = None, log: Callable[[str], None] = print,
                  access_log: bool = True) -> None:
         self.template = template
         self.invoker = invoker
         self.host, self.port = host, port
         self.mounts = sorted(static_mounts, key=lambda m: len(m.prefix), reverse=True)
+        self.bucket_mounts = list(bucket_mounts)
         self.pages = pages
         self.log = log
         self.access_log = access_log
@@ -309,6 +343,10 @@ class Gateway:
     def static(self, request: Request) -> Response | None:
         if request.method not in ("GET", "HEAD"):
             return None
+        for bucket in self.bucket_mounts:
+            read = bucket.read(request)
+            if read is not None:
+                return read
         for mount in self.mounts:
             prefix = mount.prefix.rstrip("/")
             if request.path != prefix and not request.path.startswith(prefix + "/"):
