@@ -34,6 +34,7 @@ def build(template: Any) -> dict[str, Any]:
         "components": {"schemas": {}},
     }
     functions = sorted({route.function for route in template.routes if not route.is_default})
+    schema_owner: dict[str, str] = {}
     for logical_id in functions:
         fn = template.functions[logical_id]
         for path in (str(fn.code_dir), *map(str, fn.layer_dirs)):
@@ -49,7 +50,13 @@ def build(template: Any) -> dict[str, Any]:
             for method, operation in operations.items():
                 operation.setdefault("tags", [logical_id])
                 document["paths"].setdefault(path, {})[method] = operation
-        document["components"]["schemas"].update((schema.get("components") or {}).get("schemas") or {})
+        schemas = document["components"]["schemas"]
+        for name, definition in ((schema.get("components") or {}).get("schemas") or {}).items():
+            # Powertools names a schema by its class: two different models of one name would replace each other.
+            if name in schemas and schemas[name] != definition:
+                raise SystemExit(f"two different models are both named {name!r} ({schema_owner[name]} and "
+                                 f"{logical_id}): rename one")
+            schemas[name], schema_owner[name] = definition, schema_owner.get(name, logical_id)
     return _without_null_defaults(with_problems(document))
 
 

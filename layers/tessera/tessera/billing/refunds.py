@@ -9,6 +9,7 @@ an applied payment leaves its invoice and subscription as they are (staff cancel
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -301,8 +302,14 @@ def refund_payment(provider: str, provider_payment_id: str, command: RefundComma
 # --- refunds the provider answered `pending` -------------------------------------------------------
 
 def _settle(adapter: PaymentProvider, refund: RefundRecord, actor: Actor) -> RefundRecord:
-    """Re-fetch a pending refund from its provider and record a final answer (unchanged while still pending)."""
-    answer = adapter.fetch_refund(refund.provider_payment_id, str(refund.provider_refund_id))
+    """Re-fetch a pending refund from its provider and record a final answer (unchanged while still pending).
+    A refusal is logged here and raised: the notification path goes on, staff's check answers 422."""
+    try:
+        answer = adapter.fetch_refund(refund.provider_payment_id, str(refund.provider_refund_id))
+    except ProviderRejected as exc:
+        logger.error("payment provider refused a refund's re-fetch",
+                     extra={"provider": exc.provider, "code": exc.code, "refund_id": refund.refund_id})
+        raise
     if answer.status == "pending":
         return refund
     recorded = _record_answer(_payment(refund.provider, refund.provider_payment_id), refund, answer.status,
@@ -323,11 +330,8 @@ def settle_notified(adapter: PaymentProvider, hint: WebhookHint, event: Provider
     pending = [r for r in repository.refunds_of(hint.provider, hint.payment_id) if r.status == "pending"]
     named = [r for r in pending if r.provider_refund_id == hint.object_id]
     for refund in named or pending:
-        try:
+        with contextlib.suppress(ProviderRejected):  # the provider does not know it: staff's check will say so
             _settle(adapter, refund, SYSTEM)
-        except ProviderRejected as exc:  # the provider does not know it: staff's check will say so
-            logger.error("payment provider refused a refund's re-fetch",
-                         extra={"provider": exc.provider, "code": exc.code, "refund_id": refund.refund_id})
 
 
 def check_refund(provider: str, provider_payment_id: str, number: int, actor: Actor) -> RefundView:
@@ -342,7 +346,5 @@ def check_refund(provider: str, provider_payment_id: str, number: int, actor: Ac
     except ResultUnknown:
         raise ServiceUnavailable("The payment provider did not answer.", code="provider-unavailable",
                                  retry_after=checkout.RETRY_AFTER_SECONDS) from None
-    except ProviderRejected as exc:
-        logger.error("payment provider refused a refund's re-fetch",
-                     extra={"provider": exc.provider, "code": exc.code, "refund_id": refund.refund_id})
+    except ProviderRejected:
         raise ValidationFailed("The payment provider refused the request.", code="provider-refused") from None

@@ -28,7 +28,7 @@ from tessera.identity.models import (
     RegisterRequest,
     ResetRequest,
     SessionList,
-    StatusAnswer,
+    AuthStepAnswer,
     SwitchRequest,
     TokenRequest,
 )
@@ -131,9 +131,9 @@ def register(body: RegisterRequest) -> Response[RegisterAnswer]:
 
 @router.post("/api/auth/confirm", summary="Confirm the e-mail address", tags=["auth"])
 @public
-def confirm(body: TokenRequest) -> StatusAnswer:
+def confirm(body: TokenRequest) -> AuthStepAnswer:
     service.confirm(body.token, _request())
-    return StatusAnswer(status="confirmed")
+    return AuthStepAnswer(status="confirmed")
 
 
 @router.post("/api/auth/login", summary="Sign in with e-mail and password", tags=["auth"])
@@ -183,16 +183,16 @@ def logout_all() -> Response[None]:
 
 @router.post("/api/auth/password/forgot", summary="E-mail a password reset link", tags=["auth"])
 @public
-def forgot(body: ForgotRequest) -> Response[StatusAnswer]:
+def forgot(body: ForgotRequest) -> Response[AuthStepAnswer]:
     service.forgot_password(body.email, _request())
-    return Response(202, "application/json", StatusAnswer(status="sent_if_registered"))
+    return Response(202, "application/json", AuthStepAnswer(status="sent_if_registered"))
 
 
 @router.post("/api/auth/password/reset", summary="Set a new password with the e-mailed token", tags=["auth"])
 @public
-def reset(body: ResetRequest) -> StatusAnswer:
+def reset(body: ResetRequest) -> AuthStepAnswer:
     service.reset_password(body.token, body.password, _request())
-    return StatusAnswer(status="password_changed")
+    return AuthStepAnswer(status="password_changed")
 
 
 # --- the signed-in user ----------------------------------------------------------------------------

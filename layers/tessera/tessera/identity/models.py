@@ -159,7 +159,7 @@ class RegisterAnswer(BaseModel):
     status: Literal["pending_confirmation"]
 
 
-class StatusAnswer(BaseModel):
+class AuthStepAnswer(BaseModel):
     status: str
 
 
