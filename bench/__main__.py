@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = ["calls", "warm", "imports", "gateway", "ready", "spa", "sdk", "load", "snapstart", "audit", "invoice",
-       "webhook"]
+       "webhook", "leads"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
         from bench import webhook
 
         out += webhook.report(webhook.run())
+
+    if "leads" in only:
+        from bench import leads
+
+        out += leads.report(leads.run())
 
     if "spa" in only:
         import subprocess

@@ -147,6 +147,42 @@ def _forget_authorizations() -> None:
     authorizer.handler._cache.clear()
 
 
+LEAD_ORIGIN = "https://okna.bench.ru"
+_LEAD: dict[str, Any] = {}
+
+
+def _published_widget() -> dict[str, str]:
+    """A Fast Lead trial, a workspace and its published widget (through the billing and workspaces services):
+    the lead scenario's body names the widget and its version."""
+    from tessera.billing import service as billing
+    from tessera.core.dynamo import rebind_from_env
+    from tessera.core.ids import new_id
+    from tessera.core.request import RequestInfo
+    from tessera.workspaces import service as workspaces
+    from tessera.workspaces.models import Publish, WorkspaceCreate
+
+    rebind_from_env()
+    billing.seed_plans()
+    user_id, org_id = new_id("usr"), new_id("org")  # billing and workspaces only need the ids
+    request = RequestInfo("bench")
+    billing.start_trial(org_id, "fastlead_pro", billing.Actor(user_id, "customer", None, ("owner",), request))
+    actor = workspaces.Actor(user_id, None, ("owner",), request)
+    workspace = workspaces.create_workspace(org_id, WorkspaceCreate(name="Окна", domain="okna.bench.ru"), actor)
+    widget = workspaces.publish(org_id, workspace.id, Publish(version=1), actor)
+    _LEAD.update(widget_id=widget.widget_id, config_version=widget.version, name="Bench Visitor",
+                 phone="+7 916 555-00-00", email=None, message="bench", page_url=f"{LEAD_ORIGIN}/",
+                 referrer=None, consent={"accepted": True, "text_version": "v1"}, honeypot="", elapsed_ms=5000,
+                 locale="ru")
+    _new_lead()
+    return {"origin": LEAD_ORIGIN}
+
+
+def _new_lead() -> None:
+    import uuid
+
+    _LEAD["client_lead_id"] = str(uuid.uuid4())  # a new lead each request, not a retry of the last
+
+
 SCENARIOS: list[Scenario] = [
     Scenario("health", "HealthFunction", "GET", "/api/health", "/api/health", budget_calls=0),
     Scenario("login (password, no 2FA)", "AuthFunction", "POST", "/api/auth/login", "/api/auth/login",
@@ -171,4 +207,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("licensing dashboard (counters + fleet counts over 8 shards, no scan)", "LicensingApiFunction", "GET",
              "/api/console/licensing/dashboard", "/api/console/licensing/dashboard", budget_calls=28,
              setup=_licensing_data, setup_as="LicensingApiFunction", principal=_STAFF),
+    # per-IP and per-widget counters + the lead with its idempotency item (one transaction) + the widget's runtime
+    Scenario("lead ingest (≤ 3 DynamoDB)", "LeadsIngestFunction", "POST", "/api/public/leads", "/api/public/leads",
+             body=_LEAD, budget_calls=3, setup=_published_widget, setup_as="WorkspacesApiFunction",
+             before_each=_new_lead),
 ]
