@@ -40,9 +40,11 @@ TEXT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=ut
 
 def cloudfront_headers() -> list[tuple[str, str]]:
     """The security headers the distribution adds to the site's responses, read from template.yaml."""
-    loader = type("TemplateLoader", (yaml.SafeLoader,), {})
-    loader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
-    template = yaml.load((ROOT / "template.yaml").read_text(), Loader=loader)
+    class TemplateLoader(yaml.SafeLoader):  # CloudFormation's short forms (!Sub, !Ref) read as None
+        pass
+
+    TemplateLoader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
+    template = yaml.load((ROOT / "template.yaml").read_text(), Loader=TemplateLoader)
     config = template["Resources"]["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
     security = config["SecurityHeadersConfig"]
     return [("Content-Security-Policy", security["ContentSecurityPolicy"]["ContentSecurityPolicy"]),
