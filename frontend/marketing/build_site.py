@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
@@ -142,7 +143,8 @@ def json_ld(site: dict[str, Any], plans: list[Plan]) -> dict[str, Any]:
         "@graph": [
             {"@type": "Organization", "@id": f"{base}/#organization", "name": site["organization"],
              "url": f"{base}/", "logo": f"{base}/favicon.svg", "email": site["email"]},
-            {"@type": "Product", "name": site["name"], "description": site["description"], "brand":
+            {"@type": "Product", "name": site["name"], "description": site["description"],
+             "image": f"{base}/og.png", "brand":
              {"@id": f"{base}/#organization"}, "url": f"{base}/pricing/", "offers": [
                 {"@type": "Offer", "name": p.name, "price": f"{p.price_rubles}.00", "priceCurrency": "RUB",
                  "url": f"{base}/pricing/", "availability": "https://schema.org/InStock",
@@ -202,7 +204,8 @@ def _check_seo(page: Page) -> None:
 
 
 def sitemap(site: dict[str, Any], listed: list[Page], today: date) -> str:
-    urls = "".join(f"<url><loc>{site['base_url']}{p.path}</loc><lastmod>{(p.lastmod or today).isoformat()}</lastmod>"
+    urls = "".join(f"<url><loc>{escape(site['base_url'] + p.path)}</loc>"
+                   f"<lastmod>{(p.lastmod or today).isoformat()}</lastmod>"
                    f"<changefreq>{p.changefreq}</changefreq></url>" for p in listed)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"{urls}</urlset>\n")
@@ -213,10 +216,14 @@ def build(out: Path, base_url: str | None = None, today: date | None = None) -> 
     if base_url:
         site["base_url"] = base_url
     site["base_url"] = site["base_url"].rstrip("/")
+    if not site["base_url"].startswith(("https://", "http://")):
+        raise SiteError(f"base_url {site['base_url']!r} is not an absolute http(s) address")
     if not WIDGET_JS.is_file():
         raise SiteError(f"{WIDGET_JS.relative_to(ROOT)} is missing: build the widget first (make widget)")
     plans = load_plans(HERE / "content" / "plans.toml")
     posts = load_posts(HERE / "content" / "blog")
+    if len({p.vat_rate for p in plans}) > 1:
+        raise SiteError("the catalog's plans differ in VAT rate: the site's single VAT note cannot say both")
     all_pages = pages(posts)
     for page in all_pages:
         _check_seo(page)
@@ -224,7 +231,7 @@ def build(out: Path, base_url: str | None = None, today: date | None = None) -> 
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["j2"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["ru_date"] = _ru_date
-    shared = {"site": site, "plans": plans, "posts": posts, "trial_days": max(p.trial_days for p in plans),
+    shared = {"site": site, "plans": plans, "posts": posts, "trial_days": min(p.trial_days for p in plans),
               "vat_rate": plans[0].vat_rate, "css": (HERE / "static" / "site.css").read_text(encoding="utf-8"),
               "signup_url": site["signup_path"], "json_ld": json.dumps(json_ld(site, plans), ensure_ascii=False)}
 

@@ -211,3 +211,9 @@ def test_a_post_without_a_title_stops_the_build(tmp_path: Path) -> None:
     (tmp_path / "draft.md").write_text('+++\ndescription = "d"\ndate = 2026-11-01\n+++\nText\n', encoding="utf-8")
     with pytest.raises(build_site.SiteError, match=r"draft\.md: front matter has no title"):
         build_site.load_posts(tmp_path)
+
+
+def test_a_base_url_that_is_not_an_address_stops_the_build(tmp_path: Path) -> None:
+    with pytest.raises(build_site.SiteError, match=r"base_url 'fastlead\.ru' is not an absolute"):
+        build_site.build(tmp_path / "out", base_url="fastlead.ru")
+    assert not (tmp_path / "out").exists()
