@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml clients/budgetctl/pyproject.toml
 
 deps: $(VENV)/.installed
 
-run: deps spa widget
+run: deps spa widget marketing
 	$(PY) -m localcloud run --port $(PORT) --aws-port $(AWS_PORT)
 
 # Debian's chromium drives the browser tests (Playwright's own browser download is not reachable here).
@@ -64,7 +64,7 @@ e2e: deps chromium spa
 infra: deps infra-tools
 	$(PYTEST) tests/infra -q
 
-test: lint unit integration spa-test widget-test e2e infra
+test: lint unit integration spa-test widget-test marketing-test e2e infra
 
 openapi: deps
 	$(PY) scripts/openapi.py --write
@@ -75,4 +75,4 @@ bench: deps spa widget
 build: infra-tools sam-build
 
 clean:
-	rm -rf .local .aws-sam frontend/spa/dist
+	rm -rf .local .aws-sam frontend/spa/dist frontend/marketing/dist
