@@ -3,6 +3,10 @@
 from tessera.core.i18n import register
 
 register({
+    "member-limit": {"ru": "Тариф позволяет не больше {limit} участников команды (с приглашёнными): перейдите на "
+                           "тариф выше или отзовите приглашение.",
+                     "en": "Your plan allows at most {limit} team members (invitations included): upgrade or "
+                           "withdraw an invitation."},
     "invalid-credentials": {"ru": "Неверный e-mail или пароль.", "en": "Wrong e-mail or password."},
     "too-many-attempts": {"ru": "Слишком много неудачных попыток входа. Повторите через {minutes} мин.",
                           "en": "Too many failed sign-in attempts. Try again in {minutes} min."},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tessera.core import clock
 from tessera.core.errors import Conflict, Forbidden, NotFound
 from tessera.core.ids import new_id
@@ -16,6 +18,27 @@ from tessera.identity.service import new_invite, send_invite
 
 ROLE_LABELS = {"ru": {"owner": "владелец", "admin": "администратор", "operator": "оператор", "analyst": "аналитик"},
                "en": {"owner": "owner", "admin": "admin", "operator": "operator", "analyst": "analyst"}}
+
+
+# An organization's plan may cap its team (Fast Lead's `team_members`). Billing owns plans and itself imports
+# identity, so the cap comes in through this port, wired where both are loaded (the identity API's handler).
+MemberCap = Callable[[str], int | None]
+_member_cap: MemberCap = lambda _org_id: None  # noqa: E731
+
+
+def cap_members_by(cap: MemberCap) -> None:
+    global _member_cap
+    _member_cap = cap
+
+
+def _team_size(org_id: str) -> int:
+    """Active and invited members: an invitation holds its seat until it is accepted or withdrawn."""
+    size, cursor = 0, None
+    while True:
+        items, cursor = repository.list_members(org_id, cursor, 100)
+        size += sum(1 for m in items if m.status in ("active", "invited"))
+        if cursor is None:
+            return size
 
 
 def view(member: MemberRecord, masked: bool = False) -> MemberView:
@@ -65,6 +88,9 @@ def invite(org_id: str, command: TeamInvite, actor: Principal, request: RequestI
     email = command.email.lower()
     if repository.find_member(org_id, email) is not None:
         raise Conflict("This person is already on the team or invited.", code="already-member")
+    cap = _member_cap(org_id)
+    if cap is not None and _team_size(org_id) >= cap:
+        raise Forbidden(f"Your plan allows at most {cap} team members.", code="member-limit", limit=cap)
     org_name = _org_name(actor, org_id)
     member = MemberRecord(pk=f"ORG#{org_id}", sk=f"MEMBER#{email}", member_id=new_id("mem"), org_id=org_id,
                           email=email, role=command.role,
