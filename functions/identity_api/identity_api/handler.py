@@ -10,6 +10,7 @@ from tessera.identity import messages, team  # noqa: F401  (messages: localized 
 from tessera.identity.staff_api import router as staff_router
 from tessera.identity.team_api import router as team_router
 
+
 def _fast_lead_team_cap(org_id: str) -> int | None:
     from tessera.workspaces.service import plan_of  # billing's plans; loaded on the first invite only
 

@@ -10,6 +10,7 @@ from tessera.core.settings import get_settings
 from tessera.identity import oidc, service, sessions, tokens
 from tessera.identity.models import (
     AcceptInviteRequest,
+    AuthStepAnswer,
     CodeRequest,
     DisableMfaRequest,
     EnrollAnswer,
@@ -28,7 +29,6 @@ from tessera.identity.models import (
     RegisterRequest,
     ResetRequest,
     SessionList,
-    AuthStepAnswer,
     SwitchRequest,
     TokenRequest,
 )
