@@ -1,7 +1,8 @@
 """The runbooks (docs/runbooks/*.md) against the code they describe, so they cannot drift from it: every
 `budgetctl …` command in a code block parses with budgetctl's own parser (subcommand, flags, choices,
 required options), every `budgetctl …` in inline code names a subcommand and flags that exist, the
-`BUDGETCTL_*` variables are budgetctl's, links and anchors resolve, and each runbook has its sections."""
+`BUDGETCTL_*` variables are budgetctl's, the license codes the portal answers are all explained, links and
+anchors resolve, and each runbook has its sections."""
 
 from __future__ import annotations
 
@@ -13,8 +14,12 @@ import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
 import pytest
+
+from tessera.licensing.activation import REFUSALS
+from tessera.licensing.models import HeartbeatCode, StatusCode
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "clients" / "budgetctl"))
@@ -58,7 +63,7 @@ def _words(line: str) -> list[list[str]]:
             continue
         while segment and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", segment[0]):  # VAR=value budgetctl …
             segment.pop(0)
-        if segment and segment[0].rsplit("/", 1)[-1] == "budgetctl":
+        if segment and (segment[0] == "budgetctl" or segment[0].endswith("/bin/budgetctl")):  # not clients/budgetctl
             arguments = segment[1:]
             cut = next((i for i, word in enumerate(arguments) if word in REDIRECTIONS), len(arguments))
             found.append(arguments[:cut])
@@ -219,3 +224,9 @@ def test_the_index_lists_every_runbook() -> None:
     index = (RUNBOOKS / "README.md").read_text(encoding="utf-8")
     linked = set(LINK.findall(index))
     assert [p.name for p in _runbooks() if p.name != "README.md" and p.name not in linked] == []
+
+
+def test_troubleshooting_names_every_code_the_portal_answers_installations() -> None:
+    text = (RUNBOOKS / "troubleshooting.md").read_text(encoding="utf-8")
+    codes = {*get_args(StatusCode), *get_args(HeartbeatCode), *REFUSALS}
+    assert sorted(code for code in codes if f"`{code}`" not in text) == []
