@@ -63,3 +63,15 @@ def test_a_lead_from_the_widget_on_another_origin_reaches_the_owner(cloud: Any, 
     dialog.get_by_role("button", name="Связались").click()
     expect(page.get_by_text("Статус: «Новая» → «Связались»")).to_be_visible()
     owner.close()
+
+
+def test_the_landing_page_leads_to_the_sign_up_and_prices_come_from_the_catalog(cloud: Any, page: Page) -> None:
+    page.goto(f"{cloud.url}/")
+    expect(page).to_have_title(re.compile("Fast Lead"))
+    page.get_by_role("link", name="Тарифы").first.click()
+    for plan, price in (("Старт", "4 990"), ("Про", "9 990"), ("Бизнес", "19 990")):
+        expect(page.get_by_role("heading", name=plan, exact=True).first).to_be_visible()
+        expect(page.get_by_text(re.compile(price.replace(" ", r"\s")))).not_to_have_count(0)
+    page.get_by_role("link", name="Попробовать бесплатно").first.click()
+    expect(page).to_have_url(re.compile(r"/app/signup"))
+    expect(page.get_by_role("button", name="Зарегистрироваться")).to_be_visible()
