@@ -1,7 +1,7 @@
 """The installation's side of portal deploys: fetch the next command from /api/agent/commands, run it
 through a pluggable runner (budgetctl's runtime on a real server), report the result.
 
-    poller = CommandPoller(agent, runner)          # agent: an activated tessera_agent.Agent
+    poller = CommandPoller(agent.portal, agent.state, runner)   # agent: an activated tessera_agent.Agent
     poller.run_once()                              # one command, if the portal has one; False when idle
     poller.run_forever(interval=15)
 
@@ -25,8 +25,9 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from tessera_agent.agent import Agent, PortalUnavailable
-from tessera_agent.jws import sign
+from tessera_agent.agent import PortalUnavailable
+from tessera_agent.jws import sign, unb64url
+from tessera_agent.state import State
 
 MAX_OUTPUT = 200_000  # the portal's limit on a report's output; only the tail matters
 
@@ -50,19 +51,29 @@ class Runner(Protocol):
     def __call__(self, command: Command) -> Outcome: ...
 
 
+# (method, URL, body or None, headers) → the answer's JSON; raises PortalUnavailable
+Transport = Callable[[str, str, "bytes | None", dict[str, str]], dict[str, Any]]
+
+
 class CommandPoller:
-    def __init__(self, agent: Agent, runner: Runner, *, clock: Callable[[], float] = time.time) -> None:
-        self.agent = agent
+    def __init__(self, portal: str, state: State, runner: Runner, *, clock: Callable[[], float] = time.time,
+                 timeout: float = 10.0, transport: Transport | None = None) -> None:
+        if not portal.startswith(("https://", "http://")):
+            raise ValueError("the portal URL must be http(s)")
+        self.portal = portal.rstrip("/")
+        self.state = state
         self.runner = runner
         self.clock = clock
+        self.timeout = timeout
+        self.transport = transport or self._urllib
 
     def _headers(self, method: str, path: str, body: bytes) -> dict[str, str]:
-        state = self.agent.state
+        state = self.state
         if not (state.private_key_pem and state.installation_id and state.certificate):
             raise PortalUnavailable("activate first: commands are signed with the installation key")
         key = serialization.load_pem_private_key(state.private_key_pem.encode(), password=None)
         assert isinstance(key, ec.EllipticCurvePrivateKey)
-        lic = json.loads(_b64(state.certificate.split(".")[1]))["lic"]
+        lic = json.loads(unb64url(state.certificate.split(".")[1]))["lic"]
         claims = {"typ": "agent-request+jws", "ins": state.installation_id, "lic": lic, "method": method,
                   "path": path, "body_sha256": hashlib.sha256(body).hexdigest(), "iat": int(self.clock())}
         return {"X-Tessera-Certificate": state.certificate,
@@ -71,10 +82,13 @@ class CommandPoller:
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         data = json.dumps(body).encode() if body is not None else b""
-        request = urllib.request.Request(f"{self.agent.portal}{path}", data=data if body is not None else None,  # noqa: S310
-                                         method=method, headers=self._headers(method, path, data))
+        return self.transport(method, f"{self.portal}{path}", data if body is not None else None,
+                              self._headers(method, path, data))
+
+    def _urllib(self, method: str, url: str, data: bytes | None, headers: dict[str, str]) -> dict[str, Any]:
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=self.agent.timeout) as answer:  # noqa: S310  (the portal's URL)
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310  (the portal's URL)
                 return dict(json.loads(answer.read()))
         except urllib.error.HTTPError as exc:
             raise PortalUnavailable(f"the portal answered {exc.code}: {exc.read()[:300]!r}") from exc
@@ -113,9 +127,3 @@ class CommandPoller:
                 busy = False
             if not busy:
                 sleep(interval)
-
-
-def _b64(text: str) -> bytes:
-    import base64
-
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -41,10 +41,11 @@ register({
     "command-unknown": {"ru": "Такой команды для этой установки нет.", "en": "No such command for this installation."},
 })
 
-_SECRET_VALUE = re.compile(r"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key|authorization|"
-                           r"access[_-]?key)(\s*[=:]\s*|\s+)(\"[^\"]*\"|'[^']*'|\S+)")
+_SECRET_VALUE = re.compile(r"(?i)(\w*(?:password|passwd|pwd|secret|token|api[_-]?key|authorization|access[_-]?key)\w*)"
+                           r"(\s*[=:]\s*|\s+)(\"[^\"]*\"|'[^']*'|\S+)")
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", re.S)
-_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@")
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]*:[^/\s@]+@")
 
 
 def clean_output(text: str) -> str:
@@ -52,6 +53,7 @@ def clean_output(text: str) -> str:
     only the tail (where a failure shows) up to MAX_OUTPUT characters."""
     text = _PEM.sub("[private key removed]", text)
     text = _URL_CREDENTIALS.sub(r"\1***@", text)
+    text = _BEARER.sub(r"\1 ***", text)
     text = _SECRET_VALUE.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
     text = str(redact(text))
     return text if len(text) <= MAX_OUTPUT else "…" + text[-(MAX_OUTPUT - 1):]

@@ -94,15 +94,15 @@ def validate(run_id: str) -> dict[str, Any]:
     return {}
 
 
-def command(run_id: str, name: CommandName, task_token: str) -> dict[str, Any]:
-    """Queue the agent's command holding the task token (a retried task re-arms the same command)."""
+def command(run_id: str, step: CommandName, task_token: str) -> dict[str, Any]:
+    """Queue the agent's command for the machine's `step`, holding the task token (a retried task re-arms the
+    same command). A person's rollback run deploys the earlier version with the agent's rollback."""
     run = _run(run_id)
-    args = {"version": run.previous_version if name == "rollback" else run.version, "run_id": run_id}
-    if name in ("deploy", "rollback"):
-        args["from"] = run.version if name == "rollback" else run.previous_version
-    if run.kind == "rollback" and name == "deploy":
-        name = "rollback"  # a person's rollback runs the agent's rollback to the earlier version
-    command_id = f"cmd_{run_id.removeprefix('dep_')}_{name}"
+    name = "rollback" if run.kind == "rollback" and step == "deploy" else step
+    args = {"version": run.previous_version if step == "rollback" else run.version, "run_id": run_id}
+    if step in ("deploy", "rollback"):
+        args["from"] = run.version if step == "rollback" else run.previous_version
+    command_id = f"cmd_{run_id.removeprefix('dep_')}_{step}"
     record = CommandRecord(pk=f"INS#{run.installation_id}", sk=f"CMD#{command_id}", command_id=command_id,
                            installation_id=run.installation_id, run_id=run_id, name=name, args=args,
                            task_token=task_token, status="pending", created_at=clock.now())
