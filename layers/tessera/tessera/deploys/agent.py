@@ -123,6 +123,6 @@ def report(caller: Caller, command_id: str, result: CommandResult) -> CommandRes
         else:
             states.send_task_failure(taskToken=record.task_token, error="Agent.CommandFailed",
                                      cause=(output or f"{record.name} failed")[-4000:])
-    except (states.exceptions.TaskTimedOut, states.exceptions.InvalidToken):
+    except (states.exceptions.TaskTimedOut, states.exceptions.InvalidToken, states.exceptions.TaskDoesNotExist):
         return CommandResultAnswer(accepted=False, detail="the deploy stopped waiting for this command")
     return CommandResultAnswer(accepted=True, detail="accepted")

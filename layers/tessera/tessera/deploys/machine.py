@@ -49,14 +49,12 @@ def _installation(run: DeployRunRecord) -> Any:
 
 
 def admits(version: str, version_min: str, version_max: str | None) -> bool:
-    """Licensing's rule: at least version_min; version_max is as precise as written (4.2 admits 4.2.x)."""
+    """Activation's rule (tessera.licensing.activation), so a deployed version is one the license activates:
+    at least version_min; at most version_max by major.minor (max 4.2 admits 4.2.x)."""
     key = version_key(version)
     if key < version_key(version_min):
         return False
-    if version_max is None:
-        return True
-    bound = version_key(version_max)
-    return key[:len(bound)] <= bound
+    return version_max is None or key[:2] <= version_key(version_max)
 
 
 def license_problems(version: str, license_view: Any, active_modules: list[str]) -> list[str]:
