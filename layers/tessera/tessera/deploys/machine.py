@@ -118,11 +118,12 @@ def await_heartbeat(run_id: str, timeout: int) -> dict[str, Any]:
 
 
 def check_heartbeat(run_id: str, deadline: int) -> dict[str, Any]:
+    """Whether a heartbeat since the run started reports the run's version, or the deadline has passed."""
     run = _run(run_id)
     installation = _installation(run)
-    reported = installation.software_version if installation else None
-    if reported == run.version and installation.last_seen_at.timestamp() >= (run.started_at or run.created_at
-                                                                           ).timestamp():
+    reported = installation.software_version if installation is not None else None
+    if installation is not None and reported == run.version and \
+            installation.last_seen_at >= (run.started_at or run.created_at):
         _step(run_id, "heartbeat", "ok", f"version {reported} reported")
         return {"reached": True, "expired": False}
     if clock.epoch_seconds() >= deadline:
