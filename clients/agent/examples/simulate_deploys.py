@@ -44,7 +44,7 @@ def main() -> int:
         print("activate:", activation["code"], activation.get("installation_id"))
         if not activation.get("activated"):
             return 1
-    running = {"version": args.version}
+    running = {"version": args.version, "silent": False}  # silent: the deployed version "died" on start
 
     def runner(command: Command) -> Outcome:
         print(f"{command.name} {command.args}")
@@ -52,9 +52,10 @@ def main() -> int:
             return Outcome(ok=False, output="migrate: 0042_budget_lines FAILED: relation already exists")
         if command.name in ("deploy", "rollback"):
             running["version"] = command.args["version"]
-            if command.name == "rollback" or not args.never_heartbeat:
-                agent.heartbeat({"users": 10}, ["core"], running["version"])
-        return Outcome(ok=True, output=f"{command.name}: ok", version=running["version"])
+            running["silent"] = command.name == "deploy" and args.never_heartbeat
+            if not running["silent"]:
+                agent.heartbeat({"users": 10}, ["core"], str(running["version"]))
+        return Outcome(ok=True, output=f"{command.name}: ok", version=str(running["version"]))
 
     poller = CommandPoller(agent.portal, agent.state, runner)
     print(f"installation {agent.state.installation_id} runs {running['version']}; waiting for commands (Ctrl-C stops)")
@@ -66,7 +67,8 @@ def main() -> int:
                 print("portal:", exc)
                 busy = False
             if not busy:
-                agent.heartbeat({"users": 10}, ["core"], running["version"])
+                if not running["silent"]:
+                    agent.heartbeat({"users": 10}, ["core"], str(running["version"]))
                 time.sleep(args.every)
     except KeyboardInterrupt:
         return 130
