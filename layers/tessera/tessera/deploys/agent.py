@@ -16,6 +16,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from tessera.core import aws, clock
 from tessera.core.crypto import JwsError, jwk_to_public_key, jws_verify
@@ -23,7 +24,14 @@ from tessera.core.errors import NotFound, Unauthorized
 from tessera.core.i18n import register
 from tessera.core.observability import count, redact
 from tessera.deploys import repository
-from tessera.deploys.models import MAX_OUTPUT, AgentCommand, AgentCommandAnswer, CommandResult, CommandResultAnswer
+from tessera.deploys.models import (
+    MAX_OUTPUT,
+    AgentCommand,
+    AgentCommandAnswer,
+    CommandName,
+    CommandResult,
+    CommandResultAnswer,
+)
 from tessera.deploys.records import RunStep
 from tessera.licensing import signing
 from tessera.licensing.activation import CERTIFICATE_TYPE
@@ -100,7 +108,7 @@ def next_command(caller: Caller) -> AgentCommandAnswer:
         return AgentCommandAnswer(command=None)
     if record.status == "pending":
         repository.mark_sent(record, clock.now())
-    return AgentCommandAnswer(command=AgentCommand(id=record.command_id, name=record.name,  # type: ignore[arg-type]
+    return AgentCommandAnswer(command=AgentCommand(id=record.command_id, name=cast(CommandName, record.name),
                                                    run_id=record.run_id, args=dict(record.args)))
 
 

@@ -16,6 +16,7 @@ MAX_OUTPUT = 8000  # characters of an agent's output kept on the run (the tail: 
 Channel = Literal["stable", "beta"]
 RunState = Literal["queued", "running", "succeeded", "rolled_back", "failed", "rollback_failed"]
 CommandName = Literal["preflight", "backup", "deploy", "rollback"]
+RunKind = Literal["deploy", "rollback"]
 
 
 def version_key(value: str) -> tuple[int, ...]:
@@ -103,7 +104,7 @@ class RunStepView(BaseModel):
 
 class DeployRunView(BaseModel):
     id: str
-    kind: Literal["deploy", "rollback"]
+    kind: RunKind
     installation_id: str
     license_id: str
     org_id: str

@@ -10,7 +10,7 @@ the slot back and releases the lock."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -25,6 +25,7 @@ from tessera.core.settings import get_settings
 from tessera.deploys import repository
 from tessera.deploys.machine import license_problems
 from tessera.deploys.models import (
+    Channel,
     DeployRequest,
     DeployRunPage,
     DeployRunView,
@@ -34,6 +35,7 @@ from tessera.deploys.models import (
     ReleasePage,
     ReleaseRequest,
     ReleaseView,
+    RunKind,
     RunState,
     RunStepView,
 )
@@ -61,7 +63,7 @@ register({
 # --- releases --------------------------------------------------------------------------------------
 
 def release_view(record: ReleaseRecord) -> ReleaseView:
-    return ReleaseView(version=record.version, channel=record.channel, git_sha=record.git_sha,  # type: ignore[arg-type]
+    return ReleaseView(version=record.version, channel=cast(Channel, record.channel), git_sha=record.git_sha,
                        changelog=record.changelog, images=dict(record.images), registered_at=record.registered_at,
                        registered_by=record.registered_by)
 
@@ -149,10 +151,10 @@ def get_installation(installation_id: str) -> InstallationView:
 
 def run_view(record: DeployRunRecord) -> DeployRunView:
     return DeployRunView(
-        id=record.run_id, kind=record.kind, installation_id=record.installation_id,  # type: ignore[arg-type]
+        id=record.run_id, kind=cast(RunKind, record.kind), installation_id=record.installation_id,
         license_id=record.license_id, org_id=record.org_id, version=record.version,
         previous_version=record.previous_version, reason=record.reason, rollback_of=record.rollback_of,
-        state=record.state, requested_by=record.requested_by, created_at=record.created_at,  # type: ignore[arg-type]
+        state=cast(RunState, record.state), requested_by=record.requested_by, created_at=record.created_at,
         started_at=record.started_at, ended_at=record.ended_at,
         steps=[RunStepView(at=s.at, step=s.step, outcome=s.outcome, detail=s.detail) for s in record.steps])
 
