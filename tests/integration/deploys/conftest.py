@@ -27,12 +27,12 @@ from moto.core.config import default_user_config
 
 from tessera.core import clock
 from tessera.core.crypto import LocalSigner, jws_sign, public_jwk
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "clients" / "agent"))
 from tests.integration.identity.conftest import client, stack  # noqa: F401  (the same stack)
 from tests.integration.identity.flows import customer
 from tests.integration.notify.conftest import as_staff
 from tests.integration.stack import ROOT, Client, LambdaContext, Platform, handler_of
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "clients" / "agent"))  # tessera_agent, as its tests do
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 ACCOUNT, REGION = "123456789012", "eu-central-1"
