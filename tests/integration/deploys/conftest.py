@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from unittest import mock
 from urllib.parse import unquote, urlparse
@@ -40,8 +40,9 @@ TERMS = {"plan": "advanced", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
          "version_min": "4.0", "version_max": "4.3"}
 DIGEST = "sha256:" + "ab" * 32
 RELEASE = {"version": "4.3.0", "channel": "stable", "git_sha": "0123456789abcdef",
-           "changelog": "- Бюджеты по подразделениям", "images": {"backend": f"registry.example/backend:v4.3.0@{DIGEST}",
-                                                                 "frontend": f"registry.example/frontend:v4.3.0@{DIGEST}"}}
+           "changelog": "- Бюджеты по подразделениям",
+           "images": {"backend": f"registry.example/backend:v4.3.0@{DIGEST}",
+                      "frontend": f"registry.example/frontend:v4.3.0@{DIGEST}"}}
 
 
 class _Invoke(BaseHTTPRequestHandler):
@@ -202,10 +203,10 @@ def world(stack: Platform) -> Iterator[World]:  # noqa: F811
             definition=text.replace("${DeployTasksFunctionArn}", function_arn))["stateMachineArn"]
         os.environ["DEPLOY_STATE_MACHINE_ARN"] = machine_arn
         from tessera.core.dynamo import rebind_from_env
+        from tessera.core.request import RequestInfo
         from tessera.core.settings import get_settings
         from tessera.deploys import service
         from tessera.deploys.models import ReleaseRequest
-        from tessera.core.request import RequestInfo
 
         rebind_from_env()
         get_settings.cache_clear()

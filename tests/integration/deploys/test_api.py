@@ -28,7 +28,8 @@ def console_routes(world: World) -> list[tuple[str, str, Any, set[str]]]:
             ("GET", f"/api/console/installations/{ins}", None, READ_ROLES),
             ("GET", "/api/console/deploys/runs", None, READ_ROLES),
             ("GET", f"/api/console/deploys/runs/{run}", None, READ_ROLES),
-            ("POST", f"/api/console/installations/{ins}/deploys", {"version": "4.9.9", "reason": "проверка"}, RUN_ROLES),
+            ("POST", f"/api/console/installations/{ins}/deploys", {"version": "4.9.9", "reason": "проверка"},
+             RUN_ROLES),
             ("POST", f"/api/console/deploy-runs/{run}/rollback", {"reason": "проверка"}, RUN_ROLES)]
 
 

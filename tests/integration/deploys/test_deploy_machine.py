@@ -22,9 +22,8 @@ def agent(world: World, *, fail: str | None = None, output: str = "", heartbeat:
         seen.append(command)
         if command.name == fail:
             return Outcome(ok=False, output=output)
-        if command.name in ("deploy", "rollback"):
-            if heartbeat or command.name == "rollback":
-                world.installation.beat(command.args["version"])
+        if command.name == "rollback" or (command.name == "deploy" and heartbeat):
+            world.installation.beat(command.args["version"])
         return Outcome(ok=True, output=f"{command.name}: ok", version=command.args.get("version"))
 
     run.seen = seen  # type: ignore[attr-defined]

@@ -14,8 +14,8 @@ from tessera.core.crypto import LocalSigner, jws_sign, jws_verify
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "clients" / "agent"))
 
-from tessera_agent.commands import Command, CommandPoller, Outcome  # noqa: E402
-from tessera_agent.state import State  # noqa: E402
+from tessera_agent.commands import Command, CommandPoller, Outcome
+from tessera_agent.state import State
 
 INSTALLATION = "ins_AAAAAAAAAAAAAAAAAAAAAAAAAA"
 COMMAND = {"id": "cmd_01JAAAAAAAAAAAAAAAAAAAAAAA_deploy", "name": "deploy", "run_id": "dep_01JAAAAAAAAAAAAAAAAAAAAAAA",
@@ -44,7 +44,7 @@ def test_each_request_is_signed_for_its_method_path_and_body_and_a_failing_runne
 
     poller = CommandPoller("https://portal.example/", state, runner, transport=portal, clock=lambda: 1_770_000_000)
     assert poller.run_once() is True
-    (get_method, get_url, get_body, get_headers), (post_method, post_url, post_body, post_headers) = calls
+    (get_method, get_url, get_body, _), (post_method, post_url, post_body, _) = calls
     assert (get_method, get_url, get_body) == ("GET", "https://portal.example/api/agent/commands", None)
     assert (post_method, post_url) == ("POST", f"https://portal.example/api/agent/commands/{COMMAND['id']}/result")
     assert json.loads(post_body or b"") == {"ok": False, "output": "RuntimeError: compose pull: manifest unknown"}

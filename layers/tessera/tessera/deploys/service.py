@@ -9,6 +9,7 @@ the slot back and releases the lock."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any, cast
 
@@ -230,7 +231,7 @@ def start_deploy(installation_id: str, command: DeployRequest, actor: Any, reque
         problems.insert(0, f"version {command.version} is not a registered release")
     if problems:
         raise ValidationFailed("; ".join(problems), code="deploy-not-allowed",
-                               errors=[FieldError("body.version", problem, "deploy-not-allowed") for problem in problems])
+                               errors=[FieldError("body.version", p, "deploy-not-allowed") for p in problems])
     if repository.find_lock(installation_id) is not None:
         raise Conflict("A deploy of this installation is already running: wait for it to end.", code="deploy-running")
     run = _new_run(installation, "deploy", command.version, found.software_version, command.reason, actor,
@@ -266,13 +267,11 @@ def start_queued(run_id: str) -> bool:
     if not repository.take_slot(run_id, settings.max_running, clock.now()):
         count("deploy_start_deferred")
         return False
-    try:
+    with contextlib.suppress(states.exceptions.ExecutionAlreadyExists):  # a redelivered start
         states.start_execution(stateMachineArn=settings.machine_arn, name=run_id, input=json.dumps({
             "run_id": run_id, "agent_timeout": settings.agent_timeout_seconds,
             "heartbeat_timeout": settings.heartbeat_timeout_seconds,
             "poll_interval": settings.poll_interval_seconds}))
-    except states.exceptions.ExecutionAlreadyExists:
-        pass
     return True
 
 
