@@ -88,7 +88,9 @@ def test_a_failed_preflight_changes_nothing_and_ends_failed(world: World) -> Non
     ended = world.run_agent(run["id"], runner)
     assert (ended["status"], ended["state"]) == ("FAILED", "failed"), ended
     assert [c.name for c in runner.seen] == ["preflight"]
-    assert "port 443 is taken" in ended["steps"][-1]["detail"]
+    failed = [s for s in ended["steps"] if s["step"] == "preflight"]
+    assert (failed[-1]["outcome"], failed[-1]["detail"]) == ("failed", "port 443 is taken")
+    assert ended["steps"][-1]["step"] == "done" and "Agent.CommandFailed" in ended["steps"][-1]["detail"]
 
 
 def test_a_second_deploy_while_one_runs_is_refused_then_allowed_after(world: World) -> None:

@@ -72,10 +72,11 @@ def license_problems(version: str, license_view: Any, active_modules: list[str])
 
 
 def validate(run_id: str) -> dict[str, Any]:
-    """The release exists; the license is active, admits the version and every module the installation runs."""
+    """The release exists (a rollback's version ran there before: it may predate the registry); the license
+    is active, admits the version and every module the installation runs."""
     run = _run(run_id)
     problems = []
-    if repository.find_release(run.version) is None:
+    if run.kind == "deploy" and repository.find_release(run.version) is None:
         problems.append(f"version {run.version} is not a registered release")
     try:
         license_view = licensing.get(run.license_id)
