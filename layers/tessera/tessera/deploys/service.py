@@ -273,7 +273,3 @@ def start_queued(run_id: str) -> bool:
             "heartbeat_timeout": settings.heartbeat_timeout_seconds,
             "poll_interval": settings.poll_interval_seconds}))
     return True
-
-
-def running_slots() -> int:
-    return repository.running_slots()
