@@ -52,6 +52,12 @@ const AppInvoice = lazy(() => import('./pages/app/billing/InvoicePage'));
 const ConsoleNotifications = lazy(() => import('./pages/notifications/ConsoleNotifications'));
 const CustomerNotifications = lazy(() => import('./pages/notifications/CustomerNotifications'));
 const AppNotifications = lazy(() => import('./pages/notifications/AppNotifications'));
+const FastleadWorkspaces = lazy(() => import('./pages/app/fastlead/Workspaces'));
+const FastleadWorkspace = lazy(() => import('./pages/app/fastlead/WorkspaceLayout'));
+const FastleadLeads = lazy(() => import('./pages/app/fastlead/LeadsList'));
+const FastleadLead = lazy(() => import('./pages/app/fastlead/LeadCard'));
+const FastleadWidget = lazy(() => import('./pages/app/fastlead/WidgetConfigurator'));
+const FastleadSettings = lazy(() => import('./pages/app/fastlead/WorkspaceSettings'));
 
 /** Pages reachable without a session, the same in both areas (sign-up and confirmation: app only). */
 function publicPages(area: Area): RouteObject {
@@ -135,6 +141,18 @@ export const routes: RouteObject[] = [
               // also the payment provider's return address (tessera.billing.checkout)
               { path: 'billing/invoices/:invoiceId', element: <AppInvoice /> },
               { path: 'notifications', element: <AppNotifications /> },
+              { path: 'fastlead', element: <FastleadWorkspaces /> },
+              {
+                path: 'fastlead/:workspaceId',
+                element: <FastleadWorkspace />,
+                children: [
+                  { index: true, element: <Navigate to="leads" replace /> },
+                  { path: 'leads', element: <FastleadLeads /> },
+                  { path: 'leads/:leadId', element: <FastleadLead /> },
+                  { path: 'widget', element: <FastleadWidget /> },
+                  { path: 'settings', element: <FastleadSettings /> },
+                ],
+              },
               { path: 'profile', element: <Profile area="app" /> },
               { path: '*', element: <NotFound /> },
             ],

@@ -1,6 +1,8 @@
-import { BellOutlined, CreditCardOutlined, EyeOutlined, FileProtectOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { BellOutlined, CreditCardOutlined, EyeOutlined, FileProtectOutlined, SafetyCertificateOutlined, TeamOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { Flex } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
+import { WorkspaceSwitcher } from '../pages/app/fastlead/WorkspaceSwitcher';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
 import { Shell, type NavItem } from './Shell';
 
@@ -8,6 +10,7 @@ export default function AppLayout() {
   const { t } = useTranslation();
   const nav: NavItem[] = [
     { path: '/app/team', icon: <TeamOutlined />, label: t('nav.team'), action: 'app.team.read' },
+    { path: '/app/fastlead', icon: <ThunderboltOutlined />, label: t('fastlead.nav'), action: 'app.workspaces.read' },
     { path: '/app/licenses', icon: <FileProtectOutlined />, label: t('nav.licenses'), action: 'app.licenses.read' },
     { path: '/app/billing', icon: <CreditCardOutlined />, label: t('appBilling.nav'), action: 'app.billing.read' },
     { path: '/app/notifications', icon: <BellOutlined />, label: t('notifications:nav'), action: 'app.notifications.read' },
@@ -16,7 +19,7 @@ export default function AppLayout() {
   ];
   return (
     <RequireSession area="app">
-      <Shell area="app" nav={nav} headerExtra={<OrganizationSwitcher />} />
+      <Shell area="app" nav={nav} headerExtra={<Flex gap={8} style={{ flex: 1, minWidth: 0 }}><OrganizationSwitcher /><WorkspaceSwitcher /></Flex>} />
     </RequireSession>
   );
 }

@@ -25,8 +25,8 @@ from tessera.workspaces.models import (
     LeadEventView,
     LeadPage,
     LeadStatus,
+    LeadStatusChange,
     LeadView,
-    StatusChange,
 )
 from tessera.workspaces.records import LeadEventRecord, LeadRecord
 
@@ -117,7 +117,7 @@ def get_lead(org_id: str, workspace_id: str, lead_id: str) -> LeadDetail:
                                                                key=lambda e: (e.at, e.sk))])
 
 
-def change_status(org_id: str, workspace_id: str, lead_id: str, command: StatusChange,
+def change_status(org_id: str, workspace_id: str, lead_id: str, command: LeadStatusChange,
                   actor: service.Actor) -> LeadView:
     record = _lead(org_id, workspace_id, lead_id)
     opened = open_months(org_id, [record])

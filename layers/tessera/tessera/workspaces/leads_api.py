@@ -15,8 +15,8 @@ from tessera.workspaces.models import (
     LeadDetail,
     LeadPage,
     LeadStatus,
+    LeadStatusChange,
     LeadView,
-    StatusChange,
 )
 
 router = Router()
@@ -50,6 +50,6 @@ def get_lead(org_id: ORG_ID, workspace_id: WS_ID, lead_id: ONE_LEAD) -> LeadDeta
 @router.post(f"{BASE}/<lead_id>/status", summary="Move a lead: new → contacted → booked / lost (audited)",
              tags=["leads"])
 @guard(router, "app.leads.update")
-def change_status(org_id: ORG_ID, workspace_id: WS_ID, lead_id: ONE_LEAD, body: StatusChange) -> LeadView:
+def change_status(org_id: ORG_ID, workspace_id: WS_ID, lead_id: ONE_LEAD, body: LeadStatusChange) -> LeadView:
     actor = service.Actor.of(current(), RequestInfo.from_event(router.current_event))
     return leads.change_status(org_id, workspace_id, lead_id, body, actor)

@@ -341,6 +341,6 @@ class LeadPage(BaseModel):
     next_cursor: str | None
 
 
-class StatusChange(_Strict):
+class LeadStatusChange(_Strict):
     status: LeadStatus
     note: str | None = Field(None, max_length=1000)

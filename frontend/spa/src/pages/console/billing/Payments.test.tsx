@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MeContext } from '../../../auth/session';
-import { invoice, INVOICE_ID, payment, ROMASHKA } from '../../../test/billing';
+import { invoice, INVOICE_ID, payment, paymentWithRefunds, ROMASHKA } from '../../../test/billing';
 import { card, pathOf, queryOf } from '../../../test/customers';
 import { json, stubFetch, type Call } from '../../../test/fetch';
 import { renderRoutes, staffMe } from '../../../test/render';
@@ -22,7 +22,7 @@ function backend() {
     if (path === '/api/console/billing/payments') {
       return json({ items: Object.keys(queryOf(url)).length ? [] : [payment(), MISMATCH], next_cursor: null });
     }
-    if (path === '/api/console/billing/payments/tbank/700001') return json(MISMATCH);
+    if (path === '/api/console/billing/payments/tbank/700001') return json(paymentWithRefunds(MISMATCH));
     if (path === `/api/console/billing/invoices/${INVOICE_ID}`) return json(invoice());
     return json({}, 404);
   });
