@@ -180,7 +180,7 @@ def test_a_parameter_the_parent_does_not_pass_is_refused() -> None:
     broken = copy.deepcopy(PARENT)
     (monitoring,) = of_type(broken, NESTED_STACK).values()
     del props(monitoring)["Parameters"]["AgentApiFunction"]
-    with pytest.raises(TemplateError, match="Parameters.AgentApiFunction: stacks/monitoring.yaml needs it"):
+    with pytest.raises(TemplateError, match=r"Parameters\.AgentApiFunction: stacks/monitoring\.yaml needs it"):
         inline_nested_stacks(broken, ROOT)
 
 

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 # In order: the customers need the sales manager (identity), the licenses need the customers and the catalog.
 SEEDS = (("identity", "AuthFunction"), ("catalog", "LicensingApiFunction"), ("reports", "LicensingApiFunction"),
-         ("billing", "BillingApiFunction"), ("accounts", "AccountsApiFunction"), ("licensing", "LicensingApiFunction"))
+         ("billing", "BillingApiFunction"), ("accounts", "AccountsApiFunction"), ("licensing", "LicensingApiFunction"),
+         ("deploys", "DeploysApiFunction"))
 _PATHS = ("PYTHONPATH", "LOCALCLOUD_SYS_PATH")
 
 
@@ -41,7 +42,7 @@ def _run_seeds(cloud: LocalCloud) -> dict[str, dict[str, str]]:
 def load(cloud: LocalCloud) -> list[str]:
     seeds = _run_seeds(cloud)
     people, catalog, plan = seeds["identity"], seeds["catalog"], seeds["reports"]
-    customers, licenses, billing = seeds["accounts"], seeds["licensing"], seeds["billing"]
+    customers, licenses, billing, deploys = seeds["accounts"], seeds["licensing"], seeds["billing"], seeds["deploys"]
     cloud.pages.totp_accounts["admin@tessera.local"] = people["admin_totp_secret"]
     # On AWS the hourly schedule makes the first heartbeat receipt key within the hour of a deploy; here, now.
     rotation = cloud.invoker.invoke("ResponseKeyRotationFunction", {})
@@ -68,4 +69,9 @@ def load(cloud: LocalCloud) -> list[str]:
         "5555 5555 5555 4477 (insufficient funds),",
         "              4000 0000 0000 0341 (saved; its later charges decline: dunning), "
         "4000 0000 0000 3220 (3-D Secure)",
+        f"  deploys     releases {deploys['releases']}; an installation on {deploys['domain']} whose agent takes "
+        "deploys (console → Installations),",
+        "              once started: .venv/bin/python clients/agent/examples/simulate_deploys.py "
+        f"--portal {url} --license-key {deploys['license_key'] or '<issued on the first run>'} "
+        f"--domain {deploys['domain']} [--never-heartbeat | --fail-migration]",
     ]

@@ -88,7 +88,7 @@ def inline_nested_stacks(document: dict[str, Any], root: Path) -> dict[str, Any]
             raise TemplateError(f"{logical_id}.TemplateURL: the local cloud runs only a local path, not {url!r}")
         nested = load_yaml(root / url)
         if nested.get("Conditions") or nested.get("Mappings"):
-            raise TemplateError(f"{logical_id}: {url} has Conditions or Mappings, which the local cloud does not inline")
+            raise TemplateError(f"{logical_id}: {url} has Conditions or Mappings: not inlined locally")
         passed = props.get("Parameters") or {}
         values: dict[str, Any] = {}
         for name, spec in (nested.get("Parameters") or {}).items():
