@@ -61,7 +61,10 @@ def _simulated_agent(cloud: RunningCloud, key: str, state: Path, version: str, *
 
 
 def _installation(admin: Session, installation_id: str) -> dict[str, Any]:
-    return dict(admin.get(f"/api/console/installations/{installation_id}").json())
+    """The installation as the console shows it; {} until its agent has polled once (404)."""
+    answer = admin.get(f"/api/console/installations/{installation_id}")
+    assert answer.status_code in (200, 404), answer.text
+    return dict(answer.json()) if answer.status_code == 200 else {}
 
 
 def _deploy(admin: Session, installation_id: str, version: str, seconds: float) -> dict[str, Any]:
@@ -94,7 +97,7 @@ def test_a_console_deploy_succeeds_and_a_silent_new_version_is_rolled_back(cloud
     assert _register_release(cloud, admin, "4.6.0")["version"] == "4.6.0"
 
     with _simulated_agent(cloud, key, state, "4.2.0"):
-        wait_for(lambda: _installation(admin, installation_id)["current_version"] == "4.2.0", 60)
+        wait_for(lambda: _installation(admin, installation_id).get("current_version") == "4.2.0", 60)
         run = _deploy(admin, installation_id, "4.5.0", 180)
     assert run["state"] == "succeeded", run
     assert (run["version"], run["previous_version"]) == ("4.5.0", "4.2.0")
