@@ -8,6 +8,7 @@ so a function's environment is resolved only after its resources exist.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -114,7 +115,7 @@ def _with_parameters(value: Any, values: dict[str, Any]) -> Any:
     if not isinstance(value, dict):
         return value
     if set(value) == {"Ref"} and value["Ref"] in values:
-        return values[value["Ref"]]
+        return copy.deepcopy(values[value["Ref"]])  # each use its own, as the parent's template has it
     if set(value) == {"Fn::Sub"}:
         text, variables = (value["Fn::Sub"] if isinstance(value["Fn::Sub"], list) else [value["Fn::Sub"], {}])
         variables = _with_parameters(variables, values)
