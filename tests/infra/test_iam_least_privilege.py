@@ -13,9 +13,11 @@ from tests.infra.conftest import ROOT
 
 pytestmark = pytest.mark.infra
 
-# Actions AWS only authorizes on Resource "*".
+# Actions AWS only authorizes on Resource "*" (the Step Functions task-token actions name no resource: the
+# token itself is the capability, and a state machine ARN as Resource is denied).
 STAR_RESOURCE_OK = {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "cloudwatch:PutMetricData",
-                    "ses:SendEmail", "ses:SendRawEmail"}
+                    "ses:SendEmail", "ses:SendRawEmail",
+                    "states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"}
 BROAD_MANAGED = ("FullAccess", "AdministratorAccess", "PowerUserAccess")
 
 

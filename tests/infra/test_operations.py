@@ -1,4 +1,6 @@
-"""Operations as template.yaml declares them, checked by walking the template, so what others add later is
+"""Operations as template.yaml and its nested stack stacks/monitoring.yaml declare them, checked by walking
+the parent with the nested stack inlined (its parameters replaced by what the parent passes, so an alarm on a
+parameter the parent wires to the wrong resource counts for that resource), so what others add later is
 covered too: every function, dead-letter queue and state machine has its alarms and every alarm notifies
 someone; every table is backed up; every log group expires, audit-relevant ones after a year at the
 earliest; the dashboard shows every function, queue and table. Each check is also run on a template with
@@ -15,12 +17,13 @@ from typing import Any
 
 import pytest
 
-from localcloud.template import load_yaml
+from localcloud.template import NESTED_STACK, TemplateError, inline_nested_stacks, load_yaml
 from tests.infra.conftest import ROOT
 
 pytestmark = pytest.mark.infra
 
-TEMPLATE = load_yaml(ROOT / "template.yaml")
+PARENT = load_yaml(ROOT / "template.yaml")
+TEMPLATE = inline_nested_stacks(PARENT, ROOT)
 FUNCTIONS = {"AWS::Serverless::Function", "AWS::Lambda::Function"}
 STATE_MACHINES = {"AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"}
 TABLES = {"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Serverless::SimpleTable"}
@@ -154,6 +157,31 @@ def test_the_alarm_check_finds_what_is_missing() -> None:
     assert "NewMachine (state machine) has no alarm on ExecutionsAborted, ExecutionsFailed, ExecutionsTimedOut" in found
     assert "SilentAlarm notifies nobody" in found
     assert "NewWorkQueue" not in found  # a work queue is watched through its DLQ
+
+
+def test_the_alarms_and_the_dashboard_live_in_the_monitoring_stack_only() -> None:
+    (monitoring,) = of_type(PARENT, NESTED_STACK).values()
+    assert props(monitoring)["TemplateURL"] == "stacks/monitoring.yaml"
+    assert of_type(PARENT, {ALARM, "AWS::CloudWatch::Dashboard"}) == {}  # they count against the parent's 500
+    nested = load_yaml(ROOT / "stacks" / "monitoring.yaml")
+    assert set(of_type(nested, ALARM)) == set(of_type(TEMPLATE, ALARM))
+    assert "${AWS::StackName}" not in json.dumps(nested)  # the nested stack's own name: alarms keep the parent's
+
+
+def test_a_parameter_wired_to_the_wrong_resource_leaves_the_right_one_without_alarms() -> None:
+    broken = copy.deepcopy(PARENT)
+    (monitoring,) = of_type(broken, NESTED_STACK).values()
+    props(monitoring)["Parameters"]["DeployTasksFunction"] = {"Ref": "DeployStartsFunction"}
+    assert alarm_problems(inline_nested_stacks(broken, ROOT)) == [
+        "DeployTasksFunction (function) has no alarm on Errors, Throttles"]
+
+
+def test_a_parameter_the_parent_does_not_pass_is_refused() -> None:
+    broken = copy.deepcopy(PARENT)
+    (monitoring,) = of_type(broken, NESTED_STACK).values()
+    del props(monitoring)["Parameters"]["AgentApiFunction"]
+    with pytest.raises(TemplateError, match=r"Parameters\.AgentApiFunction: stacks/monitoring\.yaml needs it"):
+        inline_nested_stacks(broken, ROOT)
 
 
 def api_alarm(metric: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 # In order: the customers need the sales manager (identity), the licenses need the customers and the catalog.
 SEEDS = (("identity", "AuthFunction"), ("catalog", "LicensingApiFunction"), ("reports", "LicensingApiFunction"),
          ("billing", "BillingApiFunction"), ("accounts", "AccountsApiFunction"), ("licensing", "LicensingApiFunction"),
-         ("fastlead", "WorkspacesApiFunction"))
+         ("fastlead", "WorkspacesApiFunction"), ("deploys", "DeploysApiFunction"))
 _PATHS = ("PYTHONPATH", "LOCALCLOUD_SYS_PATH")
 
 
@@ -42,7 +42,8 @@ def _run_seeds(cloud: LocalCloud) -> dict[str, dict[str, str]]:
 def load(cloud: LocalCloud) -> list[str]:
     seeds = _run_seeds(cloud)
     people, catalog, plan = seeds["identity"], seeds["catalog"], seeds["reports"]
-    customers, licenses, billing, fastlead = seeds["accounts"], seeds["licensing"], seeds["billing"], seeds["fastlead"]
+    customers, licenses, billing = seeds["accounts"], seeds["licensing"], seeds["billing"]
+    fastlead, deploys = seeds["fastlead"], seeds["deploys"]
     cloud.demo_site.snippet, cloud.demo_site.workspace = fastlead["snippet"], fastlead["workspace"]
     cloud.pages.totp_accounts["admin@tessera.local"] = people["admin_totp_secret"]
     # On AWS the hourly schedule makes the first heartbeat receipt key within the hour of a deploy; here, now.
@@ -72,4 +73,9 @@ def load(cloud: LocalCloud) -> list[str]:
         "4000 0000 0000 3220 (3-D Secure)",
         f"  Fast Lead   «{fastlead['workspace']}» (Про, trial) of the demo owner; its widget on the demo customer's "
         f"site {cloud.demo_site.origin}/",
+        f"  deploys     releases {deploys['releases']}; an installation on {deploys['domain']} whose agent takes "
+        "deploys (console → Installations),",
+        "              once started: .venv/bin/python clients/agent/examples/simulate_deploys.py "
+        f"--portal {url} --license-key {deploys['license_key'] or '<issued on the first run>'} "
+        f"--domain {deploys['domain']} [--never-heartbeat | --fail-migration]",
     ]

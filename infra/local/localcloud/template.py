@@ -8,6 +8,7 @@ so a function's environment is resolved only after its resources exist.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -65,6 +66,79 @@ def load_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict) or not isinstance(document.get("Resources"), dict):
         raise TemplateError(f"{path}: a template needs a Resources mapping")
     return document
+
+
+# --- Nested stacks ----------------------------------------------------------------------------
+
+
+NESTED_STACK = "AWS::CloudFormation::Stack"
+
+
+def inline_nested_stacks(document: dict[str, Any], root: Path) -> dict[str, Any]:
+    """The document with each nested stack of a local TemplateURL replaced by that template's resources,
+    every use of a nested parameter replaced by what the parent passes it: the one stack the local cloud
+    runs (and tests/infra checks), with the parent's logical ids throughout."""
+    resources: dict[str, Any] = {}
+    for logical_id, resource in document["Resources"].items():
+        if not (isinstance(resource, dict) and resource.get("Type") == NESTED_STACK):
+            resources[logical_id] = resource
+            continue
+        props = resource.get("Properties") or {}
+        url = props.get("TemplateURL")
+        if not isinstance(url, str) or "://" in url:
+            raise TemplateError(f"{logical_id}.TemplateURL: the local cloud runs only a local path, not {url!r}")
+        nested = load_yaml(root / url)
+        if nested.get("Conditions") or nested.get("Mappings"):
+            raise TemplateError(f"{logical_id}: {url} has Conditions or Mappings: not inlined locally")
+        passed = props.get("Parameters") or {}
+        values: dict[str, Any] = {}
+        for name, spec in (nested.get("Parameters") or {}).items():
+            if name not in passed and "Default" not in spec:
+                raise TemplateError(f"{logical_id}.Parameters.{name}: {url} needs it and it is not passed")
+            values[name] = passed.get(name, spec.get("Default"))
+        for name in passed:
+            if name not in values:
+                raise TemplateError(f"{logical_id}.Parameters.{name}: {url} declares no such parameter")
+        for nested_id, nested_resource in nested["Resources"].items():
+            if nested_id in document["Resources"] or nested_id in resources:
+                raise TemplateError(f"{logical_id}: {url} declares {nested_id}, which the parent has too")
+            inlined = _with_parameters(nested_resource, values)
+            if "Condition" in resource:
+                inlined.setdefault("Condition", resource["Condition"])
+            resources[nested_id] = inlined
+    return {**document, "Resources": resources}
+
+
+def _with_parameters(value: Any, values: dict[str, Any]) -> Any:
+    if isinstance(value, list):
+        return [_with_parameters(item, values) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"Ref"} and value["Ref"] in values:
+        return copy.deepcopy(values[value["Ref"]])  # each use its own, as the parent's template has it
+    if set(value) == {"Fn::Sub"}:
+        text, variables = (value["Fn::Sub"] if isinstance(value["Fn::Sub"], list) else [value["Fn::Sub"], {}])
+        variables = _with_parameters(variables, values)
+        extra: dict[str, Any] = {}
+
+        def replace(match: re.Match[str]) -> str:
+            token = match.group(1)
+            if token in variables or token not in values:
+                return match.group(0)
+            passed = values[token]
+            if isinstance(passed, (str, int)):
+                return str(passed)
+            if set(passed) == {"Ref"}:
+                return "${" + str(passed["Ref"]) + "}"
+            if set(passed) == {"Fn::GetAtt"}:
+                return "${" + ".".join(passed["Fn::GetAtt"]) + "}"
+            extra[token] = passed
+            return match.group(0)
+
+        text = re.sub(r"\$\{([^}!]+)\}", replace, text)
+        variables = {**variables, **extra}
+        return {"Fn::Sub": [text, variables] if variables else text}
+    return {key: _with_parameters(item, values) for key, item in value.items()}
 
 
 # --- Model ------------------------------------------------------------------------------------
@@ -565,7 +639,7 @@ def load_template(
     parameter_overrides: Mapping[str, str] | None = None,
 ) -> Template:
     path = Path(path).resolve()
-    document = load_yaml(path)
+    document = inline_nested_stacks(load_yaml(path), path.parent)
     parameters: dict[str, str] = {}
     for name, spec in (document.get("Parameters") or {}).items():
         if parameter_overrides and name in parameter_overrides:

@@ -257,3 +257,65 @@ def test_the_cloud_refuses_to_start_with_an_unresolvable_environment(tmp_path: P
             cloud.start()
     finally:
         cloud.stop()
+
+
+def test_a_local_nested_stack_is_inlined_with_what_the_parent_passes(tmp_path: Path) -> None:
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "watch.yaml").write_text(textwrap.dedent("""\
+        Parameters:
+          StackName: {Type: String}
+          Topic: {Type: String}
+          QueueName: {Type: String}
+          Period: {Type: Number, Default: 60}
+        Resources:
+          DepthAlarm:
+            Type: AWS::CloudWatch::Alarm
+            Properties:
+              AlarmName: !Sub ${StackName}-${QueueName}-depth
+              Namespace: AWS/SQS
+              MetricName: ApproximateNumberOfMessagesVisible
+              Dimensions: [{Name: QueueName, Value: !Ref QueueName}]
+              Statistic: Maximum
+              Period: !Ref Period
+              EvaluationPeriods: 1
+              Threshold: 0
+              ComparisonOperator: GreaterThanThreshold
+              AlarmActions: [!Ref Topic]
+        """))
+    path = write(tmp_path, """\
+        Resources:
+          Work: {Type: AWS::SQS::Queue}
+          Alarms: {Type: AWS::SNS::Topic}
+          Watch:
+            Type: AWS::CloudFormation::Stack
+            Properties:
+              TemplateURL: stacks/watch.yaml
+              Parameters: {StackName: !Ref AWS::StackName, Topic: !Ref Alarms, QueueName: !GetAtt Work.QueueName}
+    """, code=False)
+    template = load_template(path)
+    assert "Watch" not in template.document["Resources"]
+    alarm = template.alarms["DepthAlarm"].properties
+    assert alarm["AlarmName"] == "tessera-local-tessera-local-Work-depth"  # the parent's stack and queue names
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["Work", "QueueName"]}}]
+    assert (alarm["Period"], alarm["AlarmActions"]) == (60, [{"Ref": "Alarms"}])
+
+
+@pytest.mark.parametrize(("parameters", "url", "message"), [
+    ("{StackName: x}", "stacks/watch.yaml", "Watch.Parameters.Topic: stacks/watch.yaml needs it and it is not passed"),
+    ("{StackName: x, Topic: t, Extra: e}", "stacks/watch.yaml", "Parameters.Extra: stacks/watch.yaml declares no"),
+    ("{}", "https://bucket.s3.amazonaws.com/watch.yaml", "Watch.TemplateURL: the local cloud runs only a local path"),
+])
+def test_a_nested_stack_the_local_cloud_cannot_inline_is_named(tmp_path: Path, parameters: str, url: str,
+                                                               message: str) -> None:
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "watch.yaml").write_text(
+        "Parameters: {StackName: {Type: String}, Topic: {Type: String}}\nResources: {}\n")
+    path = write(tmp_path, f"""\
+        Resources:
+          Watch:
+            Type: AWS::CloudFormation::Stack
+            Properties: {{TemplateURL: "{url}", Parameters: {parameters}}}
+    """, code=False)
+    with pytest.raises(TemplateError) as raised:
+        load_template(path)
+    assert message in str(raised.value)

@@ -65,6 +65,8 @@ export const PERMISSIONS = {
   'console.billing.read': ['admin', 'billing', 'auditor'],
   'console.billing.seller': ['admin', 'billing'],  // the seller's requisites on documents
   'console.billing.mark_paid': ['admin', 'billing'],
+  'console.deploys.read': ['admin', 'implementation', 'developer', 'auditor'],
+  'console.deploys.run': ['admin', 'implementation', 'developer'],
   'console.integrations.read': ['admin', 'auditor'],
   'console.integrations.manage': ['admin'],
   'console.billing.providers': ['admin', 'billing'],

@@ -27,7 +27,7 @@ LICENSES = [
 ]
 
 
-def _sales_manager() -> Principal:
+def sales_manager() -> Principal:
     user = people.find_user_by_email("sales@tessera.local")
     if user is None:
         raise SystemExit("the identity seed must run first (no sales@tessera.local)")
@@ -36,7 +36,7 @@ def _sales_manager() -> Principal:
 
 
 def main() -> None:
-    actor, request, today = _sales_manager(), RequestInfo(request_id="demo-seed"), business_day()
+    actor, request, today = sales_manager(), RequestInfo(request_id="demo-seed"), business_day()
     issued = 0
     for name, plan, first, last, domain in LICENSES:
         found = accounts.list_customers(q=name).items

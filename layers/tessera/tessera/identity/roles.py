@@ -102,6 +102,9 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "console.billing.import": frozenset({_S.ADMIN, _S.BILLING}),
     "console.licenses.export": frozenset({_S.ADMIN, _S.SALES, _S.IMPLEMENTATION, _S.SUPPORT, _S.BILLING,
                                           _S.AUDITOR}),
+    # deploys of client installations: implementation, developers and admins run them; auditors read
+    "console.deploys.read": frozenset({_S.ADMIN, _S.IMPLEMENTATION, _S.DEVELOPER, _S.AUDITOR}),
+    "console.deploys.run": frozenset({_S.ADMIN, _S.IMPLEMENTATION, _S.DEVELOPER}),
     # a customer's team
     "app.team.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.team.invite": frozenset({_C.OWNER, _C.ADMIN}),
