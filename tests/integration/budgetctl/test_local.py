@@ -28,7 +28,7 @@ from tests.integration.budgetctl.conftest import EXAMPLE, ROOT, STANDIN, edit, f
 
 sys.path.insert(0, str(ROOT / "clients" / "agent"))
 
-from tessera_agent.commands import Command  # noqa: E402
+from tessera_agent.commands import Command
 
 LICENSE_ID = "lic_01HZX3K9Q7M8N2P4R6S8T0V2W4"
 NOW = int(time.time())
@@ -285,7 +285,7 @@ def test_modules_sync_writes_the_signed_licenses_modules_and_records_the_run(ins
     assert "+ ai_forecast" in out and "- integrations" in out and "ITBM_LIMIT_USERS: 200 → 300" in out
     written = env_file.read_text()
     assert "ITBM_MODULES=ai_forecast,core,multi_department\n" in written and "ITBM_LIMIT_USERS=300\n" in written
-    assert ["compose", "--project-name", "itbm-acme"] == host.commands()[-1][:3] and "up" in host.commands()[-1]
+    assert host.commands()[-1][:3] == ["compose", "--project-name", "itbm-acme"] and "up" in host.commands()[-1]
     beat = next(body for method, path, body, _ in portal.seen if path == "/api/licenses/heartbeat")
     assert beat["certificate"]  # signed by the installation key; the payload carries the new modules
     payload = json.loads(base64.urlsafe_b64decode(beat["heartbeat"].split(".")[1] + "=="))
