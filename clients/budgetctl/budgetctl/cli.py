@@ -456,7 +456,7 @@ def _agent_run(args: argparse.Namespace, out: TextIO) -> int:
         return outcome
 
     poller = _poller(args, reporting)
-    if args.forever:  # until interrupted: Ctrl-C or SIGTERM ends it with 130
+    if args.forever:  # until interrupted (Ctrl-C: 130)
         poller.run_forever(args.interval)
         return OK
     try:
