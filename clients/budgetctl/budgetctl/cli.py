@@ -140,18 +140,17 @@ def _parser() -> argparse.ArgumentParser:
     status_command.add_argument("--log-lines", type=int, default=20, help="строк журнала на сервис (%(default)s)")
     status_command.set_defaults(run=_status)
 
-    def local_options(command: argparse.ArgumentParser, portal: bool = True) -> None:
+    def local_options(command: argparse.ArgumentParser) -> None:
         """The installation's own host: its agent's state (activation) and the portal it talks to."""
         repo_options(command)
         command.add_argument("--client", required=True, help="эта установка: clients/<client>.yaml")
         command.add_argument("--secrets-dir", type=Path, default=os.environ.get("BUDGETCTL_SECRETS_DIR"),
                              help="секреты из файлов <каталог>/<файл>/<имя>, а не из AWS (BUDGETCTL_SECRETS_DIR)")
-        if portal:
-            command.add_argument("--portal", default=os.environ.get("TESSERA_PORTAL"),
-                                 help="адрес портала лицензий, https://… (переменная TESSERA_PORTAL)")
-            command.add_argument("--state", type=Path, default=os.environ.get("TESSERA_AGENT_STATE"),
-                                 help="файл состояния агента после активации: ключ и сертификат установки "
-                                      "(переменная TESSERA_AGENT_STATE)")
+        command.add_argument("--portal", default=os.environ.get("TESSERA_PORTAL"),
+                             help="адрес портала лицензий, https://… (переменная TESSERA_PORTAL)")
+        command.add_argument("--state", type=Path, default=os.environ.get("TESSERA_AGENT_STATE"),
+                             help="файл состояния агента после активации: ключ и сертификат установки "
+                                  "(переменная TESSERA_AGENT_STATE)")
 
     agent_command = commands.add_parser(
         "agent", parents=[common], help="агент портала на сервере установки: выполнять команды деплоя",
@@ -485,7 +484,7 @@ def _modules_sync(args: argparse.Namespace, out: TextIO) -> int:
     client = configured.client
     try:
         jwks = json.loads(Path(args.trusted_keys).read_text(encoding="utf-8"))
-        agent = Agent(args.portal or "", args.license_key, Path(args.state), jwks, domain=client.domain)
+        agent = Agent(args.portal, args.license_key, Path(args.state), jwks, domain=client.domain)
     except (ValueError, KeyError, TypeError) as exc:
         raise UsageError(f"--trusted-keys: {exc}") from None
     try:

@@ -165,15 +165,15 @@ def _upload(site: Installation, plan: Plan, progress: Progress) -> None:
 
 def backup(site: Installation, previous: str, dump_database: bool, progress: Progress) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    backup = posixpath.join(site.root, "backups", f"{stamp}-{previous}")
-    progress.say("step_backup", path=backup)
+    folder = posixpath.join(site.root, "backups", f"{stamp}-{previous}")
+    progress.say("step_backup", path=folder)
     # umask 077: the copy holds the release's secret files and the whole database.
-    saved = site.run(f"umask 077 && mkdir -p {quote(backup)} && tar -czf {quote(backup + '/release.tar.gz')} "
+    saved = site.run(f"umask 077 && mkdir -p {quote(folder)} && tar -czf {quote(folder + '/release.tar.gz')} "
                      f"-C {quote(posixpath.join(site.root, 'releases'))} {quote(previous)}")
     _must(saved.ok, "backup", saved.tail())
     if dump_database:
         dumped = site.run(f"umask 077 && {site.compose(previous, 'exec', '-T', 'backend', 'sh', '-c', DUMP_SCRIPT)} "
-                          f"> {quote(backup + '/database.dump')}", timeout=MIGRATE_TIMEOUT_SECONDS)
+                          f"> {quote(folder + '/database.dump')}", timeout=MIGRATE_TIMEOUT_SECONDS)
         _must(dumped.ok, "backup", f"pg_dump: {dumped.tail()}")
 
 

@@ -24,7 +24,7 @@ from budgetctl.models import Client, VersionRange
 from budgetctl.ssh import Server, quote
 
 LICENSE_ENV = "license.env"
-REFUSED, NOT_INSTALLED = 9, 3
+REFUSED, NOT_INSTALLED, APPLY_FAILED = 9, 3, 4
 
 
 @dataclass(frozen=True)
@@ -105,5 +105,5 @@ def write(server: Server, client: Client, product: Product, grant: Granted, appl
     if apply:
         started = site.run(site.compose(current, "up", "--detach", "--remove-orphans"))
         out.write("применено / applied: up --detach\n" if started.ok else f"up --detach: {started.tail()}\n")
-        return 0 if started.ok else 4
+        return 0 if started.ok else APPLY_FAILED
     return 0
