@@ -5,11 +5,12 @@ keeps the installation's anti-rollback state) and is verified offline against th
 anything is written: the signature, the license id (`clients/<client>.yaml`'s `license_id`), the domain,
 revocation and dates. A refused license writes nothing and changes nothing.
 
-What the license grants is written into the running release's `license.env` (the Compose package lists it
-as `env_file` of every product service, after the values rendered from the repository, so it wins):
-`ITBM_MODULES`, `ITBM_LIMIT_<NAME>`, `ITBM_LICENSE_VERSION`. `up --detach` then recreates the services whose
-environment changed. The run is recorded in the portal by a signed heartbeat with the new active modules
-(licensing keeps them on the activation; the deploy machine checks them against the license)."""
+What the license grants is written into the running release's `license.env`: `ITBM_MODULES`,
+`ITBM_LIMIT_<NAME>`, `ITBM_LICENSE_VERSION`. The Compose package renders these names only there (every
+product service's `env_file`; `environment` would win over it), so rewriting the file replaces them.
+`up --detach` then recreates the services whose environment changed. The run is recorded in the portal by
+a signed heartbeat with the new active modules (licensing keeps them on the activation; the deploy machine
+checks them against the license)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import posixpath
 import secrets
 from dataclasses import dataclass
 from typing import Any, TextIO
+
+from pydantic import ValidationError
 
 from budgetctl.bundle import Product
 from budgetctl.installation import Installation
@@ -55,7 +58,10 @@ def granted(info: Any, client: Client, product: Product) -> Granted:
     limits = {str(name): value for name, value in info.limits.items()
               if isinstance(value, int) and not isinstance(value, bool)}
     wanted = info.claims.get("product_version_range") or {}
-    versions = VersionRange(min=wanted["min"], max=wanted.get("max")) if wanted.get("min") else None
+    try:
+        versions = VersionRange(min=wanted["min"], max=wanted.get("max")) if wanted.get("min") else None
+    except ValidationError:  # a range budgetctl cannot read only loses the warning, not the sync
+        versions = None
     return Granted(sorted(info.modules), limits, info.version, versions)
 
 
