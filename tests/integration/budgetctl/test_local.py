@@ -5,6 +5,7 @@ here with the recording docker stand-in), `modules sync` against a license porta
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import shutil
@@ -40,6 +41,7 @@ class Portal:
 
     routes: dict[tuple[str, str], Callable[[dict[str, Any]], dict[str, Any]]]
     seen: list[tuple[str, str, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+    uploads: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
     url: str = ""
 
 
@@ -66,6 +68,13 @@ def portal() -> Iterator[Portal]:
 
         def do_POST(self) -> None:
             self._answer("POST")
+
+        def do_PUT(self) -> None:  # the presigned upload URL of a support bundle, answered here
+            found.uploads.append((self.path, self.rfile.read(int(self.headers["Content-Length"])),
+                                  dict(self.headers)))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -315,6 +324,15 @@ def test_a_tampered_or_foreign_license_is_refused_and_nothing_is_written(install
     assert env_file.read_text() == before
 
 
+def test_modules_sync_without_the_portal_changes_nothing(installed: Host, portal: Portal) -> None:
+    jwks = license_portal(installed, portal, installed.license())
+    env_file = installed.install_dir / "releases" / "v4.2.0" / "license.env"
+    before = env_file.read_text()
+    code, _ = installed.run("modules", "sync", "--portal", f"http://127.0.0.1:{free_port()}", "--state",
+                            str(installed.state), "--license-key", "ITBM-TEST-KEY-0001", "--trusted-keys", str(jwks))
+    assert code == 6 and env_file.read_text() == before
+
+
 def test_modules_sync_usage(installed: Host, portal: Portal) -> None:
     jwks = license_portal(installed, portal, installed.license())
     assert installed.run("modules", "sync", "--portal", portal.url, "--state", str(installed.state),
@@ -343,3 +361,21 @@ def test_support_bundle_collects_and_redacts(installed: Host, tmp_path: Path) ->
     assert "db_password-value" not in everything  # the secrets/ folder is never collected
     assert "current: v4.2.0" in everything
     assert host.run("support-bundle")[0] == 2  # neither --out nor --upload
+
+
+def test_support_bundle_uploads_through_the_portals_presigned_url(installed: Host, portal: Portal) -> None:
+    host = installed
+    portal.routes[("POST", "/api/agent/support-bundles")] = lambda body: {
+        "bundle_id": "bnd_01JAAAAAAAAAAAAAAAAAAAAAAA",
+        "upload_url": f"{portal.url}/upload/bnd_01JAAAAAAAAAAAAAAAAAAAAAAA",
+        "upload_headers": {"Content-Type": "application/gzip"}, "expires_at": "2030-01-01T00:00:00Z"}
+    code, out = host.run("support-bundle", "--upload", "--note", "тикет 4711", "--portal", portal.url,
+                         "--state", str(host.state))
+    assert code == 0 and "bnd_01JAAAAAAAAAAAAAAAAAAAAAAA" in out, out
+    (_, _, declared, headers), = [seen for seen in portal.seen if seen[1] == "/api/agent/support-bundles"]
+    (path, data, put_headers), = portal.uploads
+    assert path == "/upload/bnd_01JAAAAAAAAAAAAAAAAAAAAAAA" and put_headers["Content-Type"] == "application/gzip"
+    assert declared == {"size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "note": "тикет 4711"}
+    assert headers["X-Tessera-Signature"]  # a signed agent call
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        assert any(name.endswith("/containers.json") for name in archive.getnames())
