@@ -21,10 +21,10 @@ help:
 	@echo "make test   everything CI runs: lint, unit, integration, SPA and widget tests, e2e (browser), infra"
 	@echo "make bench  benchmarks → bench/RESULTS.md      make build   sam build for AWS"
 
-$(VENV)/.installed: pyproject.toml clients/budgetctl/pyproject.toml
+$(VENV)/.installed: pyproject.toml clients/budgetctl/pyproject.toml clients/agent/pyproject.toml
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
-	$(PY) -m pip install -q -e '.[dev]' -e clients/budgetctl
+	$(PY) -m pip install -q -e '.[dev]' -e clients/agent -e clients/budgetctl
 	@touch $@
 
 deps: $(VENV)/.installed

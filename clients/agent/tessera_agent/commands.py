@@ -80,7 +80,8 @@ class CommandPoller:
                 "X-Tessera-Signature": sign(claims, key, state.installation_id),
                 "Content-Type": "application/json", "Accept": "application/json"}
 
-    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A signed request to the portal's agent API (support bundles use it too); the answer's JSON."""
         data = json.dumps(body).encode() if body is not None else b""
         return self.transport(method, f"{self.portal}{path}", data if body is not None else None,
                               self._headers(method, path, data))
@@ -96,7 +97,7 @@ class CommandPoller:
             raise PortalUnavailable(str(exc)) from exc
 
     def fetch(self) -> Command | None:
-        found = self._call("GET", "/api/agent/commands").get("command")
+        found = self.call("GET", "/api/agent/commands").get("command")
         if not found:
             return None
         return Command(id=found["id"], name=found["name"], run_id=found["run_id"], args=dict(found["args"]))
@@ -105,7 +106,7 @@ class CommandPoller:
         body: dict[str, Any] = {"ok": outcome.ok, "output": outcome.output[-MAX_OUTPUT:]}
         if outcome.version:
             body["version"] = outcome.version
-        return self._call("POST", f"/api/agent/commands/{command.id}/result", body)
+        return self.call("POST", f"/api/agent/commands/{command.id}/result", body)
 
     def run_once(self) -> bool:
         """Fetch, run and report one command; False when there was none."""

@@ -192,13 +192,14 @@ def render(bundle: Bundle, client: Client, environment: Environment, release: Re
     `budgetctl deploy` resolves into files on the server (or a Kubernetes Secret). Returns what it wrote."""
     runtime = runtime or client.runtime
     app_secrets, ingress_secrets = _app_secrets(client), _ingress_secrets(client)
+    app_env = _app_environment(client, environment, release)
     context = {
         "client": client.model_dump(mode="json"), "environment": environment.model_dump(mode="json"),
         "release": release.model_dump(mode="json"), "product": bundle.product.model_dump(mode="json"),
         "components": {name: spec.model_dump(mode="json") for name, spec in bundle.product.components.items()},
         "images": {name: f"{environment.registry}/{spec.image}:{release.version}@{release.images[name]}"
                    for name, spec in bundle.product.components.items()},
-        "app_env": _app_environment(client, environment, release),
+        "app_env": app_env,
         # Compose points the product at its secret files here; the chart does it from secretFiles.
         "secret_env": {secret.env: f"/run/secrets/{secret.name}" for secret in app_secrets},
         "app_secrets": [asdict(secret) for secret in app_secrets],
@@ -213,7 +214,14 @@ def render(bundle: Bundle, client: Client, environment: Environment, release: Re
         written.append(out / name)
 
     if runtime == "compose":
+        # What the license grants is its own file, listed after the environment so `modules sync` can
+        # replace it in place from the signed license (Compose: `environment` would win over `env_file`).
+        granted = {name: value for name, value in app_env.items()
+                   if name == "ITBM_MODULES" or name.startswith("ITBM_LIMIT_")}
+        context["app_env"] = {name: value for name, value in app_env.items() if name not in granted}
         write("docker-compose.yaml", templates.get_template("compose/docker-compose.yaml.j2").render(context))
+        write("license.env", "# From clients/<client>.yaml; `budgetctl modules sync` rewrites it from the "
+              "signed license.\n" + "".join(f"{name}={value}\n" for name, value in granted.items()))
         write("Caddyfile", templates.get_template("compose/Caddyfile.j2").render(context))
     else:
         shutil.copytree(bundle.root / "chart" / "itbm", out / "chart", dirs_exist_ok=True)

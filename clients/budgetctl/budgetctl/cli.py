@@ -7,9 +7,10 @@ Exit codes (the same for every command; later commands keep them):
   3  the server is not ready (prepare), the installation is not healthy (status)
   4  the deploy failed; the server runs what it ran before (rolled back, or nothing was changed)
   5  the rollback failed or was refused (deploy, rollback): see the message
-  6  the server cannot be reached (network, timeout)
+  6  the server cannot be reached (network, timeout); for agent, modules sync, support-bundle: the portal
   7  the server refused the SSH key
   8  the server's host key is not the one pinned in the config
+  9  the license is refused (modules sync): a bad signature, another client's, revoked, expired; nothing written
   130 interrupted (Ctrl-C)
 """
 
@@ -23,19 +24,22 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from budgetctl import deploy as deploys
-from budgetctl import schema, ssh
+from budgetctl import modules, schema, ssh, support
 from budgetctl.bundle import RUNTIMES, Bundle, BundleError, render, secret_files
+from budgetctl.installation import Installation
+from budgetctl.local import LocalHost
 from budgetctl.messages import LANGUAGES, language_of, message
 from budgetctl.models import VERSION_PATTERN, Client, Environment
 from budgetctl.prepare import check_server, shown
 from budgetctl.repository import Deployments, load_repository
+from budgetctl.runner import DeployRunner
 from budgetctl.secrets import AwsSecrets, FileSecrets, SecretError, SecretResolver
 from budgetctl.yamldoc import Problem
 
-OK, INVALID, USAGE, NOT_READY, INTERRUPTED = 0, 1, 2, 3, 130
+OK, INVALID, USAGE, NOT_READY, UNREACHABLE, INTERRUPTED = 0, 1, 2, 3, 6, 130
 
 
 class UsageError(Exception):
@@ -48,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Установка и обновление IT Budget Manager у клиентов по репозиторию deployments.",
         epilog="Коды выхода: 0 — готово; 1 — конфигурация неверна; 2 — неверный вызов; 3 — сервер не готов; "
                "4 — деплой не удался, работает прежняя версия; 5 — откат не удался; 6 — сервер недоступен; "
-               "7 — сервер не принял ключ SSH; 8 — ключ сервера не совпадает. Подробнее: docs/design/deploys.md.",
+               "7 — сервер не принял ключ SSH; 8 — ключ сервера не совпадает; 9 — лицензия отклонена. "
+               "Подробнее: docs/design/deploys.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА")
     common = argparse.ArgumentParser(add_help=False)
@@ -134,6 +139,67 @@ def _parser() -> argparse.ArgumentParser:
     server_options(status_command)
     status_command.add_argument("--log-lines", type=int, default=20, help="строк журнала на сервис (%(default)s)")
     status_command.set_defaults(run=_status)
+
+    def local_options(command: argparse.ArgumentParser) -> None:
+        """The installation's own host: its agent's state (activation) and the portal it talks to."""
+        repo_options(command)
+        command.add_argument("--client", required=True, help="эта установка: clients/<client>.yaml")
+        command.add_argument("--secrets-dir", type=Path, default=os.environ.get("BUDGETCTL_SECRETS_DIR"),
+                             help="секреты из файлов <каталог>/<файл>/<имя>, а не из AWS (BUDGETCTL_SECRETS_DIR)")
+        command.add_argument("--portal", default=os.environ.get("TESSERA_PORTAL"),
+                             help="адрес портала лицензий, https://… (переменная TESSERA_PORTAL)")
+        command.add_argument("--state", type=Path, default=os.environ.get("TESSERA_AGENT_STATE"),
+                             help="файл состояния агента после активации: ключ и сертификат установки "
+                                  "(переменная TESSERA_AGENT_STATE)")
+
+    agent_command = commands.add_parser(
+        "agent", parents=[common], help="агент портала на сервере установки: выполнять команды деплоя",
+        description="Опрашивает /api/agent/commands портала (запросы подписаны ключом установки) и выполняет "
+                    "команды preflight, backup, deploy, rollback на этом сервере (не по SSH), как prepare, "
+                    "deploy и rollback; отчёт — вывод команды и версия, которая работает после неё.")
+    agent_actions = agent_command.add_subparsers(dest="agent_action", required=True, metavar="ДЕЙСТВИЕ")
+    agent_run = agent_actions.add_parser(
+        "run", parents=[common], help="выполнить команды портала: одну (--once) или в цикле (--forever)",
+        description="--once: одна команда, если она есть (код 0; 4 — команда не удалась; 6 — портал "
+                    "недоступен). --forever: опрос каждые --interval секунд, пока не прервут (Ctrl-C, код 130).")
+    local_options(agent_run)
+    once = agent_run.add_mutually_exclusive_group(required=True)
+    once.add_argument("--once", action="store_true", help="одна команда и выход")
+    once.add_argument("--forever", action="store_true", help="опрашивать, пока не прервут")
+    agent_run.add_argument("--interval", type=float, default=15.0, help="секунд между опросами (%(default)g)")
+    health_option(agent_run)
+    agent_run.set_defaults(run=_agent_run)
+
+    modules_command = commands.add_parser(
+        "modules", parents=[common], help="модули и лимиты установки из подписанной лицензии")
+    modules_actions = modules_command.add_subparsers(dest="modules_action", required=True, metavar="ДЕЙСТВИЕ")
+    modules_sync = modules_actions.add_parser(
+        "sync", parents=[common], help="взять лицензию из портала, проверить подпись, записать модули и лимиты",
+        description="Берёт текущую лицензию установки из портала, проверяет её подпись ключами вендора, "
+                    "лицензию клиента, домен и сроки; записывает модули и лимиты в license.env работающего "
+                    "релиза, перезапускает изменившиеся сервисы и сообщает порталу новые модули (heartbeat). "
+                    "Подделанная или чужая лицензия — код 9, ничего не записано.")
+    local_options(modules_sync)
+    modules_sync.add_argument("--license-key", default=os.environ.get("TESSERA_LICENSE_KEY"),
+                              help="ключ лицензии (переменная TESSERA_LICENSE_KEY)")
+    modules_sync.add_argument("--trusted-keys", type=Path, default=os.environ.get("TESSERA_TRUSTED_KEYS"),
+                              help="JWKS с открытыми ключами вендора, которыми подписаны лицензии "
+                                   "(переменная TESSERA_TRUSTED_KEYS)")
+    modules_sync.add_argument("--no-apply", action="store_true",
+                              help="только записать license.env, не перезапускать сервисы")
+    modules_sync.set_defaults(run=_modules_sync)
+
+    bundle_command = commands.add_parser(
+        "support-bundle", parents=[common], help="собрать архив диагностики (секреты скрыты) и загрузить в портал",
+        description="Собирает на этом сервере версии, диск, состояние контейнеров, журналы, историю деплоев и "
+                    "конфигурацию работающего релиза в tar.gz; пароли, токены, ключи и учётные данные в DSN "
+                    "заменяются на ***. --out — сохранить; --upload — загрузить в портал (presigned URL).")
+    local_options(bundle_command)
+    bundle_command.add_argument("--out", type=Path, help="куда записать архив")
+    bundle_command.add_argument("--upload", action="store_true", help="загрузить архив в портал")
+    bundle_command.add_argument("--note", help="зачем собран (номер обращения, симптом)")
+    bundle_command.add_argument("--log-lines", type=int, default=500, help="строк журнала на сервис (%(default)s)")
+    bundle_command.set_defaults(run=_support_bundle)
 
     schema_command = commands.add_parser(
         "schema", parents=[common], help="записать JSON Schema файлов репозитория deployments",
@@ -237,7 +303,17 @@ class Selected:
     target: ssh.Target
 
 
-def _selected(args: argparse.Namespace, out: TextIO) -> Selected | None:
+@dataclass(frozen=True)
+class Configured:
+    """A client with what a command on its own host needs (no SSH)."""
+
+    bundle: Bundle
+    client: Client
+    environment: Environment
+    secrets: SecretResolver
+
+
+def _configured(args: argparse.Namespace, out: TextIO) -> Configured | None:
     """The client, checked as `validate --client` checks it; None (after the report) when it is invalid."""
     bundle = _bundle(args)
     repo = _repository(args, bundle)
@@ -250,10 +326,19 @@ def _selected(args: argparse.Namespace, out: TextIO) -> Selected | None:
         raise UsageError(f"--client {client.client}: runtime {client.runtime}: команда работает с сервером "
                          "по SSH (runtime compose)")
     resolver: SecretResolver = FileSecrets(args.secrets_dir) if args.secrets_dir else AwsSecrets(repo.secrets)
+    return Configured(bundle, client, repo.environments[client.environment], resolver)
+
+
+def _selected(args: argparse.Namespace, out: TextIO) -> Selected | None:
+    configured = _configured(args, out)
+    if configured is None:
+        return None
+    client, resolver = configured.client, configured.secrets
+    assert client.server is not None
     ssh_settings = client.server.ssh
     target = ssh.Target(client.client, str(client.server.ip), ssh_settings.port, ssh_settings.user,
                         ssh_settings.host_key, resolver.read(ssh_settings.private_key.secret))
-    return Selected(bundle, client, repo.environments[client.environment], resolver, target)
+    return Selected(configured.bundle, client, configured.environment, resolver, target)
 
 
 def _prepare(args: argparse.Namespace, out: TextIO) -> int:
@@ -329,6 +414,138 @@ def _status(args: argparse.Namespace, out: TextIO) -> int:
         return INVALID
     with ssh.Session(selected.target, args.connect_timeout) as server:
         return deploys.status(server, selected.client, selected.bundle, out, args.lang, args.log_lines)
+
+
+def _poller(args: argparse.Namespace, runner: Any = None) -> Any:
+    """The installation's signed channel to /api/agent/* (tessera_agent), from its activation's state."""
+    from tessera_agent.commands import CommandPoller
+    from tessera_agent.state import State
+
+    if not args.portal:
+        raise UsageError("--portal: укажите адрес портала (или переменную TESSERA_PORTAL)")
+    if args.state is None or not Path(args.state).is_file():
+        raise UsageError(f"--state: нет файла состояния агента {args.state or ''}".rstrip())
+    state = State.load(Path(args.state))
+    if not (state.private_key_pem and state.certificate and state.installation_id):
+        raise UsageError(message("agent_not_activated", args.lang, {"state": args.state}))
+    try:
+        return CommandPoller(args.portal, state, runner)
+    except ValueError as exc:
+        raise UsageError(f"--portal: {exc}") from None
+
+
+def _agent_run(args: argparse.Namespace, out: TextIO) -> int:
+    from tessera_agent.agent import PortalUnavailable
+
+    configured = _configured(args, out)
+    if configured is None:
+        return INVALID
+    health = float(args.health_timeout or configured.environment.deploy.health_timeout_seconds)
+    deploy_runner = DeployRunner(LocalHost(configured.client.client), configured.bundle, configured.client,
+                                 configured.environment, configured.secrets, health, args.lang)
+    outcomes: list[bool] = []
+
+    def reporting(command: Any) -> Any:
+        outcome = deploy_runner(command)
+        outcomes.append(outcome.ok)
+        out.write(outcome.output)
+        out.write(message("agent_ran", args.lang, {"name": command.name, "run": command.run_id,
+                                                    "outcome": "ok" if outcome.ok else "failed"}) + "\n")
+        out.flush()
+        return outcome
+
+    poller = _poller(args, reporting)
+    if args.forever:  # until interrupted (Ctrl-C: 130)
+        poller.run_forever(args.interval)
+        return OK
+    try:
+        busy = poller.run_once()
+    except PortalUnavailable as exc:
+        sys.stderr.write(f"budgetctl: {message('portal_unreachable', args.lang, {'detail': str(exc)})}\n")
+        return UNREACHABLE
+    if not busy:
+        out.write(message("agent_idle", args.lang) + "\n")
+    return OK if all(outcomes) else deploys.DEPLOY_FAILED
+
+
+def _modules_sync(args: argparse.Namespace, out: TextIO) -> int:
+    from tessera_agent import Agent, LicenseError, PortalUnavailable
+
+    configured = _configured(args, out)
+    if configured is None:
+        return INVALID
+    if not args.license_key:
+        raise UsageError("--license-key: укажите ключ лицензии (или переменную TESSERA_LICENSE_KEY)")
+    if args.trusted_keys is None or not Path(args.trusted_keys).is_file():
+        raise UsageError(f"--trusted-keys: нет файла JWKS {args.trusted_keys or ''}".rstrip())
+    if args.state is None or not args.portal:
+        raise UsageError("--portal, --state: укажите портал и файл состояния агента (TESSERA_PORTAL, "
+                         "TESSERA_AGENT_STATE)")
+    client = configured.client
+    try:
+        jwks = json.loads(Path(args.trusted_keys).read_text(encoding="utf-8"))
+        agent = Agent(args.portal, args.license_key, Path(args.state), jwks, domain=client.domain)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"--trusted-keys: {exc}") from None
+    try:
+        answer = agent.check()
+        if answer.get("offline"):
+            out.write(message("license_offline", args.lang) + "\n")
+            return UNREACHABLE
+        grant = modules.granted(agent.verify(), client, configured.bundle.product)
+    except PortalUnavailable as exc:
+        sys.stderr.write(f"budgetctl: {message('portal_unreachable', args.lang, {'detail': str(exc)})}\n")
+        return UNREACHABLE
+    except LicenseError as exc:
+        out.write(message("license_refused", args.lang, {"code": exc.code, "detail": str(exc)}) + "\n")
+        return modules.REFUSED
+    except modules.LicenseRefused as exc:
+        out.write(message("license_refused", args.lang, {"code": "NOT_THIS_CLIENT", "detail": str(exc)}) + "\n")
+        return modules.REFUSED
+    server = LocalHost(client.client)
+    code = modules.write(server, client, configured.bundle.product, grant, not args.no_apply, out)
+    if code != OK:
+        return code
+    site = Installation(server, client, configured.bundle.product)
+    running = site.current_version() or ""
+    path = f"{site.release_dir(running)}/{modules.LICENSE_ENV}"
+    out.write(message("modules_synced", args.lang, {"license": client.license_id, "version": grant.license_version,
+                                                     "path": path}) + "\n")
+    try:  # the run, recorded: licensing keeps the installation's active modules from its heartbeats
+        recorded = agent.heartbeat({}, grant.modules, running.removeprefix("v"))
+    except (PortalUnavailable, LicenseError) as exc:
+        sys.stderr.write(f"budgetctl: {message('portal_unreachable', args.lang, {'detail': str(exc)})}\n")
+        return UNREACHABLE
+    if not recorded.get("accepted"):  # written and applied; only the portal's record is missing
+        sys.stderr.write(f"budgetctl: heartbeat: {recorded.get('code') or recorded}\n")
+        return UNREACHABLE
+    out.write(message("modules_recorded", args.lang) + "\n")
+    return OK
+
+
+def _support_bundle(args: argparse.Namespace, out: TextIO) -> int:
+    from tessera_agent.agent import PortalUnavailable
+
+    if not args.out and not args.upload:
+        raise UsageError("support-bundle: укажите --out, --upload или оба")
+    configured = _configured(args, out)
+    if configured is None:
+        return INVALID
+    poller = _poller(args) if args.upload else None  # checked before collecting: a usage error costs nothing
+    client = configured.client
+    data = support.archive(support.collect(LocalHost(client.client), client, configured.bundle.product,
+                                           args.log_lines), client.client)
+    if args.out:
+        Path(args.out).write_bytes(data)
+        out.write(message("bundle_written", args.lang, {"path": args.out, "size": len(data)}) + "\n")
+    if poller is not None:
+        try:
+            bundle_id = support.upload(poller, data, args.note)
+        except (PortalUnavailable, support.UploadFailed) as exc:
+            sys.stderr.write(f"budgetctl: {message('portal_unreachable', args.lang, {'detail': str(exc)})}\n")
+            return UNREACHABLE
+        out.write(message("bundle_uploaded", args.lang, {"bundle_id": bundle_id}) + "\n")
+    return OK
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:

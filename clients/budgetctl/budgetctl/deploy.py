@@ -21,7 +21,7 @@ from budgetctl.bundle import Bundle, Release, render
 from budgetctl.installation import DUMP_SCRIPT, Installation
 from budgetctl.messages import message
 from budgetctl.models import Client, Environment
-from budgetctl.ssh import CommandTimeout, Session, TransferFailed, quote
+from budgetctl.ssh import CommandTimeout, Server, TransferFailed, quote
 
 OK, NOT_READY, DEPLOY_FAILED, ROLLBACK_FAILED = 0, 3, 4, 5
 HEALTH_INTERVAL_SECONDS = 5.0
@@ -60,6 +60,7 @@ class Plan:
     release: Release
     secret_values: dict[str, bytes]  # file name on the server → value, read before connecting
     health_timeout: float
+    backup_first: bool = True  # False when the portal's machine ran the backup as a step of its own
 
 
 def _must(answer_ok: bool, step: str, detail: str) -> None:
@@ -78,7 +79,7 @@ def _locked(site: Installation, progress: Progress, work: Callable[[], int]) -> 
         site.unlock()
 
 
-def deploy(server: Session, plan: Plan, out: TextIO, language: str) -> int:
+def deploy(server: Server, plan: Plan, out: TextIO, language: str) -> int:
     progress = Progress(out, language)
     site = Installation(server, plan.client, plan.bundle.product)
     return _locked(site, progress, lambda: _deploy(site, plan, progress))
@@ -95,8 +96,8 @@ def _deploy(site: Installation, plan: Plan, progress: Progress) -> int:
     try:
         _upload(site, plan, progress)
         uploaded = True
-        if previous is not None:
-            _backup(site, previous, plan.environment.deploy.backup_before_deploy, progress)
+        if previous is not None and plan.backup_first:
+            backup(site, previous, plan.environment.deploy.backup_before_deploy, progress)
         progress.say("step_pull", version=version)
         pulled = site.run(site.compose(version, "pull", "--quiet"), timeout=PULL_TIMEOUT_SECONDS)
         _must(pulled.ok, "pull", pulled.tail())
@@ -162,17 +163,17 @@ def _upload(site: Installation, plan: Plan, progress: Progress) -> None:
         raise
 
 
-def _backup(site: Installation, previous: str, dump_database: bool, progress: Progress) -> None:
+def backup(site: Installation, previous: str, dump_database: bool, progress: Progress) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    backup = posixpath.join(site.root, "backups", f"{stamp}-{previous}")
-    progress.say("step_backup", path=backup)
+    folder = posixpath.join(site.root, "backups", f"{stamp}-{previous}")
+    progress.say("step_backup", path=folder)
     # umask 077: the copy holds the release's secret files and the whole database.
-    saved = site.run(f"umask 077 && mkdir -p {quote(backup)} && tar -czf {quote(backup + '/release.tar.gz')} "
+    saved = site.run(f"umask 077 && mkdir -p {quote(folder)} && tar -czf {quote(folder + '/release.tar.gz')} "
                      f"-C {quote(posixpath.join(site.root, 'releases'))} {quote(previous)}")
     _must(saved.ok, "backup", saved.tail())
     if dump_database:
         dumped = site.run(f"umask 077 && {site.compose(previous, 'exec', '-T', 'backend', 'sh', '-c', DUMP_SCRIPT)} "
-                          f"> {quote(backup + '/database.dump')}", timeout=MIGRATE_TIMEOUT_SECONDS)
+                          f"> {quote(folder + '/database.dump')}", timeout=MIGRATE_TIMEOUT_SECONDS)
         _must(dumped.ok, "backup", f"pg_dump: {dumped.tail()}")
 
 
@@ -210,7 +211,7 @@ def _back_to(site: Installation, previous: str, failed: str, plan: Plan, progres
     return DEPLOY_FAILED
 
 
-def rollback(server: Session, client: Client, bundle: Bundle, target: str, health_timeout: float, out: TextIO,
+def rollback(server: Server, client: Client, bundle: Bundle, target: str, health_timeout: float, out: TextIO,
              language: str) -> int:
     """Switch to a release already on the server (`--to`), start it and prove it healthy."""
     progress = Progress(out, language)
@@ -245,7 +246,7 @@ def _rollback(site: Installation, target: str, health_timeout: float, progress: 
     return OK
 
 
-def status(server: Session, client: Client, bundle: Bundle, out: TextIO, language: str, log_lines: int) -> int:
+def status(server: Server, client: Client, bundle: Bundle, out: TextIO, language: str, log_lines: int) -> int:
     """Current release, each probe, the containers, the last deploys and log lines; 3 when not healthy."""
     site = Installation(server, client, bundle.product)
     current = site.current_version()

@@ -22,7 +22,7 @@ from typing import Any
 
 from budgetctl.bundle import Product
 from budgetctl.models import Client, version_numbers
-from budgetctl.ssh import COMMAND_TIMEOUT_SECONDS, Result, Session, quote
+from budgetctl.ssh import COMMAND_TIMEOUT_SECONDS, Result, Server, quote
 
 # The product's images carry the PostgreSQL client; the dump runs beside the running backend with its own
 # configuration (the password from its secret file), so budgetctl never holds the database password.
@@ -69,7 +69,7 @@ def _operator() -> str:
 
 
 class Installation:
-    def __init__(self, server: Session, client: Client, product: Product) -> None:
+    def __init__(self, server: Server, client: Client, product: Product) -> None:
         assert client.server is not None, "runtime compose has a server (validated)"
         self.server = server
         self.client = client

@@ -9,6 +9,23 @@ from typing import Any
 LANGUAGES = ("ru", "en")
 
 _TEXTS: dict[str, tuple[str, str]] = {
+    # the agent, modules sync, support bundles (the installation's own host)
+    "portal_unreachable": ("портал недоступен: {detail}", "the portal cannot be reached: {detail}"),
+    "agent_not_activated": ("агент не активирован: в {state} нет ключа и сертификата установки",
+                            "the agent is not activated: {state} holds no installation key and certificate"),
+    "agent_idle": ("команд нет", "no command"),
+    "agent_ran": ("команда {name} ({run}) выполнена: {outcome}", "command {name} ({run}) ran: {outcome}"),
+    "license_refused": ("лицензия отклонена ({code}): {detail}; ничего не записано",
+                        "the license is refused ({code}): {detail}; nothing was written"),
+    "license_offline": ("портал недоступен: модули не синхронизированы, ничего не записано",
+                        "the portal cannot be reached: modules not synced, nothing was written"),
+    "modules_synced": ("модули и лимиты из лицензии {license} (версия {version}) записаны в {path}",
+                       "modules and limits of license {license} (version {version}) written to {path}"),
+    "modules_recorded": ("портал знает новые модули (heartbeat принят)",
+                         "the portal has the new modules (heartbeat accepted)"),
+    "bundle_written": ("архив диагностики: {path} ({size} байт, секреты скрыты)",
+                       "support bundle: {path} ({size} bytes, secrets redacted)"),
+    "bundle_uploaded": ("архив загружен в портал: {bundle_id}", "the bundle is uploaded to the portal: {bundle_id}"),
     "summary_valid": ("Конфигурация верна. Клиенты: {clients}.", "The configuration is valid. Clients: {clients}."),
     "summary_invalid": ("Ошибок: {count}. Клиенты: {clients}.", "Problems: {count}. Clients: {clients}."),
     # the file

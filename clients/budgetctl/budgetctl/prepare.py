@@ -10,7 +10,7 @@ from typing import Literal
 from budgetctl.bundle import ComposeRequirements
 from budgetctl.messages import message
 from budgetctl.models import Client
-from budgetctl.ssh import Session, quote
+from budgetctl.ssh import Server, quote
 
 Status = Literal["ok", "warn", "fail"]
 
@@ -59,7 +59,7 @@ class Check:
                 "required": self.required}
 
 
-def facts(server: Session, install_dir: str) -> tuple[dict[str, str], set[int]]:
+def facts(server: Server, install_dir: str) -> tuple[dict[str, str], set[int]]:
     """The key=value facts and the set of TCP ports something listens on."""
     script = _FACTS_SCRIPT.replace("INSTALLED", quote(install_dir.rstrip("/") + "/current"))
     answer = server.run(script, timeout=60)
@@ -96,7 +96,7 @@ def _os_supported(os_id: str, version_id: str, supported: list[str]) -> bool:
     return False
 
 
-def check_server(server: Session, client: Client, minimum: ComposeRequirements) -> list[Check]:
+def check_server(server: Server, client: Client, minimum: ComposeRequirements) -> list[Check]:
     assert client.server is not None
     found, listening = facts(server, client.server.install_dir)
     checks = [_at_least("check_docker", found.get("docker", ""), minimum.docker_version),

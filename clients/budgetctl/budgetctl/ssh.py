@@ -13,7 +13,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 import asyncssh
 
@@ -88,6 +88,27 @@ class Result:
         """The last lines of stderr (or stdout): what a failed step tells a person."""
         text = (self.stderr.strip() or self.stdout.strip()).splitlines()
         return "\n".join(text[-lines:])
+
+
+class Host(Protocol):
+    @property
+    def client(self) -> str: ...
+
+    @property
+    def address(self) -> str: ...
+
+
+class Server(Protocol):
+    """What the commands need of a server: an SSH `Session`, or `local.LocalHost` for the agent."""
+
+    @property
+    def target(self) -> Host: ...
+
+    def run(self, command: str, timeout: float = COMMAND_TIMEOUT_SECONDS) -> Result: ...
+
+    def put_directory(self, local: Path, remote: str) -> None: ...
+
+    def write_file(self, remote: str, data: bytes, mode: int) -> None: ...
 
 
 def quote(*words: str) -> str:

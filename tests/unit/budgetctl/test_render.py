@@ -28,7 +28,7 @@ def rendered(client: str, out: Path, runtime: str | None = None) -> dict[str, st
 
 def test_compose_bundle(tmp_path: Path) -> None:
     files = rendered("acme", tmp_path)
-    assert sorted(files) == ["Caddyfile", "docker-compose.yaml", "secrets.yaml"]
+    assert sorted(files) == ["Caddyfile", "docker-compose.yaml", "license.env", "secrets.yaml"]
     compose = yaml.safe_load(files["docker-compose.yaml"])
     services = compose["services"]
     assert sorted(services) == ["backend", "frontend", "ingress", "migrate", "scheduler", "worker"]
@@ -45,7 +45,8 @@ def test_compose_bundle(tmp_path: Path) -> None:
     env = services["backend"]["environment"]
     assert env["ITBM_DOMAIN"] == "budget.acme.ru"
     assert env["DATABASE_HOST"] == "pg.acme.internal" and env["DATABASE_PASSWORD_FILE"] == "/run/secrets/db_password"
-    assert env["ITBM_MODULES"] == "core,multi_department,integrations"
+    assert "ITBM_MODULES" not in env and services["backend"]["env_file"] == ["license.env"]  # modules sync wins
+    assert "ITBM_MODULES=core,multi_department,integrations\n" in files["license.env"]
     assert services["ingress"]["ports"] == ["80:80", "443:443"]
     assert compose["secrets"]["db_password"] == {"file": "./secrets/db_password"}
     assert "budget.acme.ru {" in files["Caddyfile"] and "email it@acme.ru" in files["Caddyfile"]

@@ -1,6 +1,6 @@
 """/api/agent/*: an installation's agent, authenticated by its installation key (tessera.deploys.agent)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from tessera.core.http import Path, Router, public
 from tessera.deploys import agent
@@ -10,7 +10,11 @@ router = Router()
 
 
 def _caller() -> agent.Caller:
-    event = router.current_event
+    return caller_of(router.current_event)
+
+
+def caller_of(event: Any) -> agent.Caller:
+    """The installation that signed this request (401 otherwise)."""
     headers = event.headers or {}
     return agent.authenticate(headers.get("x-tessera-certificate"), headers.get("x-tessera-signature"),
                               event.request_context.http.method, event.raw_path,

@@ -147,3 +147,51 @@ class CommandResult(BaseModel):
 class CommandResultAnswer(BaseModel):
     accepted: bool
     detail: str
+
+
+# --- support bundles -------------------------------------------------------------------------------
+
+MAX_BUNDLE_BYTES = 200 * 1024 * 1024
+
+
+class SupportBundleRequest(BaseModel):
+    """The agent's archive, declared before it is uploaded: the presigned PUT is signed for this size."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    size_bytes: int = Field(ge=1, le=MAX_BUNDLE_BYTES, description="the tar.gz's exact size")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="the tar.gz's SHA-256, hex")
+    note: str | None = Field(None, max_length=500, description="why it was collected (a ticket, a symptom)")
+
+
+class SupportBundleUpload(BaseModel):
+    bundle_id: str
+    upload_url: str = Field(description="presigned S3 PUT: send the archive with upload_headers")
+    upload_headers: dict[str, str]
+    expires_at: datetime
+
+
+class BundleFile(BaseModel):
+    name: str
+    size: int
+
+
+class SupportBundleView(BaseModel):
+    id: str
+    installation_id: str
+    license_id: str
+    size_bytes: int
+    sha256: str
+    note: str | None
+    created_at: datetime
+    uploaded: bool | None = Field(None, description="None in lists; the detail checks the object")
+    sha256_matches: bool | None = None
+    download_url: str | None = Field(None, description="presigned GET, short-lived; each one is audited")
+    download_expires_at: datetime | None = None
+    files: list[BundleFile] | None = Field(None, description="the archive's members, read from it")
+    files_truncated: bool = False
+
+
+class SupportBundlePage(BaseModel):
+    items: list[SupportBundleView]
+    next_cursor: str | None = None

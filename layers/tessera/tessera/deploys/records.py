@@ -8,6 +8,7 @@
 | a command for the installation's agent | `INS#<installation_id>` | `CMD#<command_id>` (ULID: oldest first) |
 | a deploy run and the steps its tasks recorded | `RUN#<run_id>` | `RUN` |
 | how many deploy runs hold a slot now (the concurrency limit) | `SLOTS` | `RUNNING` |
+| a support bundle the agent uploads (ULID: newest last) | `INS#<installation_id>` | `BUNDLE#<bundle_id>` |
 
 GSI `by_kind` (list_key `RELEASES|INSTALLATIONS|RUNS`, created_key `<iso time>#<id>`): every one of a kind,
 newest first, for the console (sparse: only those items carry list_key)."""
@@ -125,3 +126,18 @@ class DeployRunRecord(BaseRecord):
 class SlotsRecord(BaseRecord):
     Meta = META
     running = NumberAttribute(default=0)
+
+
+class SupportBundleRecord(BaseRecord):
+    """A support bundle: the archive is `key` in SUPPORT_BUNDLES_BUCKET, uploaded by the agent with a presigned
+    PUT; size and SHA-256 are what the agent declared (the console's read checks them against the object)."""
+
+    Meta = META
+    bundle_id = UnicodeAttribute()
+    installation_id = UnicodeAttribute()
+    license_id = UnicodeAttribute()
+    key = UnicodeAttribute()
+    size_bytes = NumberAttribute()
+    sha256 = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()

@@ -19,6 +19,7 @@ from tessera.deploys.records import (
     ReleaseRecord,
     RunStep,
     SlotsRecord,
+    SupportBundleRecord,
 )
 
 Kind = Literal["RELEASES", "INSTALLATIONS", "RUNS"]
@@ -216,3 +217,27 @@ def retoken(record: CommandRecord) -> None:
     except UpdateError as exc:
         if not _failed_condition(exc):
             raise
+
+
+# --- support bundles -------------------------------------------------------------------------------
+
+def save_bundle(record: SupportBundleRecord) -> None:
+    record.save(condition=SupportBundleRecord.pk.does_not_exist())
+
+
+def find_bundle(installation_id: str, bundle_id: str) -> SupportBundleRecord | None:
+    try:
+        return SupportBundleRecord.get(f"INS#{installation_id}", f"BUNDLE#{bundle_id}", consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def bundles(installation_id: str, cursor: str | None, limit: int | None
+            ) -> tuple[list[SupportBundleRecord], str | None]:
+    """The installation's bundles, newest first."""
+    scope = f"deploys:bundles:{installation_id}"
+    result = SupportBundleRecord.query(f"INS#{installation_id}", SupportBundleRecord.sk.startswith("BUNDLE#"),
+                                       scan_index_forward=False, limit=clamp_limit(limit),
+                                       last_evaluated_key=decode_cursor(cursor, scope))
+    items = list(result)
+    return items, encode_cursor(result.last_evaluated_key, scope)
