@@ -94,8 +94,8 @@ def commands_in(markdown: str, name: str) -> list[Command]:
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(action.choices)
+    action = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    return dict(action.choices) if action is not None else {}
 
 
 def problems_of(command: Command, parser: argparse.ArgumentParser) -> list[str]:
@@ -116,16 +116,21 @@ def problems_of(command: Command, parser: argparse.ArgumentParser) -> list[str]:
     subcommand = subcommands.get(command.words[0])
     if subcommand is None:
         return [f"{where}: no subcommand {command.words[0]!r} (there are: {', '.join(subcommands)})"]
+    words, name = command.words[1:], command.words[0]
+    while _subcommands(subcommand) and words and not words[0].startswith("-"):  # `modules sync`, `agent run`
+        nested = _subcommands(subcommand)
+        if words[0] not in nested:
+            return [f"{where}: no subcommand {name} {words[0]!r} (there are: {', '.join(nested)})"]
+        subcommand, name, words = nested[words[0]], f"{name} {words[0]}", words[1:]
     options = {option: action for action in subcommand._actions for option in action.option_strings}
     problems = []
-    words = command.words[1:]
     for position, word in enumerate(words):
         if not word.startswith("-"):
             continue
         flag, _, value = word.partition("=")
         action = options.get(flag)
         if action is None:
-            problems.append(f"{where}: {command.words[0]} has no option {flag}")
+            problems.append(f"{where}: {name} has no option {flag}")
             continue
         if not value and position + 1 < len(words) and not words[position + 1].startswith("-"):
             value = words[position + 1]
@@ -165,7 +170,9 @@ def test_every_budgetctl_command_is_one_the_cli_has(path: Path) -> None:
     ("```sh\nbudgetctl deploy --client acme --version v4.2.0 --force\n```\n", "unrecognized arguments: --force"),
     ("```sh\nbudgetctl rollback --client acme\n```\n", "the following arguments are required: --to"),
     ("```sh\ncd /opt && budgetctl prepare --client <клиент> --format yaml | tee out\n```\n", "invalid choice: 'yaml'"),
-    ("Run `budgetctl modules sync --client acme`.\n", "no subcommand 'modules'"),
+    ("Run `budgetctl upgrade --client acme`.\n", "no subcommand 'upgrade'"),
+    ("Run `budgetctl modules pull --client acme`.\n", "no subcommand modules 'pull'"),
+    ("Run `budgetctl modules sync --force`.\n", "modules sync has no option --force"),
     ("Run `budgetctl status --format json`.\n", "status has no option --format"),
     ("Run `budgetctl validate --format=yaml`.\n", "--format takes text, json, github, not 'yaml'"),
 ])
