@@ -26,7 +26,7 @@ from tessera.core.settings import web_url
 from tessera.workspaces import leads, service
 from tessera.workspaces import repository as workspaces
 from tessera.workspaces.channels import calcom, repository
-from tessera.workspaces.channels.models import CalcomAck, CalcomConnect, CalcomEventTypes, CalcomView
+from tessera.workspaces.channels.models import CalcomAck, CalcomConnect, CalcomEventType, CalcomEventTypes, CalcomView
 from tessera.workspaces.channels.providers import ProviderError
 from tessera.workspaces.channels.service import _phone
 from tessera.workspaces.records import CalcomRecord, LeadEventRecord, LeadRecord
@@ -104,7 +104,7 @@ def event_types(org_id: str, workspace_id: str) -> CalcomEventTypes:
     record = _record(org_id, workspace_id)
     key = data_cipher().decrypt(record.api_key_sealed, _context(workspace_id, "api_key")).decode()
     try:
-        return CalcomEventTypes(items=calcom.client().event_types(key))  # type: ignore[arg-type]
+        return CalcomEventTypes(items=[CalcomEventType(**item) for item in calcom.client().event_types(key)])
     except ProviderError as error:
         raise _refused(error) from None
 

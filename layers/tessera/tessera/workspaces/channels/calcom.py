@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from tessera.core.settings import get_settings
-from tessera.workspaces.channels.providers import ProviderError
+from tessera.workspaces.channels.providers import ProviderError, Reason
 from tessera.workspaces.channels.settings import ChannelsSettings
 
 EVENT_TYPES_VERSION = "2024-06-14"
@@ -39,7 +39,7 @@ class CalcomClient:
         if answer.status_code != 200 or not isinstance(body, dict) or body.get("status") != "success":
             error = body.get("error") if isinstance(body, dict) else None
             detail = str(error.get("message") if isinstance(error, dict) else "") or f"HTTP {answer.status_code}"
-            reason = ("unauthorized" if answer.status_code in (401, 403) else
+            reason: Reason = ("unauthorized" if answer.status_code in (401, 403) else
                       "unavailable" if answer.status_code == 429 or answer.status_code >= 500 else "rejected")
             raise ProviderError(reason, detail)
         data = body.get("data")

@@ -216,7 +216,7 @@ class WhatsAppProvider(HttpProvider):
                                    headers=self._headers(connection))
         if status != 200 or not isinstance(answer, dict):
             self._raise(status, answer)
-        return str(answer.get("display_phone_number") or "") or None  # type: ignore[union-attr]
+        return str(answer.get("display_phone_number") or "") or None
 
     def send(self, connection: Connection, to: str, text: str) -> str | None:
         body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to.lstrip("+"),

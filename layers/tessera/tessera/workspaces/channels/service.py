@@ -109,13 +109,13 @@ def _valid(command: ChannelConnect) -> tuple[dict[str, str], dict[str, str]]:
         problems.append(FieldError(f"body.settings.{name}", f"not a {command.type} setting", "unknown"))
     credentials: dict[str, str] = {}
     for name, pattern in wanted_credentials.items():
-        value = command.credentials.get(name)
-        if not value:
+        secret = command.credentials.get(name)
+        if not secret:
             problems.append(FieldError(f"body.credentials.{name}", "required", "required"))
-        elif not re.fullmatch(pattern, value):
+        elif not re.fullmatch(pattern, secret):
             problems.append(FieldError(f"body.credentials.{name}", "not in the provider's format", "format"))
         else:
-            credentials[name] = value
+            credentials[name] = secret
     settings: dict[str, str] = {}
     for name, (rule, required) in wanted_settings.items():
         raw = command.settings.get(name)
@@ -172,7 +172,7 @@ def error_message(kind: str, reason: str, detail: str, language: str) -> str:
 def channel_view(record: ChannelRecord, language: str) -> ChannelView:
     error = record.last_error
     return ChannelView(
-        type=record.kind, name=record.name, status=record.status,  # type: ignore[arg-type]
+        type=record.kind, name=record.name, status=record.status,
         notify_new_leads=bool(record.notify_new_leads), settings=dict(record.settings or {}),
         credentials_hint=dict(record.credentials_hint or {}), account=record.account,
         last_tested_at=record.last_tested_at,
@@ -299,7 +299,7 @@ def _usable(record: ChannelRecord | None, kind: str) -> ChannelRecord:
 # --- replies from the lead card ----------------------------------------------------------------------
 
 def _message_view(record: OutgoingMessageRecord, client_id: str, lead_status: str) -> LeadMessageView:
-    return LeadMessageView(client_id=client_id, lead_id=record.lead_id, channel=record.channel,  # type: ignore[arg-type]
+    return LeadMessageView(client_id=client_id, lead_id=record.lead_id, channel=record.channel,
                            to=record.to or "", text=record.text or "", provider_message_id=record.provider_message_id,
                            sent_at=record.sent_at, sent_by=record.sent_by, lead_status=lead_status)
 
