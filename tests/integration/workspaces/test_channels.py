@@ -155,7 +155,7 @@ def test_a_reply_goes_to_the_lead_once_and_marks_it_contacted(live: dict[str, An
     assert again.status == 200 and again.body["provider_message_id"] == first.body["provider_message_id"]
     assert [m["to"] for m in outside.providers.messages("smsc")] == ["+79160000001", "+79991234567"]
     detail = live["owner"].get(f"{live['path']}/leads/{lead_id}").body
-    assert detail["status"] == "contacted"
+    assert detail["status"] == "contacted" and detail["first_contact_at"].startswith("2026-03-02T09:05:00")
     assert [(e["kind"], e["data"].get("to")) for e in detail["timeline"]] == [
         ("form", None), ("message", "+79991234567"), ("status", "contacted")]
     from tessera.workspaces import repository
