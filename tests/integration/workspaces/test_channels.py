@@ -240,6 +240,10 @@ def test_calcom_bookings_mark_the_lead_booked_once_and_forgeries_change_nothing(
     assert unsigned.status == 401
     assert live["owner"].get(f"{live['path']}/leads/{lead_id}").body["status"] == "new"
 
+    no_uid = _deliver(live["workspace_id"], {"triggerEvent": "BOOKING_CREATED", "payload": {"title": "x"}}, secret)
+    assert no_uid.status == 400 and no_uid.code == "calcom-payload-invalid"
+    ping = _deliver(live["workspace_id"], {"triggerEvent": "PING", "payload": {}}, secret)
+    assert ping.status == 200 and ping.body["lead_id"] is None
     booked = _deliver(live["workspace_id"], _booking("b-1"), secret)
     assert booked.status == 200 and booked.body == {"received": True, "lead_id": lead_id, "duplicate": False}
     replayed = _deliver(live["workspace_id"], _booking("b-1"), secret)
