@@ -294,3 +294,20 @@ def test_every_route_checks_the_tenant_and_the_role(live: dict[str, Any], outsid
         else:
             assert analyst.status != 403 and operator.status != 403
     assert outside.telegram() == [] and outside.providers.messages() == []
+
+
+def test_an_email_channel_sends_through_ses(live: dict[str, Any], outside: Outside) -> None:  # noqa: F811
+    from moto.ses.models import ses_backends
+
+    email = {"type": "email", "settings": {"notify_email": "manager@okna.example.ru", "sender_name": "Окна Москва",
+                                           "subject": "Заявка с сайта"}}
+    connected = _connect(live, email)
+    assert connected.status == 201, connected.body
+    assert connected.body["credentials_hint"] == {}
+    lead_id = _lead_id(live, email="client@example.ru")
+    body = {"channel": "email", "text": "Здравствуйте! Пришлём расчёт сегодня.", "client_id": str(uuid.uuid4())}
+    assert live["owner"].post(f"{live['path']}/leads/{lead_id}/messages", body).status == 201
+    sent = ses_backends["123456789012"]["eu-central-1"].sent_messages
+    assert [list(m.destinations["ToAddresses"]) for m in sent[-2:]] == [["manager@okna.example.ru"],
+                                                                        ["client@example.ru"]]
+    assert sent[-1].body == "Здравствуйте! Пришлём расчёт сегодня." and sent[-1].subject == "Заявка с сайта"
