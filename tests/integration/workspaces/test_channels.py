@@ -119,20 +119,28 @@ def test_bad_input_names_the_field_and_a_refused_key_stores_nothing(world: dict[
     assert outside.providers.messages() == []
 
 
-def test_a_failing_test_disables_the_channel_until_a_test_passes(world: dict[str, Any], outside: Outside) -> None:
-    assert _connect(world, TWILIO).status == 201
+def test_a_failing_test_disables_the_channel_until_a_test_passes(live: dict[str, Any],  # noqa: F811
+                                                                 outside: Outside) -> None:
+    assert _connect(live, TWILIO).status == 201
     outside.outage.add("twilio")
-    failed = world["owner"].call("POST", f"{world['path']}/channels/twilio/test", {},
-                                 headers={"accept-language": "ru"})
+    failed = live["owner"].call("POST", f"{live['path']}/channels/twilio/test", {},
+                                headers={"accept-language": "ru"})
     assert failed.status == 200 and failed.body["status"] == "failed"
     assert failed.body["last_error"]["reason"] == "unavailable"
     assert failed.body["last_error"]["message"] == "Twilio сейчас недоступен. Попробуйте ещё раз через минуту."
     outside.outage.clear()
-    passed = world["owner"].post(f"{world['path']}/channels/twilio/test", {"text": "Проверка"})
+    lead_id = _lead_id(live)
+    reply = {"channel": "twilio", "text": "Здравствуйте", "client_id": str(uuid.uuid4())}
+    off = live["owner"].post(f"{live['path']}/leads/{lead_id}/messages", reply)
+    assert off.status == 409 and off.code == "channel-failed"
+    _stream_insert(live, lead_id)  # a failed channel is not told of new leads either
+    assert len(outside.providers.messages("twilio")) == 1  # its first test only
+    passed = live["owner"].post(f"{live['path']}/channels/twilio/test", {"text": "Проверка"})
     assert passed.status == 200 and passed.body["status"] == "active" and passed.body["last_error"] is None
     assert outside.providers.messages("twilio")[-1]["text"] == "Проверка"
-    assert world["owner"].call("DELETE", f"{world['path']}/channels/twilio").status == 204
-    assert _raw_item(world, "CHANNEL#twilio") is None
+    assert live["owner"].post(f"{live['path']}/leads/{lead_id}/messages", reply).status == 201
+    assert live["owner"].call("DELETE", f"{live['path']}/channels/twilio").status == 204
+    assert _raw_item(live, "CHANNEL#twilio") is None
 
 
 def _lead_id(live: dict[str, Any], **changes: Any) -> str:  # noqa: F811
