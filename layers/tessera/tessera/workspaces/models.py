@@ -314,11 +314,12 @@ class LeadView(BaseModel):
     utm: dict[str, str]
     created_at: datetime
     updated_at: datetime
+    first_contact_at: datetime | None = Field(None, description="the first reply through a channel")
 
 
 class LeadEventView(BaseModel):
     at: datetime
-    kind: Literal["form", "status"]
+    kind: Literal["form", "status", "message", "booking"]
     actor: str | None = Field(description="who: a user id, or null for the visitor")
     data: dict[str, Any]
 
