@@ -368,7 +368,7 @@ def reply(org_id: str, workspace_id: str, lead_id: str, command: LeadMessage, ac
 # --- new leads to the chosen channels (the table's stream) -----------------------------------------
 
 def _lead_text(lead: LeadRecord) -> str:
-    link = web_url(f"/app/workspaces/{lead.workspace_id}/leads/{lead.lead_id}")
+    link = web_url(f"/app/fastlead/{lead.workspace_id}/leads/{lead.lead_id}")  # the SPA's lead card
     if lead.locked:
         return f"Новая заявка сверх лимита тарифа — откройте её после перехода на тариф выше: {link}"
     lines = ["Новая заявка"]
