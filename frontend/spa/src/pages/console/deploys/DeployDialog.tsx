@@ -95,6 +95,7 @@ export function DeployDialog({ installation, open, onClose, onStarted }: {
             notFoundContent={t('deploys.deploy.noReleases')}
             options={offered.map((r) => ({
               value: r.version,
+              title: r.version,
               label: <Space size={4}>{r.version}<ChannelTag channel={r.channel} /></Space>,
             }))}
           />
