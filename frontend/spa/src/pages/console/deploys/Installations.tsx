@@ -1,28 +1,18 @@
-import { Button, Flex, Input, Typography } from 'antd';
+import { Flex, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { deploysKeys, listInstallations, type Installation } from '../../../api/deploys';
-import { CustomerPicker } from '../../../components/CustomerPicker';
 import { PagedTable, usePagedQuery, type PagedQuery } from '../../../components/PagedTable';
 import { PageHeader } from '../../../components/PageHeader';
 import { useDateTime } from '../../../lib/format';
-import { CustomerName, ORG_ID } from '../../../lib/names';
-import { useAddressFilters } from '../billing/shared';
+import { CustomerName } from '../../../lib/names';
+import { FilterBar, searchAndCustomer, useAddressFilters } from '../billing/shared';
 import { installationPath, InstallationStatusTag, Version } from './shared';
 
-interface InstallationFilters {
-  q?: string;
-  org_id?: string;
-}
-
-export function installationFiltersFrom(params: URLSearchParams): InstallationFilters {
-  const q = params.get('q')?.trim().slice(0, 100);
-  const orgId = params.get('org_id')?.trim();
-  return { ...(q ? { q } : {}), ...(orgId && ORG_ID.test(orgId) ? { org_id: orgId } : {}) };
-}
+type InstallationFilters = ReturnType<typeof searchAndCustomer>;
 
 /** Whether an installation answers the search: its domain, ids or versions contain the text. */
-export function matches(item: Installation, { q, org_id: orgId }: InstallationFilters): boolean {
+function matches(item: Installation, { q, org_id: orgId }: InstallationFilters): boolean {
   if (orgId && item.org_id !== orgId) return false;
   if (!q) return true;
   const needle = q.toLowerCase();
@@ -44,24 +34,21 @@ function narrowed(query: PagedQuery<Installation>, filters: InstallationFilters)
 export default function Installations() {
   const { t } = useTranslation();
   const dateTime = useDateTime();
-  const { filters, change, reset, filtered } = useAddressFilters(installationFiltersFrom);
+  const { filters, change, reset, filtered } = useAddressFilters(searchAndCustomer);
   const installations = usePagedQuery(deploysKeys.installations, (cursor) => listInstallations(cursor));
   return (
     <>
       <PageHeader title={t('deploys.installations.title')}>{t('deploys.installations.intro')}</PageHeader>
-      <Flex wrap gap={8} style={{ marginBottom: 16 }} role="search" aria-label={t('deploys.installations.filters')}>
-        <Input.Search
-          allowClear
-          defaultValue={filters.q}
-          maxLength={100}
-          placeholder={t('deploys.installations.searchPlaceholder')}
-          aria-label={t('deploys.installations.search')}
-          onSearch={(value) => change('q', value.trim() || undefined)}
-          style={{ width: 300, maxWidth: '100%' }}
-        />
-        <CustomerPicker value={filters.org_id} onChange={(orgId) => change('org_id', orgId)} style={{ width: 300, maxWidth: '100%' }} />
-        {filtered && <Button onClick={reset}>{t('deploys.resetFilters')}</Button>}
-      </Flex>
+      <FilterBar
+        label={t('deploys.installations.filters')}
+        q={filters.q}
+        placeholder={t('deploys.installations.searchPlaceholder')}
+        onSearch={(q) => change('q', q)}
+        orgId={filters.org_id}
+        onCustomer={(orgId) => change('org_id', orgId)}
+        filtered={filtered}
+        onReset={reset}
+      />
       <PagedTable<Installation>
         query={filtered ? narrowed(installations, filters) : installations}
         rowKey="id"
