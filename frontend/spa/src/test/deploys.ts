@@ -51,7 +51,7 @@ export function succeededRun(overrides: Partial<DeployRun> = {}): DeployRun {
       ...steps,
       { at: '2026-12-03T09:01:00Z', step: 'backup', outcome: 'ok', detail: 'pg_dump 12 MB' },
       { at: '2026-12-03T09:03:00Z', step: 'deploy', outcome: 'ok', detail: 'migrations applied' },
-      { at: '2026-12-03T09:03:01Z', step: 'heartbeat', outcome: 'waiting', detail: 'until 1796288581' },
+      { at: '2026-12-03T09:03:01Z', step: 'heartbeat', outcome: 'waiting', detail: 'until 1796289481' },
       { at: '2026-12-03T09:04:00Z', step: 'heartbeat', outcome: 'ok', detail: 'version 4.2.1 reported' },
       { at: '2026-12-03T09:05:00Z', step: 'done', outcome: 'succeeded', detail: null },
     ],

@@ -66,7 +66,10 @@ export function DeployDialog({ installation, open, onClose, onStarted }: {
       cancelText={t('common.cancel')}
       confirmLoading={deploy.isPending}
       onOk={() => form.submit()}
-      onCancel={onClose}
+      onCancel={() => {
+        deploy.reset();
+        onClose();
+      }}
       destroyOnHidden
     >
       <Typography.Paragraph>

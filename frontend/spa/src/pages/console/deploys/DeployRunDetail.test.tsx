@@ -63,6 +63,7 @@ describe('a deploy run', () => {
     expect(within(steps).getAllByText('Предварительная проверка')).toHaveLength(2);
     expect(within(steps).getByText('waiting for the agent (cmd_1_preflight)')).toBeTruthy();
     expect(within(steps).getByText('version 4.2.1 reported')).toBeTruthy();
+    expect(within(steps).getByText(/ожидание heartbeat с новой версией до 03\.12\.2026, 12:18 МСК/)).toBeTruthy();
     const log = within(steps).getAllByRole('button', { name: /Вывод агента/ })[0];
     expect(within(steps).queryByText(/password=\[REDACTED\]/)).toBeNull();
     await userEvent.click(log);

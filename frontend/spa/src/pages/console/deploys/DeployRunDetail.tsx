@@ -17,8 +17,17 @@ import { ACTIVE_STATES, installationPath, RunStateTag, runPath, useStepLabel, Ve
 export const POLL_MS = 3000;
 /** Steps whose detail is the agent's output (redacted by the API), shown as a log. */
 const AGENT_STEPS = new Set(['preflight', 'backup', 'deploy', 'rollback']);
-const FAILED = new Set(['failed', 'refused', 'expired']);
+const FAILED = new Set(['failed', 'refused', 'expired', 'rollback_failed']);
 const WAITING = new Set(['sent', 'waiting']);
+
+/** The machine's note while it waits for the heartbeat: `until <epoch seconds>`. */
+const HEARTBEAT_DEADLINE = /^until (\d+)$/;
+
+function stepColor(step: RunStep): string {
+  if (FAILED.has(step.outcome)) return 'red';
+  if (step.outcome === 'rolled_back') return 'orange';
+  return WAITING.has(step.outcome) ? 'blue' : 'green';
+}
 
 type StepStatus = NonNullable<NonNullable<StepsProps['items']>[number]['status']>;
 
@@ -77,7 +86,7 @@ export default function DeployRunDetail() {
       <PageHeader
         title={t(`deploys.run.title.${run.kind}`, { version: run.version })}
         extra={rollbackAllowed && (
-          <Button danger icon={<RollbackOutlined />} onClick={() => setRollingBack(true)}>{t('deploys.run.rollback')}</Button>
+          <Button danger icon={<RollbackOutlined />} onClick={() => { rollback.reset(); setRollingBack(true); }}>{t('deploys.run.rollback')}</Button>
         )}
       >
         <Typography.Text code copyable>{run.id}</Typography.Text>
@@ -108,7 +117,7 @@ export default function DeployRunDetail() {
           items={phasesOf(run).map(({ phase, last, status }) => ({
             key: phase,
             status,
-            title: label({ step: phase, outcome: '' }).step,
+            title: t(`deploys.step.${phase}`),
             content: last ? `${label(last).outcome} · ${dateTime(last.at)}` : undefined,
           }))}
         />
@@ -120,7 +129,7 @@ export default function DeployRunDetail() {
               const { step: stepLabel, outcome } = label(step);
               return {
                 key: index,
-                color: FAILED.has(step.outcome) || step.outcome.includes('fail') ? 'red' : WAITING.has(step.outcome) ? 'blue' : 'green',
+                color: stepColor(step),
                 content: (
                   <>
                     <Typography.Text type="secondary">{dateTime(step.at)}</Typography.Text>
@@ -163,6 +172,11 @@ export default function DeployRunDetail() {
 /** An agent's report as a log folded away (open when it failed); the machine's own notes as a line. */
 function StepDetail({ step }: { step: RunStep }) {
   const { t } = useTranslation();
+  const dateTime = useDateTime();
+  const deadline = step.step === 'heartbeat' && HEARTBEAT_DEADLINE.exec(step.detail ?? '');
+  if (deadline) {
+    return <Typography.Text type="secondary">{t('deploys.run.heartbeatUntil', { time: dateTime(new Date(Number(deadline[1]) * 1000).toISOString()) })}</Typography.Text>;
+  }
   if (!AGENT_STEPS.has(step.step) || WAITING.has(step.outcome)) return <Typography.Text type="secondary">{step.detail}</Typography.Text>;
   return (
     <Collapse
