@@ -12,6 +12,8 @@ export const RUN_STATES = values(schema.deployRunViewStateValues);
 export const deploysKeys = {
   all: ['deploys'] as const,
   releases: (filters: ReleaseFilters) => ['deploys', 'releases', filters] as const,
+  /** One page of releases for the deploy dialog (not the list's paged cache). */
+  releasesOffered: ['deploys', 'releases', 'offered'] as const,
   installations: ['deploys', 'installations'] as const,
   installation: (id: string) => ['deploys', 'installation', id] as const,
   runs: (filters: RunFilters) => ['deploys', 'runs', filters] as const,

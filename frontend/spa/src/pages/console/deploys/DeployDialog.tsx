@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Form, Input, Modal, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { admits, deploysKeys, listReleases, startDeploy, type DeployRun, type Installation } from '../../../api/deploys';
@@ -29,6 +29,7 @@ export function DeployDialog({ installation, open, onClose, onStarted }: {
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
+  const queryClient = useQueryClient();
   const version = Form.useWatch('version', form);
   const license = useQuery({
     queryKey: queryKeys.license(installation.license_id),
@@ -36,7 +37,7 @@ export function DeployDialog({ installation, open, onClose, onStarted }: {
     enabled: open,
   });
   const releases = useQuery({
-    queryKey: deploysKeys.releases({}),
+    queryKey: deploysKeys.releasesOffered,
     queryFn: () => listReleases({}, undefined, RELEASES_OFFERED),
     enabled: open,
   });
@@ -48,8 +49,10 @@ export function DeployDialog({ installation, open, onClose, onStarted }: {
     onError: (error) => {
       if (!isApiError(error)) return;
       // 409 carries no field: a running deploy is what stops this version, so the version field says it.
-      if (error.status === 409) form.setFields([{ name: 'version', errors: [error.detail] }]);
-      else {
+      if (error.status === 409) {
+        form.setFields([{ name: 'version', errors: [error.detail] }]);
+        void queryClient.invalidateQueries({ queryKey: deploysKeys.installation(installation.id) });  // shows the running one
+      } else {
         const fields = (['version', 'reason'] as const).map((name) => ({
           name, errors: error.errors.filter((e) => e.loc === `body.${name}`).map((e) => e.msg),
         }));
