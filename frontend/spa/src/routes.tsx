@@ -43,6 +43,11 @@ const ActsList = lazy(() => import('./pages/console/billing/ActsList'));
 const DunningRuns = lazy(() => import('./pages/console/billing/DunningRuns'));
 const DunningRunDetail = lazy(() => import('./pages/console/billing/DunningRunDetail'));
 const SellerRequisites = lazy(() => import('./pages/console/billing/SellerRequisites'));
+const Releases = lazy(() => import('./pages/console/deploys/Releases'));
+const Installations = lazy(() => import('./pages/console/deploys/Installations'));
+const InstallationDetail = lazy(() => import('./pages/console/deploys/InstallationDetail'));
+const DeployRuns = lazy(() => import('./pages/console/deploys/DeployRuns'));
+const DeployRunDetail = lazy(() => import('./pages/console/deploys/DeployRunDetail'));
 
 const Team = lazy(() => import('./pages/app/Team'));
 const StaffAccess = lazy(() => import('./pages/app/StaffAccess'));
@@ -118,6 +123,12 @@ export const routes: RouteObject[] = [
               { path: 'billing/dunning', element: <DunningRuns /> },
               { path: 'billing/dunning/:runId', element: <DunningRunDetail /> },
               { path: 'billing/seller', element: <SellerRequisites /> },
+              { path: 'deploys', element: <Navigate to="installations" replace /> },
+              { path: 'deploys/releases', element: <Releases /> },
+              { path: 'deploys/installations', element: <Installations /> },
+              { path: 'deploys/installations/:installationId', element: <InstallationDetail /> },
+              { path: 'deploys/runs', element: <DeployRuns /> },
+              { path: 'deploys/runs/:runId', element: <DeployRunDetail /> },
               { path: 'notifications', element: <ConsoleNotifications /> },
               { path: 'customers/:orgId/notifications', element: <CustomerNotifications /> },
               { path: 'profile', element: <Profile area="console" /> },

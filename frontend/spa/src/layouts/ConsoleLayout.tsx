@@ -1,4 +1,4 @@
-import { AppstoreOutlined, AuditOutlined, BarChartOutlined, BellOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, ShopOutlined, TeamOutlined, WalletOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, BarChartOutlined, BellOutlined, CloudServerOutlined, DashboardOutlined, KeyOutlined, MonitorOutlined, SafetyCertificateOutlined, ShopOutlined, TeamOutlined, WalletOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
 import { Shell, type NavItem } from './Shell';
@@ -26,6 +26,16 @@ export default function ConsoleLayout() {
         { path: '/console/billing/providers', icon: null, label: t('billing.nav.providers'), action: 'console.billing.read' },
         { path: '/console/billing/seller', icon: null, label: t('billing.nav.seller'), action: 'console.billing.read' },
         { path: '/console/billing/integrations', icon: null, label: t('billing.nav.integrations'), action: 'console.integrations.read' },
+      ],
+    },
+    {
+      path: '/console/deploys',
+      icon: <CloudServerOutlined />,
+      label: t('deploys.nav.group'),
+      children: [
+        { path: '/console/deploys/installations', icon: null, label: t('deploys.nav.installations'), action: 'console.deploys.read' },
+        { path: '/console/deploys/runs', icon: null, label: t('deploys.nav.runs'), action: 'console.deploys.read' },
+        { path: '/console/deploys/releases', icon: null, label: t('deploys.nav.releases'), action: 'console.deploys.read' },
       ],
     },
     { path: '/console/notifications', icon: <BellOutlined />, label: t('notifications:nav'), action: 'console.notifications.self.read' },
