@@ -1,7 +1,5 @@
-import type { Client } from 'openapi-fetch';
 import { answer, api, type Answer, type Body, type Query } from './client';
 import * as schema from './schema';
-import type { paths } from './schema';
 
 // The enumerations the deploys pages filter by and label, as docs/openapi.json lists them.
 const values = <T>(list: readonly T[]) => list as readonly NonNullable<T>[];
@@ -73,50 +71,13 @@ export function admits(version: string, min: string, max: string | null | undefi
 }
 
 // --- support bundles -------------------------------------------------------------------------------
-// Written against the agreed contract before its routes are in docs/openapi.json (another part builds them):
-// GET /api/console/installations/{id}/support-bundles → a page of bundles; GET …/{bundle_id} → its metadata,
-// a presigned download URL and the archive's file list. When the routes land, these types become the
-// generated ones (Answer<…>) and the cast below goes.
 
-export interface SupportBundle {
-  bundle_id: string;
-  installation_id: string;
-  created_at: string;
-  /** Null while the agent's upload has not arrived. */
-  uploaded_at: string | null;
-  size_bytes: number | null;
-}
-
-export interface SupportBundleFile {
-  path: string;
-  size_bytes: number | null;
-}
-
-export interface SupportBundleDetail extends SupportBundle {
-  /** Presigned GET of the archive; null until uploaded. */
-  download_url: string | null;
-  download_expires_at: string | null;
-  files: SupportBundleFile[];
-}
-
-interface JsonGet<Params, Result> {
-  get: { parameters: { query?: never; header?: never; path: Params; cookie?: never }; requestBody?: never;
-    responses: { 200: { headers: Record<string, unknown>; content: { 'application/json': Result } } } };
-}
-
-interface SupportBundlePaths {
-  '/api/console/installations/{installation_id}/support-bundles':
-    JsonGet<{ installation_id: string }, { items: SupportBundle[]; next_cursor?: string | null }>;
-  '/api/console/installations/{installation_id}/support-bundles/{bundle_id}':
-    JsonGet<{ installation_id: string; bundle_id: string }, SupportBundleDetail>;
-}
-
-// The same client (its transport, CSRF and refresh), typed with the two routes the schema does not list yet.
-const bundlesApi = api as unknown as Client<paths & SupportBundlePaths>;
+export type SupportBundle = Answer<'/api/console/installations/{installation_id}/support-bundles', 'get'>['items'][number];
+export type SupportBundleDetail = Answer<'/api/console/installations/{installation_id}/support-bundles/{bundle_id}', 'get'>;
 
 export const listSupportBundles = (installationId: string) =>
-  answer(bundlesApi.GET('/api/console/installations/{installation_id}/support-bundles', installation(installationId)));
+  answer(api.GET('/api/console/installations/{installation_id}/support-bundles', installation(installationId)));
 export const getSupportBundle = (installationId: string, bundleId: string) =>
-  answer(bundlesApi.GET('/api/console/installations/{installation_id}/support-bundles/{bundle_id}', {
+  answer(api.GET('/api/console/installations/{installation_id}/support-bundles/{bundle_id}', {
     params: { path: { installation_id: installationId, bundle_id: bundleId } },
   }));

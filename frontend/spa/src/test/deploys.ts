@@ -61,10 +61,10 @@ export function succeededRun(overrides: Partial<DeployRun> = {}): DeployRun {
 
 export function supportBundle(overrides: Partial<SupportBundleDetail> = {}): SupportBundleDetail {
   return {
-    bundle_id: BUNDLE_ID, installation_id: INSTALLATION_ID, created_at: '2026-12-03T07:00:00Z',
-    uploaded_at: '2026-12-03T07:00:30Z', size_bytes: 2_500_000,
+    id: BUNDLE_ID, installation_id: INSTALLATION_ID, license_id: 'lic_01JDEMO00000000000000000000', created_at: '2026-12-03T07:00:00Z',
+    size_bytes: 2_500_000, sha256: 'a'.repeat(64), note: 'ticket 42: slow reports', uploaded: true, sha256_matches: true,
     download_url: 'https://bundles.s3.example/bnd_1.tar.gz?X-Amz-Signature=abc', download_expires_at: '2026-12-03T07:15:00Z',
-    files: [{ path: 'logs/backend.log', size_bytes: 120_000 }, { path: 'versions.json', size_bytes: 300 }],
+    files: [{ name: 'logs/backend.log', size: 120_000 }, { name: 'versions.json', size: 300 }], files_truncated: false,
     ...overrides,
   };
 }

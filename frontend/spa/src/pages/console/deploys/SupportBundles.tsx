@@ -37,7 +37,7 @@ export function SupportBundles({ installationId }: { installationId: string }) {
     <>
       <Table<SupportBundle>
         size="small"
-        rowKey="bundle_id"
+        rowKey="id"
         pagination={false}
         loading={bundles.isPending}
         dataSource={bundles.data?.items ?? []}
@@ -45,9 +45,9 @@ export function SupportBundles({ installationId }: { installationId: string }) {
         columns={[
           {
             key: 'created', title: t('deploys.bundles.createdAt'), width: 200,
-            render: (_, b) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpenId(b.bundle_id)}>{dateTime(b.created_at)}</Button>,
+            render: (_, b) => <Button type="link" style={{ padding: 0 }} onClick={() => setOpenId(b.id)}>{dateTime(b.created_at)}</Button>,
           },
-          { key: 'uploaded', title: t('deploys.bundles.uploadedAt'), render: (_, b) => (b.uploaded_at ? dateTime(b.uploaded_at) : t('deploys.bundles.uploading')) },
+          { key: 'note', title: t('deploys.bundles.note'), render: (_, b) => b.note ?? '—' },
           { key: 'size', title: t('deploys.bundles.size'), width: 120, render: (_, b) => size(b.size_bytes) },
         ]}
       />
@@ -74,9 +74,13 @@ function BundleDetail({ installationId, bundleId }: { installationId: string; bu
   return (
     <>
       <Descriptions size="small" column={1} style={{ marginBottom: 16 }}>
-        <Descriptions.Item label={t('deploys.bundles.id')}><Typography.Text code copyable>{detail.bundle_id}</Typography.Text></Descriptions.Item>
+        <Descriptions.Item label={t('deploys.bundles.id')}><Typography.Text code copyable>{detail.id}</Typography.Text></Descriptions.Item>
         <Descriptions.Item label={t('deploys.bundles.createdAt')}>{dateTime(detail.created_at)}</Descriptions.Item>
-        <Descriptions.Item label={t('deploys.bundles.uploadedAt')}>{detail.uploaded_at ? dateTime(detail.uploaded_at) : t('deploys.bundles.uploading')}</Descriptions.Item>
+        <Descriptions.Item label={t('deploys.bundles.uploadedAt')}>
+          {!detail.uploaded ? t('deploys.bundles.uploading') : detail.sha256_matches ? t('deploys.bundles.checksumOk') : (
+            <Typography.Text type="danger">{t('deploys.bundles.checksumBad')}</Typography.Text>)}
+        </Descriptions.Item>
+        {detail.note && <Descriptions.Item label={t('deploys.bundles.note')}>{detail.note}</Descriptions.Item>}
         <Descriptions.Item label={t('deploys.bundles.size')}>{size(detail.size_bytes)}</Descriptions.Item>
         <Descriptions.Item label={t('deploys.bundles.linkExpires')}>{dateTime(detail.download_expires_at)}</Descriptions.Item>
       </Descriptions>
@@ -87,13 +91,13 @@ function BundleDetail({ installationId, bundleId }: { installationId: string; bu
       )}
       <Table
         size="small"
-        rowKey="path"
+        rowKey="name"
         pagination={false}
-        dataSource={detail.files}
+        dataSource={detail.files ?? []}
         locale={{ emptyText: t('deploys.bundles.noFiles') }}
         columns={[
-          { key: 'path', title: t('deploys.bundles.file'), render: (_, f) => <Typography.Text code style={{ wordBreak: 'break-all' }}>{f.path}</Typography.Text> },
-          { key: 'size', title: t('deploys.bundles.size'), width: 120, render: (_, f) => size(f.size_bytes) },
+          { key: 'path', title: t('deploys.bundles.file'), render: (_, f) => <Typography.Text code style={{ wordBreak: 'break-all' }}>{f.name}</Typography.Text> },
+          { key: 'size', title: t('deploys.bundles.size'), width: 120, render: (_, f) => size(f.size) },
         ]}
       />
     </>
