@@ -20,6 +20,7 @@ from tessera.core.settings import get_settings
 from tessera.core.spreadsheet import defuse
 from tessera.reporting import repository, service
 from tessera.reporting.aggregation import MOSCOW
+from tessera.reporting.models import LeadExportFilters
 from tessera.reporting.records import ExportJobRecord
 from tessera.workspaces import leads
 from tessera.workspaces.models import LeadView
@@ -51,10 +52,7 @@ def lead_row(lead: LeadView) -> Row:
 
 
 def _lead_batches(job: ExportJobRecord) -> Iterator[list[Row]]:
-    filters = dict(job.filters or {})
-    for bound in ("created_after", "created_before"):
-        if filters.get(bound):
-            filters[bound] = datetime.fromisoformat(filters[bound])
+    filters = LeadExportFilters.model_validate(job.filters or {}).model_dump(exclude_none=True)
     for batch in leads.export_batches(job.org_id, job.workspace_id, batch_size=BATCH, **filters):
         yield [lead_row(lead) for lead in batch]
 
