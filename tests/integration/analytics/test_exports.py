@@ -59,7 +59,7 @@ def test_a_csv_export_of_the_filtered_leads_downloads_through_a_presigned_url(re
     text = _download(done["download_url"]).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert rows[0][:3] == ["ID", "Создана (МСК)", "Статус"]
+    assert rows[0][:3] == ["Заявка", "Создана (МСК)", "Статус"]
     assert [r[0] for r in rows[1:]] == [third, second, first]  # newest first, as the list
     assert rows[2][4] == "'=HYPERLINK(\"x\")"  # a formula is defused
     assert rows[3][2] == "связались" and rows[3][1] == "2026-03-02 12:00:00"  # Moscow time
@@ -81,7 +81,7 @@ def test_xlsx_and_the_dashboard_export(reporting: dict[str, Any]) -> None:  # no
     done = _finished(reporting, reporting["owner"].post(f"{reporting['path']}/leads/exports", {"format": "xlsx"}))
     sheet = load_workbook(io.BytesIO(_download(done["download_url"])), read_only=True).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "ID" and [row[4] for row in values[1:]] == ["Мария", "Иван"]
+    assert values[0][0] == "Заявка" and [row[4] for row in values[1:]] == ["Мария", "Иван"]
 
     day = T0.date().isoformat()
     started = reporting["owner"].post(f"{reporting['path']}/analytics/exports",

@@ -31,7 +31,8 @@ TRANSFER = TransferConfig(multipart_threshold=PART_BYTES, multipart_chunksize=PA
 TRANSFER.max_in_memory_upload_chunks = 2  # s3transfer's own setting (10 by default), not in boto3's signature
 BATCH = 1000
 
-LEAD_HEADER = ("ID", "Создана (МСК)", "Статус", "Канал", "Имя", "Телефон", "E-mail", "Сообщение", "Страница",
+# not "ID" first: Excel takes a file that starts so for SYLK
+LEAD_HEADER = ("Заявка", "Создана (МСК)", "Статус", "Канал", "Имя", "Телефон", "E-mail", "Сообщение", "Страница",
                "utm_source", "utm_medium", "utm_campaign", "Скрыта сверх лимита тарифа")
 STATUS_RU = {"new": "новая", "contacted": "связались", "booked": "запись", "lost": "потеряна"}
 DAY_HEADER = ("Дата", "Заявки", "Связались", "Записи", "Потеряны", "Конверсия, %")
