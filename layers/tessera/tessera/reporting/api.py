@@ -10,7 +10,7 @@ from tessera.core.http import Path, Query, Response, Router
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import current, guard
 from tessera.reporting import service
-from tessera.reporting.models import AlertSettings, AnalyticsExportCreate, Dashboard, ExportView, LeadExportCreate
+from tessera.reporting.models import AlertSettings, AnalyticsExportCreate, ExportView, LeadExportCreate, LeadsDashboard
 from tessera.workspaces.models import WORKSPACE_ID
 from tessera.workspaces.service import Actor
 
@@ -31,7 +31,8 @@ def _actor() -> Actor:
 @router.get(f"{ONE}/analytics", tags=["analytics"],
             summary="The dashboard: totals, conversion, time to first contact, channels, funnel, days (Moscow)")
 @guard(router, "app.analytics.read")
-def dashboard(org_id: ORG_ID, workspace_id: WS_ID, date_from: DATE_FROM = None, date_to: DATE_TO = None) -> Dashboard:
+def dashboard(org_id: ORG_ID, workspace_id: WS_ID, date_from: DATE_FROM = None,
+              date_to: DATE_TO = None) -> LeadsDashboard:
     return service.dashboard(org_id, workspace_id, date_from, date_to)
 
 

@@ -18,7 +18,7 @@ from tessera.identity.team import owner_emails
 from tessera.notify.service import Notice, dispatch
 from tessera.reporting import repository, service
 from tessera.reporting.aggregation import local_day
-from tessera.reporting.models import AlertSettings, Dashboard
+from tessera.reporting.models import AlertSettings, LeadsDashboard
 from tessera.reporting.records import RegistryRecord
 from tessera.workspaces import service as workspaces
 
@@ -32,7 +32,7 @@ class DigestRun:
     failed: int = 0
 
 
-def _context(workspace_name: str, board: Dashboard) -> dict[str, Any]:
+def _context(workspace_name: str, board: LeadsDashboard) -> dict[str, Any]:
     totals = board.totals
     return {"workspace": workspace_name, "from": board.date_from.isoformat(), "to": board.date_to.isoformat(),
             "leads": totals.leads, "contacted": totals.contacted, "booked": totals.booked, "lost": totals.lost,
@@ -44,7 +44,7 @@ def _context(workspace_name: str, board: Dashboard) -> dict[str, Any]:
             "link": web_url(f"/app/analytics?workspace={board.workspace_id}")}
 
 
-def alerts_due(settings: AlertSettings, last_lead_at: datetime | None, week: Dashboard, today: date) -> list[str]:
+def alerts_due(settings: AlertSettings, last_lead_at: datetime | None, week: LeadsDashboard, today: date) -> list[str]:
     """The alerts whose condition holds today: `no_leads` and/or `low_conversion`."""
     due = []
     if settings.no_leads_days and last_lead_at is not None \

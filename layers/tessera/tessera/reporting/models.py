@@ -43,7 +43,7 @@ class DayStats(Counts):
     date: date
 
 
-class Dashboard(BaseModel):
+class LeadsDashboard(BaseModel):
     workspace_id: str
     date_from: date = Field(serialization_alias="from")
     date_to: date = Field(serialization_alias="to")

@@ -23,11 +23,11 @@ from tessera.reporting.models import (
     AnalyticsExportCreate,
     ChannelStats,
     Counts,
-    Dashboard,
     DayStats,
     ExportView,
     FunnelStage,
     LeadExportCreate,
+    LeadsDashboard,
     Totals,
 )
 from tessera.reporting.records import AlertSettingsRecord, DayCounterRecord, ExportJobRecord
@@ -86,7 +86,7 @@ def _counts(rows: Iterable[DayCounterRecord]) -> dict[str, int]:
     return total
 
 
-def summarize(workspace_id: str, rows: list[DayCounterRecord], first: date, last: date) -> Dashboard:
+def summarize(workspace_id: str, rows: list[DayCounterRecord], first: date, last: date) -> LeadsDashboard:
     """The dashboard of these counter rows (every channel of every day in the range)."""
     total = _counts(rows)
     counts = {name: total[name] for name in Counts.model_fields}
@@ -112,11 +112,11 @@ def summarize(workspace_id: str, rows: list[DayCounterRecord], first: date, last
         day = first + timedelta(days=offset)
         of_day = _counts(by_day.get(day.isoformat(), []))
         daily.append(DayStats(date=day, **{name: of_day[name] for name in Counts.model_fields}))
-    return Dashboard(workspace_id=workspace_id, date_from=first, date_to=last, timezone=str(MOSCOW), totals=totals,
+    return LeadsDashboard(workspace_id=workspace_id, date_from=first, date_to=last, timezone=str(MOSCOW), totals=totals,
                      by_channel=by_channel, funnel=funnel, daily=daily)
 
 
-def dashboard(org_id: str, workspace_id: str, date_from: date | None, date_to: date | None) -> Dashboard:
+def dashboard(org_id: str, workspace_id: str, date_from: date | None, date_to: date | None) -> LeadsDashboard:
     first, last = date_range(date_from, date_to)
     workspaces.get_workspace(org_id, workspace_id)  # another organization's: 404
     return summarize(workspace_id, repository.days(workspace_id, first, last), first, last)
