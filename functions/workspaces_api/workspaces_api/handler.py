@@ -1,4 +1,5 @@
-"""/api/app/orgs/{org_id}/workspaces/*: Fast Lead workspaces, their widget and leads (customers)."""
+"""/api/app/orgs/{org_id}/workspaces/*: Fast Lead workspaces, their widget, leads, channels and Cal.com
+(customers); /api/webhooks/calcom/{workspace_id}: Cal.com's signed booking webhooks."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from tessera.core.http import make_resolver
 from tessera.core.observability import lambda_entry
 from tessera.identity import messages  # noqa: F401  (localized problems)
 from tessera.workspaces.api import router
+from tessera.workspaces.channels.api import router as channels_router
+from tessera.workspaces.channels.webhook_api import router as calcom_webhook_router
 from tessera.workspaces.leads_api import router as leads_router
 
 app = make_resolver()
 app.include_router(router)
 app.include_router(leads_router)
+app.include_router(channels_router)
+app.include_router(calcom_webhook_router)
 
 
 @lambda_entry()

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import boto3
 
+from localcloud.channel_fakes import PREFIXES as PROVIDER_PREFIXES
+from localcloud.channel_fakes import FakeProviders
 from localcloud.chat_fake import FakeChats
 from localcloud.oidc_fake import FakeOidcProvider
 from localcloud.payments_sandbox import PaymentsSandbox
@@ -77,6 +79,7 @@ class LocalPages:
         self.totp_accounts: dict[str, str] = {}  # demo account -> TOTP secret, filled by the demo seed
         self.oidc = FakeOidcProvider()
         self.chats = FakeChats(clock.now)  # Telegram Bot API and Slack webhooks, called by functions
+        self.providers = FakeProviders(clock.now)  # Fast Lead channels' SMS, WhatsApp, MAX and Cal.com APIs
         self.payments = PaymentsSandbox()  # ЮKassa's API (functions) and its checkout page (the browser)
 
     def _client(self, service: str) -> Any:
@@ -91,6 +94,10 @@ class LocalPages:
             return self.oidc.handle(method, path, query, headers, body)
         if path.startswith(("/_local/telegram/", "/_local/slack/")):  # called by functions, like the providers
             return self.chats.handle(method, path, body)
+        if path.startswith(PROVIDER_PREFIXES):  # the Fast Lead channels' adapters, like the providers
+            return self.providers.handle(method, path, query, headers, body)
+        if path == "/_local/providers":  # what they sent, for tests and people (JSON)
+            return self._json({"messages": list(reversed(self.providers.sent))})
         if path.startswith(("/_local/yookassa/", "/_local/tbank/")):  # the adapters' calls, the checkout pages
             return self.payments.handle(method, path, headers, body)
         try:

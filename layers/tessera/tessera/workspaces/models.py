@@ -318,7 +318,7 @@ class LeadView(BaseModel):
 
 class LeadEventView(BaseModel):
     at: datetime
-    kind: Literal["form", "status"]
+    kind: Literal["form", "status", "message", "booking"]
     actor: str | None = Field(description="who: a user id, or null for the visitor")
     data: dict[str, Any]
 

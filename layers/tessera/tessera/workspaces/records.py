@@ -15,6 +15,11 @@
 | leads of an organization in a month (the plan's monthly limit) | `ORG#<org_id>` | `LEADS#<YYYY-MM>` |
 | the widgets that allow an origin (the CORS preflight carries no widget id) | `ORIGIN#<origin>` | `ORIGIN` |
 | a rate-limit window (TTL) | `RATE#<ip\\|widget>#<key>#<window start>` | `RATE` |
+| a connected channel (one per kind), credentials envelope-encrypted | `WS#<workspace_id>` | `CHANNEL#<kind>` |
+| the Cal.com connection: API key and webhook secret, encrypted | `WS#<workspace_id>` | `CALCOM` |
+| an operator's reply by its client id (idempotency) | `WS#<workspace_id>` | `MSG#<client_id>` |
+| a Cal.com delivery applied (uid + trigger) | `WS#<workspace_id>` | `CALBOOK#<uid>#<trigger>` |
+| a lead by e-mail or phone (Cal.com bookings) | `WS#<workspace_id>` | `CONTACT#<email\\|phone>#<value>` |
 
 Lead ids are ULIDs, so a workspace's leads are in time order in its partition and a date range is a
 key condition on their time prefix. GSI `by_status` (status_key `WS#<workspace_id>#<status>`, lead_key
@@ -148,6 +153,8 @@ class LeadRecord(BaseRecord):
     utm = JSONAttribute(default=dict)
     locale = UnicodeAttribute(null=True)
     search_text = UnicodeAttribute(null=True)  # name, phone, e-mail and message in lower case: the list's search
+    first_contact_at = UTCDateTimeAttribute(null=True)  # the first reply through a channel (analytics)
+    first_contact_seconds = NumberAttribute(null=True)  # from the lead's creation to that reply
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     status_key = UnicodeAttribute()
@@ -159,7 +166,64 @@ class LeadRecord(BaseRecord):
 class LeadEventRecord(BaseRecord):
     Meta = META
     lead_id = UnicodeAttribute()
-    kind = UnicodeAttribute()  # form | status
+    kind = UnicodeAttribute()  # form | status | message | booking
     at = UTCDateTimeAttribute()
     actor = UnicodeAttribute(null=True)
     data = JSONAttribute(default=dict)
+
+
+class ChannelRecord(BaseRecord):
+    """Credentials are one sealed JSON object (tessera.core.crypto; context: workspace and kind)."""
+
+    Meta = META
+    workspace_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    name = UnicodeAttribute()
+    status = UnicodeAttribute()  # active | failed
+    notify_new_leads = BooleanAttribute(default=True)
+    settings = JSONAttribute(default=dict)
+    credentials_sealed = UnicodeAttribute(null=True)  # none for e-mail: SES is the platform's
+    credentials_hint = JSONAttribute(default=dict)
+    account = UnicodeAttribute(null=True)
+    last_tested_at = UTCDateTimeAttribute(null=True)
+    last_error = JSONAttribute(null=True)  # {reason, detail}
+    connected_at = UTCDateTimeAttribute()
+    connected_by = UnicodeAttribute()
+    row_version = VersionAttribute()
+
+
+class CalcomRecord(BaseRecord):
+    Meta = META
+    workspace_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    api_key_sealed = UnicodeAttribute()
+    api_key_hint = UnicodeAttribute()
+    webhook_secret_sealed = UnicodeAttribute()
+    connected_at = UTCDateTimeAttribute()
+    connected_by = UnicodeAttribute()
+
+
+class OutgoingMessageRecord(BaseRecord):
+    """Claimed before the send (state `sending`), completed with the timeline event after it."""
+
+    Meta = META
+    lead_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    state = UnicodeAttribute()  # sending | sent
+    to = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    provider_message_id = UnicodeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute()  # the claim's time while `sending`: a stale claim may be taken again
+    sent_by = UnicodeAttribute()
+
+
+class BookingMarkerRecord(BaseRecord):
+    Meta = META
+    lead_id = UnicodeAttribute(null=True)
+    received_at = UTCDateTimeAttribute()
+
+
+class ContactRecord(BaseRecord):
+    Meta = META
+    lead_id = UnicodeAttribute()
