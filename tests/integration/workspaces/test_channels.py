@@ -119,20 +119,28 @@ def test_bad_input_names_the_field_and_a_refused_key_stores_nothing(world: dict[
     assert outside.providers.messages() == []
 
 
-def test_a_failing_test_disables_the_channel_until_a_test_passes(world: dict[str, Any], outside: Outside) -> None:
-    assert _connect(world, TWILIO).status == 201
+def test_a_failing_test_disables_the_channel_until_a_test_passes(live: dict[str, Any],  # noqa: F811
+                                                                 outside: Outside) -> None:
+    assert _connect(live, TWILIO).status == 201
     outside.outage.add("twilio")
-    failed = world["owner"].call("POST", f"{world['path']}/channels/twilio/test", {},
-                                 headers={"accept-language": "ru"})
+    failed = live["owner"].call("POST", f"{live['path']}/channels/twilio/test", {},
+                                headers={"accept-language": "ru"})
     assert failed.status == 200 and failed.body["status"] == "failed"
     assert failed.body["last_error"]["reason"] == "unavailable"
     assert failed.body["last_error"]["message"] == "Twilio сейчас недоступен. Попробуйте ещё раз через минуту."
     outside.outage.clear()
-    passed = world["owner"].post(f"{world['path']}/channels/twilio/test", {"text": "Проверка"})
+    lead_id = _lead_id(live)
+    reply = {"channel": "twilio", "text": "Здравствуйте", "client_id": str(uuid.uuid4())}
+    off = live["owner"].post(f"{live['path']}/leads/{lead_id}/messages", reply)
+    assert off.status == 409 and off.code == "channel-failed"
+    _stream_insert(live, lead_id)  # a failed channel is not told of new leads either
+    assert len(outside.providers.messages("twilio")) == 1  # its first test only
+    passed = live["owner"].post(f"{live['path']}/channels/twilio/test", {"text": "Проверка"})
     assert passed.status == 200 and passed.body["status"] == "active" and passed.body["last_error"] is None
     assert outside.providers.messages("twilio")[-1]["text"] == "Проверка"
-    assert world["owner"].call("DELETE", f"{world['path']}/channels/twilio").status == 204
-    assert _raw_item(world, "CHANNEL#twilio") is None
+    assert live["owner"].post(f"{live['path']}/leads/{lead_id}/messages", reply).status == 201
+    assert live["owner"].call("DELETE", f"{live['path']}/channels/twilio").status == 204
+    assert _raw_item(live, "CHANNEL#twilio") is None
 
 
 def _lead_id(live: dict[str, Any], **changes: Any) -> str:  # noqa: F811
@@ -155,7 +163,7 @@ def test_a_reply_goes_to_the_lead_once_and_marks_it_contacted(live: dict[str, An
     assert again.status == 200 and again.body["provider_message_id"] == first.body["provider_message_id"]
     assert [m["to"] for m in outside.providers.messages("smsc")] == ["+79160000001", "+79991234567"]
     detail = live["owner"].get(f"{live['path']}/leads/{lead_id}").body
-    assert detail["status"] == "contacted"
+    assert detail["status"] == "contacted" and detail["first_contact_at"].startswith("2026-03-02T09:05:00")
     assert [(e["kind"], e["data"].get("to")) for e in detail["timeline"]] == [
         ("form", None), ("message", "+79991234567"), ("status", "contacted")]
     from tessera.workspaces import repository
@@ -240,6 +248,10 @@ def test_calcom_bookings_mark_the_lead_booked_once_and_forgeries_change_nothing(
     assert unsigned.status == 401
     assert live["owner"].get(f"{live['path']}/leads/{lead_id}").body["status"] == "new"
 
+    no_uid = _deliver(live["workspace_id"], {"triggerEvent": "BOOKING_CREATED", "payload": {"title": "x"}}, secret)
+    assert no_uid.status == 400 and no_uid.code == "calcom-payload-invalid"
+    ping = _deliver(live["workspace_id"], {"triggerEvent": "PING", "payload": {}}, secret)
+    assert ping.status == 200 and ping.body["lead_id"] is None
     booked = _deliver(live["workspace_id"], _booking("b-1"), secret)
     assert booked.status == 200 and booked.body == {"received": True, "lead_id": lead_id, "duplicate": False}
     replayed = _deliver(live["workspace_id"], _booking("b-1"), secret)
@@ -290,3 +302,20 @@ def test_every_route_checks_the_tenant_and_the_role(live: dict[str, Any], outsid
         else:
             assert analyst.status != 403 and operator.status != 403
     assert outside.telegram() == [] and outside.providers.messages() == []
+
+
+def test_an_email_channel_sends_through_ses(live: dict[str, Any], outside: Outside) -> None:  # noqa: F811
+    from moto.ses.models import ses_backends
+
+    email = {"type": "email", "settings": {"notify_email": "manager@okna.example.ru", "sender_name": "Окна Москва",
+                                           "subject": "Заявка с сайта"}}
+    connected = _connect(live, email)
+    assert connected.status == 201, connected.body
+    assert connected.body["credentials_hint"] == {}
+    lead_id = _lead_id(live, email="client@example.ru")
+    body = {"channel": "email", "text": "Здравствуйте! Пришлём расчёт сегодня.", "client_id": str(uuid.uuid4())}
+    assert live["owner"].post(f"{live['path']}/leads/{lead_id}/messages", body).status == 201
+    sent = ses_backends["123456789012"]["eu-central-1"].sent_messages
+    assert [list(m.destinations["ToAddresses"]) for m in sent[-2:]] == [["manager@okna.example.ru"],
+                                                                        ["client@example.ru"]]
+    assert sent[-1].body == "Здравствуйте! Пришлём расчёт сегодня." and sent[-1].subject == "Заявка с сайта"

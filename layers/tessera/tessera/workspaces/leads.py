@@ -66,7 +66,7 @@ def lead_view(record: LeadRecord, opened: AbstractSet[str] = frozenset()) -> Lea
                     name=None if hidden else record.name, phone=None if hidden else record.phone,
                     email=None if hidden else record.email, message=None if hidden else record.message,
                     page_url=record.page_url, utm=dict(record.utm or {}), created_at=record.created_at,
-                    updated_at=record.updated_at)
+                    updated_at=record.updated_at, first_contact_at=record.first_contact_at)
 
 
 def _id_bound(moment: datetime | None, end: bool) -> str:

@@ -314,6 +314,7 @@ class LeadView(BaseModel):
     utm: dict[str, str]
     created_at: datetime
     updated_at: datetime
+    first_contact_at: datetime | None = Field(None, description="the first reply through a channel")
 
 
 class LeadEventView(BaseModel):

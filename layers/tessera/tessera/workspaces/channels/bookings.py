@@ -165,10 +165,8 @@ def handle_webhook(workspace_id: str, raw: bytes, signature: str | None) -> Calc
     if trigger not in calcom.TRIGGERS:
         return CalcomAck()  # PING and the triggers we do not use: acknowledged, nothing to do
     payload = delivery.get("payload")
-    uid = payload.get("uid") if isinstance(payload, dict) else None
-    if not isinstance(uid, str) or not uid or len(uid) > 200:
+    if not isinstance(payload, dict) or not isinstance(uid := payload.get("uid"), str) or not 0 < len(uid) <= 200:
         raise BadRequest("The Cal.com webhook lacks payload.uid.", code="calcom-payload-invalid", field="payload.uid")
-    assert isinstance(payload, dict)
     if (done := repository.find_booking_marker(workspace_id, uid, trigger)) is not None:
         return CalcomAck(lead_id=done.lead_id, duplicate=True)
     lead = _find_lead(workspace_id, payload)
