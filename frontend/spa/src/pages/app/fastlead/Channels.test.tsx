@@ -1,11 +1,13 @@
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Channel } from '../../../api/fastleadChannels';
+import { CHANNEL_FORMS, CHANNEL_KINDS, type Channel } from '../../../api/fastleadChannels';
+import ru from '../../../i18n/ru.json';
 import { customerMe } from '../../../test/appBilling';
 import { workspace, WS, WS_BASE } from '../../../test/fastlead';
 import { channel, CHANNELS, renderChannelPages, TWILIO_REFUSAL } from '../../../test/fastleadChannels';
 import { json, problem, stubFetch, type Call } from '../../../test/fetch';
+import { flatten } from '../../../test/i18nNamespace';
 
 vi.setConfig({ testTimeout: 30_000 });
 configure({ asyncUtilTimeout: 10_000 });
@@ -165,12 +167,22 @@ describe('the channels tab', () => {
     ]);
   });
 
-  it('lets operators and analysts read only', async () => {
+  it.each(['operator', 'analyst'])('lets an %s read only', async (role) => {
     backend([channel({ status: 'failed', last_error: TWILIO_REFUSAL })]);
-    renderChannelPages(customerMe('operator'), PATH);
+    renderChannelPages(customerMe(role), PATH);
     const twilio = await card('SMS (Twilio)');
     expect(twilio.getByText(TWILIO_REFUSAL.message)).toBeTruthy();
     expect(twilio.getByRole('switch').hasAttribute('disabled')).toBe(true);
     expect(screen.queryByRole('button', { name: /Подключить|Проверить подключение|Отключить/ })).toBeNull();
+  });
+
+  it('has a name, a description, a how-to and a label of every field for each kind the API connects', () => {
+    const keys = flatten(ru.fastlead.channels);
+    const wanted = CHANNEL_KINDS.flatMap((kind) => [
+      `kinds.${kind}`, `about.${kind}`, `howTo.${kind}`,
+      ...CHANNEL_FORMS[kind].credentials.map((name) => `fields.${name}`),
+      ...CHANNEL_FORMS[kind].settings.map((field) => `fields.${field.name}`),
+    ]);
+    expect(wanted.filter((key) => !keys.has(key))).toEqual([]);
   });
 });
