@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Col, Descriptions, Flex, Popconfirm, Row, Swi
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
-  CHANNEL_KINDS, channelKeys, disconnectChannel, listChannels, setChannelNotifies, testChannel, type Channel, type ChannelKind,
+  CHANNEL_KINDS, channelKeys, disconnectChannel, listChannels, setChannelNotifies, testChannel, type Channel, type ChannelKind, type ChannelList,
 } from '../../../api/fastleadChannels';
 import { ErrorState, settled, useShowError } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
@@ -89,7 +89,7 @@ function ConnectedChannel({ channel, manage }: { channel: Channel; manage: boole
   const queryClient = useQueryClient();
   const key = channelKeys.channels(orgId, workspace.id);
   const title = t(`fastlead.channels.kinds.${channel.type}`);
-  const replace = (changed: Channel) => queryClient.setQueryData<{ items: Channel[] }>(key, (list) => list && {
+  const replace = (changed: Channel) => queryClient.setQueryData<ChannelList>(key, (list) => list && {
     items: list.items.map((item) => (item.type === changed.type ? changed : item)),
   });
 
