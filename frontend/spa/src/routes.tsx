@@ -63,6 +63,8 @@ const FastleadLeads = lazy(() => import('./pages/app/fastlead/LeadsList'));
 const FastleadLead = lazy(() => import('./pages/app/fastlead/LeadCard'));
 const FastleadWidget = lazy(() => import('./pages/app/fastlead/WidgetConfigurator'));
 const FastleadSettings = lazy(() => import('./pages/app/fastlead/WorkspaceSettings'));
+const FastleadChannels = lazy(() => import('./pages/app/fastlead/Channels'));
+const FastleadCalendar = lazy(() => import('./pages/app/fastlead/Calendar'));
 
 /** Pages reachable without a session, the same in both areas (sign-up and confirmation: app only). */
 function publicPages(area: Area): RouteObject {
@@ -161,6 +163,8 @@ export const routes: RouteObject[] = [
                   { path: 'leads', element: <FastleadLeads /> },
                   { path: 'leads/:leadId', element: <FastleadLead /> },
                   { path: 'widget', element: <FastleadWidget /> },
+                  { path: 'channels', element: <FastleadChannels /> },
+                  { path: 'calendar', element: <FastleadCalendar /> },
                   { path: 'settings', element: <FastleadSettings /> },
                 ],
               },

@@ -11,6 +11,7 @@ import { ErrorState, useShowError } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
 import { useDateTime } from '../../../lib/format';
 import { useCan } from '../../../lib/permissions';
+import { LeadReply } from './LeadReply';
 import { contactOf } from './LeadsList';
 import { ChannelTag, StatusTag, UpgradeHint, useMemberNames } from './shared';
 import { useWorkspace } from './WorkspaceLayout';
@@ -100,9 +101,12 @@ function LeadView({ lead, back }: { lead: LeadDetail; back: ReactNode }) {
           </Card>
         </Col>
         <Col xs={24} lg={10}>
-          <Card title={t('fastlead.lead.timeline')}>
-            <LeadTimeline events={lead.timeline} orgId={orgId} />
-          </Card>
+          <Flex vertical gap={16}>
+            {mayMove && <LeadReply lead={lead} />}
+            <Card title={t('fastlead.lead.timeline')}>
+              <LeadTimeline events={lead.timeline} orgId={orgId} />
+            </Card>
+          </Flex>
         </Col>
       </Row>
       {moving && <StatusDialog lead={lead} status={moving} onClose={() => setMoving(null)} />}
@@ -115,24 +119,37 @@ function LeadTimeline({ events, orgId }: { events: LeadEvent[]; orgId: string })
   const dateTime = useDateTime();
   const names = useMemberNames(orgId);
   const status = (value: unknown) => t(`fastlead.status.${String(value)}`, { defaultValue: String(value) });
+  const eventTitle = (event: LeadEvent) => {
+    const { data } = event;
+    switch (event.kind) {
+      case 'form': return t('fastlead.lead.event.form');
+      case 'message': return t('fastlead.channels.reply.event', {
+        channel: t(`fastlead.channels.kinds.${String(data.channel)}`, { defaultValue: String(data.channel) }), to: String(data.to ?? ''),
+      });
+      case 'booking': return t(`fastlead.channels.calendar.event.${String(data.trigger)}`, {
+        title: String(data.title ?? data.uid ?? ''), defaultValue: String(data.trigger),
+      });
+      default: return t('fastlead.lead.event.status', { from: status(data.from), to: status(data.to) });
+    }
+  };
+  // what was said: a status change's note, a reply's text, a booking's time
+  const eventText = ({ kind, data }: LeadEvent): string | null => {
+    const text = kind === 'status' ? data.note : kind === 'message' ? data.text : null;
+    if (typeof text === 'string') return text;
+    return kind === 'booking' && typeof data.start === 'string' ? dateTime(data.start) : null;
+  };
   return (
     <Timeline
       items={events.map((event) => ({
         key: `${event.at}-${event.kind}`,
         content: (
           <Flex vertical>
-            <Typography.Text strong>
-              {event.kind === 'form'
-                ? t('fastlead.lead.event.form')
-                : t('fastlead.lead.event.status', { from: status(event.data.from), to: status(event.data.to) })}
-            </Typography.Text>
-            {event.kind === 'status' && typeof event.data.note === 'string' && event.data.note && (
-              <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{event.data.note}</Typography.Text>
-            )}
+            <Typography.Text strong>{eventTitle(event)}</Typography.Text>
+            {eventText(event) && <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{eventText(event)}</Typography.Text>}
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {dateTime(event.at)}
               {' · '}
-              {event.actor ? names.get(event.actor) ?? event.actor : t('fastlead.lead.visitor')}
+              {event.actor === 'calcom' ? 'Cal.com' : event.actor ? names.get(event.actor) ?? event.actor : t('fastlead.lead.visitor')}
             </Typography.Text>
           </Flex>
         ),

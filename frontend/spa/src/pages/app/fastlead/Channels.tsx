@@ -1,0 +1,165 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Col, Descriptions, Flex, Popconfirm, Row, Switch, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  CHANNEL_KINDS, channelKeys, disconnectChannel, listChannels, setChannelNotifies, testChannel, type Channel, type ChannelKind, type ChannelList,
+} from '../../../api/fastleadChannels';
+import { ErrorState, settled, useShowError } from '../../../components/errors';
+import { PageSpin } from '../../../components/PageSpin';
+import { useDateTime } from '../../../lib/format';
+import { useCan } from '../../../lib/permissions';
+import { ChannelConnectDialog } from './ChannelConnect';
+import { useWorkspace } from './WorkspaceLayout';
+
+/**
+ * «Каналы»: every kind the API connects, each connected (with its status, the last test and the
+ * provider's error), failed or not connected; owners and admins connect, test, choose which tell of
+ * new leads and disconnect; everyone else reads.
+ */
+export default function Channels() {
+  const { t } = useTranslation();
+  const { orgId, workspace } = useWorkspace();
+  const manage = useCan()('app.workspaces.update') && workspace.status === 'active';
+  const [connecting, setConnecting] = useState<ChannelKind | null>(null);
+  const channels = useQuery({
+    queryKey: channelKeys.channels(orgId, workspace.id),
+    queryFn: () => listChannels(orgId, workspace.id),
+  });
+  if (channels.isPending) return <PageSpin />;
+  if (channels.isError) return <ErrorState error={channels.error} onRetry={() => void channels.refetch()} />;
+
+  const byKind = new Map(channels.data.items.map((channel) => [channel.type, channel]));
+  return (
+    <Flex vertical gap={16}>
+      <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t('fastlead.channels.intro')}</Typography.Paragraph>
+      {byKind.size === 0 && (
+        <Alert
+          type="info"
+          showIcon
+          title={t('fastlead.channels.empty')}
+          description={manage ? t('fastlead.channels.emptyManage') : t('fastlead.channels.emptyAsk')}
+        />
+      )}
+      <Row gutter={[16, 16]}>
+        {CHANNEL_KINDS.map((kind) => (
+          <Col key={kind} xs={24} md={12} xl={8}>
+            <ChannelCard kind={kind} channel={byKind.get(kind)} manage={manage} onConnect={() => setConnecting(kind)} />
+          </Col>
+        ))}
+      </Row>
+      {connecting && <ChannelConnectDialog kind={connecting} onClose={() => setConnecting(null)} />}
+    </Flex>
+  );
+}
+
+export function ChannelStatus({ channel }: { channel: Channel | undefined }) {
+  const { t } = useTranslation();
+  if (!channel) return <Tag>{t('fastlead.channels.status.off')}</Tag>;
+  return channel.status === 'active'
+    ? <Tag color="green">{t('fastlead.channels.status.active')}</Tag>
+    : <Tag color="red">{t('fastlead.channels.status.failed')}</Tag>;
+}
+
+function ChannelCard({ kind, channel, manage, onConnect }: {
+  kind: ChannelKind; channel: Channel | undefined; manage: boolean; onConnect: () => void;
+}) {
+  const { t } = useTranslation();
+  const title = t(`fastlead.channels.kinds.${kind}`);
+  return (
+    <Card title={title} extra={<ChannelStatus channel={channel} />} role="region" aria-label={title} style={{ height: '100%' }}>
+      {channel
+        ? <ConnectedChannel channel={channel} manage={manage} />
+        : (
+          <Flex vertical gap={12} align="start">
+            <Typography.Text type="secondary">{t(`fastlead.channels.about.${kind}`)}</Typography.Text>
+            {manage && <Button type="primary" onClick={onConnect}>{t('fastlead.channels.connect')}</Button>}
+          </Flex>
+        )}
+    </Card>
+  );
+}
+
+function ConnectedChannel({ channel, manage }: { channel: Channel; manage: boolean }) {
+  const { t } = useTranslation();
+  const { orgId, workspace } = useWorkspace();
+  const { message } = App.useApp();
+  const showError = useShowError();
+  const dateTime = useDateTime();
+  const queryClient = useQueryClient();
+  const key = channelKeys.channels(orgId, workspace.id);
+  const title = t(`fastlead.channels.kinds.${channel.type}`);
+  const replace = (changed: Channel) => queryClient.setQueryData<ChannelList>(key, (list) => list && {
+    items: list.items.map((item) => (item.type === changed.type ? changed : item)),
+  });
+
+  const test = useMutation({
+    mutationFn: () => testChannel(orgId, workspace.id, channel.type),
+    onSuccess: (changed) => {
+      replace(changed);
+      if (changed.status === 'active') void message.success(t('fastlead.channels.testPassed', { channel: title }));
+      else void message.error(t('fastlead.channels.testFailed', { channel: title }));
+    },
+    onError: (error) => showError(error),
+  });
+  const notify = useMutation({
+    mutationFn: (on: boolean) => setChannelNotifies(orgId, workspace.id, channel.type, on),
+    onSuccess: replace,
+    onError: (error) => showError(error),
+  });
+  const disconnect = useMutation({
+    mutationFn: () => disconnectChannel(orgId, workspace.id, channel.type),
+    onSuccess: async () => {
+      void message.success(t('fastlead.channels.disconnected', { channel: title }));
+      await queryClient.invalidateQueries({ queryKey: key });
+    },
+    onError: (error) => showError(error),
+  });
+
+  return (
+    <Flex vertical gap={12}>
+      <Descriptions column={1} size="small">
+        {channel.account && <Descriptions.Item label={t('fastlead.channels.account')}>{channel.account}</Descriptions.Item>}
+        {Object.entries(channel.settings).map(([name, value]) => (
+          <Descriptions.Item key={name} label={t(`fastlead.channels.fields.${name}`, { defaultValue: name })}>{value}</Descriptions.Item>
+        ))}
+        {Object.entries(channel.credentials_hint).map(([name, hint]) => (
+          <Descriptions.Item key={name} label={t(`fastlead.channels.fields.${name}`, { defaultValue: name })}>
+            <Typography.Text code>{hint}</Typography.Text>
+          </Descriptions.Item>
+        ))}
+        <Descriptions.Item label={t('fastlead.channels.lastTested')}>
+          {channel.last_tested_at ? dateTime(channel.last_tested_at) : '—'}
+        </Descriptions.Item>
+      </Descriptions>
+      {channel.last_error && (
+        <Alert type="error" showIcon title={channel.last_error.message} description={t('fastlead.channels.failedHint')} />
+      )}
+      <Flex gap={8} align="center">
+        <Switch
+          checked={channel.notify_new_leads}
+          disabled={!manage}
+          loading={notify.isPending}
+          onChange={(on) => notify.mutate(on)}
+          aria-label={t('fastlead.channels.notifyOf', { channel: title })}
+        />
+        <Typography.Text>{t('fastlead.channels.notify')}</Typography.Text>
+      </Flex>
+      {manage && (
+        <Flex gap={8} wrap>
+          <Button loading={test.isPending} onClick={() => test.mutate()}>{t('fastlead.channels.test')}</Button>
+          <Popconfirm
+            title={t('fastlead.channels.disconnectConfirm', { channel: title })}
+            description={t('fastlead.channels.disconnectHint')}
+            okText={t('fastlead.channels.disconnect')}
+            okButtonProps={{ danger: true }}
+            cancelText={t('common.cancel')}
+            onConfirm={() => settled(disconnect.mutateAsync())}
+          >
+            <Button danger loading={disconnect.isPending}>{t('fastlead.channels.disconnect')}</Button>
+          </Popconfirm>
+        </Flex>
+      )}
+    </Flex>
+  );
+}
