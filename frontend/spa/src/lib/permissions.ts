@@ -94,6 +94,10 @@ export const PERMISSIONS = {
   'app.widget.publish': ['owner', 'admin'],
   'app.leads.read': ALL_CUSTOMER,
   'app.leads.update': ['owner', 'admin', 'operator'],
+  'app.analytics.read': ['owner', 'admin', 'analyst'],
+  'app.analytics.alerts': ['owner', 'admin'],
+  'app.exports.create': ['owner', 'admin', 'analyst'],
+  'app.exports.read': ['owner', 'admin', 'analyst'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Action = keyof typeof PERMISSIONS;

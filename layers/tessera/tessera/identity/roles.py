@@ -128,6 +128,12 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "app.widget.publish": frozenset({_C.OWNER, _C.ADMIN}),
     "app.leads.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
     "app.leads.update": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR}),
+    # Fast Lead analytics and exports: who manages the organization and the analyst; operators work the
+    # leads one by one and take no bulk copy of everyone's contacts. Alerts are the owner's choice.
+    "app.analytics.read": frozenset({_C.OWNER, _C.ADMIN, _C.ANALYST}),
+    "app.analytics.alerts": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.exports.create": frozenset({_C.OWNER, _C.ADMIN, _C.ANALYST}),
+    "app.exports.read": frozenset({_C.OWNER, _C.ADMIN, _C.ANALYST}),
 }
 
 # Customer data that staff reach only through an access grant (support, developer) unless their role

@@ -7,6 +7,7 @@ the organization received that month (so an upgrade opens them, and the next mon
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import Any
@@ -81,6 +82,14 @@ def list_leads(org_id: str, workspace_id: str, *, status: LeadStatus | None = No
                created_after: datetime | None = None, created_before: datetime | None = None, q: str | None = None,
                cursor: str | None = None, limit: int | None = None) -> LeadPage:
     service.get_workspace(org_id, workspace_id)  # another organization's: 404
+    id_range = (_id_bound(created_after, False), _id_bound(created_before, True))
+    items, next_cursor = repository.lead_page(workspace_id, status=status, id_range=id_range,
+                                              filter_condition=_filter(channel, q), cursor=cursor, limit=limit)
+    opened = open_months(org_id, list(items))
+    return LeadPage(items=[lead_view(r, opened) for r in items], next_cursor=next_cursor)
+
+
+def _filter(channel: str | None, q: str | None) -> Any:
     conditions: list[Any] = []
     if channel:
         conditions.append(LeadRecord.channel == channel)
@@ -89,11 +98,27 @@ def list_leads(org_id: str, workspace_id: str, *, status: LeadStatus | None = No
     condition = None
     for part in conditions:
         condition = part if condition is None else condition & part
+    return condition
+
+
+def export_batches(org_id: str, workspace_id: str, *, status: LeadStatus | None = None, channel: str | None = None,
+                   created_after: datetime | None = None, created_before: datetime | None = None,
+                   q: str | None = None, batch_size: int = 1000) -> Iterator[list[LeadView]]:
+    """Every lead the list shows with these filters, newest first, in batches of `batch_size` (an export
+    job: one query read page by page, so memory holds one batch)."""
+    service.get_workspace(org_id, workspace_id)
     id_range = (_id_bound(created_after, False), _id_bound(created_before, True))
-    items, next_cursor = repository.lead_page(workspace_id, status=status, id_range=id_range,
-                                              filter_condition=condition, cursor=cursor, limit=limit)
-    opened = open_months(org_id, list(items))
-    return LeadPage(items=[lead_view(r, opened) for r in items], next_cursor=next_cursor)
+    batch: list[LeadRecord] = []
+    for record in repository.all_leads(workspace_id, status=status, id_range=id_range,
+                                       filter_condition=_filter(channel, q), page_size=batch_size):
+        batch.append(record)
+        if len(batch) == batch_size:
+            opened = open_months(org_id, batch)
+            yield [lead_view(r, opened) for r in batch]
+            batch = []
+    if batch:
+        opened = open_months(org_id, batch)
+        yield [lead_view(r, opened) for r in batch]
 
 
 def _lead(org_id: str, workspace_id: str, lead_id: str) -> LeadRecord:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -244,6 +244,18 @@ def lead_page(workspace_id: str, *, status: str | None, id_range: tuple[str, str
                                   **common)
     items = list(result)
     return items, encode_cursor(result.last_evaluated_key, scope)
+
+
+def all_leads(workspace_id: str, *, status: str | None, id_range: tuple[str, str], filter_condition: Any,
+              page_size: int) -> Iterator[LeadRecord]:
+    """`lead_page`'s leads to the end, newest first, read `page_size` at a time (exports)."""
+    low, high = id_range
+    common: dict[str, Any] = {"filter_condition": filter_condition, "page_size": page_size,
+                              "scan_index_forward": False}
+    if status:
+        return LeadRecord.by_status.query(f"WS#{workspace_id}#{status}", LeadRecord.lead_key.between(low, high),
+                                          **common)
+    return LeadRecord.query(f"WS#{workspace_id}", LeadRecord.sk.between(f"LEAD#{low}", f"LEAD#{high}"), **common)
 
 
 def add_status_change(tx: TransactWrite, lead: LeadRecord, event: LeadEventRecord) -> None:

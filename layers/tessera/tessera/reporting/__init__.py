@@ -1,0 +1,1 @@
+"""Reporting: read models kept from DynamoDB Streams (Fast Lead analytics) and export jobs (CSV/XLSX in S3)."""

@@ -1,0 +1,69 @@
+"""The workspaces table's stream → the analytics read model (ReportingAggregatorFunction).
+
+A lead's INSERT counts it on its creation day; a MODIFY into contacted, booked or lost counts that stage
+on the same (creation) day, once per lead whatever the stream redelivers or the status does later
+(lost → contacted again is not a second contact). A booking straight from a new lead (a calendar link)
+also counts the lead as contacted, so the funnel lead → contacted → booked never widens; only an
+operator's contact measures the time to first contact. Days are Moscow calendar days."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from boto3.dynamodb.types import TypeDeserializer
+from pynamodb.attributes import UTCDateTimeAttribute
+
+from tessera.core.observability import logger
+from tessera.reporting import repository
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+STAGES = ("contacted", "booked", "lost")
+_deserializer = TypeDeserializer()
+_moment = UTCDateTimeAttribute()
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone(MOSCOW).date()
+
+
+def _image(record: dict[str, Any]) -> dict[str, Any]:
+    raw = record["dynamodb"].get("NewImage") or {}
+    return {name: _deserializer.deserialize(value) for name, value in raw.items()}
+
+
+def apply(record: dict[str, Any]) -> int:
+    """One stream record of a lead into the read model; how many stages it counted (0 for a repeat)."""
+    if record.get("eventName") not in ("INSERT", "MODIFY"):
+        return 0
+    lead = _image(record)
+    if not str(lead.get("sk", "")).startswith("LEAD#"):
+        return 0
+    created = _moment.deserialize(lead["created_at"])
+    updated = _moment.deserialize(lead["updated_at"])
+    where = {"workspace_id": lead["workspace_id"], "lead_id": lead["lead_id"], "day": local_day(created),
+             "channel": lead["channel"]}
+    counted = int(repository.count_stage(stage="lead", at=created, **where))
+    status = lead.get("status")
+    if status == "contacted":
+        seconds = max(0, int((updated - created).total_seconds()))
+        counted += repository.count_stage(stage="contacted", at=updated, first_contact_seconds=seconds, **where)
+    elif status == "booked":
+        counted += repository.count_stage(stage="contacted", at=updated, **where)
+        counted += repository.count_stage(stage="booked", at=updated, **where)
+    elif status == "lost":
+        counted += repository.count_stage(stage="lost", at=updated, **where)
+    return counted
+
+
+def on_stream(records: list[dict[str, Any]]) -> str | None:
+    """The batch in order; the sequence number of the first record that failed (the batch resumes from
+    it, and what it counted before failing stays counted once), None when all are done."""
+    for record in records:
+        try:
+            apply(record)
+        except Exception:
+            logger.exception("analytics aggregation failed; the batch resumes here")
+            return str(record["dynamodb"]["SequenceNumber"])
+    return None

@@ -1,0 +1,177 @@
+"""Export jobs (ReportingExportFunction, one SQS message a job): the leads, or the dashboard's days, as
+CSV or XLSX in the exports bucket. Leads are read batch by batch and the CSV streams into an S3 multipart
+upload as it is written, so memory stays flat whatever the count; an XLSX goes through openpyxl's
+write-only mode into a temporary file first (a ZIP is written whole), then up in parts. The job's row
+count moves with every batch: that is the progress the app shows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+
+from boto3.s3.transfer import TransferConfig
+
+from tessera.core import clock
+from tessera.core.observability import logger
+from tessera.core.settings import get_settings
+from tessera.core.spreadsheet import defuse
+from tessera.reporting import repository, service
+from tessera.reporting.aggregation import MOSCOW
+from tessera.reporting.records import ExportJobRecord
+from tessera.workspaces import leads
+from tessera.workspaces.models import LeadView
+
+PART_BYTES = 8 * 1024 * 1024
+# two parts in flight at most: memory is a few parts, whatever the file's size
+TRANSFER = TransferConfig(multipart_threshold=PART_BYTES, multipart_chunksize=PART_BYTES, max_concurrency=2)
+BATCH = 1000
+
+LEAD_HEADER = ("ID", "Создана (МСК)", "Статус", "Канал", "Имя", "Телефон", "E-mail", "Сообщение", "Страница",
+               "utm_source", "utm_medium", "utm_campaign", "Скрыта сверх лимита тарифа")
+STATUS_RU = {"new": "новая", "contacted": "связались", "booked": "запись", "lost": "потеряна"}
+DAY_HEADER = ("Дата", "Заявки", "Связались", "Записи", "Потеряны", "Конверсия, %")
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+Row = Sequence[str | int | float]
+
+
+def _moscow(moment: datetime) -> str:
+    return moment.astimezone(MOSCOW).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def lead_row(lead: LeadView) -> Row:
+    return (lead.id, _moscow(lead.created_at), STATUS_RU[lead.status], lead.channel, lead.name or "",
+            lead.phone or "", lead.email or "", lead.message or "", lead.page_url or "", lead.utm.get("utm_source", ""),
+            lead.utm.get("utm_medium", ""), lead.utm.get("utm_campaign", ""), "да" if lead.locked else "")
+
+
+def _lead_batches(job: ExportJobRecord) -> Iterator[list[Row]]:
+    filters = dict(job.filters or {})
+    for bound in ("created_after", "created_before"):
+        if filters.get(bound):
+            filters[bound] = datetime.fromisoformat(filters[bound])
+    for batch in leads.export_batches(job.org_id, job.workspace_id, batch_size=BATCH, **filters):
+        yield [lead_row(lead) for lead in batch]
+
+
+def _day_batches(job: ExportJobRecord) -> Iterator[list[Row]]:
+    first, last = date.fromisoformat(job.filters["from"]), date.fromisoformat(job.filters["to"])
+    board = service.dashboard(job.org_id, job.workspace_id, first, last)
+    rows: list[Row] = [(d.date.isoformat(), d.leads, d.contacted, d.booked, d.lost,
+                        round(100 * d.booked / d.leads, 1) if d.leads else 0.0) for d in board.daily]
+    total = board.totals
+    rows.append(("Итого", total.leads, total.contacted, total.booked, total.lost, round(100 * total.conversion, 1)))
+    yield rows
+
+
+def _counted(job: ExportJobRecord, batches: Iterable[list[Row]]) -> Iterator[list[Row]]:
+    for batch in batches:
+        yield batch
+        job.rows = int(job.rows) + len(batch)
+        repository.export_progress(job)
+
+
+def _text(value: str | int | float) -> str | int | float:
+    return defuse(value) if isinstance(value, str) else value
+
+
+def csv_chunks(header: Row, batches: Iterable[list[Row]]) -> Iterator[bytes]:
+    """UTF-8 with a BOM (Excel reads Cyrillic right), RFC 4180 quoting, CRLF; one chunk a batch."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(header)
+    for batch in batches:
+        writer.writerows([_text(value) for value in row] for row in batch)
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+class ChunkReader(io.RawIOBase):
+    """A readable file over an iterator of byte chunks: what boto3's multipart upload reads from."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._rest = memoryview(b"")
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._rest:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._rest = memoryview(chunk)
+        size = min(len(buffer), len(self._rest))
+        buffer[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        self.size += size
+        return size
+
+
+def _upload_csv(key: str, header: Row, batches: Iterable[list[Row]]) -> int:
+    reader = ChunkReader(csv_chunks(header, batches))
+    service.s3.upload_fileobj(io.BufferedReader(reader, buffer_size=1024 * 1024),
+                              get_settings(service.ReportingSettings).exports_bucket, key,
+                              ExtraArgs={"ContentType": CONTENT_TYPES["csv"]}, Config=TRANSFER)
+    return reader.size
+
+
+def _upload_xlsx(key: str, title: str, header: Row, batches: Iterable[list[Row]]) -> int:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for batch in batches:
+        for row in batch:
+            sheet.append([_text(value) for value in row])
+    with tempfile.TemporaryFile() as file:
+        workbook.save(file)
+        size = file.tell()
+        file.seek(0)
+        service.s3.upload_fileobj(file, get_settings(service.ReportingSettings).exports_bucket, key,
+                                  ExtraArgs={"ContentType": CONTENT_TYPES["xlsx"]}, Config=TRANSFER)
+    return size
+
+
+def run(workspace_id: str, export_id: str) -> ExportJobRecord | None:
+    """Write one job's file and mark it done; a failure marks it failed (the user starts another)."""
+    job = repository.find_export(workspace_id, export_id)
+    if job is None or job.status in ("done", "failed"):
+        return job  # a redelivered message: nothing to do again
+    stamp = clock.now().astimezone(MOSCOW).strftime("%Y-%m-%d")
+    job.file_name = f"{job.kind}-{stamp}.{job.format}"
+    job.object_key = f"reporting/{job.workspace_id}/{job.export_id}/{job.file_name}"
+    job.rows, job.status = 0, "running"
+    repository.save_export(job)  # before the progress updates, which read the item back
+    header, title = (LEAD_HEADER, "Заявки") if job.kind == "leads" else (DAY_HEADER, "Аналитика")
+    batches = _counted(job, _lead_batches(job) if job.kind == "leads" else _day_batches(job))
+    try:
+        job.size = (_upload_csv(job.object_key, header, batches) if job.format == "csv"
+                    else _upload_xlsx(job.object_key, title, header, batches))
+        job.status = "done"
+    except Exception:
+        logger.exception("export failed", extra={"export_id": export_id, "workspace_id": workspace_id})
+        job.status, job.error, job.object_key = "failed", "internal", None
+    job.finished_at = clock.now()
+    repository.save_export(job)
+    return job

@@ -1,0 +1,74 @@
+"""Reporting items (env REPORTING_TABLE).
+
+| item | pk | sk |
+|---|---|---|
+| a workspace's day (Moscow) of one channel: its leads' counters | `WS#<workspace_id>` | `DAY#<YYYY-MM-DD>#<channel>` |
+| what of one lead is already counted (the stream's idempotency) | `LEAD#<lead_id>` | `FACT` |
+| an export job with its progress | `WS#<workspace_id>` | `EXPORT#<export_id>` |
+| the owner's alert settings of a workspace | `WS#<workspace_id>` | `ALERTS` |
+
+A dashboard range is one query on `DAY#<from>` … `DAY#<to>~` in the workspace's partition: at most
+366 days × the channels, never a scan."""
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from tessera.core.dynamo import BaseRecord, record_meta
+
+META = record_meta("REPORTING_TABLE")
+
+
+class DayCounterRecord(BaseRecord):
+    """Leads created on `day` through `channel`, and how far they have got (each lead counted once per
+    stage, on the day it was created: a cohort, so a range's funnel never exceeds its leads)."""
+
+    Meta = META
+    day = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    leads = NumberAttribute(default=0)
+    contacted = NumberAttribute(default=0)
+    booked = NumberAttribute(default=0)
+    lost = NumberAttribute(default=0)
+    first_contact_seconds = NumberAttribute(default=0)  # sum over the leads first contacted
+    first_contact_count = NumberAttribute(default=0)
+
+
+class LeadFactRecord(BaseRecord):
+    """When each stage of one lead was counted: a stage's counter moves only with the condition that it
+    is not here yet, in the same transaction, so a redelivered stream record counts nothing."""
+
+    Meta = META
+    workspace_id = UnicodeAttribute()
+    lead = UTCDateTimeAttribute(null=True)
+    contacted = UTCDateTimeAttribute(null=True)
+    booked = UTCDateTimeAttribute(null=True)
+    lost = UTCDateTimeAttribute(null=True)
+
+
+class ExportJobRecord(BaseRecord):
+    Meta = META
+    export_id = UnicodeAttribute()
+    workspace_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # leads | analytics
+    format = UnicodeAttribute()  # csv | xlsx
+    filters = JSONAttribute(default=dict)
+    status = UnicodeAttribute()  # queued | running | done | failed
+    rows = NumberAttribute(default=0)
+    object_key = UnicodeAttribute(null=True)
+    file_name = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    requested_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    finished_at = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # gone with its file (the exports bucket keeps files 7 days)
+
+
+class AlertSettingsRecord(BaseRecord):
+    Meta = META
+    weekly_report = NumberAttribute(default=1)  # 1: the owners get the weekly e-mail
+    no_leads_days = NumberAttribute(null=True)  # alert when no lead came for this many days
+    min_conversion_percent = NumberAttribute(null=True)  # alert when last week's conversion fell below
+    last_alerts = JSONAttribute(default=dict)  # alert → the day it was last sent (one a day at most)
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute()

@@ -1,0 +1,82 @@
+"""The only code that touches the reporting table (records.py lists its items)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from tessera.core.dynamo import refused, transaction
+from tessera.reporting.records import AlertSettingsRecord, DayCounterRecord, ExportJobRecord, LeadFactRecord
+
+Stage = Literal["lead", "contacted", "booked", "lost"]
+
+
+def count_stage(*, workspace_id: str, lead_id: str, stage: Stage, at: datetime, day: date, channel: str,
+                first_contact_seconds: int | None = None) -> bool:
+    """Count one lead's `stage` in its day's counter, once: False when it was counted before (a
+    redelivered stream record), and then nothing changes."""
+    fact = LeadFactRecord(pk=f"LEAD#{lead_id}", sk="FACT")
+    stage_attribute = getattr(LeadFactRecord, stage)
+    counter = DayCounterRecord(pk=f"WS#{workspace_id}", sk=f"DAY#{day.isoformat()}#{channel}")
+    adds = [DayCounterRecord.day.set(day.isoformat()), DayCounterRecord.channel.set(channel),
+            getattr(DayCounterRecord, "leads" if stage == "lead" else stage).add(1)]
+    if first_contact_seconds is not None:
+        adds += [DayCounterRecord.first_contact_seconds.add(first_contact_seconds),
+                 DayCounterRecord.first_contact_count.add(1)]
+    try:
+        with transaction() as tx:
+            tx.update(fact, actions=[stage_attribute.set(at), LeadFactRecord.workspace_id.set(workspace_id)],
+                      condition=stage_attribute.does_not_exist(), return_values="ALL_OLD")
+            tx.update(counter, actions=adds)
+    except TransactWriteError as error:
+        if refused(error, fact):
+            return False
+        raise
+    return True
+
+
+def days(workspace_id: str, first: date, last: date) -> list[DayCounterRecord]:
+    """Every channel's counters of the days `first` … `last` (one query; its pages read to the end)."""
+    return list(DayCounterRecord.query(
+        f"WS#{workspace_id}", DayCounterRecord.sk.between(f"DAY#{first.isoformat()}", f"DAY#{last.isoformat()}~")))
+
+
+# --- export jobs -----------------------------------------------------------------------------------
+
+def find_export(workspace_id: str, export_id: str) -> ExportJobRecord | None:
+    try:
+        return ExportJobRecord.get(f"WS#{workspace_id}", f"EXPORT#{export_id}", consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def export_progress(job: ExportJobRecord) -> None:
+    job.update(actions=[ExportJobRecord.rows.set(job.rows)])
+
+
+def save_export(job: ExportJobRecord) -> None:
+    job.save()
+
+
+# --- alert settings --------------------------------------------------------------------------------
+
+def find_alerts(workspace_id: str) -> AlertSettingsRecord | None:
+    try:
+        return AlertSettingsRecord.get(f"WS#{workspace_id}", "ALERTS", consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def add_export(tx: TransactWrite, job: ExportJobRecord) -> None:
+    tx.save(job, condition=ExportJobRecord.pk.does_not_exist())
+
+
+def add_alerts(tx: TransactWrite, settings: AlertSettingsRecord) -> None:
+    tx.save(settings)
+
+
+def alerts_sent(settings: AlertSettingsRecord, sent: dict[str, str]) -> None:
+    settings.update(actions=[AlertSettingsRecord.last_alerts.set(sent)])

@@ -1,0 +1,112 @@
+"""Export jobs end to end on moto: POST starts a job (audited) → the worker writes the file into the
+exports bucket → GET shows the rows and a presigned URL that downloads it; filters as the leads list,
+XLSX, the dashboard's days; roles and tenants."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import boto3
+from openpyxl import load_workbook
+
+from tessera.audit import service as audit
+from tessera.core import clock
+from tests.integration.analytics.conftest import EXPORTS, reporting, run_exports  # noqa: F401
+from tests.integration.notify.conftest import as_customer
+from tests.integration.workspaces.conftest import T0, org_with_plan
+from tests.integration.workspaces.test_ingest import lead, send
+
+
+def _leads(world: dict[str, Any], names: list[str]) -> list[str]:
+    ids = []
+    for n, name in enumerate(names):
+        with clock.frozen(T0 + timedelta(minutes=n)):
+            answer = send(lead(world, name=name, message=f"Заявка {n}"), ip=f"198.51.100.{n}")
+            assert answer.status == 201, answer.body
+            ids.append(answer.body["lead_id"])
+    return ids
+
+
+def _download(url: str) -> bytes:
+    """What the browser does with the presigned URL (moto answers the signed GET in-process)."""
+    parsed = urlparse(url)
+    assert "X-Amz-Signature" in parse_qs(parsed.query) and "X-Amz-Expires" in parse_qs(parsed.query)
+    key = parsed.path.lstrip("/").removeprefix(f"{EXPORTS}/")
+    return bytes(boto3.client("s3").get_object(Bucket=EXPORTS, Key=key)["Body"].read())
+
+
+def _finished(world: dict[str, Any], started: Any) -> Any:
+    assert started.status == 202, started.body
+    assert started.body["status"] == "queued" and started.body["download_url"] is None
+    assert run_exports(world["queue"]) == 1
+    done = world["owner"].get(f"{world['path']}/exports/{started.body['id']}")
+    assert done.status == 200 and done.body["status"] == "done", done.body
+    return done.body
+
+
+def test_a_csv_export_of_the_filtered_leads_downloads_through_a_presigned_url(reporting: dict[str, Any]) -> None:  # noqa: F811
+    first, second, third = _leads(reporting, ["Иван", "=HYPERLINK(\"x\")", "Пётр"])
+    with clock.frozen(T0 + timedelta(hours=1)):
+        assert as_customer(reporting["org_id"], "operator").post(f"{reporting['path']}/leads/{first}/status",
+                                                                 {"status": "contacted"}).status == 200
+    started = reporting["owner"].post(f"{reporting['path']}/leads/exports", {"format": "csv", "filters": {}})
+    done = _finished(reporting, started)
+    assert done["rows"] == 3 and done["file_name"].endswith(".csv") and done["size"] > 0
+    text = _download(done["download_url"]).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[0][:3] == ["ID", "Создана (МСК)", "Статус"]
+    assert [r[0] for r in rows[1:]] == [third, second, first]  # newest first, as the list
+    assert rows[2][4] == "'=HYPERLINK(\"x\")"  # a formula is defused
+    assert rows[3][2] == "связались" and rows[3][1] == "2026-03-02 12:00:00"  # Moscow time
+
+    only = reporting["owner"].post(f"{reporting['path']}/leads/exports",
+                                   {"format": "csv", "filters": {"status": "contacted"}})
+    done = _finished(reporting, only)
+    assert done["rows"] == 1
+    events, _ = audit.search(entity=("workspace", reporting["workspace_id"]))
+    assert sorted(e.action for e in events if e.action.endswith(".export")) == ["leads.export", "leads.export"]
+
+
+def test_xlsx_and_the_dashboard_export(reporting: dict[str, Any]) -> None:  # noqa: F811
+    _leads(reporting, ["Иван", "Мария"])
+    reporting["stream"].deliver()
+    done = _finished(reporting, reporting["owner"].post(f"{reporting['path']}/leads/exports", {"format": "xlsx"}))
+    sheet = load_workbook(io.BytesIO(_download(done["download_url"])), read_only=True).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "ID" and [row[4] for row in values[1:]] == ["Мария", "Иван"]
+
+    day = T0.date().isoformat()
+    started = reporting["owner"].post(f"{reporting['path']}/analytics/exports",
+                                      {"format": "csv", "from": day, "to": day})
+    done = _finished(reporting, started)
+    rows = list(csv.reader(io.StringIO(_download(done["download_url"]).decode("utf-8").removeprefix("\ufeff"))))
+    assert rows == [["Дата", "Заявки", "Связались", "Записи", "Потеряны", "Конверсия, %"],
+                    [day, "2", "0", "0", "0", "0.0"], ["Итого", "2", "0", "0", "0", "0.0"]]
+
+
+def test_bad_input_roles_and_tenants(reporting: dict[str, Any]) -> None:  # noqa: F811
+    path = f"{reporting['path']}/leads/exports"
+    wrong = reporting["owner"].post(path, {"format": "pdf"})
+    assert wrong.status == 422 and wrong.body["errors"][0]["loc"] == "body.format"
+    wrong = reporting["owner"].post(path, {"filters": {"status": "won"}})
+    assert wrong.status == 422 and wrong.body["errors"][0]["loc"] == "body.filters.status"
+    wrong = reporting["owner"].post(f"{reporting['path']}/analytics/exports",
+                                    {"from": "2026-03-10", "to": "2026-03-01"})
+    assert wrong.status == 422 and wrong.code == "analytics-range"
+    assert run_exports(reporting["queue"]) == 0  # nothing was started
+
+    assert as_customer(reporting["org_id"], "operator").post(path, {}).status == 403
+    started = as_customer(reporting["org_id"], "analyst").post(path, {})
+    assert started.status == 202
+    export = f"{reporting['path']}/exports/{started.body['id']}"
+    assert as_customer(reporting["org_id"], "operator").get(export).status == 403
+    stranger, other_org = org_with_plan(reporting["stack"], "owner@other.example.ru")
+    foreign = f"/api/app/orgs/{other_org}/workspaces/{reporting['workspace_id']}/exports/{started.body['id']}"
+    assert stranger.get(foreign).status == 404
+    missing = reporting["owner"].get(f"{reporting['path']}/exports/exp_01JAAAAAAAAAAAAAAAAAAAAAAA")
+    assert missing.status == 404 and missing.code == "export-not-found"
