@@ -56,6 +56,7 @@ const FastleadWorkspaces = lazy(() => import('./pages/app/fastlead/Workspaces'))
 const FastleadWorkspace = lazy(() => import('./pages/app/fastlead/WorkspaceLayout'));
 const FastleadLeads = lazy(() => import('./pages/app/fastlead/LeadsList'));
 const FastleadLead = lazy(() => import('./pages/app/fastlead/LeadCard'));
+const FastleadDashboard = lazy(() => import('./pages/app/fastlead/Dashboard'));
 const FastleadWidget = lazy(() => import('./pages/app/fastlead/WidgetConfigurator'));
 const FastleadSettings = lazy(() => import('./pages/app/fastlead/WorkspaceSettings'));
 
@@ -149,6 +150,7 @@ export const routes: RouteObject[] = [
                   { index: true, element: <Navigate to="leads" replace /> },
                   { path: 'leads', element: <FastleadLeads /> },
                   { path: 'leads/:leadId', element: <FastleadLead /> },
+                  { path: 'dashboard', element: <FastleadDashboard /> },
                   { path: 'widget', element: <FastleadWidget /> },
                   { path: 'settings', element: <FastleadSettings /> },
                 ],
