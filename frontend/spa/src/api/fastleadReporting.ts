@@ -17,7 +17,9 @@ export interface DayRange {
   to: string;
 }
 
+/** The values the pages label (pages/app/fastlead/i18n.test.ts checks each has a text). */
 export const EXPORT_FORMATS = schema.leadExportCreateFormatValues;
+export const FUNNEL_STAGES = schema.funnelStageStageValues;
 /** The server's bound on a range (tessera.reporting.service.MAX_RANGE_DAYS). */
 export const MAX_RANGE_DAYS = 366;
 
