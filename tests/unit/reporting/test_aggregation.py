@@ -67,8 +67,9 @@ def table() -> Iterator[None]:
 
 def _record(event: str, status: str, updated: datetime, channel: str = "widget") -> dict[str, Any]:
     stamp = "%Y-%m-%dT%H:%M:%S.%f%z"
-    image = {"pk": "WS#ws", "sk": "LEAD#lead_1", "lead_id": "lead_1", "workspace_id": "ws", "channel": channel,
-             "status": status, "created_at": T0.strftime(stamp), "updated_at": updated.strftime(stamp)}
+    image = {"pk": "WS#ws", "sk": "LEAD#lead_1", "lead_id": "lead_1", "workspace_id": "ws", "org_id": "org",
+             "channel": channel, "status": status, "created_at": T0.strftime(stamp),
+             "updated_at": updated.strftime(stamp)}
     serializer = TypeSerializer()
     return {"eventName": event, "dynamodb": {"SequenceNumber": updated.isoformat(),
                                              "NewImage": {k: serializer.serialize(v) for k, v in image.items()}}}

@@ -26,7 +26,7 @@ register_fields({
 EventName = Literal["license.expiry", "license.limit"]
 EVENTS: tuple[EventName, ...] = ("license.expiry", "license.limit")
 DeliveryEvent = Literal["license.expiry", "license.limit", "license.file", "channel.test", "billing.dunning",
-                        "billing.trial", "billing.document", "leads.limit"]
+                        "billing.trial", "billing.document", "leads.limit", "analytics.weekly", "analytics.alert"]
 Language = Literal["ru", "en"]
 Status = Literal["pending", "sent", "failed"]
 

@@ -45,6 +45,7 @@ def apply(record: dict[str, Any]) -> int:
     where = {"workspace_id": lead["workspace_id"], "lead_id": lead["lead_id"], "day": local_day(created),
              "channel": lead["channel"]}
     counted = int(repository.count_stage(stage="lead", at=created, **where))
+    repository.saw_lead(lead["workspace_id"], lead["org_id"], created)  # idempotent: newest only
     status = lead.get("status")
     if status == "contacted":
         seconds = max(0, int((updated - created).total_seconds()))

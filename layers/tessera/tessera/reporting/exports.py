@@ -25,8 +25,9 @@ from tessera.workspaces import leads
 from tessera.workspaces.models import LeadView
 
 PART_BYTES = 8 * 1024 * 1024
-# two parts in flight at most: memory is a few parts, whatever the file's size
+# two parts in flight and two read ahead at most: memory is a few parts, whatever the file's size
 TRANSFER = TransferConfig(multipart_threshold=PART_BYTES, multipart_chunksize=PART_BYTES, max_concurrency=2)
+TRANSFER.max_in_memory_upload_chunks = 2  # s3transfer's own setting (10 by default), not in boto3's signature
 BATCH = 1000
 
 LEAD_HEADER = ("ID", "Создана (МСК)", "Статус", "Канал", "Имя", "Телефон", "E-mail", "Сообщение", "Страница",

@@ -3,12 +3,14 @@
 | item | pk | sk |
 |---|---|---|
 | a workspace's day (Moscow) of one channel: its leads' counters | `WS#<workspace_id>` | `DAY#<YYYY-MM-DD>#<channel>` |
-| what of one lead is already counted (the stream's idempotency) | `LEAD#<lead_id>` | `FACT` |
+| what of one lead is counted (idempotency) | `LEAD#<lead_id>` | `FACT` |
 | an export job with its progress | `WS#<workspace_id>` | `EXPORT#<export_id>` |
 | the owner's alert settings of a workspace | `WS#<workspace_id>` | `ALERTS` |
+| a workspace with leads or alert settings, its last lead (the digest's list) | `REGISTRY#<0-7>` | `WS#<workspace_id>` |
 
 A dashboard range is one query on `DAY#<from>` … `DAY#<to>~` in the workspace's partition: at most
-366 days × the channels, never a scan."""
+366 days × the channels, never a scan. The daily digest (weekly e-mail, alerts) reads the registry's 8
+partitions (a workspace's shard is a hash of its id, so no partition takes every lead's write)."""
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
@@ -69,6 +71,12 @@ class AlertSettingsRecord(BaseRecord):
     weekly_report = NumberAttribute(default=1)  # 1: the owners get the weekly e-mail
     no_leads_days = NumberAttribute(null=True)  # alert when no lead came for this many days
     min_conversion_percent = NumberAttribute(null=True)  # alert when last week's conversion fell below
-    last_alerts = JSONAttribute(default=dict)  # alert → the day it was last sent (one a day at most)
     updated_at = UTCDateTimeAttribute()
     updated_by = UnicodeAttribute()
+
+
+class RegistryRecord(BaseRecord):
+    Meta = META
+    workspace_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    last_lead_at = UTCDateTimeAttribute(null=True)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Literal
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from tessera.core.dynamo import refused, transaction
-from tessera.reporting.records import AlertSettingsRecord, DayCounterRecord, ExportJobRecord, LeadFactRecord
+from tessera.reporting.records import (
+    AlertSettingsRecord,
+    DayCounterRecord,
+    ExportJobRecord,
+    LeadFactRecord,
+    RegistryRecord,
+)
 
 Stage = Literal["lead", "contacted", "booked", "lost"]
 
@@ -74,9 +82,35 @@ def add_export(tx: TransactWrite, job: ExportJobRecord) -> None:
     tx.save(job, condition=ExportJobRecord.pk.does_not_exist())
 
 
-def add_alerts(tx: TransactWrite, settings: AlertSettingsRecord) -> None:
+def add_alerts(tx: TransactWrite, settings: AlertSettingsRecord, org_id: str) -> None:
     tx.save(settings)
+    registry = _registry(settings.pk.removeprefix("WS#"))
+    tx.update(registry, actions=[RegistryRecord.workspace_id.set(registry.sk.removeprefix("WS#")),
+                                 RegistryRecord.org_id.set(org_id)])
 
 
-def alerts_sent(settings: AlertSettingsRecord, sent: dict[str, str]) -> None:
-    settings.update(actions=[AlertSettingsRecord.last_alerts.set(sent)])
+# --- the registry: which workspaces the digest looks at -------------------------------------------
+
+REGISTRY_SHARDS = 8
+
+
+def _registry(workspace_id: str) -> RegistryRecord:
+    shard = zlib.crc32(workspace_id.encode()) % REGISTRY_SHARDS
+    return RegistryRecord(pk=f"REGISTRY#{shard}", sk=f"WS#{workspace_id}")
+
+
+def saw_lead(workspace_id: str, org_id: str, at: datetime) -> None:
+    """The workspace in the registry with its newest lead's time (an older lead changes nothing)."""
+    record = _registry(workspace_id)
+    try:
+        record.update(actions=[RegistryRecord.workspace_id.set(workspace_id), RegistryRecord.org_id.set(org_id),
+                               RegistryRecord.last_lead_at.set(at)],
+                      condition=RegistryRecord.last_lead_at.does_not_exist() | (RegistryRecord.last_lead_at < at))
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def registered_workspaces() -> Iterator[RegistryRecord]:
+    for shard in range(REGISTRY_SHARDS):
+        yield from RegistryRecord.query(f"REGISTRY#{shard}")

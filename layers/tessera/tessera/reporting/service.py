@@ -188,13 +188,11 @@ def get_alerts(org_id: str, workspace_id: str) -> AlertSettings:
 
 def save_alerts(org_id: str, workspace_id: str, command: AlertSettings, actor: Actor) -> AlertSettings:
     workspaces.get_workspace(org_id, workspace_id)
-    current = repository.find_alerts(workspace_id)
-    before = _alerts_view(current)
+    before = _alerts_view(repository.find_alerts(workspace_id))
     record = AlertSettingsRecord(pk=f"WS#{workspace_id}", sk="ALERTS", weekly_report=int(command.weekly_report),
                                  no_leads_days=command.no_leads_days,
-                                 min_conversion_percent=command.min_conversion_percent,
-                                 last_alerts=dict(current.last_alerts or {}) if current else {},
-                                 updated_at=clock.now(), updated_by=actor.user_id)
-    commit_with_audit(lambda tx: repository.add_alerts(tx, record), actor, "analytics.alerts", "workspace",
+                                 min_conversion_percent=command.min_conversion_percent, updated_at=clock.now(),
+                                 updated_by=actor.user_id)
+    commit_with_audit(lambda tx: repository.add_alerts(tx, record, org_id), actor, "analytics.alerts", "workspace",
                       workspace_id, org_id, before.model_dump(), command.model_dump())
     return command
