@@ -13,7 +13,7 @@ import { PageSpin } from '../../../components/PageSpin';
 import { useCan } from '../../../lib/permissions';
 import { EChart } from '../../console/reports/EChart';
 import { Alerts } from './Alerts';
-import { channelChart, dailyChart, funnelChart } from './dashboardCharts';
+import { channelChart, dailyChart, funnelChart, percentFormat } from './dashboardCharts';
 import { moscowToday, RANGE_PRESETS, rangeFromParams, type RangePreset } from './dashboardRange';
 import { ExportButton } from './ExportButton';
 import { useWorkspace } from './WorkspaceLayout';
@@ -99,10 +99,7 @@ export default function Dashboard() {
 
 function Metrics({ data, language }: { data: DashboardData; language: string }) {
   const { t } = useTranslation();
-  const percent = useMemo(
-    () => new Intl.NumberFormat(language === 'en' ? 'en-US' : 'ru-RU', { style: 'percent', maximumFractionDigits: 1 }),
-    [language],
-  );
+  const percent = useMemo(() => percentFormat(language), [language]);
   const charts = useMemo(() => ({
     daily: dailyChart(data, t, language), channels: channelChart(data, t, language), funnel: funnelChart(data, t, language),
   }), [data, t, language]);
@@ -113,7 +110,7 @@ function Metrics({ data, language }: { data: DashboardData; language: string }) 
   return (
     <>
       <Row gutter={[16, 16]}>
-        <Col xs={24} sm={12} lg={6}><Card><Statistic title={t('fastlead.analytics.leads')} value={totals.leads} /></Card></Col>
+        <Col xs={24} sm={12} lg={6}><Card><Statistic title={t('fastlead.analytics.leads')} value={totals.leads.toLocaleString(language === 'en' ? 'en-US' : 'ru-RU')} /></Card></Col>
         <Col xs={24} sm={12} lg={6}>
           <Card><Statistic title={t('fastlead.analytics.conversion')} value={percent.format(totals.conversion)} /></Card>
         </Col>

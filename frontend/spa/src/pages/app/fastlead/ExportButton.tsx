@@ -21,7 +21,8 @@ export function ExportButton({ orgId, workspaceId, start }: {
   workspaceId: string;
   start: (format: ExportFormat) => Promise<ExportJob>;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const count = (rows: number) => rows.toLocaleString(i18n.language === 'en' ? 'en-US' : 'ru-RU');
   const dateTime = useDateTime();
   const [started, setStarted] = useState<ExportJob>();
   const begin = useMutation({ mutationFn: start, onSuccess: setStarted });
@@ -55,7 +56,7 @@ export function ExportButton({ orgId, workspaceId, start }: {
       {begin.isError && <Alert type="error" showIcon title={describeError(begin.error, t)} />}
       {current && !finished(current) && (
         <Typography.Text role="status">
-          <Spin size="small" /> {t('fastlead.analytics.export.running', { rows: current.rows.toLocaleString('ru-RU') })}
+          <Spin size="small" /> {t('fastlead.analytics.export.running', { rows: count(current.rows) })}
         </Typography.Text>
       )}
       {job.isError && (
@@ -79,7 +80,7 @@ export function ExportButton({ orgId, workspaceId, start }: {
             </a>
           )}
           description={t('fastlead.analytics.export.done', {
-            rows: current.rows.toLocaleString('ru-RU'), until: dateTime(current.download_expires_at),
+            rows: count(current.rows), until: dateTime(current.download_expires_at),
           })}
         />
       )}

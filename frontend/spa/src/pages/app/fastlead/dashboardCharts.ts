@@ -13,7 +13,8 @@ const LAYOUT = {
 
 type Translate = (key: string) => string;
 
-const percent = (language: string) =>
+/** Shares as the UI language writes them: «23,8 %» / «23.8%». */
+export const percentFormat = (language: string) =>
   new Intl.NumberFormat(language === 'en' ? 'en-US' : 'ru-RU', { style: 'percent', maximumFractionDigits: 1 });
 
 /** «03.12» / «03/12»: the range is at most a year, so the day and month say which day it is. */
@@ -39,7 +40,7 @@ export function dailyChart(dashboard: Dashboard, t: Translate, language: string)
 
 /** Per channel: its leads and bookings as bars, the conversion written above them. */
 export function channelChart(dashboard: Dashboard, t: Translate, language: string): EChartsCoreOption {
-  const format = percent(language);
+  const format = percentFormat(language);
   const channels = dashboard.by_channel;
   return {
     ...LAYOUT,
@@ -65,7 +66,7 @@ export function channelChart(dashboard: Dashboard, t: Translate, language: strin
  * need no other ECharts module than the console's charts already load.
  */
 export function funnelChart(dashboard: Dashboard, t: Translate, language: string): EChartsCoreOption {
-  const format = percent(language);
+  const format = percentFormat(language);
   const stages = [...dashboard.funnel].reverse();
   return {
     grid: { top: 8, right: 16, bottom: 8, left: 8, outerBoundsMode: 'same', outerBoundsContain: 'all' },
