@@ -5,9 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate, useOutletContext, useParams } from 'react-router';
 import { fastleadKeys, getWorkspace, type Workspace } from '../../../api/fastlead';
 import { useMe } from '../../../auth/session';
-import { useCan } from '../../../lib/permissions';
 import { ErrorState } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
+import { useCan } from '../../../lib/permissions';
 import { WORKSPACE_TABS, workspacePath } from './paths';
 
 export interface WorkspaceContext {
@@ -20,7 +20,10 @@ export function useWorkspace(): WorkspaceContext {
   return useOutletContext<WorkspaceContext>();
 }
 
-/** One workspace's pages: its name, the tabs (leads, analytics for those who may read it, widget, settings) and the page of the tab. */
+/**
+ * One workspace's pages: its name, the tabs (leads, analytics for those who may read it, widget, settings)
+ * and the page of the tab.
+ */
 export default function WorkspaceLayout() {
   const { t } = useTranslation();
   const orgId = useMe().current.org_id;
