@@ -1,4 +1,5 @@
-"""/api/app/orgs/{org_id}/workspaces/*: Fast Lead workspaces, their widget and leads (customers)."""
+"""/api/app/orgs/{org_id}/workspaces/*: Fast Lead workspaces, their widget, leads, analytics and exports
+(customers)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from typing import Any
 from tessera.core.http import make_resolver
 from tessera.core.observability import lambda_entry
 from tessera.identity import messages  # noqa: F401  (localized problems)
+from tessera.reporting.api import router as reporting_router
 from tessera.workspaces.api import router
 from tessera.workspaces.leads_api import router as leads_router
 
 app = make_resolver()
 app.include_router(router)
 app.include_router(leads_router)
+app.include_router(reporting_router)
 
 
 @lambda_entry()

@@ -59,7 +59,7 @@ def test_a_csv_export_of_the_filtered_leads_downloads_through_a_presigned_url(re
     text = _download(done["download_url"]).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert rows[0][:3] == ["ID", "Создана (МСК)", "Статус"]
+    assert rows[0][:3] == ["Заявка", "Создана (МСК)", "Статус"]
     assert [r[0] for r in rows[1:]] == [third, second, first]  # newest first, as the list
     assert rows[2][4] == "'=HYPERLINK(\"x\")"  # a formula is defused
     assert rows[3][2] == "связались" and rows[3][1] == "2026-03-02 12:00:00"  # Moscow time
@@ -68,8 +68,11 @@ def test_a_csv_export_of_the_filtered_leads_downloads_through_a_presigned_url(re
                                    {"format": "csv", "filters": {"status": "contacted"}})
     done = _finished(reporting, only)
     assert done["rows"] == 1
+    later = reporting["owner"].post(f"{reporting['path']}/leads/exports", {
+        "format": "csv", "filters": {"created_after": (T0 + timedelta(minutes=1)).isoformat(), "q": "пётр"}})
+    assert _finished(reporting, later)["rows"] == 1
     events, _ = audit.search(entity=("workspace", reporting["workspace_id"]))
-    assert sorted(e.action for e in events if e.action.endswith(".export")) == ["leads.export", "leads.export"]
+    assert [e.action for e in events if e.action.endswith(".export")] == ["leads.export"] * 3
 
 
 def test_xlsx_and_the_dashboard_export(reporting: dict[str, Any]) -> None:  # noqa: F811
@@ -78,7 +81,7 @@ def test_xlsx_and_the_dashboard_export(reporting: dict[str, Any]) -> None:  # no
     done = _finished(reporting, reporting["owner"].post(f"{reporting['path']}/leads/exports", {"format": "xlsx"}))
     sheet = load_workbook(io.BytesIO(_download(done["download_url"])), read_only=True).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "ID" and [row[4] for row in values[1:]] == ["Мария", "Иван"]
+    assert values[0][0] == "Заявка" and [row[4] for row in values[1:]] == ["Мария", "Иван"]
 
     day = T0.date().isoformat()
     started = reporting["owner"].post(f"{reporting['path']}/analytics/exports",
@@ -97,7 +100,7 @@ def test_bad_input_roles_and_tenants(reporting: dict[str, Any]) -> None:  # noqa
     assert wrong.status == 422 and wrong.body["errors"][0]["loc"] == "body.filters.status"
     wrong = reporting["owner"].post(f"{reporting['path']}/analytics/exports",
                                     {"from": "2026-03-10", "to": "2026-03-01"})
-    assert wrong.status == 422 and wrong.code == "analytics-range"
+    assert wrong.status == 422 and wrong.code == "analytics-range" and wrong.body["errors"][0]["loc"] == "body.from"
     assert run_exports(reporting["queue"]) == 0  # nothing was started
 
     assert as_customer(reporting["org_id"], "operator").post(path, {}).status == 403

@@ -118,3 +118,19 @@ def test_the_chunk_reader_gives_back_the_bytes_in_any_read_size() -> None:
     assert whole == "\ufeffa,b\r\n1,'=2\r\nx,3\r\n".encode()
     reader = io.BufferedReader(ChunkReader(iter(chunks)), buffer_size=4)
     assert b"".join(iter(lambda: reader.read(3), b"")) == whole
+
+
+def test_alerts_are_due_by_the_owners_thresholds() -> None:
+    from tessera.reporting.digest import alerts_due
+    from tessera.reporting.models import AlertSettings
+    from tessera.reporting.service import summarize
+
+    week = summarize("ws", [_row("2026-03-02", "widget", leads=10, booked=1)], date(2026, 3, 2), date(2026, 3, 8))
+    both = AlertSettings(no_leads_days=3, min_conversion_percent=20)
+    assert alerts_due(both, T0, week, date(2026, 3, 5)) == ["no_leads", "low_conversion"]  # 3 Moscow days
+    assert alerts_due(both, T0, week, date(2026, 3, 4)) == ["low_conversion"]
+    assert alerts_due(both, None, week, date(2026, 3, 30)) == ["low_conversion"]  # never a lead: nothing to miss
+    assert alerts_due(AlertSettings(min_conversion_percent=10), T0, week, date(2026, 3, 9)) == []  # 10 % is not below
+    few = summarize("ws", [_row("2026-03-02", "widget", leads=4)], date(2026, 3, 2), date(2026, 3, 8))
+    assert alerts_due(both, T0 + timedelta(days=5), few, date(2026, 3, 9)) == []  # 4 leads: too few to judge
+    assert alerts_due(AlertSettings(), T0, week, date(2026, 4, 1)) == []

@@ -19,7 +19,6 @@ from tessera.core.observability import logger
 from tessera.reporting import repository
 
 MOSCOW = ZoneInfo("Europe/Moscow")
-STAGES = ("contacted", "booked", "lost")
 _deserializer = TypeDeserializer()
 _moment = UTCDateTimeAttribute()
 

@@ -1,6 +1,7 @@
 """/api/app/orgs/{org_id}/workspaces/{workspace_id}/…: the Fast Lead dashboard, export jobs (leads and
-the dashboard's days) and the owner's alert settings (ReportingApiFunction). Another organization's
-workspace answers 404."""
+the dashboard's days) and the owner's alert settings, served by WorkspacesApiFunction (one function for the
+app's Fast Lead API; the stack is near CloudFormation's 500 resources). Another organization's workspace
+answers 404."""
 
 from datetime import date
 from typing import Annotated

@@ -20,6 +20,7 @@ from tessera.core.settings import get_settings
 from tessera.core.spreadsheet import defuse
 from tessera.reporting import repository, service
 from tessera.reporting.aggregation import MOSCOW
+from tessera.reporting.models import LeadExportFilters
 from tessera.reporting.records import ExportJobRecord
 from tessera.workspaces import leads
 from tessera.workspaces.models import LeadView
@@ -30,7 +31,8 @@ TRANSFER = TransferConfig(multipart_threshold=PART_BYTES, multipart_chunksize=PA
 TRANSFER.max_in_memory_upload_chunks = 2  # s3transfer's own setting (10 by default), not in boto3's signature
 BATCH = 1000
 
-LEAD_HEADER = ("ID", "Создана (МСК)", "Статус", "Канал", "Имя", "Телефон", "E-mail", "Сообщение", "Страница",
+# not "ID" first: Excel takes a file that starts so for SYLK
+LEAD_HEADER = ("Заявка", "Создана (МСК)", "Статус", "Канал", "Имя", "Телефон", "E-mail", "Сообщение", "Страница",
                "utm_source", "utm_medium", "utm_campaign", "Скрыта сверх лимита тарифа")
 STATUS_RU = {"new": "новая", "contacted": "связались", "booked": "запись", "lost": "потеряна"}
 DAY_HEADER = ("Дата", "Заявки", "Связались", "Записи", "Потеряны", "Конверсия, %")
@@ -51,10 +53,7 @@ def lead_row(lead: LeadView) -> Row:
 
 
 def _lead_batches(job: ExportJobRecord) -> Iterator[list[Row]]:
-    filters = dict(job.filters or {})
-    for bound in ("created_after", "created_before"):
-        if filters.get(bound):
-            filters[bound] = datetime.fromisoformat(filters[bound])
+    filters = LeadExportFilters.model_validate(job.filters or {}).model_dump(exclude_none=True)
     for batch in leads.export_batches(job.org_id, job.workspace_id, batch_size=BATCH, **filters):
         yield [lead_row(lead) for lead in batch]
 

@@ -54,6 +54,10 @@ def days(workspace_id: str, first: date, last: date) -> list[DayCounterRecord]:
 
 # --- export jobs -----------------------------------------------------------------------------------
 
+def add_export(tx: TransactWrite, job: ExportJobRecord) -> None:
+    tx.save(job, condition=ExportJobRecord.pk.does_not_exist())
+
+
 def find_export(workspace_id: str, export_id: str) -> ExportJobRecord | None:
     try:
         return ExportJobRecord.get(f"WS#{workspace_id}", f"EXPORT#{export_id}", consistent_read=True)
@@ -76,10 +80,6 @@ def find_alerts(workspace_id: str) -> AlertSettingsRecord | None:
         return AlertSettingsRecord.get(f"WS#{workspace_id}", "ALERTS", consistent_read=True)
     except DoesNotExist:
         return None
-
-
-def add_export(tx: TransactWrite, job: ExportJobRecord) -> None:
-    tx.save(job, condition=ExportJobRecord.pk.does_not_exist())
 
 
 def add_alerts(tx: TransactWrite, settings: AlertSettingsRecord, org_id: str) -> None:

@@ -35,7 +35,8 @@ from tessera.workspaces import service as workspaces
 from tessera.workspaces.service import Actor, commit_with_audit
 
 register({
-    "analytics-range": {"ru": "Неверный период: «с» должно быть не позже «по», не больше {max_days} дней.",
+    "analytics-range": {"ru": "Неверный период: дата «с» должна быть не позже даты «по», а период — не длиннее "
+                                              "{max_days} дней.",
                         "en": "Invalid range: from must not be after to, at most {max_days} days."},
     "export-not-found": {"ru": "Такой выгрузки нет.", "en": "No such export."},
 })
@@ -57,15 +58,15 @@ sqs = aws.client("sqs")
 
 # --- the dashboard ---------------------------------------------------------------------------------
 
-def date_range(date_from: date | None, date_to: date | None) -> tuple[date, date]:
+def date_range(date_from: date | None, date_to: date | None, where: str = "query") -> tuple[date, date]:
     """The range asked for, checked; the last 30 days (Moscow) when a bound is missing."""
     last = date_to or local_day(clock.now())
     first = date_from or last - timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if first > last or (last - first).days + 1 > MAX_RANGE_DAYS:
         raise ValidationFailed(f"Invalid range: from must not be after to, at most {MAX_RANGE_DAYS} days.",
                                code="analytics-range", max_days=MAX_RANGE_DAYS,
-                               errors=[FieldError("query.from" if date_from and not date_to else "query.to",
-                                                  f"from ≤ to, at most {MAX_RANGE_DAYS} days", "range")])
+                               errors=[FieldError(f"{where}.from", f"from ≤ to, at most {MAX_RANGE_DAYS} days",
+                                                  "range")])
     return first, last
 
 
@@ -103,10 +104,13 @@ def summarize(workspace_id: str, rows: list[DayCounterRecord], first: date, last
         funnel.append(FunnelStage(stage=stage, count=count, rate_from_previous=_ratio(count, previous),
                                   rate_from_start=_ratio(count, total["leads"])))
         previous = count
+    by_day: dict[str, list[DayCounterRecord]] = {}
+    for row in rows:
+        by_day.setdefault(row.day, []).append(row)
     daily = []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
-        of_day = _counts(r for r in rows if r.day == day.isoformat())
+        of_day = _counts(by_day.get(day.isoformat(), []))
         daily.append(DayStats(date=day, **{name: of_day[name] for name in Counts.model_fields}))
     return Dashboard(workspace_id=workspace_id, date_from=first, date_to=last, timezone=str(MOSCOW), totals=totals,
                      by_channel=by_channel, funnel=funnel, daily=daily)
@@ -123,12 +127,11 @@ def dashboard(org_id: str, workspace_id: str, date_from: date | None, date_to: d
 def _start(org_id: str, workspace_id: str, kind: str, export_format: str, filters: dict[str, Any],
            actor: Actor) -> ExportView:
     workspaces.get_workspace(org_id, workspace_id)
-    now = clock.now()
-    job = ExportJobRecord(pk=f"WS#{workspace_id}", sk="", export_id=new_id("exp"), workspace_id=workspace_id,
-                          org_id=org_id, kind=kind, format=export_format, filters=filters, status="queued", rows=0,
-                          requested_by=actor.user_id, created_at=now,
+    now, export_id = clock.now(), new_id("exp")
+    job = ExportJobRecord(pk=f"WS#{workspace_id}", sk=f"EXPORT#{export_id}", export_id=export_id,
+                          workspace_id=workspace_id, org_id=org_id, kind=kind, format=export_format, filters=filters,
+                          status="queued", rows=0, requested_by=actor.user_id, created_at=now,
                           expires_at=now + timedelta(days=EXPORT_DAYS))
-    job.sk = f"EXPORT#{job.export_id}"
     commit_with_audit(lambda tx: repository.add_export(tx, job), actor, f"{kind}.export", "workspace", workspace_id,
                       org_id, None, {"export_id": job.export_id, "format": export_format, "filters": filters})
     settings = get_settings(ReportingSettings)
@@ -144,7 +147,7 @@ def start_leads_export(org_id: str, workspace_id: str, command: LeadExportCreate
 
 def start_analytics_export(org_id: str, workspace_id: str, command: AnalyticsExportCreate,
                            actor: Actor) -> ExportView:
-    first, last = date_range(command.date_from, command.date_to)
+    first, last = date_range(command.date_from, command.date_to, "body")
     return _start(org_id, workspace_id, "analytics", command.format,
                   {"from": first.isoformat(), "to": last.isoformat()}, actor)
 

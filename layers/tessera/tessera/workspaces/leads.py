@@ -7,6 +7,7 @@ the organization received that month (so an upgrade opens them, and the next mon
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from datetime import datetime
@@ -108,16 +109,10 @@ def export_batches(org_id: str, workspace_id: str, *, status: LeadStatus | None 
     job: one query read page by page, so memory holds one batch)."""
     service.get_workspace(org_id, workspace_id)
     id_range = (_id_bound(created_after, False), _id_bound(created_before, True))
-    batch: list[LeadRecord] = []
-    for record in repository.all_leads(workspace_id, status=status, id_range=id_range,
-                                       filter_condition=_filter(channel, q), page_size=batch_size):
-        batch.append(record)
-        if len(batch) == batch_size:
-            opened = open_months(org_id, batch)
-            yield [lead_view(r, opened) for r in batch]
-            batch = []
-    if batch:
-        opened = open_months(org_id, batch)
+    records = repository.all_leads(workspace_id, status=status, id_range=id_range,
+                                   filter_condition=_filter(channel, q), page_size=batch_size)
+    for batch in itertools.batched(records, batch_size, strict=False):
+        opened = open_months(org_id, list(batch))
         yield [lead_view(r, opened) for r in batch]
 
 
