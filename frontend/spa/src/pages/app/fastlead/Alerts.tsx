@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, Flex, Form, InputNumber, Switch, Typography } from 'antd';
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getAlerts, reportingKeys, saveAlerts, type AlertSettings } from '../../../api/fastleadReporting';
 import { ErrorState, useShowError } from '../../../components/errors';
@@ -55,9 +54,6 @@ export function Alerts({ orgId, workspaceId }: { orgId: string; workspaceId: str
     },
     onError: (error) => showError(error, form),
   });
-  useEffect(() => {
-    if (alerts.data) form.setFieldsValue(formOf(alerts.data));
-  }, [alerts.data, form]);
   const noLeads = Form.useWatch('noLeads', form);
   const lowConversion = Form.useWatch('lowConversion', form);
 
@@ -66,7 +62,7 @@ export function Alerts({ orgId, workspaceId }: { orgId: string; workspaceId: str
       {alerts.isPending && <PageSpin />}
       {alerts.isError && <ErrorState error={alerts.error} onRetry={() => void alerts.refetch()} />}
       {alerts.data && (
-        <Form<AlertForm> form={form} disabled={!editable} onFinish={(values) => save.mutate(values)}>
+        <Form<AlertForm> form={form} initialValues={formOf(alerts.data)} disabled={!editable} onFinish={(values) => save.mutate(values)}>
           <Form.Item name="weekly_report" valuePropName="checked" label={t('fastlead.analytics.alerts.weekly')}>
             <Switch />
           </Form.Item>
