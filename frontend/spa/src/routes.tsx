@@ -61,6 +61,7 @@ const FastleadWorkspaces = lazy(() => import('./pages/app/fastlead/Workspaces'))
 const FastleadWorkspace = lazy(() => import('./pages/app/fastlead/WorkspaceLayout'));
 const FastleadLeads = lazy(() => import('./pages/app/fastlead/LeadsList'));
 const FastleadLead = lazy(() => import('./pages/app/fastlead/LeadCard'));
+const FastleadDashboard = lazy(() => import('./pages/app/fastlead/Dashboard'));
 const FastleadWidget = lazy(() => import('./pages/app/fastlead/WidgetConfigurator'));
 const FastleadSettings = lazy(() => import('./pages/app/fastlead/WorkspaceSettings'));
 const FastleadChannels = lazy(() => import('./pages/app/fastlead/Channels'));
@@ -162,6 +163,7 @@ export const routes: RouteObject[] = [
                   { index: true, element: <Navigate to="leads" replace /> },
                   { path: 'leads', element: <FastleadLeads /> },
                   { path: 'leads/:leadId', element: <FastleadLead /> },
+                  { path: 'dashboard', element: <FastleadDashboard /> },
                   { path: 'widget', element: <FastleadWidget /> },
                   { path: 'channels', element: <FastleadChannels /> },
                   { path: 'calendar', element: <FastleadCalendar /> },

@@ -3,6 +3,7 @@ import { Navigate } from 'react-router';
 import type { Me } from '../api/auth';
 import type { Lead, LeadDetail, Widget, Workspace } from '../api/fastlead';
 import { MeContext } from '../auth/session';
+import Dashboard from '../pages/app/fastlead/Dashboard';
 import LeadCard from '../pages/app/fastlead/LeadCard';
 import LeadsList from '../pages/app/fastlead/LeadsList';
 import WidgetConfigurator from '../pages/app/fastlead/WidgetConfigurator';
@@ -101,6 +102,7 @@ export function renderFastlead(me: Me, path: string) {
         { index: true, element: createElement(Navigate, { to: 'leads', replace: true }) },
         { path: 'leads', element: createElement(LeadsList) },
         { path: 'leads/:leadId', element: createElement(LeadCard) },
+        { path: 'dashboard', element: createElement(Dashboard) },
         { path: 'widget', element: createElement(WidgetConfigurator) },
         { path: 'settings', element: createElement(WorkspaceSettings) },
       ],

@@ -5,8 +5,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { fastleadKeys, LEAD_CHANNELS, LEAD_STATUSES, listLeads, type Lead } from '../../../api/fastlead';
+import { startLeadsExport } from '../../../api/fastleadReporting';
 import { PagedTable, usePagedQuery } from '../../../components/PagedTable';
 import { useDateTime } from '../../../lib/format';
+import { useCan } from '../../../lib/permissions';
+import { ExportButton } from './ExportButton';
 import { filtersOf, isFiltered, MIN_SEARCH, paramsFromSearch, searchFromParams, type LeadSearch } from './leadFilters';
 import { ChannelTag, StatusTag, UpgradeHint } from './shared';
 import { useWorkspace } from './WorkspaceLayout';
@@ -22,6 +25,7 @@ export default function LeadsList() {
   const { orgId, workspace } = useWorkspace();
   const dateTime = useDateTime();
   const navigate = useNavigate();
+  const can = useCan();
   const [params, setParams] = useSearchParams();
   const search = searchFromParams(params);
   const [typed, setTyped] = useState(search.q ?? '');
@@ -87,6 +91,9 @@ export default function LeadsList() {
           <Button onClick={() => { setTyped(''); setParams({}, { replace: true }); }}>{t('common.reset')}</Button>
         )}
       </Flex>
+      {can('app.exports.create') && (
+        <ExportButton orgId={orgId} workspaceId={workspace.id} start={(format) => startLeadsExport(orgId, workspace.id, format, filters)} />
+      )}
       {rows.some((lead) => lead.locked) && <UpgradeHint locked title={t('fastlead.leads.lockedNotice')} />}
       <PagedTable<Lead>
         query={leads}

@@ -7,6 +7,7 @@ import { fastleadKeys, getWorkspace, type Workspace } from '../../../api/fastlea
 import { useMe } from '../../../auth/session';
 import { ErrorState } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
+import { useCan } from '../../../lib/permissions';
 import { WORKSPACE_TABS, workspacePath } from './paths';
 
 export interface WorkspaceContext {
@@ -19,13 +20,17 @@ export function useWorkspace(): WorkspaceContext {
   return useOutletContext<WorkspaceContext>();
 }
 
-/** One workspace's pages: its name, the tabs (leads, widget, settings) and the page of the tab. */
+/**
+ * One workspace's pages: its name, the tabs (leads, analytics for those who may read it, widget, settings)
+ * and the page of the tab.
+ */
 export default function WorkspaceLayout() {
   const { t } = useTranslation();
   const orgId = useMe().current.org_id;
   const { workspaceId = '' } = useParams();
   const { pathname } = useLocation();
   const navigate = useNavigate();
+  const can = useCan();
   const workspace = useQuery({
     queryKey: fastleadKeys.workspace(orgId ?? '', workspaceId),
     queryFn: () => getWorkspace(orgId!, workspaceId),
@@ -55,7 +60,8 @@ export default function WorkspaceLayout() {
       <Tabs
         activeKey={tab}
         onChange={(key) => void navigate(`/app/fastlead/${ws.id}/${key}`)}
-        items={WORKSPACE_TABS.map((key) => ({ key, label: t(`fastlead.tabs.${key}`) }))}
+        items={WORKSPACE_TABS.filter((key) => key !== 'dashboard' || can('app.analytics.read'))
+          .map((key) => ({ key, label: t(`fastlead.tabs.${key}`) }))}
       />
       <Suspense fallback={<PageSpin />}>
         <Outlet context={context} />

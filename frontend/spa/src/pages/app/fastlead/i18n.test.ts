@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CHANNEL_TYPES, FIELD_MODES, LEAD_CHANNELS, LEAD_STATUSES, STATUS_MOVES, WIDGET_LOCALES, WIDGET_POSITIONS,
 } from '../../../api/fastlead';
+import { EXPORT_FORMATS, FUNNEL_STAGES } from '../../../api/fastleadReporting';
 import en from '../../../i18n/en.json';
 import ru from '../../../i18n/ru.json';
 import { expectSameKeysAndPlaceholders, flatten } from '../../../test/i18nNamespace';
@@ -28,6 +29,8 @@ describe('the fastlead texts', () => {
       ...FORM_FIELDS.map((field) => `widget.fields.${field}`),
       ...TEXT_KEYS.map((key) => `widget.texts.${key}`),
       ...WORKSPACE_TABS.map((tab) => `tabs.${tab}`),
+      ...EXPORT_FORMATS.map((format) => `analytics.export.${format}`),
+      ...FUNNEL_STAGES.map((stage) => `analytics.funnel.${stage}`),
       'workspaceStatus.active', 'workspaceStatus.archived',
     ];
     expect(wanted.filter((key) => !ruKeys.has(key))).toEqual([]);

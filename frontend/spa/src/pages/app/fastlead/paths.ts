@@ -1,5 +1,5 @@
 /** A workspace's pages: /app/fastlead/<workspace id>/<tab>… */
-export const WORKSPACE_TABS = ['leads', 'widget', 'channels', 'calendar', 'settings'] as const;
+export const WORKSPACE_TABS = ['leads', 'dashboard', 'widget', 'channels', 'calendar', 'settings'] as const;
 export type WorkspaceTab = (typeof WORKSPACE_TABS)[number];
 
 /** `/app/fastlead/<id>/<tab>…` → its workspace id and tab (the header's switcher keeps the tab). */
