@@ -1,4 +1,5 @@
-"""/api/app/orgs/{org_id}/workspaces/*: Fast Lead workspaces, their widget and leads (customers)."""
+"""/api/app/orgs/{org_id}/workspaces/*, …/onboarding: Fast Lead workspaces, their widget and leads, the
+onboarding wizard (customers)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from tessera.core.observability import lambda_entry
 from tessera.identity import messages  # noqa: F401  (localized problems)
 from tessera.workspaces.api import router
 from tessera.workspaces.leads_api import router as leads_router
+from tessera.workspaces.onboarding_api import router as onboarding_router
 
 app = make_resolver()
 app.include_router(router)
 app.include_router(leads_router)
+app.include_router(onboarding_router)
 
 
 @lambda_entry()

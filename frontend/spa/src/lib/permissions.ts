@@ -94,6 +94,9 @@ export const PERMISSIONS = {
   'app.widget.publish': ['owner', 'admin'],
   'app.leads.read': ALL_CUSTOMER,
   'app.leads.update': ['owner', 'admin', 'operator'],
+  'app.onboarding.read': ALL_CUSTOMER,
+  'app.onboarding.update': ['owner', 'admin'],
+  'app.features.read': ALL_CUSTOMER,
 } as const satisfies Record<string, readonly string[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -276,6 +276,34 @@ class AssetConfirm(_Strict):
     version: int = Field(ge=1, description="the widget version the editor has: the image is saved on top of it")
 
 
+# --- onboarding ------------------------------------------------------------------------------------
+
+OnboardingStep = Literal["workspace", "widget", "channel", "calendar", "snippet", "test"]
+ONBOARDING_STEPS: tuple[OnboardingStep, ...] = ("workspace", "widget", "channel", "calendar", "snippet", "test")
+
+
+class StepOutcome(_Strict):
+    outcome: Literal["done", "skipped"]
+    workspace_id: str | None = Field(None, pattern=WORKSPACE_ID,
+                                     description="the workspace the wizard created: required to finish `workspace`")
+
+
+class OnboardingStepView(BaseModel):
+    step: OnboardingStep
+    state: Literal["pending", "done", "skipped"]
+    skippable: bool
+
+
+class OnboardingView(BaseModel):
+    status: Literal["active", "finished", "dismissed"] = Field(
+        description="active: the wizard is shown after sign-in; an organization that had workspaces before "
+                    "the wizard existed is finished")
+    steps: list[OnboardingStepView]
+    current: OnboardingStep | None = Field(description="the first step neither done nor skipped")
+    workspace_id: str | None
+    tour_seen: bool = Field(description="whether the caller has seen the guided tour")
+
+
 # --- public lead ingest ----------------------------------------------------------------------------
 
 def _phone(value: str | None) -> str | None:

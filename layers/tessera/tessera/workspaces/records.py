@@ -4,6 +4,7 @@
 |---|---|---|
 | workspace | `ORG#<org_id>` | `WS#<workspace_id>` |
 | the organization's count of active workspaces (the plan's limit) | `ORG#<org_id>` | `WSCOUNT` |
+| the organization's onboarding wizard: steps done or skipped, who has seen the tour | `ORG#<org_id>` | `ONBOARDING` |
 | the widget: saved settings (head, optimistic locking by `version`) | `WS#<workspace_id>` | `WIDGET` |
 | each saved version of the settings (immutable) | `WS#<workspace_id>` | `WCFG#<000001>` |
 | each consent text, by its version (immutable: a lead's consent names one) | `WS#<workspace_id>` | `CONSENT#<v1>` |
@@ -127,6 +128,18 @@ class WidgetAssetRecord(BaseRecord):
     created_by = UnicodeAttribute()
     width = NumberAttribute(null=True)
     height = NumberAttribute(null=True)
+
+
+class OnboardingRecord(BaseRecord):
+    """Sets changed by atomic ADD/DELETE: two tabs marking steps never lose each other's."""
+
+    Meta = META
+    done = UnicodeSetAttribute(null=True)
+    skipped = UnicodeSetAttribute(null=True)
+    workspace_id = UnicodeAttribute(null=True)
+    dismissed = BooleanAttribute(null=True)
+    tour_seen_by = UnicodeSetAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 class OriginRecord(BaseRecord):

@@ -17,6 +17,7 @@ from tessera.workspaces.records import (
     CounterRecord,
     LeadEventRecord,
     LeadRecord,
+    OnboardingRecord,
     OriginRecord,
     WidgetAssetRecord,
     WidgetRecord,
@@ -94,6 +95,19 @@ def add_workspace_change(tx: TransactWrite, workspace: WorkspaceRecord, runtime_
 def origin_allowed_anywhere(origin: str) -> bool:
     record = _get(OriginRecord, f"ORIGIN#{origin}", "ORIGIN", consistent=False)
     return record is not None and bool(record.widgets)
+
+
+# --- onboarding ------------------------------------------------------------------------------------
+
+def find_onboarding(org_id: str) -> OnboardingRecord | None:
+    return _get(OnboardingRecord, f"ORG#{org_id}", "ONBOARDING")
+
+
+def update_onboarding(org_id: str, actions: list[Any]) -> OnboardingRecord:
+    """Atomic changes of the organization's wizard (the item is made by the first); the item after them."""
+    record = OnboardingRecord(pk=f"ORG#{org_id}", sk="ONBOARDING")
+    record.update(actions=actions)
+    return record
 
 
 # --- the widget ------------------------------------------------------------------------------------
