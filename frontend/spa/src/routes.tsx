@@ -58,6 +58,9 @@ const FastleadLeads = lazy(() => import('./pages/app/fastlead/LeadsList'));
 const FastleadLead = lazy(() => import('./pages/app/fastlead/LeadCard'));
 const FastleadWidget = lazy(() => import('./pages/app/fastlead/WidgetConfigurator'));
 const FastleadSettings = lazy(() => import('./pages/app/fastlead/WorkspaceSettings'));
+const AppHome = lazy(() => import('./pages/app/onboarding/AppHome'));
+const OnboardingWizard = lazy(() => import('./pages/app/onboarding/OnboardingWizard'));
+const OnboardingDemo = lazy(() => import('./pages/app/onboarding/DemoPage'));
 
 /** Pages reachable without a session, the same in both areas (sign-up and confirmation: app only). */
 function publicPages(area: Area): RouteObject {
@@ -133,8 +136,10 @@ export const routes: RouteObject[] = [
           {
             element: <AppLayout />,
             children: [
-              { index: true, element: <Navigate to="team" replace /> },
+              { index: true, element: <AppHome /> },
               { path: 'team', element: <Team /> },
+              { path: 'onboarding', element: <OnboardingWizard /> },
+              { path: 'onboarding/demo/:workspaceId', element: <OnboardingDemo /> },
               { path: 'staff-access', element: <StaffAccess /> },
               { path: 'licenses', element: <AppLicenses /> },
               { path: 'billing', element: <AppBilling /> },

@@ -7,6 +7,7 @@ import { fastleadKeys, getWorkspace, type Workspace } from '../../../api/fastlea
 import { useMe } from '../../../auth/session';
 import { ErrorState } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
+import { FastleadTour } from '../onboarding/FastleadTour';
 import { WORKSPACE_TABS, workspacePath } from './paths';
 
 export interface WorkspaceContext {
@@ -60,6 +61,7 @@ export default function WorkspaceLayout() {
       <Suspense fallback={<PageSpin />}>
         <Outlet context={context} />
       </Suspense>
+      <FastleadTour orgId={orgId} />
     </>
   );
 }
