@@ -203,8 +203,8 @@ function WidgetBasics({ orgId, workspaceId, widget, onDone, extra }: {
           <Form.Item label={t('fastlead.widget.primary')}>
             <ColorPicker format="hex" disabledAlpha showText value={primary} onChange={(value) => setPrimary(value.toHexString())} />
           </Form.Item>
-          <Form.Item label={t('fastlead.widget.texts.greeting')}>
-            <Input.TextArea value={greeting} onChange={(event) => setGreeting(event.target.value)} maxLength={1000} autoSize={{ minRows: 2, maxRows: 5 }} />
+          <Form.Item label={t('fastlead.widget.texts.greeting')} htmlFor="onboarding-greeting">
+            <Input.TextArea id="onboarding-greeting" value={greeting} onChange={(event) => setGreeting(event.target.value)} maxLength={1000} autoSize={{ minRows: 2, maxRows: 5 }} />
           </Form.Item>
         </Form>
         {save.isError && <Alert type="error" showIcon title={describeError(save.error, t)} style={{ marginBottom: 12 }} />}
