@@ -2,21 +2,23 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Tour, type TourProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { getOnboarding, markTourSeen, onboardingKeys } from '../../../api/onboarding';
+import { useFeature } from '../../../lib/features';
 import { useCan } from '../../../lib/permissions';
 
 /** A workspace tab as antd renders it (a missing one makes the step centred: antd's `() => null`). */
 const tab = (key: string) => () => document.querySelector<HTMLElement>(`.ant-tabs-tab[data-node-key="${key}"]`) as HTMLElement;
 
 /**
- * The guided tour of a workspace's pages, shown once per user (the server remembers who has seen it):
+ * The guided tour of a workspace's pages (with the onboarding flag on), shown once per user (the server remembers who has seen it):
  * a word of welcome, then the leads, widget and settings tabs.
  */
 export function FastleadTour({ orgId }: { orgId: string }) {
   const { t } = useTranslation();
   const can = useCan();
+  const enabled = useFeature('onboarding');
   const queryClient = useQueryClient();
   const state = useQuery({
-    queryKey: onboardingKeys.state(orgId), queryFn: () => getOnboarding(orgId), enabled: can('app.onboarding.read'),
+    queryKey: onboardingKeys.state(orgId), queryFn: () => getOnboarding(orgId), enabled: enabled && can('app.onboarding.read'),
   });
   const seen = useMutation({
     mutationFn: () => markTourSeen(orgId),

@@ -120,7 +120,7 @@ describe('the onboarding wizard', () => {
   });
 
   it('may be dismissed as a whole, and leads on to the workspaces', async () => {
-    const state = { done: new Set<string>(), skipped: new Set<string>(), workspaceId: null };
+    const state: Parameters<typeof server>[0] = { done: new Set<string>(), skipped: new Set<string>(), workspaceId: null };
     const wizard = server(state);
     stubFetch((call) => wizard(call) ?? problem(404));
     render(customerMe('owner'), '/app/onboarding');

@@ -14,6 +14,7 @@ import {
 import { useMe } from '../../../auth/session';
 import { describeError, ErrorState } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
+import { useFeature } from '../../../lib/features';
 import { useCan } from '../../../lib/permissions';
 import { isPlanRefusal, UpgradeHint, useFormErrors } from '../fastlead/shared';
 import { formFromSettings, previewConfig, savedConsent, settingsFromForm } from '../fastlead/widgetForm';
@@ -32,6 +33,7 @@ export default function OnboardingWizard() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [opened, setOpened] = useState<OnboardingStep | null>(null);
+  const enabled = useFeature('onboarding');
   const state = useQuery({
     queryKey: onboardingKeys.state(orgId ?? ''), queryFn: () => getOnboarding(orgId!), enabled: !!orgId,
   });
@@ -51,7 +53,7 @@ export default function OnboardingWizard() {
     },
   });
 
-  if (!orgId || !can('app.onboarding.update')) return <Navigate to="/app/fastlead" replace />;
+  if (!orgId || !can('app.onboarding.update') || !enabled) return <Navigate to="/app/fastlead" replace />;
   if (state.isPending) return <PageSpin />;
   if (state.isError) return <ErrorState error={state.error} onRetry={() => void state.refetch()} />;
   const progress = state.data;
