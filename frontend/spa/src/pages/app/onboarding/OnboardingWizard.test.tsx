@@ -129,6 +129,16 @@ describe('the onboarding wizard', () => {
     expect(state.dismissed).toBe(true);
   });
 
+  it('is not offered while its feature flag is off', async () => {
+    const state = { done: new Set<string>(), skipped: new Set<string>(), workspaceId: null };
+    const wizard = server(state);
+    stubFetch((call) => (call.url === `/api/app/orgs/${ORG}/features`
+      ? json({ dashboard: false, onboarding: false, billing: true })
+      : wizard(call) ?? problem(404)));
+    render(customerMe('owner'), '/app/onboarding');
+    expect(await screen.findByText('the workspaces page')).toBeTruthy();
+  });
+
   it('sends an operator from /app to the team page without asking', async () => {
     const calls = stubFetch(() => problem(404));
     render(customerMe('operator'), '/app');
