@@ -23,11 +23,18 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
 
 def test_on_aws_the_schema_is_appconfig_s(fresh: pytest.MonkeyPatch) -> None:
     fresh.setenv("FEATURE_FLAGS_STORE", "appconfig")
+    fresh.delenv("AWS_ENDPOINT_URL", raising=False)
     fresh.setenv("FEATURE_FLAGS_APPLICATION", "tessera-prod")
     fresh.setenv("FEATURE_FLAGS_ENVIRONMENT", "prod")
     store = features.flags().store
     assert isinstance(store, AppConfigStore)
     assert (store.application, store.environment, store.name) == ("tessera-prod", "prod", "feature-flags")
+
+
+def test_on_the_local_cloud_appconfig_gives_way_to_the_parameter(fresh: pytest.MonkeyPatch) -> None:
+    fresh.setenv("FEATURE_FLAGS_STORE", "appconfig")
+    fresh.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")  # moto: no appconfigdata
+    assert isinstance(features.flags().store, features.ParameterStore)
 
 
 def test_elsewhere_it_is_the_ssm_parameter(fresh: pytest.MonkeyPatch) -> None:

@@ -4,9 +4,10 @@ them; its schema (`feature_flags.json` here, the defaults) is stored:
 
 - on AWS in AppConfig (`FeatureFlagsApplication` in template.yaml, read through AppConfig's data plane
   with Powertools' `AppConfigStore`, cached `max_age` seconds per container);
-- on the local cloud and in tests (`FEATURE_FLAGS_STORE=ssm`) in an SSM parameter with the same JSON:
-  moto implements AppConfig's control plane but not `appconfigdata` (StartConfigurationSession,
-  GetLatestConfiguration), which `AppConfigStore` needs. A missing parameter means the defaults.
+- in tests (`FEATURE_FLAGS_STORE=ssm`, the default) and on the local cloud (its functions reach AWS
+  through `AWS_ENDPOINT_URL`, i.e. moto) in an SSM parameter with the same JSON: moto implements
+  AppConfig's control plane but not `appconfigdata` (StartConfigurationSession, GetLatestConfiguration),
+  which `AppConfigStore` needs. A missing parameter means the defaults.
 
 A store that cannot be read (throttled, a broken document) never breaks a page: the defaults answer and
 the failure is logged."""
@@ -14,6 +15,7 @@ the failure is logged."""
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -75,7 +77,7 @@ class ParameterStore(StoreProvider):
 def flags() -> FeatureFlags:
     settings = get_settings(FeatureSettings)
     store: StoreProvider
-    if settings.store == "appconfig":
+    if settings.store == "appconfig" and not os.environ.get("AWS_ENDPOINT_URL"):
         store = AppConfigStore(environment=settings.environment, application=settings.application,
                                name=settings.profile, max_age=settings.max_age)
     else:
