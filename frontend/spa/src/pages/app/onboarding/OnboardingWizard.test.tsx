@@ -1,11 +1,11 @@
-import { configure, screen, waitFor } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createElement, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Me } from '../../../api/auth';
 import type { Onboarding, OnboardingStep } from '../../../api/onboarding';
 import { MeContext } from '../../../auth/session';
-import { customerMe } from '../../../test/appBilling';
+import { customerMe, PLANS, subscription } from '../../../test/appBilling';
 import { ORG } from '../../../test/catalog';
 import { renderFastlead, widget, WIDGET_ID, workspace, WS, WS_BASE } from '../../../test/fastlead';
 import { json, problem, stubFetch, type Call } from '../../../test/fetch';
@@ -101,6 +101,36 @@ describe('the onboarding wizard', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Пропустить шаг' }));
     expect(await screen.findByRole('link', { name: 'Подключить Cal.com' })).toBeTruthy();
     expect(state.skipped.has('channel')).toBe(true);
+  });
+
+  it('offers a free trial when the new organization has no plan yet, then creates the workspace', async () => {
+    const state = { done: new Set<string>(), skipped: new Set<string>(), workspaceId: null };
+    const wizard = server(state);
+    let trial = false;
+    const calls = stubFetch((call) => {
+      const answer = wizard(call);
+      if (answer) return answer;
+      if (call.url === WS_BASE && call.method === 'POST') {
+        return trial ? json(workspace(), 201) : problem(403, { code: 'plan-required', detail: 'Сначала выберите тариф Fast Lead или начните пробный период.' });
+      }
+      if (call.url === `/api/app/orgs/${ORG}/billing/plans`) return json(PLANS);
+      if (call.url === `${WS_BASE}/${WS}/widget`) return json(widget());
+      if (call.url === `/api/app/orgs/${ORG}/billing/subscriptions` && call.method === 'POST') {
+        trial = true;
+        return json(subscription({ state: 'trial', plan: (call.body as { plan: string }).plan }), 201);
+      }
+      return problem(404);
+    });
+    render(customerMe('owner'), '/app/onboarding');
+    await userEvent.type(await screen.findByLabelText('Название'), 'Окна');
+    await userEvent.click(screen.getByRole('button', { name: 'Создать' }));
+    await waitFor(() => expect(document.querySelector('[data-plan="fastlead_start"]')).toBeTruthy());
+    const card = document.querySelector<HTMLElement>('[data-plan="fastlead_start"]')!;
+    await userEvent.click(within(card).getByRole('button', { name: 'Попробовать бесплатно (14 дн.)' }));
+    await waitFor(() => expect(trial).toBe(true));
+    await userEvent.click(screen.getByRole('button', { name: 'Создать' }));
+    expect(await screen.findByLabelText('Приветствие')).toBeTruthy();
+    expect(calls.filter((c) => c.url === WS_BASE && c.method === 'POST')).toHaveLength(2);
   });
 
   it('resumes at the server\'s first pending step and finishes with the snippet and the demo page', async () => {

@@ -11,11 +11,14 @@ import {
 import {
   dismissOnboarding, getOnboarding, markStep, ONBOARDING_STEPS, onboardingKeys, type Onboarding, type OnboardingStep,
 } from '../../../api/onboarding';
+import { isApiError } from '../../../api/errors';
 import { useMe } from '../../../auth/session';
 import { describeError, ErrorState } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
 import { useFeature } from '../../../lib/features';
 import { useCan } from '../../../lib/permissions';
+import { usePlans } from '../billing/labels';
+import { PlanCards } from '../billing/PlanCards';
 import { isPlanRefusal, UpgradeHint, useFormErrors } from '../fastlead/shared';
 import { formFromSettings, previewConfig, savedConsent, settingsFromForm } from '../fastlead/widgetForm';
 import { WidgetPreview } from '../fastlead/WidgetPreview';
@@ -158,16 +161,31 @@ function WorkspaceStep({ orgId, progress, onCreated }: { orgId: string; progress
     );
   }
   return (
-    <Form form={form} layout="vertical" requiredMark={false} onFinish={(values) => create.mutate(values)} style={{ maxWidth: 480 }}>
-      {isPlanRefusal(create.error) && <UpgradeHint title={describeError(create.error, t)} />}
-      <Form.Item name="name" label={t('onboarding.steps.workspace.name')} rules={[{ required: true, whitespace: true, message: t('onboarding.steps.workspace.nameRequired') }]}>
-        <Input maxLength={100} placeholder={t('onboarding.steps.workspace.namePlaceholder')} />
-      </Form.Item>
-      <Form.Item name="domain" label={t('onboarding.steps.workspace.domain')} extra={t('onboarding.steps.workspace.domainHint')}>
-        <Input maxLength={253} placeholder="okna.example.ru" />
-      </Form.Item>
-      <Button type="primary" htmlType="submit" loading={create.isPending}>{t('onboarding.steps.workspace.create')}</Button>
-    </Form>
+    <>
+      {isApiError(create.error) && create.error.code === 'plan-required'
+        ? <TrialOffer orgId={orgId} />
+        : isPlanRefusal(create.error) && <UpgradeHint title={describeError(create.error, t)} />}
+      <Form form={form} layout="vertical" requiredMark={false} onFinish={(values) => create.mutate(values)} style={{ maxWidth: 480 }}>
+        <Form.Item name="name" label={t('onboarding.steps.workspace.name')} rules={[{ required: true, whitespace: true, message: t('onboarding.steps.workspace.nameRequired') }]}>
+          <Input maxLength={100} placeholder={t('onboarding.steps.workspace.namePlaceholder')} />
+        </Form.Item>
+        <Form.Item name="domain" label={t('onboarding.steps.workspace.domain')} extra={t('onboarding.steps.workspace.domainHint')}>
+          <Input maxLength={253} placeholder="okna.example.ru" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={create.isPending}>{t('onboarding.steps.workspace.create')}</Button>
+      </Form>
+    </>
+  );
+}
+
+/** A new organization has no plan yet: the plans to try free right here, then «Создать» again. */
+function TrialOffer({ orgId }: { orgId: string }) {
+  const { t } = useTranslation();
+  const { plans } = usePlans(orgId);
+  return (
+    <Card size="small" title={t('onboarding.steps.workspace.planFirst')} style={{ marginBottom: 16 }}>
+      {plans.data ? <PlanCards orgId={orgId} plans={plans.data} /> : <PageSpin />}
+    </Card>
   );
 }
 
