@@ -66,6 +66,9 @@ const FastleadWidget = lazy(() => import('./pages/app/fastlead/WidgetConfigurato
 const FastleadSettings = lazy(() => import('./pages/app/fastlead/WorkspaceSettings'));
 const FastleadChannels = lazy(() => import('./pages/app/fastlead/Channels'));
 const FastleadCalendar = lazy(() => import('./pages/app/fastlead/Calendar'));
+const AppHome = lazy(() => import('./pages/app/onboarding/AppHome'));
+const OnboardingWizard = lazy(() => import('./pages/app/onboarding/OnboardingWizard'));
+const OnboardingDemo = lazy(() => import('./pages/app/onboarding/DemoPage'));
 
 /** Pages reachable without a session, the same in both areas (sign-up and confirmation: app only). */
 function publicPages(area: Area): RouteObject {
@@ -147,8 +150,10 @@ export const routes: RouteObject[] = [
           {
             element: <AppLayout />,
             children: [
-              { index: true, element: <Navigate to="team" replace /> },
+              { index: true, element: <AppHome /> },
               { path: 'team', element: <Team /> },
+              { path: 'onboarding', element: <OnboardingWizard /> },
+              { path: 'onboarding/demo/:workspaceId', element: <OnboardingDemo /> },
               { path: 'staff-access', element: <StaffAccess /> },
               { path: 'licenses', element: <AppLicenses /> },
               { path: 'billing', element: <AppBilling /> },

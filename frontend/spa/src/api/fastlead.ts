@@ -68,6 +68,50 @@ export const publishWidget = (orgId: string, workspaceId: string, version: numbe
   answer(api.POST('/api/app/orgs/{org_id}/workspaces/{workspace_id}/widget/publish', {
     ...workspace(orgId, workspaceId), body: { version },
   }));
+export type AssetUploadRequest = Body<'/api/app/orgs/{org_id}/workspaces/{workspace_id}/widget/assets', 'post'>;
+export type AssetKind = AssetUploadRequest['kind'];
+export type AssetUpload = Answer<'/api/app/orgs/{org_id}/workspaces/{workspace_id}/widget/assets', 'post'>;
+/** The image types the server takes (SVG is refused: docs/design/workspaces.md). */
+export const IMAGE_TYPES = schema.assetUploadRequestContent_typeValues;
+/** A logo or avatar upload: a presigned POST bound to the type and at most `size` bytes. */
+export const startAssetUpload = (orgId: string, workspaceId: string, body: AssetUploadRequest) =>
+  answer(api.POST('/api/app/orgs/{org_id}/workspaces/{workspace_id}/widget/assets', { ...workspace(orgId, workspaceId), body }));
+/** The uploaded image checked and saved into the widget's settings on top of `version` (a new version). */
+export const confirmAssetUpload = (orgId: string, workspaceId: string, assetId: string, version: number) =>
+  answer(api.POST('/api/app/orgs/{org_id}/workspaces/{workspace_id}/widget/assets/{asset_id}/confirm', {
+    params: { path: { org_id: orgId, workspace_id: workspaceId, asset_id: assetId } }, body: { version },
+  }));
+
+/** The storage refused the presigned POST (status 0: no answer at all). */
+export class AssetUploadFailed extends Error {
+  constructor(readonly status: number) {
+    super(`upload failed: ${status}`);
+  }
+}
+
+/**
+ * The presigned POST: the signed fields, then the file last (S3 ignores fields after it), as
+ * multipart/form-data. XMLHttpRequest rather than fetch: only it reports the upload's progress.
+ */
+export function postToPresignedForm(
+  form: { url: string; fields: Record<string, string> }, file: Blob, onProgress: (percent: number) => void,
+): Promise<void> {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
+  body.append('file', file);
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(Math.round((event.loaded / event.total) * 100));
+    };
+    request.onload = () => (request.status >= 200 && request.status < 300
+      ? resolve()
+      : reject(new AssetUploadFailed(request.status)));
+    request.onerror = () => reject(new AssetUploadFailed(0));
+    request.open('POST', form.url);
+    request.send(body);
+  });
+}
 export const getSnippet = (orgId: string, workspaceId: string) =>
   answer(api.GET('/api/app/orgs/{org_id}/workspaces/{workspace_id}/widget/snippet', workspace(orgId, workspaceId)));
 

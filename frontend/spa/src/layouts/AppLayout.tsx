@@ -2,12 +2,23 @@ import { BellOutlined, CreditCardOutlined, EyeOutlined, FileProtectOutlined, Saf
 import { Flex } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { RequireSession } from '../auth/RequireSession';
+import { useFeature } from '../lib/features';
 import { WorkspaceSwitcher } from '../pages/app/fastlead/WorkspaceSwitcher';
 import { OrganizationSwitcher } from './OrganizationSwitcher';
 import { Shell, type NavItem } from './Shell';
 
 export default function AppLayout() {
+  return (
+    <RequireSession area="app">
+      <AppShell />
+    </RequireSession>
+  );
+}
+
+/** The menu without what a feature flag turns off (billing until the payment integration is switched on). */
+function AppShell() {
   const { t } = useTranslation();
+  const billing = useFeature('billing');
   const nav: NavItem[] = [
     { path: '/app/team', icon: <TeamOutlined />, label: t('nav.team'), action: 'app.team.read' },
     { path: '/app/fastlead', icon: <ThunderboltOutlined />, label: t('fastlead.nav'), action: 'app.workspaces.read' },
@@ -17,9 +28,6 @@ export default function AppLayout() {
     { path: '/app/staff-access', icon: <EyeOutlined />, label: t('nav.staffAccess'), action: 'app.staff_access.read' },
     { path: '/app/profile', icon: <SafetyCertificateOutlined />, label: t('nav.profile') },
   ];
-  return (
-    <RequireSession area="app">
-      <Shell area="app" nav={nav} headerExtra={<Flex gap={8} style={{ flex: 1, minWidth: 0 }}><OrganizationSwitcher /><WorkspaceSwitcher /></Flex>} />
-    </RequireSession>
-  );
+  const shown = nav.filter((item) => billing || item.path !== '/app/billing');
+  return <Shell area="app" nav={shown} headerExtra={<Flex gap={8} style={{ flex: 1, minWidth: 0 }}><OrganizationSwitcher /><WorkspaceSwitcher /></Flex>} />;
 }

@@ -100,6 +100,9 @@ export const PERMISSIONS = {
   'app.analytics.alerts': ['owner', 'admin'],
   'app.exports.create': ['owner', 'admin', 'analyst'],
   'app.exports.read': ['owner', 'admin', 'analyst'],
+  'app.onboarding.read': ALL_CUSTOMER,
+  'app.onboarding.update': ['owner', 'admin'],
+  'app.features.read': ALL_CUSTOMER,
 } as const satisfies Record<string, readonly string[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -137,6 +137,11 @@ PERMISSIONS: dict[str, frozenset[StaffRole] | frozenset[CustomerRole]] = {
     "app.analytics.alerts": frozenset({_C.OWNER, _C.ADMIN}),
     "app.exports.create": frozenset({_C.OWNER, _C.ADMIN, _C.ANALYST}),
     "app.exports.read": frozenset({_C.OWNER, _C.ADMIN, _C.ANALYST}),
+    # the onboarding wizard is run by who sets Fast Lead up; everyone sees its progress, the tour and the
+    # feature flags that shape their pages
+    "app.onboarding.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
+    "app.onboarding.update": frozenset({_C.OWNER, _C.ADMIN}),
+    "app.features.read": frozenset({_C.OWNER, _C.ADMIN, _C.OPERATOR, _C.ANALYST}),
 }
 
 # Customer data that staff reach only through an access grant (support, developer) unless their role

@@ -7,9 +7,12 @@ from typing import Annotated
 from tessera.core.http import Path, Response, Router
 from tessera.core.request import RequestInfo
 from tessera.identity.principal import current, guard
-from tessera.workspaces import service
+from tessera.workspaces import assets, service
 from tessera.workspaces.models import (
     WORKSPACE_ID,
+    AssetConfirm,
+    AssetUpload,
+    AssetUploadRequest,
     Publish,
     Snippet,
     WidgetUpdate,
@@ -23,6 +26,7 @@ from tessera.workspaces.models import (
 router = Router()
 ORG_ID = Annotated[str, Path(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")]
 WS_ID = Annotated[str, Path(pattern=WORKSPACE_ID)]
+ASSET_ID = Annotated[str, Path(pattern=r"^img_[0-9A-HJKMNP-TV-Z]{26}$")]
 BASE = "/api/app/orgs/<org_id>/workspaces"
 ONE = f"{BASE}/<workspace_id>"
 
@@ -85,3 +89,19 @@ def publish_widget(org_id: ORG_ID, workspace_id: WS_ID, body: Publish) -> Widget
 @guard(router, "app.widget.read")
 def widget_snippet(org_id: ORG_ID, workspace_id: WS_ID) -> Snippet:
     return service.snippet(org_id, workspace_id)
+
+
+@router.post(f"{ONE}/widget/assets",
+             summary="Start a logo or avatar upload: a presigned POST bound to the type and size (then confirm)",
+             tags=["widget"])
+@guard(router, "app.widget.update")
+def start_asset_upload(org_id: ORG_ID, workspace_id: WS_ID, body: AssetUploadRequest) -> Response[AssetUpload]:
+    return Response(201, "application/json", assets.start_upload(org_id, workspace_id, body, _actor()))
+
+
+@router.post(f"{ONE}/widget/assets/<asset_id>/confirm",
+             summary="Confirm an upload: the image is checked and saved into the widget's settings (a new version)",
+             tags=["widget"])
+@guard(router, "app.widget.update")
+def confirm_asset_upload(org_id: ORG_ID, workspace_id: WS_ID, asset_id: ASSET_ID, body: AssetConfirm) -> WidgetView:
+    return assets.confirm_upload(org_id, workspace_id, asset_id, body, _actor())

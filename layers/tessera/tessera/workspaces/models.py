@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pydantic_core import PydanticCustomError
 
 from tessera.core.i18n import register_fields
+from tessera.core.settings import CoreSettings, get_settings
 from tessera.core.validation import Email
 from tessera.workspaces.origins import normalize_domain, normalize_origin
 
@@ -23,6 +24,8 @@ register_fields({
     "domain_invalid": {"ru": "Домен сайта, например okna.example.ru.", "en": "A site's domain, e.g. okna.example.ru."},
     "color_invalid": {"ru": "Цвет в формате #rgb или #rrggbb.", "en": "A colour as #rgb or #rrggbb."},
     "url_invalid": {"ru": "Ссылка должна начинаться с https://.", "en": "A link must be an https:// URL."},
+    "image_url_invalid": {"ru": "Ссылка на изображение: https:// или загруженный файл.",
+                          "en": "An image link: https://, or an uploaded file."},
     "channel_url_invalid": {"ru": "Ссылка канала: {expected}.", "en": "The channel's link: {expected}."},
     "contacts_hidden": {"ru": "Нельзя скрыть и телефон, и e-mail: с посетителем не связаться.",
                         "en": "Phone and e-mail cannot both be hidden: nobody could answer the lead."},
@@ -64,10 +67,22 @@ def _https_url(value: str) -> str:
     return value
 
 
+def _image_url(value: str) -> str:
+    """https, or an image uploaded to the platform's own CDN path (locally its base URL is http)."""
+    own = get_settings(CoreSettings).web_base_url.rstrip("/") + "/widgets/"
+    if value.startswith(own) and len(value) > len(own):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        raise PydanticCustomError("image_url_invalid", "an https:// URL or an uploaded image")
+    return value
+
+
 Origin = Annotated[str, Field(max_length=300), AfterValidator(normalize_origin)]
 Domain = Annotated[str, Field(min_length=1, max_length=253), AfterValidator(normalize_domain)]
 Color = Annotated[str, AfterValidator(_color)]
 HttpsUrl = Annotated[str, Field(max_length=2000), AfterValidator(_https_url)]
+ImageUrl = Annotated[str, Field(max_length=2000), AfterValidator(_image_url)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 
 
@@ -187,8 +202,8 @@ class WidgetSettings(_Strict):
     position: Literal["right", "left"] = "right"
     colors: Colors = Field(default_factory=Colors)
     texts: Texts = Field(default_factory=Texts)
-    logo_url: HttpsUrl | None = None
-    avatar_url: HttpsUrl | None = None
+    logo_url: ImageUrl | None = None
+    avatar_url: ImageUrl | None = None
     operator_name: str | None = Field(None, max_length=100)
     quick_replies: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list,
                                                                                    max_length=6)
@@ -227,6 +242,66 @@ class Snippet(BaseModel):
     widget_id: str
     script_url: str
     html: str = Field(description="what the customer pastes before </body>")
+
+
+AssetKind = Literal["logo", "avatar"]
+
+
+class AssetUploadRequest(_Strict):
+    kind: AssetKind
+    content_type: Literal["image/png", "image/jpeg", "image/webp"] = Field(
+        description="SVG is not accepted (docs/design/workspaces.md says why)")
+    size: int = Field(ge=1, description="bytes; the upload accepts at most this many")
+
+
+class UploadForm(BaseModel):
+    """An S3 presigned POST: send `fields` and then the file (as `file`, last) as multipart/form-data."""
+
+    url: str
+    fields: dict[str, str]
+    expires_at: datetime
+    max_size: int
+
+
+class AssetUpload(BaseModel):
+    asset_id: str
+    kind: AssetKind
+    url: str = Field(description="where the image will be served once confirmed")
+    upload: UploadForm
+    used_bytes: int = Field(description="the workspace's images with this upload reserved")
+    quota_bytes: int
+
+
+class AssetConfirm(_Strict):
+    version: int = Field(ge=1, description="the widget version the editor has: the image is saved on top of it")
+
+
+# --- onboarding ------------------------------------------------------------------------------------
+
+OnboardingStep = Literal["workspace", "widget", "channel", "calendar", "snippet", "test"]
+ONBOARDING_STEPS: tuple[OnboardingStep, ...] = ("workspace", "widget", "channel", "calendar", "snippet", "test")
+
+
+class StepOutcome(_Strict):
+    outcome: Literal["done", "skipped"]
+    workspace_id: str | None = Field(None, pattern=WORKSPACE_ID,
+                                     description="the workspace the wizard created: required to finish `workspace`")
+
+
+class OnboardingStepView(BaseModel):
+    step: OnboardingStep
+    state: Literal["pending", "done", "skipped"]
+    skippable: bool
+
+
+class OnboardingView(BaseModel):
+    status: Literal["active", "finished", "dismissed"] = Field(
+        description="active: the wizard is shown after sign-in; an organization that had workspaces before "
+                    "the wizard existed is finished")
+    steps: list[OnboardingStepView]
+    current: OnboardingStep | None = Field(description="the first step neither done nor skipped")
+    workspace_id: str | None
+    tour_seen: bool = Field(description="whether the caller has seen the guided tour")
 
 
 # --- public lead ingest ----------------------------------------------------------------------------

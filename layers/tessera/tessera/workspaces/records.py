@@ -4,9 +4,12 @@
 |---|---|---|
 | workspace | `ORG#<org_id>` | `WS#<workspace_id>` |
 | the organization's count of active workspaces (the plan's limit) | `ORG#<org_id>` | `WSCOUNT` |
+| the organization's onboarding wizard: steps done or skipped, who has seen the tour | `ORG#<org_id>` | `ONBOARDING` |
 | the widget: saved settings (head, optimistic locking by `version`) | `WS#<workspace_id>` | `WIDGET` |
 | each saved version of the settings (immutable) | `WS#<workspace_id>` | `WCFG#<000001>` |
 | each consent text, by its version (immutable: a lead's consent names one) | `WS#<workspace_id>` | `CONSENT#<v1>` |
+| a logo or avatar: pending upload, then its kind's current image | `WS#<workspace_id>` | `ASSET#<asset_id>` |
+| bytes of the widget's images, current and pending (the quota) | `WS#<workspace_id>` | `ASSETBYTES` |
 | what the public ingest needs of a widget, in one GetItem | `WGT#<widget_id>` | `RUNTIME` |
 | a stored lead's client id: the idempotency key of `POST /api/public/leads` | `WGT#<widget_id>` | `CLIENT#<uuid>` |
 | bots dropped silently, by month | `WGT#<widget_id>` | `BOTS#<YYYY-MM>` |
@@ -58,7 +61,8 @@ class WorkspaceRecord(BaseRecord):
 
 
 class CounterRecord(BaseRecord):
-    """A number kept by atomic ADDs: active workspaces, leads of a month, a rate window, dropped bots."""
+    """A number kept by atomic ADDs: active workspaces, leads of a month, a rate window, dropped bots,
+    a widget's image bytes."""
 
     Meta = META
     value = NumberAttribute(default=0)
@@ -111,6 +115,36 @@ class WidgetRuntimeRecord(BaseRecord):
     consent_required = BooleanAttribute(default=True)
     consent_version = UnicodeAttribute(null=True)
     fields = JSONAttribute(null=True)  # {name: required|optional|hidden} as published
+
+
+class WidgetAssetRecord(BaseRecord):
+    """A logo or an avatar in the widget bucket (`widgets/<widget_id>/assets/<asset_id>.<ext>`)."""
+
+    Meta = META
+    asset_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # logo | avatar
+    state = UnicodeAttribute()  # pending | current
+    key = UnicodeAttribute()
+    url = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()  # bytes reserved: declared while pending, as stored once current
+    upload_expires_at = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+    width = NumberAttribute(null=True)
+    height = NumberAttribute(null=True)
+
+
+class OnboardingRecord(BaseRecord):
+    """Sets changed by atomic ADD/DELETE: two tabs marking steps never lose each other's."""
+
+    Meta = META
+    done = UnicodeSetAttribute(null=True)
+    skipped = UnicodeSetAttribute(null=True)
+    workspace_id = UnicodeAttribute(null=True)
+    dismissed = BooleanAttribute(null=True)
+    tour_seen_by = UnicodeSetAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 class OriginRecord(BaseRecord):

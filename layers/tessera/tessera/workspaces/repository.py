@@ -17,7 +17,9 @@ from tessera.workspaces.records import (
     CounterRecord,
     LeadEventRecord,
     LeadRecord,
+    OnboardingRecord,
     OriginRecord,
+    WidgetAssetRecord,
     WidgetRecord,
     WidgetRuntimeRecord,
     WidgetVersionRecord,
@@ -95,6 +97,19 @@ def origin_allowed_anywhere(origin: str) -> bool:
     return record is not None and bool(record.widgets)
 
 
+# --- onboarding ------------------------------------------------------------------------------------
+
+def find_onboarding(org_id: str) -> OnboardingRecord | None:
+    return _get(OnboardingRecord, f"ORG#{org_id}", "ONBOARDING")
+
+
+def update_onboarding(org_id: str, actions: list[Any]) -> OnboardingRecord:
+    """Atomic changes of the organization's wizard (the item is made by the first); the item after them."""
+    record = OnboardingRecord(pk=f"ORG#{org_id}", sk="ONBOARDING")
+    record.update(actions=actions)
+    return record
+
+
 # --- the widget ------------------------------------------------------------------------------------
 
 def find_widget(workspace_id: str) -> WidgetRecord | None:
@@ -130,6 +145,69 @@ def add_publish(tx: TransactWrite, widget: WidgetRecord, runtime_actions: list[A
 def find_runtime(widget_id: str) -> WidgetRuntimeRecord | None:
     # Eventually consistent: half the cost, and a change reaches the ingest within a second.
     return _get(WidgetRuntimeRecord, f"WGT#{widget_id}", "RUNTIME", consistent=False)
+
+
+# --- the widget's images ---------------------------------------------------------------------------
+
+def asset_bytes(workspace_id: str) -> CounterRecord:
+    return CounterRecord(pk=f"WS#{workspace_id}", sk="ASSETBYTES")
+
+
+def used_asset_bytes(workspace_id: str) -> int:
+    counter = _get(CounterRecord, f"WS#{workspace_id}", "ASSETBYTES")
+    return int(counter.value or 0) if counter else 0
+
+
+def find_asset(workspace_id: str, asset_id: str) -> WidgetAssetRecord | None:
+    return _get(WidgetAssetRecord, f"WS#{workspace_id}", f"ASSET#{asset_id}")
+
+
+def assets_of(workspace_id: str) -> list[WidgetAssetRecord]:
+    return list(WidgetAssetRecord.query(f"WS#{workspace_id}", WidgetAssetRecord.sk.startswith("ASSET#")))
+
+
+def reserve_asset(asset: WidgetAssetRecord, quota: int) -> bool:
+    """The pending upload with its declared bytes added to the workspace's count, unless that passes
+    `quota` (False then, nothing written)."""
+    counter = asset_bytes(asset.pk.removeprefix("WS#"))
+    size = int(asset.size)
+    try:
+        with transaction() as tx:
+            tx.save(asset, condition=WidgetAssetRecord.pk.does_not_exist())
+            tx.update(counter, actions=[CounterRecord.value.add(size)],
+                      condition=CounterRecord.value.does_not_exist() | (CounterRecord.value <= quota - size),
+                      return_values="ALL_OLD")
+    except TransactWriteError as error:
+        if refused(error, counter):
+            return False
+        raise
+    return True
+
+
+def release_asset(asset: WidgetAssetRecord) -> None:
+    """A pending upload gone (refused at confirm, or expired): its record and its reserved bytes. A
+    second release of the same upload changes nothing."""
+    try:
+        with transaction() as tx:
+            tx.delete(asset, condition=WidgetAssetRecord.state == "pending")
+            tx.update(asset_bytes(asset.pk.removeprefix("WS#")), actions=[CounterRecord.value.add(-int(asset.size))])
+    except TransactWriteError as error:
+        if any(r is not None and r.code == "ConditionalCheckFailed" for r in error.cancellation_reasons):
+            return
+        raise
+
+
+def add_asset_current(tx: TransactWrite, asset: WidgetAssetRecord, stored_size: int,
+                      replaced: WidgetAssetRecord | None) -> None:
+    """The pending upload becomes its kind's current image at `stored_size` bytes; the image it replaces
+    leaves the count (its object is deleted after the commit)."""
+    delta = stored_size - int(asset.size) - (int(replaced.size) if replaced else 0)
+    asset.state, asset.size = "current", stored_size
+    tx.save(asset, condition=WidgetAssetRecord.state == "pending")
+    if replaced is not None:
+        tx.delete(replaced, condition=WidgetAssetRecord.state == "current")
+    if delta:
+        tx.update(asset_bytes(asset.pk.removeprefix("WS#")), actions=[CounterRecord.value.add(delta)])
 
 
 # --- public ingest ---------------------------------------------------------------------------------

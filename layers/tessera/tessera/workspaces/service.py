@@ -99,6 +99,7 @@ def _concurrent() -> Conflict:
 class Plan:
     access: Access | None  # None: no Fast Lead subscription
     limits: dict[str, int | None] = field(default_factory=dict)
+    code: str | None = None  # the plan's code (fastlead_start, …)
 
     def limit(self, name: str) -> int | None:
         return self.limits.get(name)
@@ -111,7 +112,7 @@ def plan_of(org_id: str) -> Plan:
     if current is None:
         return Plan(None)
     limits = next((p.limits for p in billing.list_plans(FAST_LEAD) if p.code == current.plan), {})
-    return Plan(ACCESS.get(current.state), limits)
+    return Plan(ACCESS.get(current.state), limits, current.plan)
 
 
 _plans: dict[str, tuple[float, Plan]] = {}

@@ -10,6 +10,10 @@ class WorkspacesSettings(CoreSettings):
                                description="where publish writes widgets/<widget_id>/config.json (the CDN's origin)")
     config_max_age: int = Field(60, alias="WIDGET_CONFIG_MAX_AGE", ge=0, le=3600,
                                 description="Cache-Control max-age of a published config, seconds")
+    asset_max_bytes: int = Field(5 * 1024 * 1024, alias="WIDGET_ASSET_MAX_BYTES", ge=1024,
+                                 description="the largest logo or avatar file")
+    assets_quota_bytes: int = Field(100 * 1024 * 1024, alias="WIDGET_ASSETS_QUOTA_BYTES", ge=1024,
+                                    description="a workspace's images: current ones and uploads not yet confirmed")
 
 
 class IngestSettings(CoreSettings):

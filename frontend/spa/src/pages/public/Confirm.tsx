@@ -6,6 +6,7 @@ import { confirmEmail } from '../../api/auth';
 import { queryKeys } from '../../api/queryKeys';
 import { describeError } from '../../components/errors';
 import { PageSpin } from '../../components/PageSpin';
+import { signInPath } from '../../lib/area';
 
 export default function Confirm() {
   const { t } = useTranslation();
@@ -26,5 +27,7 @@ export default function Confirm() {
   if (confirmation.isError) {
     return <Result status="error" title={t('confirm.failedTitle')} subTitle={describeError(confirmation.error, t)} extra={toSignIn} />;
   }
-  return <Result status="success" title={t('confirm.doneTitle')} subTitle={t('confirm.doneText')} extra={toSignIn} />;
+  // a new owner goes on to the onboarding wizard (it sends anyone it is not for on to their pages)
+  const toOnboarding = <Link to={signInPath('app', '/app/onboarding')}>{t('common.toSignIn')}</Link>;
+  return <Result status="success" title={t('confirm.doneTitle')} subTitle={t('confirm.doneText')} extra={toOnboarding} />;
 }

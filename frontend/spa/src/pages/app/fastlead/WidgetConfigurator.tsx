@@ -2,10 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert, App, Button, Card, Col, ColorPicker, Descriptions, Flex, Form, Input, Modal, Radio, Row, Select, Switch, Typography,
 } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
-  CHANNEL_TYPES, FIELD_MODES, fastleadKeys, getSnippet, getWidget, publishWidget, saveWidget, WIDGET_LOCALES,
+  CHANNEL_TYPES, FIELD_MODES, fastleadKeys, type AssetKind, getSnippet, getWidget, publishWidget, saveWidget, WIDGET_LOCALES,
   WIDGET_POSITIONS, type Widget,
 } from '../../../api/fastlead';
 import { isApiError } from '../../../api/errors';
@@ -18,6 +18,7 @@ import {
   FORM_FIELDS, formFromSettings, formPathOf, previewConfig, savedConsent, settingsFromForm, TEXT_KEYS, type ChannelType,
   type WidgetForm,
 } from './widgetForm';
+import { ImageUpload } from './ImageUpload';
 import { WidgetPreview } from './WidgetPreview';
 import { useWorkspace } from './WorkspaceLayout';
 
@@ -118,6 +119,26 @@ function WidgetEditor({ initial }: { initial: Widget }) {
     },
   });
   const planError = [save.error, publish.error].find(isPlanRefusal);
+  // An uploaded image is saved by the server as a new version: the editor moves to it and keeps its
+  // other unsaved edits, which the next save puts on top.
+  const imageSaved = (kind: AssetKind) => (fresh: Widget) => {
+    const field = kind === 'logo' ? 'logo_url' : 'avatar_url';
+    setWidget(fresh);
+    queryClient.setQueryData(key, fresh);
+    form.setFieldValue(field, typeof fresh.settings[field] === 'string' ? fresh.settings[field] : '');
+    void message.success(t('fastlead.widget.image.saved', { version: fresh.version }));
+  };
+  const imageUpload = (kind: AssetKind) => (
+    <ImageUpload
+      orgId={orgId}
+      workspaceId={workspace.id}
+      kind={kind}
+      version={widget.version}
+      disabled={!editable}
+      onSaved={imageSaved(kind)}
+      onConflict={() => setConflict(true)}
+    />
+  );
 
   const unpublished = widget.published_version !== widget.version;
   return (
@@ -165,6 +186,7 @@ function WidgetEditor({ initial }: { initial: Widget }) {
           >
             <SettingsSections
               editable={editable}
+              imageUpload={imageUpload}
               consentVersion={consentVersion}
               consentChanged={consentChanged && !!consent.version}
             />
@@ -209,12 +231,18 @@ function WidgetEditor({ initial }: { initial: Widget }) {
   );
 }
 
-function SettingsSections({ editable, consentVersion, consentChanged }: {
-  editable: boolean; consentVersion: string; consentChanged: boolean;
+function SettingsSections({ editable, imageUpload, consentVersion, consentChanged }: {
+  editable: boolean; imageUpload: (kind: AssetKind) => ReactNode; consentVersion: string; consentChanged: boolean;
 }) {
   const { t } = useTranslation();
   const hexColor = (value: { toHexString(): string }) => value.toHexString();
   const https = [{ pattern: HTTPS, message: t('fastlead.widget.httpsOnly') }];
+  // an uploaded image is on the platform's own CDN path, which is http on a local cloud
+  const image = [{
+    validator: (_: unknown, value?: string) => (!value?.trim() || HTTPS.test(value.trim()) || value.startsWith(`${window.location.origin}/widgets/`)
+      ? Promise.resolve()
+      : Promise.reject(new Error(t('fastlead.widget.httpsOnly')))),
+  }];
   return (
     <Flex vertical gap={16}>
       <Card title={t('fastlead.widget.sections.look')}>
@@ -240,7 +268,7 @@ function SettingsSections({ editable, consentVersion, consentChanged }: {
             </Form.Item>
           </Col>
         </Row>
-        <Form.Item name="logo_url" label={t('fastlead.widget.logoUrl')} rules={https}>
+        <Form.Item name="logo_url" label={t('fastlead.widget.logoUrl')} rules={image} extra={imageUpload('logo')}>
           <Input placeholder="https://okna.example.ru/logo.png" maxLength={2000} />
         </Form.Item>
         <Row gutter={16}>
@@ -250,7 +278,7 @@ function SettingsSections({ editable, consentVersion, consentChanged }: {
             </Form.Item>
           </Col>
           <Col xs={24} sm={12}>
-            <Form.Item name="avatar_url" label={t('fastlead.widget.avatarUrl')} rules={https}>
+            <Form.Item name="avatar_url" label={t('fastlead.widget.avatarUrl')} rules={image} extra={imageUpload('avatar')}>
               <Input placeholder="https://okna.example.ru/anna.jpg" maxLength={2000} />
             </Form.Item>
           </Col>

@@ -8,6 +8,7 @@ import { useMe } from '../../../auth/session';
 import { ErrorState } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
 import { useCan } from '../../../lib/permissions';
+import { FastleadTour } from '../onboarding/FastleadTour';
 import { WORKSPACE_TABS, workspacePath } from './paths';
 
 export interface WorkspaceContext {
@@ -66,6 +67,7 @@ export default function WorkspaceLayout() {
       <Suspense fallback={<PageSpin />}>
         <Outlet context={context} />
       </Suspense>
+      <FastleadTour orgId={orgId} />
     </>
   );
 }
