@@ -212,7 +212,16 @@ def test_the_alarm_topic_is_encrypted_and_reaches_staff_by_email_and_slack() -> 
     email = res["AlarmEmailSubscription"]
     assert (props(email)["Protocol"], email["Condition"]) == ("email", "HasAlarmEmail")
     slack = props(res["AlarmSlackFunction"])["Events"]
-    assert [referenced(e["Properties"]["Topic"]) for e in slack.values() if e["Type"] == "SNS"] == ["AlarmTopic"]
+    assert [referenced(e["Properties"]["Topic"]) for e in slack.values() if e["Type"] == "SNS"] == [
+        "AlarmTopic", "StaffNoticesTopic"]
+
+
+def test_staff_notices_are_encrypted_and_reach_staff_by_email_and_slack() -> None:
+    res = resources()
+    assert referenced(props(res["StaffNoticesTopic"])["KmsMasterKeyId"]) == "DataKey"
+    email = res["StaffNoticesEmailSubscription"]
+    assert (referenced(props(email)["TopicArn"]), props(email)["Protocol"], email["Condition"]) == (
+        "StaffNoticesTopic", "email", "HasAlarmEmail")
 
 
 # --- backups --------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""AlarmTopic's subscriber: CloudWatch alarm state changes and failed backup jobs to the staff's Slack channel."""
+"""AlarmTopic's and StaffNoticesTopic's subscriber: alarm state changes, failed backup jobs and staff notices (releases,
+deploy outcomes) to the staff's Slack channel."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from tessera.audit import service as audit
 from tessera.core import clock
 from tessera.core.errors import NotFound
 from tessera.core.observability import count
-from tessera.deploys import repository
+from tessera.deploys import notices, repository
 from tessera.deploys.models import CommandName, version_key
 from tessera.deploys.records import CommandRecord, DeployRunRecord, RunStep
 from tessera.licensing import service as licensing
@@ -146,7 +146,7 @@ Outcome = Literal["succeeded", "rolled_back", "failed", "rollback_failed"]
 
 
 def finish(run_id: str, outcome: Outcome, error: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The run's end: its state, the lock and the slot released, and the notice (an audit event)."""
+    """The run's end: its state, the lock and the slot released, the audit event and the staff's notice."""
     run = _run(run_id)
     detail = _error_text(error) if error else None
     if not repository.finish_run(run, RunStep(at=clock.now(), step="done", outcome=outcome, detail=detail),
@@ -157,6 +157,7 @@ def finish(run_id: str, outcome: Outcome, error: dict[str, Any] | None = None) -
                  org_id=run.org_id, reason=detail,
                  after={"installation": run.installation_id, "version": run.version,
                         "previous_version": run.previous_version, "kind": run.kind})
+    notices.run_finished(run_id, outcome, run.version, run.previous_version, run.installation_id, run.kind, detail)
     return {"state": outcome}
 
 

@@ -23,7 +23,7 @@ from tessera.core.ids import new_id
 from tessera.core.observability import count, logger, sqs_trace_header
 from tessera.core.request import RequestInfo
 from tessera.core.settings import get_settings
-from tessera.deploys import repository
+from tessera.deploys import notices, repository
 from tessera.deploys.machine import license_problems
 from tessera.deploys.models import (
     Channel,
@@ -71,8 +71,7 @@ def release_view(record: ReleaseRecord) -> ReleaseView:
 
 def register_release(command: ReleaseRequest, registered_by: str, request: RequestInfo) -> ReleaseAnswer:
     """Idempotent on the version: the same content again answers the stored release; other content, 409.
-    The notice is the audit event `deploy.release_registered` (the console's release list and the audit
-    trail show it; notify has no template for staff-wide release notices yet)."""
+    The record is the audit event `deploy.release_registered`; staff get a notice (e-mail, Slack)."""
     existing = repository.find_release(command.version)
     if existing is None:
         record = ReleaseRecord(pk=f"REL#{command.version}", sk="RELEASE", version=command.version,
@@ -89,6 +88,7 @@ def register_release(command: ReleaseRequest, registered_by: str, request: Reque
                 raise
         else:
             count("release_registered", channel=command.channel)
+            notices.release_registered(command.version, command.channel, command.git_sha, command.changelog)
             return ReleaseAnswer(release=release_view(record), created=True)
     same = (existing.channel, existing.git_sha, existing.changelog, dict(existing.images)) == (
         command.channel, command.git_sha, command.changelog, command.images)

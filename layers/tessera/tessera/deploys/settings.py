@@ -18,3 +18,5 @@ class DeploySettings(CoreSettings):
     heartbeat_timeout_seconds: int = Field(900, alias="DEPLOY_HEARTBEAT_TIMEOUT_SECONDS", ge=1,
                                            description="how long the new version has to heartbeat")
     poll_interval_seconds: int = Field(30, alias="DEPLOY_POLL_INTERVAL_SECONDS", ge=1)
+    staff_notices_topic_arn: str = Field("", alias="STAFF_NOTICES_TOPIC_ARN",
+                                         description="releases and deploy outcomes to staff (e-mail, Slack)")
