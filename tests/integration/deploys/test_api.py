@@ -4,6 +4,8 @@ product's CI (signed with an integration key), and the starts queue's concurrenc
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,7 +158,7 @@ def test_fifty_starts_run_at_most_the_limit_at_once_and_none_is_lost(world: Worl
                 reason="нагрузка", state="queued", requested_by="usr_test", created_at=clock.now(), steps=[]))
         sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"run_id": run_id}))
         runs.append(run_id)
-    most = 0
+    most, started = 0, time.monotonic()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         world.drain_starts()
@@ -167,3 +169,7 @@ def test_fifty_starts_run_at_most_the_limit_at_once_and_none_is_lost(world: Worl
         time.sleep(0.2)
     assert all(repository.find_run(r).state == "failed" for r in runs)  # type: ignore[union-attr]
     assert 1 <= most <= 3 and repository.running_slots() == 0
+    if os.environ.get("DEPLOY_BENCH_OUT"):  # bench/deploys.py records what this run saw
+        Path(os.environ["DEPLOY_BENCH_OUT"]).write_text(json.dumps(
+            {"runs": len(runs), "ended": len(runs), "limit": 3, "most_running": most,
+             "seconds": round(time.monotonic() - started, 1)}))
