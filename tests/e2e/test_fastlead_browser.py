@@ -8,6 +8,7 @@ import re
 import secrets
 from typing import Any
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_identity_browser import sign_in
@@ -62,6 +63,18 @@ def test_a_lead_from_the_widget_on_another_origin_reaches_the_owner(cloud: Any, 
     dialog.get_by_label("Комментарий").fill("Позвонили, договорились о демо")
     dialog.get_by_role("button", name="Связались").click()
     expect(page.get_by_text("Статус: «Новая» → «Связались»")).to_be_visible()
+
+    # the dashboard counts it (the read model the table's stream keeps) and the export carries it
+    workspace = re.search(r"/app/fastlead/(ws_[^/]+)/", page.url).group(1)  # type: ignore[union-attr]
+    page.goto(f"/app/fastlead/{workspace}/dashboard")
+    expect(page.get_by_text("Конверсия в запись")).to_be_visible()
+    expect(page.get_by_text("За эти дни заявок нет")).to_have_count(0)
+    page.goto(f"/app/fastlead/{workspace}/leads")
+    page.get_by_role("button", name="Экспортировать в CSV").click()
+    link = page.get_by_role("link", name=re.compile("Скачать"))
+    expect(link).to_be_visible(timeout=60_000)
+    exported = httpx.get(str(link.get_attribute("href")), timeout=30)
+    assert exported.status_code == 200 and name in exported.content.decode("utf-8-sig"), exported.text[:500]
     owner.close()
 
 
