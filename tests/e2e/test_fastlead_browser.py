@@ -53,7 +53,7 @@ def test_a_lead_from_the_widget_on_another_origin_reaches_the_owner(cloud: Any, 
 
     page.get_by_label("Поиск").fill(name.split()[-1])
     expect(page.get_by_role("row", name=re.compile(name))).to_be_visible()
-    row.get_by_role("link").first.click()
+    page.get_by_role("row", name=re.compile(name)).click()  # the row opens the card
     expect(page.get_by_text("Нужен учёт ИТ-бюджета на 40 человек").first).to_be_visible()
     expect(page.get_by_text("Заявка из виджета")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Дано: версия текста v1"))).to_be_visible()
