@@ -376,6 +376,11 @@ def _prepare(args: argparse.Namespace, out: TextIO) -> int:
     with ssh.Session(selected.target, args.connect_timeout) as server:
         checks = check_server(server, selected.client, selected.bundle.product.requirements.compose)
     ready = all(check.status != "fail" for check in checks)
+    record_step = getattr(out, "record_step", None)  # report.RecordingOutput: each check a step of the report
+    if record_step is not None:
+        for check in checks:
+            record_step(check.check, f"{check.name(args.lang)}: {shown(check.found, args.lang)} / "
+                                     f"{shown(check.required, args.lang)}", outcome=check.status)
     if args.format == "json":
         json.dump({"client": selected.client.client, "server": selected.target.address, "ready": ready,
                    "checks": [check.as_dict(args.lang) for check in checks]}, out, ensure_ascii=False, indent=2)

@@ -65,8 +65,9 @@ class RecordingOutput:
     def flush(self) -> None:
         self.out.flush()
 
-    def record_step(self, code: str, text: str, params: dict[str, object] | None = None) -> None:
-        outcome = "failed" if code.endswith("failed") else "ok"
+    def record_step(self, code: str, text: str, params: dict[str, object] | None = None,
+                    outcome: str | None = None) -> None:
+        outcome = outcome or ("failed" if code.endswith("failed") else "ok")
         self.steps.append({"step": code.removeprefix("step_"), "outcome": outcome, "detail": text})
         self.facts.update({name: str(value) for name, value in (params or {}).items()})
 
