@@ -101,8 +101,12 @@ def _parser() -> argparse.ArgumentParser:
                                  help="адрес портала, куда записать запуск, https://… (переменная TESSERA_PORTAL)")
         command.add_argument("--report-key-id", default=os.environ.get("BUDGETCTL_REPORT_KEY_ID"),
                              help="ключ интеграции портала для отчёта о запуске (переменная BUDGETCTL_REPORT_KEY_ID)")
-        command.add_argument("--report-secret", default=os.environ.get("BUDGETCTL_REPORT_SECRET"),
-                             help="секрет ключа интеграции (переменная BUDGETCTL_REPORT_SECRET)")
+        secret = command.add_mutually_exclusive_group()
+        secret.add_argument("--report-secret", default=os.environ.get("BUDGETCTL_REPORT_SECRET"),
+                            help="секрет ключа интеграции (переменная BUDGETCTL_REPORT_SECRET)")
+        secret.add_argument("--report-secret-ref", default=os.environ.get("BUDGETCTL_REPORT_SECRET_REF"),
+                            help="секрет ключа из секретов репозитория: <файл>/<имя> в secrets/ (AWS или "
+                                 "--secrets-dir; переменная BUDGETCTL_REPORT_SECRET_REF)")
 
     def server_options(command: argparse.ArgumentParser) -> None:
         repo_options(command)
@@ -353,7 +357,7 @@ def _configured(args: argparse.Namespace, out: TextIO) -> Configured | None:
         raise UsageError(f"--client {client.client}: runtime {client.runtime}: команда работает с сервером "
                          "по SSH (runtime compose)")
     resolver: SecretResolver = FileSecrets(args.secrets_dir) if args.secrets_dir else AwsSecrets(repo.secrets)
-    args.reported_client = client  # the license and the domain the run's report names
+    args.reported_client, args.reported_secrets = client, resolver  # what the run's report names and is signed with
     return Configured(bundle, client, repo.environments[client.environment], resolver)
 
 
@@ -606,7 +610,14 @@ def _report_run(args: argparse.Namespace, recorded: report.RecordingOutput, code
     client = getattr(args, "reported_client", None)
     if client is None:  # stopped before the client was known (an invalid config, a wrong call): nothing to name
         return
-    to, missing = report.destination(args.portal, args.report_key_id, args.report_secret)
+    secret = args.report_secret
+    if not secret and args.report_secret_ref:
+        try:
+            secret = args.reported_secrets.read(args.report_secret_ref).decode().strip()
+        except (SecretError, UnicodeDecodeError) as exc:
+            sys.stderr.write(f"budgetctl: запуск не записан в портал: --report-secret-ref: {exc}\n")
+            return
+    to, missing = report.destination(args.portal, args.report_key_id, secret)
     if to is None:
         sys.stderr.write(f"budgetctl: запуск не записан в портал: не указано {missing}\n")
         return

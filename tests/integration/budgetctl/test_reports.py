@@ -92,6 +92,7 @@ def test_a_deploy_posts_its_report_with_the_steps_it_printed(setup: Setup, porta
     assert "v4.1.3" in (portal.reports[-1].steps[0].detail or "")
 
     code, text = setup.run("prepare", "--portal", portal.url)
+    assert code == 0, text
     checks = portal.reports[-1].steps
     assert (portal.reports[-1].command, portal.reports[-1].version) == ("prepare", None)
     assert "check_cpu" in [step.step for step in checks] and {step.outcome for step in checks} <= {"ok", "warn"}
@@ -107,6 +108,14 @@ def test_an_unreachable_portal_never_fails_the_run_and_the_report_is_resent(
     assert main(["report", "--resend", "--portal", portal.url], out) == 0
     assert "отправлено отчётов: 1; осталось: 0" in out.getvalue()
     assert [r.command for r in portal.reports] == ["deploy"]
+
+
+def test_the_key_secret_can_come_from_the_repositorys_secrets(setup: Setup, portal: Portal,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BUDGETCTL_REPORT_SECRET")
+    (setup.secrets / "acme" / "tessera_report").write_text(SECRET + "\n")
+    _, text = setup.run("status", "--portal", portal.url, "--report-secret-ref", "acme/tessera_report")
+    assert [r.command for r in portal.reports] == ["status"], text
 
 
 def test_without_a_portal_the_run_says_it_is_not_recorded(setup: Setup, capsys: pytest.CaptureFixture[str],
