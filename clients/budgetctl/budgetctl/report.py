@@ -102,8 +102,8 @@ def build(*, license_id: str, domain: str, command: str, outcome: str, started_a
         value = (value or "").removeprefix("v")
         return value if value and value[0].isdigit() else None
 
-    sent_steps = [{**step, "detail": _tail(step["detail"], MAX_DETAIL)} if step.get("detail") else
-                  {k: v for k, v in step.items() if k != "detail"} for step in steps[-MAX_STEPS:]]
+    sent_steps = [{"step": step["step"], "outcome": step["outcome"],
+                   "detail": _tail(step.get("detail") or "", MAX_DETAIL) or None} for step in steps[-MAX_STEPS:]]
     return {"run_id": str(uuid.uuid4()), "license_id": license_id, "domain": domain.lower(), "command": command,
             "version": bare(version), "previous_version": bare(previous_version), "outcome": outcome,
             "started_at": started_at.astimezone(UTC).isoformat(), "ended_at": ended_at.astimezone(UTC).isoformat(),
