@@ -41,7 +41,13 @@ def spool_dir() -> Path:
 
 def operator() -> str:
     """Who ran it: BUDGETCTL_OPERATOR, or the login and the machine."""
-    return os.environ.get("BUDGETCTL_OPERATOR") or f"{getpass.getuser()}@{socket.gethostname()}"
+    if os.environ.get("BUDGETCTL_OPERATOR"):
+        return os.environ["BUDGETCTL_OPERATOR"][:200]
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # a container's uid with no passwd entry
+        user = str(os.getuid())
+    return f"{user}@{socket.gethostname()}"[:200]
 
 
 def _tail(text: str, limit: int) -> str:
