@@ -12,6 +12,9 @@ Exit codes (the same for every command; later commands keep them):
   8  the server's host key is not the one pinned in the config
   9  the license is refused (modules sync): a bad signature, another client's, revoked, expired; nothing written
   130 interrupted (Ctrl-C)
+
+prepare, deploy, status, rollback and modules sync report each run to the portal (budgetctl.report) when
+--portal and an integration key are given; a report that cannot be sent never changes the exit code.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from budgetctl import deploy as deploys
-from budgetctl import modules, schema, ssh, support
+from budgetctl import modules, report, schema, ssh, support
 from budgetctl.bundle import RUNTIMES, Bundle, BundleError, render, secret_files
 from budgetctl.installation import Installation
 from budgetctl.local import LocalHost
@@ -90,8 +94,23 @@ def _parser() -> argparse.ArgumentParser:
                                 help="compose или helm (по умолчанию — runtime клиента)")
     render_command.set_defaults(run=_render)
 
+    def report_options(command: argparse.ArgumentParser, portal: bool = True) -> None:
+        """Where the run's report goes (an integration key of the portal's console, «Интеграции»)."""
+        if portal:
+            command.add_argument("--portal", default=os.environ.get("TESSERA_PORTAL"),
+                                 help="адрес портала, куда записать запуск, https://… (переменная TESSERA_PORTAL)")
+        command.add_argument("--report-key-id", default=os.environ.get("BUDGETCTL_REPORT_KEY_ID"),
+                             help="ключ интеграции портала для отчёта о запуске (переменная BUDGETCTL_REPORT_KEY_ID)")
+        secret = command.add_mutually_exclusive_group()
+        secret.add_argument("--report-secret", default=os.environ.get("BUDGETCTL_REPORT_SECRET"),
+                            help="секрет ключа интеграции (переменная BUDGETCTL_REPORT_SECRET)")
+        secret.add_argument("--report-secret-ref", default=os.environ.get("BUDGETCTL_REPORT_SECRET_REF"),
+                            help="секрет ключа из секретов репозитория: <файл>/<имя> в secrets/ (AWS или "
+                                 "--secrets-dir; переменная BUDGETCTL_REPORT_SECRET_REF)")
+
     def server_options(command: argparse.ArgumentParser) -> None:
         repo_options(command)
+        report_options(command)
         command.add_argument("--client", required=True, help="клиент: clients/<client>.yaml")
         command.add_argument("--secrets-dir", type=Path, default=os.environ.get("BUDGETCTL_SECRETS_DIR"),
                              help="читать секреты из файлов <каталог>/<файл>/<имя>, а не из AWS (тесты, демо; "
@@ -180,6 +199,7 @@ def _parser() -> argparse.ArgumentParser:
                     "релиза, перезапускает изменившиеся сервисы и сообщает порталу новые модули (heartbeat). "
                     "Подделанная или чужая лицензия — код 9, ничего не записано.")
     local_options(modules_sync)
+    report_options(modules_sync, portal=False)
     modules_sync.add_argument("--license-key", default=os.environ.get("TESSERA_LICENSE_KEY"),
                               help="ключ лицензии (переменная TESSERA_LICENSE_KEY)")
     modules_sync.add_argument("--trusted-keys", type=Path, default=os.environ.get("TESSERA_TRUSTED_KEYS"),
@@ -200,6 +220,17 @@ def _parser() -> argparse.ArgumentParser:
     bundle_command.add_argument("--note", help="зачем собран (номер обращения, симптом)")
     bundle_command.add_argument("--log-lines", type=int, default=500, help="строк журнала на сервис (%(default)s)")
     bundle_command.set_defaults(run=_support_bundle)
+
+    report_command = commands.add_parser(
+        "report", parents=[common], help="отправить в портал отчёты о запусках, которые не удалось отправить",
+        description="Отчёты о запусках prepare, deploy, status, rollback и modules sync, которые портал не "
+                    "принял (сеть, ключ), лежат в каталоге BUDGETCTL_SPOOL (по умолчанию "
+                    "~/.local/state/budgetctl/reports) и отправляются перед следующим отчётом; --resend "
+                    "отправляет их сейчас. Код 6, если что-то осталось неотправленным.")
+    report_command.add_argument("--resend", action="store_true", required=True,
+                                help="отправить сохранённые отчёты")
+    report_options(report_command)
+    report_command.set_defaults(run=_resend)
 
     schema_command = commands.add_parser(
         "schema", parents=[common], help="записать JSON Schema файлов репозитория deployments",
@@ -326,6 +357,7 @@ def _configured(args: argparse.Namespace, out: TextIO) -> Configured | None:
         raise UsageError(f"--client {client.client}: runtime {client.runtime}: команда работает с сервером "
                          "по SSH (runtime compose)")
     resolver: SecretResolver = FileSecrets(args.secrets_dir) if args.secrets_dir else AwsSecrets(repo.secrets)
+    args.reported_client, args.reported_secrets = client, resolver  # what the run's report names and is signed with
     return Configured(bundle, client, repo.environments[client.environment], resolver)
 
 
@@ -348,6 +380,11 @@ def _prepare(args: argparse.Namespace, out: TextIO) -> int:
     with ssh.Session(selected.target, args.connect_timeout) as server:
         checks = check_server(server, selected.client, selected.bundle.product.requirements.compose)
     ready = all(check.status != "fail" for check in checks)
+    record_step = getattr(out, "record_step", None)  # report.RecordingOutput: each check a step of the report
+    if record_step is not None:
+        for check in checks:
+            record_step(check.check, f"{check.name(args.lang)}: {shown(check.found, args.lang)} / "
+                                     f"{shown(check.required, args.lang)}", outcome=check.status)
     if args.format == "json":
         json.dump({"client": selected.client.client, "server": selected.target.address, "ready": ready,
                    "checks": [check.as_dict(args.lang) for check in checks]}, out, ensure_ascii=False, indent=2)
@@ -554,6 +591,51 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
                    for row in [header, *rows])
 
 
+def _resend(args: argparse.Namespace, out: TextIO) -> int:
+    to, missing = report.destination(args.portal, args.report_key_id, args.report_secret)
+    if to is None:
+        raise UsageError(f"{missing}: укажите, куда отправлять отчёты")
+    sent, left = report.resend(to, sys.stderr)
+    out.write(f"отправлено отчётов: {sent}; осталось: {left}\n")
+    return UNREACHABLE if left else OK
+
+
+REPORTED = {"prepare": "prepare", "deploy": "deploy", "status": "status", "rollback": "rollback",
+            "modules": "modules_sync"}
+
+
+def _report_run(args: argparse.Namespace, recorded: report.RecordingOutput, code: int, problem: str | None,
+                started_at: datetime) -> None:
+    """The run sent to the portal (or spooled); a notice when no portal is configured. Never fails the run."""
+    client = getattr(args, "reported_client", None)
+    if client is None:  # stopped before the client was known (an invalid config, a wrong call): nothing to name
+        return
+    secret = args.report_secret
+    if not secret and args.report_secret_ref:
+        try:
+            secret = args.reported_secrets.read(args.report_secret_ref).decode().strip()
+        except (SecretError, UnicodeDecodeError) as exc:
+            sys.stderr.write(f"budgetctl: запуск не записан в портал: --report-secret-ref: {exc}\n")
+            return
+    to, missing = report.destination(args.portal, args.report_key_id, secret)
+    if to is None:
+        sys.stderr.write(f"budgetctl: запуск не записан в портал: не указано {missing}\n")
+        return
+    command = REPORTED[args.command]
+    outcome = "succeeded" if code == OK else "rolled_back" if code == deploys.DEPLOY_FAILED else "failed"
+    steps = recorded.steps or [{"step": command, "outcome": "ok" if code == OK else "failed",
+                                "detail": recorded.text()}]
+    if code != OK and problem is None:
+        failed = [step["detail"] for step in recorded.steps if step["outcome"] == "failed"]
+        lines = recorded.text().strip().splitlines()
+        problem = failed[0] if failed else (lines[-1] if lines else f"exit code {code}")
+    version = getattr(args, "version", None) or getattr(args, "to", None)
+    report.deliver(report.build(license_id=client.license_id, domain=client.domain, command=command,
+                                outcome=outcome, started_at=started_at, ended_at=datetime.now(UTC), steps=steps,
+                                version=version, previous_version=recorded.facts.get("previous"), error=problem),
+                   to, sys.stderr)
+
+
 def _schema(args: argparse.Namespace, out: TextIO) -> int:
     for path in schema.write(args.out):
         out.write(f"{path}\n")
@@ -569,19 +651,30 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SystemExit as exc:  # argparse printed the usage and the error
         return int(exc.code or 0)
     args.lang = language_of(args.lang)
+    if args.command not in REPORTED or getattr(args, "modules_action", "sync") != "sync":
+        return _run(args, out)[0]
+    started_at = datetime.now(UTC)
+    recorded = report.RecordingOutput(out)
+    code, problem = _run(args, cast(TextIO, recorded))  # writes as a TextIO does
+    if code != USAGE:
+        _report_run(args, recorded, code, problem, started_at)
+    return code
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> tuple[int, str | None]:
+    """The command's exit code, and the problem it printed on stderr when it stopped on one."""
+    problem: str | None = None
     try:
-        return int(args.run(args, out))
+        return int(args.run(args, out)), None
     except UsageError as exc:
-        sys.stderr.write(f"budgetctl: {exc}\n")
-        return USAGE
+        problem, code = str(exc), USAGE
     except BundleError as exc:
-        sys.stderr.write(f"budgetctl: --bundle: {exc}\n")
-        return USAGE
+        problem, code = f"--bundle: {exc}", USAGE
     except SecretError as exc:
-        sys.stderr.write(f"budgetctl: {message('secret_unreadable', args.lang, {'detail': str(exc)})}\n")
-        return INVALID
+        problem, code = message("secret_unreadable", args.lang, {"detail": str(exc)}), INVALID
     except ssh.SshError as exc:
-        sys.stderr.write(f"budgetctl: {exc.message(args.lang)}\n")
-        return exc.exit_code
+        problem, code = exc.message(args.lang), exc.exit_code
     except KeyboardInterrupt:
-        return INTERRUPTED
+        return INTERRUPTED, "interrupted"
+    sys.stderr.write(f"budgetctl: {problem}\n")
+    return code, problem

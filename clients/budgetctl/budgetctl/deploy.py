@@ -46,7 +46,11 @@ class Progress:
         return time.monotonic() - self.started
 
     def say(self, code: str, **params: object) -> None:
-        self.out.write(f"[{self.elapsed:7.1f} s] {message(code, self.language, params)}\n")
+        text = message(code, self.language, params)
+        record_step = getattr(self.out, "record_step", None)  # report.RecordingOutput: the run's report
+        if record_step is not None:
+            record_step(code, text, params)
+        self.out.write(f"[{self.elapsed:7.1f} s] {text}\n")
         self.out.flush()
 
 

@@ -1,5 +1,5 @@
-"""/api/console/{releases,installations,deploys,deploy-runs}* (staff) and /api/external/releases (the
-product's CI, signed with an integration key)."""
+"""/api/console/{releases,installations,deploys,deploy-runs}* (staff) and /api/external/{releases,deploy-runs}
+(the product's CI and budgetctl, signed with an integration key)."""
 
 from __future__ import annotations
 

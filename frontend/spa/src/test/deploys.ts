@@ -30,7 +30,8 @@ export function installation(overrides: Partial<Installation> = {}): Installatio
 
 export function deployRun(overrides: Partial<DeployRun> = {}): DeployRun {
   return {
-    id: RUN_ID, kind: 'deploy', installation_id: INSTALLATION_ID, license_id: LICENSE_ID, org_id: ORG,
+    id: RUN_ID, kind: 'deploy', source: 'portal', installation_id: INSTALLATION_ID, license_id: LICENSE_ID, org_id: ORG,
+    domain: null, error: null,
     version: '4.2.1', previous_version: '4.1.0', reason: 'Плановое обновление', rollback_of: null, state: 'running',
     requested_by: 'usr_1', created_at: '2026-12-03T09:00:00Z', started_at: '2026-12-03T09:00:05Z', ended_at: null,
     steps: [
@@ -40,6 +41,22 @@ export function deployRun(overrides: Partial<DeployRun> = {}): DeployRun {
     ],
     ...overrides,
   };
+}
+
+export const BUDGETCTL_RUN_ID = 'bct_0123456789abcdef0123456789abcdef';
+
+/** A deploy an engineer ran with budgetctl over SSH and reported: before activation, so no installation yet. */
+export function budgetctlRun(overrides: Partial<DeployRun> = {}): DeployRun {
+  return deployRun({
+    id: BUDGETCTL_RUN_ID, source: 'budgetctl', installation_id: null, domain: 'budget.new.ru', previous_version: null,
+    reason: 'budgetctl deploy', requested_by: 'ivan@laptop', state: 'rolled_back', ended_at: '2026-12-03T09:02:00Z',
+    error: 'migrate: relation exists',
+    steps: [
+      { at: '2026-12-03T09:02:00Z', step: 'pull', outcome: 'ok', detail: 'pulling the images of v4.2.1' },
+      { at: '2026-12-03T09:02:00Z', step: 'failed', outcome: 'failed', detail: 'migrate: relation exists' },
+    ],
+    ...overrides,
+  });
 }
 
 /** A run that went through every step and succeeded. */

@@ -25,7 +25,7 @@ from tessera.identity.principal import current, guard
 
 router = Router()
 INSTALLATION_ID = Annotated[str, Path(pattern=r"^ins_[A-Z2-7]{26}$")]
-RUN_ID = Annotated[str, Path(pattern=rf"^dep_{ULID}$")]
+RUN_ID = Annotated[str, Path(pattern=rf"^(dep_{ULID}|bct_[0-9a-f]{{32}})$")]  # bct_: reported by budgetctl
 CURSOR = Annotated[str | None, Query(max_length=500)]
 LIMIT = Annotated[int | None, Query(ge=1, le=100)]
 

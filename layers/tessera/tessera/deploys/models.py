@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 VERSION = r"^\d{1,4}\.\d{1,4}\.\d{1,6}$"
 ULID = r"[0-9A-HJKMNP-TV-Z]{26}"
@@ -16,7 +16,11 @@ MAX_OUTPUT = 8000  # characters of an agent's output kept on the run (the tail: 
 Channel = Literal["stable", "beta"]
 RunState = Literal["queued", "running", "succeeded", "rolled_back", "failed", "rollback_failed"]
 CommandName = Literal["preflight", "backup", "deploy", "rollback"]
-RunKind = Literal["deploy", "rollback"]
+RunKind = Literal["deploy", "rollback", "prepare", "status", "modules_sync"]
+RunSource = Literal["portal", "budgetctl"]
+BudgetctlCommand = Literal["prepare", "deploy", "status", "rollback", "modules_sync"]
+BudgetctlOutcome = Literal["succeeded", "failed", "rolled_back"]
+MAX_REPORTED_STEPS = 100
 
 
 def version_key(value: str) -> tuple[int, ...]:
@@ -95,6 +99,50 @@ class RollbackRequest(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
 
 
+class BudgetctlStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    step: str = Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$", description="pull, migrate, …")
+    outcome: str = Field(min_length=1, max_length=20, pattern=r"^[a-z][a-z_]*$", description="ok, failed, warn, …")
+    detail: str | None = Field(None, max_length=200_000, description="what it printed; kept redacted, tail only")
+
+
+class BudgetctlRunRequest(BaseModel):
+    """A run of budgetctl from an engineer's machine, reported when it ends; the same run_id again is the
+    same run (a retried or resent report is stored once)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+    run_id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+                        description="uuid4 the client generated before the run")
+    license_id: str = Field(pattern=rf"^lic_{ULID}$")
+    domain: str = Field(min_length=3, max_length=253, pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
+    command: BudgetctlCommand
+    version: str | None = Field(None, pattern=VERSION, description="deploy: the version; rollback: --to")
+    previous_version: str | None = Field(None, pattern=VERSION)
+    outcome: BudgetctlOutcome
+    started_at: datetime = Field(strict=False, description="ISO 8601 with the offset")
+    ended_at: datetime = Field(strict=False)
+    operator: str = Field(min_length=1, max_length=200, description="who ran it: user@host")
+    steps: list[BudgetctlStep] = Field(max_length=MAX_REPORTED_STEPS)
+    error: str | None = Field(None, max_length=20_000)
+
+    @field_validator("started_at", "ended_at")
+    @classmethod
+    def _with_offset(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("needs a UTC offset (…Z or …+03:00)")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BudgetctlRunRequest:
+        if self.ended_at < self.started_at:
+            raise ValueError("ended_at is before started_at")
+        if self.command in ("deploy", "rollback") and self.version is None:
+            raise ValueError(f"version is required for {self.command}")
+        return self
+
+
 class RunStepView(BaseModel):
     at: datetime
     step: str
@@ -105,11 +153,13 @@ class RunStepView(BaseModel):
 class DeployRunView(BaseModel):
     id: str
     kind: RunKind
-    installation_id: str
+    source: RunSource = Field(description="portal: the deploy machine; budgetctl: an engineer's run over SSH")
+    installation_id: str | None = Field(description="None: a budgetctl run before the installation activated")
     license_id: str
-    org_id: str
-    version: str
-    previous_version: str
+    org_id: str | None
+    domain: str | None = Field(description="budgetctl runs: the client's domain as its config names it")
+    version: str | None
+    previous_version: str | None
     reason: str
     rollback_of: str | None
     state: RunState
@@ -118,11 +168,17 @@ class DeployRunView(BaseModel):
     started_at: datetime | None
     ended_at: datetime | None
     steps: list[RunStepView]
+    error: str | None = None
 
 
 class DeployRunPage(BaseModel):
     items: list[DeployRunView]
     next_cursor: str | None = None
+
+
+class BudgetctlRunAnswer(BaseModel):
+    run: DeployRunView
+    created: bool = Field(description="False: this run_id was reported before; the stored run is answered")
 
 
 class AgentCommand(BaseModel):

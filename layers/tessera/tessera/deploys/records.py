@@ -6,7 +6,7 @@
 | installation (known once its agent called) | `INS#<installation_id>` | `INSTALLATION` |
 | the installation's running deploy: one at a time | `INS#<installation_id>` | `LOCK` |
 | a command for the installation's agent | `INS#<installation_id>` | `CMD#<command_id>` (ULID: oldest first) |
-| a deploy run and the steps its tasks recorded | `RUN#<run_id>` | `RUN` |
+| a deploy run and the steps its tasks recorded (or budgetctl reported) | `RUN#<run_id>` | `RUN` |
 | how many deploy runs hold a slot now (the concurrency limit) | `SLOTS` | `RUNNING` |
 | a support bundle the agent uploads (ULID: newest last) | `INS#<installation_id>` | `BUNDLE#<bundle_id>` |
 
@@ -103,12 +103,18 @@ class DeployRunRecord(BaseRecord):
     Meta = META
     by_kind = ByKindIndex()
     run_id = UnicodeAttribute()
-    kind = UnicodeAttribute()  # deploy | rollback (a person's rollback of an earlier run)
-    installation_id = UnicodeAttribute()
+    # deploy | rollback (a person's rollback of an earlier run); budgetctl also reports prepare | status |
+    # modules_sync
+    kind = UnicodeAttribute()
+    source = UnicodeAttribute(default="portal")  # portal (the deploy machine) | budgetctl (an engineer over SSH)
+    # None only for a budgetctl run on a server not activated yet: the license and the domain name it then
+    installation_id = UnicodeAttribute(null=True)
     license_id = UnicodeAttribute()
-    org_id = UnicodeAttribute()
-    version = UnicodeAttribute()
-    previous_version = UnicodeAttribute()
+    org_id = UnicodeAttribute(null=True)
+    domain = UnicodeAttribute(null=True)
+    version = UnicodeAttribute(null=True)  # None: a budgetctl command that installs nothing (prepare, status)
+    previous_version = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
     reason = UnicodeAttribute()
     rollback_of = UnicodeAttribute(null=True)
     state = UnicodeAttribute()  # queued | running | succeeded | rolled_back | failed | rollback_failed

@@ -106,6 +106,12 @@ def add_new_run(tx: Any, run: DeployRunRecord) -> LockRecord:
     return lock
 
 
+def add_reported_run(tx: Any, run: DeployRunRecord) -> None:
+    """A run budgetctl reported: over already, so no lock, slot or target version; once per run_id."""
+    run.list_key, run.created_key = "RUNS", f"{run.created_at.isoformat()}#{run.run_id}"
+    tx.save(run, condition=DeployRunRecord.pk.does_not_exist())
+
+
 def lock_refused(exc: TransactWriteError, lock: LockRecord) -> bool:
     return refused(exc, lock)
 

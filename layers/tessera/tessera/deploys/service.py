@@ -24,8 +24,11 @@ from tessera.core.observability import count, logger, sqs_trace_header
 from tessera.core.request import RequestInfo
 from tessera.core.settings import get_settings
 from tessera.deploys import notices, repository
+from tessera.deploys.agent import clean_output
 from tessera.deploys.machine import license_problems
 from tessera.deploys.models import (
+    BudgetctlRunAnswer,
+    BudgetctlRunRequest,
     Channel,
     DeployRequest,
     DeployRunPage,
@@ -37,6 +40,7 @@ from tessera.deploys.models import (
     ReleaseRequest,
     ReleaseView,
     RunKind,
+    RunSource,
     RunState,
     RunStepView,
 )
@@ -56,8 +60,11 @@ register({
                              "en": "No such installation, or its agent has not called yet."},
     "deploy-not-allowed": {"ru": "Деплой этой версии невозможен: {detail}",
                            "en": "This version cannot be deployed: {detail}"},
-    "run-not-rollbackable": {"ru": "Откатить можно только успешно завершённый деплой.",
-                             "en": "Only a deploy that succeeded can be rolled back."},
+    "run-not-rollbackable": {"ru": "Откатить можно только успешно завершённый деплой портала "
+                                   "(запуск budgetctl откатывают командой budgetctl rollback).",
+                             "en": "Only a portal deploy that succeeded can be rolled back "
+                                   "(a budgetctl run is rolled back with budgetctl rollback)."},
+    "license-unknown": {"ru": "Такой лицензии нет.", "en": "No such license."},
 })
 
 
@@ -152,12 +159,61 @@ def get_installation(installation_id: str) -> InstallationView:
 
 def run_view(record: DeployRunRecord) -> DeployRunView:
     return DeployRunView(
-        id=record.run_id, kind=cast(RunKind, record.kind), installation_id=record.installation_id,
-        license_id=record.license_id, org_id=record.org_id, version=record.version,
-        previous_version=record.previous_version, reason=record.reason, rollback_of=record.rollback_of,
-        state=cast(RunState, record.state), requested_by=record.requested_by, created_at=record.created_at,
-        started_at=record.started_at, ended_at=record.ended_at,
+        id=record.run_id, kind=cast(RunKind, record.kind), source=cast(RunSource, record.source or "portal"),
+        installation_id=record.installation_id, license_id=record.license_id, org_id=record.org_id,
+        domain=record.domain, version=record.version, previous_version=record.previous_version,
+        reason=record.reason, rollback_of=record.rollback_of, state=cast(RunState, record.state),
+        requested_by=record.requested_by, created_at=record.created_at, started_at=record.started_at,
+        ended_at=record.ended_at, error=record.error,
         steps=[RunStepView(at=s.at, step=s.step, outcome=s.outcome, detail=s.detail) for s in record.steps])
+
+
+def budgetctl_run_id(client_run_id: str) -> str:
+    """The console's id of a reported run: its own prefix, so it never meets a portal run's `dep_` ULID."""
+    return "bct_" + client_run_id.replace("-", "")
+
+
+def record_budgetctl_run(command: BudgetctlRunRequest, reported_by: str, request: RequestInfo) -> BudgetctlRunAnswer:
+    """A budgetctl run as its engineer's machine reported it, stored with the portal's runs (source budgetctl)
+    with the audit event `deploy.budgetctl_run`. The installation is licensing's activation of the license on
+    that domain; a server not activated yet (a first deploy) keeps the license and the domain. Idempotent on
+    run_id: a resent report answers the stored run."""
+    run_id = budgetctl_run_id(command.run_id)
+    existing = repository.find_run(run_id)
+    if existing is not None:
+        return BudgetctlRunAnswer(run=run_view(existing), created=False)
+    try:
+        license_view = licensing.get(command.license_id)
+    except NotFound as exc:
+        raise ValidationFailed("No such license.", code="license-unknown", errors=[
+            FieldError("body.license_id", "no such license", "license-unknown")]) from exc
+    activation = next((a for a in licensing.activations(command.license_id).items
+                       if a.domain.lower() == command.domain and a.state != "inactive"), None)
+    run = DeployRunRecord(
+        pk=f"RUN#{run_id}", sk="RUN", run_id=run_id, kind=command.command,
+        source="budgetctl", installation_id=activation.installation_id if activation else None,
+        license_id=command.license_id, org_id=license_view.org_id, domain=command.domain, version=command.version,
+        previous_version=command.previous_version, reason=f"budgetctl {command.command.replace('_', ' ')}",
+        state=command.outcome, requested_by=command.operator, created_at=command.started_at,
+        started_at=command.started_at, ended_at=command.ended_at,
+        error=clean_output(command.error) if command.error else None,
+        steps=[RunStep(at=command.ended_at, step=s.step, outcome=s.outcome,
+                       detail=clean_output(s.detail) if s.detail else None) for s in command.steps])
+    try:
+        audit.record_change(lambda tx: repository.add_reported_run(tx, run), "deploy.budgetctl_run", "deploy_run",
+                            run_id, actor_id=reported_by, actor_kind="system", request=request,
+                            org_id=license_view.org_id, reason=run.reason,
+                            after={"license": command.license_id, "domain": command.domain,
+                                   "installation": run.installation_id, "command": command.command,
+                                   "version": command.version, "outcome": command.outcome,
+                                   "operator": command.operator})
+    except TransactWriteError:
+        existing = repository.find_run(run_id)  # the same report, stored by a concurrent retry
+        if existing is None:
+            raise
+        return BudgetctlRunAnswer(run=run_view(existing), created=False)
+    count("budgetctl_run", command=command.command, outcome=command.outcome)
+    return BudgetctlRunAnswer(run=run_view(run), created=True)
 
 
 def list_runs(state: RunState | None, installation_id: str | None, cursor: str | None, limit: int | None
@@ -244,8 +300,9 @@ def rollback(run_id: str, reason: str, actor: Any, request: RequestInfo) -> Depl
     earlier = repository.find_run(run_id)
     if earlier is None:
         raise NotFound("No such deploy run.", code="not-found")
-    if earlier.state != "succeeded" or earlier.kind != "deploy":
-        raise Conflict("Only a deploy that succeeded can be rolled back.", code="run-not-rollbackable")
+    if earlier.state != "succeeded" or earlier.kind != "deploy" or earlier.source == "budgetctl":
+        raise Conflict("Only a portal deploy that succeeded can be rolled back.", code="run-not-rollbackable")
+    assert earlier.installation_id is not None  # every portal run has its installation
     installation = _installation(earlier.installation_id)
     if repository.find_lock(earlier.installation_id) is not None:
         raise Conflict("A deploy of this installation is already running: wait for it to end.", code="deploy-running")

@@ -5,7 +5,7 @@ import type { DeployRun } from '../../../api/deploys';
 import { MeContext } from '../../../auth/session';
 import { ORG } from '../../../test/catalog';
 import { card, pathOf } from '../../../test/customers';
-import { deployRun, ROLLBACK_RUN_ID, RUN_ID, succeededRun } from '../../../test/deploys';
+import { budgetctlRun, deployRun, ROLLBACK_RUN_ID, RUN_ID, succeededRun } from '../../../test/deploys';
 import { json, problem, stubFetch, type Call } from '../../../test/fetch';
 import { renderRoutes, staffMe } from '../../../test/render';
 import DeployRunDetail, { phasesOf, POLL_MS } from './DeployRunDetail';
@@ -53,6 +53,23 @@ describe('a deploy run', () => {
     expect(runCalls(calls)).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(POLL_MS * 3);
     expect(runCalls(calls)).toHaveLength(3);
+  });
+
+  it('shows a budgetctl run with its source, domain, error and steps, and no rollback button', async () => {
+    backend([budgetctlRun({ id: RUN_ID, state: 'succeeded', error: null })]);
+    show(['admin']);
+    expect(await screen.findByText('budgetctl')).toBeTruthy();
+    expect(screen.getByText('budget.new.ru')).toBeTruthy();
+    expect(screen.getByText('ivan@laptop')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Откатить/ })).toBeNull();
+    expect(screen.queryByText('Этапы')).toBeNull();
+  });
+
+  it('shows a failed budgetctl run\'s error', async () => {
+    backend([budgetctlRun({ id: RUN_ID })]);
+    show(['auditor']);
+    expect(await screen.findByText('Ошибка')).toBeTruthy();
+    expect(screen.getAllByText('migrate: relation exists').length).toBeGreaterThan(0);
   });
 
   it('shows each step with its time and outcome, the agent\'s output folded in a log', async () => {

@@ -11,7 +11,7 @@ import { PageSpin } from '../../../components/PageSpin';
 import { useDateTime } from '../../../lib/format';
 import { CustomerName, useStaffNames } from '../../../lib/names';
 import { useCan } from '../../../lib/permissions';
-import { ACTIVE_STATES, installationPath, RunStateTag, runPath, useStepLabel, Version } from './shared';
+import { ACTIVE_STATES, RunInstallation, RunStateTag, runPath, SourceTag, useStepLabel, Version } from './shared';
 
 /** How often a queued or running run is read again. */
 export const POLL_MS = 3000;
@@ -80,16 +80,17 @@ export default function DeployRunDetail() {
   if (detail.isPending) return <PageSpin />;
   if (detail.isError) return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />;
   const run = detail.data;
-  const rollbackAllowed = can('console.deploys.run') && run.kind === 'deploy' && run.state === 'succeeded';
+  const fromBudgetctl = run.source === 'budgetctl';  // no machine phases; rolled back with budgetctl itself
+  const rollbackAllowed = can('console.deploys.run') && !fromBudgetctl && run.kind === 'deploy' && run.state === 'succeeded';
   return (
     <>
       <PageHeader
-        title={t(`deploys.run.title.${run.kind}`, { version: run.version })}
+        title={t(`deploys.run.title.${run.kind}`, { version: run.version ?? '' })}
         extra={rollbackAllowed && (
           <Button danger icon={<RollbackOutlined />} onClick={() => { rollback.reset(); setRollingBack(true); }}>{t('deploys.run.rollback')}</Button>
         )}
       >
-        <Typography.Text code copyable>{run.id}</Typography.Text>
+        <Typography.Text code copyable>{run.id}</Typography.Text> <SourceTag run={run} />
       </PageHeader>
       <Card style={{ marginBottom: 16 }}>
         <Descriptions size="small" column={{ xs: 1, sm: 1, md: 2, xl: 3 }}>
@@ -97,8 +98,8 @@ export default function DeployRunDetail() {
           <Descriptions.Item label={t('deploys.runs.versions')}>
             <Version value={run.previous_version} />{' → '}<Version value={run.version} />
           </Descriptions.Item>
-          <Descriptions.Item label={t('deploys.installation')}>
-            <Link to={installationPath(run.installation_id)}>{run.installation_id}</Link>
+          <Descriptions.Item label={run.installation_id ? t('deploys.installation') : t('deploys.run.domain')}>
+            <RunInstallation run={run} />
           </Descriptions.Item>
           <Descriptions.Item label={t('deploys.customer')}><CustomerName orgId={run.org_id} /></Descriptions.Item>
           <Descriptions.Item label={t('deploys.run.requestedBy')}>{staffNames.get(run.requested_by) ?? run.requested_by}</Descriptions.Item>
@@ -106,12 +107,13 @@ export default function DeployRunDetail() {
           <Descriptions.Item label={t('deploys.runs.createdAt')}>{dateTime(run.created_at)}</Descriptions.Item>
           <Descriptions.Item label={t('deploys.run.startedAt')}>{dateTime(run.started_at)}</Descriptions.Item>
           <Descriptions.Item label={t('deploys.runs.endedAt')}>{dateTime(run.ended_at)}</Descriptions.Item>
+          {run.error && <Descriptions.Item label={t('deploys.run.error')}>{run.error}</Descriptions.Item>}
           {run.rollback_of && (
             <Descriptions.Item label={t('deploys.run.rollbackOf')}><Link to={runPath(run.rollback_of)}>{run.rollback_of}</Link></Descriptions.Item>
           )}
         </Descriptions>
       </Card>
-      <Card title={t('deploys.run.phases')} style={{ marginBottom: 16 }}>
+      {!fromBudgetctl && <Card title={t('deploys.run.phases')} style={{ marginBottom: 16 }}>
         <Steps
           size="small"
           items={phasesOf(run).map(({ phase, last, status }) => ({
@@ -121,7 +123,7 @@ export default function DeployRunDetail() {
             content: last ? `${label(last).outcome} · ${dateTime(last.at)}` : undefined,
           }))}
         />
-      </Card>
+      </Card>}
       <Card title={t('deploys.run.steps')}>
         {run.steps.length === 0 ? <Empty description={t('deploys.run.noSteps')} /> : (
           <Timeline

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MeContext } from '../../../auth/session';
 import { ORG } from '../../../test/catalog';
 import { card, pathOf, queryOf } from '../../../test/customers';
-import { deployRun, INSTALLATION_ID, RUN_ID } from '../../../test/deploys';
+import { BUDGETCTL_RUN_ID, budgetctlRun, deployRun, INSTALLATION_ID, RUN_ID } from '../../../test/deploys';
 import { json, stubFetch, type Call } from '../../../test/fetch';
 import { renderRoutes, staffMe } from '../../../test/render';
 import DeployRuns, { runFiltersFrom } from './DeployRuns';
@@ -48,6 +48,17 @@ describe('deploy runs', () => {
     await userEvent.click(await screen.findByTitle('Откачен'));
     await waitFor(() => expect(queryOf(listCalls(calls).at(-1)!.url)).toEqual({ state: 'rolled_back' }));
     expect(await screen.findByText('Нет запусков с такими условиями.')).toBeTruthy();
+  });
+
+  it('tags the runs budgetctl reported and names the domain of one not activated yet', async () => {
+    backend([deployRun(), budgetctlRun()]);
+    show();
+    const row = (await screen.findByText('budget.new.ru')).closest('tr') as HTMLElement;
+    expect(within(row).getByText('budgetctl')).toBeTruthy();
+    expect(within(row).getByText('Откачен')).toBeTruthy();
+    expect(within(row).getByRole('link', { name: /03\.12\.2026/ }).getAttribute('href')).toBe(`/console/deploys/runs/${BUDGETCTL_RUN_ID}`);
+    const portalRow = screen.getByText('Идёт').closest('tr') as HTMLElement;
+    expect(within(portalRow).queryByText('budgetctl')).toBeNull();
   });
 
   it('says how a run starts when there are none', async () => {

@@ -1,4 +1,4 @@
-import { Tag, Typography } from 'antd';
+import { Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Channel, DeployRun, Installation, RunState, RunStep } from '../../../api/deploys';
@@ -17,6 +17,21 @@ const SILENT_AFTER_MS = 24 * 60 * 60 * 1000;
 export function RunStateTag({ state }: { state: RunState }) {
   const { t } = useTranslation();
   return <Tag color={STATE_COLOR[state]}>{t(`deploys.runState.${state}`)}</Tag>;
+}
+
+/** Runs an engineer's budgetctl reported (over SSH, not through the portal's machine) are tagged so. */
+export function SourceTag({ run }: { run: Pick<DeployRun, 'source'> }) {
+  const { t } = useTranslation();
+  if (run.source !== 'budgetctl') return null;
+  return <Tooltip title={t('deploys.source.budgetctlHint')}><Tag color="purple">{t('deploys.source.budgetctl')}</Tag></Tooltip>;
+}
+
+/** The run's installation, or the domain budgetctl named when the installation is not activated yet. */
+export function RunInstallation({ run }: { run: Pick<DeployRun, 'installation_id' | 'domain'> }) {
+  if (!run.installation_id) return <Typography.Text type="secondary">{run.domain ?? '—'}</Typography.Text>;
+  return (
+    <Link to={installationPath(run.installation_id)}><Typography.Text ellipsis={{ tooltip: run.installation_id }}>{run.installation_id}</Typography.Text></Link>
+  );
 }
 
 export function ChannelTag({ channel }: { channel: Channel }) {
@@ -80,19 +95,14 @@ export function DeployRunTable({ query, emptyText, withInstallation = true }: {
           render: (_, r) => <Link to={runPath(r.id)}>{dateTime(r.created_at)}</Link>,
         },
         { key: 'state', title: t('deploys.runs.state'), width: 150, render: (_, r) => <RunStateTag state={r.state} /> },
-        { key: 'kind', title: t('deploys.runs.kind'), width: 110, render: (_, r) => t(`deploys.kind.${r.kind}`) },
+        { key: 'kind', title: t('deploys.runs.kind'), width: 150, render: (_, r) => <>{t(`deploys.kind.${r.kind}`)} <SourceTag run={r} /></> },
         {
           key: 'version', title: t('deploys.runs.versions'), width: 170,
           render: (_, r) => <><Version value={r.previous_version} />{' → '}<Version value={r.version} /></>,
         },
         ...(withInstallation ? [
           { key: 'customer', title: t('deploys.customer'), render: (_: unknown, r: DeployRun) => <CustomerName orgId={r.org_id} /> },
-          {
-            key: 'installation', title: t('deploys.installation'), width: 200,
-            render: (_: unknown, r: DeployRun) => (
-              <Link to={installationPath(r.installation_id)}><Typography.Text ellipsis={{ tooltip: r.installation_id }}>{r.installation_id}</Typography.Text></Link>
-            ),
-          },
+          { key: 'installation', title: t('deploys.installation'), width: 200, render: (_: unknown, r: DeployRun) => <RunInstallation run={r} /> },
         ] : []),
         { key: 'reason', title: t('deploys.runs.reason'), ellipsis: true, render: (_, r) => r.reason },
         { key: 'ended', title: t('deploys.runs.endedAt'), width: 190, render: (_, r) => dateTime(r.ended_at) },
