@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = ["calls", "warm", "imports", "gateway", "ready", "spa", "sdk", "load", "snapstart", "audit", "invoice",
-       "webhook", "leads"]
+       "webhook", "leads", "deploys"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench import leads
 
         out += leads.report(leads.run())
+
+    if "deploys" in only:
+        import tempfile
+
+        from bench import deploys
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out += deploys.report(deploys.rollback(Path(tmp)), deploys.parallel(Path(tmp)))
 
     if "spa" in only:
         import subprocess

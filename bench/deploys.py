@@ -62,7 +62,12 @@ def rollback(tmp: Path) -> dict[str, Any]:
             good = flow._deploy(admin, installation, "4.5.0", 180)
         with flow._simulated_agent(cloud, key, state, "4.5.0", "--never-heartbeat"):
             silent = flow._deploy(admin, installation, "4.6.0", 240)
-        return {"good": good, "silent": silent}
+        with flow._simulated_agent(cloud, key, state, "4.5.0"):  # a person rolls the good deploy back to 4.2.0
+            started = admin.post(f"/api/console/deploy-runs/{good['id']}/rollback", {"reason": "бенчмарк отката"})
+            assert started.status_code == 202, started.text
+            person = wait_for(lambda: (lambda r: r if r["state"] in flow.ENDED else None)(
+                admin.get(f"/api/console/deploys/runs/{started.json()['id']}").json()), 240)
+        return {"good": good, "silent": silent, "person": person}
     finally:
         stop_cloud(cloud)
 
@@ -76,18 +81,22 @@ def parallel(tmp: Path) -> dict[str, Any]:
 
 
 def report(rolled: dict[str, Any], fifty: dict[str, Any]) -> list[str]:
-    good, silent = rolled["good"], rolled["silent"]
+    good, silent, person = rolled["good"], rolled["silent"], rolled["person"]
     total = _seconds(silent, "validate", "done")
-    after = _seconds(silent, "heartbeat", "done") if silent["state"] == "rolled_back" else float("nan")
+    automatic = _seconds(silent, "rollback", "done")
+    by_hand = _seconds(person, "validate", "done")
     return [
         "## Deploys (issue 12)", "",
         "Through the local cloud with the simulated installation (heartbeat deadline 30 s locally, 15 min on AWS); "
         "times from the run's own steps.", "",
-        "| run | outcome | validate → done (s) | budget |", "|---|---|---|---|",
-        f"| deploy 4.2.0 → 4.5.0 | {good['state']} | {_seconds(good, 'validate', 'done'):.1f} | |",
-        f"| deploy 4.5.0 → 4.6.0, never heartbeats | {silent['state']} | {total:.1f} (of which {after:.1f} after the "
-        f"deadline: rollback and notice) | < {BUDGET_ROLLBACK_SECONDS} s "
-        f"{'ok' if total - 30 + 900 < BUDGET_ROLLBACK_SECONDS else 'OVER'} (on AWS: {total - 30 + 900:.0f} s) |",
+        "| run | outcome | seconds | budget |", "|---|---|---|---|",
+        f"| deploy 4.2.0 → 4.5.0, validate → done | {good['state']} | {_seconds(good, 'validate', 'done'):.1f} | |",
+        f"| deploy 4.5.0 → 4.6.0 that never heartbeats, validate → done | {silent['state']} | {total:.1f} "
+        "(the 30 s deadline included; 15 min on AWS) | |",
+        f"| … its automatic rollback, rollback step → done | {silent['state']} | {automatic:.1f} | "
+        f"< {BUDGET_ROLLBACK_SECONDS} {'ok' if automatic < BUDGET_ROLLBACK_SECONDS else 'OVER'} |",
+        f"| a person's rollback 4.5.0 → 4.2.0, validate → done | {person['state']} | {by_hand:.1f} | "
+        f"< {BUDGET_ROLLBACK_SECONDS} {'ok' if by_hand < BUDGET_ROLLBACK_SECONDS else 'OVER'} |",
         "",
         f"50 parallel starts, limit {fifty['limit']}: {fifty['ended']} of {fifty['runs']} ended (none lost), at most "
         f"{fifty['most_running']} running at once (limit held), {fifty['seconds']} s on moto.", "",
