@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -132,3 +133,43 @@ def test_a_person_rolls_back_a_deploy_that_succeeded(world: World) -> None:
     assert [c.name for c in runner.seen] == ["preflight", "backup", "rollback"]
     again = implementation.post(f"/api/console/deploy-runs/{back.body['id']}/rollback", {"reason": "назад"})
     assert (again.status, again.code) == (409, "run-not-rollbackable")
+
+
+class _AgentDied(BaseException):
+    """The installation's agent process ends mid-command (killed, the server rebooted): it never reports."""
+
+
+def test_an_agent_that_dies_mid_deploy_ends_the_run_in_a_recorded_state(world: World) -> None:
+    """No report within agent_timeout (30 s here): the machine's task times out, rolls back, and with the agent
+    still gone the rollback times out too — the run ends `rollback_failed`, recorded, never left running."""
+    import time
+
+    import boto3
+
+    run = world.start()
+    world.drain_starts()
+    fetched: list[str] = []
+
+    def dies_on_deploy(command: Any) -> Any:
+        fetched.append(command.name)
+        if command.name == "deploy":
+            raise _AgentDied
+        return agent(world)(command)
+
+    poller = world.poller(dies_on_deploy)
+    sfn = boto3.client("stepfunctions")
+    deadline = time.monotonic() + 150
+    while time.monotonic() < deadline and sfn.describe_execution(
+            executionArn=world.execution(run["id"]))["status"] == "RUNNING":
+        if "deploy" not in fetched:
+            with contextlib.suppress(_AgentDied):
+                poller.run_once()
+        time.sleep(0.2)
+    ended = as_staff("auditor").get(f"/api/console/deploys/runs/{run['id']}").body
+    assert fetched[:3] == ["preflight", "backup", "deploy"], fetched
+    assert ended["state"] == "rollback_failed", ended
+    steps = [(s["step"], s["outcome"]) for s in ended["steps"]]
+    assert steps.index(("deploy", "sent")) < steps.index(("rollback", "sent")), steps  # the rollback was tried
+    assert steps[-1] == ("done", "rollback_failed"), steps
+    assert as_staff("auditor").get(f"/api/console/installations/{world.installation.id}").body[
+        "running_run_id"] is None  # the lock is given back: a person can act
