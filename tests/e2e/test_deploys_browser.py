@@ -27,7 +27,10 @@ def _ended(admin: Any, url: str) -> dict[str, Any]:
     run_id = url.rstrip("/").rsplit("/", 1)[1]
 
     def ended() -> dict[str, Any] | None:
-        run = admin.get(f"/api/console/deploys/runs/{run_id}").json()
+        answer = admin.get(f"/api/console/deploys/runs/{run_id}")
+        if answer.status_code == 429:  # staff's per-user rate limit
+            return None
+        run = answer.json()
         return dict(run) if run["state"] in flow.ENDED else None
 
     return dict(wait_for(ended, 180))
