@@ -9,12 +9,14 @@ import importlib
 import json
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import boto3
 
@@ -209,6 +211,37 @@ def match(method: str, path: str) -> tuple[str, str, dict[str, str], bool] | Non
         else:
             return template, function, params, authorized
     return None
+
+
+def invoke_server(logical_id: str) -> ThreadingHTTPServer:
+    """Lambda's Invoke API for one function, answered by its handler in this process (a state machine's task
+    Lambda on moto): a raised exception comes back as the error envelope Step Functions matches Retry/Catch on.
+    Serving in a daemon thread; `shutdown()` it when done."""
+
+    class Invoke(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            name = unquote(self.path.split("/functions/")[1].split("/")[0])
+            assert logical_id in name, name
+            event = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+            headers = {"Content-Type": "application/json"}
+            try:
+                body = handler_of(logical_id)(event, LambdaContext())
+            except Exception as exc:
+                body = {"errorType": type(exc).__name__, "errorMessage": str(exc), "stackTrace": []}
+                headers["X-Amz-Function-Error"] = "Unhandled"
+            raw = json.dumps(body).encode()
+            self.send_response(200)
+            for key, value in {**headers, "Content-Length": str(len(raw))}.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Invoke)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 class LambdaContext:

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from unittest import mock
-from urllib.parse import unquote
 
 import boto3
 import pytest
@@ -23,7 +20,7 @@ from tessera.billing import checkout, dunning, service
 from tessera.billing.providers.fake import FakeProvider, Outcome
 from tessera.billing.service import Actor
 from tessera.core.money import Money
-from tests.integration.stack import ROOT, LambdaContext, Platform, handler_of
+from tests.integration.stack import ROOT, Platform, invoke_server
 
 ORG = "org_01JAAAAAAAAAAAAAAAAAAAAAAA"
 OWNER = "owner@dunning.example"
@@ -31,34 +28,10 @@ ACCOUNT, REGION = "123456789012", "eu-central-1"
 STAFF = Actor("usr_billing", "staff", "Бухгалтер", ("billing",))
 
 
-class _Invoke(BaseHTTPRequestHandler):
-    """Lambda's Invoke API for BillingDunningFunction, answered by its handler in this process."""
-
-    def do_POST(self) -> None:
-        name = unquote(self.path.split("/functions/")[1].split("/")[0])
-        assert ":function:BillingDunningFunction" in name or name == "BillingDunningFunction", name
-        event = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
-        headers = {"Content-Type": "application/json"}
-        try:
-            body = handler_of("BillingDunningFunction")(event, LambdaContext())
-        except Exception as exc:  # the error envelope Step Functions matches Retry/Catch on
-            body = {"errorType": type(exc).__name__, "errorMessage": str(exc), "stackTrace": []}
-            headers["X-Amz-Function-Error"] = "Unhandled"
-        raw = json.dumps(body).encode()
-        self.send_response(200)
-        for key, value in {**headers, "Content-Length": str(len(raw))}.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture
 def machines(billing: Platform) -> Iterator[dict[str, str]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Invoke)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = invoke_server("BillingDunningFunction")
     function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:BillingDunningFunction:live"
     with mock.patch.dict(default_user_config["stepfunctions"], {"execute_state_machine": True}), \
             mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL_LAMBDA": f"http://127.0.0.1:{server.server_port}"}):

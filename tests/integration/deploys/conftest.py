@@ -9,16 +9,14 @@ import base64
 import json
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 import boto3
 import pytest
@@ -30,7 +28,7 @@ from tessera.core.crypto import LocalSigner, jws_sign, public_jwk
 from tests.integration.identity.conftest import client, stack  # noqa: F401  (the same stack)
 from tests.integration.identity.flows import customer
 from tests.integration.notify.conftest import as_staff
-from tests.integration.stack import ROOT, Client, LambdaContext, Platform, handler_of
+from tests.integration.stack import ROOT, Client, LambdaContext, Platform, handler_of, invoke_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "clients" / "agent"))  # tessera_agent, as its tests do
 
@@ -44,29 +42,6 @@ RELEASE = {"version": "4.3.0", "channel": "stable", "git_sha": "0123456789abcdef
            "images": {"backend": f"registry.example/backend:v4.3.0@{DIGEST}",
                       "frontend": f"registry.example/frontend:v4.3.0@{DIGEST}"}}
 
-
-class _Invoke(BaseHTTPRequestHandler):
-    """Lambda's Invoke API for DeployTasksFunction, answered by its handler in this process."""
-
-    def do_POST(self) -> None:
-        name = unquote(self.path.split("/functions/")[1].split("/")[0])
-        assert "DeployTasksFunction" in name, name
-        event = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
-        headers = {"Content-Type": "application/json"}
-        try:
-            body = handler_of("DeployTasksFunction")(event, LambdaContext())
-        except Exception as exc:  # the error envelope Step Functions matches Retry/Catch on
-            body = {"errorType": type(exc).__name__, "errorMessage": str(exc), "stackTrace": []}
-            headers["X-Amz-Function-Error"] = "Unhandled"
-        raw = json.dumps(body).encode()
-        self.send_response(200)
-        for key, value in {**headers, "Content-Length": str(len(raw))}.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 class Installation:
@@ -187,8 +162,7 @@ class World:
 
 @pytest.fixture
 def world(stack: Platform) -> Iterator[World]:  # noqa: F811
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Invoke)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = invoke_server("DeployTasksFunction")
     function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:DeployTasksFunction:live"
     starts = boto3.client("sqs").create_queue(QueueName="deploy-starts")["QueueUrl"]
     environment = {"AWS_ENDPOINT_URL_LAMBDA": f"http://127.0.0.1:{server.server_port}",
