@@ -4,8 +4,11 @@ ranges checked; roles and tenants."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
+
+import boto3
 
 from tessera.core import clock
 from tests.integration.analytics.conftest import reporting  # noqa: F401
@@ -83,3 +86,26 @@ def test_roles_and_tenants(reporting: dict[str, Any]) -> None:  # noqa: F811
     foreign = f"/api/app/orgs/{other_org}/workspaces/{reporting['workspace_id']}/analytics"
     answer = stranger.get(foreign)
     assert answer.status == 404 and answer.code == "workspace-not-found", answer.body
+
+
+def test_a_dashboard_switched_off_by_its_flag_is_closed_on_the_server_and_leads_stay_open(
+        reporting: dict[str, Any]) -> None:  # noqa: F811
+    """Seed 004's rollback, step 1: «Переключить feature flag для dashboard (закрыть доступ)» — no deploy."""
+    from tessera.core import features
+
+    assert reporting["owner"].get(f"{reporting['path']}/analytics").status == 200
+    schema = json.loads(json.dumps(features.default_schema()))
+    schema["dashboard"]["default"] = False
+    boto3.client("ssm").put_parameter(Name="/tessera/feature-flags", Type="String", Overwrite=True,
+                                      Value=json.dumps(schema))
+    features.forget()
+    try:
+        refused = reporting["owner"].get(f"{reporting['path']}/analytics", headers={"accept-language": "ru"})
+        assert refused.status == 403 and refused.body["code"] == "feature-off", refused.body
+        assert "отключён" in refused.body["detail"]
+        export = reporting["owner"].post(f"{reporting['path']}/analytics/exports",
+                                         {"format": "csv", "from": "2026-11-01", "to": "2026-11-30"})
+        assert export.status == 403 and export.body["code"] == "feature-off", export.body
+        assert reporting["owner"].get(f"{reporting['path']}/leads").status == 200
+    finally:
+        features.forget()

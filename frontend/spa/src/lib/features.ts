@@ -8,7 +8,7 @@ export type Features = Answer<'/api/app/orgs/{org_id}/features', 'get'>;
 export type Feature = keyof Features;
 
 /** What the server's defaults say (tessera/core/feature_flags.json): used until the flags arrive or if they cannot. */
-const DEFAULTS: Features = { dashboard: false, onboarding: true, billing: true };
+const DEFAULTS: Features = { dashboard: true, onboarding: true, billing: true };
 
 export const getFeatures = (orgId: string) =>
   answer(api.GET('/api/app/orgs/{org_id}/features', { params: { path: { org_id: orgId } } }));

@@ -1,9 +1,11 @@
 import type { AlertSettings, Dashboard, ExportJob } from '../api/fastleadReporting';
+import { ORG } from './catalog';
 import { workspace, WS, WS_BASE } from './fastlead';
 import { json, problem, stubFetch, type Call } from './fetch';
 
 /** The reporting API's answers as the Fast Lead pages get them (tessera.reporting). */
 export const ONE = `${WS_BASE}/${WS}`;
+const FEATURES = `/api/app/orgs/${ORG}/features`;
 export const ANALYTICS = `${ONE}/analytics`;
 export const ALERTS = `${ONE}/analytics/alerts`;
 export const EXPORT_ID = 'exp_01JABCDEFGHJKMNPQRSTVWXYZ0';
@@ -65,13 +67,16 @@ export const alertSettings = (overrides: Partial<AlertSettings> = {}): AlertSett
  * POST starts it with `started`, then each GET answers the next of `polls` (the last one again when they
  * run out). A Response in place of an answer is sent as it is (once).
  */
-export function reportingBackend({ data = dashboard(), alerts = alertSettings(), started = exportJob(), polls = [doneJob()] }: {
+export function reportingBackend({ data = dashboard(), alerts = alertSettings(), started = exportJob(), polls = [doneJob()],
+  dashboardFlag = true }: {
   data?: Dashboard | Response; alerts?: AlertSettings; started?: ExportJob | Response; polls?: ExportJob[];
+  dashboardFlag?: boolean;
 } = {}): Call[] {
   let poll = 0;
   return stubFetch((call) => {
     const path = call.url.split('?')[0];
     if (path === ONE) return json(workspace());
+    if (path === FEATURES) return json({ dashboard: dashboardFlag, onboarding: false, billing: true });
     if (path === `${ONE}/leads`) return json({ items: [], next_cursor: null });
     if (path === ANALYTICS) return data instanceof Response ? data : json(data);
     if (path === ALERTS) return json(call.method === 'PUT' ? call.body : alerts);

@@ -1,6 +1,8 @@
-"""Feature flags (seed 004, "Включение через feature flag"): the analytics dashboard for a closed beta,
-the onboarding wizard and billing, each switchable without a deploy. Powertools Feature Flags evaluates
-them; its schema (`feature_flags.json` here, the defaults) is stored:
+"""Feature flags (seed 004, "Включение через feature flag"): the analytics dashboard, the onboarding
+wizard and billing, each switchable without a deploy. The dashboard is on for everyone; its rollback (seed
+004, "Откат": close access) is `"default": false`, and its rule then keeps it for the organizations listed
+(a closed beta). Powertools Feature Flags evaluates them; its schema (`feature_flags.json` here, the
+defaults) is stored:
 
 - on AWS in AppConfig (`FeatureFlagsApplication` in template.yaml, read through AppConfig's data plane
   with Powertools' `AppConfigStore`, cached `max_age` seconds per container);

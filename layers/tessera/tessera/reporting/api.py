@@ -12,7 +12,7 @@ from tessera.identity.principal import current, guard
 from tessera.reporting import service
 from tessera.reporting.models import AlertSettings, AnalyticsExportCreate, ExportView, LeadExportCreate, LeadsDashboard
 from tessera.workspaces.models import WORKSPACE_ID
-from tessera.workspaces.service import Actor
+from tessera.workspaces.service import Actor, require_feature
 
 router = Router()
 ORG_ID = Annotated[str, Path(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")]
@@ -33,6 +33,7 @@ def _actor() -> Actor:
 @guard(router, "app.analytics.read")
 def dashboard(org_id: ORG_ID, workspace_id: WS_ID, date_from: DATE_FROM = None,
               date_to: DATE_TO = None) -> LeadsDashboard:
+    require_feature(org_id, "dashboard")
     return service.dashboard(org_id, workspace_id, date_from, date_to)
 
 
@@ -47,6 +48,7 @@ def export_leads(org_id: ORG_ID, workspace_id: WS_ID, body: LeadExportCreate) ->
              summary="Start exporting the dashboard's days of a range to CSV or XLSX; poll the job")
 @guard(router, "app.exports.create")
 def export_analytics(org_id: ORG_ID, workspace_id: WS_ID, body: AnalyticsExportCreate) -> Response[ExportView]:
+    require_feature(org_id, "dashboard")
     return Response(202, "application/json", service.start_analytics_export(org_id, workspace_id, body, _actor()))
 
 

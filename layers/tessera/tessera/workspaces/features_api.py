@@ -5,17 +5,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from tessera.core import features
 from tessera.core.http import Path, Router
 from tessera.identity.principal import guard
-from tessera.workspaces.service import plan_of
+from tessera.workspaces.service import features_of
 
 router = Router()
 ORG_ID = Annotated[str, Path(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")]
 
 
 class FeatureFlagsView(BaseModel):
-    dashboard: bool = Field(description="the Fast Lead analytics dashboard (a closed beta)")
+    dashboard: bool = Field(description="the Fast Lead analytics dashboard and its export")
     onboarding: bool = Field(description="the onboarding wizard and the guided tour")
     billing: bool = Field(description="the app's plan, invoices and payments pages")
 
@@ -24,4 +23,4 @@ class FeatureFlagsView(BaseModel):
             tags=["features"])
 @guard(router, "app.features.read")
 def get_features(org_id: ORG_ID) -> FeatureFlagsView:
-    return FeatureFlagsView(**features.evaluate_all({"org_id": org_id, "plan": plan_of(org_id).code or ""}))
+    return FeatureFlagsView(**features_of(org_id))

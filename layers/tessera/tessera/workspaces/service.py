@@ -16,7 +16,7 @@ from tessera.audit import service as audit
 from tessera.billing import service as billing
 from tessera.billing.access import ACCESS, Access
 from tessera.billing.plans import FAST_LEAD
-from tessera.core import aws, clock
+from tessera.core import aws, clock, features
 from tessera.core.dynamo import refused
 from tessera.core.errors import Conflict, Forbidden, NotFound
 from tessera.core.i18n import register
@@ -44,6 +44,8 @@ from tessera.workspaces.widget_config import published_config, render_snippet
 s3 = aws.client("s3")
 
 register({
+    "feature-off": {"ru": "Этот раздел сейчас отключён для вашей организации.",
+                    "en": "This section is switched off for your organization right now."},
     "workspace-not-found": {"ru": "Такого рабочего пространства нет.", "en": "No such workspace."},
     "workspace-archived": {"ru": "Рабочее пространство в архиве: его нельзя изменить.",
                            "en": "The workspace is archived and cannot be changed."},
@@ -132,6 +134,17 @@ def cached_plan(org_id: str) -> Plan:
 
 def forget_plans() -> None:
     _plans.clear()
+
+
+def features_of(org_id: str) -> dict[str, bool]:
+    """The feature flags for the organization (its id and Fast Lead plan are the rules' context)."""
+    return features.evaluate_all({"org_id": org_id, "plan": plan_of(org_id).code or ""})
+
+
+def require_feature(org_id: str, name: str) -> None:
+    """The server keeps a flag switched off closed, not only the app's menu."""
+    if not features_of(org_id)[name]:
+        raise Forbidden(f"The {name} feature is off for this organization.", code="feature-off", feature=name)
 
 
 def _writable(org_id: str) -> Plan:

@@ -111,6 +111,14 @@ describe('who sees the analytics', () => {
     expect((screen.getByRole('switch', { name: /Еженедельный отчёт/ }) as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('hides the tab and says the analytics is off while the dashboard flag is off', async () => {
+    reportingBackend({ dashboardFlag: false });
+    renderFastlead(customerMe('owner'), PAGE);
+    expect(await screen.findByText('Аналитика отключена')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('tab', { name: 'Аналитика' })).toBeNull());
+    expect(screen.getByRole('tab', { name: 'Заявки' })).toBeTruthy();
+  });
+
   it('gives an operator neither the tab nor the data', async () => {
     const calls = reportingBackend();
     renderFastlead(customerMe('operator'), PAGE);

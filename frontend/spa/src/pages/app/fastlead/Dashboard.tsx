@@ -10,6 +10,7 @@ import {
 } from '../../../api/fastleadReporting';
 import { ErrorState } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
+import { useFeature } from '../../../lib/features';
 import { useCan } from '../../../lib/permissions';
 import { EChart } from '../../console/reports/EChart';
 import { Alerts } from './Alerts';
@@ -47,14 +48,18 @@ export default function Dashboard() {
   const today = moscowToday();
   const { range, preset } = rangeFromParams(params, today);
   const allowed = can('app.analytics.read');
+  const switchedOn = useFeature('dashboard');
   const dashboard = useQuery({
     queryKey: reportingKeys.dashboard(orgId, workspace.id, range),
     queryFn: () => getDashboard(orgId, workspace.id, range),
-    enabled: allowed,
+    enabled: allowed && switchedOn,
   });
 
   if (!allowed) {
     return <Result status="403" title={t('errors.forbiddenTitle')} subTitle={t('fastlead.analytics.forbidden')} />;
+  }
+  if (!switchedOn) {
+    return <Result status="info" title={t('fastlead.analytics.offTitle')} subTitle={t('fastlead.analytics.off')} />;
   }
   const choosePreset = (days: RangePreset) => setParams({ days: String(days) }, { replace: true });
   return (

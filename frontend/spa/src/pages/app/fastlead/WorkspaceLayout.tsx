@@ -7,6 +7,7 @@ import { fastleadKeys, getWorkspace, type Workspace } from '../../../api/fastlea
 import { useMe } from '../../../auth/session';
 import { ErrorState } from '../../../components/errors';
 import { PageSpin } from '../../../components/PageSpin';
+import { useFeature } from '../../../lib/features';
 import { useCan } from '../../../lib/permissions';
 import { FastleadTour } from '../onboarding/FastleadTour';
 import { WORKSPACE_TABS, workspacePath } from './paths';
@@ -22,7 +23,7 @@ export function useWorkspace(): WorkspaceContext {
 }
 
 /**
- * One workspace's pages: its name, the tabs (leads, analytics for those who may read it, widget, settings)
+ * One workspace's pages: its name, the tabs (leads, analytics for those who may read it while its flag is on, widget, settings)
  * and the page of the tab.
  */
 export default function WorkspaceLayout() {
@@ -32,6 +33,7 @@ export default function WorkspaceLayout() {
   const { pathname } = useLocation();
   const navigate = useNavigate();
   const can = useCan();
+  const analytics = useFeature('dashboard') && can('app.analytics.read');
   const workspace = useQuery({
     queryKey: fastleadKeys.workspace(orgId ?? '', workspaceId),
     queryFn: () => getWorkspace(orgId!, workspaceId),
@@ -61,7 +63,7 @@ export default function WorkspaceLayout() {
       <Tabs
         activeKey={tab}
         onChange={(key) => void navigate(`/app/fastlead/${ws.id}/${key}`)}
-        items={WORKSPACE_TABS.filter((key) => key !== 'dashboard' || can('app.analytics.read'))
+        items={WORKSPACE_TABS.filter((key) => key !== 'dashboard' || analytics)
           .map((key) => ({ key, label: t(`fastlead.tabs.${key}`) }))}
       />
       <Suspense fallback={<PageSpin />}>
