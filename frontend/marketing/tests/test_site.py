@@ -191,6 +191,7 @@ def test_the_features_demo_runs_the_built_widget_with_the_demo_workspace_config(
     assert "/assets/demo.js" in page.links and "demo" in page.ids
     config = json.loads((DIST / "demo/widgets/fastlead-site-demo/config.json").read_text(encoding="utf-8"))
     assert config["widget_id"] == "fastlead-site-demo" and config["consent"]["required"] is True
+    assert config["demo"] is True  # the widget thanks without sending: no workspace behind the demo
     assert "fastlead-site-demo" in (DIST / "features/index.html").read_text(encoding="utf-8")
 
 

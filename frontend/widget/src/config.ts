@@ -42,6 +42,8 @@ export interface WidgetConfig {
   fields: Record<FieldName, FieldMode>;
   consent: Consent | null;
   channels: Channel[];
+  /** A showcase (the marketing site's demo): the form works, nothing is sent. Never in a published config. */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -162,6 +164,7 @@ export function parseConfig(raw: unknown, configUrl: string): WidgetConfig {
     fields,
     consent,
     channels,
+    demo: raw.demo === true,
   };
 }
 

@@ -360,7 +360,7 @@ export function mountWidget(initial: WidgetConfig, env: WidgetEnv): WidgetHandle
       return;
     }
     setPhase('sending');
-    const result = await sendLead(config, leadBody(checked.form), env);
+    const result: LeadResult = config.demo ? { kind: 'sent' } : await sendLead(config, leadBody(checked.form), env);
     if (result.kind !== 'stale' || !reloadWhenStale) return finish(result);
 
     // Our config is older than the server's: load the newer one once and submit again under it

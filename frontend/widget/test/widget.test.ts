@@ -247,6 +247,17 @@ describe('submitting', () => {
     expect(h.shadow.activeElement).toBe(h.$('.sent'));
   });
 
+  it('a showcase config (the marketing demo) checks the form and thanks, but sends nothing', async () => {
+    const h = setup(config({ demo: true }));
+    submit(h);
+    expect(h.$('.sent').hidden).toBe(true);  // the same validation as a real widget
+    fillValid(h);
+    submit(h);
+    await settled(h);
+    expect(h.fetch).not.toHaveBeenCalled();
+    expect(h.$('.sent').hidden).toBe(false);
+  });
+
   it('sends what a bot typed into the honeypot', async () => {
     const h = setup();
     fillValid(h);
