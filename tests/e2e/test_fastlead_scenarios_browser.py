@@ -62,6 +62,10 @@ def workspace_of_a_new_customer(cloud: Any, tag: str) -> tuple[str, str, str]:
     return email, org, created.json()["id"]
 
 
+def org_of(page: Page) -> str:
+    return str(page.request.get("/api/auth/me").json()["current"]["org_id"])
+
+
 def connect_twilio(page: Page, auth_token: str, notify_phone: str) -> Any:
     """«Каналы» → SMS (Twilio) → «Подключить», the credentials in; answers the dialog after «Подключить и проверить»."""
     card = page.get_by_role("region", name="SMS (Twilio)")
@@ -104,7 +108,8 @@ def test_scenario_1_sign_up_from_the_landing_walk_the_onboarding_and_get_the_sni
     page.get_by_label("Название").fill("Окна Москва")
     page.get_by_label("Домен сайта").fill("okna.example.ru")
     page.get_by_role("button", name="Создать").click()
-    page.locator("[data-plan=fastlead_pro]").get_by_role("button", name=re.compile("Попробовать бесплатно")).click()
+    # the 14-day trial the landing promises
+    page.locator("[data-plan=fastlead_pro]").get_by_role("button", name="Попробовать бесплатно (14 дн.)").click()
     expect(page.get_by_text("Пробный период начался")).to_be_visible()
     page.get_by_role("button", name="Создать").click()
 
@@ -120,8 +125,10 @@ def test_scenario_1_sign_up_from_the_landing_walk_the_onboarding_and_get_the_sni
     expect(page).to_have_url(re.compile(r"/app/fastlead/ws_[^/]+/channels"))
     workspace = re.search(r"/app/fastlead/(ws_[^/]+)/", page.url).group(1)  # type: ignore[union-attr]
     close_tour_if_shown(page)
-    connect_twilio(page, TWILIO_TOKEN, a_phone())
+    phone = a_phone()
+    connect_twilio(page, TWILIO_TOKEN, phone)
     expect(page.get_by_role("region", name="SMS (Twilio)").get_by_text("Подключён", exact=True)).to_be_visible()
+    assert len(twilio_messages_to(cloud, phone)) == 1  # the connection's test SMS reached Twilio (the fake)
     page.goto("/app/onboarding")
     page.get_by_role("button", name="Канал подключён и проверен").click()
 
@@ -169,10 +176,6 @@ def test_scenario_1_sign_up_from_the_landing_walk_the_onboarding_and_get_the_sni
     context.close()
 
 
-def org_of(page: Page) -> str:
-    return str(page.request.get("/api/auth/me").json()["current"]["org_id"])
-
-
 def test_scenario_2_widget_settings_colour_logo_greeting_preview_and_publish(cloud: Any, browser: Any) -> None:
     email, org, workspace = workspace_of_a_new_customer(cloud, "scenario2")
     context = new_context(browser, cloud)
@@ -181,7 +184,7 @@ def test_scenario_2_widget_settings_colour_logo_greeting_preview_and_publish(clo
     page.goto(f"/app/fastlead/{workspace}/leads")
     sign_in(page, email, PASSWORD)
     close_tour_if_shown(page)
-    page.get_by_role("tab", name="Виджет").or_(page.get_by_role("link", name="Виджет")).first.click()
+    page.get_by_role("tab", name="Виджет").click()
     expect(page).to_have_url(re.compile(rf"/app/fastlead/{workspace}/widget"))
     preview = page.get_by_test_id("widget-preview")
     expect(preview.locator(".greeting p")).to_be_visible()
@@ -243,7 +246,7 @@ def test_scenario_3_sms_through_twilio_a_wrong_key_is_refused_then_connected(clo
     sign_in(page, email, PASSWORD)
     close_tour_if_shown(page)
     # 1: «Каналы»
-    page.get_by_role("tab", name="Каналы").or_(page.get_by_role("link", name="Каналы")).first.click()
+    page.get_by_role("tab", name="Каналы").click()
     expect(page).to_have_url(re.compile(rf"/app/fastlead/{workspace}/channels"))
     card = page.get_by_role("region", name="SMS (Twilio)")
     expect(card.get_by_text("Отключён", exact=True)).to_be_visible()
