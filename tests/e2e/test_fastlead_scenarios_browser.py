@@ -20,6 +20,9 @@ from tests.e2e.test_fastlead_browser import close_tour_if_shown
 from tests.e2e.test_identity_browser import sign_in
 from tests.e2e.test_identity_http import PASSWORD, mails, new_customer
 
+# A function's first call on a fresh cloud waits for its snapshot, longer than expect's 5 s on a busy machine.
+expect.set_options(timeout=20_000)
+
 # Twilio's formats, which the server checks before it calls the provider: AC + 32 hex, a 32-hex auth token.
 TWILIO_SID = "AC" + "0123456789abcdef" * 2
 TWILIO_TOKEN = "f" * 32
