@@ -222,6 +222,11 @@ def test_scenario_2_widget_settings_colour_logo_greeting_preview_and_publish(clo
     # 6: save, then publish
     page.get_by_role("button", name="Сохранить", exact=True).click()
     expect(page.get_by_text(re.compile(r"Сохранено: версия № \d+"))).to_be_visible()
+    # saved is not yet live: visitors get the published config, which does not have the new greeting yet
+    config_url = page.request.get(f"/api/app/orgs/{org}/workspaces/{workspace}/widget").json()["config_url"]
+    before = httpx.get(config_url, timeout=30)
+    # never published here: no object yet, which the bucket (no ListBucket for the CDN) answers with 403
+    assert before.status_code in (403, 404) or before.json()["texts"].get("greeting") != greeting, before.text
     page.get_by_role("button", name="Опубликовать", exact=True).click()
     page.get_by_role("dialog").get_by_role("button", name="Опубликовать").click()
     expect(page.get_by_text(re.compile(r"Опубликована версия № \d+"))).to_be_visible()
