@@ -107,13 +107,13 @@ def test_scenario_1_sign_up_from_the_landing_walk_the_onboarding_and_get_the_sni
     expect(page).to_have_url(re.compile(r"/app/onboarding$"))
     expect(page.get_by_role("heading", name="Настройка Fast Lead")).to_be_visible()
 
-    # 5: the wizard (criterion 3). A new organization has no plan: the trial is offered right in the step.
-    page.get_by_label("Название").fill("Окна Москва")
-    page.get_by_label("Домен сайта").fill("okna.example.ru")
-    page.get_by_role("button", name="Создать").click()
-    # the 14-day trial the landing promises
+    # 5: the wizard (criterion 3). A new organization has no plan: the 14-day trial the landing promises is
+    # offered up front in the first step
     page.locator("[data-plan=fastlead_pro]").get_by_role("button", name="Попробовать бесплатно (14 дн.)").click()
     expect(page.get_by_text("Пробный период начался")).to_be_visible()
+    expect(page.locator("[data-plan=fastlead_pro]")).to_have_count(0)
+    page.get_by_label("Название").fill("Окна Москва")
+    page.get_by_label("Домен сайта").fill("okna.example.ru")
     page.get_by_role("button", name="Создать").click()
 
     # widget basics: the greeting shows in the live preview, then saved and published at once

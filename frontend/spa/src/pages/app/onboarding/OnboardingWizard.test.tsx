@@ -103,7 +103,7 @@ describe('the onboarding wizard', () => {
     expect(state.skipped.has('channel')).toBe(true);
   });
 
-  it('offers a free trial when the new organization has no plan yet, then creates the workspace', async () => {
+  it('offers a free trial up front when the new organization has no plan yet, then creates the workspace', async () => {
     const state = { done: new Set<string>(), skipped: new Set<string>(), workspaceId: null };
     const wizard = server(state);
     let trial = false;
@@ -115,6 +115,9 @@ describe('the onboarding wizard', () => {
       }
       if (call.url === `/api/app/orgs/${ORG}/billing/plans`) return json(PLANS);
       if (call.url === `${WS_BASE}/${WS}/widget`) return json(widget());
+      if (call.url.startsWith(`/api/app/orgs/${ORG}/billing/subscriptions`) && call.method === 'GET') {
+        return json({ items: trial ? [subscription({ state: 'trial', plan: 'fastlead_start' })] : [], next_cursor: null });
+      }
       if (call.url === `/api/app/orgs/${ORG}/billing/subscriptions` && call.method === 'POST') {
         trial = true;
         return json(subscription({ state: 'trial', plan: (call.body as { plan: string }).plan }), 201);
@@ -123,14 +126,33 @@ describe('the onboarding wizard', () => {
     });
     render(customerMe('owner'), '/app/onboarding');
     await userEvent.type(await screen.findByLabelText('Название'), 'Окна');
-    await userEvent.click(screen.getByRole('button', { name: 'Создать' }));
     await waitFor(() => expect(document.querySelector('[data-plan="fastlead_start"]')).toBeTruthy());
     const card = document.querySelector<HTMLElement>('[data-plan="fastlead_start"]')!;
     await userEvent.click(within(card).getByRole('button', { name: 'Попробовать бесплатно (14 дн.)' }));
     await waitFor(() => expect(trial).toBe(true));
+    await waitFor(() => expect(document.querySelector('[data-plan="fastlead_start"]')).toBeNull());  // the offer is gone
     await userEvent.click(screen.getByRole('button', { name: 'Создать' }));
     expect(await screen.findByLabelText('Приветствие')).toBeTruthy();
-    expect(calls.filter((c) => c.url === WS_BASE && c.method === 'POST')).toHaveLength(2);
+    expect(calls.filter((c) => c.url === WS_BASE && c.method === 'POST')).toHaveLength(1);
+  });
+
+  it('still offers the trial when «Создать» is refused for want of a plan', async () => {
+    const state = { done: new Set<string>(), skipped: new Set<string>(), workspaceId: null };
+    const wizard = server(state);
+    stubFetch((call) => {
+      const answer = wizard(call);
+      if (answer) return answer;
+      if (call.url === WS_BASE && call.method === 'POST') {
+        return problem(403, { code: 'plan-required', detail: 'Сначала выберите тариф Fast Lead или начните пробный период.' });
+      }
+      if (call.url === `/api/app/orgs/${ORG}/billing/plans`) return json(PLANS);
+      return problem(404);  // the subscriptions could not be read: no offer until the server says why
+    });
+    render(customerMe('owner'), '/app/onboarding');
+    await userEvent.type(await screen.findByLabelText('Название'), 'Окна');
+    expect(document.querySelector('[data-plan="fastlead_start"]')).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Создать' }));
+    await waitFor(() => expect(document.querySelector('[data-plan="fastlead_start"]')).toBeTruthy());
   });
 
   it('resumes at the server\'s first pending step and finishes with the snippet and the demo page', async () => {

@@ -11,6 +11,7 @@ import {
 import {
   dismissOnboarding, getOnboarding, markStep, ONBOARDING_STEPS, onboardingKeys, type Onboarding, type OnboardingStep,
 } from '../../../api/onboarding';
+import { billingKeys, listSubscriptions } from '../../../api/appBilling';
 import { isApiError } from '../../../api/errors';
 import { useMe } from '../../../auth/session';
 import { describeError, ErrorState } from '../../../components/errors';
@@ -143,6 +144,15 @@ function WorkspaceStep({ orgId, progress, onCreated }: { orgId: string; progress
   const [form] = Form.useForm<{ name: string; domain: string }>();
   const showFormErrors = useFormErrors();
   const queryClient = useQueryClient();
+  const can = useCan();
+  // Before the first workspace: a new organization (sign-up from «Попробовать бесплатно») is offered the trial
+  // up front instead of after a refused «Создать».
+  const subscriptions = useQuery({
+    queryKey: billingKeys.subscriptions(orgId),
+    queryFn: () => listSubscriptions(orgId),
+    enabled: !progress.workspace_id && can('app.billing.read'),
+  });
+  const noPlan = subscriptions.data?.items.every((s) => s.product !== 'fastlead' || s.state === 'canceled') ?? false;
   const create = useMutation({
     mutationFn: (values: { name: string; domain: string }) =>
       createWorkspace(orgId, { name: values.name.trim(), domain: values.domain?.trim() || null }),
@@ -162,7 +172,7 @@ function WorkspaceStep({ orgId, progress, onCreated }: { orgId: string; progress
   }
   return (
     <>
-      {isApiError(create.error) && create.error.code === 'plan-required'
+      {noPlan || (isApiError(create.error) && create.error.code === 'plan-required')
         ? <TrialOffer orgId={orgId} />
         : isPlanRefusal(create.error) && <UpgradeHint title={describeError(create.error, t)} />}
       <Form form={form} layout="vertical" requiredMark={false} onFinish={(values) => create.mutate(values)} style={{ maxWidth: 480 }}>
