@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { setSessionExpiredHandler } from './api/client';
 import { AppProviders } from './AppProviders';
-import './i18n';
+import { i18nReady } from './i18n';
 import { createQueryClient } from './lib/queryClient';
 import { routes } from './routes';
 
@@ -16,10 +16,10 @@ setSessionExpiredHandler((signInUrl) => {
   queryClient.clear();
 });
 
-createRoot(document.getElementById('root')!).render(
+void i18nReady.finally(() => createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <AppProviders queryClient={queryClient}>
       <RouterProvider router={router} />
     </AppProviders>
   </StrictMode>,
-);
+));
