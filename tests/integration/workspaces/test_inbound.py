@@ -186,3 +186,20 @@ def test_whatsapp_without_its_app_secret_refuses_deliveries(live: dict[str, Any]
     assert _items(live, "INMSG#") == []
     bad = _connect(live, {**WHATSAPP, "credentials": {**WHATSAPP["credentials"], "app_secret": "not-hex"}})
     assert bad.status == 422 and bad.body["errors"][0]["loc"] == "body.credentials.app_secret"
+
+
+def test_a_locked_leads_answer_is_kept_with_its_phone_and_words_withheld(
+        live: dict[str, Any], outside: Outside) -> None:  # noqa: F811
+    from tessera.workspaces import repository
+
+    url = _connect(live, TWILIO).body["inbound"]["webhook_url"]
+    counter = repository.month_counter(live["org_id"], "2026-03")
+    counter.update(actions=[type(counter).value.set(500)])  # the plan's leads for the month are in
+    lead_id = _lead_id(live)
+    _stream_insert(live, lead_id)
+    assert _sms(url, TWILIO["credentials"]["auth_token"], sid="SM" + "9" * 32).status == 200
+    detail = live["owner"].get(f"{live['path']}/leads/{lead_id}").body
+    assert detail["locked"] is True
+    (message,) = [e for e in detail["timeline"] if e["kind"] == "message"]
+    assert message["data"] == {"direction": "in", "channel": "twilio"}  # as the lead's own contacts are
+    assert len(_items(live, "INMSG#")) == 1  # kept: an upgrade shows it
