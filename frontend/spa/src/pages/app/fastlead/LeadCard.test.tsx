@@ -53,6 +53,8 @@ describe('the lead card', () => {
         { at: '2026-12-02T10:05:00Z', kind: 'message', actor: 'usr_2', data: { direction: 'out', channel: 'twilio', to: '+79991234567', text: 'Когда удобно приехать?' } },
         { at: '2026-12-02T10:07:00Z', kind: 'message', actor: null, data: { direction: 'in', channel: 'twilio', from: '+79991234567', text: 'Завтра в 10', provider_message_id: 'SM1' } },
         { at: '2026-12-02T10:09:00Z', kind: 'message', actor: null, data: { direction: 'in', channel: 'whatsapp', from: '+79991234567', text: '', media: 'image' } },
+        // as the server shows a locked lead's answer
+        { at: '2026-12-02T10:11:00Z', kind: 'message', actor: null, data: { direction: 'in', channel: 'twilio' } },
       ],
     });
     renderFastlead(customerMe('operator'), PATH);
@@ -61,7 +63,8 @@ describe('the lead card', () => {
     expect(screen.getByText('Завтра в 10')).toBeTruthy();
     expect(screen.getByText('Ответ клиента: WhatsApp ← +79991234567')).toBeTruthy();
     expect(screen.getByText('[вложение: image]')).toBeTruthy();
-    expect(screen.getAllByText(/· клиент$/)).toHaveLength(2);
+    expect(screen.getByText('Ответ клиента: SMS (Twilio)')).toBeTruthy();
+    expect(screen.getAllByText(/· клиент$/)).toHaveLength(3);
   });
 
   it('offers the moves the server allows and asks the reason of a lost lead', async () => {

@@ -126,9 +126,11 @@ function LeadTimeline({ events, orgId }: { events: LeadEvent[]; orgId: string })
       case 'message': {
         const channel = t(`fastlead.channels.kinds.${String(data.channel)}`, { defaultValue: String(data.channel) });
         // the client's answer through a channel's webhook, or an operator's reply
-        return data.direction === 'in'
-          ? t('fastlead.channels.reply.eventIn', { channel, from: String(data.from ?? '') })
-          : t('fastlead.channels.reply.event', { channel, to: String(data.to ?? '') });
+        if (data.direction !== 'in') return t('fastlead.channels.reply.event', { channel, to: String(data.to ?? '') });
+        // a locked lead's answer comes without the phone, as the lead's own contacts do
+        return typeof data.from === 'string'
+          ? t('fastlead.channels.reply.eventIn', { channel, from: data.from })
+          : t('fastlead.channels.reply.eventInHidden', { channel });
       }
       case 'booking': return t(`fastlead.channels.calendar.event.${String(data.trigger)}`, {
         title: String(data.title ?? data.uid ?? ''), defaultValue: String(data.trigger),
