@@ -23,7 +23,7 @@ class ChannelConnect(_Strict):
     """`credentials` and `settings` by `type` (docs/design/workspaces.md, "Channels"):
     telegram {bot_token} {chat_id}; smsc {login, password} {notify_phone, sender?};
     twilio {account_sid, auth_token} {from_number, notify_phone}; email {} {notify_email, sender_name?};
-    whatsapp {access_token} {phone_number_id, notify_phone}; max {bot_token} {chat_id}."""
+    whatsapp {access_token, app_secret?} {phone_number_id, notify_phone}; max {bot_token} {chat_id}."""
 
     type: ChannelKind
     name: ShortText | None = None
