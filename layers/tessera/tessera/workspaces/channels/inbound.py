@@ -212,8 +212,12 @@ def handle_whatsapp(workspace_id: str, raw: bytes, signature: str | None) -> Inb
 
 def verify_whatsapp(workspace_id: str, mode: str | None, token: str | None, challenge: str | None) -> str:
     """Meta's subscription handshake: the challenge back when the verify token is the channel's."""
-    record = repository.find_channel(workspace_id, "whatsapp")
-    expected = _connection(record).credentials.get("verify_token") if record is not None else None
+    expected = None
+    if (record := repository.find_channel(workspace_id, "whatsapp")) is not None:
+        try:
+            expected = _connection(record).credentials.get("verify_token")
+        except DecryptionError:
+            logger.error("channel credentials unreadable", extra={"workspace_id": workspace_id, "channel": "whatsapp"})
     if mode != "subscribe" or not expected or not token or not hmac.compare_digest(expected, token) or not challenge:
         count("InboundVerifyRefused", channel="whatsapp")
         raise Forbidden("The WhatsApp webhook verify token does not match.", code="inbound-verify-refused")
