@@ -225,8 +225,8 @@ describe('the channels tab', () => {
     })]);
     renderChannelPages(customerMe('owner'), PATH);
     const answers = within((await card('WhatsApp')).getByRole('group', { name: 'Ответы клиентов' }));
-    expect(answers.getByText(/Verify token показан при подключении/)).toBeTruthy();
-    expect(answers.getByText(/Без App secret ответы клиентов не принимаются/)).toBeTruthy();
+    expect(answers.getByText('Verify token показан при подключении.')).toBeTruthy();
+    expect(answers.getByText('Без App secret ответы не принимаются.')).toBeTruthy();
   });
 
   it.each(['operator', 'analyst'])('lets an %s read only', async (role) => {

@@ -189,7 +189,7 @@ function InboundSetup({ channel, inbound, verifyToken }: {
     <Flex vertical gap={8} role="group" aria-label={t('fastlead.channels.inbound.title')}>
       <Typography.Text strong>{t('fastlead.channels.inbound.title')}</Typography.Text>
       <Typography.Text type="secondary">{t(`fastlead.channels.inbound.howTo.${channel.type}`)}</Typography.Text>
-      <Typography.Text code copyable aria-label={t('fastlead.channels.inbound.url')}>{inbound.webhook_url}</Typography.Text>
+      <Typography.Text code copyable>{inbound.webhook_url}</Typography.Text>
       {whatsapp && (verifyToken
         ? (
           <Alert
