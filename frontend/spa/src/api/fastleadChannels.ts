@@ -29,7 +29,7 @@ export interface ChannelField {
  * What each kind asks for: the server's table (tessera.workspaces.channels.service.SPECS). Credentials
  * are secrets (password inputs, never prefilled); settings are shown back as they are.
  */
-export const CHANNEL_FORMS: Record<ChannelKind, { credentials: string[]; settings: ChannelField[] }> = {
+export const CHANNEL_FORMS: Record<ChannelKind, { credentials: string[]; optional?: string[]; settings: ChannelField[] }> = {
   telegram: { credentials: ['bot_token'], settings: [{ name: 'chat_id', required: true }] },
   smsc: {
     credentials: ['login', 'password'],
@@ -48,7 +48,9 @@ export const CHANNEL_FORMS: Record<ChannelKind, { credentials: string[]; setting
     ],
   },
   whatsapp: {
-    credentials: ['access_token'],
+    // the app secret only authenticates the clients' answers (OPTIONAL_CREDENTIALS on the server)
+    credentials: ['access_token', 'app_secret'],
+    optional: ['app_secret'],
     settings: [{ name: 'phone_number_id', required: true }, { name: 'notify_phone', required: true, format: 'phone' }],
   },
   max: { credentials: ['bot_token'], settings: [{ name: 'chat_id', required: true }] },

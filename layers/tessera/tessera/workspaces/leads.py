@@ -124,8 +124,11 @@ def _lead(org_id: str, workspace_id: str, lead_id: str) -> LeadRecord:
     return record
 
 
-def _event_view(record: LeadEventRecord) -> LeadEventView:
-    return LeadEventView(at=record.at, kind=record.kind, actor=record.actor, data=dict(record.data or {}))
+def _event_view(record: LeadEventRecord, locked: bool = False) -> LeadEventView:
+    data = dict(record.data or {})
+    if locked and record.kind == "message":  # a client's answer to a locked lead: its phone and words withheld
+        data = {k: v for k, v in data.items() if k in ("direction", "channel")}
+    return LeadEventView(at=record.at, kind=record.kind, actor=record.actor, data=data)
 
 
 def get_lead(org_id: str, workspace_id: str, lead_id: str) -> LeadDetail:
@@ -133,8 +136,8 @@ def get_lead(org_id: str, workspace_id: str, lead_id: str) -> LeadDetail:
     view, consent = lead_view(record, open_months(org_id, [record])), record.consent
     return LeadDetail(**view.model_dump(), referrer=None if view.locked else record.referrer,
                       consent=ConsentRecordView(**consent) if consent and not view.locked else None,
-                      timeline=[_event_view(e) for e in sorted(repository.timeline(workspace_id, lead_id),
-                                                               key=lambda e: (e.at, e.sk))])
+                      timeline=[_event_view(e, view.locked) for e in sorted(repository.timeline(workspace_id, lead_id),
+                                                                            key=lambda e: (e.at, e.sk))])
 
 
 def change_status(org_id: str, workspace_id: str, lead_id: str, command: LeadStatusChange,

@@ -22,7 +22,8 @@
 | the Cal.com connection: API key and webhook secret, encrypted | `WS#<workspace_id>` | `CALCOM` |
 | an operator's reply by its client id (idempotency) | `WS#<workspace_id>` | `MSG#<client_id>` |
 | a Cal.com delivery applied (uid + trigger) | `WS#<workspace_id>` | `CALBOOK#<uid>#<trigger>` |
-| a lead by e-mail or phone (Cal.com bookings) | `WS#<workspace_id>` | `CONTACT#<email\\|phone>#<value>` |
+| a lead's inbound message applied, by the provider's message id | `WS#<workspace_id>` | `INMSG#<kind>#<message id>` |
+| a lead by e-mail or phone (bookings, inbound messages) | `WS#<workspace_id>` | `CONTACT#<email\\|phone>#<value>` |
 
 Lead ids are ULIDs, so a workspace's leads are in time order in its partition and a date range is a
 key condition on their time prefix. GSI `by_status` (status_key `WS#<workspace_id>#<status>`, lead_key
@@ -255,6 +256,14 @@ class OutgoingMessageRecord(BaseRecord):
 class BookingMarkerRecord(BaseRecord):
     Meta = META
     lead_id = UnicodeAttribute(null=True)
+    received_at = UTCDateTimeAttribute()
+
+
+class InboundMarkerRecord(BaseRecord):
+    """A provider's inbound message applied once: its id, the lead it went to."""
+
+    Meta = META
+    lead_id = UnicodeAttribute()
     received_at = UTCDateTimeAttribute()
 
 

@@ -23,7 +23,7 @@ class ChannelConnect(_Strict):
     """`credentials` and `settings` by `type` (docs/design/workspaces.md, "Channels"):
     telegram {bot_token} {chat_id}; smsc {login, password} {notify_phone, sender?};
     twilio {account_sid, auth_token} {from_number, notify_phone}; email {} {notify_email, sender_name?};
-    whatsapp {access_token} {phone_number_id, notify_phone}; max {bot_token} {chat_id}."""
+    whatsapp {access_token, app_secret?} {phone_number_id, notify_phone}; max {bot_token} {chat_id}."""
 
     type: ChannelKind
     name: ShortText | None = None
@@ -42,6 +42,17 @@ class ChannelError(BaseModel):
     provider_detail: str
 
 
+class ChannelInbound(BaseModel):
+    """Where the provider sends the leads' answers (SMS to the Twilio number, WhatsApp messages)."""
+
+    webhook_url: str = Field(description="paste into the provider's console: Twilio's \"A message comes in\" "
+                                         "(HTTP POST), or the Meta app's WhatsApp webhook callback URL")
+    verify_token: str | None = Field(None, description="WhatsApp's verify token: in full only when connecting, "
+                                                       "masked in credentials_hint after")
+    ready: bool = Field(description="false for WhatsApp without its app secret: its deliveries cannot be "
+                                    "authenticated, so they are refused")
+
+
 class ChannelView(BaseModel):
     type: ChannelKind
     name: str
@@ -54,6 +65,7 @@ class ChannelView(BaseModel):
     last_error: ChannelError | None = None
     connected_at: datetime
     connected_by: str
+    inbound: ChannelInbound | None = Field(None, description="for the channels that receive the leads' answers")
 
 
 class ChannelList(BaseModel):
@@ -111,3 +123,10 @@ class CalcomAck(BaseModel):
     received: bool = True
     lead_id: str | None = Field(None, description="the lead the booking was matched to")
     duplicate: bool = False
+
+
+class InboundAck(BaseModel):
+    received: bool = True
+    stored: int = Field(0, description="messages added to leads' timelines")
+    duplicates: int = Field(0, description="messages applied before (a provider's retry)")
+    unmatched: int = Field(0, description="messages from a phone no lead of the workspace has: not stored")

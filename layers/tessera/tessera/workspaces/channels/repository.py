@@ -13,6 +13,7 @@ from tessera.workspaces.records import (
     CalcomRecord,
     ChannelRecord,
     ContactRecord,
+    InboundMarkerRecord,
     LeadEventRecord,
     LeadRecord,
     OutgoingMessageRecord,
@@ -89,6 +90,23 @@ def add_booking(tx: TransactWrite, marker: BookingMarkerRecord, lead: LeadRecord
         tx.save(lead)
     for event in events:
         tx.save(event)
+
+
+# --- inbound messages from leads ---------------------------------------------------------------------
+
+def inbound_marker(workspace_id: str, kind: str, message_id: str, lead_id: str, at: datetime) -> InboundMarkerRecord:
+    return InboundMarkerRecord(pk=f"WS#{workspace_id}", sk=f"INMSG#{kind}#{message_id}", lead_id=lead_id,
+                               received_at=at)
+
+
+def find_inbound_marker(workspace_id: str, kind: str, message_id: str) -> InboundMarkerRecord | None:
+    return _get(InboundMarkerRecord, f"WS#{workspace_id}", f"INMSG#{kind}#{message_id}")
+
+
+def add_inbound(tx: TransactWrite, marker: InboundMarkerRecord, event: LeadEventRecord) -> None:
+    """The message's marker (refused when it was applied: `refused(error, marker)`) and its timeline event."""
+    tx.save(marker, condition=InboundMarkerRecord.pk.does_not_exist(), return_values="ALL_OLD")
+    tx.save(event)
 
 
 # --- contacts: a lead by e-mail or phone -------------------------------------------------------------

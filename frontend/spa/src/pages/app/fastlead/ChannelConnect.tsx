@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, isApiError } from '../../../api/errors';
 import {
-  CHANNEL_FORMS, channelKeys, connectChannel, type ChannelField, type ChannelKind,
+  CHANNEL_FORMS, channelKeys, connectChannel, type Channel, type ChannelField, type ChannelKind,
 } from '../../../api/fastleadChannels';
 import { useFormErrors } from './shared';
 import { useWorkspace } from './WorkspaceLayout';
@@ -26,9 +26,12 @@ function filled(values: Record<string, string | undefined> = {}): Record<string,
 /**
  * Connects one kind: the credentials the provider needs (password inputs, never prefilled: the server
  * never gives them back) and where it sends new leads. The server tests the connection live before
- * storing anything; a refused test keeps the dialog open with the provider's words.
+ * storing anything; a refused test keeps the dialog open with the provider's words. `onConnected` gets
+ * the answer: the only one with WhatsApp's verify token in full.
  */
-export function ChannelConnectDialog({ kind, onClose }: { kind: ChannelKind; onClose: () => void }) {
+export function ChannelConnectDialog({ kind, onClose, onConnected }: {
+  kind: ChannelKind; onClose: () => void; onConnected?: (channel: Channel) => void;
+}) {
   const { t } = useTranslation();
   const { orgId, workspace } = useWorkspace();
   const { message } = App.useApp();
@@ -47,7 +50,8 @@ export function ChannelConnectDialog({ kind, onClose }: { kind: ChannelKind; onC
       notify_new_leads: values.notify_new_leads,
     }),
     onMutate: () => setRefusal(null),
-    onSuccess: async () => {
+    onSuccess: async (connected) => {
+      onConnected?.(connected);
       void message.success(t('fastlead.channels.connected', { channel: title }));
       onClose();
       await queryClient.invalidateQueries({ queryKey: channelKeys.channels(orgId, workspace.id) });
@@ -89,7 +93,10 @@ export function ChannelConnectDialog({ kind, onClose }: { kind: ChannelKind; onC
             key={name}
             name={['credentials', name]}
             label={t(`fastlead.channels.fields.${name}`)}
-            rules={[{ required: true, whitespace: true, message: t('fastlead.channels.fieldErrors.required') }]}
+            extra={t(`fastlead.channels.hints.${name}`, { defaultValue: '' }) || undefined}
+            rules={spec.optional?.includes(name)
+              ? []
+              : [{ required: true, whitespace: true, message: t('fastlead.channels.fieldErrors.required') }]}
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>

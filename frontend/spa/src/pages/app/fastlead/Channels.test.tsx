@@ -167,6 +167,68 @@ describe('the channels tab', () => {
     ]);
   });
 
+  it('shows where Twilio sends the clients\' answers', async () => {
+    const url = `http://localhost:3000/api/webhooks/inbound/twilio/${WS}`;
+    backend([channel({ inbound: { webhook_url: url, verify_token: null, ready: true } })]);
+    renderChannelPages(customerMe('operator'), PATH);
+    const answers = within((await card('SMS (Twilio)')).getByRole('group', { name: 'Ответы клиентов' }));
+    expect(answers.getByText(url)).toBeTruthy();
+    expect(answers.getByText(/«A message comes in»/)).toBeTruthy();
+    expect(answers.queryByText(/Verify token/)).toBeNull();
+  });
+
+  it('connects WhatsApp with its optional app secret and shows the verify token that once', async () => {
+    const url = `http://localhost:3000/api/webhooks/inbound/whatsapp/${WS}`;
+    const connected = channel({
+      type: 'whatsapp', name: 'WhatsApp', settings: { phone_number_id: '100200300', notify_phone: '+79991112233' },
+      credentials_hint: { access_token: '…2345', app_secret: '…cdef', verify_token: '…Xy9z' },
+      inbound: { webhook_url: url, verify_token: 'tok_shown_once_abcdefXy9z', ready: true },
+    });
+    // the list read again after connecting holds the token masked only, as the server answers it
+    let items: Channel[] = [];
+    const calls = stubFetch((call) => {
+      if (call.url === `${WS_BASE}/${WS}`) return json(workspace());
+      if (call.url === CHANNELS && call.method === 'GET') return json({ items });
+      if (call.url === CHANNELS && call.method === 'POST') {
+        items = [{ ...connected, inbound: { webhook_url: url, verify_token: null, ready: true } }];
+        return json(connected, 201);
+      }
+      return problem(404);
+    });
+    renderChannelPages(customerMe('owner'), PATH);
+    await userEvent.click((await card('WhatsApp')).getByRole('button', { name: 'Подключить' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Подключить WhatsApp' }));
+    expect((dialog.getByLabelText('App secret приложения Meta') as HTMLInputElement).type).toBe('password');
+    await fill(dialog.getByLabelText('Токен доступа'), 'EAAGlocalAccessToken12345');
+    await fill(dialog.getByLabelText('App secret приложения Meta'), '0123456789abcdef0123456789abcdef');
+    await fill(dialog.getByLabelText('Phone number ID'), '100200300');
+    await fill(dialog.getByLabelText('Телефон для уведомлений'), '+79991112233');
+    await userEvent.click(dialog.getByRole('button', { name: 'Подключить и проверить' }));
+    const answers = within(await screen.findByRole('group', { name: 'Ответы клиентов' }));
+    expect(await answers.findByText('tok_shown_once_abcdefXy9z')).toBeTruthy();
+    expect(answers.getByText(url)).toBeTruthy();
+    expect((await card('WhatsApp')).getByText('…Xy9z')).toBeTruthy();
+    expect(writes(calls)).toEqual([['POST', CHANNELS, {
+      type: 'whatsapp',
+      credentials: { access_token: 'EAAGlocalAccessToken12345', app_secret: '0123456789abcdef0123456789abcdef' },
+      settings: { phone_number_id: '100200300', notify_phone: '+79991112233' },
+      notify_new_leads: true,
+    }]]);
+  });
+
+  it('says a WhatsApp channel without its app secret refuses the clients\' answers', async () => {
+    const url = `http://localhost:3000/api/webhooks/inbound/whatsapp/${WS}`;
+    backend([channel({
+      type: 'whatsapp', name: 'WhatsApp', settings: { phone_number_id: '100200300', notify_phone: '+79991112233' },
+      credentials_hint: { access_token: '…2345', verify_token: '…Xy9z' },
+      inbound: { webhook_url: url, verify_token: null, ready: false },
+    })]);
+    renderChannelPages(customerMe('owner'), PATH);
+    const answers = within((await card('WhatsApp')).getByRole('group', { name: 'Ответы клиентов' }));
+    expect(answers.getByText('Verify token показан при подключении.')).toBeTruthy();
+    expect(answers.getByText('Без App secret ответы не принимаются.')).toBeTruthy();
+  });
+
   it.each(['operator', 'analyst'])('lets an %s read only', async (role) => {
     backend([channel({ status: 'failed', last_error: TWILIO_REFUSAL })]);
     renderChannelPages(customerMe(role), PATH);

@@ -15,13 +15,15 @@ import { useWorkspace } from './WorkspaceLayout';
 /**
  * «Каналы»: every kind the API connects, each connected (with its status, the last test and the
  * provider's error), failed or not connected; owners and admins connect, test, choose which tell of
- * new leads and disconnect; everyone else reads.
+ * new leads and disconnect; everyone else reads. Twilio and WhatsApp show where the provider sends the
+ * clients' answers (and WhatsApp's verify token, in full only right after connecting).
  */
 export default function Channels() {
   const { t } = useTranslation();
   const { orgId, workspace } = useWorkspace();
   const manage = useCan()('app.workspaces.update') && workspace.status === 'active';
   const [connecting, setConnecting] = useState<ChannelKind | null>(null);
+  const [verifyToken, setVerifyToken] = useState<string | null>(null);
   const channels = useQuery({
     queryKey: channelKeys.channels(orgId, workspace.id),
     queryFn: () => listChannels(orgId, workspace.id),
@@ -44,11 +46,23 @@ export default function Channels() {
       <Row gutter={[16, 16]}>
         {CHANNEL_KINDS.map((kind) => (
           <Col key={kind} xs={24} md={12} xl={8}>
-            <ChannelCard kind={kind} channel={byKind.get(kind)} manage={manage} onConnect={() => setConnecting(kind)} />
+            <ChannelCard
+              kind={kind}
+              channel={byKind.get(kind)}
+              manage={manage}
+              verifyToken={kind === 'whatsapp' ? verifyToken : null}
+              onConnect={() => setConnecting(kind)}
+            />
           </Col>
         ))}
       </Row>
-      {connecting && <ChannelConnectDialog kind={connecting} onClose={() => setConnecting(null)} />}
+      {connecting && (
+        <ChannelConnectDialog
+          kind={connecting}
+          onClose={() => setConnecting(null)}
+          onConnected={(connected) => { if (connected.inbound?.verify_token) setVerifyToken(connected.inbound.verify_token); }}
+        />
+      )}
     </Flex>
   );
 }
@@ -61,15 +75,15 @@ export function ChannelStatus({ channel }: { channel: Channel | undefined }) {
     : <Tag color="red">{t('fastlead.channels.status.failed')}</Tag>;
 }
 
-function ChannelCard({ kind, channel, manage, onConnect }: {
-  kind: ChannelKind; channel: Channel | undefined; manage: boolean; onConnect: () => void;
+function ChannelCard({ kind, channel, manage, verifyToken, onConnect }: {
+  kind: ChannelKind; channel: Channel | undefined; manage: boolean; verifyToken: string | null; onConnect: () => void;
 }) {
   const { t } = useTranslation();
   const title = t(`fastlead.channels.kinds.${kind}`);
   return (
     <Card title={title} extra={<ChannelStatus channel={channel} />} role="region" aria-label={title} style={{ height: '100%' }}>
       {channel
-        ? <ConnectedChannel channel={channel} manage={manage} />
+        ? <ConnectedChannel channel={channel} manage={manage} verifyToken={verifyToken} />
         : (
           <Flex vertical gap={12} align="start">
             <Typography.Text type="secondary">{t(`fastlead.channels.about.${kind}`)}</Typography.Text>
@@ -80,7 +94,7 @@ function ChannelCard({ kind, channel, manage, onConnect }: {
   );
 }
 
-function ConnectedChannel({ channel, manage }: { channel: Channel; manage: boolean }) {
+function ConnectedChannel({ channel, manage, verifyToken }: { channel: Channel; manage: boolean; verifyToken: string | null }) {
   const { t } = useTranslation();
   const { orgId, workspace } = useWorkspace();
   const { message } = App.useApp();
@@ -132,6 +146,7 @@ function ConnectedChannel({ channel, manage }: { channel: Channel; manage: boole
           {channel.last_tested_at ? dateTime(channel.last_tested_at) : '—'}
         </Descriptions.Item>
       </Descriptions>
+      {channel.inbound && <InboundSetup channel={channel} inbound={channel.inbound} verifyToken={verifyToken} />}
       {channel.last_error && (
         <Alert type="error" showIcon title={channel.last_error.message} description={t('fastlead.channels.failedHint')} />
       )}
@@ -160,6 +175,32 @@ function ConnectedChannel({ channel, manage }: { channel: Channel; manage: boole
           </Popconfirm>
         </Flex>
       )}
+    </Flex>
+  );
+}
+
+/** Where the provider sends the clients' answers: the owner pastes it into Twilio's or Meta's console. */
+function InboundSetup({ channel, inbound, verifyToken }: {
+  channel: Channel; inbound: NonNullable<Channel['inbound']>; verifyToken: string | null;
+}) {
+  const { t } = useTranslation();
+  const whatsapp = channel.type === 'whatsapp';
+  return (
+    <Flex vertical gap={8} role="group" aria-label={t('fastlead.channels.inbound.title')}>
+      <Typography.Text strong>{t('fastlead.channels.inbound.title')}</Typography.Text>
+      <Typography.Text type="secondary">{t(`fastlead.channels.inbound.howTo.${channel.type}`)}</Typography.Text>
+      <Typography.Text code copyable>{inbound.webhook_url}</Typography.Text>
+      {whatsapp && (verifyToken
+        ? (
+          <Alert
+            type="warning"
+            showIcon
+            title={t('fastlead.channels.inbound.tokenOnce')}
+            description={<Typography.Text code copyable aria-label={t('fastlead.channels.fields.verify_token')}>{verifyToken}</Typography.Text>}
+          />
+        )
+        : <Typography.Text type="secondary">{t('fastlead.channels.inbound.tokenShown')}</Typography.Text>)}
+      {!inbound.ready && <Alert type="info" showIcon title={t('fastlead.channels.inbound.notReady')} />}
     </Flex>
   );
 }

@@ -44,6 +44,29 @@ describe('the lead card', () => {
     expect(screen.queryByRole('group', { name: 'Сменить статус' })).toBeNull();
   });
 
+  it('shows the client\'s answers that came through a channel\'s webhook next to the operator\'s reply', async () => {
+    const base = leadDetail();
+    backend({
+      ...base,
+      timeline: [
+        ...base.timeline,
+        { at: '2026-12-02T10:05:00Z', kind: 'message', actor: 'usr_2', data: { direction: 'out', channel: 'twilio', to: '+79991234567', text: 'Когда удобно приехать?' } },
+        { at: '2026-12-02T10:07:00Z', kind: 'message', actor: null, data: { direction: 'in', channel: 'twilio', from: '+79991234567', text: 'Завтра в 10', provider_message_id: 'SM1' } },
+        { at: '2026-12-02T10:09:00Z', kind: 'message', actor: null, data: { direction: 'in', channel: 'whatsapp', from: '+79991234567', text: '', media: 'image' } },
+        // as the server shows a locked lead's answer
+        { at: '2026-12-02T10:11:00Z', kind: 'message', actor: null, data: { direction: 'in', channel: 'twilio' } },
+      ],
+    });
+    renderFastlead(customerMe('operator'), PATH);
+    expect(await screen.findByText('Сообщение: SMS (Twilio) → +79991234567')).toBeTruthy();
+    expect(screen.getByText('Ответ клиента: SMS (Twilio) ← +79991234567')).toBeTruthy();
+    expect(screen.getByText('Завтра в 10')).toBeTruthy();
+    expect(screen.getByText('Ответ клиента: WhatsApp ← +79991234567')).toBeTruthy();
+    expect(screen.getByText('[вложение: image]')).toBeTruthy();
+    expect(screen.getByText('Ответ клиента: SMS (Twilio)')).toBeTruthy();
+    expect(screen.getAllByText(/· клиент$/)).toHaveLength(3);
+  });
+
   it('offers the moves the server allows and asks the reason of a lost lead', async () => {
     const calls = backend(leadDetail({ status: 'contacted' }), (call) => json(lead({ status: (call.body as { status: 'lost' }).status })));
     renderFastlead(customerMe('operator'), PATH);

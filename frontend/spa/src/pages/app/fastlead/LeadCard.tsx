@@ -123,18 +123,27 @@ function LeadTimeline({ events, orgId }: { events: LeadEvent[]; orgId: string })
     const { data } = event;
     switch (event.kind) {
       case 'form': return t('fastlead.lead.event.form');
-      case 'message': return t('fastlead.channels.reply.event', {
-        channel: t(`fastlead.channels.kinds.${String(data.channel)}`, { defaultValue: String(data.channel) }), to: String(data.to ?? ''),
-      });
+      case 'message': {
+        const channel = t(`fastlead.channels.kinds.${String(data.channel)}`, { defaultValue: String(data.channel) });
+        // the client's answer through a channel's webhook, or an operator's reply
+        if (data.direction !== 'in') return t('fastlead.channels.reply.event', { channel, to: String(data.to ?? '') });
+        // a locked lead's answer comes without the phone, as the lead's own contacts do
+        return typeof data.from === 'string'
+          ? t('fastlead.channels.reply.eventIn', { channel, from: data.from })
+          : t('fastlead.channels.reply.eventInHidden', { channel });
+      }
       case 'booking': return t(`fastlead.channels.calendar.event.${String(data.trigger)}`, {
         title: String(data.title ?? data.uid ?? ''), defaultValue: String(data.trigger),
       });
       default: return t('fastlead.lead.event.status', { from: status(data.from), to: status(data.to) });
     }
   };
-  // what was said: a status change's note, a reply's text, a booking's time
+  // what was said: a status change's note, a message's text (or what it carried instead), a booking's time
   const eventText = ({ kind, data }: LeadEvent): string | null => {
     const text = kind === 'status' ? data.note : kind === 'message' ? data.text : null;
+    if (kind === 'message' && !text && typeof data.media === 'string') {
+      return t('fastlead.channels.reply.media', { media: data.media });
+    }
     if (typeof text === 'string') return text;
     return kind === 'booking' && typeof data.start === 'string' ? dateTime(data.start) : null;
   };
@@ -149,7 +158,9 @@ function LeadTimeline({ events, orgId }: { events: LeadEvent[]; orgId: string })
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {dateTime(event.at)}
               {' · '}
-              {event.actor === 'calcom' ? 'Cal.com' : event.actor ? names.get(event.actor) ?? event.actor : t('fastlead.lead.visitor')}
+              {event.actor === 'calcom' ? 'Cal.com'
+                : event.actor ? names.get(event.actor) ?? event.actor
+                  : event.kind === 'message' ? t('fastlead.lead.client') : t('fastlead.lead.visitor')}
             </Typography.Text>
           </Flex>
         ),
