@@ -208,6 +208,8 @@ def test_scenario_5_the_trial_ends_the_offer_is_mailed_and_shown_pro_is_paid_and
     expect(page).to_have_url(re.compile(r"/app/billing$"))
     offer_alert = page.locator(".ant-alert", has_text="Подписка не оплачена")
     expect(offer_alert).to_be_visible()
+    expect(offer_alert).to_contain_text("Пробный период закончился")
+    expect(offer_alert).to_contain_text("доступ только для чтения")
     expect(page.locator(".ant-tag", has_text="Не оплачена")).to_be_visible()
     # read-only meanwhile: the widget still takes leads, unlocked (seed 004)
     read_only = post_lead(http, workspace, site, "Елена Читаева", "+7 916 200-00-02", "Заявка после пробного")
