@@ -198,7 +198,10 @@ def test_a_trial_ends_read_only_then_blocked_with_the_offer_mailed(billing: Plat
                                              "read_only_period": 1})
     assert run["status"] == "SUCCEEDED" and "Block" in run["states"]
     assert service.get_subscription(subscription.id).state == "suspended"
-    assert len(_subjects(billing)) == 2
+    offer, blocked = billing.mails_to(OWNER)
+    # the plan by the name the customer bought it under, not its code
+    assert "тарифа «Про» закончился" in offer.text and "по тарифу «Про» заблокирован" in blocked.text
+    assert "fastlead_pro" not in offer.text + blocked.text
 
 
 def test_the_console_reads_runs_by_state_and_customer_with_the_billing_read_permission(

@@ -69,7 +69,8 @@ def test_the_declined_mail_dates_the_next_try_per_language() -> None:
     ("blocked", "данные сохранены", "data kept"),
 ])
 def test_the_trial_mails(step, ru, en) -> None:
-    context = {"step": step, "plan": "fastlead_pro", "invoice_number": 3, "amount": "9 990.00",
-               "blocked_on": "2026-03-22", "pay_link": "http://x/app/billing"}
-    assert ru in render("billing_trial", "ru", context).text
-    assert en in render("billing_trial", "en", context).text
+    context = {"step": step, "plan": "fastlead_pro", "plan_ru": "Про", "plan_en": "Pro", "invoice_number": 3,
+               "amount": "9 990.00", "blocked_on": "2026-03-22", "pay_link": "http://x/app/billing"}
+    russian, english = render("billing_trial", "ru", context).text, render("billing_trial", "en", context).text
+    assert ru in russian and "«Про»" in russian and "fastlead_pro" not in russian
+    assert en in english and "“Pro”" in english and "fastlead_pro" not in english

@@ -236,6 +236,12 @@ def notify(invoice_id: str, step: DunningStep, tries: int, max_attempts: int, re
 
 # --- the trial lifecycle ---------------------------------------------------------------------------
 
+def _plan_names(code: str) -> dict[str, str]:
+    """The plan as the customer knows it («Про», "Pro"), each template taking its language's; the code stays."""
+    plan = repository.find_plan(code)
+    return {"plan": code, "plan_ru": plan.name_ru if plan else code, "plan_en": plan.name_en if plan else code}
+
+
 def trial_check(subscription_id: str) -> dict[str, Any]:
     """Whether the lifecycle is over: paid (active) or gone (canceled)."""
     state = _subscription(subscription_id).state
@@ -252,7 +258,7 @@ def trial_read_only(subscription_id: str, read_only: int) -> dict[str, Any]:
     service.set_state(subscription_id, "past_due", SYSTEM, "trial over unpaid: read-only until paid")
     _mail("billing.trial", "billing_trial", subscription.org_id, "offer", f"trial:{subscription_id}:offer",
           {"invoice_number": invoice.number, "amount": f"{invoice.total.kopecks / 100:,.2f}".replace(",", " "),
-           "currency": invoice.total.currency, "plan": subscription.plan,
+           "currency": invoice.total.currency, **_plan_names(subscription.plan),
            "blocked_on": (clock.now() + timedelta(seconds=read_only)).date().isoformat(),
            "pay_link": web_url("/app/billing")})
     return {"over": False}
@@ -266,7 +272,7 @@ def trial_block(subscription_id: str) -> dict[str, Any]:
     service.set_state(subscription_id, "suspended", SYSTEM, "trial over, unpaid after the read-only period")
     suspend_access(subscription)
     _mail("billing.trial", "billing_trial", subscription.org_id, "blocked", f"trial:{subscription_id}:blocked",
-          {"plan": subscription.plan, "pay_link": web_url("/app/billing")})
+          {**_plan_names(subscription.plan), "pay_link": web_url("/app/billing")})
     return {"over": False}
 
 

@@ -105,11 +105,11 @@ describe('the billing page', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/app/billing/invoices/inv_01JABCDEFGHJKMNPQRSTVWXYZ0'));
   });
 
-  it('says what to do when the subscription is past due', async () => {
+  it('says what to do when the subscription is past due (a trial ended unpaid or a renewal declined)', async () => {
     backend([subscription({ state: 'past_due' })]);
     billingPage();
     expect(await screen.findByText('Подписка не оплачена')).toBeTruthy();
-    expect(screen.getByText(/Оплатите счёт, чтобы сервис продолжил работать/)).toBeTruthy();
+    expect(screen.getByText(/^Пробный период закончился или очередной платёж не прошёл\. Пока доступ только для чтения: оплатите счёт/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Оплатить' })).toBeTruthy();
   });
 
