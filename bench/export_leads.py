@@ -147,6 +147,45 @@ def measure(count: int, source: str) -> dict[str, float]:
                 "file_mib": int(job.size or 0) / 2**20}
 
 
+def parse_cost(per_page: int = 1_000, pages: int = 5) -> dict[str, float]:
+    """What reading a lead costs the export's own process on AWS, where DynamoDB answers fast: a Query page
+    of leads as the table stores them (the bench's leads, serialized by PynamoDB, ~1 MB) parsed by botocore's
+    JSON parser and turned into records by PynamoDB, as `repository.all_leads` does. Microseconds per lead."""
+    import json as _json
+
+    import botocore.session
+    from botocore.parsers import create_parser
+    from ulid import ULID
+
+    from tessera.workspaces.records import LeadRecord
+
+    workspace_id, org_id = f"ws_{ULID()}", f"org_{ULID()}"
+    items = []
+    for n in range(per_page):
+        moment = T0 + timedelta(seconds=n)
+        lead_id = f"lead_{ULID.from_timestamp(moment.timestamp())}"
+        record = LeadRecord(
+            pk=f"WS#{workspace_id}", sk=f"LEAD#{lead_id}", lead_id=lead_id, org_id=org_id, workspace_id=workspace_id,
+            widget_id="wgt_1", client_lead_id=str(ULID()), channel="widget", status="new", name=f"Клиент {n}",
+            phone=f"+7999{n:07d}", email=f"client{n}@example.ru", message="Нужен замер окон, перезвоните вечером",
+            consent={"accepted": True, "text_version": "v1", "at": moment.isoformat(), "ip": "203.0.113.5"},
+            page_url="https://okna.example.ru/catalog", referrer="https://ya.ru/", utm={"utm_source": "yandex"},
+            locale="ru", search_text=f"клиент {n} +7999{n:07d} client{n}@example.ru нужен замер окон",
+            created_at=moment, updated_at=moment, status_key=f"WS#{workspace_id}#new", lead_key=lead_id)
+        record.row_version = 1
+        items.append(record.serialize())
+    body = _json.dumps({"Items": items, "Count": per_page, "ScannedCount": per_page}).encode()
+    shape = botocore.session.get_session().get_service_model("dynamodb").operation_model("Query").output_shape
+    parser = create_parser("json")
+    started = time.perf_counter()
+    for _ in range(pages):
+        parsed = parser.parse({"body": body, "headers": {}, "status_code": 200}, shape)
+        records = [LeadRecord.from_raw_data(item) for item in parsed["Items"]]
+    seconds = (time.perf_counter() - started) / pages
+    assert len(records) == per_page
+    return {"page_kib": len(body) / 1024, "us_per_lead": seconds / per_page * 1e6}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.export_leads")
     parser.add_argument("--leads", type=int, action="append", help="in-memory pipeline sizes (10 000 and 100 000)")
@@ -161,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
                 verdict = f" (budget ≤ {BUDGET_SECONDS:.0f} s {within})"
             print(f"{source}: {count} leads → CSV {result['file_mib']:.1f} MiB in S3: {result['seconds']:.1f} s"
                   f"{verdict}; export working memory {result['working_mib']:.1f} MiB")
+    cost = parse_cost()
+    print(f"reading one lead (a {cost['page_kib']:.0f} KiB Query page parsed by botocore and PynamoDB): "
+          f"{cost['us_per_lead']:.0f} µs → {cost['us_per_lead'] * BUDGET_LEADS / 1e6:.1f} s of CPU for "
+          f"{BUDGET_LEADS} leads before any network")
     return 0
 
 

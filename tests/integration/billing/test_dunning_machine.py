@@ -204,6 +204,28 @@ def test_a_trial_ends_read_only_then_blocked_with_the_offer_mailed(billing: Plat
     assert "fastlead_pro" not in offer.text + blocked.text
 
 
+def test_a_read_only_step_cut_short_by_a_timeout_is_finished_by_its_retry(billing: Platform) -> None:
+    """The function timed out after the subscription went past_due but before the e-mail: the retry (the trial
+    machine retries Sandbox.Timedout) mails the offer for the same invoice, and a third try changes nothing."""
+    subscription = service.start_trial(ORG, "fastlead_pro", STAFF)
+    with mock.patch.object(dunning, "_mail", side_effect=TimeoutError("the sandbox timed out")), \
+            pytest.raises(TimeoutError):
+        dunning.trial_read_only(subscription.id, 60)
+    from tessera.billing import repository
+
+    def open_invoice() -> str | None:
+        record = repository.find_subscription(subscription.id)
+        return record.open_invoice_id if record else None
+
+    assert service.get_subscription(subscription.id).state == "past_due" and billing.mails_to(OWNER) == []
+    first_invoice = open_invoice()
+    assert dunning.trial_read_only(subscription.id, 60) == {"over": False}
+    assert dunning.trial_read_only(subscription.id, 60) == {"over": False}
+    (offer,) = billing.mails_to(OWNER)
+    assert "тарифа «Про» закончился" in offer.text
+    assert first_invoice is not None and open_invoice() == first_invoice
+
+
 def test_the_console_reads_runs_by_state_and_customer_with_the_billing_read_permission(
         billing: Platform, machines: dict[str, str], fake: FakeProvider) -> None:
     from tests.integration.notify.conftest import as_staff

@@ -250,12 +250,14 @@ def trial_check(subscription_id: str) -> dict[str, Any]:
 
 def trial_read_only(subscription_id: str, read_only: int) -> dict[str, Any]:
     """The trial ended unpaid: the first invoice, the subscription read-only (past_due) and an e-mail
-    offering to pay; nothing when it was paid meanwhile."""
+    offering to pay; nothing when it was paid meanwhile. A retry after a timeout finishes what the first try
+    began (past_due already): the same open invoice, the e-mail once by its key."""
     subscription = _subscription(subscription_id)
-    if subscription.state != "trial":
+    if subscription.state not in ("trial", "past_due"):
         return {"over": subscription.state in ("active", "canceled")}
     invoice = service.period_invoice(subscription_id, SYSTEM)
-    service.set_state(subscription_id, "past_due", SYSTEM, "trial over unpaid: read-only until paid")
+    if subscription.state == "trial":
+        service.set_state(subscription_id, "past_due", SYSTEM, "trial over unpaid: read-only until paid")
     _mail("billing.trial", "billing_trial", subscription.org_id, "offer", f"trial:{subscription_id}:offer",
           {"invoice_number": invoice.number, "amount": f"{invoice.total.kopecks / 100:,.2f}".replace(",", " "),
            "currency": invoice.total.currency, **_plan_names(subscription.plan),
