@@ -59,7 +59,7 @@ integration: deps sshd
 	$(PYTEST) tests/integration -q -n 2
 
 e2e: deps chromium spa
-	$(PYTEST) tests/e2e -q
+	$(PYTEST) tests/e2e -q --durations=12
 
 infra: deps infra-tools
 	$(PYTEST) tests/infra -q
