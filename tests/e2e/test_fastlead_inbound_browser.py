@@ -18,6 +18,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.e2e.test_fastlead_browser import DEMO_PASSWORD, close_tour_if_shown, send_lead_from_the_demo_site
+from tests.e2e.test_fastlead_scenarios_browser import connect_twilio
 from tests.e2e.test_identity_browser import sign_in
 
 ACCOUNT_SID = "AC" + secrets.token_hex(16)
@@ -45,14 +46,8 @@ def test_a_clients_sms_answer_lands_on_the_lead_card_once(cloud: Any, browser: A
     workspace = re.search(r"/app/fastlead/(ws_[^/]+)/", page.url).group(1)  # type: ignore[union-attr]
 
     page.goto(f"/app/fastlead/{workspace}/channels")
+    connect_twilio(page, AUTH_TOKEN, "+79991112233", ACCOUNT_SID)
     card = page.get_by_role("region", name="SMS (Twilio)")
-    card.get_by_role("button", name="Подключить").click()
-    dialog = page.get_by_role("dialog", name="Подключить SMS (Twilio)")
-    dialog.get_by_label("Account SID").fill(ACCOUNT_SID)
-    dialog.get_by_label("Auth Token").fill(AUTH_TOKEN)
-    dialog.get_by_label("Номер отправителя").fill("+15005550006")
-    dialog.get_by_label("Телефон для уведомлений").fill("+79991112233")
-    dialog.get_by_role("button", name="Подключить и проверить").click()
     answers = card.get_by_role("group", name="Ответы клиентов")
     expect(answers).to_be_visible()
     webhook_url = answers.locator("code").inner_text().strip()

@@ -65,16 +65,30 @@ def workspace_of_a_new_customer(cloud: Any, tag: str) -> tuple[str, str, str]:
     return email, org, created.json()["id"]
 
 
+def signed_in_on_a_tab(browser: Any, cloud: Any, tag: str, tab: str,
+                       path: str) -> tuple[BrowserContext, Page, str, str]:
+    """A new customer's owner signed in, on one of the workspace's tabs: (context, page, org, workspace)."""
+    email, org, workspace = workspace_of_a_new_customer(cloud, tag)
+    context = new_context(browser, cloud)
+    page = context.new_page()
+    page.goto(f"/app/fastlead/{workspace}/leads")
+    sign_in(page, email, PASSWORD)
+    close_tour_if_shown(page)
+    page.get_by_role("tab", name=tab).click()
+    expect(page).to_have_url(re.compile(rf"/app/fastlead/{workspace}/{path}"))
+    return context, page, org, workspace
+
+
 def org_of(page: Page) -> str:
     return str(page.request.get("/api/auth/me").json()["current"]["org_id"])
 
 
-def connect_twilio(page: Page, auth_token: str, notify_phone: str) -> Any:
+def connect_twilio(page: Page, auth_token: str, notify_phone: str, account_sid: str = TWILIO_SID) -> Any:
     """«Каналы» → SMS (Twilio) → «Подключить», the credentials in; answers the dialog after «Подключить и проверить»."""
     card = page.get_by_role("region", name="SMS (Twilio)")
     card.get_by_role("button", name="Подключить").click()
     dialog = page.get_by_role("dialog", name="Подключить SMS (Twilio)")
-    dialog.get_by_label("Account SID").fill(TWILIO_SID)
+    dialog.get_by_label("Account SID").fill(account_sid)
     dialog.get_by_label("Auth Token").fill(auth_token)
     dialog.get_by_label("Номер отправителя").fill("+15005550006")
     dialog.get_by_label("Телефон для уведомлений").fill(notify_phone)
@@ -180,15 +194,8 @@ def test_scenario_1_sign_up_from_the_landing_walk_the_onboarding_and_get_the_sni
 
 
 def test_scenario_2_widget_settings_colour_logo_greeting_preview_and_publish(cloud: Any, browser: Any) -> None:
-    email, org, workspace = workspace_of_a_new_customer(cloud, "scenario2")
-    context = new_context(browser, cloud)
-    page = context.new_page()
     # 1–2: sign in, the «Виджет» tab
-    page.goto(f"/app/fastlead/{workspace}/leads")
-    sign_in(page, email, PASSWORD)
-    close_tour_if_shown(page)
-    page.get_by_role("tab", name="Виджет").click()
-    expect(page).to_have_url(re.compile(rf"/app/fastlead/{workspace}/widget"))
+    context, page, org, workspace = signed_in_on_a_tab(browser, cloud, "scenario2", "Виджет", "widget")
     preview = page.get_by_test_id("widget-preview")
     expect(preview.locator(".greeting p")).to_be_visible()
 
@@ -247,15 +254,8 @@ def test_scenario_2_widget_settings_colour_logo_greeting_preview_and_publish(clo
 
 
 def test_scenario_3_sms_through_twilio_a_wrong_key_is_refused_then_connected(cloud: Any, browser: Any) -> None:
-    email, org, workspace = workspace_of_a_new_customer(cloud, "scenario3")
-    context = new_context(browser, cloud)
-    page = context.new_page()
-    page.goto(f"/app/fastlead/{workspace}/leads")
-    sign_in(page, email, PASSWORD)
-    close_tour_if_shown(page)
     # 1: «Каналы»
-    page.get_by_role("tab", name="Каналы").click()
-    expect(page).to_have_url(re.compile(rf"/app/fastlead/{workspace}/channels"))
+    context, page, org, workspace = signed_in_on_a_tab(browser, cloud, "scenario3", "Каналы", "channels")
     card = page.get_by_role("region", name="SMS (Twilio)")
     expect(card.get_by_text("Отключён", exact=True)).to_be_visible()
 
