@@ -226,6 +226,39 @@ def test_a_read_only_step_cut_short_by_a_timeout_is_finished_by_its_retry(billin
     assert first_invoice is not None and open_invoice() == first_invoice
 
 
+def test_a_trial_run_that_ended_badly_is_started_again_under_the_next_name(billing: Platform,
+                                                                          machines: dict[str, str]) -> None:
+    """A trial's run must end the trial: the daily job starts it again when it failed for good (here: its
+    subscription is unknown, an error no retry covers), never while it runs; an invoice's dunning run is
+    started once whatever became of it. Each day's input differs (the wait left), so AWS answers
+    ExecutionAlreadyExists for a name in use."""
+    sfn, arn = boto3.client("stepfunctions"), machines["trial_lifecycle"]
+    executions = arn.replace(":stateMachine:", ":execution:")
+
+    def day(n: int, subscription: str) -> dict[str, Any]:
+        return {"subscription_id": subscription, "trial_period": 0 if subscription == "sub_gone" else 3600 - n,
+                "read_only_period": 60}
+
+    def ended(name: str) -> str:
+        deadline = time.monotonic() + 30
+        while (status := sfn.describe_execution(executionArn=f"{executions}:{name}")["status"]) == "RUNNING":
+            assert time.monotonic() < deadline, f"{name} still running"
+            time.sleep(0.1)
+        return str(status)
+
+    assert dunning._start(arn, "trial-sub_gone", day(0, "sub_gone"), restarts=2) is True
+    assert ended("trial-sub_gone") == "FAILED"
+    assert dunning._start(arn, "trial-sub_gone", day(1, "sub_gone"), restarts=2) is True
+    assert ended("trial-sub_gone.2") == "FAILED"
+    assert dunning._start(arn, "trial-sub_gone", day(2, "sub_gone"), restarts=2) is True
+    assert ended("trial-sub_gone.3") == "FAILED"
+    assert dunning._start(arn, "trial-sub_gone", day(3, "sub_gone"), restarts=2) is False  # at most twice more
+    assert dunning._start(arn, "trial-sub_gone", day(4, "sub_gone")) is False  # without restarts: once
+
+    assert dunning._start(arn, "trial-sub_waits", day(0, "sub_waits"), restarts=2) is True
+    assert dunning._start(arn, "trial-sub_waits", day(1, "sub_waits"), restarts=2) is False  # running: left alone
+
+
 def test_the_console_reads_runs_by_state_and_customer_with_the_billing_read_permission(
         billing: Platform, machines: dict[str, str], fake: FakeProvider) -> None:
     from tests.integration.notify.conftest import as_staff

@@ -25,7 +25,7 @@ from tessera.billing.settings import DunningSettings
 from tessera.core import aws, clock
 from tessera.core.errors import Conflict
 from tessera.core.money import Money
-from tessera.core.observability import count
+from tessera.core.observability import count, logger
 from tessera.core.settings import get_settings, web_url
 from tessera.identity.team import owner_emails
 from tessera.notify.service import Notice, dispatch
@@ -321,13 +321,29 @@ def run(event: dict[str, Any]) -> dict[str, Any]:
 
 # --- what starts the runs --------------------------------------------------------------------------
 
-def _start(machine_arn: str, name: str, payload: dict[str, Any]) -> bool:
-    """One execution per name (an invoice, a subscription's trial): a second start is a no-op."""
-    try:
-        states.start_execution(stateMachineArn=machine_arn, name=name, input=json.dumps(payload))
-    except states.exceptions.ExecutionAlreadyExists:
-        return False
-    return True
+ENDED_BADLY = frozenset({"FAILED", "TIMED_OUT", "ABORTED"})
+TRIAL_RESTARTS = 5
+
+
+def _start(machine_arn: str, name: str, payload: dict[str, Any], restarts: int = 0) -> bool:
+    """One execution per name (an invoice, a subscription's trial): a second start is a no-op. With
+    `restarts`, a run that ended badly (a step failed for good) is started again under the next name
+    (`<name>.2`, …), at most that many times: a trial's run must end it, or the trial never would."""
+    for attempt in range(1, restarts + 2):
+        run_name = name if attempt == 1 else f"{name}.{attempt}"
+        try:
+            states.start_execution(stateMachineArn=machine_arn, name=run_name, input=json.dumps(payload))
+        except states.exceptions.ExecutionAlreadyExists:
+            if not restarts:
+                return False
+            execution = machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{run_name}"
+            if states.describe_execution(executionArn=execution)["status"] not in ENDED_BADLY:
+                return False
+            continue
+        if attempt > 1:
+            logger.warning("a run that ended badly started again", extra={"execution": run_name})
+        return True
+    return False
 
 
 def start_due() -> dict[str, int]:
@@ -341,7 +357,7 @@ def start_due() -> dict[str, int]:
             wait = max(0, int((record.period_end - now).total_seconds()))
             started["trial"] += _start(settings.trial_machine_arn, f"trial-{record.subscription_id}", {
                 "subscription_id": record.subscription_id, "trial_period": wait,
-                "read_only_period": settings.read_only_seconds})
+                "read_only_period": settings.read_only_seconds}, restarts=TRIAL_RESTARTS)
         elif record.period_end <= now:
             _, invoice = service.renew(record.subscription_id)
             if invoice is not None and invoice.status == "issued":
