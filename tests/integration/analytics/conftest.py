@@ -29,15 +29,23 @@ class LeadStream:
     def __init__(self, table: str) -> None:
         # botocore's account-based endpoints route Streams past moto's in-process mock
         self.client = boto3.client("dynamodbstreams", config=Config(account_id_endpoint_mode="disabled"))
-        arn = boto3.client("dynamodb").describe_table(TableName=table)["Table"]["LatestStreamArn"]
-        shard = self.client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-        self.iterator = self.client.get_shard_iterator(StreamArn=arn, ShardId=shard,
-                                                       ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        self.arn = boto3.client("dynamodb").describe_table(TableName=table)["Table"]["LatestStreamArn"]
+        self.shard = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        self.last: str | None = None
+        self.records_seen: list[dict[str, Any]] = []
 
     def read(self) -> list[dict[str, Any]]:
-        page = self.client.get_records(ShardIterator=self.iterator)
-        self.iterator = page["NextShardIterator"]
-        return [r for r in page["Records"] if _matches_filters(r, FILTERS)]
+        # a new iterator after the last record each time: moto swaps a table for its copy when a transaction
+        # fails, and an older iterator stays on the table it was made for
+        where = ({"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": self.last} if self.last
+                 else {"ShardIteratorType": "TRIM_HORIZON"})
+        page = self.client.get_records(ShardIterator=self.client.get_shard_iterator(
+            StreamArn=self.arn, ShardId=self.shard, **where)["ShardIterator"])["Records"]
+        if page:
+            self.last = page[-1]["dynamodb"]["SequenceNumber"]
+        records = [r for r in page if _matches_filters(r, FILTERS)]
+        self.records_seen += records
+        return records
 
     def deliver(self, records: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
         """The aggregator over what is new (or over `records` again: a redelivery)."""
@@ -55,7 +63,8 @@ def reporting(live: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     queue = boto3.client("sqs").create_queue(QueueName="reporting-export")["QueueUrl"]
     boto3.client("s3").create_bucket(Bucket=EXPORTS, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
     os.environ.update({"REPORTING_TABLE": live["stack"].ids["ReportingTable"], "EXPORTS_BUCKET": EXPORTS,
-                       "REPORTING_EXPORT_QUEUE_URL": queue})
+                       "REPORTING_EXPORT_QUEUE_URL": queue,
+                       "REPORTING_EXPORT_BARRIER_SECONDS": "0"})  # a job the stream has not reached reads the leads
     rebind_from_env()
     get_settings.cache_clear()
     return {**live, "stream": LeadStream(live["stack"].ids["WorkspacesTable"]), "queue": queue}

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from boto3.s3.transfer import TransferConfig
 
@@ -18,8 +21,22 @@ from tessera.core import clock
 from tessera.core.observability import logger
 from tessera.core.settings import get_settings
 from tessera.core.spreadsheet import defuse
-from tessera.reporting import repository, service
+from tessera.reporting import lead_rows, repository, service
 from tessera.reporting.aggregation import MOSCOW
+from tessera.reporting.lead_rows import (
+    CAMPAIGN,
+    CHANNEL,
+    CREATED,
+    EMAIL,
+    LOCKED,
+    MEDIUM,
+    MESSAGE,
+    NAME,
+    PAGE,
+    PHONE,
+    SOURCE,
+    STATUS,
+)
 from tessera.reporting.models import LeadExportFilters
 from tessera.reporting.records import ExportJobRecord
 from tessera.workspaces import leads
@@ -30,6 +47,7 @@ PART_BYTES = 8 * 1024 * 1024
 TRANSFER = TransferConfig(multipart_threshold=PART_BYTES, multipart_chunksize=PART_BYTES, max_concurrency=2)
 TRANSFER.max_in_memory_upload_chunks = 2  # s3transfer's own setting (10 by default), not in boto3's signature
 BATCH = 1000
+BARRIER_POLL_SECONDS = 0.2
 
 # not "ID" first: Excel takes a file that starts so for SYLK
 LEAD_HEADER = ("Заявка", "Создана (МСК)", "Статус", "Канал", "Имя", "Телефон", "E-mail", "Сообщение", "Страница",
@@ -52,8 +70,48 @@ def lead_row(lead: LeadView) -> Row:
             lead.utm.get("utm_medium", ""), lead.utm.get("utm_campaign", ""), "да" if lead.locked else "")
 
 
+def _rows_ready(job: ExportJobRecord) -> bool:
+    """Whether the rows model can answer this job: it holds the workspace's every lead, and the stream
+    has brought the job's marker (every lead change before the request is in). The wait is the stream's
+    delay, a few seconds; past `export_barrier_seconds` the job reads the leads table instead."""
+    if not repository.rows_complete(job.workspace_id):
+        return False
+    deadline = time.monotonic() + get_settings(service.ReportingSettings).export_barrier_seconds
+    while True:
+        current = repository.find_export(job.workspace_id, job.export_id)
+        if current is not None and current.rows_ready_at is not None:
+            return True
+        if time.monotonic() >= deadline:
+            logger.warning("the stream did not bring the export's marker in time: the leads table is read",
+                           extra={"export_id": job.export_id})
+            return False
+        time.sleep(BARRIER_POLL_SECONDS)
+
+
+def _row_batches(job: ExportJobRecord, filters: dict[str, Any]) -> Iterator[list[Row]]:
+    """The rows model's leads, as `lead_row` writes them; the lock as of now (an upgrade opens months)."""
+    opened: dict[str, bool] = {}
+    for batch in itertools.batched(lead_rows.select(job.workspace_id, **filters), BATCH, strict=False):
+        months = {row[CREATED][:7] for _, row in batch if row[LOCKED]} - opened.keys()
+        if months:
+            now_open = leads.months_opened(job.org_id, months)
+            opened.update({month: month in now_open for month in months})
+        yield [_row_line(lead_id, row, bool(row[LOCKED]) and not opened[row[CREATED][:7]]) for lead_id, row in batch]
+
+
+def _row_line(lead_id: str, row: lead_rows.Row, hidden: bool) -> Row:
+    created = _moscow(datetime.fromisoformat(row[CREATED]))
+    contact = ("", "", "", "") if hidden else (row[NAME] or "", row[PHONE] or "", row[EMAIL] or "", row[MESSAGE] or "")
+    return (lead_id, created, STATUS_RU[row[STATUS]], row[CHANNEL], *contact, row[PAGE] or "", row[SOURCE] or "",
+            row[MEDIUM] or "", row[CAMPAIGN] or "", "да" if hidden else "")
+
+
 def _lead_batches(job: ExportJobRecord) -> Iterator[list[Row]]:
     filters = LeadExportFilters.model_validate(job.filters or {}).model_dump(exclude_none=True)
+    repository.export_read_from(job, "rows" if _rows_ready(job) else "leads")
+    if job.read_from == "rows":
+        yield from _row_batches(job, filters)
+        return
     for batch in leads.export_batches(job.org_id, job.workspace_id, batch_size=BATCH, **filters):
         yield [lead_row(lead) for lead in batch]
 
@@ -162,7 +220,7 @@ def run(workspace_id: str, export_id: str) -> ExportJobRecord | None:
     job.file_name = f"{job.kind}-{stamp}.{job.format}"
     job.object_key = f"reporting/{job.workspace_id}/{job.export_id}/{job.file_name}"
     job.rows, job.status = 0, "running"
-    repository.save_export(job)  # before the progress updates, which read the item back
+    repository.start_export(job)  # not a whole save: the stream's aggregator may be marking the job
     header, title = (LEAD_HEADER, "Заявки") if job.kind == "leads" else (DAY_HEADER, "Аналитика")
     batches = _counted(job, _lead_batches(job) if job.kind == "leads" else _day_batches(job))
     try:

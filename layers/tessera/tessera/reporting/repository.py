@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Literal
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from tessera.core.dynamo import refused, transaction
@@ -16,7 +16,9 @@ from tessera.reporting.records import (
     DayCounterRecord,
     ExportJobRecord,
     LeadFactRecord,
+    LeadRowsRecord,
     RegistryRecord,
+    RowsMetaRecord,
 )
 
 Stage = Literal["lead", "contacted", "booked", "lost"]
@@ -65,12 +67,72 @@ def find_export(workspace_id: str, export_id: str) -> ExportJobRecord | None:
         return None
 
 
+def start_export(job: ExportJobRecord) -> None:
+    job.update(actions=[ExportJobRecord.status.set(job.status), ExportJobRecord.rows.set(job.rows),
+                        ExportJobRecord.file_name.set(job.file_name), ExportJobRecord.object_key.set(job.object_key)])
+
+
+def export_read_from(job: ExportJobRecord, source: Literal["rows", "leads"]) -> None:
+    job.update(actions=[ExportJobRecord.read_from.set(source)])
+
+
 def export_progress(job: ExportJobRecord) -> None:
     job.update(actions=[ExportJobRecord.rows.set(job.rows)])
 
 
 def save_export(job: ExportJobRecord) -> None:
     job.save()
+
+
+def export_rows_ready(workspace_id: str, export_id: str, at: datetime) -> bool:
+    """The stream reached the job's marker; False when there is no such job (nothing is made)."""
+    job = ExportJobRecord(pk=f"WS#{workspace_id}", sk=f"EXPORT#{export_id}")
+    try:
+        job.update(actions=[ExportJobRecord.rows_ready_at.set(at)], condition=ExportJobRecord.pk.exists())
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
+
+
+# --- the leads' rows (tessera.reporting.lead_rows) ----------------------------------------------------
+
+def rows_of_hour(workspace_id: str, hour: str) -> list[LeadRowsRecord]:
+    """The parts of one hour, first to last (one query, consistent: a write follows)."""
+    return list(LeadRowsRecord.query(f"WS#{workspace_id}", LeadRowsRecord.sk.startswith(f"ROWS#{hour}#"),
+                                     consistent_read=True))
+
+
+def save_rows(part: LeadRowsRecord) -> bool:
+    """Write a part unless another writer changed it since it was read (False: read it again)."""
+    try:
+        part.save()
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
+
+
+def rows_between(workspace_id: str, first_hour: str, last_hour: str) -> Iterator[LeadRowsRecord]:
+    """The parts of the hours `first_hour` … `last_hour`, newest hour first, read page by page."""
+    return LeadRowsRecord.query(f"WS#{workspace_id}", LeadRowsRecord.sk.between(f"ROWS#{first_hour}#",
+                                                                                 f"ROWS#{last_hour}#~"),
+                                scan_index_forward=False)
+
+
+def mark_rows_complete(workspace_id: str, since: datetime, source: str) -> None:
+    RowsMetaRecord(pk=f"WS#{workspace_id}", sk="ROWSMETA", workspace_id=workspace_id, complete_since=since,
+                   source=source).save()  # a redelivery writes the same again
+
+
+def rows_complete(workspace_id: str) -> bool:
+    try:
+        RowsMetaRecord.get(f"WS#{workspace_id}", "ROWSMETA", consistent_read=True)
+    except DoesNotExist:
+        return False
+    return True
 
 
 # --- alert settings --------------------------------------------------------------------------------

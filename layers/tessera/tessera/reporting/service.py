@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pydantic import Field
+from pynamodb.transactions import TransactWrite
 
 from tessera.core import aws, clock
 from tessera.core.errors import FieldError, NotFound, ValidationFailed
@@ -31,6 +32,7 @@ from tessera.reporting.models import (
     Totals,
 )
 from tessera.reporting.records import AlertSettingsRecord, DayCounterRecord, ExportJobRecord
+from tessera.workspaces import leads
 from tessera.workspaces import service as workspaces
 from tessera.workspaces.service import Actor, commit_with_audit
 
@@ -50,6 +52,8 @@ EXPORT_DAYS = 7  # the exports bucket's lifecycle
 class ReportingSettings(CoreSettings):
     exports_bucket: str = Field(alias="EXPORTS_BUCKET")
     export_queue_url: str = Field(alias="REPORTING_EXPORT_QUEUE_URL")
+    # how long a leads export waits for the stream to bring its marker before it reads the leads table
+    export_barrier_seconds: float = Field(30.0, alias="REPORTING_EXPORT_BARRIER_SECONDS", ge=0)
 
 
 s3 = aws.client("s3")
@@ -132,8 +136,14 @@ def _start(org_id: str, workspace_id: str, kind: str, export_format: str, filter
                           workspace_id=workspace_id, org_id=org_id, kind=kind, format=export_format, filters=filters,
                           status="queued", rows=0, requested_by=actor.user_id, created_at=now,
                           expires_at=now + timedelta(days=EXPORT_DAYS))
-    commit_with_audit(lambda tx: repository.add_export(tx, job), actor, f"{kind}.export", "workspace", workspace_id,
-                      org_id, None, {"export_id": job.export_id, "format": export_format, "filters": filters})
+
+    def writes(tx: TransactWrite) -> None:
+        repository.add_export(tx, job)
+        if kind == "leads":  # the rows' barrier: the worker waits for the stream to bring it
+            leads.mark_export(tx, workspace_id, export_id, job.expires_at)
+
+    commit_with_audit(writes, actor, f"{kind}.export", "workspace", workspace_id, org_id, None,
+                      {"export_id": job.export_id, "format": export_format, "filters": filters})
     settings = get_settings(ReportingSettings)
     sqs.send_message(QueueUrl=settings.export_queue_url,
                      MessageBody=json.dumps({"workspace_id": workspace_id, "export_id": job.export_id}))

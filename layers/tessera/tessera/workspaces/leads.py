@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
 from tessera.core import clock
@@ -52,7 +53,11 @@ MOVES: dict[str, frozenset[str]] = {
 
 def open_months(org_id: str, records: list[LeadRecord]) -> set[str]:
     """The months (YYYY-MM) of these locked leads that the organization's plan now covers."""
-    months = {r.created_at.strftime("%Y-%m") for r in records if r.locked}
+    return months_opened(org_id, {r.created_at.strftime("%Y-%m") for r in records if r.locked})
+
+
+def months_opened(org_id: str, months: AbstractSet[str]) -> set[str]:
+    """Which of these months (YYYY-MM) the organization's plan now covers: their locked leads show."""
     plan = service.plan_of(org_id) if months else None
     if plan is None or plan.access not in ("full", "read_only"):
         return set()
@@ -114,6 +119,18 @@ def export_batches(org_id: str, workspace_id: str, *, status: LeadStatus | None 
     for batch in itertools.batched(records, batch_size, strict=False):
         opened = open_months(org_id, list(batch))
         yield [lead_view(r, opened) for r in batch]
+
+
+def stored_leads(workspace_id: str, page_size: int = 1000) -> Iterator[dict[str, Any]]:
+    """Every lead of the workspace as stored, attribute → value (the analytics' rows backfill)."""
+    for record in repository.all_leads(workspace_id, status=None, id_range=("lead_0", "lead_Z"),
+                                       filter_condition=None, page_size=page_size):
+        yield record.attribute_values
+
+
+def mark_export(tx: TransactWrite, workspace_id: str, export_id: str, expires_at: datetime) -> None:
+    """A leads export's marker on the stream, in the export job's transaction (tessera.reporting)."""
+    repository.add_export_marker(tx, workspace_id, export_id, expires_at)
 
 
 def _lead(org_id: str, workspace_id: str, lead_id: str) -> LeadRecord:

@@ -24,6 +24,7 @@
 | a Cal.com delivery applied (uid + trigger) | `WS#<workspace_id>` | `CALBOOK#<uid>#<trigger>` |
 | a lead's inbound message applied, by the provider's message id | `WS#<workspace_id>` | `INMSG#<kind>#<message id>` |
 | a lead by e-mail or phone (bookings, inbound messages) | `WS#<workspace_id>` | `CONTACT#<email\\|phone>#<value>` |
+| a leads export asked for: the stream's barrier for its rows (TTL) | `WS#<workspace_id>` | `EXPORTREQ#<export_id>` |
 
 Lead ids are ULIDs, so a workspace's leads are in time order in its partition and a date range is a
 key condition on their time prefix. GSI `by_status` (status_key `WS#<workspace_id>#<status>`, lead_key
@@ -270,3 +271,13 @@ class InboundMarkerRecord(BaseRecord):
 class ContactRecord(BaseRecord):
     Meta = META
     lead_id = UnicodeAttribute()
+
+
+class ExportMarkerRecord(BaseRecord):
+    """Written with a leads export job, under the workspace's leads' partition key: when the stream brings
+    it to the analytics, every lead change before it has come through (tessera.reporting.lead_rows)."""
+
+    Meta = META
+    workspace_id = UnicodeAttribute()
+    export_id = UnicodeAttribute()
+    expires_at = TTLAttribute()

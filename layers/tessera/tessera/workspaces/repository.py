@@ -15,6 +15,7 @@ from tessera.workspaces.records import (
     ClientLeadRecord,
     ConsentTextRecord,
     CounterRecord,
+    ExportMarkerRecord,
     LeadEventRecord,
     LeadRecord,
     OnboardingRecord,
@@ -339,3 +340,8 @@ def all_leads(workspace_id: str, *, status: str | None, id_range: tuple[str, str
 def add_status_change(tx: TransactWrite, lead: LeadRecord, event: LeadEventRecord) -> None:
     tx.save(lead)  # row_version: a concurrent change fails the transaction
     tx.save(event)
+
+
+def add_export_marker(tx: TransactWrite, workspace_id: str, export_id: str, expires_at: datetime) -> None:
+    tx.save(ExportMarkerRecord(pk=f"WS#{workspace_id}", sk=f"EXPORTREQ#{export_id}", workspace_id=workspace_id,
+                               export_id=export_id, expires_at=expires_at))
