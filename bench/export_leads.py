@@ -1,8 +1,9 @@
 """Leads export (issue 11's budget: 100 000 leads to CSV in S3 in ≤ 10 s locally, flat memory):
-`python -m bench.export_leads [--leads N ...]`.
+`python -m bench.export_leads [--rows-leads N ...]`.
 
-In one process on moto (mock_aws): a workspace with N leads in the workspaces table, then one export job
-run by the worker's code (`tessera.reporting.exports.run`): the leads read page by page, the CSV streamed
+In one process on moto (mock_aws): a workspace with N leads in the rows model (tessera.reporting.lead_rows,
+written by its backfill, as the stream keeps it) or in the workspaces table, then one export job run by the
+worker's code (`tessera.reporting.exports.run`): the rows (or leads) read page by page, the CSV streamed
 into an S3 multipart upload. Reported per N: the job's wall time, and the export's working memory under
 tracemalloc (the peak less what stays allocated after it, which is moto's copy of the table and of the
 uploaded file: memory the export itself needs is the difference, and it should not grow with N). The
@@ -54,27 +55,40 @@ def _tables() -> None:
     rebind_from_env()
 
 
-def _workspace(count: int) -> tuple[str, str]:
-    """An organization's workspace with `count` leads a second apart (form fields as the widget sends)."""
+def _lead(n: int, org_id: str, workspace_id: str) -> dict[str, Any]:
+    """The n-th bench lead's attributes as stored: form fields as the widget sends, a second apart."""
     from ulid import ULID
 
+    moment = T0 + timedelta(seconds=n)
+    lead_id = f"lead_{ULID.from_timestamp(moment.timestamp())}"
+    return dict(pk=f"WS#{workspace_id}", sk=f"LEAD#{lead_id}", lead_id=lead_id, org_id=org_id,
+                workspace_id=workspace_id, channel="widget", status="new", name=f"Клиент {n}", phone=f"+7999{n:07d}",
+                email=f"client{n}@example.ru", message="Нужен замер окон, перезвоните вечером",
+                page_url="https://okna.example.ru/catalog", utm={"utm_source": "yandex"}, created_at=moment,
+                updated_at=moment, status_key=f"WS#{workspace_id}#new", lead_key=lead_id,
+                search_text=f"клиент {n} +7999{n:07d} client{n}@example.ru нужен замер окон")
+
+
+def _workspace(count: int, rows: bool = False) -> tuple[str, str, float]:
+    """An organization's workspace with `count` leads: in the workspaces table, or (`rows`) in the rows
+    model as the stream's aggregator and the backfill write it. Also the seconds the rows took to write."""
+    from ulid import ULID
+
+    from tessera.reporting import lead_rows
     from tessera.workspaces.records import LeadRecord, WorkspaceRecord
 
     org_id, workspace_id = f"org_{ULID()}", f"ws_{ULID()}"
     WorkspaceRecord(pk=f"ORG#{org_id}", sk=f"WS#{workspace_id}", workspace_id=workspace_id, org_id=org_id,
                     name="Окна", status="active", widget_id=f"wgt_{ULID()}", created_at=T0, created_by="bench",
                     updated_at=T0).save()
+    if rows:
+        started = time.perf_counter()
+        lead_rows.backfill(workspace_id, (_lead(n, org_id, workspace_id) for n in range(count)))
+        return org_id, workspace_id, time.perf_counter() - started
     with LeadRecord.batch_write() as batch:
         for n in range(count):
-            moment = T0 + timedelta(seconds=n)
-            lead_id = f"lead_{ULID.from_timestamp(moment.timestamp())}"
-            batch.save(LeadRecord(
-                pk=f"WS#{workspace_id}", sk=f"LEAD#{lead_id}", lead_id=lead_id, org_id=org_id,
-                workspace_id=workspace_id, channel="widget", status="new", name=f"Клиент {n}",
-                phone=f"+7999{n:07d}", email=f"client{n}@example.ru", message="Нужен замер окон, перезвоните вечером",
-                page_url="https://okna.example.ru/catalog", utm={"utm_source": "yandex"}, created_at=moment,
-                updated_at=moment, status_key=f"WS#{workspace_id}#new", lead_key=lead_id))
-    return org_id, workspace_id
+            batch.save(LeadRecord(**_lead(n, org_id, workspace_id)))
+    return org_id, workspace_id, 0.0
 
 
 def _job(org_id: str, workspace_id: str) -> str:
@@ -85,7 +99,8 @@ def _job(org_id: str, workspace_id: str) -> str:
     export_id = f"exp_{ULID()}"
     ExportJobRecord(pk=f"WS#{workspace_id}", sk=f"EXPORT#{export_id}", export_id=export_id,
                     workspace_id=workspace_id, org_id=org_id, kind="leads", format="csv", filters={},
-                    status="queued", requested_by="bench", created_at=T0).save()
+                    status="queued", requested_by="bench", created_at=T0,
+                    rows_ready_at=T0).save()  # as the stream's aggregator marks it when it reaches the job
     return export_id
 
 
@@ -117,8 +132,9 @@ def _discard_uploads(s3: Any) -> None:
 
 
 def measure(count: int, source: str) -> dict[str, float]:
-    """Seconds and working memory (MiB) of one CSV export of `count` leads read from the workspaces table
-    on moto (`source="moto"`) or made in memory (`"memory"`: the CSV and the S3 multipart upload only)."""
+    """Seconds and working memory (MiB) of one CSV export of `count` leads read from the rows model on moto
+    (`source="rows"`, what an export reads once the stream has caught up), from the workspaces table on
+    moto (`"moto"`: the fallback), or made in memory (`"memory"`: the CSV and the S3 multipart upload)."""
     from unittest import mock
 
     from moto import mock_aws
@@ -127,8 +143,9 @@ def measure(count: int, source: str) -> dict[str, float]:
 
     with mock_aws():
         _tables()
-        if source == "moto":
-            org_id, workspace_id = _workspace(count)
+        write_seconds = 0.0
+        if source in ("moto", "rows"):
+            org_id, workspace_id, write_seconds = _workspace(count, rows=source == "rows")
             patch: Any = mock.patch.object(exports.leads, "export_batches", exports.leads.export_batches)
         else:
             org_id, workspace_id = "org_bench", "ws_bench"
@@ -138,13 +155,14 @@ def measure(count: int, source: str) -> dict[str, float]:
             job = exports.run(workspace_id, _job(org_id, workspace_id))
             seconds = time.perf_counter() - started
             assert job is not None and job.status == "done" and int(job.rows) == count, job
+            assert job.read_from == ("rows" if source == "rows" else "leads"), job.read_from
             _discard_uploads(exports.service.s3)  # moto keeps the parts and joins them: S3's memory, not ours
             tracemalloc.start()
             exports.run(workspace_id, _job(org_id, workspace_id))
             after, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
         return {"leads": count, "seconds": seconds, "working_mib": (peak - after) / 2**20,
-                "file_mib": int(job.size or 0) / 2**20}
+                "file_mib": int(job.size or 0) / 2**20, "write_seconds": write_seconds}
 
 
 def parse_cost(per_page: int = 1_000, pages: int = 5) -> dict[str, float]:
@@ -188,18 +206,22 @@ def parse_cost(per_page: int = 1_000, pages: int = 5) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.export_leads")
-    parser.add_argument("--leads", type=int, action="append", help="in-memory pipeline sizes (10 000 and 100 000)")
-    parser.add_argument("--moto-leads", type=int, default=2_000, help="end to end through moto's DynamoDB")
+    parser.add_argument("--rows-leads", type=int, action="append",
+                        help="end to end from the rows model on moto (10 000 and 100 000)")
+    parser.add_argument("--leads", type=int, action="append", help="in-memory pipeline sizes (100 000)")
+    parser.add_argument("--moto-leads", type=int, default=1_000, help="from the leads table on moto (the fallback)")
     args = parser.parse_args(argv)
-    for source, counts in (("memory", args.leads or [10_000, BUDGET_LEADS]), ("moto", [args.moto_leads])):
+    for source, counts in (("rows", args.rows_leads or [10_000, BUDGET_LEADS]), ("memory", args.leads or [BUDGET_LEADS]),
+                           ("moto", [args.moto_leads])):
         for count in counts:
             result = measure(count, source)
             verdict = ""
             if count == BUDGET_LEADS:
                 within = "ok" if result["seconds"] <= BUDGET_SECONDS else "OVER"
                 verdict = f" (budget ≤ {BUDGET_SECONDS:.0f} s {within})"
+            written = f"; the rows written in {result['write_seconds']:.1f} s" if source == "rows" else ""
             print(f"{source}: {count} leads → CSV {result['file_mib']:.1f} MiB in S3: {result['seconds']:.1f} s"
-                  f"{verdict}; export working memory {result['working_mib']:.1f} MiB")
+                  f"{verdict}; export working memory {result['working_mib']:.1f} MiB{written}")
     cost = parse_cost()
     print(f"reading one lead (a {cost['page_kib']:.0f} KiB Query page parsed by botocore and PynamoDB): "
           f"{cost['us_per_lead']:.0f} µs → {cost['us_per_lead'] * BUDGET_LEADS / 1e6:.1f} s of CPU for "

@@ -138,6 +138,8 @@ def test_scenario_4_leads_filtered_by_status_a_card_with_its_history_and_the_fil
     expect(page.get_by_text(re.compile(r"^Строк: 2\. Ссылка действует до"))).to_be_visible()
     exported = httpx.get(str(link.get_attribute("href")), timeout=30)
     assert exported.status_code == 200, exported.text[:500]
+    # read from the rows model: the stream had brought the job's marker, after the status change above
+    assert _export_read_from(cloud, str(link.get_attribute("href"))) == "rows"
     header, *rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert header[:5] == ["Заявка", "Создана (МСК)", "Статус", "Канал", "Имя"]
     # the phone as stored (E.164), defused for spreadsheets: a cell starting with + would be a formula
@@ -151,6 +153,18 @@ def test_scenario_4_leads_filtered_by_status_a_card_with_its_history_and_the_fil
     page.get_by_role("button", name="Экспортировать в CSV").click()
     expect(page.get_by_text(re.compile(r"^Строк: 3\. Ссылка действует до"))).to_be_visible(timeout=60_000)
     context.close()
+
+
+def _export_read_from(cloud: RunningCloud, download_url: str) -> str:
+    """Where an export job read its leads, from its item in the local cloud's reporting table."""
+    import boto3
+
+    workspace_id, export_id = re.search(r"/reporting/(ws_\w+)/(exp_\w+)/", download_url).groups()  # type: ignore[union-attr]
+    dynamodb = boto3.client("dynamodb", endpoint_url=cloud.aws_url, region_name="eu-central-1",
+                            aws_access_key_id="local", aws_secret_access_key="local")
+    (table,) = [name for name in dynamodb.list_tables()["TableNames"] if "ReportingTable" in name]
+    item = dynamodb.get_item(TableName=table, Key={"pk": {"S": f"WS#{workspace_id}"}, "sk": {"S": f"EXPORT#{export_id}"}})
+    return str(item["Item"]["read_from"]["S"])
 
 
 @pytest.mark.timeout(900)  # the daily job that starts the trial's run renews the demo data's subscriptions too

@@ -128,6 +128,11 @@ def stored_leads(workspace_id: str, page_size: int = 1000) -> Iterator[dict[str,
         yield record.attribute_values
 
 
+def every_workspace_id() -> Iterator[str]:
+    """Every workspace's id (a scan: the rows backfill, once)."""
+    return (record.workspace_id for record in repository.every_workspace())
+
+
 def mark_export(tx: TransactWrite, workspace_id: str, export_id: str, expires_at: datetime) -> None:
     """A leads export's marker on the stream, in the export job's transaction (tessera.reporting)."""
     repository.add_export_marker(tx, workspace_id, export_id, expires_at)

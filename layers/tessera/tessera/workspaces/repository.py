@@ -50,6 +50,11 @@ def workspaces_of(org_id: str) -> list[WorkspaceRecord]:
     return list(WorkspaceRecord.query(f"ORG#{org_id}", WorkspaceRecord.sk.startswith("WS#")))
 
 
+def every_workspace() -> Iterator[WorkspaceRecord]:
+    """Every organization's workspaces: a scan, for one-off operations only (never a request's path)."""
+    return WorkspaceRecord.scan(WorkspaceRecord.pk.startswith("ORG#") & WorkspaceRecord.sk.startswith("WS#"))
+
+
 def workspace_count(org_id: str) -> CounterRecord:
     return CounterRecord(pk=f"ORG#{org_id}", sk="WSCOUNT")
 
