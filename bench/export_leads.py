@@ -211,8 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leads", type=int, action="append", help="in-memory pipeline sizes (100 000)")
     parser.add_argument("--moto-leads", type=int, default=1_000, help="from the leads table on moto (the fallback)")
     args = parser.parse_args(argv)
-    for source, counts in (("rows", args.rows_leads or [10_000, BUDGET_LEADS]), ("memory", args.leads or [BUDGET_LEADS]),
-                           ("moto", [args.moto_leads])):
+    runs = (("rows", args.rows_leads or [10_000, BUDGET_LEADS]), ("memory", args.leads or [BUDGET_LEADS]),
+            ("moto", [args.moto_leads]))
+    for source, counts in runs:
         for count in counts:
             result = measure(count, source)
             verdict = ""

@@ -163,7 +163,8 @@ def _export_read_from(cloud: RunningCloud, download_url: str) -> str:
     dynamodb = boto3.client("dynamodb", endpoint_url=cloud.aws_url, region_name="eu-central-1",
                             aws_access_key_id="local", aws_secret_access_key="local")
     (table,) = [name for name in dynamodb.list_tables()["TableNames"] if "ReportingTable" in name]
-    item = dynamodb.get_item(TableName=table, Key={"pk": {"S": f"WS#{workspace_id}"}, "sk": {"S": f"EXPORT#{export_id}"}})
+    key = {"pk": {"S": f"WS#{workspace_id}"}, "sk": {"S": f"EXPORT#{export_id}"}}
+    item = dynamodb.get_item(TableName=table, Key=key)
     return str(item["Item"]["read_from"]["S"])
 
 

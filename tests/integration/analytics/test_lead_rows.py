@@ -18,7 +18,8 @@ from tests.integration.workspaces.test_ingest import lead, send
 WS = "ws_rows"
 
 
-def _lead(n: int, *, minutes: int = 0, status: str = "new", updated: int = 0, channel: str = "widget") -> dict[str, Any]:
+def _lead(n: int, *, minutes: int = 0, status: str = "new", updated: int = 0,
+          channel: str = "widget") -> dict[str, Any]:
     created = T0 + timedelta(minutes=minutes, seconds=n)
     return {"lead_id": f"lead_{n:026d}", "created_at": created, "updated_at": created + timedelta(minutes=updated),
             "status": status, "channel": channel, "name": f"Клиент {n}", "phone": f"+7999{n:07d}",
