@@ -10,7 +10,7 @@ import { describeError, ErrorState, settled, useShowError } from '../../../compo
 import { PageSpin } from '../../../components/PageSpin';
 import { useDateTime } from '../../../lib/format';
 import { useCan } from '../../../lib/permissions';
-import { useFormErrors } from './shared';
+import { SecretShownOnce, useFormErrors } from './shared';
 import { useWorkspace } from './WorkspaceLayout';
 
 /**
@@ -116,16 +116,12 @@ function Webhook({ view, secret }: { view: Calcom; secret: string | null }) {
             <Flex gap={4} wrap>{view.triggers.map((trigger) => <Tag key={trigger}>{trigger}</Tag>)}</Flex>
           </Descriptions.Item>
         </Descriptions>
-        {secret
-          ? (
-            <Alert
-              type="warning"
-              showIcon
-              title={t('fastlead.channels.calendar.secretOnce')}
-              description={<Typography.Text code copyable aria-label={t('fastlead.channels.calendar.secret')}>{secret}</Typography.Text>}
-            />
-          )
-          : <Typography.Text type="secondary">{t('fastlead.channels.calendar.secretShown')}</Typography.Text>}
+        <SecretShownOnce
+          secret={secret}
+          label={t('fastlead.channels.calendar.secret')}
+          once={t('fastlead.channels.calendar.secretOnce')}
+          shown={t('fastlead.channels.calendar.secretShown')}
+        />
       </Flex>
     </Card>
   );

@@ -10,6 +10,7 @@ import { PageSpin } from '../../../components/PageSpin';
 import { useDateTime } from '../../../lib/format';
 import { useCan } from '../../../lib/permissions';
 import { ChannelConnectDialog } from './ChannelConnect';
+import { SecretShownOnce } from './shared';
 import { useWorkspace } from './WorkspaceLayout';
 
 /**
@@ -190,16 +191,14 @@ function InboundSetup({ channel, inbound, verifyToken }: {
       <Typography.Text strong>{t('fastlead.channels.inbound.title')}</Typography.Text>
       <Typography.Text type="secondary">{t(`fastlead.channels.inbound.howTo.${channel.type}`)}</Typography.Text>
       <Typography.Text code copyable>{inbound.webhook_url}</Typography.Text>
-      {whatsapp && (verifyToken
-        ? (
-          <Alert
-            type="warning"
-            showIcon
-            title={t('fastlead.channels.inbound.tokenOnce')}
-            description={<Typography.Text code copyable aria-label={t('fastlead.channels.fields.verify_token')}>{verifyToken}</Typography.Text>}
-          />
-        )
-        : <Typography.Text type="secondary">{t('fastlead.channels.inbound.tokenShown')}</Typography.Text>)}
+      {whatsapp && (
+        <SecretShownOnce
+          secret={verifyToken}
+          label={t('fastlead.channels.fields.verify_token')}
+          once={t('fastlead.channels.inbound.tokenOnce')}
+          shown={t('fastlead.channels.inbound.tokenShown')}
+        />
+      )}
       {!inbound.ready && <Alert type="info" showIcon title={t('fastlead.channels.inbound.notReady')} />}
     </Flex>
   );

@@ -1,6 +1,6 @@
 import { LockOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, App, Button, Flex, Form, Input, Tag, type FormInstance, type FormItemProps } from 'antd';
+import { Alert, App, Button, Flex, Form, Input, Tag, Typography, type FormInstance, type FormItemProps } from 'antd';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -50,6 +50,25 @@ export function UpgradeHint({ title, locked = false }: { title: string; locked?:
         : t('fastlead.upgrade.askOwner')}
     />
   );
+}
+
+/**
+ * A secret the server shows only in the answer that made it (a webhook secret, a verify token): copyable
+ * with a warning while this page holds it, then only a word that it was shown.
+ */
+export function SecretShownOnce({ secret, label, once, shown }: {
+  secret: string | null | undefined; label: string; once: string; shown: string;
+}) {
+  return secret
+    ? (
+      <Alert
+        type="warning"
+        showIcon
+        title={once}
+        description={<Typography.Text code copyable aria-label={label}>{secret}</Typography.Text>}
+      />
+    )
+    : <Typography.Text type="secondary">{shown}</Typography.Text>;
 }
 
 /**
