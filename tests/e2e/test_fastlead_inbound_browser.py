@@ -17,9 +17,8 @@ from typing import Any
 import httpx
 from playwright.sync_api import expect
 
-from tests.e2e.test_fastlead_browser import DEMO_PASSWORD, close_tour_if_shown, send_lead_from_the_demo_site
+from tests.e2e.test_fastlead_browser import open_demo_workspace, send_lead_from_the_demo_site
 from tests.e2e.test_fastlead_scenarios_browser import connect_twilio
-from tests.e2e.test_identity_browser import sign_in
 
 ACCOUNT_SID = "AC" + secrets.token_hex(16)
 AUTH_TOKEN = secrets.token_hex(16)
@@ -36,14 +35,7 @@ def deliver(url: str, form: dict[str, str], token: str = AUTH_TOKEN) -> httpx.Re
 
 
 def test_a_clients_sms_answer_lands_on_the_lead_card_once(cloud: Any, browser: Any) -> None:
-    owner = browser.new_context(locale="ru-RU", timezone_id="Europe/Moscow", base_url=cloud.url)
-    page = owner.new_page()
-    page.goto("/app/fastlead")
-    sign_in(page, "owner@demo.tessera.local", DEMO_PASSWORD)
-    page.get_by_role("link", name="Сайт «Демо Бюджет»").click()
-    expect(page).to_have_url(re.compile(r"/app/fastlead/ws_[^/]+/leads"))
-    close_tour_if_shown(page)
-    workspace = re.search(r"/app/fastlead/(ws_[^/]+)/", page.url).group(1)  # type: ignore[union-attr]
+    page, workspace = open_demo_workspace(browser, cloud)
 
     page.goto(f"/app/fastlead/{workspace}/channels")
     connect_twilio(page, AUTH_TOKEN, "+79991112233", ACCOUNT_SID)
@@ -82,4 +74,4 @@ def test_a_clients_sms_answer_lands_on_the_lead_card_once(cloud: Any, browser: A
     expect(page.get_by_text(f"Ответ клиента: SMS (Twilio) ← {phone}")).to_have_count(1)
     expect(page.get_by_text("Удобно созвониться завтра в 11")).to_have_count(1)
     expect(page.get_by_text("Подделка")).to_have_count(0)
-    owner.close()
+    page.context.close()

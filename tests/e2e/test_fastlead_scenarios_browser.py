@@ -17,7 +17,7 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, FilePayload, Page, expect
 
 from tests.e2e.test_fastlead_browser import close_tour_if_shown
-from tests.e2e.test_identity_browser import sign_in
+from tests.e2e.test_identity_browser import sign_in, sign_up
 from tests.e2e.test_identity_http import PASSWORD, mails, new_customer
 
 # A function's first call on a fresh cloud waits for its snapshot, longer than expect's 5 s on a busy machine.
@@ -106,13 +106,7 @@ def test_scenario_1_sign_up_from_the_landing_walk_the_onboarding_and_get_the_sni
     page.get_by_role("link", name="Попробовать бесплатно").first.click()
     expect(page).to_have_url(re.compile(r"/app/signup"))
     # 3: sign up with an e-mail
-    page.get_by_label("Имя и фамилия").fill("Ирина Первая")
-    page.get_by_label("Компания").fill("ООО «Окна Москва»")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("checkbox").check()
-    page.get_by_role("button", name="Зарегистрироваться").click()
-    expect(page.get_by_text("Проверьте почту")).to_be_visible()
+    sign_up(page, "Ирина Первая", "ООО «Окна Москва»", email, PASSWORD)
     # 4: the letter's link (criterion 1), then sign in: the wizard opens (criterion 2)
     open_confirmation_letter(page, cloud, email)
     expect(page.get_by_text("Адрес подтверждён")).to_be_visible()

@@ -20,17 +20,22 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_role("button", name="Войти", exact=True).click()
 
 
+def sign_up(page: Page, name: str, company: str, email: str, password: str) -> None:
+    """The sign-up form filled and sent, the offer accepted: the page asks to check the mail."""
+    page.get_by_label("Имя и фамилия").fill(name)
+    page.get_by_label("Компания").fill(company)
+    page.get_by_label("Электронная почта").fill(email)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Зарегистрироваться").click()
+    expect(page.get_by_text("Проверьте почту")).to_be_visible()
+
+
 def test_customer_signs_up_confirms_enrols_2fa_signs_in_with_it_and_invites_a_teammate(cloud: Any, page: Page,
                                                                                          browser: Any) -> None:
     email = "olga.browser@example.com"
     page.goto(f"{cloud.url}/app/signup")
-    page.get_by_label("Имя и фамилия").fill("Ольга Браузерова")
-    page.get_by_label("Компания").fill("ООО «Браузер»")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("checkbox").check()
-    page.get_by_role("button", name="Зарегистрироваться").click()
-    expect(page.get_by_text("Проверьте почту")).to_be_visible()
+    sign_up(page, "Ольга Браузерова", "ООО «Браузер»", email, PASSWORD)
 
     page.goto(link(cloud, email, "/app/confirm?token="))
     expect(page.get_by_text("Адрес подтверждён")).to_be_visible()

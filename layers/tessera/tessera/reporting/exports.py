@@ -1,5 +1,6 @@
 """Export jobs (ReportingExportFunction, one SQS message a job): the leads, or the dashboard's days, as
-CSV or XLSX in the exports bucket. Leads are read batch by batch and the CSV streams into an S3 multipart
+CSV or XLSX in the exports bucket. Leads are read batch by batch — from the rows model (lead_rows) once the
+stream has brought the job's marker, else from the leads table — and the CSV streams into an S3 multipart
 upload as it is written, so memory stays flat whatever the count; an XLSX goes through openpyxl's
 write-only mode into a temporary file first (a ZIP is written whole), then up in parts. The job's row
 count moves with every batch: that is the progress the app shows."""
