@@ -122,7 +122,7 @@ def rows_between(workspace_id: str, first_hour: str, last_hour: str) -> Iterator
                                 scan_index_forward=False)
 
 
-def mark_rows_complete(workspace_id: str, since: datetime, source: str) -> None:
+def mark_rows_complete(workspace_id: str, since: datetime, source: Literal["stream", "backfill"]) -> None:
     RowsMetaRecord(pk=f"WS#{workspace_id}", sk="ROWSMETA", workspace_id=workspace_id, complete_since=since,
                    source=source).save()  # a redelivery writes the same again
 

@@ -123,8 +123,9 @@ def export_batches(org_id: str, workspace_id: str, *, status: LeadStatus | None 
 
 def stored_leads(workspace_id: str, page_size: int = 1000) -> Iterator[dict[str, Any]]:
     """Every lead of the workspace as stored, attribute → value (the analytics' rows backfill)."""
-    for record in repository.all_leads(workspace_id, status=None, id_range=("lead_0", "lead_Z"),
-                                       filter_condition=None, page_size=page_size):
+    every = (_id_bound(None, False), _id_bound(None, True))
+    for record in repository.all_leads(workspace_id, status=None, id_range=every, filter_condition=None,
+                                       page_size=page_size):
         yield record.attribute_values
 
 
